@@ -1,0 +1,52 @@
+// Cura (CuraEngine), and legacy Cura (2013-era Skeinforge-based): ";FLAVOR:Marlin",
+// ";Generated with Cura_SteamEngine 5.0.0", ";TIME:1751", and settings changed from the profile
+// in the escaped ";SETTING_3 {...}" blob at the end.
+#include "dialects.hpp"
+
+namespace strata::parser::dialects {
+
+bool identify_cura(const CommentSettings& settings, std::string& version) {
+    if (auto rest = settings.line_after("Generated with Cura_SteamEngine")) {
+        version = std::string(*rest);
+        return true;
+    }
+    if (settings.line_after("Sliced ") && settings.text("Print time")) {
+        version = "legacy";
+        return true;
+    }
+    return false;
+}
+
+void read_cura(const CommentSettings& settings, SlicerSettings& out) {
+    if (auto flavor = settings.text("FLAVOR")) {
+        out.firmware_flavor_name = std::string(*flavor);
+        out.firmware_flavor = flavor_from_name(*flavor);
+    }
+    if (auto time = settings.number("TIME")) out.estimate_s = time;
+    if (auto legacy = settings.text("Print time"); legacy && !out.estimate_s) {
+        // Legacy Cura writes hours:minutes.
+        const std::size_t colon = legacy->find(':');
+        auto hours = leading_number(legacy->substr(0, colon));
+        auto minutes = colon == std::string_view::npos ? std::nullopt
+                                                       : leading_number(legacy->substr(colon + 1));
+        if (hours && minutes) out.estimate_s = *hours * 3600.0 + *minutes * 60.0;
+    }
+    out.layer_height_mm = settings.number("Layer height");
+    if (!out.layer_height_mm) out.layer_height_mm = settings.blob_number("layer_height");
+    out.first_layer_height_mm = settings.blob_number("layer_height_0");
+    out.retract_length_mm = settings.blob_number("retraction_amount");
+    out.retract_speed_mm_s = settings.blob_number("retraction_retract_speed");
+    if (!out.retract_speed_mm_s) out.retract_speed_mm_s = settings.blob_number("retraction_speed");
+    out.deretract_speed_mm_s = settings.blob_number("retraction_prime_speed");
+    out.z_hop_mm = settings.blob_number("retraction_hop");
+    out.travel_speed_mm_s = settings.blob_number("speed_travel");
+    if (auto spiral = settings.blob_number("magic_spiralize")) out.vase_mode = *spiral != 0.0;
+    if (auto width = settings.blob_number("machine_width")) {
+        if (auto depth = settings.blob_number("machine_depth"))
+            out.bed_size_mm = std::array<double, 2>{*width, *depth};
+    }
+    if (auto count = settings.blob_number("machine_extruder_count"))
+        out.extruder_count = static_cast<int>(*count);
+}
+
+}  // namespace strata::parser::dialects
