@@ -38,6 +38,8 @@ std::string_view to_string(LexError error) {
             return "'*' is not followed by a checksum 0-255";
         case LexError::too_many_macro_params:
             return "more than 16 macro parameters, or a macro line over 64 KiB";
+        case LexError::stray_number:
+            return "number without a letter; skipped";
         case LexError::exponent_like_number:
             return "number with an exponent: G-code has none, read as a separate E word (as Marlin "
                    "does)";

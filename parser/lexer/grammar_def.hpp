@@ -63,6 +63,11 @@ inline bool takes_string_argument(const GcodeLine& line) {
         case 117:
         case 118:
         case 928:
+        // Bambu Studio: M1002 takes a text action (`M1002 gcode_claim_action : 2`), M624/M625
+        // carry base64 object masks.
+        case 624:
+        case 625:
+        case 1002:
             return true;
         default:
             return false;
@@ -80,6 +85,23 @@ inline bool looks_like_exponent(const GcodeLine& line, const char* letter_at) {
     }
     return false;
 }
+
+// Commands with a word whose value is text rather than a number: M486 A<object name>,
+// M115 U<firmware version>, Prusa's M862.x P"<printer>" checks.
+inline bool takes_text_words(const GcodeLine& line) {
+    return line.command_letter == 'M' &&
+           (line.command_number == 486 || line.command_number == 115 || line.command_number == 862);
+}
+
+struct text_words_allowed_parser : x3::parser<text_words_allowed_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& /*first*/, Iterator const& /*last*/, Context const& /*context*/, RContext& rcontext,
+               Attribute& /*attribute*/) const {
+        return takes_text_words(rcontext);
+    }
+};
 
 /// Succeeds, consuming nothing, when the command already read takes a free-text argument.
 struct string_argument_expected_parser : x3::parser<string_argument_expected_parser> {
@@ -153,8 +175,22 @@ inline auto const on_quoted_word = [](auto& ctx) {
 
 // Note: in Boost 1.74 `_where(ctx)` is the input left after the match, not the match itself, so
 // actions that need a position take it from a range attribute instead.
+inline auto const on_text_word = [](auto& ctx) {
+    auto& line = x3::_val(ctx);
+    auto& attribute = x3::_attr(ctx);
+    const char letter = detail::to_upper(boost::fusion::at_c<0>(attribute));
+    line.word_mask |= GcodeLine::bit(letter);
+    line.bare_word_mask |= GcodeLine::bit(letter);
+    line.word_value[static_cast<std::size_t>(letter - 'A')] = 0.0;
+    line.string_argument = detail::view(boost::fusion::at_c<1>(attribute));
+};
+
 inline auto const on_bad_number = [](auto& ctx) {
     detail::report(x3::_val(ctx), LexError::bad_number, x3::_attr(ctx).begin());
+};
+
+inline auto const on_stray_number = [](auto& ctx) {
+    detail::report(x3::_val(ctx), LexError::stray_number, x3::_attr(ctx).begin());
 };
 
 inline auto const on_bad_token = [](auto& ctx) {
@@ -280,13 +316,18 @@ inline auto const line_number = (x3::omit[x3::char_("Nn")] >> x3::uint32)[on_lin
 
 inline auto const word =
     (as_range(letter) >> blanks >> gcode_number >> &(separator | letter))[on_word] |
+    (letter >> blanks >> as_range('"' >> *(x3::char_ - '"') >> '"'))[on_quoted_word] |
     (letter >> &separator)[on_bare_word] |
-    (letter >> as_range('"' >> *(x3::char_ - '"') >> '"'))[on_quoted_word];
+    // `G28 XY`: axis letters may follow each other without a separator.
+    (x3::char_("XYZEABCxyzeabc") >> &x3::char_("XYZEABCxyzeabc"))[on_bare_word] |
+    (detail::text_words_allowed_parser{} >> letter >> as_range(+token_char))[on_text_word];
 inline auto const bad_number =
     x3::raw[letter >> blanks >> (x3::char_("-+.") | digit) >> *token_char][on_bad_number];
+// Some files carry a number without a letter (Simplify3D: `G1 0.200 F10000`); firmware skips it.
+inline auto const stray_number = x3::raw[gcode_number >> &(separator | letter)][on_stray_number];
 inline auto const bad_token = x3::raw[+token_char][on_bad_token];
 inline auto const paren_comment = '(' >> x3::raw[until_parser<')'>{}][on_comment] >> -x3::lit(')');
-inline auto const items = *(blanks >> (word | paren_comment | bad_number | bad_token));
+inline auto const items = *(blanks >> (word | paren_comment | bad_number | stray_number | bad_token));
 
 inline auto const command_head =
     (x3::char_("GMTPgmtp") >> x3::uint32 >> -('.' >> x3::uint_parser<std::uint8_t>{}) >>

@@ -3,6 +3,7 @@
 // extreme the sweep passes). Shared by the simulator and the analysis.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
@@ -16,19 +17,20 @@ struct Arc {
     double sweep_rad;  ///< Positive counter-clockwise.
 };
 
-/// Centre of an R-form arc from start to end, or false when no circle of that radius joins them.
-/// Negative R asks for the larger arc, as in Marlin and RepRapFirmware.
-inline bool center_from_radius(const std::array<double, 2>& start, const std::array<double, 2>& end,
-                               double r, bool counter_clockwise, std::array<double, 2>& center) {
+/// Centre of an R-form arc from start to end; false when start and end coincide or R is 0.
+/// Negative R asks for the larger arc, as in Marlin and RepRapFirmware. A radius too small for
+/// the chord is taken as a half circle (RepRapFirmware's choice); `radius_too_small` says so.
+inline bool center_from_radius(const std::array<double, 2>& start, const std::array<double, 2>& end, double r,
+                               bool counter_clockwise, std::array<double, 2>& center, bool& radius_too_small) {
     const double dx = end[0] - start[0];
     const double dy = end[1] - start[1];
     const double distance = std::sqrt(dx * dx + dy * dy);
     if (distance == 0.0 || r == 0.0) return false;
     const double half = distance * 0.5;
-    // A radius slightly too small for the chord (rounding in the file) is taken as a half circle.
     const double h_squared = r * r - half * half;
+    // Rounding in the file makes a half circle's radius a hair short; only more is reported.
+    radius_too_small = h_squared < -1e-6 * r * r && std::fabs(r) < half - 1e-4;
     const double h = h_squared > 0.0 ? std::sqrt(h_squared) : 0.0;
-    if (h_squared < -1e-3 * r * r) return false;
     const double side = (!counter_clockwise != (r < 0.0)) ? -1.0 : 1.0;
     center = {(start[0] + end[0]) * 0.5 - side * h * dy / distance,
               (start[1] + end[1]) * 0.5 + side * h * dx / distance};
@@ -63,11 +65,11 @@ inline void extend_bounds(const Arc& arc, std::array<double, 2>& min_xy,
     auto include = [&](double angle) {
         const double x = arc.center_mm[0] + arc.radius_mm * std::cos(angle);
         const double y = arc.center_mm[1] + arc.radius_mm * std::sin(angle);
-        min_xy = {std::fmin(min_xy[0], x), std::fmin(min_xy[1], y)};
-        max_xy = {std::fmax(max_xy[0], x), std::fmax(max_xy[1], y)};
+        min_xy = {std::min(min_xy[0], x), std::min(min_xy[1], y)};
+        max_xy = {std::max(max_xy[0], x), std::max(max_xy[1], y)};
     };
-    const double from = std::fmin(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
-    const double to = std::fmax(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
+    const double from = std::min(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
+    const double to = std::max(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
     include(from);
     include(to);
     if (to - from >= 2.0 * std::numbers::pi) {

@@ -1,6 +1,7 @@
 // Motion handlers: linear moves, arcs, firmware retraction, homing; and the extruder state
 // machine every move goes through (Octolapse's ten states, computed from the running
 // retraction length as its C++ position processor does).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -59,7 +60,7 @@ void Simulator::apply_extrusion(double e_delta_mm) {
     double deretracted = 0.0;
     const double retraction_before = active.retraction_mm;
     if (e_delta_mm > epsilon_mm) {
-        deretracted = std::fmin(e_delta_mm, active.retraction_mm);
+        deretracted = std::min(e_delta_mm, active.retraction_mm);
         active.retraction_mm -= deretracted;
         if (active.retraction_mm < epsilon_mm) active.retraction_mm = 0.0;
         extruded = e_delta_mm - deretracted;
@@ -144,11 +145,12 @@ void Simulator::G2_G3(const GcodeLine& line, bool counter_clockwise) {
     const std::array<double, 2> end = {target_mm[0], target_mm[1]};
     std::array<double, 2> center = start;
     if (line.has('R')) {
-        if (!arc::center_from_radius(start, end, to_mm(line.value('R')), counter_clockwise,
-                                     center)) {
-            error("arc: no circle of radius R joins the start and end points; move ignored");
+        bool radius_too_small = false;
+        if (!arc::center_from_radius(start, end, to_mm(line.value('R')), counter_clockwise, center, radius_too_small)) {
+            error("arc: R form needs distinct start and end points and R other than 0; move ignored");
             return;
         }
+        if (radius_too_small) warn("arc: R is smaller than half the distance to the end point; drawn as a half circle");
     } else if (line.has('I') || line.has('J')) {
         center = {start[0] + to_mm(line.value('I')), start[1] + to_mm(line.value('J'))};
     } else {

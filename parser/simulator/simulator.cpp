@@ -40,6 +40,7 @@ bool is_known_passive_g(std::uint32_t code) {
         case 80:
         case 81:
         case 94:
+        case 380:  // Bambu probing move; the position after it is restored by the next G1.
         case 425:
             return true;
         default:
@@ -59,6 +60,7 @@ bool is_known_passive_m(std::uint32_t code) {
         case 43:
         case 48:
         case 73:
+        case 74:
         case 75:
         case 76:
         case 77:

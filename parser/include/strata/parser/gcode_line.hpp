@@ -31,6 +31,7 @@ enum class LexError : std::uint8_t {
     malformed_checksum,  ///< `*` not followed by a number in 0..255.
     too_many_macro_params,
     exponent_like_number,  ///< `X1e308`: G-code has no exponent; read as X1 E308 like Marlin.
+    stray_number,  ///< A number without a letter (`G1 0.200 F10000`); skipped as firmware does.
 };
 
 std::string_view to_string(LineKind kind);

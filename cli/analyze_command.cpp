@@ -1,0 +1,234 @@
+// `strata analyze FILE [--json]`: the analysis as a short human report (with a progress bar on
+// large files when stderr is a terminal) or as one JSON object.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "commands.hpp"
+#include "json_writer.hpp"
+#include "strata/parser/analysis.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+using parser::Analysis;
+
+void write_settings_json(JsonWriter& json, const parser::SlicerSettings& settings) {
+    json.key("slicer_settings").begin_object();
+    json.field("retract_length_mm", settings.retract_length_mm);
+    json.field("retract_speed_mm_s", settings.retract_speed_mm_s);
+    json.field("deretract_speed_mm_s", settings.deretract_speed_mm_s);
+    json.field("z_hop_mm", settings.z_hop_mm);
+    json.field("travel_speed_mm_s", settings.travel_speed_mm_s);
+    json.field("layer_height_mm", settings.layer_height_mm);
+    json.field("first_layer_height_mm", settings.first_layer_height_mm);
+    json.field("vase_mode", settings.vase_mode);
+    json.field("relative_e", settings.relative_e);
+    json.field("extruder_count", settings.extruder_count);
+    json.key("bed_size_mm");
+    if (settings.bed_size_mm) {
+        json.begin_array().value((*settings.bed_size_mm)[0]).value((*settings.bed_size_mm)[1]).end_array();
+    } else {
+        json.null();
+    }
+    json.key("bed_origin_mm");
+    if (settings.bed_origin_mm) {
+        json.begin_array().value((*settings.bed_origin_mm)[0]).value((*settings.bed_origin_mm)[1]).end_array();
+    } else {
+        json.null();
+    }
+    json.key("firmware_flavor");
+    if (settings.firmware_flavor_name.empty()) {
+        json.null();
+    } else {
+        json.value(settings.firmware_flavor_name);
+    }
+    for (const auto& [name, limits] : {std::pair{"machine_limits", settings.limits_normal},
+                                       std::pair{"machine_limits_stealth", settings.limits_stealth}}) {
+        json.key(name);
+        if (!limits) {
+            json.null();
+            continue;
+        }
+        auto axes = [&json](std::string_view key, const parser::AxisLimits& axis) {
+            json.key(key).begin_object().field("x", axis.x).field("y", axis.y).field("z", axis.z).field("e", axis.e).end_object();
+        };
+        json.begin_object();
+        axes("max_feedrate_mm_s", limits->max_feedrate_mm_s);
+        axes("max_acceleration_mm_s2", limits->max_acceleration_mm_s2);
+        axes("max_jerk_mm_s", limits->max_jerk_mm_s);
+        json.field("print_acceleration_mm_s2", limits->print_acceleration_mm_s2);
+        json.field("retract_acceleration_mm_s2", limits->retract_acceleration_mm_s2);
+        json.field("travel_acceleration_mm_s2", limits->travel_acceleration_mm_s2);
+        json.field("junction_deviation_mm", limits->junction_deviation_mm);
+        json.field("min_extruding_feedrate_mm_s", limits->min_extruding_feedrate_mm_s);
+        json.field("min_travel_feedrate_mm_s", limits->min_travel_feedrate_mm_s);
+        json.end_object();
+    }
+    json.field("slicer_estimate_stealth_s", settings.estimate_stealth_s);
+    json.end_object();
+}
+
+void write_json(const Analysis& analysis, std::ostream& out) {
+    JsonWriter json(out);
+    json.begin_object();
+    json.field("file", analysis.file).field("bytes", analysis.bytes).field("lines", analysis.lines);
+    json.key("slicer").begin_object();
+    json.field("name", parser::to_string(analysis.slicer.slicer));
+    json.key("version");
+    analysis.slicer.version.empty() ? json.null() : json.value(analysis.slicer.version);
+    json.end_object();
+    json.field("firmware_flavor", parser::to_string(analysis.flavor));
+    json.field("layers", static_cast<std::uint64_t>(analysis.layers.size()));
+    json.field("layers_from_comments", analysis.layers_from_comments);
+    json.key("layer_list").begin_array();
+    for (const parser::Layer& layer : analysis.layers) {
+        json.begin_object().field("index", layer.index).field("z_mm", layer.z_mm).field("first_line", layer.first_line).end_object();
+    }
+    json.end_array();
+    json.key("bbox_mm");
+    if (analysis.printed_bbox.empty) {
+        json.null();
+    } else {
+        const auto& box = analysis.printed_bbox;
+        json.begin_object();
+        json.key("min").begin_array().value(box.min_mm[0]).value(box.min_mm[1]).value(box.min_mm[2]).end_array();
+        json.key("max").begin_array().value(box.max_mm[0]).value(box.max_mm[1]).value(box.max_mm[2]).end_array();
+        json.end_object();
+    }
+    json.key("filament_mm").begin_array();
+    for (double length : analysis.filament_mm) json.value(length);
+    json.end_array();
+    const auto& moves = analysis.moves;
+    json.key("moves").begin_object();
+    json.field("print", moves.print).field("travel", moves.travel).field("retract", moves.retract);
+    json.field("deretract", moves.deretract).field("lift", moves.lift).field("lower", moves.lower).field("arcs", moves.arcs);
+    json.end_object();
+    json.key("distance_mm").begin_object();
+    json.field("print", analysis.print_distance_mm).field("travel", analysis.travel_distance_mm);
+    json.end_object();
+    write_settings_json(json, analysis.slicer.settings);
+    json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
+    json.key("diagnostics").begin_object();
+    json.field("errors", analysis.diagnostics.error_count()).field("warnings", analysis.diagnostics.warning_count());
+    json.key("first").begin_array();
+    for (const parser::Diagnostic& diagnostic : analysis.diagnostics.first()) {
+        json.begin_object().field("line", diagnostic.line);
+        json.field("severity", diagnostic.severity == parser::Severity::error ? "error" : "warning");
+        json.field("message", diagnostic.message).end_object();
+    }
+    json.end_array().end_object();
+    json.field("seconds", analysis.seconds);
+    json.end_object();
+    out << '\n';
+}
+
+std::string format_duration(double seconds) {
+    const auto total = static_cast<long long>(std::llround(seconds));
+    char text[64];
+    std::snprintf(text, sizeof text, "%lldh %02lldm %02llds", total / 3600, total / 60 % 60, total % 60);
+    return text;
+}
+
+void write_human(const Analysis& analysis, std::ostream& out) {
+    char line[256];
+    std::snprintf(line, sizeof line, "file         %s (%.1f MB, %llu lines)\n", analysis.file.c_str(),
+                  static_cast<double>(analysis.bytes) / 1e6, static_cast<unsigned long long>(analysis.lines));
+    out << line;
+    out << "slicer       " << parser::to_string(analysis.slicer.slicer)
+        << (analysis.slicer.version.empty() ? "" : " " + analysis.slicer.version) << " (simulated as "
+        << parser::to_string(analysis.flavor) << ")\n";
+    if (!analysis.layers.empty()) {
+        std::snprintf(line, sizeof line, "layers       %zu (%s), z %.2f to %.2f mm\n", analysis.layers.size(),
+                      analysis.layers_from_comments ? "from slicer comments" : "from geometry",
+                      analysis.layers.front().z_mm, analysis.layers.back().z_mm);
+        out << line;
+    }
+    if (!analysis.printed_bbox.empty) {
+        const auto& box = analysis.printed_bbox;
+        std::snprintf(line, sizeof line, "printed box  x %.2f..%.2f  y %.2f..%.2f  z %.2f..%.2f mm\n", box.min_mm[0],
+                      box.max_mm[0], box.min_mm[1], box.max_mm[1], box.min_mm[2], box.max_mm[2]);
+        out << line;
+    }
+    out << "filament    ";
+    for (std::size_t tool = 0; tool < analysis.filament_mm.size(); ++tool) {
+        if (analysis.filament_mm[tool] == 0.0 && analysis.filament_mm.size() > 1) continue;
+        std::snprintf(line, sizeof line, " T%zu %.1f mm", tool, analysis.filament_mm[tool]);
+        out << line;
+    }
+    out << '\n';
+    std::snprintf(line, sizeof line, "moves        %llu printing (%llu arcs), %llu travel, %llu retractions\n",
+                  static_cast<unsigned long long>(analysis.moves.print), static_cast<unsigned long long>(analysis.moves.arcs),
+                  static_cast<unsigned long long>(analysis.moves.travel), static_cast<unsigned long long>(analysis.moves.retract));
+    out << line;
+    if (analysis.slicer.settings.estimate_s) {
+        out << "slicer says  " << format_duration(*analysis.slicer.settings.estimate_s) << " to print\n";
+    }
+    out << "diagnostics  " << analysis.diagnostics.error_count() << " errors, " << analysis.diagnostics.warning_count()
+        << " warnings\n";
+    std::size_t shown = 0;
+    for (const parser::Diagnostic& diagnostic : analysis.diagnostics.first()) {
+        if (shown++ == 10) break;
+        out << "  line " << diagnostic.line << ": " << (diagnostic.severity == parser::Severity::error ? "error: " : "warning: ")
+            << diagnostic.message << '\n';
+    }
+    std::snprintf(line, sizeof line, "analyzed in  %.3f s (%.0f MB/s)\n", analysis.seconds,
+                  analysis.seconds > 0 ? static_cast<double>(analysis.bytes) / 1e6 / analysis.seconds : 0.0);
+    out << line;
+}
+
+void draw_progress(std::uint64_t done, std::uint64_t total) {
+    const double fraction = total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
+    const int width = 40;
+    const int filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%", filled, "########################################", width - filled, "",
+                 fraction * 100.0);
+    if (done >= total) std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+}
+
+}  // namespace
+
+int run_analyze(const std::vector<std::string>& arguments) {
+    std::string path;
+    bool as_json = false;
+    for (const std::string& argument : arguments) {
+        if (argument == "--json") {
+            as_json = true;
+        } else if (!argument.empty() && argument[0] == '-') {
+            std::fprintf(stderr, "strata analyze: unknown option '%s'\n", argument.c_str());
+            return exit_code::usage;
+        } else if (path.empty()) {
+            path = argument;
+        } else {
+            std::fputs("strata analyze: one file at a time\n", stderr);
+            return exit_code::usage;
+        }
+    }
+    if (path.empty()) {
+        std::fputs("usage: strata analyze FILE [--json]\n", stderr);
+        return exit_code::usage;
+    }
+    parser::AnalysisOptions options;
+    if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
+    const parser::AnalysisResult result = parser::analyze_file(path, options);
+    if (result.error == parser::AnalysisError::unreadable) {
+        std::fprintf(stderr, "strata analyze: %s\n", result.message.c_str());
+        return exit_code::unreadable;
+    }
+    if (result.error != parser::AnalysisError::none) {
+        std::fprintf(stderr, "strata analyze: %s: %s\n", path.c_str(), result.message.c_str());
+        return exit_code::not_gcode;
+    }
+    if (as_json) {
+        write_json(result.analysis, std::cout);
+    } else {
+        write_human(result.analysis, std::cout);
+    }
+    return exit_code::ok;
+}
+
+}  // namespace strata::cli

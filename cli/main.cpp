@@ -1,0 +1,43 @@
+// strata: one binary, one subcommand per pipeline job. Dispatch only; every subcommand lives in
+// its own file.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace {
+
+void print_usage(std::FILE* out) {
+    std::fputs(
+        "usage: strata <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  analyze FILE [--json]        parse and simulate a G-code file and report on it\n"
+        "  bench FILE... [--json] [--repeat N]\n"
+        "                               throughput and peak memory of each parser stage\n"
+        "\n"
+        "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no commands)\n",
+        out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return strata::cli::exit_code::usage;
+    }
+    const std::string_view command = argv[1];
+    const std::vector<std::string> arguments(argv + 2, argv + argc);
+    if (command == "analyze") return strata::cli::run_analyze(arguments);
+    if (command == "bench") return strata::cli::run_bench(arguments);
+    if (command == "help" || command == "--help" || command == "-h") {
+        print_usage(stdout);
+        return strata::cli::exit_code::ok;
+    }
+    std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
+    print_usage(stderr);
+    return strata::cli::exit_code::usage;
+}

@@ -1,0 +1,81 @@
+// The whole-file analysis: streams a G-code file through the lexer, the simulator, the layer
+// tracker and the dialect detector in one pass and bounded memory, and summarises it. This is
+// what `strata analyze` prints and what later stages start from.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "strata/parser/diagnostics.hpp"
+#include "strata/parser/dialect.hpp"
+#include "strata/parser/gcode_line.hpp"
+#include "strata/parser/layers.hpp"
+#include "strata/parser/machine_state.hpp"
+
+namespace strata::parser {
+
+struct MoveCounts {
+    std::uint64_t print = 0;    ///< Extrusions with XY motion (arcs included).
+    std::uint64_t travel = 0;
+    std::uint64_t retract = 0;  ///< Retractions, wipes and firmware retractions.
+    std::uint64_t deretract = 0;
+    std::uint64_t lift = 0;
+    std::uint64_t lower = 0;
+    std::uint64_t arcs = 0;
+};
+
+struct BoundingBox {
+    std::array<double, 3> min_mm = {0.0, 0.0, 0.0};
+    std::array<double, 3> max_mm = {0.0, 0.0, 0.0};
+    bool empty = true;
+};
+
+struct Analysis {
+    std::string file;
+    std::uint64_t bytes = 0;
+    std::uint64_t lines = 0;
+    std::uint64_t command_lines = 0;
+    SlicerInfo slicer;
+    FirmwareFlavor flavor = FirmwareFlavor::marlin;  ///< The flavour the simulation assumed.
+    std::vector<Layer> layers;
+    bool layers_from_comments = false;
+    BoundingBox printed_bbox;
+    std::vector<double> filament_mm;  ///< Per tool.
+    MoveCounts moves;
+    double print_distance_mm = 0.0;
+    double travel_distance_mm = 0.0;
+    Diagnostics diagnostics;
+    double seconds = 0.0;
+};
+
+/// Why a file could not be analyzed at all (errors are values; see `to_string`).
+enum class AnalysisError : std::uint8_t { none, unreadable, empty, binary, not_gcode };
+std::string_view to_string(AnalysisError error);
+
+struct AnalysisResult {
+    AnalysisError error = AnalysisError::none;
+    std::string message;
+    Analysis analysis;
+};
+
+/// Per-line hook for callers that need more than the summary (tests, later stages): the lexed
+/// line, its 1-based number and the state after it.
+using LineObserver = std::function<void(const GcodeLine&, std::uint64_t, const MachineState&)>;
+/// Called now and then with bytes done and bytes in all, for progress bars.
+using ProgressObserver = std::function<void(std::uint64_t, std::uint64_t)>;
+
+struct AnalysisOptions {
+    /// Used as given, except that the flavour and retraction length come from the slicer's
+    /// settings when the file declares them and `trust_file_settings` is set.
+    MachineConfig machine;
+    bool trust_file_settings = true;
+    LineObserver on_line;
+    ProgressObserver on_progress;
+};
+
+[[nodiscard]] AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& options = {});
+
+}  // namespace strata::parser

@@ -1,0 +1,61 @@
+// LayerTracker: the comment view and the geometric view of a file's layers.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "strata/parser/layers.hpp"
+
+namespace strata::parser {
+
+namespace {
+// Smaller height changes between printing moves are noise, not layers (rounding in the file).
+constexpr double min_layer_step_mm = 0.005;
+}  // namespace
+
+void LayerTracker::on_marker(std::uint64_t line, std::optional<double> z_mm) {
+    if (!marker_layers_.empty() && z_mm && std::fabs(marker_layers_.back().z_mm - *z_mm) < 1e-6) {
+        return;  // KISSlicer marks every object of a layer; same height means same layer.
+    }
+    Layer layer;
+    layer.index = static_cast<std::uint32_t>(marker_layers_.size());
+    layer.z_mm = z_mm.value_or(marker_layers_.empty() ? 0.0 : marker_layers_.back().z_mm);
+    layer.first_line = line;
+    marker_layers_.push_back(layer);
+}
+
+void LayerTracker::on_printing_move(std::uint64_t line, double start_z_mm, double end_z_mm) {
+    if (!marker_layers_.empty() && !marker_layers_.back().has_print) {
+        marker_layers_.back().z_mm = end_z_mm;
+        marker_layers_.back().has_print = true;
+    }
+    auto start_layer = [&] {
+        if (!geometric_layers_.empty()) last_step_mm_ = std::fabs(end_z_mm - geometric_layers_.back().z_mm);
+        geometric_layers_.push_back(
+            Layer{static_cast<std::uint32_t>(geometric_layers_.size()), end_z_mm, line, true});
+    };
+    if (geometric_layers_.empty()) return start_layer();
+    const double dz = end_z_mm - geometric_layers_.back().z_mm;
+    const bool spiral = std::fabs(end_z_mm - start_z_mm) > 1e-6;
+    if (!spiral) {
+        if (std::fabs(dz) >= min_layer_step_mm) start_layer();
+        return;
+    }
+    // Vase mode: the height climbs along the move; one layer per layer height of climb.
+    const double nominal = config_.layer_height_mm > 0.0 ? config_.layer_height_mm
+                           : last_step_mm_ > 0.0         ? last_step_mm_
+                                                         : 0.2;
+    if (dz >= 0.9 * nominal || dz <= -min_layer_step_mm) start_layer();
+}
+
+void LayerTracker::finish(Diagnostics& diagnostics) {
+    if (marker_layers_.empty() || geometric_layers_.empty()) return;
+    const double comments = static_cast<double>(marker_layers_.size());
+    const double geometry = static_cast<double>(geometric_layers_.size());
+    if (std::fabs(comments - geometry) > std::max(1.0, 0.005 * comments)) {
+        diagnostics.warn(0, "layer comments give " + std::to_string(marker_layers_.size()) +
+                                " layers but the printing moves change height " +
+                                std::to_string(geometric_layers_.size()) + " times; using the comments");
+    }
+}
+
+}  // namespace strata::parser
