@@ -55,7 +55,8 @@ struct MachineConfig {
     double initial_feedrate_mm_s = 25.0;
     /// Coordinates beyond this are rejected as absurd rather than simulated.
     double coordinate_limit_mm = 1.0e6;
-    int max_tools = 256;  ///< Bambu writes T255/T1000 as pseudo-tools; those are not tool changes.
+    /// Higher T numbers are not tools: Bambu writes T255 (unload), T1000 and T1100 for its AMS.
+    int max_tools = 64;
 };
 
 /// The state after one line.
