@@ -30,13 +30,19 @@ void write_settings_json(JsonWriter& json, const parser::SlicerSettings& setting
     json.field("extruder_count", settings.extruder_count);
     json.key("bed_size_mm");
     if (settings.bed_size_mm) {
-        json.begin_array().value((*settings.bed_size_mm)[0]).value((*settings.bed_size_mm)[1]).end_array();
+        json.begin_array()
+            .value((*settings.bed_size_mm)[0])
+            .value((*settings.bed_size_mm)[1])
+            .end_array();
     } else {
         json.null();
     }
     json.key("bed_origin_mm");
     if (settings.bed_origin_mm) {
-        json.begin_array().value((*settings.bed_origin_mm)[0]).value((*settings.bed_origin_mm)[1]).end_array();
+        json.begin_array()
+            .value((*settings.bed_origin_mm)[0])
+            .value((*settings.bed_origin_mm)[1])
+            .end_array();
     } else {
         json.null();
     }
@@ -46,15 +52,22 @@ void write_settings_json(JsonWriter& json, const parser::SlicerSettings& setting
     } else {
         json.value(settings.firmware_flavor_name);
     }
-    for (const auto& [name, limits] : {std::pair{"machine_limits", settings.limits_normal},
-                                       std::pair{"machine_limits_stealth", settings.limits_stealth}}) {
+    for (const auto& [name, limits] :
+         {std::pair{"machine_limits", settings.limits_normal},
+          std::pair{"machine_limits_stealth", settings.limits_stealth}}) {
         json.key(name);
         if (!limits) {
             json.null();
             continue;
         }
         auto axes = [&json](std::string_view key, const parser::AxisLimits& axis) {
-            json.key(key).begin_object().field("x", axis.x).field("y", axis.y).field("z", axis.z).field("e", axis.e).end_object();
+            json.key(key)
+                .begin_object()
+                .field("x", axis.x)
+                .field("y", axis.y)
+                .field("z", axis.z)
+                .field("e", axis.e)
+                .end_object();
         };
         json.begin_object();
         axes("max_feedrate_mm_s", limits->max_feedrate_mm_s);
@@ -86,7 +99,11 @@ void write_json(const Analysis& analysis, std::ostream& out) {
     json.field("layers_from_comments", analysis.layers_from_comments);
     json.key("layer_list").begin_array();
     for (const parser::Layer& layer : analysis.layers) {
-        json.begin_object().field("index", layer.index).field("z_mm", layer.z_mm).field("first_line", layer.first_line).end_object();
+        json.begin_object()
+            .field("index", layer.index)
+            .field("z_mm", layer.z_mm)
+            .field("first_line", layer.first_line)
+            .end_object();
     }
     json.end_array();
     json.key("bbox_mm");
@@ -95,17 +112,31 @@ void write_json(const Analysis& analysis, std::ostream& out) {
     } else {
         const auto& box = analysis.printed_bbox;
         json.begin_object();
-        json.key("min").begin_array().value(box.min_mm[0]).value(box.min_mm[1]).value(box.min_mm[2]).end_array();
-        json.key("max").begin_array().value(box.max_mm[0]).value(box.max_mm[1]).value(box.max_mm[2]).end_array();
+        json.key("min")
+            .begin_array()
+            .value(box.min_mm[0])
+            .value(box.min_mm[1])
+            .value(box.min_mm[2])
+            .end_array();
+        json.key("max")
+            .begin_array()
+            .value(box.max_mm[0])
+            .value(box.max_mm[1])
+            .value(box.max_mm[2])
+            .end_array();
         json.end_object();
     }
     json.key("filament_mm").begin_array();
-    for (double length : analysis.filament_mm) json.value(length);
+    for (double length : analysis.filament_mm)
+        json.value(length);
     json.end_array();
     const auto& moves = analysis.moves;
     json.key("moves").begin_object();
     json.field("print", moves.print).field("travel", moves.travel).field("retract", moves.retract);
-    json.field("deretract", moves.deretract).field("lift", moves.lift).field("lower", moves.lower).field("arcs", moves.arcs);
+    json.field("deretract", moves.deretract)
+        .field("lift", moves.lift)
+        .field("lower", moves.lower)
+        .field("arcs", moves.arcs);
     json.end_object();
     json.key("distance_mm").begin_object();
     json.field("print", analysis.print_distance_mm).field("travel", analysis.travel_distance_mm);
@@ -113,11 +144,13 @@ void write_json(const Analysis& analysis, std::ostream& out) {
     write_settings_json(json, analysis.slicer.settings);
     json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
     json.key("diagnostics").begin_object();
-    json.field("errors", analysis.diagnostics.error_count()).field("warnings", analysis.diagnostics.warning_count());
+    json.field("errors", analysis.diagnostics.error_count())
+        .field("warnings", analysis.diagnostics.warning_count());
     json.key("first").begin_array();
     for (const parser::Diagnostic& diagnostic : analysis.diagnostics.first()) {
         json.begin_object().field("line", diagnostic.line);
-        json.field("severity", diagnostic.severity == parser::Severity::error ? "error" : "warning");
+        json.field("severity",
+                   diagnostic.severity == parser::Severity::error ? "error" : "warning");
         json.field("message", diagnostic.message).end_object();
     }
     json.end_array().end_object();
@@ -129,27 +162,31 @@ void write_json(const Analysis& analysis, std::ostream& out) {
 std::string format_duration(double seconds) {
     const auto total = static_cast<long long>(std::llround(seconds));
     char text[64];
-    std::snprintf(text, sizeof text, "%lldh %02lldm %02llds", total / 3600, total / 60 % 60, total % 60);
+    std::snprintf(text, sizeof text, "%lldh %02lldm %02llds", total / 3600, total / 60 % 60,
+                  total % 60);
     return text;
 }
 
 void write_human(const Analysis& analysis, std::ostream& out) {
     char line[256];
-    std::snprintf(line, sizeof line, "file         %s (%.1f MB, %llu lines)\n", analysis.file.c_str(),
-                  static_cast<double>(analysis.bytes) / 1e6, static_cast<unsigned long long>(analysis.lines));
+    std::snprintf(line, sizeof line, "file         %s (%.1f MB, %llu lines)\n",
+                  analysis.file.c_str(), static_cast<double>(analysis.bytes) / 1e6,
+                  static_cast<unsigned long long>(analysis.lines));
     out << line;
     out << "slicer       " << parser::to_string(analysis.slicer.slicer)
-        << (analysis.slicer.version.empty() ? "" : " " + analysis.slicer.version) << " (simulated as "
-        << parser::to_string(analysis.flavor) << ")\n";
+        << (analysis.slicer.version.empty() ? "" : " " + analysis.slicer.version)
+        << " (simulated as " << parser::to_string(analysis.flavor) << ")\n";
     if (!analysis.layers.empty()) {
-        std::snprintf(line, sizeof line, "layers       %zu (%s), z %.2f to %.2f mm\n", analysis.layers.size(),
+        std::snprintf(line, sizeof line, "layers       %zu (%s), z %.2f to %.2f mm\n",
+                      analysis.layers.size(),
                       analysis.layers_from_comments ? "from slicer comments" : "from geometry",
                       analysis.layers.front().z_mm, analysis.layers.back().z_mm);
         out << line;
     }
     if (!analysis.printed_bbox.empty) {
         const auto& box = analysis.printed_bbox;
-        std::snprintf(line, sizeof line, "printed box  x %.2f..%.2f  y %.2f..%.2f  z %.2f..%.2f mm\n", box.min_mm[0],
+        std::snprintf(line, sizeof line,
+                      "printed box  x %.2f..%.2f  y %.2f..%.2f  z %.2f..%.2f mm\n", box.min_mm[0],
                       box.max_mm[0], box.min_mm[1], box.max_mm[1], box.min_mm[2], box.max_mm[2]);
         out << line;
     }
@@ -160,32 +197,39 @@ void write_human(const Analysis& analysis, std::ostream& out) {
         out << line;
     }
     out << '\n';
-    std::snprintf(line, sizeof line, "moves        %llu printing (%llu arcs), %llu travel, %llu retractions\n",
-                  static_cast<unsigned long long>(analysis.moves.print), static_cast<unsigned long long>(analysis.moves.arcs),
-                  static_cast<unsigned long long>(analysis.moves.travel), static_cast<unsigned long long>(analysis.moves.retract));
+    std::snprintf(line, sizeof line,
+                  "moves        %llu printing (%llu arcs), %llu travel, %llu retractions\n",
+                  static_cast<unsigned long long>(analysis.moves.print),
+                  static_cast<unsigned long long>(analysis.moves.arcs),
+                  static_cast<unsigned long long>(analysis.moves.travel),
+                  static_cast<unsigned long long>(analysis.moves.retract));
     out << line;
     if (analysis.slicer.settings.estimate_s) {
-        out << "slicer says  " << format_duration(*analysis.slicer.settings.estimate_s) << " to print\n";
+        out << "slicer says  " << format_duration(*analysis.slicer.settings.estimate_s)
+            << " to print\n";
     }
-    out << "diagnostics  " << analysis.diagnostics.error_count() << " errors, " << analysis.diagnostics.warning_count()
-        << " warnings\n";
+    out << "diagnostics  " << analysis.diagnostics.error_count() << " errors, "
+        << analysis.diagnostics.warning_count() << " warnings\n";
     std::size_t shown = 0;
     for (const parser::Diagnostic& diagnostic : analysis.diagnostics.first()) {
         if (shown++ == 10) break;
-        out << "  line " << diagnostic.line << ": " << (diagnostic.severity == parser::Severity::error ? "error: " : "warning: ")
+        out << "  line " << diagnostic.line << ": "
+            << (diagnostic.severity == parser::Severity::error ? "error: " : "warning: ")
             << diagnostic.message << '\n';
     }
-    std::snprintf(line, sizeof line, "analyzed in  %.3f s (%.0f MB/s)\n", analysis.seconds,
-                  analysis.seconds > 0 ? static_cast<double>(analysis.bytes) / 1e6 / analysis.seconds : 0.0);
+    std::snprintf(
+        line, sizeof line, "analyzed in  %.3f s (%.0f MB/s)\n", analysis.seconds,
+        analysis.seconds > 0 ? static_cast<double>(analysis.bytes) / 1e6 / analysis.seconds : 0.0);
     out << line;
 }
 
 void draw_progress(std::uint64_t done, std::uint64_t total) {
-    const double fraction = total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
+    const double fraction =
+        total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
     const int width = 40;
     const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%", filled, "########################################", width - filled, "",
-                 fraction * 100.0);
+    std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%", filled, "########################################",
+                 width - filled, "", fraction * 100.0);
     if (done >= total) std::fputs("\r\033[K", stderr);
     std::fflush(stderr);
 }

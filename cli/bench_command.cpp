@@ -66,7 +66,8 @@ StageResult run_stage_in_child(Stage stage, const std::string& path, int repeat)
         for (int run = 0; run < repeat; ++run) {
             const auto started = std::chrono::steady_clock::now();
             const std::uint64_t lines = run_stage_once(stage, path, checksum);
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             if (lines == 0) break;
             if (!best.ok || seconds < best.seconds) best = {seconds, lines, 0, 0, true};
         }
@@ -81,7 +82,8 @@ StageResult run_stage_in_child(Stage stage, const std::string& path, int repeat)
     int status = 0;
     struct rusage usage {};
     ::wait4(child, &status, 0, &usage);
-    if (got != sizeof result || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return StageResult{};
+    if (got != sizeof result || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return StageResult{};
     result.peak_rss_kb = usage.ru_maxrss;
     return result;
 }
@@ -110,7 +112,9 @@ int run_bench(const std::vector<std::string>& arguments) {
     }
     JsonWriter json(std::cout);
     if (as_json) json.begin_array();
-    if (!as_json) std::printf("%-40s %-11s %10s %12s %12s\n", "file", "stage", "MB/s", "Mlines/s", "peak RSS MB");
+    if (!as_json)
+        std::printf("%-40s %-11s %10s %12s %12s\n", "file", "stage", "MB/s", "Mlines/s",
+                    "peak RSS MB");
     int exit_status = exit_code::ok;
     for (const std::string& file : files) {
         parser::LineReader probe;
@@ -131,11 +135,17 @@ int run_bench(const std::vector<std::string>& arguments) {
             const double mlines_s = static_cast<double>(result.lines) / result.seconds / 1e6;
             const double rss_mb = static_cast<double>(result.peak_rss_kb) / 1024.0;
             if (as_json) {
-                json.begin_object().field("file", file).field("stage", name).field("bytes", probe.file_bytes());
-                json.field("lines", result.lines).field("seconds", result.seconds).field("mb_per_s", mb_s);
+                json.begin_object()
+                    .field("file", file)
+                    .field("stage", name)
+                    .field("bytes", probe.file_bytes());
+                json.field("lines", result.lines)
+                    .field("seconds", result.seconds)
+                    .field("mb_per_s", mb_s);
                 json.field("lines_per_s", mlines_s * 1e6).field("peak_rss_mb", rss_mb).end_object();
             } else {
-                std::printf("%-40.40s %-11s %10.1f %12.2f %12.1f\n", file.c_str(), name, mb_s, mlines_s, rss_mb);
+                std::printf("%-40.40s %-11s %10.1f %12.2f %12.1f\n", file.c_str(), name, mb_s,
+                            mlines_s, rss_mb);
             }
         }
     }

@@ -13,7 +13,7 @@
 namespace strata::cli {
 
 class JsonWriter {
-public:
+  public:
     explicit JsonWriter(std::ostream& out) : out_(out) {}
 
     JsonWriter& begin_object() { return open('{'); }
@@ -60,7 +60,8 @@ public:
         }
         char text[64];
         int length = std::snprintf(text, sizeof text, "%.6f", number);
-        while (length > 1 && text[length - 1] == '0') --length;
+        while (length > 1 && text[length - 1] == '0')
+            --length;
         if (length > 1 && text[length - 1] == '.') --length;
         out_.write(text, length);
         return *this;
@@ -81,7 +82,7 @@ public:
         return value(content);
     }
 
-private:
+  private:
     JsonWriter& open(char bracket) {
         separate();
         out_ << bracket;
@@ -107,11 +108,21 @@ private:
         out_ << '"';
         for (char c : text) {
             switch (c) {
-                case '"': out_ << "\\\""; break;
-                case '\\': out_ << "\\\\"; break;
-                case '\n': out_ << "\\n"; break;
-                case '\r': out_ << "\\r"; break;
-                case '\t': out_ << "\\t"; break;
+                case '"':
+                    out_ << "\\\"";
+                    break;
+                case '\\':
+                    out_ << "\\\\";
+                    break;
+                case '\n':
+                    out_ << "\\n";
+                    break;
+                case '\r':
+                    out_ << "\\r";
+                    break;
+                case '\t':
+                    out_ << "\\t";
+                    break;
                 default:
                     if (static_cast<unsigned char>(c) < 0x20) {
                         char escaped[8];

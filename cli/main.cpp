@@ -18,7 +18,8 @@ void print_usage(std::FILE* out) {
         "  bench FILE... [--json] [--repeat N]\n"
         "                               throughput and peak memory of each parser stage\n"
         "\n"
-        "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no commands)\n",
+        "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no "
+        "commands)\n",
         out);
 }
 

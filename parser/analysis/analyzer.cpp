@@ -38,8 +38,8 @@ AnalysisError sniff(const std::string& head, std::string& message) {
         control += (c < 0x09 || (c > 0x0D && c < 0x20)) ? 1 : 0;
     }
     if (control * 10 > sample) {
-        message = "binary data, not G-code (" + std::to_string(control) + " control bytes in the first " +
-                  std::to_string(sample) + ")";
+        message = "binary data, not G-code (" + std::to_string(control) +
+                  " control bytes in the first " + std::to_string(sample) + ")";
         return AnalysisError::binary;
     }
     return AnalysisError::none;
@@ -49,8 +49,10 @@ Severity severity_of(LexError error) {
     switch (error) {
         case LexError::exponent_like_number:
         case LexError::too_many_macro_params:
-        case LexError::stray_number: return Severity::warning;
-        default: return Severity::error;
+        case LexError::stray_number:
+            return Severity::warning;
+        default:
+            return Severity::error;
     }
 }
 
@@ -61,7 +63,7 @@ void report_lex_error(const GcodeLine& line, std::uint64_t line_number, Diagnost
 }
 
 class AnalysisPass {
-public:
+  public:
     AnalysisPass(Analysis& analysis, const MachineConfig& machine, const LayerTrackerConfig& layers)
         : analysis_(analysis), simulator_(machine), layers_(layers) {}
 
@@ -80,10 +82,12 @@ public:
                 break;
             }
             case LineKind::text:
-                analysis_.diagnostics.warn(number, "not G-code, plain text: \"" +
-                                                       std::string(line.string_argument.substr(0, 60)) + "\"");
+                analysis_.diagnostics.warn(
+                    number, "not G-code, plain text: \"" +
+                                std::string(line.string_argument.substr(0, 60)) + "\"");
                 break;
-            default: break;
+            default:
+                break;
         }
         if (observer) observer(line, number, simulator_.state());
     }
@@ -95,13 +99,14 @@ public:
         analysis_.filament_mm = simulator_.filament_mm();
     }
 
-private:
+  private:
     void count_move(const MachineState& state, std::uint64_t number) {
         MoveCounts& moves = analysis_.moves;
         switch (state.move) {
             case MoveKind::extrude: {
                 const auto& from = simulator_.previous_position_mm();
-                const bool moved_xy = from[0] != state.position_mm[0] || from[1] != state.position_mm[1];
+                const bool moved_xy =
+                    from[0] != state.position_mm[0] || from[1] != state.position_mm[1];
                 if (!moved_xy && !state.is_arc) break;  // A prime in place is not a printing move.
                 ++moves.print;
                 analysis_.print_distance_mm += state.move_length_mm;
@@ -113,11 +118,21 @@ private:
                 ++moves.travel;
                 analysis_.travel_distance_mm += state.move_length_mm;
                 break;
-            case MoveKind::retract: case MoveKind::wipe: ++moves.retract; break;
-            case MoveKind::deretract: ++moves.deretract; break;
-            case MoveKind::lift: ++moves.lift; break;
-            case MoveKind::lower: ++moves.lower; break;
-            default: break;
+            case MoveKind::retract:
+            case MoveKind::wipe:
+                ++moves.retract;
+                break;
+            case MoveKind::deretract:
+                ++moves.deretract;
+                break;
+            case MoveKind::lift:
+                ++moves.lift;
+                break;
+            case MoveKind::lower:
+                ++moves.lower;
+                break;
+            default:
+                break;
         }
         if (state.is_arc) ++moves.arcs;
     }
@@ -138,7 +153,8 @@ private:
         box.max_mm[2] = std::max(box.max_mm[2], state.position_mm[2]);
         if (state.is_arc) {
             const ArcGeometry& geometry = simulator_.last_arc();
-            const arc::Arc arc{geometry.center_mm, geometry.radius_mm, geometry.start_angle_rad, geometry.sweep_rad};
+            const arc::Arc arc{geometry.center_mm, geometry.radius_mm, geometry.start_angle_rad,
+                               geometry.sweep_rad};
             std::array<double, 2> min_xy = {box.min_mm[0], box.min_mm[1]};
             std::array<double, 2> max_xy = {box.max_mm[0], box.max_mm[1]};
             arc::extend_bounds(arc, min_xy, max_xy);
@@ -155,7 +171,8 @@ private:
 MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& options) {
     MachineConfig machine = options.machine;
     if (!options.trust_file_settings) return machine;
-    if (slicer.settings.firmware_flavor && *slicer.settings.firmware_flavor != FirmwareFlavor::unknown) {
+    if (slicer.settings.firmware_flavor &&
+        *slicer.settings.firmware_flavor != FirmwareFlavor::unknown) {
         machine.flavor = *slicer.settings.firmware_flavor;
     }
     if (slicer.settings.retract_length_mm && *slicer.settings.retract_length_mm > 0.0) {
@@ -168,11 +185,16 @@ MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& optio
 
 std::string_view to_string(AnalysisError error) {
     switch (error) {
-        case AnalysisError::none: return "ok";
-        case AnalysisError::unreadable: return "unreadable";
-        case AnalysisError::empty: return "empty";
-        case AnalysisError::binary: return "binary";
-        case AnalysisError::not_gcode: return "not G-code";
+        case AnalysisError::none:
+            return "ok";
+        case AnalysisError::unreadable:
+            return "unreadable";
+        case AnalysisError::empty:
+            return "empty";
+        case AnalysisError::binary:
+            return "binary";
+        case AnalysisError::not_gcode:
+            return "not G-code";
     }
     return "?";
 }
@@ -191,17 +213,21 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
     analysis.bytes = reader.file_bytes();
     const std::string head = reader.read_at(0, scan_bytes);
     if ((result.error = sniff(head, result.message)) != AnalysisError::none) return result;
-    const std::string tail = analysis.bytes > scan_bytes ? reader.read_at(analysis.bytes - scan_bytes, scan_bytes) : head;
+    const std::string tail = analysis.bytes > scan_bytes
+                                 ? reader.read_at(analysis.bytes - scan_bytes, scan_bytes)
+                                 : head;
     analysis.slicer = detect_slicer(head, tail);
     const MachineConfig machine = machine_for(analysis.slicer, options);
     analysis.flavor = machine.flavor;
 
-    AnalysisPass pass(analysis, machine, LayerTrackerConfig{analysis.slicer.settings.layer_height_mm.value_or(0.0)});
+    AnalysisPass pass(analysis, machine,
+                      LayerTrackerConfig{analysis.slicer.settings.layer_height_mm.value_or(0.0)});
     std::string_view text;
     std::uint64_t next_progress = progress_every_bytes;
     while (reader.next(text)) {
         if (reader.last_line_cut()) {
-            analysis.diagnostics.warn(reader.line_number(), "line longer than 16 MiB; only its start was read");
+            analysis.diagnostics.warn(reader.line_number(),
+                                      "line longer than 16 MiB; only its start was read");
         }
         pass.on_line(lex_line(text), reader.line_number(), options.on_line);
         if (options.on_progress && reader.bytes_read() >= next_progress) {
@@ -215,11 +241,13 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
         return result;
     }
     if (reader.ended_without_newline()) {
-        analysis.diagnostics.warn(reader.line_number(), "the last line has no end-of-line: the file may be truncated");
+        analysis.diagnostics.warn(reader.line_number(),
+                                  "the last line has no end-of-line: the file may be truncated");
     }
     pass.finish();
     analysis.lines = reader.line_number();
-    analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    analysis.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (options.on_progress) options.on_progress(analysis.bytes, analysis.bytes);
     if (analysis.command_lines == 0) {
         result.error = AnalysisError::not_gcode;

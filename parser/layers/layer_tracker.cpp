@@ -29,22 +29,26 @@ void LayerTracker::on_printing_move(std::uint64_t line, double start_z_mm, doubl
         marker_layers_.back().has_print = true;
     }
     auto start_layer = [&] {
-        if (!geometric_layers_.empty()) last_step_mm_ = std::fabs(end_z_mm - geometric_layers_.back().z_mm);
         geometric_layers_.push_back(
             Layer{static_cast<std::uint32_t>(geometric_layers_.size()), end_z_mm, line, true});
     };
     if (geometric_layers_.empty()) return start_layer();
     const double dz = end_z_mm - geometric_layers_.back().z_mm;
+    // Once a few printing moves climb while they print, the file spirals (vase mode, Cura's
+    // spiralize, non-planar paths): from then on height changes are mostly the spiral itself,
+    // and a new layer starts only after a whole layer height of climb. Descending extrusions
+    // (purge lines that lower onto the bed) do not count.
     const bool spiral = std::fabs(end_z_mm - start_z_mm) > 1e-6;
-    if (!spiral) {
+    if (end_z_mm > start_z_mm + 1e-6 && ++climbing_moves_ >= 3) spiralling_ = true;
+    if (!spiralling_ && !spiral) {
         if (std::fabs(dz) >= min_layer_step_mm) start_layer();
         return;
     }
-    // Vase mode: the height climbs along the move; one layer per layer height of climb.
-    const double nominal = config_.layer_height_mm > 0.0 ? config_.layer_height_mm
-                           : last_step_mm_ > 0.0         ? last_step_mm_
-                                                         : 0.2;
-    if (dz >= 0.9 * nominal || dz <= -min_layer_step_mm) start_layer();
+    const double first_layer_z = geometric_layers_.front().z_mm;
+    const double nominal = config_.layer_height_mm > 0.0                   ? config_.layer_height_mm
+                           : (first_layer_z > 0.05 && first_layer_z < 0.5) ? first_layer_z
+                                                                           : 0.2;
+    if (dz >= 0.9 * nominal || dz <= -nominal) start_layer();
 }
 
 void LayerTracker::finish(Diagnostics& diagnostics) {
@@ -54,7 +58,8 @@ void LayerTracker::finish(Diagnostics& diagnostics) {
     if (std::fabs(comments - geometry) > std::max(1.0, 0.005 * comments)) {
         diagnostics.warn(0, "layer comments give " + std::to_string(marker_layers_.size()) +
                                 " layers but the printing moves change height " +
-                                std::to_string(geometric_layers_.size()) + " times; using the comments");
+                                std::to_string(geometric_layers_.size()) +
+                                " times; using the comments");
     }
 }
 

@@ -97,8 +97,8 @@ struct text_words_allowed_parser : x3::parser<text_words_allowed_parser> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& /*first*/, Iterator const& /*last*/, Context const& /*context*/, RContext& rcontext,
-               Attribute& /*attribute*/) const {
+    bool parse(Iterator& /*first*/, Iterator const& /*last*/, Context const& /*context*/,
+               RContext& rcontext, Attribute& /*attribute*/) const {
         return takes_text_words(rcontext);
     }
 };
@@ -327,7 +327,8 @@ inline auto const bad_number =
 inline auto const stray_number = x3::raw[gcode_number >> &(separator | letter)][on_stray_number];
 inline auto const bad_token = x3::raw[+token_char][on_bad_token];
 inline auto const paren_comment = '(' >> x3::raw[until_parser<')'>{}][on_comment] >> -x3::lit(')');
-inline auto const items = *(blanks >> (word | paren_comment | bad_number | stray_number | bad_token));
+inline auto const items =
+    *(blanks >> (word | paren_comment | bad_number | stray_number | bad_token));
 
 inline auto const command_head =
     (x3::char_("GMTPgmtp") >> x3::uint32 >> -('.' >> x3::uint_parser<std::uint8_t>{}) >>

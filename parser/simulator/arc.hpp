@@ -20,8 +20,9 @@ struct Arc {
 /// Centre of an R-form arc from start to end; false when start and end coincide or R is 0.
 /// Negative R asks for the larger arc, as in Marlin and RepRapFirmware. A radius too small for
 /// the chord is taken as a half circle (RepRapFirmware's choice); `radius_too_small` says so.
-inline bool center_from_radius(const std::array<double, 2>& start, const std::array<double, 2>& end, double r,
-                               bool counter_clockwise, std::array<double, 2>& center, bool& radius_too_small) {
+inline bool center_from_radius(const std::array<double, 2>& start, const std::array<double, 2>& end,
+                               double r, bool counter_clockwise, std::array<double, 2>& center,
+                               bool& radius_too_small) {
     const double dx = end[0] - start[0];
     const double dy = end[1] - start[1];
     const double distance = std::sqrt(dx * dx + dy * dy);

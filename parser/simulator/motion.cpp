@@ -146,11 +146,16 @@ void Simulator::G2_G3(const GcodeLine& line, bool counter_clockwise) {
     std::array<double, 2> center = start;
     if (line.has('R')) {
         bool radius_too_small = false;
-        if (!arc::center_from_radius(start, end, to_mm(line.value('R')), counter_clockwise, center, radius_too_small)) {
-            error("arc: R form needs distinct start and end points and R other than 0; move ignored");
+        if (!arc::center_from_radius(start, end, to_mm(line.value('R')), counter_clockwise, center,
+                                     radius_too_small)) {
+            error(
+                "arc: R form needs distinct start and end points and R other than 0; move ignored");
             return;
         }
-        if (radius_too_small) warn("arc: R is smaller than half the distance to the end point; drawn as a half circle");
+        if (radius_too_small)
+            warn(
+                "arc: R is smaller than half the distance to the end point; drawn as a half "
+                "circle");
     } else if (line.has('I') || line.has('J')) {
         center = {start[0] + to_mm(line.value('I')), start[1] + to_mm(line.value('J'))};
     } else {

@@ -15,8 +15,9 @@ namespace {
 
 std::string flag_names(std::uint16_t flags) {
     static constexpr std::array<const char*, 10> names = {
-        "extruding_start", "extruding", "primed", "retracting_start", "retracting",
-        "partially_retracted", "retracted", "deretracting_start", "deretracting", "deretracted"};
+        "extruding_start", "extruding",           "primed",    "retracting_start",
+        "retracting",      "partially_retracted", "retracted", "deretracting_start",
+        "deretracting",    "deretracted"};
     std::string text;
     for (std::size_t bit = 0; bit < names.size(); ++bit) {
         if ((flags & (1u << bit)) == 0) continue;
@@ -30,12 +31,15 @@ std::string dump_moves(const std::string& path) {
     std::ostringstream dump;
     dump << "# line move x y z e_delta retraction flags\n";
     AnalysisOptions options;
-    options.on_line = [&dump](const GcodeLine& line, std::uint64_t number, const MachineState& state) {
+    options.on_line = [&dump](const GcodeLine& line, std::uint64_t number,
+                              const MachineState& state) {
         if (line.kind != LineKind::command || state.move == MoveKind::none) return;
         char text[160];
-        std::snprintf(text, sizeof text, "%llu %s %.3f %.3f %.3f %.3f %.3f ", static_cast<unsigned long long>(number),
-                      std::string(to_string(state.move)).c_str(), state.position_mm[0], state.position_mm[1],
-                      state.position_mm[2], state.e_delta_mm, state.retraction_mm);
+        std::snprintf(text, sizeof text, "%llu %s %.3f %.3f %.3f %.3f %.3f ",
+                      static_cast<unsigned long long>(number),
+                      std::string(to_string(state.move)).c_str(), state.position_mm[0],
+                      state.position_mm[1], state.position_mm[2], state.e_delta_mm,
+                      state.retraction_mm);
         dump << text << flag_names(state.extruder) << '\n';
     };
     const AnalysisResult result = analyze_file(path, options);
@@ -61,8 +65,9 @@ TEST(Golden, EveryCaseMatchesItsExpectation) {
 }
 
 TEST(Golden, LayersOfTheHandWrittenCase) {
-    const AnalysisResult result =
-        analyze_file((std::filesystem::path(STRATA_TEST_DATA_DIR) / "golden" / "retract_hop_arc.gcode").string());
+    const AnalysisResult result = analyze_file(
+        (std::filesystem::path(STRATA_TEST_DATA_DIR) / "golden" / "retract_hop_arc.gcode")
+            .string());
     ASSERT_EQ(result.error, AnalysisError::none);
     ASSERT_EQ(result.analysis.layers.size(), 2u);
     EXPECT_TRUE(result.analysis.layers_from_comments);

@@ -14,7 +14,7 @@ namespace strata::parser {
 namespace {
 
 class SimulatorTest : public ::testing::Test {
-protected:
+  protected:
     explicit SimulatorTest(MachineConfig config = {}) : simulator_(config) {}
 
     const MachineState& run(const std::string& text) {
@@ -22,7 +22,8 @@ protected:
         return simulator_.step(line, ++line_number_, diagnostics_);
     }
     void run_all(const std::vector<std::string>& lines) {
-        for (const auto& line : lines) run(line);
+        for (const auto& line : lines)
+            run(line);
     }
 
     Simulator simulator_;
@@ -112,20 +113,22 @@ TEST_F(SimulatorTest, ExtruderStatesFollowOctolapse) {
     run("G1 X20 E1");
     EXPECT_EQ(simulator_.state().extruder, flag::extruding);
     run("G1 E-0.4");
-    EXPECT_EQ(simulator_.state().extruder, flag::retracting_start | flag::retracting | flag::retracted);
+    EXPECT_EQ(simulator_.state().extruder,
+              flag::retracting_start | flag::retracting | flag::retracted);
     run("G1 E-0.4");
     EXPECT_EQ(simulator_.state().extruder, flag::retracting | flag::retracted);
     run("G1 X30");
     EXPECT_EQ(simulator_.state().extruder, flag::retracted);
     run("G1 E0.5");
-    EXPECT_EQ(simulator_.state().extruder, flag::deretracting_start | flag::deretracting | flag::retracted);
+    EXPECT_EQ(simulator_.state().extruder,
+              flag::deretracting_start | flag::deretracting | flag::retracted);
     run("G1 E0.3");
     EXPECT_EQ(simulator_.state().extruder, flag::deretracting | flag::deretracted | flag::primed);
     EXPECT_DOUBLE_EQ(simulator_.state().retraction_mm, 0.0);
 }
 
 class SimulatorWithRetractLength : public SimulatorTest {
-protected:
+  protected:
     static MachineConfig config() {
         MachineConfig machine;
         machine.retract_length_mm = 0.8;
@@ -137,9 +140,11 @@ protected:
 TEST_F(SimulatorWithRetractLength, PartialRetractionIsNotRetracted) {
     namespace flag = extruder_flag;
     run_all({"M83", "G1 X10 E1", "G1 E-0.3"});
-    EXPECT_EQ(simulator_.state().extruder & (flag::partially_retracted | flag::retracted), flag::partially_retracted);
+    EXPECT_EQ(simulator_.state().extruder & (flag::partially_retracted | flag::retracted),
+              flag::partially_retracted);
     run("G1 E-0.5");
-    EXPECT_EQ(simulator_.state().extruder & (flag::partially_retracted | flag::retracted), flag::retracted);
+    EXPECT_EQ(simulator_.state().extruder & (flag::partially_retracted | flag::retracted),
+              flag::retracted);
 }
 
 TEST_F(SimulatorTest, DeretractBeyondRetractionExtrudes) {
@@ -241,7 +246,7 @@ TEST_F(SimulatorTest, UnknownCommandsWarn) {
 }
 
 class KlipperSimulator : public SimulatorTest {
-protected:
+  protected:
     static MachineConfig config() {
         MachineConfig machine;
         machine.flavor = FirmwareFlavor::klipper;

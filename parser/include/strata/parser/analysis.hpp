@@ -18,7 +18,7 @@
 namespace strata::parser {
 
 struct MoveCounts {
-    std::uint64_t print = 0;    ///< Extrusions with XY motion (arcs included).
+    std::uint64_t print = 0;  ///< Extrusions with XY motion (arcs included).
     std::uint64_t travel = 0;
     std::uint64_t retract = 0;  ///< Retractions, wipes and firmware retractions.
     std::uint64_t deretract = 0;
@@ -76,6 +76,7 @@ struct AnalysisOptions {
     ProgressObserver on_progress;
 };
 
-[[nodiscard]] AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& options = {});
+[[nodiscard]] AnalysisResult analyze_file(const std::string& path,
+                                          const AnalysisOptions& options = {});
 
 }  // namespace strata::parser

@@ -26,7 +26,7 @@ struct LayerTrackerConfig {
 };
 
 class LayerTracker {
-public:
+  public:
     explicit LayerTracker(const LayerTrackerConfig& config) : config_(config) {}
 
     /// A slicer layer comment at `line`; `z_mm` when the comment states the height.
@@ -44,11 +44,12 @@ public:
     [[nodiscard]] const std::vector<Layer>& geometric_layers() const { return geometric_layers_; }
     [[nodiscard]] const std::vector<Layer>& comment_layers() const { return marker_layers_; }
 
-private:
+  private:
     const LayerTrackerConfig config_;
     std::vector<Layer> marker_layers_;
     std::vector<Layer> geometric_layers_;
-    double last_step_mm_ = 0.0;  ///< Height of the last geometric layer change.
+    int climbing_moves_ = 0;
+    bool spiralling_ = false;  ///< Sticky: the file has been seen to print while climbing.
 };
 
 }  // namespace strata::parser

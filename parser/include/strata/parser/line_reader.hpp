@@ -11,7 +11,7 @@
 namespace strata::parser {
 
 class LineReader {
-public:
+  public:
     static constexpr std::size_t block_bytes = 1u << 20;
     static constexpr std::size_t max_line_bytes = 16u << 20;
 
@@ -25,7 +25,9 @@ public:
     /// The next line without its `\n`; false at the end of the file or on a read error.
     bool next(std::string_view& line);
 
-    [[nodiscard]] std::uint64_t line_number() const { return line_number_; }  ///< 1-based, of the last line.
+    [[nodiscard]] std::uint64_t line_number() const {
+        return line_number_;
+    }  ///< 1-based, of the last line.
     [[nodiscard]] std::uint64_t bytes_read() const { return consumed_bytes_; }
     [[nodiscard]] std::uint64_t file_bytes() const { return file_bytes_; }
     [[nodiscard]] bool last_line_cut() const { return last_line_cut_; }
@@ -34,7 +36,7 @@ public:
     /// Reads up to `bytes` at `offset` without disturbing the stream (for head/tail scans).
     [[nodiscard]] std::string read_at(std::uint64_t offset, std::size_t bytes) const;
 
-private:
+  private:
     bool refill();
 
     int fd_ = -1;

@@ -1,0 +1,131 @@
+// The corpus test: every real slicer file in ../shared/corpus (or $STRATA_CORPUS) must analyze
+// with no errors; where the file has layer comments, the layer count must agree with them
+// (counted here independently, by regular expression) within max(1, 0.5 %); and every printed
+// move must lie inside the reported bounding box.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "strata/parser/analysis.hpp"
+
+namespace strata::parser {
+namespace {
+
+std::filesystem::path corpus_directory() {
+    if (const char* from_environment = std::getenv("STRATA_CORPUS")) return from_environment;
+    return std::filesystem::path(STRATA_SHARED_DIR) / "corpus";
+}
+
+std::vector<std::filesystem::path> corpus_files() {
+    std::vector<std::filesystem::path> files;
+    const auto directory = corpus_directory();
+    if (!std::filesystem::is_directory(directory)) return files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory)) {
+        if (entry.path().extension() == ".gcode") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Layer comments as the slicers write them, matched line by line with std::regex: a second,
+// independent reading of the file.
+std::size_t count_layer_comments(const std::filesystem::path& path) {
+    static const std::regex marker(
+        R"(^\s*;\s*(LAYER_CHANGE|LAYER:-?\d|CHANGE_LAYER|Layer #\d|<layer>|layer \d+, Z = ))");
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    std::size_t count = 0;
+    while (std::getline(in, line)) {
+        if (line.find(';') != std::string::npos && std::regex_search(line, marker)) ++count;
+    }
+    return count;
+}
+
+class Corpus : public ::testing::TestWithParam<std::filesystem::path> {};
+
+TEST_P(Corpus, AnalyzesCleanly) {
+    const std::filesystem::path& path = GetParam();
+    AnalysisOptions options;
+    std::vector<std::array<double, 4>> printed;  // start x, start y, end x, end y ... z below
+    std::vector<double> printed_z;
+    std::array<double, 3> previous = {0, 0, 0};
+    options.on_line = [&](const GcodeLine& line, std::uint64_t, const MachineState& state) {
+        if (line.kind == LineKind::command && state.move == MoveKind::extrude &&
+            (previous[0] != state.position_mm[0] || previous[1] != state.position_mm[1])) {
+            printed.push_back(
+                {previous[0], previous[1], state.position_mm[0], state.position_mm[1]});
+            printed_z.push_back(state.position_mm[2]);
+        }
+        if (line.kind == LineKind::command) previous = state.position_mm;
+    };
+    const AnalysisResult result = analyze_file(path.string(), options);
+    ASSERT_EQ(result.error, AnalysisError::none) << result.message;
+    const Analysis& analysis = result.analysis;
+
+    EXPECT_EQ(analysis.diagnostics.error_count(), 0u)
+        << "first: line " << analysis.diagnostics.first().front().line << ": "
+        << analysis.diagnostics.first().front().message;
+
+    const std::size_t comments = count_layer_comments(path);
+    if (comments > 0) {
+        const double allowed = std::max(1.0, 0.005 * static_cast<double>(comments));
+        EXPECT_LE(
+            std::abs(static_cast<double>(analysis.layers.size()) - static_cast<double>(comments)),
+            allowed)
+            << analysis.layers.size() << " layers reported, " << comments
+            << " layer comments in the file";
+    }
+
+    if (printed.empty()) return;
+    ASSERT_FALSE(analysis.printed_bbox.empty);
+    const auto& box = analysis.printed_bbox;
+    constexpr double tolerance = 1e-9;
+    std::size_t outside = 0;
+    for (std::size_t i = 0; i < printed.size(); ++i) {
+        const auto& move = printed[i];
+        for (std::size_t axis = 0; axis < 2; ++axis) {
+            for (double value : {move[axis], move[axis + 2]}) {
+                outside +=
+                    (value < box.min_mm[axis] - tolerance || value > box.max_mm[axis] + tolerance)
+                        ? 1
+                        : 0;
+            }
+        }
+        outside +=
+            (printed_z[i] < box.min_mm[2] - tolerance || printed_z[i] > box.max_mm[2] + tolerance)
+                ? 1
+                : 0;
+    }
+    EXPECT_EQ(outside, 0u) << "of " << printed.size() << " printed moves";
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::filesystem::path>& info) {
+    std::string name =
+        info.param.parent_path().filename().string() + "_" + info.param.stem().string();
+    for (char& c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0) c = '_';
+    }
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedCorpus, Corpus, ::testing::ValuesIn(corpus_files()), test_name);
+
+TEST(CorpusPresence, CorpusIsThere) {
+    const auto directory = corpus_directory();
+    if (corpus_files().empty()) {
+        std::cerr << "\n*** THE G-CODE CORPUS IS MISSING: no .gcode files under " << directory
+                  << " ***\n*** Set STRATA_CORPUS or put shared/ beside the repository. ***\n\n";
+        GTEST_SKIP() << "corpus absent at " << directory;
+    }
+    EXPECT_GE(corpus_files().size(), 70u);
+}
+
+}  // namespace
+}  // namespace strata::parser
