@@ -114,6 +114,41 @@ struct string_argument_expected_parser : x3::parser<string_argument_expected_par
     }
 };
 
+
+/// Stores one numeric word into the line; shared by the word action and the word-run parser.
+inline void store_numeric_word(GcodeLine& line, const NumericWord& word) {
+    const char* at = word.letter_at;
+    const char letter = to_upper(*at);
+    if (!std::isfinite(word.value)) {
+        report(line, LexError::non_finite_number, at);
+        return;  // A non-finite value is never handed on as if it were a coordinate.
+    }
+    if (letter == 'E' && looks_like_exponent(line, at)) report(line, LexError::exponent_like_number, at);
+    line.word_mask |= GcodeLine::bit(letter);
+    line.word_value[static_cast<std::size_t>(letter - 'A')] = word.value;
+}
+
+/// A run of numeric words (`X1.5 Y2 E0.03`), stored straight into the line: the common case of
+/// every move, kept out of the per-word alternative below so it costs one call per line.
+struct numeric_word_run_parser : x3::parser<numeric_word_run_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute& /*attribute*/) const {
+        bool any = false;
+        for (;;) {
+            const char* cursor = first;
+            while (cursor != last && numeric_word_parser::is_blank(*cursor)) ++cursor;
+            NumericWord word;
+            if (!numeric_word.parse(cursor, last, context, rcontext, word)) return any;
+            store_numeric_word(rcontext, word);
+            first = cursor;
+            any = true;
+        }
+    }
+};
+
 }  // namespace detail
 
 // ---- semantic actions -------------------------------------------------------------------
@@ -136,22 +171,7 @@ inline auto const on_command = [](auto& ctx) {
 
 inline auto const on_words_only = [](auto& ctx) { x3::_val(ctx).kind = LineKind::command; };
 
-inline auto const on_word = [](auto& ctx) {
-    auto& line = x3::_val(ctx);
-    auto& attribute = x3::_attr(ctx);
-    const char* at = boost::fusion::at_c<0>(attribute).begin();
-    const char letter = detail::to_upper(*at);
-    const double value = boost::fusion::at_c<1>(attribute);
-    if (!std::isfinite(value)) {
-        detail::report(line, LexError::non_finite_number, at);
-        return;  // A non-finite value is never handed on as if it were a coordinate.
-    }
-    if (letter == 'E' && detail::looks_like_exponent(line, at)) {
-        detail::report(line, LexError::exponent_like_number, at);
-    }
-    line.word_mask |= GcodeLine::bit(letter);
-    line.word_value[static_cast<std::size_t>(letter - 'A')] = value;
-};
+inline auto const on_word = [](auto& ctx) { detail::store_numeric_word(x3::_val(ctx), x3::_attr(ctx)); };
 
 inline auto const on_bare_word = [](auto& ctx) {
     auto& line = x3::_val(ctx);
@@ -315,7 +335,7 @@ inline auto const token_char = x3::char_ - blank - x3::lit(';') - x3::lit('*') -
 inline auto const line_number = (x3::omit[x3::char_("Nn")] >> x3::uint32)[on_line_number];
 
 inline auto const word =
-    (as_range(letter) >> blanks >> gcode_number >> &(separator | letter))[on_word] |
+    numeric_word[on_word] |
     (letter >> blanks >> as_range('"' >> *(x3::char_ - '"') >> '"'))[on_quoted_word] |
     (letter >> &separator)[on_bare_word] |
     // `G28 XY`: axis letters may follow each other without a separator.
@@ -327,8 +347,10 @@ inline auto const bad_number =
 inline auto const stray_number = x3::raw[gcode_number >> &(separator | letter)][on_stray_number];
 inline auto const bad_token = x3::raw[+token_char][on_bad_token];
 inline auto const paren_comment = '(' >> x3::raw[until_parser<')'>{}][on_comment] >> -x3::lit(')');
+// The `!` guard stops the loop at the end of the words without trying every alternative there.
 inline auto const items =
-    *(blanks >> (word | paren_comment | bad_number | stray_number | bad_token));
+    *(detail::numeric_word_run_parser{} |
+      blanks >> !(x3::eoi | ';' | '*') >> (word | paren_comment | bad_number | stray_number | bad_token));
 
 inline auto const command_head =
     (x3::char_("GMTPgmtp") >> x3::uint32 >> -('.' >> x3::uint_parser<std::uint8_t>{}) >>
@@ -352,16 +374,18 @@ inline auto const host_command =
     ('@' >> as_range(+token_char) >> blanks >> as_range(until_semicolon))[on_host_command];
 inline auto const text = x3::raw[&(x3::char_ - ';') >> until_semicolon][on_text];
 
+// Alternatives start with different characters; the most common comes first.
 inline auto const body =
-    host_command | command | words_only | macro | (paren_comment >> items) | text;
+    command | host_command | words_only | macro | (paren_comment >> items) | text;
 inline auto const checksum =
     (as_range(x3::lit('*')) >> x3::uint_parser<std::uint8_t>{})[on_checksum] |
     x3::raw[x3::lit('*') >> *token_char][on_malformed_checksum];
 inline auto const comment = ';' >> x3::raw[rest_of_line][on_comment];
 
 line_type const line = "line";
-auto const line_def = blanks >> -line_number >> blanks >> -body >> blanks >> -checksum >> blanks >>
-                      -comment >> x3::eoi;
+// A comment-only line (a third of most files, and every thumbnail line) takes the first branch.
+auto const line_def = blanks >> (comment >> x3::eoi |
+                                 -line_number >> blanks >> -body >> blanks >> -checksum >> blanks >> -comment >> x3::eoi);
 
 BOOST_SPIRIT_DEFINE(line)
 

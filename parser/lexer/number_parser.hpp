@@ -102,4 +102,40 @@ struct number_parser : boost::spirit::x3::parser<number_parser> {
 
 inline constexpr number_parser gcode_number{};
 
+/// One numeric word as the word parser sees it: where its letter is and its value.
+struct NumericWord {
+    const char* letter_at = nullptr;
+    double value = 0.0;
+};
+
+/// The hot path of the grammar as one primitive: `letter blanks number`, followed by a separator
+/// or the next letter (`G1X5Y98`). Spelled with X3 operators this is the same language, but each
+/// word then costs several nested parser calls and a Fusion attribute; files are mostly words.
+struct numeric_word_parser : boost::spirit::x3::parser<numeric_word_parser> {
+    using attribute_type = NumericWord;
+    static bool const has_attribute = true;
+
+    static bool is_letter(char c) { return static_cast<unsigned>((c | 0x20) - 'a') < 26u; }
+    static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/, RContext& /*rcontext*/,
+               Attribute& attribute) const {
+        if (first == last || !is_letter(*first)) return false;
+        const char* cursor = first + 1;
+        while (cursor != last && is_blank(*cursor)) ++cursor;
+        double value = 0.0;
+        const char* end = parse_gcode_number(cursor, last, value);
+        if (end == nullptr) return false;
+        if (end != last && !is_blank(*end) && !is_letter(*end) && *end != ';' && *end != '*' && *end != '(') {
+            return false;
+        }
+        boost::spirit::x3::traits::move_to(NumericWord{first, value}, attribute);
+        first = end;
+        return true;
+    }
+};
+
+inline constexpr numeric_word_parser numeric_word{};
+
 }  // namespace strata::parser::lexer

@@ -96,8 +96,7 @@ void Simulator::apply_extrusion(double e_delta_mm) {
     state_.e_delta_mm = e_delta_mm;
 }
 
-void Simulator::classify_move(double xy_length_mm, double dz_mm, double e_delta_mm) {
-    const bool moved_xy = xy_length_mm > epsilon_mm;
+void Simulator::classify_move(bool moved_xy, double dz_mm, double e_delta_mm) {
     if (e_delta_mm > epsilon_mm) {
         const bool moved = moved_xy || std::fabs(dz_mm) > epsilon_mm;
         const bool only_undid_retraction = (state_.extruder & extruder_flag::extruding) == 0;
@@ -121,7 +120,8 @@ void Simulator::finish_move(const std::array<double, 3>& target_mm, double lengt
     const double dy = target_mm[1] - state_.position_mm[1];
     const double dz = target_mm[2] - state_.position_mm[2];
     apply_extrusion(e_delta_mm);
-    classify_move(std::sqrt(dx * dx + dy * dy), dz, e_delta_mm);
+    // Only whether XY moved matters here; comparing squares saves a square root per move.
+    classify_move(dx * dx + dy * dy > epsilon_mm * epsilon_mm, dz, e_delta_mm);
     state_.position_mm = target_mm;
     state_.move_length_mm = length_mm;
 }

@@ -76,7 +76,7 @@ class Simulator {
     void read_feedrate(const GcodeLine& line);
     [[nodiscard]] double e_delta_from(const GcodeLine& line);
     void apply_extrusion(double e_delta_mm);
-    void classify_move(double xy_length_mm, double dz_mm, double e_delta_mm);
+    void classify_move(bool moved_xy, double dz_mm, double e_delta_mm);
     void finish_move(const std::array<double, 3>& target_mm, double length_mm, double e_delta_mm);
     [[nodiscard]] ToolState& tool() { return tools_[state_.tool]; }
     void warn(std::string_view message);
