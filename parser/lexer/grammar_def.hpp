@@ -149,6 +149,47 @@ struct numeric_word_run_parser : x3::parser<numeric_word_run_parser> {
     }
 };
 
+/// The command word (`G1`, `m117`, `T1000`, `G29.1`), followed by a separator or a letter, written
+/// straight into the line. Equivalent to `char_("GMTPgmtp") >> uint32 >> -('.' >> uint8) >>
+/// &(separator | letter)` with an action, as one call: every command line starts with it.
+struct command_head_parser : x3::parser<command_head_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    static bool is_digit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/, RContext& rcontext,
+               Attribute& /*attribute*/) const {
+        if (last - first < 2) return false;
+        const char letter = to_upper(*first);
+        if (letter != 'G' && letter != 'M' && letter != 'T' && letter != 'P') return false;
+        const char* cursor = first + 1;
+        std::uint64_t number = 0;
+        const char* digits = cursor;
+        while (cursor != last && is_digit(*cursor) && cursor - digits < 10) number = number * 10 + static_cast<unsigned>(*cursor++ - '0');
+        if (cursor == digits || number > 0xFFFFFFFFu || (cursor != last && is_digit(*cursor))) return false;
+        int subcode = -1;
+        if (cursor != last && *cursor == '.' && cursor + 1 != last && is_digit(cursor[1])) {
+            const char* sub = ++cursor;
+            subcode = 0;
+            while (cursor != last && is_digit(*cursor) && cursor - sub < 3) subcode = subcode * 10 + (*cursor++ - '0');
+            if (subcode > 127 || (cursor != last && is_digit(*cursor))) return false;
+        }
+        if (cursor != last && !numeric_word_parser::is_blank(*cursor) && !numeric_word_parser::is_letter(*cursor) &&
+            *cursor != ';' && *cursor != '*' && *cursor != '(') {
+            return false;
+        }
+        GcodeLine& line = rcontext;
+        line.kind = LineKind::command;
+        line.command_letter = letter;
+        line.command_number = static_cast<std::uint32_t>(number);
+        line.subcode = static_cast<std::int8_t>(subcode);
+        first = cursor;
+        return true;
+    }
+};
+
 }  // namespace detail
 
 // ---- semantic actions -------------------------------------------------------------------
@@ -159,15 +200,6 @@ inline auto const on_line_number = [](auto& ctx) {
     line.line_number = x3::_attr(ctx);
 };
 
-inline auto const on_command = [](auto& ctx) {
-    auto& line = x3::_val(ctx);
-    auto& attribute = x3::_attr(ctx);
-    line.kind = LineKind::command;
-    line.command_letter = detail::to_upper(boost::fusion::at_c<0>(attribute));
-    line.command_number = boost::fusion::at_c<1>(attribute);
-    if (auto subcode = boost::fusion::at_c<2>(attribute))
-        line.subcode = static_cast<std::int8_t>(*subcode);
-};
 
 inline auto const on_words_only = [](auto& ctx) { x3::_val(ctx).kind = LineKind::command; };
 
@@ -352,9 +384,7 @@ inline auto const items =
     *(detail::numeric_word_run_parser{} |
       blanks >> !(x3::eoi | ';' | '*') >> (word | paren_comment | bad_number | stray_number | bad_token));
 
-inline auto const command_head =
-    (x3::char_("GMTPgmtp") >> x3::uint32 >> -('.' >> x3::uint_parser<std::uint8_t>{}) >>
-     &(separator | letter))[on_command];
+inline auto const command_head = detail::command_head_parser{};
 inline auto const string_argument =
     detail::string_argument_expected_parser{} >> blanks >>
     x3::raw[*(x3::char_ - ';' - (x3::lit('*') >> x3::uint_ >> blanks >> (x3::eoi | ';')))]
