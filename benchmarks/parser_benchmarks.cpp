@@ -35,7 +35,8 @@ void BM_LexCommentLine(benchmark::State& state) {
 BENCHMARK(BM_LexCommentLine);
 
 void BM_LexAndSimulateMoveLine(benchmark::State& state) {
-    const std::vector<std::string> lines = {"G1 X97.619 Y110.652 E0.02735", "G1 X98.112 Y110.201 E0.02101",
+    const std::vector<std::string> lines = {"G1 X97.619 Y110.652 E0.02735",
+                                            "G1 X98.112 Y110.201 E0.02101",
                                             "G1 X98.5 Y109.7 E0.0202", "G1 X97.619 Y110.652 E0.03"};
     Simulator simulator(MachineConfig{});
     Diagnostics diagnostics;
@@ -67,12 +68,14 @@ std::vector<std::string> one_layer() {
 void BM_LexAndSimulateOneLayer(benchmark::State& state) {
     const std::vector<std::string> layer = one_layer();
     std::size_t bytes = 0;
-    for (const std::string& line : layer) bytes += line.size() + 1;
+    for (const std::string& line : layer)
+        bytes += line.size() + 1;
     for (auto _ : state) {
         Simulator simulator(MachineConfig{});
         Diagnostics diagnostics;
         std::uint64_t number = 0;
-        for (const std::string& line : layer) benchmark::DoNotOptimize(simulator.step(lex_line(line), ++number, diagnostics));
+        for (const std::string& line : layer)
+            benchmark::DoNotOptimize(simulator.step(lex_line(line), ++number, diagnostics));
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * layer.size()));

@@ -114,7 +114,6 @@ struct string_argument_expected_parser : x3::parser<string_argument_expected_par
     }
 };
 
-
 /// Stores one numeric word into the line; shared by the word action and the word-run parser.
 inline void store_numeric_word(GcodeLine& line, const NumericWord& word) {
     const char* at = word.letter_at;
@@ -123,7 +122,8 @@ inline void store_numeric_word(GcodeLine& line, const NumericWord& word) {
         report(line, LexError::non_finite_number, at);
         return;  // A non-finite value is never handed on as if it were a coordinate.
     }
-    if (letter == 'E' && looks_like_exponent(line, at)) report(line, LexError::exponent_like_number, at);
+    if (letter == 'E' && looks_like_exponent(line, at))
+        report(line, LexError::exponent_like_number, at);
     line.word_mask |= GcodeLine::bit(letter);
     line.word_value[static_cast<std::size_t>(letter - 'A')] = word.value;
 }
@@ -134,16 +134,18 @@ struct numeric_word_run_parser : x3::parser<numeric_word_run_parser> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
-               Attribute& /*attribute*/) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/,
+               RContext& rcontext, Attribute& /*attribute*/) const {
         bool any = false;
         for (;;) {
             const char* cursor = first;
-            while (cursor != last && numeric_word_parser::is_blank(*cursor)) ++cursor;
+            while (cursor != last && numeric_word_parser::is_blank(*cursor))
+                ++cursor;
             NumericWord word;
-            if (!numeric_word.parse(cursor, last, context, rcontext, word)) return any;
+            const char* end = numeric_word_parser::read(cursor, last, word);
+            if (end == nullptr) return any;
             store_numeric_word(rcontext, word);
-            first = cursor;
+            first = end;
             any = true;
         }
     }
@@ -159,25 +161,29 @@ struct command_head_parser : x3::parser<command_head_parser> {
     static bool is_digit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/, RContext& rcontext,
-               Attribute& /*attribute*/) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/,
+               RContext& rcontext, Attribute& /*attribute*/) const {
         if (last - first < 2) return false;
         const char letter = to_upper(*first);
         if (letter != 'G' && letter != 'M' && letter != 'T' && letter != 'P') return false;
         const char* cursor = first + 1;
         std::uint64_t number = 0;
         const char* digits = cursor;
-        while (cursor != last && is_digit(*cursor) && cursor - digits < 10) number = number * 10 + static_cast<unsigned>(*cursor++ - '0');
-        if (cursor == digits || number > 0xFFFFFFFFu || (cursor != last && is_digit(*cursor))) return false;
+        while (cursor != last && is_digit(*cursor) && cursor - digits < 10)
+            number = number * 10 + static_cast<unsigned>(*cursor++ - '0');
+        if (cursor == digits || number > 0xFFFFFFFFu || (cursor != last && is_digit(*cursor)))
+            return false;
         int subcode = -1;
         if (cursor != last && *cursor == '.' && cursor + 1 != last && is_digit(cursor[1])) {
             const char* sub = ++cursor;
             subcode = 0;
-            while (cursor != last && is_digit(*cursor) && cursor - sub < 3) subcode = subcode * 10 + (*cursor++ - '0');
+            while (cursor != last && is_digit(*cursor) && cursor - sub < 3)
+                subcode = subcode * 10 + (*cursor++ - '0');
             if (subcode > 127 || (cursor != last && is_digit(*cursor))) return false;
         }
-        if (cursor != last && !numeric_word_parser::is_blank(*cursor) && !numeric_word_parser::is_letter(*cursor) &&
-            *cursor != ';' && *cursor != '*' && *cursor != '(') {
+        if (cursor != last && !numeric_word_parser::is_blank(*cursor) &&
+            !numeric_word_parser::is_letter(*cursor) && *cursor != ';' && *cursor != '*' &&
+            *cursor != '(') {
             return false;
         }
         GcodeLine& line = rcontext;
@@ -200,10 +206,11 @@ inline auto const on_line_number = [](auto& ctx) {
     line.line_number = x3::_attr(ctx);
 };
 
-
 inline auto const on_words_only = [](auto& ctx) { x3::_val(ctx).kind = LineKind::command; };
 
-inline auto const on_word = [](auto& ctx) { detail::store_numeric_word(x3::_val(ctx), x3::_attr(ctx)); };
+inline auto const on_word = [](auto& ctx) {
+    detail::store_numeric_word(x3::_val(ctx), x3::_attr(ctx));
+};
 
 inline auto const on_bare_word = [](auto& ctx) {
     auto& line = x3::_val(ctx);
@@ -380,9 +387,9 @@ inline auto const stray_number = x3::raw[gcode_number >> &(separator | letter)][
 inline auto const bad_token = x3::raw[+token_char][on_bad_token];
 inline auto const paren_comment = '(' >> x3::raw[until_parser<')'>{}][on_comment] >> -x3::lit(')');
 // The `!` guard stops the loop at the end of the words without trying every alternative there.
-inline auto const items =
-    *(detail::numeric_word_run_parser{} |
-      blanks >> !(x3::eoi | ';' | '*') >> (word | paren_comment | bad_number | stray_number | bad_token));
+inline auto const items = *(detail::numeric_word_run_parser{} |
+                            blanks >> !(x3::eoi | ';' | '*') >>
+                                (word | paren_comment | bad_number | stray_number | bad_token));
 
 inline auto const command_head = detail::command_head_parser{};
 inline auto const string_argument =
@@ -414,8 +421,9 @@ inline auto const comment = ';' >> x3::raw[rest_of_line][on_comment];
 
 line_type const line = "line";
 // A comment-only line (a third of most files, and every thumbnail line) takes the first branch.
-auto const line_def = blanks >> (comment >> x3::eoi |
-                                 -line_number >> blanks >> -body >> blanks >> -checksum >> blanks >> -comment >> x3::eoi);
+auto const line_def = blanks >>
+                      (comment >> x3::eoi | -line_number >> blanks >> -body >> blanks >>
+                                                -checksum >> blanks >> -comment >> x3::eoi);
 
 BOOST_SPIRIT_DEFINE(line)
 

@@ -14,6 +14,31 @@
 
 namespace strata::parser::lexer {
 
+/// `nan` / `inf` are not G-code, but firmwares using strtod would accept them; they are read so
+/// the caller can reject them with a clear message instead of "bad token".
+inline const char* parse_non_finite(const char* cursor, const char* last, bool negative,
+                                    double& value) {
+    auto lower = [](char c) { return static_cast<char>(c | 0x20); };
+    auto matches = [&](const char* word) {
+        const char* p = cursor;
+        for (; *word != 0; ++word, ++p) {
+            if (p == last || lower(*p) != *word) return false;
+        }
+        cursor = p;
+        return true;
+    };
+    if (matches("nan")) {
+        value = std::numeric_limits<double>::quiet_NaN();
+        return cursor;
+    }
+    if (matches("infinity") || matches("inf")) {
+        value = negative ? -std::numeric_limits<double>::infinity()
+                         : std::numeric_limits<double>::infinity();
+        return cursor;
+    }
+    return nullptr;
+}
+
 /// Parses `[+-]digits[.digits]`, `[+-].digits`, or `nan`/`inf` (reported, never silently used).
 /// Returns the end of the number, or nullptr when there is none at `first`.
 inline const char* parse_gcode_number(const char* first, const char* last, double& value) {
@@ -28,45 +53,23 @@ inline const char* parse_gcode_number(const char* first, const char* last, doubl
     }
     const char* digits_begin = cursor;
     std::uint64_t mantissa = 0;
-    int digit_count = 0;
     while (cursor != last && static_cast<unsigned>(*cursor - '0') < 10u) {
         mantissa = mantissa * 10 + static_cast<unsigned>(*cursor - '0');
-        ++digit_count;
         ++cursor;
     }
+    int digit_count = static_cast<int>(cursor - digits_begin);
     int fraction_digits = 0;
     if (cursor != last && *cursor == '.') {
-        ++cursor;
+        const char* fraction_begin = ++cursor;
         while (cursor != last && static_cast<unsigned>(*cursor - '0') < 10u) {
             mantissa = mantissa * 10 + static_cast<unsigned>(*cursor - '0');
-            ++digit_count;
-            ++fraction_digits;
             ++cursor;
         }
+        fraction_digits = static_cast<int>(cursor - fraction_begin);
+        digit_count += fraction_digits;
     }
-    if (digit_count == 0) {
-        // `nan` / `inf` are not G-code, but firmwares using strtod would accept them; they are
-        // read so the caller can reject them with a clear message instead of "bad token".
-        auto lower = [](char c) { return static_cast<char>(c | 0x20); };
-        auto matches = [&](const char* word) {
-            const char* p = digits_begin;
-            for (; *word != 0; ++word, ++p) {
-                if (p == last || lower(*p) != *word) return false;
-            }
-            cursor = p;
-            return true;
-        };
-        if (matches("nan")) {
-            value = std::numeric_limits<double>::quiet_NaN();
-            return cursor;
-        }
-        if (matches("infinity") || matches("inf")) {
-            value = negative ? -std::numeric_limits<double>::infinity()
-                             : std::numeric_limits<double>::infinity();
-            return cursor;
-        }
-        return nullptr;
-    }
+    // Past 19 digits the mantissa may have wrapped; such numbers take the fast_float path.
+    if (digit_count == 0) return parse_non_finite(digits_begin, last, negative, value);
     if (digit_count <= 19 && mantissa <= (std::uint64_t{1} << 53) && fraction_digits <= 22) {
         const double magnitude = static_cast<double>(mantissa) /
                                  exact_powers_of_ten[static_cast<std::size_t>(fraction_digits)];
@@ -118,19 +121,29 @@ struct numeric_word_parser : boost::spirit::x3::parser<numeric_word_parser> {
     static bool is_letter(char c) { return static_cast<unsigned>((c | 0x20) - 'a') < 26u; }
     static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/, RContext& /*rcontext*/,
-               Attribute& attribute) const {
-        if (first == last || !is_letter(*first)) return false;
+    /// The word at `first`, or nullptr; the end of the word otherwise.
+    static const char* read(const char* first, const char* last, NumericWord& word) {
+        if (first == last || !is_letter(*first)) return nullptr;
         const char* cursor = first + 1;
-        while (cursor != last && is_blank(*cursor)) ++cursor;
-        double value = 0.0;
-        const char* end = parse_gcode_number(cursor, last, value);
-        if (end == nullptr) return false;
-        if (end != last && !is_blank(*end) && !is_letter(*end) && *end != ';' && *end != '*' && *end != '(') {
-            return false;
+        while (cursor != last && is_blank(*cursor))
+            ++cursor;
+        const char* end = parse_gcode_number(cursor, last, word.value);
+        if (end == nullptr) return nullptr;
+        if (end != last && !is_blank(*end) && !is_letter(*end) && *end != ';' && *end != '*' &&
+            *end != '(') {
+            return nullptr;
         }
-        boost::spirit::x3::traits::move_to(NumericWord{first, value}, attribute);
+        word.letter_at = first;
+        return end;
+    }
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& /*context*/,
+               RContext& /*rcontext*/, Attribute& attribute) const {
+        NumericWord word;
+        const char* end = read(first, last, word);
+        if (end == nullptr) return false;
+        boost::spirit::x3::traits::move_to(word, attribute);
         first = end;
         return true;
     }
