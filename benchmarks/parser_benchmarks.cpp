@@ -16,7 +16,8 @@ using namespace strata::parser;
 
 void BM_LexMoveLine(benchmark::State& state) {
     const std::string line = "G1 X97.619 Y110.652 E0.02735";
-    for (auto _ : state) {
+    for (auto iteration : state) {
+        (void)iteration;
         GcodeLine lexed = lex_line(line);
         benchmark::DoNotOptimize(lexed);
     }
@@ -26,7 +27,8 @@ BENCHMARK(BM_LexMoveLine);
 
 void BM_LexCommentLine(benchmark::State& state) {
     const std::string line = "; perimeters extrusion width = 0.45mm";
-    for (auto _ : state) {
+    for (auto iteration : state) {
+        (void)iteration;
         GcodeLine lexed = lex_line(line);
         benchmark::DoNotOptimize(lexed);
     }
@@ -42,7 +44,8 @@ void BM_LexAndSimulateMoveLine(benchmark::State& state) {
     Diagnostics diagnostics;
     simulator.step(lex_line("M83"), 1, diagnostics);
     std::uint64_t number = 1;
-    for (auto _ : state) {
+    for (auto iteration : state) {
+        (void)iteration;
         for (const std::string& line : lines) {
             benchmark::DoNotOptimize(simulator.step(lex_line(line), ++number, diagnostics));
         }
@@ -70,7 +73,8 @@ void BM_LexAndSimulateOneLayer(benchmark::State& state) {
     std::size_t bytes = 0;
     for (const std::string& line : layer)
         bytes += line.size() + 1;
-    for (auto _ : state) {
+    for (auto iteration : state) {
+        (void)iteration;
         Simulator simulator(MachineConfig{});
         Diagnostics diagnostics;
         std::uint64_t number = 0;

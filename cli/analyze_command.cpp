@@ -16,6 +16,16 @@ namespace {
 
 using parser::Analysis;
 
+void write_pair(JsonWriter& json, std::string_view name,
+                const std::optional<std::array<double, 2>>& pair) {
+    json.key(name);
+    if (pair) {
+        json.begin_array().value((*pair)[0]).value((*pair)[1]).end_array();
+    } else {
+        json.null();
+    }
+}
+
 void write_settings_json(JsonWriter& json, const parser::SlicerSettings& settings) {
     json.key("slicer_settings").begin_object();
     json.field("retract_length_mm", settings.retract_length_mm);
@@ -28,24 +38,8 @@ void write_settings_json(JsonWriter& json, const parser::SlicerSettings& setting
     json.field("vase_mode", settings.vase_mode);
     json.field("relative_e", settings.relative_e);
     json.field("extruder_count", settings.extruder_count);
-    json.key("bed_size_mm");
-    if (settings.bed_size_mm) {
-        json.begin_array()
-            .value((*settings.bed_size_mm)[0])
-            .value((*settings.bed_size_mm)[1])
-            .end_array();
-    } else {
-        json.null();
-    }
-    json.key("bed_origin_mm");
-    if (settings.bed_origin_mm) {
-        json.begin_array()
-            .value((*settings.bed_origin_mm)[0])
-            .value((*settings.bed_origin_mm)[1])
-            .end_array();
-    } else {
-        json.null();
-    }
+    write_pair(json, "bed_size_mm", settings.bed_size_mm);
+    write_pair(json, "bed_origin_mm", settings.bed_origin_mm);
     json.key("firmware_flavor");
     if (settings.firmware_flavor_name.empty()) {
         json.null();

@@ -108,21 +108,11 @@ class JsonWriter {
         out_ << '"';
         for (char c : text) {
             switch (c) {
-                case '"':
-                    out_ << "\\\"";
-                    break;
-                case '\\':
-                    out_ << "\\\\";
-                    break;
-                case '\n':
-                    out_ << "\\n";
-                    break;
-                case '\r':
-                    out_ << "\\r";
-                    break;
-                case '\t':
-                    out_ << "\\t";
-                    break;
+                case '"': out_ << "\\\""; break;
+                case '\\': out_ << "\\\\"; break;
+                case '\n': out_ << "\\n"; break;
+                case '\r': out_ << "\\r"; break;
+                case '\t': out_ << "\\t"; break;
                 default:
                     if (static_cast<unsigned char>(c) < 0x20) {
                         char escaped[8];

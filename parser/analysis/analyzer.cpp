@@ -49,10 +49,8 @@ Severity severity_of(LexError error) {
     switch (error) {
         case LexError::exponent_like_number:
         case LexError::too_many_macro_params:
-        case LexError::stray_number:
-            return Severity::warning;
-        default:
-            return Severity::error;
+        case LexError::stray_number: return Severity::warning;
+        default: return Severity::error;
     }
 }
 
@@ -86,8 +84,7 @@ class AnalysisPass {
                     number, "not G-code, plain text: \"" +
                                 std::string(line.string_argument.substr(0, 60)) + "\"");
                 break;
-            default:
-                break;
+            default: break;
         }
         if (observer) observer(line, number, simulator_.state());
     }
@@ -119,20 +116,11 @@ class AnalysisPass {
                 analysis_.travel_distance_mm += state.move_length_mm;
                 break;
             case MoveKind::retract:
-            case MoveKind::wipe:
-                ++moves.retract;
-                break;
-            case MoveKind::deretract:
-                ++moves.deretract;
-                break;
-            case MoveKind::lift:
-                ++moves.lift;
-                break;
-            case MoveKind::lower:
-                ++moves.lower;
-                break;
-            default:
-                break;
+            case MoveKind::wipe: ++moves.retract; break;
+            case MoveKind::deretract: ++moves.deretract; break;
+            case MoveKind::lift: ++moves.lift; break;
+            case MoveKind::lower: ++moves.lower; break;
+            default: break;
         }
         if (state.is_arc) ++moves.arcs;
     }
@@ -185,16 +173,11 @@ MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& optio
 
 std::string_view to_string(AnalysisError error) {
     switch (error) {
-        case AnalysisError::none:
-            return "ok";
-        case AnalysisError::unreadable:
-            return "unreadable";
-        case AnalysisError::empty:
-            return "empty";
-        case AnalysisError::binary:
-            return "binary";
-        case AnalysisError::not_gcode:
-            return "not G-code";
+        case AnalysisError::none: return "ok";
+        case AnalysisError::unreadable: return "unreadable";
+        case AnalysisError::empty: return "empty";
+        case AnalysisError::binary: return "binary";
+        case AnalysisError::not_gcode: return "not G-code";
     }
     return "?";
 }

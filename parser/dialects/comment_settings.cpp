@@ -92,6 +92,14 @@ std::optional<double> CommentSettings::number(std::string_view key, int index) c
     return leading_number(rest.substr(0, rest.find(',')));
 }
 
+std::optional<std::array<double, 2>> CommentSettings::pair(std::string_view key_x,
+                                                           std::string_view key_y) const {
+    auto x = number(key_x);
+    auto y = number(key_y);
+    if (!x || !y) return std::nullopt;
+    return std::array<double, 2>{*x, *y};
+}
+
 int CommentSettings::count(std::string_view key) const {
     auto value = text(key);
     if (!value || value->empty()) return 0;

@@ -3,6 +3,7 @@
 // the first of them and keeps views into the header and tail text: nothing is copied.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,9 @@ class CommentSettings {
     /// The `index`-th comma-separated number of the value (PrusaSlicer writes `9000,1000` for
     /// normal and stealth modes, and one value per extruder).
     [[nodiscard]] std::optional<double> number(std::string_view key, int index = 0) const;
+    /// Two numbers from two keys (bed width and depth, ...), when both are there.
+    [[nodiscard]] std::optional<std::array<double, 2>> pair(std::string_view key_x,
+                                                            std::string_view key_y) const;
     /// Number of comma-separated items in the value.
     [[nodiscard]] int count(std::string_view key) const;
     [[nodiscard]] std::optional<bool> flag(std::string_view key) const;

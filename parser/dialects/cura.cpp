@@ -41,10 +41,9 @@ void read_cura(const CommentSettings& settings, SlicerSettings& out) {
     out.z_hop_mm = settings.blob_number("retraction_hop");
     out.travel_speed_mm_s = settings.blob_number("speed_travel");
     if (auto spiral = settings.blob_number("magic_spiralize")) out.vase_mode = *spiral != 0.0;
-    if (auto width = settings.blob_number("machine_width")) {
-        if (auto depth = settings.blob_number("machine_depth"))
-            out.bed_size_mm = std::array<double, 2>{*width, *depth};
-    }
+    auto width = settings.blob_number("machine_width");
+    auto depth = settings.blob_number("machine_depth");
+    if (width && depth) out.bed_size_mm = std::array<double, 2>{*width, *depth};
     if (auto count = settings.blob_number("machine_extruder_count"))
         out.extruder_count = static_cast<int>(*count);
 }

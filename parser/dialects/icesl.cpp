@@ -15,9 +15,7 @@ void read_icesl(const CommentSettings& settings, SlicerSettings& out) {
     out.travel_speed_mm_s = settings.number("travel_speed_mm_per_sec");
     out.retract_length_mm = settings.number("filament_priming_mm");
     out.retract_speed_mm_s = settings.number("priming_mm_per_sec");
-    if (auto x = settings.number("bed_size_x_mm"), y = settings.number("bed_size_y_mm"); x && y) {
-        out.bed_size_mm = std::array<double, 2>{*x, *y};
-    }
+    out.bed_size_mm = settings.pair("bed_size_x_mm", "bed_size_y_mm");
 }
 
 }  // namespace strata::parser::dialects

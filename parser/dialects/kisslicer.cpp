@@ -22,13 +22,8 @@ void read_kisslicer(const CommentSettings& settings, SlicerSettings& out) {
     out.retract_speed_mm_s = settings.number("destring_speed_mm_per_s");
     out.z_hop_mm = settings.number("Z_lift_mm");
     out.travel_speed_mm_s = settings.number("travel_speed_mm_per_s");
-    if (auto x = settings.number("bed_size_x_mm"), y = settings.number("bed_size_y_mm"); x && y) {
-        out.bed_size_mm = std::array<double, 2>{*x, *y};
-    }
-    if (auto x = settings.number("bed_offset_x_mm"), y = settings.number("bed_offset_y_mm");
-        x && y) {
-        out.bed_origin_mm = std::array<double, 2>{*x, *y};
-    }
+    out.bed_size_mm = settings.pair("bed_size_x_mm", "bed_size_y_mm");
+    out.bed_origin_mm = settings.pair("bed_offset_x_mm", "bed_offset_y_mm");
     if (auto minutes = settings.number("Estimated Build Time")) out.estimate_s = *minutes * 60.0;
 }
 

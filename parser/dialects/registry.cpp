@@ -33,36 +33,21 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 std::string_view to_string(Slicer slicer) {
     switch (slicer) {
-        case Slicer::unknown:
-            return "unknown";
-        case Slicer::prusaslicer:
-            return "PrusaSlicer";
-        case Slicer::superslicer:
-            return "SuperSlicer";
-        case Slicer::orcaslicer:
-            return "OrcaSlicer";
-        case Slicer::bambustudio:
-            return "BambuStudio";
-        case Slicer::slic3r:
-            return "Slic3r";
-        case Slicer::cura:
-            return "Cura";
-        case Slicer::crealityprint:
-            return "CrealityPrint";
-        case Slicer::simplify3d:
-            return "Simplify3D";
-        case Slicer::ideamaker:
-            return "ideaMaker";
-        case Slicer::kisslicer:
-            return "KISSlicer";
-        case Slicer::craftware:
-            return "CraftWare";
-        case Slicer::mattercontrol:
-            return "MatterControl";
-        case Slicer::icesl:
-            return "IceSL";
-        case Slicer::kirimoto:
-            return "Kiri:Moto";
+        case Slicer::unknown: return "unknown";
+        case Slicer::prusaslicer: return "PrusaSlicer";
+        case Slicer::superslicer: return "SuperSlicer";
+        case Slicer::orcaslicer: return "OrcaSlicer";
+        case Slicer::bambustudio: return "BambuStudio";
+        case Slicer::slic3r: return "Slic3r";
+        case Slicer::cura: return "Cura";
+        case Slicer::crealityprint: return "CrealityPrint";
+        case Slicer::simplify3d: return "Simplify3D";
+        case Slicer::ideamaker: return "ideaMaker";
+        case Slicer::kisslicer: return "KISSlicer";
+        case Slicer::craftware: return "CraftWare";
+        case Slicer::mattercontrol: return "MatterControl";
+        case Slicer::icesl: return "IceSL";
+        case Slicer::kirimoto: return "Kiri:Moto";
     }
     return "unknown";
 }
@@ -94,10 +79,8 @@ bool is_layer_marker(std::string_view comment, std::optional<double>& z_mm) {
                        (comment[6] == '-' || (comment[6] >= '0' && comment[6] <= '9'));
             }
             return starts_with(comment, "Layer #");
-        case 'C':
-            return starts_with(comment, "CHANGE_LAYER");  // Bambu Studio.
-        case '<':
-            return starts_with(comment, "<layer>");  // IceSL.
+        case 'C': return starts_with(comment, "CHANGE_LAYER");  // Bambu Studio.
+        case '<': return starts_with(comment, "<layer>");       // IceSL.
         case 'B':
             // KISSlicer, one per object and layer: "; BEGIN_LAYER_OBJECT z=0.50".
             if (!starts_with(comment, "BEGIN_LAYER_OBJECT z=")) return false;
@@ -117,8 +100,7 @@ bool is_layer_marker(std::string_view comment, std::optional<double>& z_mm) {
                 return true;
             }
             return false;
-        default:
-            return false;
+        default: return false;
     }
 }
 

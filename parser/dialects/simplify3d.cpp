@@ -27,10 +27,7 @@ void read_simplify3d(const CommentSettings& settings, SlicerSettings& out) {
         out.first_layer_height_mm = *out.layer_height_mm * *percent / 100.0;
     }
     out.vase_mode = settings.flag("spiralVaseMode");
-    if (auto x = settings.number("strokeXoverride"), y = settings.number("strokeYoverride");
-        x && y) {
-        out.bed_size_mm = std::array<double, 2>{*x, *y};
-    }
+    out.bed_size_mm = settings.pair("strokeXoverride", "strokeYoverride");
     if (auto firmware = settings.text("firmwareTypeOverride")) {
         out.firmware_flavor_name = std::string(*firmware);
         out.firmware_flavor = flavor_from_name(*firmware);

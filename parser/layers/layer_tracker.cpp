@@ -12,6 +12,13 @@ namespace {
 constexpr double min_layer_step_mm = 0.005;
 }  // namespace
 
+std::int64_t layer_of_line(const std::vector<Layer>& layers, std::uint64_t line) {
+    auto after = std::upper_bound(
+        layers.begin(), layers.end(), line,
+        [](std::uint64_t value, const Layer& layer) { return value < layer.first_line; });
+    return static_cast<std::int64_t>(after - layers.begin()) - 1;
+}
+
 void LayerTracker::on_marker(std::uint64_t line, std::optional<double> z_mm) {
     if (!marker_layers_.empty() && z_mm && std::fabs(marker_layers_.back().z_mm - *z_mm) < 1e-6) {
         return;  // KISSlicer marks every object of a layer; same height means same layer.

@@ -67,10 +67,8 @@ inline bool takes_string_argument(const GcodeLine& line) {
         // carry base64 object masks.
         case 624:
         case 625:
-        case 1002:
-            return true;
-        default:
-            return false;
+        case 1002: return true;
+        default: return false;
     }
 }
 

@@ -78,8 +78,10 @@ inline void extend_bounds(const Arc& arc, std::array<double, 2>& min_xy,
             include(quadrant * half_pi);
         return;
     }
-    for (double angle = std::ceil(from / half_pi) * half_pi; angle < to; angle += half_pi)
-        include(angle);
+    const auto first_quadrant = static_cast<long>(std::ceil(from / half_pi));
+    for (long quadrant = first_quadrant; static_cast<double>(quadrant) * half_pi < to; ++quadrant) {
+        include(static_cast<double>(quadrant) * half_pi);
+    }
 }
 
 }  // namespace strata::parser::arc

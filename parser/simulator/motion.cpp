@@ -191,15 +191,7 @@ void Simulator::G10(const GcodeLine& line) {
     // RepRapFirmware's G10 P<tool> X Y Z sets tool offsets, and G10 L2/L20 work offsets; only a
     // plain G10 is the firmware retraction.
     if (line.has('P') || line.has('L')) {
-        if (line.has('P') && !line.has('L')) {
-            const double tool_number = line.value('P');
-            if (tool_number >= 0 && tool_number < config_.max_tools) {
-                const auto index = static_cast<std::size_t>(tool_number);
-                if (tools_.size() <= index) tools_.resize(index + 1);
-                if (line.has('X')) tools_[index].offset_mm[0] = to_mm(line.value('X'));
-                if (line.has('Y')) tools_[index].offset_mm[1] = to_mm(line.value('Y'));
-            }
-        }
+        if (line.has('P') && !line.has('L')) set_tool_offset(line.value('P'), line);
         return;
     }
     if (firmware_retracted_) return;  // Firmwares ignore a second G10 in a row.

@@ -41,10 +41,8 @@ bool is_known_passive_g(std::uint32_t code) {
         case 81:
         case 94:
         case 380:  // Bambu probing move; the position after it is restored by the next G1.
-        case 425:
-            return true;
-        default:
-            return false;
+        case 425: return true;
+        default: return false;
     }
 }
 
@@ -75,10 +73,8 @@ bool is_known_passive_m(std::uint32_t code) {
         case 87:
         case 92:
         case 98:
-        case 99:
-            return true;
-        default:
-            return false;
+        case 99: return true;
+        default: return false;
     }
 }
 
@@ -86,36 +82,24 @@ bool is_known_passive_m(std::uint32_t code) {
 
 std::string_view to_string(FirmwareFlavor flavor) {
     switch (flavor) {
-        case FirmwareFlavor::marlin:
-            return "marlin";
-        case FirmwareFlavor::klipper:
-            return "klipper";
-        case FirmwareFlavor::reprapfirmware:
-            return "reprapfirmware";
-        case FirmwareFlavor::unknown:
-            return "unknown";
+        case FirmwareFlavor::marlin: return "marlin";
+        case FirmwareFlavor::klipper: return "klipper";
+        case FirmwareFlavor::reprapfirmware: return "reprapfirmware";
+        case FirmwareFlavor::unknown: return "unknown";
     }
     return "unknown";
 }
 
 std::string_view to_string(MoveKind kind) {
     switch (kind) {
-        case MoveKind::none:
-            return "none";
-        case MoveKind::travel:
-            return "travel";
-        case MoveKind::extrude:
-            return "extrude";
-        case MoveKind::retract:
-            return "retract";
-        case MoveKind::deretract:
-            return "deretract";
-        case MoveKind::lift:
-            return "lift";
-        case MoveKind::lower:
-            return "lower";
-        case MoveKind::wipe:
-            return "wipe";
+        case MoveKind::none: return "none";
+        case MoveKind::travel: return "travel";
+        case MoveKind::extrude: return "extrude";
+        case MoveKind::retract: return "retract";
+        case MoveKind::deretract: return "deretract";
+        case MoveKind::lift: return "lift";
+        case MoveKind::lower: return "lower";
+        case MoveKind::wipe: return "wipe";
     }
     return "none";
 }
@@ -153,59 +137,36 @@ void Simulator::dispatch(const GcodeLine& line) {
         case 'G':
             switch (line.command_number) {
                 case 0:
-                case 1:
-                    return G0_G1(line);  // Linear move.
-                case 2:
-                    return G2_G3(line, false);  // Clockwise arc.
-                case 3:
-                    return G2_G3(line, true);  // Counter-clockwise arc.
-                case 10:
-                    return G10(line);  // Firmware retract, or tool offsets.
-                case 11:
-                    return G11();  // Firmware recover.
-                case 20:
-                    return G20_G21(true);  // Inches.
-                case 21:
-                    return G20_G21(false);  // Millimetres.
-                case 28:
-                    return G28(line);  // Home.
-                case 90:
-                    return G90_G91(false);  // Absolute positioning.
-                case 91:
-                    return G90_G91(true);  // Relative positioning.
-                case 92:
-                    return G92(line);  // Set position.
-                default:
-                    return is_known_passive_g(line.command_number) ? void() : unknown(line);
+                case 1: return G0_G1(line);         // Linear move.
+                case 2: return G2_G3(line, false);  // Clockwise arc.
+                case 3: return G2_G3(line, true);   // Counter-clockwise arc.
+                case 10: return G10(line);          // Firmware retract, or tool offsets.
+                case 11: return G11();              // Firmware recover.
+                case 20: return G20_G21(true);      // Inches.
+                case 21: return G20_G21(false);     // Millimetres.
+                case 28: return G28(line);          // Home.
+                case 90: return G90_G91(false);     // Absolute positioning.
+                case 91: return G90_G91(true);      // Relative positioning.
+                case 92: return G92(line);          // Set position.
+                default: return is_known_passive_g(line.command_number) ? void() : unknown(line);
             }
         case 'M':
             switch (line.command_number) {
-                case 82:
-                    return M82_M83(false);  // Absolute extrusion.
-                case 83:
-                    return M82_M83(true);  // Relative extrusion.
-                case 207:
-                    return M207(line);  // Firmware retraction settings.
-                case 208:
-                    return M208(line);  // Firmware recover settings.
-                case 218:
-                    return M218(line);  // Hotend offsets.
-                case 220:
-                    return M220(line);  // Speed factor.
-                case 221:
-                    return M221(line);  // Flow factor.
-                default:
-                    return is_known_passive_m(line.command_number) ? void() : unknown(line);
+                case 82: return M82_M83(false);  // Absolute extrusion.
+                case 83: return M82_M83(true);   // Relative extrusion.
+                case 207: return M207(line);     // Firmware retraction settings.
+                case 208: return M208(line);     // Firmware recover settings.
+                case 218: return M218(line);     // Hotend offsets.
+                case 220: return M220(line);     // Speed factor.
+                case 221: return M221(line);     // Flow factor.
+                default: return is_known_passive_m(line.command_number) ? void() : unknown(line);
             }
-        case 'T':
-            return T(line);  // Tool change.
-        case 'P':
-            return;  // Prusa XL tool park (P0).
+        case 'T': return T(line);  // Tool change.
+        case 'P': return;          // Prusa XL tool park (P0).
         case 0:
             if (line.word_mask != 0) warn("words without a command; ignored");
             return;
-        default:
-            return unknown(line);
+        default: return unknown(line);
     }
 }
 
@@ -267,9 +228,12 @@ void Simulator::M208(const GcodeLine& line) {
 }
 
 void Simulator::M218(const GcodeLine& line) {
-    const double tool_number = line.value('T', static_cast<double>(state_.tool));
+    set_tool_offset(line.value('T', static_cast<double>(state_.tool)), line);
+}
+
+void Simulator::set_tool_offset(double tool_number, const GcodeLine& line) {
     if (tool_number < 0 || tool_number >= config_.max_tools) {
-        warn("M218: tool number out of range; ignored");
+        warn("tool offset: tool number out of range; ignored");
         return;
     }
     const auto index = static_cast<std::size_t>(tool_number);
@@ -291,11 +255,14 @@ void Simulator::M220(const GcodeLine& line) {
 void Simulator::M221(const GcodeLine& line) {
     if (!line.has('S')) return;
     const double percent = line.value('S');
-    if (percent < 0.0 || percent > 1000.0) {
-        warn("M221: flow factor outside 0-1000 %; ignored");
+    const double tool_number = line.value('T', static_cast<double>(state_.tool));
+    if (percent < 0.0 || percent > 1000.0 || tool_number < 0 || tool_number >= config_.max_tools) {
+        warn("M221: flow factor outside 0-1000 % or tool out of range; ignored");
         return;
     }
-    tool().flow_ratio = percent / 100.0;
+    const auto index = static_cast<std::size_t>(tool_number);
+    if (tools_.size() <= index) tools_.resize(index + 1);
+    tools_[index].flow_ratio = percent / 100.0;
 }
 
 void Simulator::T(const GcodeLine& line) {

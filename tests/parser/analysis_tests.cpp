@@ -96,7 +96,7 @@ TEST(BadInput, BinaryFile) {
     for (int i = 0; i < 8192; ++i)
         binary.push_back(static_cast<char>((i * 7919) & 0xFF));
     EXPECT_EQ(analyze_file(write_temp("binary.gcode", binary)).error, AnalysisError::binary);
-    EXPECT_EQ(analyze_file(write_temp("bgcode.gcode", "GCDE\x01\0\0\0")).error,
+    EXPECT_EQ(analyze_file(write_temp("bgcode.gcode", "GCDE" + std::string(4, '\0'))).error,
               AnalysisError::binary);
 }
 
@@ -107,7 +107,7 @@ TEST(BadInput, TextWithoutGcodeIsNotGcode) {
 }
 
 TEST(BadInput, NulBytesGiveErrorsWithLineNumbers) {
-    const std::string content = std::string("G1 X1\nG1 X2\0Y3\nG1 X4\n", 21);
+    const std::string content = "G1 X1\nG1 X2" + std::string(1, '\0') + "Y3\nG1 X4\n";
     const AnalysisResult result = analyze_file(write_temp("nul.gcode", content));
     ASSERT_EQ(result.error, AnalysisError::none);
     ASSERT_EQ(result.analysis.diagnostics.error_count(), 1u);

@@ -260,7 +260,7 @@ TEST(Lexer, BinaryGarbageNeverCrashes) {
 }
 
 TEST(Lexer, VeryLongLine) {
-    const std::string thumbnail = "; " + std::string(10 * 1024 * 1024, 'A');
+    const std::string thumbnail = "; " + std::string(std::size_t{10} << 20, 'A');
     const GcodeLine line = lex_line(thumbnail);
     EXPECT_EQ(line.kind, LineKind::comment);
     EXPECT_EQ(line.comment.size(), thumbnail.size() - 1);

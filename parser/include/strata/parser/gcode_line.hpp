@@ -72,8 +72,9 @@ struct GcodeLine {
     std::string_view string_argument;  ///< `M117 Hello`, `M23 file.gco`, host command arguments.
     std::string_view name;             ///< Macro or host command name (`PRINT_START`, `pause`).
 
-    std::array<double, letter_count> word_value;  // NOLINT: written only where word_mask says.
-    std::array<MacroParam, max_macro_params> macro_params;  // NOLINT: first macro_param_count.
+    /// Written only where `word_mask` has the bit: left uninitialised so a line costs no zeroing.
+    std::array<double, letter_count> word_value;
+    std::array<MacroParam, max_macro_params> macro_params;  ///< The first `macro_param_count`.
 
     static constexpr std::uint32_t bit(char letter) { return 1u << (letter - 'A'); }
     [[nodiscard]] bool has(char letter) const { return (word_mask & bit(letter)) != 0; }

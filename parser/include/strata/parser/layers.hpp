@@ -21,6 +21,10 @@ struct Layer {
     bool has_print = false;
 };
 
+/// Index into `layers` of the layer that 1-based `line` belongs to, or -1 before the first one.
+/// Layers are ordered by `first_line`, so this is a binary search.
+[[nodiscard]] std::int64_t layer_of_line(const std::vector<Layer>& layers, std::uint64_t line);
+
 struct LayerTrackerConfig {
     double layer_height_mm = 0.0;  ///< Nominal, from the slicer settings; 0 when unknown.
 };

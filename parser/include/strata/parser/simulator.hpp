@@ -79,6 +79,7 @@ class Simulator {
     void classify_move(bool moved_xy, double dz_mm, double e_delta_mm);
     void finish_move(const std::array<double, 3>& target_mm, double length_mm, double e_delta_mm);
     [[nodiscard]] ToolState& tool() { return tools_[state_.tool]; }
+    void set_tool_offset(double tool_number, const GcodeLine& line);
     void warn(std::string_view message);
     void error(std::string_view message);
 
