@@ -17,7 +17,31 @@ bool identify_cura(const CommentSettings& settings, std::string& version) {
     return false;
 }
 
+namespace {
+
+// Cura's machine settings, present in the blob only when the profile changed them.
+std::optional<MachineLimits> read_cura_limits(const CommentSettings& settings) {
+    MachineLimits limits;
+    auto axes = [&settings](std::string_view prefix) {
+        const std::string key(prefix);
+        return AxisLimits{settings.blob_number(key + "x"), settings.blob_number(key + "y"),
+                          settings.blob_number(key + "z"), settings.blob_number(key + "e")};
+    };
+    limits.max_feedrate_mm_s = axes("machine_max_feedrate_");
+    limits.max_acceleration_mm_s2 = axes("machine_max_acceleration_");
+    const auto jerk_xy = settings.blob_number("machine_max_jerk_xy");
+    limits.max_jerk_mm_s = AxisLimits{jerk_xy, jerk_xy, settings.blob_number("machine_max_jerk_z"),
+                                      settings.blob_number("machine_max_jerk_e")};
+    limits.print_acceleration_mm_s2 = settings.blob_number("machine_acceleration");
+    const bool any = limits.max_feedrate_mm_s.x || limits.max_acceleration_mm_s2.x || jerk_xy ||
+                     limits.print_acceleration_mm_s2;
+    return any ? std::optional<MachineLimits>(limits) : std::nullopt;
+}
+
+}  // namespace
+
 void read_cura(const CommentSettings& settings, SlicerSettings& out) {
+    out.limits_normal = read_cura_limits(settings);
     if (auto flavor = settings.text("FLAVOR")) {
         out.firmware_flavor_name = std::string(*flavor);
         out.firmware_flavor = flavor_from_name(*flavor);

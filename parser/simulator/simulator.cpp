@@ -240,6 +240,7 @@ void Simulator::set_tool_offset(double tool_number, const GcodeLine& line) {
     if (tools_.size() <= index) tools_.resize(index + 1);
     if (line.has('X')) tools_[index].offset_mm[0] = to_mm(line.value('X'));
     if (line.has('Y')) tools_[index].offset_mm[1] = to_mm(line.value('Y'));
+    if (index == state_.tool) state_.tool_offset_mm = tools_[index].offset_mm;
 }
 
 void Simulator::M220(const GcodeLine& line) {
@@ -277,6 +278,7 @@ void Simulator::T(const GcodeLine& line) {
     ToolState& active = tool();
     active.was_extruding = active.was_retracting = active.was_deretracting = false;
     state_.retraction_mm = active.retraction_mm;
+    state_.tool_offset_mm = active.offset_mm;
     state_.extruder = active.retraction_mm > 0.0 ? extruder_flag::retracted : extruder_flag::primed;
 }
 

@@ -240,6 +240,19 @@ TEST(Dialects, CuraSettingsBlob) {
     EXPECT_DOUBLE_EQ(info.settings.retract_length_mm.value_or(0), 6.5);
     EXPECT_DOUBLE_EQ(info.settings.travel_speed_mm_s.value_or(0), 150.0);
     EXPECT_DOUBLE_EQ(info.settings.estimate_s.value_or(0), 600.0);
+    EXPECT_FALSE(info.settings.limits_normal.has_value());  // The blob changed no machine limit.
+}
+
+TEST(Dialects, CuraMachineLimitsFromTheBlob) {
+    const std::string text =
+        ";FLAVOR:Marlin\n;Generated with Cura_SteamEngine 5.0.0\n"
+        ";SETTING_3 {\"global_quality\": \"[values]\\\\nmachine_max_acceleration_x = 3000\\\\n"
+        "machine_max_jerk_xy = 8\\\\nmachine_acceleration = 1500\\\\n\"}\n";
+    const SlicerInfo info = detect_slicer(text, text);
+    ASSERT_TRUE(info.settings.limits_normal.has_value());
+    EXPECT_DOUBLE_EQ(info.settings.limits_normal->max_acceleration_mm_s2.x.value_or(0), 3000.0);
+    EXPECT_DOUBLE_EQ(info.settings.limits_normal->max_jerk_mm_s.y.value_or(0), 8.0);
+    EXPECT_DOUBLE_EQ(info.settings.limits_normal->print_acceleration_mm_s2.value_or(0), 1500.0);
 }
 
 }  // namespace

@@ -185,6 +185,17 @@ TEST_F(SimulatorTest, ToolChangesKeepSeparateFilamentAndIgnoreBambuPseudoTools) 
     EXPECT_DOUBLE_EQ(simulator_.filament_mm()[1], 3.0);
 }
 
+TEST_F(SimulatorTest, ToolOffsetsFollowTheActiveTool) {
+    run_all({"M218 T1 X25.5 Y-1", "G1 X10 Y10"});
+    EXPECT_DOUBLE_EQ(simulator_.state().tool_offset_mm[0], 0.0);
+    run("T1");
+    EXPECT_DOUBLE_EQ(simulator_.state().tool_offset_mm[0], 25.5);
+    EXPECT_DOUBLE_EQ(simulator_.state().tool_offset_mm[1], -1.0);
+    EXPECT_DOUBLE_EQ(simulator_.state().position_mm[0], 10.0);  // The nozzle stays where it was.
+    run("T0");
+    EXPECT_DOUBLE_EQ(simulator_.state().tool_offset_mm[0], 0.0);
+}
+
 TEST_F(SimulatorTest, SpeedAndFlowFactors) {
     run_all({"M220 S150", "M221 S90", "M83", "G1 X10 E10"});
     EXPECT_DOUBLE_EQ(simulator_.state().speed_factor_ratio, 1.5);

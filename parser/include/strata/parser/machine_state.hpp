@@ -62,6 +62,8 @@ struct MachineConfig {
 /// The state after one line.
 struct MachineState {
     std::array<double, 3> position_mm = {0.0, 0.0, 0.0};  ///< Nozzle, bed coordinates.
+    /// Offset of the active tool's nozzle from the head (M218, G10 P): head = nozzle - offset.
+    std::array<double, 2> tool_offset_mm = {0.0, 0.0};
     double e_mm = 0.0;            ///< Logical E of the active tool (what the file writes).
     double e_delta_mm = 0.0;      ///< E commanded by this line (after flow factor).
     double move_length_mm = 0.0;  ///< XYZ path length of this line (arcs: along the arc).
