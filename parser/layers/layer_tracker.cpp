@@ -1,6 +1,7 @@
 // LayerTracker: the comment view and the geometric view of a file's layers.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "strata/parser/layers.hpp"
@@ -20,6 +21,8 @@ std::int64_t layer_of_line(const std::vector<Layer>& layers, std::uint64_t line)
 }
 
 void LayerTracker::on_marker(std::uint64_t line, std::optional<double> z_mm) {
+    last_printing_z_mm_ =
+        std::numeric_limits<double>::quiet_NaN();  // The next move sets the layer's height.
     if (!marker_layers_.empty() && z_mm && std::fabs(marker_layers_.back().z_mm - *z_mm) < 1e-6) {
         return;  // KISSlicer marks every object of a layer; same height means same layer.
     }
@@ -31,6 +34,9 @@ void LayerTracker::on_marker(std::uint64_t line, std::optional<double> z_mm) {
 }
 
 void LayerTracker::on_printing_move(std::uint64_t line, double start_z_mm, double end_z_mm) {
+    // Almost every printing move is flat and at the height of the one before: nothing changes.
+    if (start_z_mm == end_z_mm && end_z_mm == last_printing_z_mm_) return;
+    last_printing_z_mm_ = end_z_mm;
     if (!marker_layers_.empty() && !marker_layers_.back().has_print) {
         marker_layers_.back().z_mm = end_z_mm;
         marker_layers_.back().has_print = true;

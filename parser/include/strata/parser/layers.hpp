@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -53,6 +54,7 @@ class LayerTracker {
     std::vector<Layer> marker_layers_;
     std::vector<Layer> geometric_layers_;
     int climbing_moves_ = 0;
+    double last_printing_z_mm_ = std::numeric_limits<double>::quiet_NaN();
     bool spiralling_ = false;  ///< Sticky: the file has been seen to print while climbing.
 };
 
