@@ -14,8 +14,8 @@ namespace {
 
 using namespace strata::parser;
 
-void BM_LexMoveLine(benchmark::State& state) {
-    const std::string line = "G1 X97.619 Y110.652 E0.02735";
+void BM_LexLine(benchmark::State& state, const char* text) {
+    const std::string line = text;
     for (auto iteration : state) {
         (void)iteration;
         GcodeLine lexed = lex_line(line);
@@ -23,18 +23,9 @@ void BM_LexMoveLine(benchmark::State& state) {
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (line.size() + 1)));
 }
-BENCHMARK(BM_LexMoveLine);
-
-void BM_LexCommentLine(benchmark::State& state) {
-    const std::string line = "; perimeters extrusion width = 0.45mm";
-    for (auto iteration : state) {
-        (void)iteration;
-        GcodeLine lexed = lex_line(line);
-        benchmark::DoNotOptimize(lexed);
-    }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (line.size() + 1)));
-}
-BENCHMARK(BM_LexCommentLine);
+BENCHMARK_CAPTURE(BM_LexLine, move, "G1 X97.619 Y110.652 E0.02735");
+BENCHMARK_CAPTURE(BM_LexLine, comment, "; perimeters extrusion width = 0.45mm");
+BENCHMARK_CAPTURE(BM_LexLine, macro, "SET_VELOCITY_LIMIT ACCEL=5000 ACCEL_TO_DECEL=2500");
 
 void BM_LexAndSimulateMoveLine(benchmark::State& state) {
     const std::vector<std::string> lines = {"G1 X97.619 Y110.652 E0.02735",

@@ -91,26 +91,20 @@ inline bool takes_text_words(const GcodeLine& line) {
            (line.command_number == 486 || line.command_number == 115 || line.command_number == 862);
 }
 
-struct text_words_allowed_parser : x3::parser<text_words_allowed_parser> {
+/// Succeeds, consuming nothing, when `predicate` holds for the line read so far: lets the grammar
+/// branch on the command already read (free-text arguments, text words).
+template <bool (*predicate)(const GcodeLine&)>
+struct line_predicate_parser : x3::parser<line_predicate_parser<predicate>> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& /*first*/, Iterator const& /*last*/, Context const& /*context*/,
                RContext& rcontext, Attribute& /*attribute*/) const {
-        return takes_text_words(rcontext);
+        return predicate(rcontext);
     }
 };
-
-/// Succeeds, consuming nothing, when the command already read takes a free-text argument.
-struct string_argument_expected_parser : x3::parser<string_argument_expected_parser> {
-    using attribute_type = x3::unused_type;
-    static bool const has_attribute = false;
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& /*first*/, Iterator const& /*last*/, Context const& /*context*/,
-               RContext& rcontext, Attribute& /*attribute*/) const {
-        return takes_string_argument(rcontext);
-    }
-};
+using text_words_allowed_parser = line_predicate_parser<takes_text_words>;
+using string_argument_expected_parser = line_predicate_parser<takes_string_argument>;
 
 /// Stores one numeric word into the line; shared by the word action and the word-run parser.
 inline void store_numeric_word(GcodeLine& line, const NumericWord& word) {
