@@ -54,10 +54,15 @@ Severity severity_of(LexError error) {
     }
 }
 
-void report_lex_error(const GcodeLine& line, std::uint64_t line_number, Diagnostics& diagnostics) {
+// Returns whether the line may still be simulated: a line with an error is reported and left
+// out, so a half-understood move (`G1 X1..2 Y3`) never moves the simulated machine.
+bool report_lex_error(const GcodeLine& line, std::uint64_t line_number, Diagnostics& diagnostics) {
+    const Severity severity = severity_of(line.error);
     std::string message(to_string(line.error));
     message += " at column " + std::to_string(line.error_column + 1);
-    diagnostics.report(severity_of(line.error), line_number, message);
+    if (severity == Severity::error && line.kind == LineKind::command) message += "; line ignored";
+    diagnostics.report(severity, line_number, message);
+    return severity != Severity::error;
 }
 
 class AnalysisPass {
@@ -66,10 +71,12 @@ class AnalysisPass {
         : analysis_(analysis), simulator_(machine), layers_(layers) {}
 
     void on_line(const GcodeLine& line, std::uint64_t number, const LineObserver& observer) {
-        if (line.error != LexError::none) report_lex_error(line, number, analysis_.diagnostics);
+        const bool usable =
+            line.error == LexError::none || report_lex_error(line, number, analysis_.diagnostics);
         switch (line.kind) {
             case LineKind::command: {
                 ++analysis_.command_lines;
+                if (!usable) break;
                 const MachineState& state = simulator_.step(line, number, analysis_.diagnostics);
                 if (state.move != MoveKind::none) count_move(state, number);
                 break;

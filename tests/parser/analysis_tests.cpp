@@ -141,6 +141,21 @@ TEST(BadInput, TruncatedLastLine) {
     EXPECT_EQ(result.analysis.diagnostics.first().back().line, 3u);
 }
 
+TEST(BadInput, LinesWithErrorsDoNotMoveTheMachine) {
+    AnalysisOptions options;
+    std::array<double, 3> last_position = {0, 0, 0};
+    options.on_line = [&](const GcodeLine&, std::uint64_t, const MachineState& state) {
+        last_position = state.position_mm;
+    };
+    const AnalysisResult result =
+        analyze_file(write_temp("half.gcode", "G1 X10 Y10\nG1 X1..2 Y3\n"), options);
+    ASSERT_EQ(result.error, AnalysisError::none);
+    EXPECT_EQ(result.analysis.diagnostics.error_count(), 1u);
+    EXPECT_EQ(result.analysis.diagnostics.first()[0].message,
+              "malformed number at column 4; line ignored");
+    EXPECT_DOUBLE_EQ(last_position[1], 10.0);
+}
+
 TEST(BadInput, UnknownCommandsAndAbsurdNumbers) {
     const AnalysisResult result = analyze_file(write_temp(
         "absurd.gcode", "G1 X10\nM9876\nG1 X1e308\nG1 XNaN\nG1 Y100000000000\nG1 X20 Y20\n"));
