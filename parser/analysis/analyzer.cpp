@@ -73,11 +73,13 @@ class AnalysisPass {
     void on_line(const GcodeLine& line, std::uint64_t number, const LineObserver& observer) {
         const bool usable =
             line.error == LexError::none || report_lex_error(line, number, analysis_.diagnostics);
+        bool simulated = false;
         switch (line.kind) {
             case LineKind::command: {
                 ++analysis_.command_lines;
                 if (!usable) break;
                 const MachineState& state = simulator_.step(line, number, analysis_.diagnostics);
+                simulated = true;
                 if (state.move != MoveKind::none) count_move(state, number);
                 break;
             }
@@ -93,7 +95,10 @@ class AnalysisPass {
                 break;
             default: break;
         }
-        if (observer) observer(line, number, simulator_.state());
+        if (observer) {
+            observer(LineEvent{line, number, simulated, simulator_.state(),
+                               simulator_.previous_position_mm(), simulator_.last_arc()});
+        }
     }
 
     void finish() {
@@ -209,6 +214,7 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
     analysis.slicer = detect_slicer(head, tail);
     const MachineConfig machine = machine_for(analysis.slicer, options);
     analysis.flavor = machine.flavor;
+    if (options.on_start) options.on_start(analysis.slicer, machine);
 
     AnalysisPass pass(analysis, machine,
                       LayerTrackerConfig{analysis.slicer.settings.layer_height_mm.value_or(0.0)});

@@ -144,9 +144,7 @@ TEST(BadInput, TruncatedLastLine) {
 TEST(BadInput, LinesWithErrorsDoNotMoveTheMachine) {
     AnalysisOptions options;
     std::array<double, 3> last_position = {0, 0, 0};
-    options.on_line = [&](const GcodeLine&, std::uint64_t, const MachineState& state) {
-        last_position = state.position_mm;
-    };
+    options.on_line = [&](const LineEvent& event) { last_position = event.state.position_mm; };
     const AnalysisResult result =
         analyze_file(write_temp("half.gcode", "G1 X10 Y10\nG1 X1..2 Y3\n"), options);
     ASSERT_EQ(result.error, AnalysisError::none);

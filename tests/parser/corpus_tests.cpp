@@ -55,15 +55,14 @@ TEST_P(Corpus, AnalyzesCleanly) {
     AnalysisOptions options;
     std::vector<std::array<double, 4>> printed;  // start x, start y, end x, end y ... z below
     std::vector<double> printed_z;
-    std::array<double, 3> previous = {0, 0, 0};
-    options.on_line = [&](const GcodeLine& line, std::uint64_t, const MachineState& state) {
-        if (line.kind == LineKind::command && state.move == MoveKind::extrude &&
-            (previous[0] != state.position_mm[0] || previous[1] != state.position_mm[1])) {
-            printed.push_back(
-                {previous[0], previous[1], state.position_mm[0], state.position_mm[1]});
+    options.on_line = [&](const LineEvent& event) {
+        const MachineState& state = event.state;
+        const auto& from = event.start_position_mm;
+        if (event.simulated && state.move == MoveKind::extrude &&
+            (from[0] != state.position_mm[0] || from[1] != state.position_mm[1])) {
+            printed.push_back({from[0], from[1], state.position_mm[0], state.position_mm[1]});
             printed_z.push_back(state.position_mm[2]);
         }
-        if (line.kind == LineKind::command) previous = state.position_mm;
     };
     const AnalysisResult result = analyze_file(path.string(), options);
     ASSERT_EQ(result.error, AnalysisError::none) << result.message;

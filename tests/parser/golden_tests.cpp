@@ -31,9 +31,10 @@ std::string dump_moves(const std::string& path) {
     std::ostringstream dump;
     dump << "# line move x y z e_delta retraction flags\n";
     AnalysisOptions options;
-    options.on_line = [&dump](const GcodeLine& line, std::uint64_t number,
-                              const MachineState& state) {
-        if (line.kind != LineKind::command || state.move == MoveKind::none) return;
+    options.on_line = [&dump](const LineEvent& event) {
+        const MachineState& state = event.state;
+        const std::uint64_t number = event.number;
+        if (!event.simulated || state.move == MoveKind::none) return;
         char text[160];
         std::snprintf(text, sizeof text, "%llu %s %.3f %.3f %.3f %.3f %.3f ",
                       static_cast<unsigned long long>(number),

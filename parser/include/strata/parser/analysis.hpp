@@ -14,6 +14,7 @@
 #include "strata/parser/gcode_line.hpp"
 #include "strata/parser/layers.hpp"
 #include "strata/parser/machine_state.hpp"
+#include "strata/parser/simulator.hpp"  // ArcGeometry
 
 namespace strata::parser {
 
@@ -61,9 +62,23 @@ struct AnalysisResult {
     Analysis analysis;
 };
 
-/// Per-line hook for callers that need more than the summary (tests, later stages): the lexed
-/// line, its 1-based number and the state after it.
-using LineObserver = std::function<void(const GcodeLine&, std::uint64_t, const MachineState&)>;
+/// One line as later stages see it during the analysis pass.
+struct LineEvent {
+    const GcodeLine& line;
+    std::uint64_t number;  ///< 1-based line number.
+    /// True when the simulator applied this line (a command without a lex error); only then do
+    /// `state.move` and the positions describe this line.
+    bool simulated;
+    const MachineState& state;                       ///< The state after the line.
+    const std::array<double, 3>& start_position_mm;  ///< Nozzle position before the line.
+    const ArcGeometry& arc;                          ///< The line's arc, when `state.is_arc`.
+};
+
+/// Per-line hook for callers that need more than the summary (tests, the time estimator).
+using LineObserver = std::function<void(const LineEvent&)>;
+/// Called once, before the first line, with what the head and tail scan found and the machine
+/// configuration the simulation will use.
+using StartObserver = std::function<void(const SlicerInfo&, const MachineConfig&)>;
 /// Called now and then with bytes done and bytes in all, for progress bars.
 using ProgressObserver = std::function<void(std::uint64_t, std::uint64_t)>;
 
@@ -72,6 +87,7 @@ struct AnalysisOptions {
     /// settings when the file declares them and `trust_file_settings` is set.
     MachineConfig machine;
     bool trust_file_settings = true;
+    StartObserver on_start;
     LineObserver on_line;
     ProgressObserver on_progress;
 };
