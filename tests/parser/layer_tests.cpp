@@ -30,9 +30,10 @@ TEST(Layers, ZHopsDoNotStartLayers) {
 TEST(Layers, SequentialPrintStartsAgainLow) {
     LayerTracker tracker(LayerTrackerConfig{0.2});
     for (int layer = 1; layer <= 3; ++layer)
-        tracker.on_printing_move(layer * 10, 0.2 * layer, 0.2 * layer);
+        tracker.on_printing_move(static_cast<std::uint64_t>(layer) * 10, 0.2 * layer, 0.2 * layer);
     for (int layer = 1; layer <= 3; ++layer)
-        tracker.on_printing_move(100 + layer * 10, 0.2 * layer, 0.2 * layer);
+        tracker.on_printing_move(100 + static_cast<std::uint64_t>(layer) * 10, 0.2 * layer,
+                                 0.2 * layer);
     EXPECT_EQ(tracker.layers().size(), 6u);
     EXPECT_DOUBLE_EQ(tracker.layers()[3].z_mm, 0.2);
 }
@@ -79,7 +80,7 @@ TEST(Layers, DisagreementBetweenCommentsAndGeometryIsReported) {
     LayerTracker tracker(LayerTrackerConfig{0.2});
     tracker.on_marker(1, std::nullopt);
     for (int layer = 1; layer <= 5; ++layer)
-        tracker.on_printing_move(layer * 10, 0.2 * layer, 0.2 * layer);
+        tracker.on_printing_move(static_cast<std::uint64_t>(layer) * 10, 0.2 * layer, 0.2 * layer);
     Diagnostics diagnostics;
     tracker.finish(diagnostics);
     EXPECT_EQ(diagnostics.warning_count(), 1u);
