@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "strata/parser/analysis.hpp"
+#include "strata/planner/print_time.hpp"
 
 namespace strata::cli {
 
@@ -79,7 +80,42 @@ void write_settings_json(JsonWriter& json, const parser::SlicerSettings& setting
     json.end_object();
 }
 
-void write_json(const Analysis& analysis, std::ostream& out) {
+// A layer lasts from its first line to the next layer's first line (the last one to the end).
+double layer_time_s(const Analysis& analysis, const planner::PrintTimeEstimate& time,
+                    std::size_t index) {
+    const std::uint64_t first = analysis.layers[index].first_line;
+    const double start_s = time.elapsed_at(first > 0 ? first - 1 : 0);
+    const double end_s = index + 1 < analysis.layers.size()
+                             ? time.elapsed_at(analysis.layers[index + 1].first_line - 1)
+                             : time.total_s();
+    return end_s - start_s;
+}
+
+void write_time_json(JsonWriter& json, const planner::PrintTimeEstimate& time) {
+    json.field("estimated_time_s", time.total_s());
+    json.field("estimated_motion_time_s", time.motion_s());
+    json.key("estimated_time_by_mode_s").begin_object();
+    for (const planner::ModeEstimate& mode : time.modes) {
+        json.key(mode.mode)
+            .begin_object()
+            .field("total", mode.total_s)
+            .field("motion", mode.motion_s)
+            .end_object();
+    }
+    json.end_object();
+    json.key("time_model").begin_object();
+    json.field("firmware", planner::to_string(time.firmware));
+    json.field("junction", time.junction == planner::JunctionModel::classic_jerk ? "jerk"
+                           : time.junction == planner::JunctionModel::junction_deviation
+                               ? "junction deviation"
+                               : "square corner velocity");
+    json.field("limits", time.limits_source);
+    json.field("heating_s", time.heating_s).field("dwell_s", time.dwell_s);
+    json.end_object();
+}
+
+void write_json(const Analysis& analysis, const std::optional<planner::PrintTimeEstimate>& time,
+                std::ostream& out) {
     JsonWriter json(out);
     json.begin_object();
     json.field("file", analysis.file).field("bytes", analysis.bytes).field("lines", analysis.lines);
@@ -92,12 +128,14 @@ void write_json(const Analysis& analysis, std::ostream& out) {
     json.field("layers", static_cast<std::uint64_t>(analysis.layers.size()));
     json.field("layers_from_comments", analysis.layers_from_comments);
     json.key("layer_list").begin_array();
-    for (const parser::Layer& layer : analysis.layers) {
+    for (std::size_t i = 0; i < analysis.layers.size(); ++i) {
+        const parser::Layer& layer = analysis.layers[i];
         json.begin_object()
             .field("index", layer.index)
             .field("z_mm", layer.z_mm)
-            .field("first_line", layer.first_line)
-            .end_object();
+            .field("first_line", layer.first_line);
+        if (time) json.field("time_s", layer_time_s(analysis, *time, i));
+        json.end_object();
     }
     json.end_array();
     json.key("bbox_mm");
@@ -137,6 +175,7 @@ void write_json(const Analysis& analysis, std::ostream& out) {
     json.end_object();
     write_settings_json(json, analysis.slicer.settings);
     json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
+    if (time) write_time_json(json, *time);
     json.key("diagnostics").begin_object();
     json.field("errors", analysis.diagnostics.error_count())
         .field("warnings", analysis.diagnostics.warning_count());
@@ -161,7 +200,8 @@ std::string format_duration(double seconds) {
     return text;
 }
 
-void write_human(const Analysis& analysis, std::ostream& out) {
+void write_human(const Analysis& analysis, const std::optional<planner::PrintTimeEstimate>& time,
+                 std::ostream& out) {
     char line[256];
     std::snprintf(line, sizeof line, "file         %s (%.1f MB, %llu lines)\n",
                   analysis.file.c_str(), static_cast<double>(analysis.bytes) / 1e6,
@@ -198,6 +238,13 @@ void write_human(const Analysis& analysis, std::ostream& out) {
                   static_cast<unsigned long long>(analysis.moves.travel),
                   static_cast<unsigned long long>(analysis.moves.retract));
     out << line;
+    if (time) {
+        out << "print time   " << format_duration(time->total_s()) << " (motion "
+            << format_duration(time->motion_s()) << ", heat-up " << format_duration(time->heating_s)
+            << ")";
+        if (time->modes.size() > 1) out << "; stealth " << format_duration(time->modes[1].total_s);
+        out << '\n';
+    }
     if (analysis.slicer.settings.estimate_s) {
         out << "slicer says  " << format_duration(*analysis.slicer.settings.estimate_s)
             << " to print\n";
@@ -233,9 +280,12 @@ void draw_progress(std::uint64_t done, std::uint64_t total) {
 int run_analyze(const std::vector<std::string>& arguments) {
     std::string path;
     bool as_json = false;
+    bool with_time = true;
     for (const std::string& argument : arguments) {
         if (argument == "--json") {
             as_json = true;
+        } else if (argument == "--no-time") {
+            with_time = false;
         } else if (!argument.empty() && argument[0] == '-') {
             std::fprintf(stderr, "strata analyze: unknown option '%s'\n", argument.c_str());
             return exit_code::usage;
@@ -247,11 +297,13 @@ int run_analyze(const std::vector<std::string>& arguments) {
         }
     }
     if (path.empty()) {
-        std::fputs("usage: strata analyze FILE [--json]\n", stderr);
+        std::fputs("usage: strata analyze FILE [--json] [--no-time]\n", stderr);
         return exit_code::usage;
     }
     parser::AnalysisOptions options;
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
+    planner::PrintTimeEstimator estimator;
+    if (with_time) planner::attach(estimator, options);
     const parser::AnalysisResult result = parser::analyze_file(path, options);
     if (result.error == parser::AnalysisError::unreadable) {
         std::fprintf(stderr, "strata analyze: %s\n", result.message.c_str());
@@ -261,10 +313,12 @@ int run_analyze(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "strata analyze: %s: %s\n", path.c_str(), result.message.c_str());
         return exit_code::not_gcode;
     }
+    std::optional<planner::PrintTimeEstimate> time;
+    if (with_time) time = estimator.finish();
     if (as_json) {
-        write_json(result.analysis, std::cout);
+        write_json(result.analysis, time, std::cout);
     } else {
-        write_human(result.analysis, std::cout);
+        write_human(result.analysis, time, std::cout);
     }
     return exit_code::ok;
 }

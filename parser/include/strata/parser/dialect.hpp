@@ -65,6 +65,11 @@ struct SlicerSettings {
     std::optional<std::array<double, 2>> bed_origin_mm;
     std::optional<FirmwareFlavor> firmware_flavor;
     std::string firmware_flavor_name;  ///< As the slicer wrote it (`marlin2`, `klipper`, ...).
+    /// PrusaSlicer's `machine_limits_usage` (emit_to_gcode, time_estimate_only, ignore).
+    std::string machine_limits_usage;
+    std::optional<bool> stealth_mode;  ///< The printer has a stealth (silent) mode.
+    std::optional<double> filament_load_time_s;    ///< MMU load time per tool change.
+    std::optional<double> filament_unload_time_s;  ///< MMU unload time per tool change.
     std::optional<MachineLimits> limits_normal;
     std::optional<MachineLimits> limits_stealth;  ///< PrusaSlicer's "silent mode" column.
     std::optional<double> estimate_s;             ///< The slicer's own print-time estimate.

@@ -1,0 +1,185 @@
+// MotionPlanner: one move becomes one planner block. The classic-jerk junction follows Marlin's
+// planner (as PrusaSlicer's estimator does); junction deviation follows Marlin 2; the square
+// corner rule follows Klipper's toolhead look-ahead.
+#include "motion_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace strata::planner::motion {
+
+namespace {
+constexpr double previous_feedrate_threshold_mm_s = 0.0001;
+constexpr double minimum_planner_speed_mm_s = 0.05;  // Marlin's MINIMUM_PLANNER_SPEED
+}  // namespace
+
+MotionPlanner::MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config,
+                             BlockQueue::TimedFn on_timed)
+    : limits_(limits),
+      config_(config),
+      queue_(config.planner_queue_blocks, config.planner_refresh_blocks, std::move(on_timed)) {}
+
+double MotionPlanner::acceleration_for(const MoveRequest& request, double inverse_distance) const {
+    double acceleration =
+        request.move_class == MoveClass::travel    ? limits_.travel_acceleration_mm_s2
+        : request.move_class == MoveClass::retract ? limits_.retract_acceleration_mm_s2
+                                                   : limits_.print_acceleration_mm_s2;
+    // No axis may exceed its own maximum acceleration along this direction.
+    for (std::size_t axis = 0; axis < 4; ++axis) {
+        const double share = std::fabs(request.delta_mm[axis]) * inverse_distance;
+        if (acceleration * share > limits_.max_acceleration_mm_s2[axis]) {
+            acceleration = limits_.max_acceleration_mm_s2[axis] / share;
+        }
+    }
+    return acceleration;
+}
+
+void MotionPlanner::move(const MoveRequest& request) {
+    const auto& delta = request.delta_mm;
+    const double xyz_squared = delta[0] * delta[0] + delta[1] * delta[1] + delta[2] * delta[2];
+    const double distance_mm = xyz_squared > 0.0 ? std::sqrt(xyz_squared) : std::fabs(delta[3]);
+    if (distance_mm == 0.0) return;
+    const double inverse_distance = 1.0 / distance_mm;
+
+    AxisSpeeds current;
+    current.distance_mm = distance_mm;
+    const double minimum_mm_s =
+        delta[3] == 0.0 ? limits_.min_travel_feedrate_mm_s : limits_.min_extruding_feedrate_mm_s;
+    current.feedrate_mm_s = std::max(request.feedrate_mm_s, minimum_mm_s);
+
+    // Cruise: the requested feedrate, scaled down until every axis is within its maximum.
+    double factor = 1.0;
+    for (std::size_t axis = 0; axis < 4; ++axis) {
+        current.unit[axis] = delta[axis] * inverse_distance;
+        current.axis_mm_s[axis] =
+            current.feedrate_mm_s * current.unit[axis] * (axis == 3 ? extrude_factor_ratio_ : 1.0);
+        const double axis_speed = std::fabs(current.axis_mm_s[axis]);
+        if (axis_speed != 0.0 && limits_.max_feedrate_mm_s[axis] != 0.0) {
+            factor = std::min(factor, limits_.max_feedrate_mm_s[axis] / axis_speed);
+        }
+    }
+    const double cruise_mm_s = factor * current.feedrate_mm_s;
+    if (factor < 1.0) {
+        for (double& axis_speed : current.axis_mm_s)
+            axis_speed *= factor;
+    }
+    current.acceleration_mm_s2 = acceleration_for(request, inverse_distance);
+
+    // The speed this move can start or stop from without exceeding any axis' jerk.
+    current.safe_mm_s = cruise_mm_s;
+    for (std::size_t axis = 0; axis < 4; ++axis) {
+        if (std::fabs(current.axis_mm_s[axis]) > limits_.max_jerk_mm_s[axis]) {
+            current.safe_mm_s = std::min(current.safe_mm_s, limits_.max_jerk_mm_s[axis]);
+        }
+    }
+
+    double junction_mm_s = current.safe_mm_s;
+    if (has_previous_ && !queue_.empty() &&
+        previous_.feedrate_mm_s > previous_feedrate_threshold_mm_s) {
+        switch (limits_.junction) {
+            case JunctionModel::classic_jerk:
+                junction_mm_s = junction_by_jerk(current, cruise_mm_s);
+                break;
+            case JunctionModel::junction_deviation:
+                junction_mm_s = junction_by_deviation(current, cruise_mm_s);
+                break;
+            case JunctionModel::square_corner:
+                junction_mm_s = junction_square_corner(current, cruise_mm_s);
+                break;
+        }
+    }
+
+    Block block;
+    block.distance_mm = distance_mm;
+    block.acceleration_mm_s2 = current.acceleration_mm_s2;
+    block.cruise_mm_s = cruise_mm_s;
+    block.safe_exit_mm_s = current.safe_mm_s;
+    block.exit_mm_s = current.safe_mm_s;
+    const double allowable_mm_s =
+        max_allowable_speed(-current.acceleration_mm_s2, current.safe_mm_s, distance_mm);
+    block.entry_mm_s = std::min(junction_mm_s, allowable_mm_s);
+    block.max_entry_mm_s = junction_mm_s;
+    block.nominal_length = cruise_mm_s <= allowable_mm_s;
+    block.recalculate = true;
+    block.line = request.line;
+    block.calculate_trapezoid();
+
+    previous_ = current;
+    has_previous_ = true;
+    queue_.push(block);
+}
+
+double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const {
+    // Marlin's classic jerk: the junction runs at the lower nominal speed, reduced until no axis
+    // changes speed by more than its jerk (coasting) or reverses by more than it (reversal).
+    const bool previous_faster = previous_.feedrate_mm_s > cruise_mm_s;
+    const double smaller_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s
+                                                 : previous_.feedrate_mm_s / cruise_mm_s;
+    double junction_mm_s = previous_faster ? cruise_mm_s : previous_.feedrate_mm_s;
+    double scale = 1.0;
+    bool limited = false;
+    for (std::size_t axis = 0; axis < 4; ++axis) {
+        double exit_mm_s = previous_.axis_mm_s[axis] * (previous_faster ? smaller_ratio : 1.0);
+        double entry_mm_s = current.axis_mm_s[axis];
+        if (limited) {
+            exit_mm_s *= scale;
+            entry_mm_s *= scale;
+        }
+        const double jerk_mm_s =
+            exit_mm_s > entry_mm_s
+                ? ((entry_mm_s > 0.0 || exit_mm_s < 0.0) ? exit_mm_s - entry_mm_s
+                                                         : std::max(exit_mm_s, -entry_mm_s))
+                : ((entry_mm_s < 0.0 || exit_mm_s > 0.0) ? entry_mm_s - exit_mm_s
+                                                         : std::max(-exit_mm_s, entry_mm_s));
+        if (jerk_mm_s > limits_.max_jerk_mm_s[axis]) {
+            scale *= limits_.max_jerk_mm_s[axis] / jerk_mm_s;
+            limited = true;
+        }
+    }
+    if (limited) junction_mm_s *= scale;
+    // Both moves could start and stop from the junction speed anyway: start this one from its own
+    // safe speed instead.
+    const double threshold_mm_s = junction_mm_s * 0.99;
+    if (previous_.safe_mm_s > threshold_mm_s && current.safe_mm_s > threshold_mm_s)
+        junction_mm_s = current.safe_mm_s;
+    return junction_mm_s;
+}
+
+double MotionPlanner::junction_by_deviation(const AxisSpeeds& current, double cruise_mm_s) const {
+    // Marlin 2's junction deviation: the speed at which a circle of the deviation's size through
+    // the corner can be followed at the block's acceleration.
+    double cos_theta = 0.0;
+    for (std::size_t axis = 0; axis < 3; ++axis)
+        cos_theta -= previous_.unit[axis] * current.unit[axis];
+    const double nominal_mm_s = std::min(cruise_mm_s, previous_.feedrate_mm_s);
+    if (cos_theta > 0.999999) return minimum_planner_speed_mm_s;  // A full reversal.
+    if (cos_theta < -0.999999) return nominal_mm_s;               // Straight on.
+    const double sin_theta_d2 = std::sqrt(0.5 * (1.0 - cos_theta));
+    const double speed_squared = current.acceleration_mm_s2 * limits_.junction_deviation_mm *
+                                 sin_theta_d2 / (1.0 - sin_theta_d2);
+    return std::min(std::sqrt(speed_squared), nominal_mm_s);
+}
+
+double MotionPlanner::junction_square_corner(const AxisSpeeds& current, double cruise_mm_s) const {
+    // Klipper: junction deviation derived from the square corner velocity, and the centripetal
+    // limit of both moves (toolhead.py, Move.calc_junction).
+    double cos_theta = 0.0;
+    for (std::size_t axis = 0; axis < 3; ++axis)
+        cos_theta -= previous_.unit[axis] * current.unit[axis];
+    const double nominal_mm_s = std::min(cruise_mm_s, previous_.feedrate_mm_s);
+    if (cos_theta > 0.999999) return 0.0;
+    if (cos_theta < -0.999999) return nominal_mm_s;
+    const double scv = limits_.square_corner_velocity_mm_s;
+    auto deviation_for = [scv](double accel) { return scv * scv * (std::sqrt(2.0) - 1.0) / accel; };
+    const double sin_theta_d2 = std::sqrt(0.5 * (1.0 - cos_theta));
+    const double r_jd = sin_theta_d2 / (1.0 - sin_theta_d2);
+    const double tan_theta_d2 = sin_theta_d2 / std::sqrt(0.5 * (1.0 + cos_theta));
+    const double speed_squared =
+        std::min({r_jd * deviation_for(current.acceleration_mm_s2) * current.acceleration_mm_s2,
+                  r_jd * deviation_for(previous_.acceleration_mm_s2) * previous_.acceleration_mm_s2,
+                  0.5 * current.distance_mm * tan_theta_d2 * current.acceleration_mm_s2,
+                  0.5 * previous_.distance_mm * tan_theta_d2 * previous_.acceleration_mm_s2});
+    return std::min(std::sqrt(speed_squared), nominal_mm_s);
+}
+
+}  // namespace strata::planner::motion

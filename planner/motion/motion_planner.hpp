@@ -1,0 +1,69 @@
+// One time mode's planner emulation: turns moves (axis deltas and a feedrate) into planner blocks
+// the way the firmware does (per-axis feedrate and acceleration limits, minimum feedrates, the
+// acceleration for the kind of move, the junction speed by jerk, junction deviation or Klipper's
+// square corner velocity), and feeds them to the look-ahead queue.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "block_queue.hpp"
+#include "strata/planner/motion_limits.hpp"
+
+namespace strata::planner::motion {
+
+/// Which acceleration a move is planned with.
+enum class MoveClass : std::uint8_t {
+    print,    ///< Extrusion, wipes, and anything not below.
+    travel,   ///< No extrusion (or a retraction while moving).
+    retract,  ///< Extruder only.
+};
+
+struct MoveRequest {
+    std::array<double, 4> delta_mm;  ///< X, Y, Z, E.
+    double feedrate_mm_s;            ///< Requested, speed factor applied.
+    MoveClass move_class;
+    std::uint64_t line;
+};
+
+class MotionPlanner {
+  public:
+    MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config,
+                  BlockQueue::TimedFn on_timed);
+
+    void move(const MoveRequest& request);
+    /// The firmware waits for all moves to finish (M400, G4, tool change), then `extra_s` passes.
+    void synchronize(double extra_s) { queue_.synchronize(extra_s); }
+    [[nodiscard]] double elapsed_s() const { return queue_.elapsed_s(); }
+
+    /// Limits in force; limit commands (M201...) change them while the file is processed.
+    [[nodiscard]] MotionLimits& limits() { return limits_; }
+    [[nodiscard]] const MotionLimits& limits() const { return limits_; }
+    void set_extrude_factor(double ratio) { extrude_factor_ratio_ = ratio; }
+
+  private:
+    struct AxisSpeeds {
+        double feedrate_mm_s = 0.0;  ///< Requested feedrate of the move.
+        double safe_mm_s = 0.0;      ///< Speed it may start or stop from within the jerk limit.
+        std::array<double, 4> axis_mm_s = {0.0, 0.0, 0.0, 0.0};  ///< Signed, per axis.
+        std::array<double, 4> unit = {0.0, 0.0, 0.0, 0.0};       ///< Direction in XYZE.
+        double distance_mm = 0.0;
+        double acceleration_mm_s2 = 0.0;
+    };
+
+    [[nodiscard]] double acceleration_for(const MoveRequest& request,
+                                          double inverse_distance) const;
+    [[nodiscard]] double junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const;
+    [[nodiscard]] double junction_by_deviation(const AxisSpeeds& current, double cruise_mm_s) const;
+    [[nodiscard]] double junction_square_corner(const AxisSpeeds& current,
+                                                double cruise_mm_s) const;
+
+    MotionLimits limits_;
+    const EstimatorConfig config_;
+    BlockQueue queue_;
+    AxisSpeeds previous_;
+    bool has_previous_ = false;
+    double extrude_factor_ratio_ = 1.0;
+};
+
+}  // namespace strata::planner::motion

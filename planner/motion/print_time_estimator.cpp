@@ -1,0 +1,331 @@
+// PrintTimeEstimator: drives one MotionPlanner per time mode from the parser's line events.
+// Moves become planner blocks (arcs cut into segments first); limit commands change the limits;
+// dwell, tool changes and M400 empty the queue; M109/M190 wait for a simple heater model. The
+// normal mode's elapsed time is sampled as blocks complete, for per-line and per-layer times.
+#include <algorithm>
+#include <cmath>
+
+#include "arc_segments.hpp"
+#include "limit_commands.hpp"
+#include "machine_setup.hpp"
+#include "motion_planner.hpp"
+#include "strata/planner/print_time.hpp"
+
+namespace strata::planner {
+
+namespace {
+
+// A heater that moves toward its target at a fixed rate; waits are the time left to reach it.
+struct Heater {
+    double temperature_c = 25.0;
+    double target_c = 25.0;
+    double updated_at_s = 0.0;
+    double rate_c_s = 1.0;
+
+    void advance(double now_s) {
+        const double step = rate_c_s * std::max(0.0, now_s - updated_at_s);
+        temperature_c = temperature_c < target_c ? std::min(target_c, temperature_c + step)
+                                                 : std::max(target_c, temperature_c - step);
+        updated_at_s = now_s;
+    }
+    void set_target(double now_s, double target) {
+        advance(now_s);
+        target_c = target;
+    }
+    /// Seconds to wait at `now_s` for `target`; `wait_for_cooling` as M109 R / M190 R.
+    double wait(double now_s, double target, bool wait_for_cooling) {
+        set_target(now_s, target);
+        const double gap = target_c - temperature_c;
+        if (gap <= 0.0 && !wait_for_cooling) return 0.0;
+        temperature_c = target_c;
+        return std::fabs(gap) / rate_c_s;
+    }
+};
+
+}  // namespace
+
+class PrintTimeEstimator::Impl {
+  public:
+    explicit Impl(const PrintTimeOptions& options) : options_(options) {}
+
+    void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine) {
+        const motion::MachineSetup setup =
+            motion::machine_setup(slicer, machine.flavor, options_.profile_limits);
+        firmware_ = setup.firmware;
+        limits_source_ = setup.source;
+        EstimatorConfig config = options_.estimator;
+        config.firmware = firmware_;
+        config.filament_load_time_s =
+            slicer.settings.filament_load_time_s.value_or(config.filament_load_time_s);
+        config.filament_unload_time_s =
+            slicer.settings.filament_unload_time_s.value_or(config.filament_unload_time_s);
+        config_ = config;
+        add_mode("normal", setup.normal, true);
+        if (setup.stealth) add_mode("stealth", *setup.stealth, false);
+        hotend_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
+                         config.hotend_heating_rate_c_s};
+        bed_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
+                      config.bed_heating_rate_c_s};
+    }
+
+    void on_line(const parser::LineEvent& event) {
+        if (modes_.empty()) on_start(parser::SlicerInfo{}, parser::MachineConfig{});
+        const parser::GcodeLine& line = event.line;
+        if (line.kind == parser::LineKind::comment) return on_comment(line.comment);
+        if (line.kind == parser::LineKind::macro) return apply_limits(line, false);
+        if (!event.simulated || line.kind != parser::LineKind::command) return;
+        if (line.command_letter == 'G') return on_g_code(event);
+        if (line.command_letter == 'M') return on_m_code(event);
+        if (line.command_letter == 'T') return on_tool_change(line);
+    }
+
+    PrintTimeEstimate finish() {
+        synchronize(0.0);
+        PrintTimeEstimate estimate;
+        for (const Mode& mode : modes_) {
+            const double total_s = mode.planner->elapsed_s();
+            estimate.modes.push_back({mode.name, total_s - heating_s_ - dwell_s_, total_s});
+        }
+        estimate.heating_s = heating_s_;
+        estimate.dwell_s = dwell_s_;
+        estimate.firmware = firmware_;
+        estimate.junction = modes_.empty() ? JunctionModel::classic_jerk
+                                           : modes_.front().planner->limits().junction;
+        estimate.limits_source = limits_source_;
+        if (!modes_.empty()) record_sample(last_line_, modes_.front().planner->elapsed_s(), true);
+        estimate.samples = std::move(samples_);
+        return estimate;
+    }
+
+  private:
+    struct Mode {
+        std::string name;
+        std::unique_ptr<motion::MotionPlanner> planner;
+        bool normal;
+    };
+
+    void add_mode(const std::string& name, const MotionLimits& limits, bool normal) {
+        motion::BlockQueue::TimedFn on_timed;
+        if (normal)
+            on_timed = [this](std::uint64_t line, double elapsed_s) {
+                record_sample(line, elapsed_s, false);
+            };
+        modes_.push_back(
+            {name, std::make_unique<motion::MotionPlanner>(limits, config_, std::move(on_timed)),
+             normal});
+    }
+
+    void record_sample(std::uint64_t line, double elapsed_s, bool force) {
+        if (!samples_.empty() && samples_.back().line == line) {
+            samples_.back().elapsed_s = elapsed_s;
+            return;
+        }
+        const bool due = samples_.empty() || force ||
+                         line - samples_.back().line >= options_.sample_every_lines ||
+                         elapsed_s - samples_.back().elapsed_s >= options_.sample_every_s;
+        if (due) samples_.push_back({line, elapsed_s});
+    }
+
+    void on_comment(std::string_view comment) {
+        // PrusaSlicer-family wipes move at print acceleration, not travel acceleration.
+        if (comment.rfind("WIPE_START", 0) == 0) wiping_ = true;
+        if (comment.rfind("WIPE_END", 0) == 0) wiping_ = false;
+    }
+
+    void apply_limits(const parser::GcodeLine& line, bool inches) {
+        for (Mode& mode : modes_) {
+            // Like PrusaSlicer, limit commands reach the stealth mode only once printing started:
+            // the start G-code's limits are the normal mode's.
+            if (!mode.normal && !printing_started_ && line.command_number != 566) continue;
+            motion::apply_limit_command(line, firmware_, inches, mode.planner->limits());
+        }
+    }
+
+    void synchronize(double extra_s) {
+        for (Mode& mode : modes_)
+            mode.planner->synchronize(extra_s);
+    }
+
+    void on_g_code(const parser::LineEvent& event) {
+        const parser::GcodeLine& line = event.line;
+        switch (line.command_number) {
+            case 0:
+            case 1:
+            case 2:
+            case 3:
+            case 28: return on_move(event);
+            case 4: return on_dwell(line);
+            case 92:
+                if (!line.has('E')) synchronize(0.0);
+                return;
+            default: return;
+        }
+    }
+
+    void on_m_code(const parser::LineEvent& event) {
+        const parser::GcodeLine& line = event.line;
+        const double now_s = modes_.front().planner->elapsed_s();
+        switch (line.command_number) {
+            case 0:
+            case 1:
+            case 400: synchronize(0.0); return;
+            case 104:
+                if (line.has('S')) hotend_.set_target(now_s, line.value('S'));
+                return;
+            case 140:
+                if (line.has('S')) bed_.set_target(now_s, line.value('S'));
+                return;
+            case 109: return wait_for(hotend_, line, now_s);
+            case 190: return wait_for(bed_, line, now_s);
+            case 221:
+                if (line.has('S') && !line.has('T')) {
+                    for (Mode& mode : modes_)
+                        mode.planner->set_extrude_factor(line.value('S') / 100.0);
+                }
+                return;
+            case 702:
+                if (line.has('C')) {
+                    extruder_unloaded_ = true;
+                    synchronize(config_.filament_unload_time_s);
+                }
+                return;
+            default:
+                if (motion::is_limit_command(line)) apply_limits(line, event.state.inches);
+                return;
+        }
+    }
+
+    void wait_for(Heater& heater, const parser::GcodeLine& line, double now_s) {
+        if (!line.has('S') && !line.has('R')) return;
+        const double target = line.has('R') ? line.value('R') : line.value('S');
+        const double wait_s = heater.wait(now_s, target, line.has('R'));
+        heating_s_ += wait_s;
+        synchronize(wait_s);
+    }
+
+    void on_dwell(const parser::GcodeLine& line) {
+        const double dwell_s = line.has('P') ? line.value('P') / 1000.0 : line.value('S');
+        if (dwell_s <= 0.0) return synchronize(0.0);
+        dwell_s_ += dwell_s;
+        synchronize(dwell_s);
+    }
+
+    void on_tool_change(const parser::GcodeLine& line) {
+        if (line.command_number >= 64 || line.command_number == current_tool_) return;
+        // PrusaSlicer's MMU model: nothing to unload while the filament is parked in the unit.
+        double extra_s = extruder_unloaded_ ? 0.0 : config_.filament_unload_time_s;
+        extruder_unloaded_ = false;
+        extra_s += config_.filament_load_time_s;
+        current_tool_ = line.command_number;
+        synchronize(extra_s);
+    }
+
+    void on_move(const parser::LineEvent& event);
+    void plan_segment(const std::array<double, 4>& delta_mm, double feedrate_mm_s,
+                      std::uint64_t line);
+
+    PrintTimeOptions options_;
+    EstimatorConfig config_;
+    FirmwareKind firmware_ = FirmwareKind::marlin2;
+    std::string limits_source_;
+    std::vector<Mode> modes_;
+    std::vector<TimeSample> samples_;
+    Heater hotend_;
+    Heater bed_;
+    double heating_s_ = 0.0;
+    double dwell_s_ = 0.0;
+    std::uint64_t last_line_ = 0;
+    std::uint32_t current_tool_ = 0;
+    bool extruder_unloaded_ = true;
+    bool wiping_ = false;
+    bool printing_started_ = false;
+};
+
+void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_mm,
+                                            double feedrate_mm_s, std::uint64_t line) {
+    const bool moved_xyz = delta_mm[0] != 0.0 || delta_mm[1] != 0.0 || delta_mm[2] != 0.0;
+    motion::MoveClass move_class = motion::MoveClass::travel;
+    if (!moved_xyz) {
+        move_class = motion::MoveClass::retract;
+    } else if (wiping_ || (delta_mm[3] > 0.0 && (delta_mm[0] != 0.0 || delta_mm[1] != 0.0))) {
+        move_class = motion::MoveClass::print;
+    }
+    const motion::MoveRequest request{delta_mm, feedrate_mm_s, move_class, line};
+    for (Mode& mode : modes_)
+        mode.planner->move(request);
+    printing_started_ = true;
+    last_line_ = line;
+}
+
+void PrintTimeEstimator::Impl::on_move(const parser::LineEvent& event) {
+    const parser::MachineState& state = event.state;
+    const auto& start = event.start_position_mm;
+    const double feedrate_mm_s = state.feedrate_mm_s * state.speed_factor_ratio;
+    if (!state.is_arc) {
+        plan_segment({state.position_mm[0] - start[0], state.position_mm[1] - start[1],
+                      state.position_mm[2] - start[2], state.e_delta_mm},
+                     feedrate_mm_s, event.number);
+        return;
+    }
+    // The firmware cuts the arc into chords; each is an ordinary planner move.
+    const parser::ArcGeometry& arc = event.arc;
+    const std::size_t segments =
+        motion::arc_segment_count(firmware_, arc.radius_mm, arc.sweep_rad, feedrate_mm_s);
+    std::array<double, 4> previous = {start[0], start[1], start[2], 0.0};
+    for (std::size_t i = 1; i <= segments; ++i) {
+        const double t = static_cast<double>(i) / static_cast<double>(segments);
+        std::array<double, 4> point{};
+        if (i == segments) {
+            point = {state.position_mm[0], state.position_mm[1], state.position_mm[2],
+                     state.e_delta_mm};
+        } else {
+            const double angle = arc.start_angle_rad + arc.sweep_rad * t;
+            point = {arc.center_mm[0] + arc.radius_mm * std::cos(angle),
+                     arc.center_mm[1] + arc.radius_mm * std::sin(angle),
+                     start[2] + (state.position_mm[2] - start[2]) * t, state.e_delta_mm * t};
+        }
+        plan_segment({point[0] - previous[0], point[1] - previous[1], point[2] - previous[2],
+                      point[3] - previous[3]},
+                     feedrate_mm_s, event.number);
+        previous = point;
+    }
+}
+
+PrintTimeEstimator::PrintTimeEstimator(const PrintTimeOptions& options)
+    : impl_(std::make_unique<Impl>(options)) {}
+PrintTimeEstimator::~PrintTimeEstimator() = default;
+
+void PrintTimeEstimator::on_start(const parser::SlicerInfo& slicer,
+                                  const parser::MachineConfig& machine) {
+    impl_->on_start(slicer, machine);
+}
+void PrintTimeEstimator::on_line(const parser::LineEvent& event) {
+    impl_->on_line(event);
+}
+PrintTimeEstimate PrintTimeEstimator::finish() {
+    return impl_->finish();
+}
+
+void attach(PrintTimeEstimator& estimator, parser::AnalysisOptions& options) {
+    options.on_start = [&estimator](const parser::SlicerInfo& slicer,
+                                    const parser::MachineConfig& machine) {
+        estimator.on_start(slicer, machine);
+    };
+    options.on_line = [&estimator](const parser::LineEvent& event) { estimator.on_line(event); };
+}
+
+double PrintTimeEstimate::elapsed_at(std::uint64_t line) const {
+    if (samples.empty()) return 0.0;
+    auto after = std::lower_bound(
+        samples.begin(), samples.end(), line,
+        [](const TimeSample& sample, std::uint64_t value) { return sample.line < value; });
+    if (after == samples.end()) return samples.back().elapsed_s;
+    if (after->line == line) return after->elapsed_s;
+    // Before the first sample, time grows from zero at line 0.
+    const TimeSample before = after == samples.begin() ? TimeSample{0, 0.0} : *(after - 1);
+    const double fraction =
+        static_cast<double>(line - before.line) / static_cast<double>(after->line - before.line);
+    return before.elapsed_s + fraction * (after->elapsed_s - before.elapsed_s);
+}
+
+}  // namespace strata::planner
