@@ -77,6 +77,8 @@ void write_settings_json(JsonWriter& json, const parser::SlicerSettings& setting
         json.end_object();
     }
     json.field("slicer_estimate_stealth_s", settings.estimate_stealth_s);
+    json.field("slicer_estimate_start_allowance_s", settings.estimate_start_allowance_s);
+    json.field("slicer_estimate_toolchange_allowance_s", settings.estimate_toolchange_allowance_s);
     json.end_object();
 }
 

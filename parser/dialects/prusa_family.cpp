@@ -20,6 +20,9 @@ std::optional<MachineLimits> read_limits(const CommentSettings& settings, int co
     };
     MachineLimits limits;
     limits.max_feedrate_mm_s = axes("machine_max_feedrate_");
+    // OrcaSlicer and Bambu Studio call the same limits machine_max_speed_*.
+    const AxisLimits speeds = axes("machine_max_speed_");
+    if (!limits.max_feedrate_mm_s.x) limits.max_feedrate_mm_s = speeds;
     limits.max_acceleration_mm_s2 = axes("machine_max_acceleration_");
     limits.max_jerk_mm_s = axes("machine_max_jerk_");
     limits.print_acceleration_mm_s2 = settings.number("machine_max_acceleration_extruding", column);

@@ -9,6 +9,9 @@ bool identify_superslicer(const CommentSettings& settings, std::string& version)
 
 void read_superslicer(const CommentSettings& settings, SlicerSettings& out) {
     read_prusa_family(settings, prusa_keys, out);
+    // SuperSlicer adds these to its estimate (seconds for the start G-code, per tool change).
+    out.estimate_start_allowance_s = settings.number("time_start_gcode");
+    out.estimate_toolchange_allowance_s = settings.number("time_toolchange");
 }
 
 }  // namespace strata::parser::dialects

@@ -73,6 +73,10 @@ struct SlicerSettings {
     std::optional<MachineLimits> limits_normal;
     std::optional<MachineLimits> limits_stealth;  ///< PrusaSlicer's "silent mode" column.
     std::optional<double> estimate_s;             ///< The slicer's own print-time estimate.
+    /// Fixed allowances some slicers add to their estimate (SuperSlicer's time_start_gcode and
+    /// time_toolchange): not motion, so they are taken out before comparing motion times.
+    std::optional<double> estimate_start_allowance_s;
+    std::optional<double> estimate_toolchange_allowance_s;
     std::optional<double> estimate_stealth_s;
 };
 
