@@ -17,14 +17,18 @@
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"
+#include "strata/planner/print_time.hpp"
 
 namespace strata::cli {
 
 namespace {
 
-enum class Stage { read, lex, analyze };
-constexpr std::array<std::pair<Stage, const char*>, 3> stages = {
-    {{Stage::read, "read+split"}, {Stage::lex, "read+lex"}, {Stage::analyze, "analyze"}}};
+enum class Stage { read, lex, analyze, analyze_time };
+constexpr std::array<std::pair<Stage, const char*>, 4> stages = {
+    {{Stage::read, "read+split"},
+     {Stage::lex, "read+lex"},
+     {Stage::analyze, "analyze"},
+     {Stage::analyze_time, "analyze+time"}}};
 
 struct StageResult {
     double seconds = 0.0;
@@ -36,9 +40,14 @@ struct StageResult {
 
 // Runs one stage once in this process; returns lines seen (0 on failure).
 std::uint64_t run_stage_once(Stage stage, const std::string& path, std::uint64_t& checksum) {
-    if (stage == Stage::analyze) {
-        const parser::AnalysisResult result = parser::analyze_file(path);
+    if (stage == Stage::analyze || stage == Stage::analyze_time) {
+        parser::AnalysisOptions options;
+        planner::PrintTimeEstimator estimator;
+        if (stage == Stage::analyze_time) planner::attach(estimator, options);
+        const parser::AnalysisResult result = parser::analyze_file(path, options);
         checksum += result.analysis.moves.print;
+        if (stage == Stage::analyze_time)
+            checksum += static_cast<std::uint64_t>(estimator.finish().total_s());
         return result.error == parser::AnalysisError::none ? result.analysis.lines : 0;
     }
     parser::LineReader reader;
@@ -113,7 +122,7 @@ int run_bench(const std::vector<std::string>& arguments) {
     JsonWriter json(std::cout);
     if (as_json) json.begin_array();
     if (!as_json)
-        std::printf("%-40s %-11s %10s %12s %12s\n", "file", "stage", "MB/s", "Mlines/s",
+        std::printf("%-40s %-12s %10s %12s %12s\n", "file", "stage", "MB/s", "Mlines/s",
                     "peak RSS MB");
     int exit_status = exit_code::ok;
     for (const std::string& file : files) {
@@ -144,7 +153,7 @@ int run_bench(const std::vector<std::string>& arguments) {
                     .field("mb_per_s", mb_s);
                 json.field("lines_per_s", mlines_s * 1e6).field("peak_rss_mb", rss_mb).end_object();
             } else {
-                std::printf("%-40.40s %-11s %10.1f %12.2f %12.1f\n", file.c_str(), name, mb_s,
+                std::printf("%-40.40s %-12s %10.1f %12.2f %12.1f\n", file.c_str(), name, mb_s,
                             mlines_s, rss_mb);
             }
         }

@@ -26,13 +26,6 @@ double intersection_distance(double entry_mm_s, double exit_mm_s, double acceler
                                            (4.0 * acceleration_mm_s2);
 }
 
-double acceleration_time(double initial_mm_s, double distance_mm, double acceleration_mm_s2) {
-    return acceleration_mm_s2 == 0.0
-               ? 0.0
-               : (speed_after(initial_mm_s, distance_mm, acceleration_mm_s2) - initial_mm_s) /
-                     acceleration_mm_s2;
-}
-
 // Marlin's forward pass kernel: an accelerating block too short to reach the next block's entry
 // speed lowers that entry speed.
 void forward_pass_kernel(const Block& previous, Block& current) {
@@ -79,27 +72,32 @@ void Block::calculate_trapezoid() {
     const double decelerate_mm =
         std::max(0.0, acceleration_distance(cruise_mm_s, exit_mm_s, -acceleration_mm_s2));
     double cruise_mm = distance_mm - accelerate_mm - decelerate_mm;
+    peak_mm_s = cruise_mm_s;
+    final_mm_s = exit_mm_s;
     if (cruise_mm < 0.0) {
         // Too short to reach cruise speed: accelerate to the apex, then brake to the exit speed.
-        accelerate_mm = std::clamp(
-            intersection_distance(entry_mm_s, exit_mm_s, acceleration_mm_s2, distance_mm), 0.0,
-            distance_mm);
+        const double apex_mm =
+            intersection_distance(entry_mm_s, exit_mm_s, acceleration_mm_s2, distance_mm);
+        accelerate_mm = std::clamp(apex_mm, 0.0, distance_mm);
         cruise_mm = 0.0;
         peak_mm_s = speed_after(entry_mm_s, accelerate_mm, acceleration_mm_s2);
-    } else {
-        peak_mm_s = cruise_mm_s;
+        // Entry and exit too far apart for the distance: the profile cannot meet the exit speed.
+        if (apex_mm != accelerate_mm) {
+            final_mm_s = speed_after(peak_mm_s, distance_mm - accelerate_mm, -acceleration_mm_s2);
+        }
     }
     accelerate_until_mm = accelerate_mm;
     decelerate_after_mm = accelerate_mm + cruise_mm;
 }
 
 double Block::time_s() const {
-    const double accelerating_s =
-        acceleration_time(entry_mm_s, accelerate_until_mm, acceleration_mm_s2);
+    // Speeds at the corners of the trapezoid are known, so each ramp's time is its speed change
+    // over the acceleration: no square roots on this per-block path.
+    if (acceleration_mm_s2 <= 0.0) return peak_mm_s > 0.0 ? distance_mm / peak_mm_s : 0.0;
+    const double accelerating_s = std::max(0.0, peak_mm_s - entry_mm_s) / acceleration_mm_s2;
     const double cruising_s =
-        peak_mm_s != 0.0 ? (decelerate_after_mm - accelerate_until_mm) / peak_mm_s : 0.0;
-    const double decelerating_s =
-        acceleration_time(peak_mm_s, distance_mm - decelerate_after_mm, -acceleration_mm_s2);
+        peak_mm_s > 0.0 ? (decelerate_after_mm - accelerate_until_mm) / peak_mm_s : 0.0;
+    const double decelerating_s = std::max(0.0, peak_mm_s - final_mm_s) / acceleration_mm_s2;
     return accelerating_s + cruising_s + decelerating_s;
 }
 

@@ -23,7 +23,8 @@ struct Block {
     // Trapezoid: distances from the start where acceleration ends and deceleration begins.
     double accelerate_until_mm = 0.0;
     double decelerate_after_mm = 0.0;
-    double peak_mm_s = 0.0;  ///< Highest speed reached (cruise, or the triangle's apex).
+    double peak_mm_s = 0.0;   ///< Highest speed reached (cruise, or the triangle's apex).
+    double final_mm_s = 0.0;  ///< Speed at the end: the exit speed, unless it cannot be reached.
     std::uint64_t line = 0;
     bool nominal_length = false;  ///< Long enough to reach cruise from any entry and stop again.
     bool recalculate = true;

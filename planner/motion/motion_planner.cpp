@@ -53,10 +53,10 @@ void MotionPlanner::move(const MoveRequest& request) {
         current.unit[axis] = delta[axis] * inverse_distance;
         current.axis_mm_s[axis] =
             current.feedrate_mm_s * current.unit[axis] * (axis == 3 ? extrude_factor_ratio_ : 1.0);
+        // Divide only for the axes over their limit (rare): divisions are slow on this path.
         const double axis_speed = std::fabs(current.axis_mm_s[axis]);
-        if (axis_speed != 0.0 && limits_.max_feedrate_mm_s[axis] != 0.0) {
-            factor = std::min(factor, limits_.max_feedrate_mm_s[axis] / axis_speed);
-        }
+        const double axis_limit = limits_.max_feedrate_mm_s[axis];
+        if (axis_limit != 0.0 && axis_speed * factor > axis_limit) factor = axis_limit / axis_speed;
     }
     const double cruise_mm_s = factor * current.feedrate_mm_s;
     if (factor < 1.0) {
@@ -102,7 +102,7 @@ void MotionPlanner::move(const MoveRequest& request) {
     block.nominal_length = cruise_mm_s <= allowable_mm_s;
     block.recalculate = true;
     block.line = request.line;
-    block.calculate_trapezoid();
+    // The trapezoid is computed when the queue plans: every new block is marked for it.
 
     previous_ = current;
     has_previous_ = true;
@@ -113,13 +113,12 @@ double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_
     // Marlin's classic jerk: the junction runs at the lower nominal speed, reduced until no axis
     // changes speed by more than its jerk (coasting) or reverses by more than it (reversal).
     const bool previous_faster = previous_.feedrate_mm_s > cruise_mm_s;
-    const double smaller_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s
-                                                 : previous_.feedrate_mm_s / cruise_mm_s;
+    const double smaller_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s : 1.0;
     double junction_mm_s = previous_faster ? cruise_mm_s : previous_.feedrate_mm_s;
     double scale = 1.0;
     bool limited = false;
     for (std::size_t axis = 0; axis < 4; ++axis) {
-        double exit_mm_s = previous_.axis_mm_s[axis] * (previous_faster ? smaller_ratio : 1.0);
+        double exit_mm_s = previous_.axis_mm_s[axis] * smaller_ratio;
         double entry_mm_s = current.axis_mm_s[axis];
         if (limited) {
             exit_mm_s *= scale;
