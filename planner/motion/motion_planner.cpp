@@ -89,20 +89,19 @@ void MotionPlanner::move(const MoveRequest& request) {
         }
     }
 
-    Block block;
-    block.distance_mm = distance_mm;
-    block.acceleration_mm_s2 = current.acceleration_mm_s2;
-    block.cruise_mm_s = cruise_mm_s;
-    block.safe_exit_mm_s = current.safe_mm_s;
-    block.exit_mm_s = current.safe_mm_s;
     const double allowable_mm_s =
         max_allowable_speed(-current.acceleration_mm_s2, current.safe_mm_s, distance_mm);
-    block.entry_mm_s = std::min(junction_mm_s, allowable_mm_s);
-    block.max_entry_mm_s = junction_mm_s;
-    block.nominal_length = cruise_mm_s <= allowable_mm_s;
-    block.recalculate = true;
-    block.line = request.line;
     // The trapezoid is computed when the queue plans: every new block is marked for it.
+    const Block block{.distance_mm = distance_mm,
+                      .acceleration_mm_s2 = current.acceleration_mm_s2,
+                      .entry_mm_s = std::min(junction_mm_s, allowable_mm_s),
+                      .cruise_mm_s = cruise_mm_s,
+                      .exit_mm_s = current.safe_mm_s,
+                      .max_entry_mm_s = junction_mm_s,
+                      .safe_exit_mm_s = current.safe_mm_s,
+                      .line = request.line,
+                      .nominal_length = cruise_mm_s <= allowable_mm_s,
+                      .recalculate = true};
 
     previous_ = current;
     has_previous_ = true;
@@ -111,31 +110,23 @@ void MotionPlanner::move(const MoveRequest& request) {
 
 double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const {
     // Marlin's classic jerk: the junction runs at the lower nominal speed, reduced until no axis
-    // changes speed by more than its jerk (coasting) or reverses by more than it (reversal).
+    // changes speed by more than its jerk. An axis coasting in one direction changes by the
+    // difference of its speeds; an axis that reverses (or starts, or stops) by the larger speed.
+    // Marlin scales the speeds axis after axis; since the jerk scales with the speeds, that is
+    // the smallest max_jerk / jerk over the axes, which needs no per-axis rescaling.
     const bool previous_faster = previous_.feedrate_mm_s > cruise_mm_s;
-    const double smaller_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s : 1.0;
-    double junction_mm_s = previous_faster ? cruise_mm_s : previous_.feedrate_mm_s;
+    const double exit_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s : 1.0;
     double scale = 1.0;
-    bool limited = false;
     for (std::size_t axis = 0; axis < 4; ++axis) {
-        double exit_mm_s = previous_.axis_mm_s[axis] * smaller_ratio;
-        double entry_mm_s = current.axis_mm_s[axis];
-        if (limited) {
-            exit_mm_s *= scale;
-            entry_mm_s *= scale;
-        }
-        const double jerk_mm_s =
-            exit_mm_s > entry_mm_s
-                ? ((entry_mm_s > 0.0 || exit_mm_s < 0.0) ? exit_mm_s - entry_mm_s
-                                                         : std::max(exit_mm_s, -entry_mm_s))
-                : ((entry_mm_s < 0.0 || exit_mm_s > 0.0) ? entry_mm_s - exit_mm_s
-                                                         : std::max(-exit_mm_s, entry_mm_s));
-        if (jerk_mm_s > limits_.max_jerk_mm_s[axis]) {
-            scale *= limits_.max_jerk_mm_s[axis] / jerk_mm_s;
-            limited = true;
-        }
+        const double exit_mm_s = previous_.axis_mm_s[axis] * exit_ratio;
+        const double entry_mm_s = current.axis_mm_s[axis];
+        const double jerk_mm_s = exit_mm_s * entry_mm_s > 0.0
+                                     ? std::fabs(exit_mm_s - entry_mm_s)
+                                     : std::max(std::fabs(exit_mm_s), std::fabs(entry_mm_s));
+        if (jerk_mm_s * scale > limits_.max_jerk_mm_s[axis])
+            scale = limits_.max_jerk_mm_s[axis] / jerk_mm_s;
     }
-    if (limited) junction_mm_s *= scale;
+    double junction_mm_s = (previous_faster ? cruise_mm_s : previous_.feedrate_mm_s) * scale;
     // Both moves could start and stop from the junction speed anyway: start this one from its own
     // safe speed instead.
     const double threshold_mm_s = junction_mm_s * 0.99;
