@@ -101,10 +101,10 @@ double Block::time_s() const {
     return accelerating_s + cruising_s + decelerating_s;
 }
 
-BlockQueue::BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, TimedFn on_timed)
+BlockQueue::BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, Timeline* timeline)
     : keep_blocks_(keep_blocks),
       refresh_blocks_(std::max(refresh_blocks, keep_blocks + 1)),
-      on_timed_(std::move(on_timed)) {
+      timeline_(timeline) {
     blocks_.reserve(refresh_blocks_ + 1);
 }
 
@@ -150,7 +150,7 @@ void BlockQueue::time_front(std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
         const double block_s = blocks_[i].time_s();
         elapsed_s_ += block_s;
-        if (on_timed_) on_timed_(blocks_[i].line, elapsed_s_);
+        if (timeline_ != nullptr) timeline_->record(blocks_[i].line, elapsed_s_);
     }
     blocks_.erase(blocks_.begin(), blocks_.begin() + static_cast<std::ptrdiff_t>(count));
 }

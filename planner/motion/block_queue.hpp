@@ -6,8 +6,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
+
+#include "strata/planner/timeline.hpp"
 
 namespace strata::planner::motion {
 
@@ -39,12 +40,10 @@ double speed_after(double initial_mm_s, double distance_mm, double acceleration_
 /// decelerating at `deceleration_mm_s2`.
 double max_allowable_speed(double deceleration_mm_s2, double target_mm_s, double distance_mm);
 
-/// The queue. Completed blocks are reported through `on_timed(line, seconds)` in order.
+/// The queue. Completed blocks are recorded in `timeline` (when given) as they are timed.
 class BlockQueue {
   public:
-    using TimedFn = std::function<void(std::uint64_t line, double seconds)>;
-
-    BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, TimedFn on_timed);
+    BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, Timeline* timeline);
 
     [[nodiscard]] bool empty() const { return blocks_.empty(); }
     [[nodiscard]] const Block& back() const { return blocks_.back(); }
@@ -60,7 +59,7 @@ class BlockQueue {
 
     std::size_t keep_blocks_;
     std::size_t refresh_blocks_;
-    TimedFn on_timed_;
+    Timeline* timeline_;
     std::vector<Block> blocks_;
     double elapsed_s_ = 0.0;
 };

@@ -14,10 +14,10 @@ constexpr double minimum_planner_speed_mm_s = 0.05;  // Marlin's MINIMUM_PLANNER
 }  // namespace
 
 MotionPlanner::MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config,
-                             BlockQueue::TimedFn on_timed)
+                             Timeline* timeline)
     : limits_(limits),
       config_(config),
-      queue_(config.planner_queue_blocks, config.planner_refresh_blocks, std::move(on_timed)) {}
+      queue_(config.planner_queue_blocks, config.planner_refresh_blocks, timeline) {}
 
 double MotionPlanner::acceleration_for(const MoveRequest& request, double inverse_distance) const {
     double acceleration =

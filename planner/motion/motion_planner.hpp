@@ -28,8 +28,7 @@ struct MoveRequest {
 
 class MotionPlanner {
   public:
-    MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config,
-                  BlockQueue::TimedFn on_timed);
+    MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config, Timeline* timeline);
 
     void move(const MoveRequest& request);
     /// The firmware waits for all moves to finish (M400, G4, tool change), then `extra_s` passes.

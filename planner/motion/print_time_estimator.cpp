@@ -92,8 +92,9 @@ class PrintTimeEstimator::Impl {
         estimate.junction = modes_.empty() ? JunctionModel::classic_jerk
                                            : modes_.front().planner->limits().junction;
         estimate.limits_source = limits_source_;
-        if (!modes_.empty()) record_sample(last_line_, modes_.front().planner->elapsed_s(), true);
-        estimate.samples = std::move(samples_);
+        if (!modes_.empty())
+            timeline_.record(last_line_, modes_.front().planner->elapsed_s(), true);
+        estimate.samples = timeline_.release();
         return estimate;
     }
 
@@ -105,25 +106,9 @@ class PrintTimeEstimator::Impl {
     };
 
     void add_mode(const std::string& name, const MotionLimits& limits, bool normal) {
-        motion::BlockQueue::TimedFn on_timed;
-        if (normal)
-            on_timed = [this](std::uint64_t line, double elapsed_s) {
-                record_sample(line, elapsed_s, false);
-            };
+        Timeline* timeline = normal ? &timeline_ : nullptr;
         modes_.push_back(
-            {name, std::make_unique<motion::MotionPlanner>(limits, config_, std::move(on_timed)),
-             normal});
-    }
-
-    void record_sample(std::uint64_t line, double elapsed_s, bool force) {
-        if (!samples_.empty() && samples_.back().line == line) {
-            samples_.back().elapsed_s = elapsed_s;
-            return;
-        }
-        const bool due = samples_.empty() || force ||
-                         line - samples_.back().line >= options_.sample_every_lines ||
-                         elapsed_s - samples_.back().elapsed_s >= options_.sample_every_s;
-        if (due) samples_.push_back({line, elapsed_s});
+            {name, std::make_unique<motion::MotionPlanner>(limits, config_, timeline), normal});
     }
 
     void on_comment(std::string_view comment) {
@@ -229,7 +214,7 @@ class PrintTimeEstimator::Impl {
     FirmwareKind firmware_ = FirmwareKind::marlin2;
     std::string limits_source_;
     std::vector<Mode> modes_;
-    std::vector<TimeSample> samples_;
+    Timeline timeline_{options_.sample_every_lines, options_.sample_every_s};
     Heater hotend_;
     Heater bed_;
     double heating_s_ = 0.0;

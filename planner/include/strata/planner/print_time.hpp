@@ -11,14 +11,9 @@
 
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/motion_limits.hpp"
+#include "strata/planner/timeline.hpp"
 
 namespace strata::planner {
-
-/// Elapsed time at the end of `line` (normal mode). Samples are sparse; see `elapsed_at`.
-struct TimeSample {
-    std::uint64_t line;
-    double elapsed_s;
-};
 
 struct ModeEstimate {
     std::string mode;       ///< "normal" or "stealth".
