@@ -36,8 +36,11 @@ double MotionPlanner::acceleration_for(const MoveRequest& request, double invers
 
 void MotionPlanner::move(const MoveRequest& request) {
     const auto& delta = request.delta_mm;
-    const double xyz_squared = delta[0] * delta[0] + delta[1] * delta[1] + delta[2] * delta[2];
-    const double distance_mm = xyz_squared > 0.0 ? std::sqrt(xyz_squared) : std::fabs(delta[3]);
+    double distance_mm = request.xyz_length_mm;
+    if (distance_mm <= 0.0) {
+        const double xyz_squared = delta[0] * delta[0] + delta[1] * delta[1] + delta[2] * delta[2];
+        distance_mm = xyz_squared > 0.0 ? std::sqrt(xyz_squared) : std::fabs(delta[3]);
+    }
     if (distance_mm == 0.0) return;
     const double inverse_distance = 1.0 / distance_mm;
 

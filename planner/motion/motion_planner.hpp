@@ -24,6 +24,8 @@ struct MoveRequest {
     double feedrate_mm_s;            ///< Requested, speed factor applied.
     MoveClass move_class;
     std::uint64_t line;
+    /// XYZ length when the caller already knows it (the simulator computed it); 0: compute.
+    double xyz_length_mm = 0.0;
 };
 
 class MotionPlanner {

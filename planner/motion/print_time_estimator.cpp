@@ -207,7 +207,7 @@ class PrintTimeEstimator::Impl {
 
     void on_move(const parser::LineEvent& event);
     void plan_segment(const std::array<double, 4>& delta_mm, double feedrate_mm_s,
-                      std::uint64_t line);
+                      std::uint64_t line, double xyz_length_mm = 0.0);
 
     PrintTimeOptions options_;
     EstimatorConfig config_;
@@ -227,7 +227,8 @@ class PrintTimeEstimator::Impl {
 };
 
 void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_mm,
-                                            double feedrate_mm_s, std::uint64_t line) {
+                                            double feedrate_mm_s, std::uint64_t line,
+                                            double xyz_length_mm) {
     const bool moved_xyz = delta_mm[0] != 0.0 || delta_mm[1] != 0.0 || delta_mm[2] != 0.0;
     motion::MoveClass move_class = motion::MoveClass::travel;
     if (!moved_xyz) {
@@ -235,7 +236,7 @@ void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_m
     } else if (wiping_ || (delta_mm[3] > 0.0 && (delta_mm[0] != 0.0 || delta_mm[1] != 0.0))) {
         move_class = motion::MoveClass::print;
     }
-    const motion::MoveRequest request{delta_mm, feedrate_mm_s, move_class, line};
+    const motion::MoveRequest request{delta_mm, feedrate_mm_s, move_class, line, xyz_length_mm};
     for (Mode& mode : modes_)
         mode.planner->move(request);
     printing_started_ = true;
@@ -249,7 +250,7 @@ void PrintTimeEstimator::Impl::on_move(const parser::LineEvent& event) {
     if (!state.is_arc) {
         plan_segment({state.position_mm[0] - start[0], state.position_mm[1] - start[1],
                       state.position_mm[2] - start[2], state.e_delta_mm},
-                     feedrate_mm_s, event.number);
+                     feedrate_mm_s, event.number, state.move_length_mm);
         return;
     }
     // The firmware cuts the arc into chords; each is an ordinary planner move.
