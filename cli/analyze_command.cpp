@@ -283,8 +283,11 @@ int run_analyze(const std::vector<std::string>& arguments) {
     std::string path;
     bool as_json = false;
     bool with_time = true;
+    planner::PrintTimeOptions time_options;
     for (const std::string& argument : arguments) {
-        if (argument == "--json") {
+        if (argument == "--time-model=firmware" || argument == "--time-model=slicer") {
+            time_options.estimator.exact_firmware = argument == "--time-model=firmware";
+        } else if (argument == "--json") {
             as_json = true;
         } else if (argument == "--no-time") {
             with_time = false;
@@ -299,12 +302,14 @@ int run_analyze(const std::vector<std::string>& arguments) {
         }
     }
     if (path.empty()) {
-        std::fputs("usage: strata analyze FILE [--json] [--no-time]\n", stderr);
+        std::fputs(
+            "usage: strata analyze FILE [--json] [--no-time] [--time-model=slicer|firmware]\n",
+            stderr);
         return exit_code::usage;
     }
     parser::AnalysisOptions options;
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
-    planner::PrintTimeEstimator estimator;
+    planner::PrintTimeEstimator estimator(time_options);
     if (with_time) planner::attach(estimator, options);
     const parser::AnalysisResult result = parser::analyze_file(path, options);
     if (result.error == parser::AnalysisError::unreadable) {

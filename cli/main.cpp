@@ -14,7 +14,7 @@ void print_usage(std::FILE* out) {
         "usage: strata <command> [options]\n"
         "\n"
         "commands:\n"
-        "  analyze FILE [--json] [--no-time]\n"
+        "  analyze FILE [--json] [--no-time] [--time-model=slicer|firmware]\n"
         "                               parse, simulate and time a G-code file; report on it\n"
         "  bench FILE... [--json] [--repeat N]\n"
         "                               throughput and peak memory of each parser stage\n"

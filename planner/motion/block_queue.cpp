@@ -67,6 +67,13 @@ double max_allowable_speed(double deceleration_mm_s2, double target_mm_s, double
 }
 
 void Block::calculate_trapezoid() {
+    if (smoothed_acceleration_mm_s2 > 0.0) {
+        // Klipper: peak_v² ≤ (entry² + exit²) / 2 + distance · accel_to_decel.
+        const double smoothed_peak_mm_s =
+            std::sqrt(0.5 * (entry_mm_s * entry_mm_s + exit_mm_s * exit_mm_s) +
+                      distance_mm * smoothed_acceleration_mm_s2);
+        cruise_mm_s = std::min(cruise_mm_s, smoothed_peak_mm_s);
+    }
     double accelerate_mm =
         std::max(0.0, acceleration_distance(entry_mm_s, cruise_mm_s, acceleration_mm_s2));
     const double decelerate_mm =

@@ -21,6 +21,9 @@ struct Block {
     double exit_mm_s = 0.0;
     double max_entry_mm_s = 0.0;  ///< The junction limit: entry can never exceed it.
     double safe_exit_mm_s = 0.0;  ///< Speed the block may stop from within the jerk limit.
+    /// Klipper's accel_to_decel: the peak is limited as if accelerating and decelerating at
+    /// this rate to the midpoint (0: no such limit).
+    double smoothed_acceleration_mm_s2 = 0.0;
     // Trapezoid: distances from the start where acceleration ends and deceleration begins.
     double accelerate_until_mm = 0.0;
     double decelerate_after_mm = 0.0;

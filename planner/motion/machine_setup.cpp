@@ -111,7 +111,7 @@ FirmwareKind firmware_from(const parser::SlicerInfo& slicer, parser::FirmwareFla
 }
 
 MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFlavor simulated,
-                           const MotionLimits* profile) {
+                           const MotionLimits* profile, bool exact_firmware) {
     MachineSetup setup;
     setup.firmware = firmware_from(slicer, simulated);
     const auto& settings = slicer.settings;
@@ -134,6 +134,8 @@ MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFla
         setup.source = "printer profile";
     }
     if (!cura_family) start_accelerations(setup.normal);
+    if (exact_firmware && setup.firmware == FirmwareKind::klipper)
+        setup.normal.junction = JunctionModel::square_corner;
     const bool stealth_firmware =
         setup.firmware == FirmwareKind::marlin_legacy || setup.firmware == FirmwareKind::marlin2;
     if (use_file_limits && stealth_firmware && settings.stealth_mode.value_or(false) &&

@@ -24,6 +24,6 @@ struct MachineSetup {
 FirmwareKind firmware_from(const parser::SlicerInfo& slicer, parser::FirmwareFlavor simulated);
 
 MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFlavor simulated,
-                           const MotionLimits* profile);
+                           const MotionLimits* profile, bool exact_firmware);
 
 }  // namespace strata::planner::motion

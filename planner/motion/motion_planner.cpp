@@ -95,20 +95,30 @@ void MotionPlanner::move(const MoveRequest& request) {
     const double allowable_mm_s =
         max_allowable_speed(-current.acceleration_mm_s2, current.safe_mm_s, distance_mm);
     // The trapezoid is computed when the queue plans: every new block is marked for it.
-    const Block block{.distance_mm = distance_mm,
-                      .acceleration_mm_s2 = current.acceleration_mm_s2,
-                      .entry_mm_s = std::min(junction_mm_s, allowable_mm_s),
-                      .cruise_mm_s = cruise_mm_s,
-                      .exit_mm_s = current.safe_mm_s,
-                      .max_entry_mm_s = junction_mm_s,
-                      .safe_exit_mm_s = current.safe_mm_s,
-                      .line = request.line,
-                      .nominal_length = cruise_mm_s <= allowable_mm_s,
-                      .recalculate = true};
+    const Block block{
+        .distance_mm = distance_mm,
+        .acceleration_mm_s2 = current.acceleration_mm_s2,
+        .entry_mm_s = std::min(junction_mm_s, allowable_mm_s),
+        .cruise_mm_s = cruise_mm_s,
+        .exit_mm_s = current.safe_mm_s,
+        .max_entry_mm_s = junction_mm_s,
+        .safe_exit_mm_s = current.safe_mm_s,
+        .smoothed_acceleration_mm_s2 = smoothed_acceleration(current.acceleration_mm_s2),
+        .line = request.line,
+        .nominal_length = cruise_mm_s <= allowable_mm_s,
+        .recalculate = true};
 
     previous_ = current;
     has_previous_ = true;
     queue_.push(block);
+}
+
+double MotionPlanner::smoothed_acceleration(double acceleration_mm_s2) const {
+    if (limits_.junction != JunctionModel::square_corner) return 0.0;
+    // Klipper's default minimum_cruise_ratio of 0.5 is an accel_to_decel of half the acceleration.
+    return limits_.accel_to_decel_mm_s2 > 0.0
+               ? std::min(limits_.accel_to_decel_mm_s2, acceleration_mm_s2)
+               : 0.5 * acceleration_mm_s2;
 }
 
 double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const {

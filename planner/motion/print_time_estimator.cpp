@@ -49,8 +49,8 @@ class PrintTimeEstimator::Impl {
     explicit Impl(const PrintTimeOptions& options) : options_(options) {}
 
     void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine) {
-        const motion::MachineSetup setup =
-            motion::machine_setup(slicer, machine.flavor, options_.profile_limits);
+        const motion::MachineSetup setup = motion::machine_setup(
+            slicer, machine.flavor, options_.profile_limits, options_.estimator.exact_firmware);
         firmware_ = setup.firmware;
         limits_source_ = setup.source;
         EstimatorConfig config = options_.estimator;

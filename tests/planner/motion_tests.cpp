@@ -118,6 +118,18 @@ TEST(Motion, KlipperSquareCornerVelocityAtNinetyDegrees) {
     EXPECT_NEAR(run(limits, {{d, 0.0, 0.0, 0.0}, {0.0, d, 0.0, 0.0}}, v), expected_s, 1e-6);
 }
 
+TEST(Motion, KlipperAccelToDecelLimitsShortMovePeaks) {
+    // 1 mm from rest to rest at 1000 mm/s²: Marlin peaks at sqrt(a·d) = 31.6 mm/s; Klipper's
+    // accel_to_decel (500, half the acceleration) caps the peak at sqrt(d·500) = 22.4 mm/s.
+    MotionLimits limits = simple_limits(1000.0, 0.0);
+    limits.junction = JunctionModel::square_corner;
+    const double peak = std::sqrt(500.0);
+    const double expected_s = 2.0 * peak / 1000.0 + (1.0 - peak * peak / 1000.0) / peak;
+    EXPECT_NEAR(run(limits, {{1.0, 0.0, 0.0, 0.0}}, 100.0), expected_s, 1e-9);
+    limits.accel_to_decel_mm_s2 = 1000.0;  // As fast as the acceleration: plain triangle.
+    EXPECT_NEAR(run(limits, {{1.0, 0.0, 0.0, 0.0}}, 100.0), 2.0 * std::sqrt(1.0 / 1000.0), 1e-9);
+}
+
 TEST(Motion, SynchronizeAddsWaitingTime) {
     MotionPlanner planner(simple_limits(1000.0, 0.0), EstimatorConfig{}, nullptr);
     planner.move({{100.0, 0.0, 0.0, 0.0}, 50.0, MoveClass::travel, 1});

@@ -55,6 +55,11 @@ struct EstimatorConfig {
     double hotend_heating_rate_c_s = 2.0;
     double bed_heating_rate_c_s = 0.6;
     double ambient_temperature_c = 25.0;
+    /// Model the firmware itself rather than the slicer's approximation of it. Slicers time
+    /// Klipper files with Marlin's jerk model; Klipper corners by square corner velocity and plans
+    /// peaks with accel_to_decel (minimum_cruise_ratio). Off by default: against the slicers'
+    /// estimates, the jerk model is the more accurate one (see docs/ARCHITECTURE.md).
+    bool exact_firmware = false;
     /// Filament load and unload times per tool change (MMU), from the slicer settings.
     double filament_load_time_s = 0.0;
     double filament_unload_time_s = 0.0;
