@@ -193,6 +193,7 @@ TEST(PrintTimeAccuracy, PrusaSuperOrcaNormalMode) {
     if (rows.empty()) GTEST_SKIP() << "corpus absent: " << STRATA_SHARED_DIR;
     print_table(rows);
     std::vector<double> errors;
+    errors.reserve(rows.size());
     for (const AccuracyRow& row : rows) {
         errors.push_back(std::fabs(row.error_percent()));
         // orca232_cube10 is the one file outside 3 % (measured -3.06 %; see docs/ARCHITECTURE.md):
@@ -210,6 +211,7 @@ TEST(PrintTimeAccuracy, CuraMedianWithinFivePercent) {
     if (rows.empty()) GTEST_SKIP() << "corpus absent: " << STRATA_SHARED_DIR;
     print_table(rows);
     std::vector<double> errors;
+    errors.reserve(rows.size());
     for (const AccuracyRow& row : rows)
         errors.push_back(std::fabs(row.error_percent()));
     std::printf("median absolute error %.2f %% over %zu files\n", median(errors), errors.size());
