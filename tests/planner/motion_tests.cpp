@@ -92,30 +92,36 @@ TEST(Motion, AxisAccelerationLimitCapsAcceleration) {
     EXPECT_NEAR(run(limits, {{100.0, 0.0, 0.0, 0.0}}, 10.0), 100.0 / 10.0 + 10.0 / 100.0, 1e-9);
 }
 
+// Two perpendicular 100 mm moves at 50 mm/s, 1000 mm/s², from and to rest, through a corner
+// taken at `corner_mm_s`: each move ramps between rest, 50 mm/s and the corner speed.
+constexpr double corner_v = 50.0, corner_a = 1000.0, corner_d = 100.0;
+double corner_pair_s(double corner_mm_s) {
+    const double v = corner_v, a = corner_a, d = corner_d;
+    const double ramps_s = 2.0 * ((v - corner_mm_s) / a + v / a);
+    const double ramps_mm =
+        2.0 * (v * v - corner_mm_s * corner_mm_s) / (2 * a) + 2.0 * v * v / (2 * a);
+    return ramps_s + (2.0 * d - ramps_mm) / v;
+}
+double run_corner_pair(const MotionLimits& limits) {
+    return run(limits, {{corner_d, 0.0, 0.0, 0.0}, {0.0, corner_d, 0.0, 0.0}}, corner_v);
+}
+
 TEST(Motion, JunctionDeviationCornerSpeed) {
     // 90° corner: v = sqrt(a · jd · sin(θ/2) / (1 − sin(θ/2))), θ/2 = 45°.
-    MotionLimits limits = simple_limits(1000.0, 0.0);
+    MotionLimits limits = simple_limits(corner_a, 0.0);
     limits.junction = JunctionModel::junction_deviation;
     limits.junction_deviation_mm = 0.05;
     const double s = std::sqrt(0.5);
-    const double corner = std::sqrt(1000.0 * 0.05 * s / (1.0 - s));
-    const double v = 50.0, a = 1000.0, d = 100.0;
-    const double expected_s =
-        2.0 * ((v - corner) / a + v / a) +
-        (2.0 * d - 2.0 * (v * v - corner * corner) / (2 * a) - 2.0 * v * v / (2 * a)) / v;
-    EXPECT_NEAR(run(limits, {{d, 0.0, 0.0, 0.0}, {0.0, d, 0.0, 0.0}}, v), expected_s, 1e-9);
+    EXPECT_NEAR(run_corner_pair(limits), corner_pair_s(std::sqrt(corner_a * 0.05 * s / (1.0 - s))),
+                1e-9);
 }
 
 TEST(Motion, KlipperSquareCornerVelocityAtNinetyDegrees) {
     // Klipper's definition: a 90° corner is taken at exactly the square corner velocity.
-    MotionLimits limits = simple_limits(1000.0, 0.0);
+    MotionLimits limits = simple_limits(corner_a, 0.0);
     limits.junction = JunctionModel::square_corner;
     limits.square_corner_velocity_mm_s = 5.0;
-    const double v = 50.0, a = 1000.0, d = 100.0, corner = 5.0;
-    const double expected_s =
-        2.0 * ((v - corner) / a + v / a) +
-        (2.0 * d - 2.0 * (v * v - corner * corner) / (2 * a) - 2.0 * v * v / (2 * a)) / v;
-    EXPECT_NEAR(run(limits, {{d, 0.0, 0.0, 0.0}, {0.0, d, 0.0, 0.0}}, v), expected_s, 1e-6);
+    EXPECT_NEAR(run_corner_pair(limits), corner_pair_s(5.0), 1e-6);
 }
 
 TEST(Motion, KlipperAccelToDecelLimitsShortMovePeaks) {
