@@ -93,6 +93,16 @@ double layer_time_s(const Analysis& analysis, const planner::PrintTimeEstimate& 
     return end_s - start_s;
 }
 
+std::string_view junction_name(planner::JunctionModel model) {
+    switch (model) {
+        case planner::JunctionModel::classic_jerk: return "jerk";
+        case planner::JunctionModel::junction_deviation: return "junction deviation";
+        case planner::JunctionModel::square_corner: return "square corner velocity";
+        case planner::JunctionModel::vector_jerk: return "vector jerk (Bambu Studio / OrcaSlicer)";
+    }
+    return "jerk";
+}
+
 void write_time_json(JsonWriter& json, const planner::PrintTimeEstimate& time) {
     json.field("estimated_time_s", time.total_s());
     json.field("estimated_motion_time_s", time.motion_s());
@@ -107,10 +117,7 @@ void write_time_json(JsonWriter& json, const planner::PrintTimeEstimate& time) {
     json.end_object();
     json.key("time_model").begin_object();
     json.field("firmware", planner::to_string(time.firmware));
-    json.field("junction", time.junction == planner::JunctionModel::classic_jerk ? "jerk"
-                           : time.junction == planner::JunctionModel::junction_deviation
-                               ? "junction deviation"
-                               : "square corner velocity");
+    json.field("junction", junction_name(time.junction));
     json.field("limits", time.limits_source);
     json.field("heating_s", time.heating_s).field("dwell_s", time.dwell_s);
     json.end_object();

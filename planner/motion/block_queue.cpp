@@ -54,6 +54,18 @@ void reverse_pass_kernel(Block& current, const Block& next) {
     }
 }
 
+// The older reverse kernel (Marlin 1, Bambu/Orca estimator): only blocks below their maximum
+// entry speed are revisited, whether or not the next block changed.
+void legacy_reverse_pass_kernel(Block& current, const Block& next) {
+    if (current.entry_mm_s == current.max_entry_mm_s) return;
+    current.entry_mm_s = (!current.nominal_length && current.max_entry_mm_s > next.entry_mm_s)
+                             ? std::min(current.max_entry_mm_s,
+                                        max_allowable_speed(-current.acceleration_mm_s2,
+                                                            next.entry_mm_s, current.distance_mm))
+                             : current.max_entry_mm_s;
+    current.recalculate = true;
+}
+
 }  // namespace
 
 double speed_after(double initial_mm_s, double distance_mm, double acceleration_mm_s2) {
@@ -108,9 +120,11 @@ double Block::time_s() const {
     return accelerating_s + cruising_s + decelerating_s;
 }
 
-BlockQueue::BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, Timeline* timeline)
+BlockQueue::BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, bool legacy_passes,
+                       Timeline* timeline)
     : keep_blocks_(keep_blocks),
       refresh_blocks_(std::max(refresh_blocks, keep_blocks + 1)),
+      legacy_passes_(legacy_passes),
       timeline_(timeline) {
     blocks_.reserve(refresh_blocks_ + 1);
 }
@@ -121,7 +135,7 @@ void BlockQueue::push(const Block& block) {
     plan();
     time_front(blocks_.size() - keep_blocks_);
     // The new first block's entry speed is fixed now: the blocks before it are gone.
-    blocks_.front().max_entry_mm_s = blocks_.front().entry_mm_s;
+    if (!legacy_passes_) blocks_.front().max_entry_mm_s = blocks_.front().entry_mm_s;
 }
 
 void BlockQueue::synchronize(double extra_s) {
@@ -133,10 +147,17 @@ void BlockQueue::synchronize(double extra_s) {
 }
 
 void BlockQueue::plan() {
-    for (std::size_t i = blocks_.size() - 1; i > 0; --i)
-        reverse_pass_kernel(blocks_[i - 1], blocks_[i]);
-    for (std::size_t i = 0; i + 1 < blocks_.size(); ++i)
-        forward_pass_kernel(blocks_[i], blocks_[i + 1]);
+    if (legacy_passes_) {
+        for (std::size_t i = 0; i + 1 < blocks_.size(); ++i)
+            forward_pass_kernel(blocks_[i], blocks_[i + 1]);
+        for (std::size_t i = blocks_.size() - 1; i > 0; --i)
+            legacy_reverse_pass_kernel(blocks_[i - 1], blocks_[i]);
+    } else {
+        for (std::size_t i = blocks_.size() - 1; i > 0; --i)
+            reverse_pass_kernel(blocks_[i - 1], blocks_[i]);
+        for (std::size_t i = 0; i + 1 < blocks_.size(); ++i)
+            forward_pass_kernel(blocks_[i], blocks_[i + 1]);
+    }
     // Recalculate trapezoids whose entry or exit junction changed; the newest block always, ending
     // at the speed it could stop from.
     for (std::size_t i = 0; i + 1 < blocks_.size(); ++i) {

@@ -46,7 +46,8 @@ double max_allowable_speed(double deceleration_mm_s2, double target_mm_s, double
 /// The queue. Completed blocks are recorded in `timeline` (when given) as they are timed.
 class BlockQueue {
   public:
-    BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, Timeline* timeline);
+    BlockQueue(std::size_t keep_blocks, std::size_t refresh_blocks, bool legacy_passes,
+               Timeline* timeline);
 
     [[nodiscard]] bool empty() const { return blocks_.empty(); }
     [[nodiscard]] const Block& back() const { return blocks_.back(); }
@@ -62,6 +63,7 @@ class BlockQueue {
 
     std::size_t keep_blocks_;
     std::size_t refresh_blocks_;
+    bool legacy_passes_;
     Timeline* timeline_;
     std::vector<Block> blocks_;
     double elapsed_s_ = 0.0;

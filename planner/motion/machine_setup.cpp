@@ -134,6 +134,15 @@ MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFla
         setup.source = "printer profile";
     }
     if (!cura_family) start_accelerations(setup.normal);
+    // Bambu Studio and OrcaSlicer (and Creality Print 5, built on it) estimate with their own
+    // variant of the planner; their files are timed with it unless the firmware is asked for.
+    const bool bambu_family = slicer.slicer == parser::Slicer::bambustudio ||
+                              slicer.slicer == parser::Slicer::orcaslicer ||
+                              (slicer.slicer == parser::Slicer::crealityprint && !cura_family);
+    if (bambu_family && !exact_firmware) {
+        setup.normal.junction = JunctionModel::vector_jerk;
+        setup.legacy_planner_passes = true;
+    }
     if (exact_firmware && setup.firmware == FirmwareKind::klipper)
         setup.normal.junction = JunctionModel::square_corner;
     const bool stealth_firmware =

@@ -18,6 +18,7 @@ struct MachineSetup {
     MotionLimits normal;
     std::optional<MotionLimits> stealth;  ///< When the file declares a stealth mode.
     std::string source;  ///< "slicer settings", "printer profile", "firmware defaults".
+    bool legacy_planner_passes = false;  ///< The Bambu/Orca estimator's pass order.
 };
 
 /// Firmware family from a slicer's flavour name and the slicer (Cura's "RepRap" is RRF).

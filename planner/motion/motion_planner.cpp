@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace strata::planner::motion {
 
@@ -17,7 +18,8 @@ MotionPlanner::MotionPlanner(const MotionLimits& limits, const EstimatorConfig& 
                              Timeline* timeline)
     : limits_(limits),
       config_(config),
-      queue_(config.planner_queue_blocks, config.planner_refresh_blocks, timeline) {}
+      queue_(config.planner_queue_blocks, config.planner_refresh_blocks,
+             config.legacy_planner_passes, timeline) {}
 
 double MotionPlanner::acceleration_for(const MoveRequest& request, double inverse_distance) const {
     double acceleration =
@@ -50,6 +52,9 @@ void MotionPlanner::move(const MoveRequest& request) {
         delta[3] == 0.0 ? limits_.min_travel_feedrate_mm_s : limits_.min_extruding_feedrate_mm_s;
     current.feedrate_mm_s = std::max(request.feedrate_mm_s, minimum_mm_s);
 
+    if (limits_.junction == JunctionModel::vector_jerk && has_previous_) {
+        current.feedrate_mm_s = std::min(current.feedrate_mm_s, centripetal_limit(delta));
+    }
     // Cruise: the requested feedrate, scaled down until every axis is within its maximum.
     double factor = 1.0;
     for (std::size_t axis = 0; axis < 4; ++axis) {
@@ -62,6 +67,9 @@ void MotionPlanner::move(const MoveRequest& request) {
         if (axis_limit != 0.0 && axis_speed * factor > axis_limit) factor = axis_limit / axis_speed;
     }
     const double cruise_mm_s = factor * current.feedrate_mm_s;
+    // The Bambu/Orca estimator keeps the clamped speed as the move's feedrate for the next
+    // junction.
+    if (limits_.junction == JunctionModel::vector_jerk) current.feedrate_mm_s = cruise_mm_s;
     if (factor < 1.0) {
         for (double& axis_speed : current.axis_mm_s)
             axis_speed *= factor;
@@ -88,6 +96,9 @@ void MotionPlanner::move(const MoveRequest& request) {
                 break;
             case JunctionModel::square_corner:
                 junction_mm_s = junction_square_corner(current, cruise_mm_s);
+                break;
+            case JunctionModel::vector_jerk:
+                junction_mm_s = junction_by_vector_jerk(current, cruise_mm_s);
                 break;
         }
     }
@@ -142,6 +153,56 @@ double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_
     double junction_mm_s = (previous_faster ? cruise_mm_s : previous_.feedrate_mm_s) * scale;
     // Both moves could start and stop from the junction speed anyway: start this one from its own
     // safe speed instead.
+    const double threshold_mm_s = junction_mm_s * 0.99;
+    if (previous_.safe_mm_s > threshold_mm_s && current.safe_mm_s > threshold_mm_s)
+        junction_mm_s = current.safe_mm_s;
+    return junction_mm_s;
+}
+
+double MotionPlanner::centripetal_limit(const std::array<double, 4>& delta) const {
+    // Bambu Studio's estimator: through a gentle turn (direction change under ~29°), the speed is
+    // what the print acceleration allows on the circle through the segment, v² = a · r.
+    const double xy_mm = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1]);
+    const double previous_xy =
+        std::sqrt(previous_.unit[0] * previous_.unit[0] + previous_.unit[1] * previous_.unit[1]);
+    if (xy_mm == 0.0 || previous_xy == 0.0) return std::numeric_limits<double>::infinity();
+    const double v1x = previous_.unit[0] / previous_xy, v1y = previous_.unit[1] / previous_xy;
+    const double v2x = delta[0] / xy_mm, v2y = delta[1] / xy_mm;
+    const double difference = std::sqrt((v2x - v1x) * (v2x - v1x) + (v2y - v1y) * (v2y - v1y));
+    if (!(difference < 0.5 && difference > 0.00001)) return std::numeric_limits<double>::infinity();
+    const double cos_angle = std::clamp(v1x * v2x + v1y * v2y, -1.0, 1.0);
+    const double sin_half_angle = std::sqrt((1.0 - cos_angle) * 0.5);
+    if (sin_half_angle <= 0.0) return std::numeric_limits<double>::infinity();
+    const double radius_mm = xy_mm * 0.5 / sin_half_angle;
+    return std::sqrt(limits_.print_acceleration_mm_s2 * radius_mm);
+}
+
+double MotionPlanner::junction_by_vector_jerk(const AxisSpeeds& current, double cruise_mm_s) const {
+    // Bambu Studio's estimator: the XYZ jerk is the per-axis change of the velocity vector (no
+    // coasting/reversal distinction), with its quirk of rescaling the whole jerk vector by the
+    // running factor after each limited axis; the extruder keeps Marlin's rule.
+    const bool previous_faster = previous_.feedrate_mm_s > cruise_mm_s;
+    const double exit_ratio = previous_faster ? cruise_mm_s / previous_.feedrate_mm_s : 1.0;
+    std::array<double, 3> jerk{};
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        // unit[] is the XYZ direction for moves with XYZ motion and zero for extruder-only ones.
+        jerk[axis] = std::fabs(cruise_mm_s * current.unit[axis] -
+                               previous_.feedrate_mm_s * exit_ratio * previous_.unit[axis]);
+    }
+    double factor = 1.0;
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        if (jerk[axis] > limits_.max_jerk_mm_s[axis]) {
+            factor *= limits_.max_jerk_mm_s[axis] / jerk[axis];
+            for (double& component : jerk)
+                component *= factor;
+        }
+    }
+    const double exit_e = previous_.axis_mm_s[3] * exit_ratio * factor;
+    const double entry_e = current.axis_mm_s[3] * factor;
+    const double jerk_e = exit_e * entry_e > 0.0 ? std::fabs(exit_e - entry_e)
+                                                 : std::max(std::fabs(exit_e), std::fabs(entry_e));
+    if (jerk_e > limits_.max_jerk_mm_s[3]) factor *= limits_.max_jerk_mm_s[3] / jerk_e;
+    double junction_mm_s = (previous_faster ? cruise_mm_s : previous_.feedrate_mm_s) * factor;
     const double threshold_mm_s = junction_mm_s * 0.99;
     if (previous_.safe_mm_s > threshold_mm_s && current.safe_mm_s > threshold_mm_s)
         junction_mm_s = current.safe_mm_s;

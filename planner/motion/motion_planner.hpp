@@ -57,6 +57,10 @@ class MotionPlanner {
     [[nodiscard]] double acceleration_for(const MoveRequest& request,
                                           double inverse_distance) const;
     [[nodiscard]] double smoothed_acceleration(double acceleration_mm_s2) const;
+    [[nodiscard]] double centripetal_limit(const std::array<double, 4>& delta) const;
+    [[nodiscard]] double junction_by_vector_jerk(const AxisSpeeds& current,
+                                                 double cruise_mm_s) const;
+
     [[nodiscard]] double junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const;
     [[nodiscard]] double junction_by_deviation(const AxisSpeeds& current, double cruise_mm_s) const;
     [[nodiscard]] double junction_square_corner(const AxisSpeeds& current,

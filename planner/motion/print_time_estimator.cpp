@@ -55,6 +55,7 @@ class PrintTimeEstimator::Impl {
         limits_source_ = setup.source;
         EstimatorConfig config = options_.estimator;
         config.firmware = firmware_;
+        config.legacy_planner_passes = setup.legacy_planner_passes;
         config.filament_load_time_s =
             slicer.settings.filament_load_time_s.value_or(config.filament_load_time_s);
         config.filament_unload_time_s =

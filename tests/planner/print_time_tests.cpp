@@ -196,10 +196,7 @@ TEST(PrintTimeAccuracy, PrusaSuperOrcaNormalMode) {
     errors.reserve(rows.size());
     for (const AccuracyRow& row : rows) {
         errors.push_back(std::fabs(row.error_percent()));
-        // orca232_cube10 is the one file outside 3 % (measured -3.06 %; see docs/ARCHITECTURE.md):
-        // it is held to its measured level so a regression still fails.
-        const double bound = row.file == "orcaslicer/orca232_cube10.gcode" ? 3.1 : 3.0;
-        EXPECT_LE(std::fabs(row.error_percent()), bound) << row.file;
+        EXPECT_LE(std::fabs(row.error_percent()), 3.0) << row.file;
     }
     std::printf("median absolute error %.2f %% over %zu files\n", median(errors), errors.size());
     EXPECT_LE(median(errors), 1.0);

@@ -15,6 +15,9 @@ enum class JunctionModel : std::uint8_t {
     classic_jerk,        ///< Marlin's per-axis "jerk" (also RepRapFirmware's M566).
     junction_deviation,  ///< Marlin's junction deviation (`M205 J`).
     square_corner,       ///< Klipper's square corner velocity.
+    /// Bambu Studio's and OrcaSlicer's estimator: jerk on the XYZ velocity vector, plus a
+    /// centripetal speed limit through gentle curves.
+    vector_jerk,
 };
 
 /// Firmware family, for the commands whose meaning differs between firmwares.
@@ -60,6 +63,9 @@ struct EstimatorConfig {
     /// peaks with accel_to_decel (minimum_cruise_ratio). Off by default: against the slicers'
     /// estimates, the jerk model is the more accurate one (see docs/ARCHITECTURE.md).
     bool exact_firmware = false;
+    /// Plan as older Marlin and the Bambu/Orca estimator do: forward pass before reverse pass,
+    /// and no pinning of the first kept block's entry speed.
+    bool legacy_planner_passes = false;
     /// Filament load and unload times per tool change (MMU), from the slicer settings.
     double filament_load_time_s = 0.0;
     double filament_unload_time_s = 0.0;
