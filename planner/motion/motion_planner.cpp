@@ -36,22 +36,14 @@ double MotionPlanner::acceleration_for(const MoveRequest& request, double invers
     return acceleration;
 }
 
-void MotionPlanner::move(const MoveRequest& request) {
+double MotionPlanner::speeds_for(const MoveRequest& request, double distance_mm,
+                                 AxisSpeeds& current) const {
     const auto& delta = request.delta_mm;
-    double distance_mm = request.xyz_length_mm;
-    if (distance_mm <= 0.0) {
-        const double xyz_squared = delta[0] * delta[0] + delta[1] * delta[1] + delta[2] * delta[2];
-        distance_mm = xyz_squared > 0.0 ? std::sqrt(xyz_squared) : std::fabs(delta[3]);
-    }
-    if (distance_mm == 0.0) return;
     const double inverse_distance = 1.0 / distance_mm;
-
-    AxisSpeeds current;
     current.distance_mm = distance_mm;
     const double minimum_mm_s =
         delta[3] == 0.0 ? limits_.min_travel_feedrate_mm_s : limits_.min_extruding_feedrate_mm_s;
     current.feedrate_mm_s = std::max(request.feedrate_mm_s, minimum_mm_s);
-
     if (limits_.junction == JunctionModel::vector_jerk && has_previous_) {
         current.feedrate_mm_s = std::min(current.feedrate_mm_s, centripetal_limit(delta));
     }
@@ -75,7 +67,6 @@ void MotionPlanner::move(const MoveRequest& request) {
             axis_speed *= factor;
     }
     current.acceleration_mm_s2 = acceleration_for(request, inverse_distance);
-
     // The speed this move can start or stop from without exceeding any axis' jerk.
     current.safe_mm_s = cruise_mm_s;
     for (std::size_t axis = 0; axis < 4; ++axis) {
@@ -83,26 +74,34 @@ void MotionPlanner::move(const MoveRequest& request) {
             current.safe_mm_s = std::min(current.safe_mm_s, limits_.max_jerk_mm_s[axis]);
         }
     }
+    return cruise_mm_s;
+}
 
-    double junction_mm_s = current.safe_mm_s;
-    if (has_previous_ && !queue_.empty() &&
-        previous_.feedrate_mm_s > previous_feedrate_threshold_mm_s) {
-        switch (limits_.junction) {
-            case JunctionModel::classic_jerk:
-                junction_mm_s = junction_by_jerk(current, cruise_mm_s);
-                break;
-            case JunctionModel::junction_deviation:
-                junction_mm_s = junction_by_deviation(current, cruise_mm_s);
-                break;
-            case JunctionModel::square_corner:
-                junction_mm_s = junction_square_corner(current, cruise_mm_s);
-                break;
-            case JunctionModel::vector_jerk:
-                junction_mm_s = junction_by_vector_jerk(current, cruise_mm_s);
-                break;
-        }
+double MotionPlanner::junction_speed(const AxisSpeeds& current, double cruise_mm_s) const {
+    if (!has_previous_ || queue_.empty() ||
+        previous_.feedrate_mm_s <= previous_feedrate_threshold_mm_s) {
+        return current.safe_mm_s;
     }
+    switch (limits_.junction) {
+        case JunctionModel::classic_jerk: return junction_by_jerk(current, cruise_mm_s);
+        case JunctionModel::junction_deviation: return junction_by_deviation(current, cruise_mm_s);
+        case JunctionModel::square_corner: return junction_square_corner(current, cruise_mm_s);
+        case JunctionModel::vector_jerk: return junction_by_vector_jerk(current, cruise_mm_s);
+    }
+    return current.safe_mm_s;
+}
 
+void MotionPlanner::move(const MoveRequest& request) {
+    const auto& delta = request.delta_mm;
+    double distance_mm = request.xyz_length_mm;
+    if (distance_mm <= 0.0) {
+        const double xyz_squared = delta[0] * delta[0] + delta[1] * delta[1] + delta[2] * delta[2];
+        distance_mm = xyz_squared > 0.0 ? std::sqrt(xyz_squared) : std::fabs(delta[3]);
+    }
+    if (distance_mm == 0.0) return;
+    AxisSpeeds current;
+    const double cruise_mm_s = speeds_for(request, distance_mm, current);
+    const double junction_mm_s = junction_speed(current, cruise_mm_s);
     const double allowable_mm_s =
         max_allowable_speed(-current.acceleration_mm_s2, current.safe_mm_s, distance_mm);
     // The trapezoid is computed when the queue plans: every new block is marked for it.
@@ -118,7 +117,6 @@ void MotionPlanner::move(const MoveRequest& request) {
         .line = request.line,
         .nominal_length = cruise_mm_s <= allowable_mm_s,
         .recalculate = true};
-
     previous_ = current;
     has_previous_ = true;
     queue_.push(block);

@@ -54,6 +54,9 @@ class MotionPlanner {
         double acceleration_mm_s2;
     };
 
+    /// Fills `current` for the move and returns its cruise speed.
+    double speeds_for(const MoveRequest& request, double distance_mm, AxisSpeeds& current) const;
+    [[nodiscard]] double junction_speed(const AxisSpeeds& current, double cruise_mm_s) const;
     [[nodiscard]] double acceleration_for(const MoveRequest& request,
                                           double inverse_distance) const;
     [[nodiscard]] double smoothed_acceleration(double acceleration_mm_s2) const;
