@@ -1,5 +1,6 @@
 // strata: one binary, one subcommand per pipeline job. Dispatch only; every subcommand lives in
 // its own file.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -33,12 +34,16 @@ int main(int argc, char** argv) {
     }
     const std::string_view command = argv[1];
     const std::vector<std::string> arguments(argv + 2, argv + argc);
-    if (command == "analyze") return strata::cli::run_analyze(arguments);
-    if (command == "bench") return strata::cli::run_bench(arguments);
-    if (command == "help" || command == "--help" || command == "-h") {
+    const auto asks_for_help = [](const std::string& argument) {
+        return argument == "--help" || argument == "-h";
+    };
+    if (command == "help" || asks_for_help(std::string(command)) ||
+        std::any_of(arguments.begin(), arguments.end(), asks_for_help)) {
         print_usage(stdout);
         return strata::cli::exit_code::ok;
     }
+    if (command == "analyze") return strata::cli::run_analyze(arguments);
+    if (command == "bench") return strata::cli::run_bench(arguments);
     std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
     print_usage(stderr);
     return strata::cli::exit_code::usage;

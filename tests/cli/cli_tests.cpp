@@ -1,0 +1,97 @@
+// End-to-end tests of the `strata` binary: the real executable run as a child process, its JSON
+// report and its exit codes checked the way a script or the slicer hook would see them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct ChildRun {
+    int exit_code = -1;
+    std::string output;  ///< Standard output only; standard error goes to the test log.
+};
+
+ChildRun run_strata(const std::string& arguments) {
+    const std::string command = std::string(STRATA_BINARY) + " " + arguments;
+    ChildRun run;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    std::array<char, 4096> buffer{};
+    for (std::size_t got = 0; (got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+        run.output.append(buffer.data(), got);
+    const int status = ::pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+std::string data_file(const std::string& name) {
+    return (std::filesystem::path(STRATA_TEST_DATA_DIR) / name).string();
+}
+
+// The number after the first occurrence of `key` (a JSON fragment ending in ':'), or NaN.
+double number_after(const std::string& json, const std::string& key) {
+    const std::size_t at = json.find(key);
+    if (at == std::string::npos) return std::nan("");
+    return std::strtod(json.c_str() + at + key.size(), nullptr);
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos;
+         at = text.find(needle, at + needle.size()))
+        ++count;
+    return count;
+}
+
+// PrusaSlicer 2.8.1 says 3m41s (normal) and 3m47s (silent) for this file, 31 layers.
+TEST(CliAnalyze, JsonReportCarriesTheTimeEstimates) {
+    const ChildRun run = run_strata("analyze --json " + data_file("ps281_mini_cube_m486.gcode"));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const double total_s = number_after(run.output, "\"estimated_time_s\":");
+    const double motion_s = number_after(run.output, "\"estimated_motion_time_s\":");
+    EXPECT_NEAR(motion_s, 221.0, 221.0 * 0.03);
+    const std::string stealth = run.output.substr(run.output.find("\"stealth\":"));
+    EXPECT_NEAR(number_after(stealth, "\"motion\":"), 227.0, 227.0 * 0.03);
+    EXPECT_NEAR(number_after(run.output, "\"heating_s\":") + motion_s, total_s, 1e-3);
+    EXPECT_EQ(number_after(run.output, "\"layers\":"), 31.0);
+    EXPECT_EQ(count_of(run.output, "\"time_s\":"), 31u);
+    EXPECT_NE(run.output.find("\"layer_list\":[{\"index\":0,"), std::string::npos);
+}
+
+TEST(CliAnalyze, NoTimeLeavesTheEstimatorOut) {
+    const ChildRun run =
+        run_strata("analyze --json --no-time " + data_file("ps281_mini_cube_m486.gcode"));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.output.find("estimated_time_s"), std::string::npos);
+    EXPECT_EQ(count_of(run.output, "\"time_s\":"), 0u);
+    EXPECT_EQ(number_after(run.output, "\"layers\":"), 31.0);
+}
+
+TEST(CliAnalyze, HumanReportNamesThePrintTime) {
+    const ChildRun run = run_strata("analyze " + data_file("cura_master_marlin_small.gcode"));
+    ASSERT_EQ(run.exit_code, 0);
+    EXPECT_NE(run.output.find("print time"), std::string::npos) << run.output;
+}
+
+TEST(CliExitCodes, FollowTheUsageText) {
+    EXPECT_EQ(run_strata("analyze --help").exit_code, 0);
+    EXPECT_EQ(run_strata("--help").exit_code, 0);
+    EXPECT_EQ(run_strata("frobnicate 2>/dev/null").exit_code, 1);
+    EXPECT_EQ(run_strata("analyze --bogus x.gcode 2>/dev/null").exit_code, 1);
+    EXPECT_EQ(run_strata("analyze /nonexistent/x.gcode 2>/dev/null").exit_code, 2);
+
+    const std::filesystem::path empty =
+        std::filesystem::temp_directory_path() / "strata_cli_test_empty.gcode";
+    std::ofstream(empty).close();
+    EXPECT_EQ(run_strata("analyze " + empty.string() + " 2>/dev/null").exit_code, 3);
+    std::filesystem::remove(empty);
+}
+
+}  // namespace
