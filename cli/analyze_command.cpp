@@ -182,6 +182,14 @@ void write_json(const Analysis& analysis, const std::optional<planner::PrintTime
     json.key("distance_mm").begin_object();
     json.field("print", analysis.print_distance_mm).field("travel", analysis.travel_distance_mm);
     json.end_object();
+    // Only the features the slicer's comments named; `unknown` is printing nobody labelled.
+    json.key("print_mm_by_feature").begin_object();
+    for (std::size_t index = 0; index < parser::feature_type_count; ++index) {
+        const double length_mm = analysis.print_distance_by_feature_mm[index];
+        if (length_mm > 0.0)
+            json.field(parser::to_string(static_cast<parser::FeatureType>(index)), length_mm);
+    }
+    json.end_object();
     write_settings_json(json, analysis.slicer.settings);
     json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
     if (time) write_time_json(json, *time);

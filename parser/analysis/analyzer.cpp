@@ -85,7 +85,11 @@ class AnalysisPass {
             }
             case LineKind::comment: {
                 std::optional<double> z_mm;
-                if (is_layer_marker(line.comment, z_mm)) layers_.on_marker(number, z_mm);
+                if (is_layer_marker(line.comment, z_mm)) {
+                    layers_.on_marker(number, z_mm);
+                } else if (const auto feature = feature_from_comment(line.comment)) {
+                    feature_ = *feature;
+                }
                 break;
             }
             case LineKind::text:
@@ -97,7 +101,7 @@ class AnalysisPass {
         }
         if (observer) {
             observer(LineEvent{line, number, simulated, simulator_.state(),
-                               simulator_.previous_position_mm(), simulator_.last_arc()});
+                               simulator_.previous_position_mm(), simulator_.last_arc(), feature_});
         }
     }
 
@@ -119,6 +123,8 @@ class AnalysisPass {
                 if (!moved_xy && !state.is_arc) break;  // A prime in place is not a printing move.
                 ++moves.print;
                 analysis_.print_distance_mm += state.move_length_mm;
+                analysis_.print_distance_by_feature_mm[static_cast<std::size_t>(feature_)] +=
+                    state.move_length_mm;
                 include_in_bbox(from, state);
                 layers_.on_printing_move(number, from[2], state.position_mm[2]);
                 break;
@@ -166,6 +172,7 @@ class AnalysisPass {
     Analysis& analysis_;
     Simulator simulator_;
     LayerTracker layers_;
+    FeatureType feature_ = FeatureType::unknown;
 };
 
 MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& options) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <regex>
 #include <string>
 #include <vector>
@@ -80,6 +81,16 @@ TEST_P(Corpus, AnalyzesCleanly) {
             allowed)
             << analysis.layers.size() << " layers reported, " << comments
             << " layer comments in the file";
+    }
+
+    // Every printed millimetre is counted under exactly one feature; a file whose slicer labels
+    // features leaves (almost) nothing unlabelled: at most 2 % (start G-code purge lines).
+    const auto& by_feature = analysis.print_distance_by_feature_mm;
+    const double labelled_mm = std::accumulate(by_feature.begin() + 1, by_feature.end(), 0.0);
+    EXPECT_NEAR(labelled_mm + by_feature[0], analysis.print_distance_mm,
+                1e-6 * analysis.print_distance_mm + 1e-9);
+    if (labelled_mm > 0.0) {
+        EXPECT_LE(by_feature[0], 0.02 * analysis.print_distance_mm);
     }
 
     if (printed.empty()) return;

@@ -12,6 +12,7 @@
 #include "strata/parser/diagnostics.hpp"
 #include "strata/parser/dialect.hpp"
 #include "strata/parser/gcode_line.hpp"
+#include "strata/parser/features.hpp"
 #include "strata/parser/layers.hpp"
 #include "strata/parser/machine_state.hpp"
 #include "strata/parser/simulator.hpp"  // ArcGeometry
@@ -48,6 +49,8 @@ struct Analysis {
     MoveCounts moves;
     double print_distance_mm = 0.0;
     double travel_distance_mm = 0.0;
+    /// Printed path length per feature the slicer's comments announced (`unknown` when none).
+    std::array<double, feature_type_count> print_distance_by_feature_mm{};
     Diagnostics diagnostics;
     double seconds = 0.0;
 };
@@ -72,6 +75,7 @@ struct LineEvent {
     const MachineState& state;                       ///< The state after the line.
     const std::array<double, 3>& start_position_mm;  ///< Nozzle position before the line.
     const ArcGeometry& arc;                          ///< The line's arc, when `state.is_arc`.
+    FeatureType feature;  ///< What the slicer's last feature comment said is being printed.
 };
 
 /// Per-line hook for callers that need more than the summary (tests, the time estimator).

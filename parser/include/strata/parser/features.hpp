@@ -33,4 +33,8 @@ std::string_view to_string(FeatureType type);
 /// The inverse of to_string(); nothing for an unknown name.
 std::optional<FeatureType> feature_type_from_string(std::string_view name);
 
+/// The feature a comment (the text after `;`) announces, `unknown` for a feature marker naming
+/// something strata does not know, nothing when the comment is not a feature marker.
+[[nodiscard]] std::optional<FeatureType> feature_from_comment(std::string_view comment);
+
 }  // namespace strata::parser
