@@ -1,0 +1,64 @@
+// Smart snapshot placement within one layer: every position the head passes through is offered
+// as a candidate; the store keeps, per kind of position and per preferred feature, only the one
+// closest to the parking point, and picks the layer's snapshot by the profile's position mode.
+// Memory is constant per layer, whatever the layer's size.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "strata/parser/features.hpp"
+#include "strata/parser/machine_state.hpp"
+#include "strata/planner/timelapse_profile.hpp"
+
+namespace strata::planner::snapshots {
+
+/// What the head is doing at a candidate, best first: Octolapse's quality order. A snapshot
+/// taken where the extruder is already retracted (and lifted, and travelling) adds the least
+/// and leaves no mark; one taken mid-extrusion must retract first.
+enum class CandidateKind : std::uint8_t {
+    retracted_lifted_travel,
+    retracted_travel,
+    retracted_lifted,
+    retracted,
+    travel,
+    extrusion,
+};
+inline constexpr std::size_t candidate_kind_count = 6;
+
+/// A place a snapshot block could be spliced in: after `line`, with the head at `position_mm`.
+struct Candidate {
+    std::uint64_t line = 0;
+    std::array<double, 3> position_mm = {0.0, 0.0, 0.0};
+    double distance_mm = 0.0;  ///< XY distance to the parking point.
+    CandidateKind kind = CandidateKind::extrusion;
+    parser::FeatureType feature = parser::FeatureType::unknown;
+};
+
+/// The kind of position a machine state is, or nothing when a snapshot must not go there:
+/// partially retracted or de-retracting extruders, lowering onto the print, no motion.
+[[nodiscard]] std::optional<CandidateKind> classify(const parser::MachineState& state, bool lifted);
+
+class LayerCandidates {
+  public:
+    LayerCandidates(PositionMode mode, std::vector<parser::FeatureType> feature_order);
+
+    void offer(const Candidate& candidate);
+    /// The layer's snapshot position under the mode, or nothing (high quality and snap to
+    /// print can find no acceptable position in a layer).
+    [[nodiscard]] std::optional<Candidate> best() const;
+    void clear();
+
+  private:
+    static void keep_closer(std::optional<Candidate>& slot, const Candidate& candidate);
+
+    PositionMode mode_;
+    std::vector<parser::FeatureType> feature_order_;
+    std::array<std::optional<Candidate>, candidate_kind_count> by_kind_;
+    /// The closest extrusion of each preferred feature, in `feature_order_`'s order.
+    std::vector<std::optional<Candidate>> by_feature_;
+};
+
+}  // namespace strata::planner::snapshots
