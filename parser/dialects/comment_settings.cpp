@@ -6,8 +6,6 @@
 
 namespace strata::parser::dialects {
 
-namespace {
-
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
@@ -16,8 +14,6 @@ std::string_view trim(std::string_view text) {
     }
     return text;
 }
-
-}  // namespace
 
 std::optional<double> leading_number(std::string_view text) {
     text = trim(text);
@@ -126,7 +122,7 @@ bool CommentSettings::mentions(std::string_view needle) const {
 
 std::optional<std::string_view> CommentSettings::line_after(std::string_view prefix) const {
     for (std::string_view comment : comments_) {
-        if (comment.substr(0, prefix.size()) == prefix) return trim(comment.substr(prefix.size()));
+        if (comment.starts_with(prefix)) return trim(comment.substr(prefix.size()));
     }
     return std::nullopt;
 }

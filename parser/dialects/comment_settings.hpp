@@ -42,6 +42,9 @@ class CommentSettings {
     std::string_view tail_;
 };
 
+/// `text` without leading blanks and trailing blanks or CR.
+std::string_view trim(std::string_view text);
+
 /// Parses the leading number of `text` (after blanks); nullopt when there is none.
 std::optional<double> leading_number(std::string_view text);
 

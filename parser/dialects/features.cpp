@@ -6,10 +6,13 @@
 #include <cctype>
 #include <utility>
 
+#include "comment_settings.hpp"  // trim()
 #include "strata/parser/features.hpp"
 
 namespace strata::parser {
 namespace {
+
+using dialects::trim;
 
 using enum FeatureType;
 
@@ -120,18 +123,6 @@ bool equals_lower(std::string_view text, std::string_view lower) {
            });
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-        text.remove_suffix(1);
-    return text;
-}
-
 template <std::size_t N>
 FeatureType look_up(const std::array<NamedFeature, N>& table, std::string_view name) {
     for (const auto& [known, type] : table) {
@@ -157,10 +148,10 @@ std::optional<FeatureType> feature_from_comment(std::string_view comment) {
     const std::string_view text = trim(comment);
     // Most comments are rejected here: every feature comment is short or starts with a prefix.
     if (text.empty()) return std::nullopt;
-    if (starts_with(text, "TYPE:")) return look_up(type_names, trim(text.substr(5)));
-    if (starts_with(text, "FEATURE:")) return look_up(type_names, trim(text.substr(8)));
-    if (starts_with(text, "feature ")) return look_up(type_names, trim(text.substr(8)));
-    if (starts_with(text, "segType:")) return look_up(path_names, trim(text.substr(8)));
+    if (text.starts_with("TYPE:")) return look_up(type_names, trim(text.substr(5)));
+    if (text.starts_with("FEATURE:")) return look_up(type_names, trim(text.substr(8)));
+    if (text.starts_with("feature ")) return look_up(type_names, trim(text.substr(8)));
+    if (text.starts_with("segType:")) return look_up(path_names, trim(text.substr(8)));
     // Below, only known names count: other quoted or bare comments are not feature markers.
     FeatureType type = unknown;
     if (text.front() == '\'') {
@@ -168,7 +159,7 @@ std::optional<FeatureType> feature_from_comment(std::string_view comment) {
         const std::size_t close = text.find('\'', 1);
         if (close == std::string_view::npos) return std::nullopt;
         std::string_view name = text.substr(1, close - 1);
-        if (name.size() > 5 && name.substr(name.size() - 5) == " Path") name.remove_suffix(5);
+        if (name.ends_with(" Path")) name.remove_suffix(5);
         type = look_up(path_names, name);
     } else if (text.size() <= 16) {
         type = look_up(bare_names, text);

@@ -104,7 +104,8 @@ void read_prusa_family(const CommentSettings& settings, const PrusaFamilyKeys& k
         out.firmware_flavor_name = std::string(*flavor);
         out.firmware_flavor = flavor_from_name(*flavor);
     }
-    if (auto usage = settings.text("machine_limits_usage")) out.machine_limits_usage = std::string(*usage);
+    if (auto usage = settings.text("machine_limits_usage"))
+        out.machine_limits_usage = std::string(*usage);
     out.stealth_mode = settings.flag("silent_mode");
     out.filament_load_time_s = settings.number("filament_load_time");
     out.filament_unload_time_s = settings.number("filament_unload_time");

@@ -25,10 +25,6 @@ constexpr std::array<dialects::Dialect, 14> dialect_table = {{
     {Slicer::kirimoto, dialects::identify_kirimoto, dialects::read_kirimoto},
 }};
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-    return text.substr(0, prefix.size()) == prefix;
-}
-
 }  // namespace
 
 std::string_view to_string(Slicer slicer) {
@@ -73,26 +69,26 @@ bool is_layer_marker(std::string_view comment, std::optional<double>& z_mm) {
         case 'L':
             // PrusaSlicer family ";LAYER_CHANGE"; Cura, ideaMaker, MatterControl ";LAYER:3" (may be
             // negative under a raft); CraftWare "; Layer #3".
-            if (starts_with(comment, "LAYER_CHANGE")) return true;
-            if (starts_with(comment, "LAYER:")) {
+            if (comment.starts_with("LAYER_CHANGE")) return true;
+            if (comment.starts_with("LAYER:")) {
                 return comment.size() > 6 &&
                        (comment[6] == '-' || (comment[6] >= '0' && comment[6] <= '9'));
             }
-            return starts_with(comment, "Layer #");
-        case 'C': return starts_with(comment, "CHANGE_LAYER");  // Bambu Studio.
-        case '<': return starts_with(comment, "<layer>");       // IceSL.
+            return comment.starts_with("Layer #");
+        case 'C': return comment.starts_with("CHANGE_LAYER");  // Bambu Studio.
+        case '<': return comment.starts_with("<layer>");       // IceSL.
         case 'B':
             // KISSlicer, one per object and layer: "; BEGIN_LAYER_OBJECT z=0.50".
-            if (!starts_with(comment, "BEGIN_LAYER_OBJECT z=")) return false;
+            if (!comment.starts_with("BEGIN_LAYER_OBJECT z=")) return false;
             z_mm = dialects::leading_number(comment.substr(21));
             return true;
         case 'l':
             // Simplify3D "; layer 3, Z = 0.600"; FlashPrint ";layer:0.30".
-            if (starts_with(comment, "layer:")) {
+            if (comment.starts_with("layer:")) {
                 z_mm = dialects::leading_number(comment.substr(6));
                 return z_mm.has_value();
             }
-            if (starts_with(comment, "layer ") && comment.size() > 6 && comment[6] >= '0' &&
+            if (comment.starts_with("layer ") && comment.size() > 6 && comment[6] >= '0' &&
                 comment[6] <= '9') {
                 const std::size_t z_at = comment.find("Z = ");
                 if (z_at != std::string_view::npos)
