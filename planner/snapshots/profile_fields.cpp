@@ -41,30 +41,68 @@ const rapidjson::Value* FieldReader::find(const char* key) {
     return object_.HasMember(key) ? &object_[key] : nullptr;
 }
 
-void FieldReader::number(const char* key, double& out, double min, double max) {
-    const rapidjson::Value* value = find(key);
-    if (value == nullptr) return;
-    if (!is_finite_number(*value)) return fail(key, "expected a number");
-    const double number = value->GetDouble();
+// The checks below take a value already found, so a field that may also be null (optional) or
+// feeds another reader (features) is looked up once.
+bool FieldReader::check_number(const char* key, const rapidjson::Value& value, double min,
+                               double max, double& out) {
+    if (!is_finite_number(value)) {
+        fail(key, "expected a number");
+        return false;
+    }
+    const double number = value.GetDouble();
     if (number < min || number > max) {
-        return fail(key, "must be within " + format_number(min) + ".." + format_number(max) +
-                             ", got " + format_number(number));
+        fail(key, "must be within " + format_number(min) + ".." + format_number(max) + ", got " +
+                      format_number(number));
+        return false;
     }
     out = number;
+    return true;
+}
+
+bool FieldReader::check_point(const char* key, const rapidjson::Value& value,
+                              std::array<double, 2>& out) {
+    if (!value.IsArray() || value.Size() != 2 || !is_finite_number(value[0]) ||
+        !is_finite_number(value[1])) {
+        fail(key, "expected [x, y] in mm");
+        return false;
+    }
+    out = {value[0].GetDouble(), value[1].GetDouble()};
+    return true;
+}
+
+bool FieldReader::check_strings(const char* key, const rapidjson::Value& value,
+                                std::vector<std::string>& out) {
+    if (!value.IsArray()) {
+        fail(key, "expected an array of strings");
+        return false;
+    }
+    std::vector<std::string> read;
+    for (const auto& item : value.GetArray()) {
+        if (!item.IsString() || item.GetStringLength() == 0) {
+            fail(key, "expected an array of non-empty strings");
+            return false;
+        }
+        read.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    out = std::move(read);
+    return true;
+}
+
+void FieldReader::number(const char* key, double& out, double min, double max) {
+    const rapidjson::Value* value = find(key);
+    if (value != nullptr) check_number(key, *value, min, max, out);
 }
 
 void FieldReader::optional_number(const char* key, std::optional<double>& out, double min,
                                   double max) {
     const rapidjson::Value* value = find(key);
     if (value == nullptr) return;
+    double number = 0.0;
     if (value->IsNull()) {
         out.reset();
-        return;
+    } else if (check_number(key, *value, min, max, number)) {
+        out = number;
     }
-    seen_.pop_back();  // number() records the key again.
-    double number = 0.0;
-    this->number(key, number, min, max);
-    if (!failed()) out = number;
 }
 
 void FieldReader::count(const char* key, std::uint32_t& out) {
@@ -83,15 +121,7 @@ void FieldReader::boolean(const char* key, bool& out) {
 
 void FieldReader::strings(const char* key, std::vector<std::string>& out) {
     const rapidjson::Value* value = find(key);
-    if (value == nullptr) return;
-    if (!value->IsArray()) return fail(key, "expected an array of strings");
-    std::vector<std::string> read;
-    for (const auto& item : value->GetArray()) {
-        if (!item.IsString() || item.GetStringLength() == 0)
-            return fail(key, "expected an array of non-empty strings");
-        read.emplace_back(item.GetString(), item.GetStringLength());
-    }
-    out = std::move(read);
+    if (value != nullptr) check_strings(key, *value, out);
 }
 
 void FieldReader::numbers(const char* key, std::vector<double>& out) {
@@ -108,31 +138,24 @@ void FieldReader::numbers(const char* key, std::vector<double>& out) {
 
 void FieldReader::point(const char* key, std::array<double, 2>& out) {
     const rapidjson::Value* value = find(key);
-    if (value == nullptr) return;
-    if (!value->IsArray() || value->Size() != 2 || !is_finite_number((*value)[0]) ||
-        !is_finite_number((*value)[1])) {
-        return fail(key, "expected [x, y] in mm");
-    }
-    out = {(*value)[0].GetDouble(), (*value)[1].GetDouble()};
+    if (value != nullptr) check_point(key, *value, out);
 }
 
 void FieldReader::optional_point(const char* key, std::optional<std::array<double, 2>>& out) {
     const rapidjson::Value* value = find(key);
     if (value == nullptr) return;
+    std::array<double, 2> point{};
     if (value->IsNull()) {
         out.reset();
-        return;
+    } else if (check_point(key, *value, point)) {
+        out = point;
     }
-    seen_.pop_back();
-    std::array<double, 2> read{};
-    point(key, read);
-    if (!failed()) out = read;
 }
 
 void FieldReader::features(const char* key, std::vector<parser::FeatureType>& out) {
+    const rapidjson::Value* value = find(key);
     std::vector<std::string> names;
-    strings(key, names);
-    if (failed() || !object_.HasMember(key)) return;
+    if (value == nullptr || !check_strings(key, *value, names)) return;
     std::vector<parser::FeatureType> read;
     for (const std::string& name : names) {
         const auto type = parser::feature_type_from_string(name);

@@ -133,6 +133,11 @@ class FieldReader {
 
   private:
     const rapidjson::Value* find(const char* key);
+    bool check_number(const char* key, const rapidjson::Value& value, double min, double max,
+                      double& out);
+    bool check_point(const char* key, const rapidjson::Value& value, std::array<double, 2>& out);
+    bool check_strings(const char* key, const rapidjson::Value& value,
+                       std::vector<std::string>& out);
     [[nodiscard]] std::string field(std::string_view key) const;
 
     const rapidjson::Value& object_;
