@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/corpus_required.hpp"
 #include "strata/parser/analysis.hpp"
 
 namespace strata::parser {
@@ -132,7 +133,7 @@ TEST(CorpusPresence, CorpusIsThere) {
     if (corpus_files().empty()) {
         std::cerr << "\n*** THE G-CODE CORPUS IS MISSING: no .gcode files under " << directory
                   << " ***\n*** Set STRATA_CORPUS or put shared/ beside the repository. ***\n\n";
-        GTEST_SKIP() << "corpus absent at " << directory;
+        STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(directory);
     }
     EXPECT_GE(corpus_files().size(), 70u);
 }

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/corpus_required.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
 
@@ -197,7 +198,7 @@ void print_table(const std::vector<AccuracyRow>& rows) {
 }
 
 TEST(PrintTimeAccuracy, PrusaSuperOrcaNormalMode) {
-    if (!corpus_present()) GTEST_SKIP() << "no corpus beside the checkout: " << STRATA_SHARED_DIR;
+    if (!corpus_present()) STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(estimates_table());
     const std::vector<AccuracyRow> rows =
         accuracy_rows({"prusaslicer", "superslicer", "orcaslicer"}, true);
     ASSERT_GE(rows.size(), 26u);
@@ -213,7 +214,7 @@ TEST(PrintTimeAccuracy, PrusaSuperOrcaNormalMode) {
 }
 
 TEST(PrintTimeAccuracy, CuraMedianWithinFivePercent) {
-    if (!corpus_present()) GTEST_SKIP() << "no corpus beside the checkout: " << STRATA_SHARED_DIR;
+    if (!corpus_present()) STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(estimates_table());
     const std::vector<AccuracyRow> rows = accuracy_rows({"cura"}, false);
     ASSERT_GE(rows.size(), 9u);
     print_table(rows);
