@@ -7,7 +7,7 @@
 #include <string>
 
 #include "commands.hpp"
-#include "json_writer.hpp"
+#include "strata/json_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
 
@@ -279,17 +279,6 @@ void write_human(const Analysis& analysis, const std::optional<planner::PrintTim
         line, sizeof line, "analyzed in  %.3f s (%.0f MB/s)\n", analysis.seconds,
         analysis.seconds > 0 ? static_cast<double>(analysis.bytes) / 1e6 / analysis.seconds : 0.0);
     out << line;
-}
-
-void draw_progress(std::uint64_t done, std::uint64_t total) {
-    const double fraction =
-        total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
-    const int width = 40;
-    const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%", filled, "########################################",
-                 width - filled, "", fraction * 100.0);
-    if (done >= total) std::fputs("\r\033[K", stderr);
-    std::fflush(stderr);
 }
 
 }  // namespace

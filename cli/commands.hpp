@@ -2,6 +2,7 @@
 // the process exit code; see README.md for the codes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,12 +10,20 @@ namespace strata::cli {
 
 namespace exit_code {
 inline constexpr int ok = 0;
-inline constexpr int usage = 1;       ///< Bad command line.
-inline constexpr int unreadable = 2;  ///< The file cannot be opened or read.
-inline constexpr int not_gcode = 3;   ///< Empty, binary, or no G-code commands at all.
+inline constexpr int usage = 1;           ///< Bad command line.
+inline constexpr int unreadable = 2;      ///< The file cannot be opened or read.
+inline constexpr int not_gcode = 3;       ///< Empty, binary, or no G-code commands at all.
+inline constexpr int not_plannable = 4;   ///< prep: no printable area, or prepared already.
+inline constexpr int write_failed = 5;    ///< prep: the job could not be written.
+inline constexpr int not_equivalent = 6;  ///< verify, prep: the job does not print the same.
 }  // namespace exit_code
 
 int run_analyze(const std::vector<std::string>& arguments);
+int run_prep(const std::vector<std::string>& arguments);
+int run_verify(const std::vector<std::string>& arguments);
+
+/// A progress bar on stderr (`parser::ProgressObserver`); callers draw it only on a terminal.
+void draw_progress(std::uint64_t done, std::uint64_t total);
 int run_bench(const std::vector<std::string>& arguments);
 
 }  // namespace strata::cli

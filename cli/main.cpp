@@ -17,11 +17,19 @@ void print_usage(std::FILE* out) {
         "commands:\n"
         "  analyze FILE [--json] [--no-time] [--time-model=slicer|firmware]\n"
         "                               parse, simulate and time a G-code file; report on it\n"
+        "  prep FILE [-o OUT] [--profile P.json] [--set key=value]... [--json]\n"
+        "            [--index PATH | --no-index]\n"
+        "                               compile FILE into an annotated job with verified\n"
+        "                               timelapse snapshot blocks (in place without -o)\n"
+        "  verify ORIGINAL ANNOTATED [--profile P.json] [--set key=value]... [--json]\n"
+        "                               prove an annotated job prints what ORIGINAL does\n"
         "  bench FILE... [--json] [--repeat N]\n"
         "                               throughput and peak memory of each parser stage\n"
         "\n"
         "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no "
-        "commands)\n",
+        "commands),\n"
+        "            4 no snapshot plan possible (printable area unknown, prepared already),\n"
+        "            5 the job could not be written, 6 not equivalent (nothing was replaced)\n",
         out);
 }
 
@@ -44,6 +52,8 @@ int main(int argc, char** argv) {
     }
     if (command == "analyze") return strata::cli::run_analyze(arguments);
     if (command == "bench") return strata::cli::run_bench(arguments);
+    if (command == "prep") return strata::cli::run_prep(arguments);
+    if (command == "verify") return strata::cli::run_verify(arguments);
     std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
     print_usage(stderr);
     return strata::cli::exit_code::usage;

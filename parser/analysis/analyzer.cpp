@@ -102,7 +102,8 @@ class AnalysisPass {
         }
         if (observer) {
             observer(LineEvent{line, number, simulated, simulator_.state(),
-                               simulator_.previous_position_mm(), simulator_.last_arc(), feature_});
+                               simulator_.previous_position_mm(), simulator_.last_arc(), feature_,
+                               simulator_.workspace_offset_mm(), layers_});
         }
     }
 
@@ -209,6 +210,25 @@ std::string_view to_string(AnalysisError error) {
         case AnalysisError::not_gcode: return "not G-code";
     }
     return "?";
+}
+
+bool is_simulated(const GcodeLine& line) {
+    return line.kind == LineKind::command &&
+           (line.error == LexError::none || severity_of(line.error) != Severity::error);
+}
+
+std::optional<MachineConfig> machine_for_file(const std::string& path,
+                                              const AnalysisOptions& options, std::string& error) {
+    LineReader reader;
+    if (!reader.open(path)) {
+        error = reader.error();
+        return std::nullopt;
+    }
+    const std::uint64_t bytes = reader.file_bytes();
+    const std::string head = reader.read_at(0, scan_bytes);
+    const std::string tail =
+        bytes > scan_bytes ? reader.read_at(bytes - scan_bytes, scan_bytes) : head;
+    return machine_for(detect_slicer(head, tail), options);
 }
 
 AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& options) {

@@ -99,6 +99,14 @@ class PrintTimeEstimator::Impl {
         return estimate;
     }
 
+    [[nodiscard]] double timed_elapsed_s() const {
+        return modes_.empty() ? 0.0 : modes_.front().planner->elapsed_s();
+    }
+    [[nodiscard]] const MotionLimits& limits() const {
+        return modes_.empty() ? default_limits_ : modes_.front().planner->limits();
+    }
+    [[nodiscard]] const EstimatorConfig& config() const { return config_; }
+
   private:
     struct Mode {
         std::string name;
@@ -212,6 +220,7 @@ class PrintTimeEstimator::Impl {
 
     PrintTimeOptions options_;
     EstimatorConfig config_;
+    MotionLimits default_limits_;
     FirmwareKind firmware_ = FirmwareKind::marlin2;
     std::string limits_source_;
     std::vector<Mode> modes_;
@@ -289,6 +298,18 @@ void PrintTimeEstimator::on_start(const parser::SlicerInfo& slicer,
 void PrintTimeEstimator::on_line(const parser::LineEvent& event) {
     impl_->on_line(event);
 }
+double PrintTimeEstimator::timed_elapsed_s() const {
+    return impl_->timed_elapsed_s();
+}
+
+const MotionLimits& PrintTimeEstimator::limits() const {
+    return impl_->limits();
+}
+
+const EstimatorConfig& PrintTimeEstimator::config() const {
+    return impl_->config();
+}
+
 PrintTimeEstimate PrintTimeEstimator::finish() {
     return impl_->finish();
 }

@@ -11,22 +11,10 @@
 
 #include "strata/parser/features.hpp"
 #include "strata/parser/machine_state.hpp"
+#include "strata/planner/snapshot_plan.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner::snapshots {
-
-/// What the head is doing at a candidate, best first: Octolapse's quality order. A snapshot
-/// taken where the extruder is already retracted (and lifted, and travelling) adds the least
-/// and leaves no mark; one taken mid-extrusion must retract first.
-enum class CandidateKind : std::uint8_t {
-    retracted_lifted_travel,
-    retracted_travel,
-    retracted_lifted,
-    retracted,
-    travel,
-    extrusion,
-};
-inline constexpr std::size_t candidate_kind_count = 6;
 
 /// A place a snapshot block could be spliced in: after `line`, with the head at `position_mm`.
 struct Candidate {
@@ -35,6 +23,7 @@ struct Candidate {
     double distance_mm = 0.0;  ///< XY distance to the parking point.
     CandidateKind kind = CandidateKind::extrusion;
     parser::FeatureType feature = parser::FeatureType::unknown;
+    BlockEntry entry;  ///< What the block placed here starts from and restores.
 };
 
 /// The kind of position a machine state is, or nothing when a snapshot must not go there:

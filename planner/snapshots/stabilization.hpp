@@ -8,15 +8,10 @@
 #include <optional>
 #include <vector>
 
+#include "strata/planner/snapshot_plan.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner::snapshots {
-
-/// The rectangle the head may travel in, nozzle coordinates.
-struct PrintableArea {
-    std::array<double, 2> min_mm = {0.0, 0.0};
-    std::array<double, 2> max_mm = {0.0, 0.0};
-};
 
 /// The parking point; an axis without a value stays where the head is.
 struct ParkingPoint {

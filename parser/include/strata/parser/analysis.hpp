@@ -6,13 +6,14 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "strata/parser/diagnostics.hpp"
 #include "strata/parser/dialect.hpp"
-#include "strata/parser/gcode_line.hpp"
 #include "strata/parser/features.hpp"
+#include "strata/parser/gcode_line.hpp"
 #include "strata/parser/layers.hpp"
 #include "strata/parser/machine_state.hpp"
 #include "strata/parser/simulator.hpp"  // ArcGeometry
@@ -76,6 +77,11 @@ struct LineEvent {
     const std::array<double, 3>& start_position_mm;  ///< Nozzle position before the line.
     const ArcGeometry& arc;                          ///< The line's arc, when `state.is_arc`.
     FeatureType feature;  ///< What the slicer's last feature comment said is being printed.
+    /// Bed position = file position + this (G92); what a writer of moves in the file's own
+    /// coordinates needs.
+    const std::array<double, 3>& workspace_offset_mm;
+    /// Both layer views as they stand after this line (a new layer is there from its first line).
+    const LayerTracker& layers;
 };
 
 /// Per-line hook for callers that need more than the summary (tests, the time estimator).
@@ -98,5 +104,16 @@ struct AnalysisOptions {
 
 [[nodiscard]] AnalysisResult analyze_file(const std::string& path,
                                           const AnalysisOptions& options = {});
+
+/// Whether the analysis applies `line` to the machine: a command whose lex errors, if any, are
+/// only warnings. A second simulation of a file must make the same choice.
+[[nodiscard]] bool is_simulated(const GcodeLine& line);
+
+/// The machine configuration `analyze_file` would simulate `path` with (the slicer's flavour
+/// and retraction applied): what a second simulation of the same job must use. Nothing, with
+/// `error` set, when the file cannot be read.
+[[nodiscard]] std::optional<MachineConfig> machine_for_file(const std::string& path,
+                                                            const AnalysisOptions& options,
+                                                            std::string& error);
 
 }  // namespace strata::parser

@@ -67,7 +67,7 @@ struct SlicerSettings {
     std::string firmware_flavor_name;  ///< As the slicer wrote it (`marlin2`, `klipper`, ...).
     /// PrusaSlicer's `machine_limits_usage` (emit_to_gcode, time_estimate_only, ignore).
     std::string machine_limits_usage;
-    std::optional<bool> stealth_mode;  ///< The printer has a stealth (silent) mode.
+    std::optional<bool> stealth_mode;              ///< The printer has a stealth (silent) mode.
     std::optional<double> filament_load_time_s;    ///< MMU load time per tool change.
     std::optional<double> filament_unload_time_s;  ///< MMU unload time per tool change.
     std::optional<MachineLimits> limits_normal;

@@ -35,6 +35,10 @@ class Simulator {
         return previous_position_mm_;
     }
     [[nodiscard]] const ArcGeometry& last_arc() const { return arc_; }
+    /// G92's offsets (and a firmware retraction's z-hop): bed position = file position + this.
+    [[nodiscard]] const std::array<double, 3>& workspace_offset_mm() const {
+        return workspace_offset_mm_;
+    }
     [[nodiscard]] const MachineConfig& config() const { return config_; }
     /// Net filament pushed per tool so far (mm of filament, flow factor applied).
     [[nodiscard]] const std::vector<double>& filament_mm() const { return filament_mm_; }

@@ -56,6 +56,13 @@ class PrintTimeEstimator {
     /// Hooks for `parser::AnalysisOptions::on_start` and `on_line`.
     void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine);
     void on_line(const parser::LineEvent& event);
+    /// Normal mode's elapsed time over the moves timed so far: it lags the last line by what the
+    /// look-ahead queue holds (a few hundred moves at most).
+    [[nodiscard]] double timed_elapsed_s() const;
+    /// The normal mode's limits in force now and the estimator's settings (after `on_start`):
+    /// what a caller timing extra moves (a snapshot block) plans them with.
+    [[nodiscard]] const MotionLimits& limits() const;
+    [[nodiscard]] const EstimatorConfig& config() const;
     /// Empties the planner queues and returns the estimate.
     [[nodiscard]] PrintTimeEstimate finish();
 

@@ -1,5 +1,5 @@
-// A small streaming JSON writer for the CLI's --json output: correct escaping, no DOM, no
-// allocation beyond the output stream. Commas are handled by a per-level "first" flag.
+// A small streaming JSON writer (the CLI's --json output, the job index): correct escaping, no DOM,
+// no allocation beyond the output stream. Commas are handled by a per-level "first" flag.
 #pragma once
 
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace strata::cli {
+namespace strata {
 
 class JsonWriter {
   public:
@@ -131,4 +131,4 @@ class JsonWriter {
     bool after_key_ = false;
 };
 
-}  // namespace strata::cli
+}  // namespace strata

@@ -1,0 +1,89 @@
+// `strata verify ORIGINAL ANNOTATED [--profile P.json] [--set key=value]... [--json]`: proves an
+// annotated job prints exactly what its original does (planner/verify). Exit 0 when equivalent,
+// 6 with the first difference otherwise.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "strata/json_writer.hpp"
+#include "strata/planner/timelapse_profile.hpp"
+#include "strata/planner/verify.hpp"
+
+namespace strata::cli {
+
+int run_verify(const std::vector<std::string>& arguments) {
+    std::vector<std::string> files;
+    std::vector<std::string> overrides;
+    std::string profile_path;
+    bool as_json = false;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        if ((argument == "--profile" || argument == "--set") && i + 1 < arguments.size()) {
+            (argument == "--profile" ? profile_path : overrides.emplace_back()) = arguments[++i];
+        } else if (argument == "--json") {
+            as_json = true;
+        } else if (!argument.empty() && argument[0] == '-') {
+            std::fprintf(stderr, "strata verify: unknown option or missing value '%s'\n",
+                         argument.c_str());
+            return exit_code::usage;
+        } else {
+            files.push_back(argument);
+        }
+    }
+    if (files.size() != 2) {
+        std::fputs(
+            "usage: strata verify ORIGINAL ANNOTATED [--profile P.json] [--set k=v]... "
+            "[--json]\n",
+            stderr);
+        return exit_code::usage;
+    }
+    const planner::ProfileLoad profile =
+        profile_path.empty() ? planner::load_timelapse_profile("{}", overrides)
+                             : planner::load_timelapse_profile_file(profile_path, overrides);
+    if (!profile.ok()) {
+        std::fprintf(stderr, "strata verify: profile: %s\n", profile.error.c_str());
+        return exit_code::usage;
+    }
+    planner::VerifyOptions options;
+    std::string area_source;
+    options.area = planner::printable_area_of(files[0], profile.profile.safety, area_source);
+    if (profile.profile.motion.lift_mm) options.lift_mm = profile.profile.motion.lift_mm;
+    const planner::VerifyResult result = planner::verify_files(files[0], files[1], options);
+    if (!result.error.empty()) {
+        std::fprintf(stderr, "strata verify: %s\n", result.error.c_str());
+        return exit_code::unreadable;
+    }
+    if (as_json) {
+        JsonWriter json(std::cout);
+        json.begin_object()
+            .field("equivalent", result.equivalent)
+            .field("moves_compared", result.moves_compared)
+            .field("blocks", result.blocks)
+            .field("area_checked", options.area.has_value());
+        if (result.difference) {
+            json.key("difference")
+                .begin_object()
+                .field("original_line", result.difference->original_line)
+                .field("annotated_line", result.difference->annotated_line)
+                .field("message", result.difference->message)
+                .end_object();
+        }
+        json.end_object();
+        std::cout << '\n';
+    } else if (result.equivalent) {
+        std::printf("equivalent: %llu moves identical, %llu snapshot blocks checked%s\n",
+                    static_cast<unsigned long long>(result.moves_compared),
+                    static_cast<unsigned long long>(result.blocks),
+                    options.area ? "" : " (printable area unknown: not checked)");
+    } else {
+        std::printf("not equivalent: original line %llu, annotated line %llu: %s\n",
+                    static_cast<unsigned long long>(result.difference->original_line),
+                    static_cast<unsigned long long>(result.difference->annotated_line),
+                    result.difference->message.c_str());
+    }
+    return result.equivalent ? exit_code::ok : exit_code::not_equivalent;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,66 @@
+// `prep`: turns a G-code file into an annotated job. Pass one analyses the file, estimates its
+// print time and plans the snapshots (one streaming read); pass two copies it with the snapshot
+// blocks spliced in, simulating what it writes to verify it on the way (a second streaming
+// read); the job replaces the output path atomically only once verified. Memory stays constant
+// whatever the file's size. The index beside the job is what progress, ETA and the UI read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "strata/json_writer.hpp"
+#include "strata/parser/analysis.hpp"
+#include "strata/planner/print_time.hpp"
+#include "strata/planner/snapshot_plan.hpp"
+#include "strata/planner/timelapse_profile.hpp"
+#include "strata/planner/verify.hpp"
+
+namespace strata::planner {
+
+struct PrepOptions {
+    TimelapseProfile profile;
+    std::string input_path;
+    std::string output_path;  ///< The input path itself: rewritten in place.
+    std::string index_path;   ///< Empty: no index.
+    parser::ProgressObserver on_progress;
+};
+
+/// What went wrong, by stage; `none` when the job was written and verified.
+enum class PrepError : std::uint8_t {
+    none,
+    unreadable,      ///< The input cannot be read, is empty, binary or not G-code.
+    not_plannable,   ///< No printable area, a file prepared already.
+    write_failed,    ///< The job or its index could not be written (nothing was replaced).
+    not_equivalent,  ///< Verification failed: the job was not installed.
+};
+
+struct PrepResult {
+    PrepError error = PrepError::none;
+    std::string message;
+    parser::Analysis analysis;
+    PrintTimeEstimate estimate;
+    SnapshotPlan plan;
+    VerifyResult verification;
+    std::vector<std::uint64_t> job_block_lines;    ///< Per snapshot: its BEGIN line in the job.
+    std::vector<std::uint64_t> job_capture_lines;  ///< Per snapshot: its capture line.
+    std::uint64_t job_bytes = 0;
+    std::uint64_t job_lines = 0;
+    double time_added_s = 0.0;
+    double plan_seconds = 0.0;    ///< Pass one: analysis, estimate, plan.
+    double splice_seconds = 0.0;  ///< Pass two: copy, splice, verify, install.
+};
+
+[[nodiscard]] PrepResult prep_file(const PrepOptions& options);
+
+/// The job index as JSON: layers, snapshots and time samples in the job's own line numbers,
+/// times including what the snapshots add.
+[[nodiscard]] std::string job_index_json(const PrepResult& result);
+
+/// The snapshots as a JSON array (the index's `snapshots`, `strata prep --json`'s
+/// `per_snapshot`).
+void write_snapshots_json(JsonWriter& json, const PrepResult& result);
+
+std::string_view to_string(PrepError error);
+
+}  // namespace strata::planner

@@ -1,0 +1,126 @@
+// The snapshot planner: watches the analysis pass line by line (next to the time estimator) and
+// decides where every snapshot goes. Layer and height triggers work on both layer views at once
+// (the slicer's comments and the geometry), because which one the file has is known only at its
+// end; time triggers work on windows of estimated print time; marker lines are taken where they
+// stand. Within each triggered window the smart modes keep only the best candidates (constant
+// memory), and the chosen place is never dearer than the layer change itself.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "block_steps.hpp"
+#include "candidates.hpp"
+#include "snapshot_cost.hpp"
+#include "stabilization.hpp"
+#include "strata/parser/analysis.hpp"
+#include "strata/planner/print_time.hpp"
+#include "strata/planner/snapshot_plan.hpp"
+#include "strata/planner/timelapse_profile.hpp"
+
+namespace strata::planner::snapshots {
+
+/// What the file itself shows about its retractions, lifts and travels, for the block's values
+/// when neither the profile nor the slicer settings give them.
+struct FileHabits {
+    double fastest_travel_mm_s = 0.0;
+    double fastest_lift_mm_s = 0.0;
+    double fastest_retract_mm_s = 0.0;
+    double longest_retraction_mm = 0.0;
+    bool uses_firmware_retraction = false;
+    bool already_annotated = false;
+    std::uint64_t annotated_line = 0;
+};
+
+/// The block's values: profile, else slicer settings, else the file's habits, else defaults.
+[[nodiscard]] BlockMotion resolve_motion(const SnapshotMotionSettings& settings,
+                                         const SafetySettings& safety,
+                                         const parser::SlicerSettings& slicer,
+                                         const FileHabits& habits, const MotionLimits& limits);
+
+/// The printable area: the profile's, else the bed the slicer declared; nothing when neither
+/// is known (or the file's is not believable), with the reason in `source`.
+[[nodiscard]] std::optional<PrintableArea> resolve_area(const SafetySettings& safety,
+                                                        const parser::SlicerSettings& slicer,
+                                                        std::string& source);
+
+class SnapshotPlanner {
+  public:
+    SnapshotPlanner(const TimelapseProfile& profile, const PrintTimeEstimator& estimator);
+
+    void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine);
+    void on_line(const parser::LineEvent& event);
+    /// Why no plan can be made (unknown printable area, a file prepared already), or empty.
+    [[nodiscard]] const std::string& error() const { return error_; }
+    /// Closes the last windows, picks the layer view, merges the triggers, numbers the
+    /// snapshots and costs them.
+    [[nodiscard]] SnapshotPlan finish(const parser::Analysis& analysis,
+                                      const PrintTimeEstimate& estimate);
+
+  private:
+    /// One stream of windows (layers of one view, or time windows) and what it decided.
+    struct Lane {
+        Lane(TriggerKind kind, PositionMode mode, std::vector<parser::FeatureType> order)
+            : trigger(kind), store(mode, std::move(order)) {}
+        TriggerKind trigger;
+        LayerCandidates store;
+        std::optional<Candidate> change;  ///< Where the head stood as the window began.
+        std::int64_t window = -1;
+        ParkingPoint park;  ///< For the lane's next snapshot.
+        std::vector<PlannedSnapshot> planned;
+        std::vector<SkippedSnapshot> skipped;
+        std::int64_t height_step = -1;         ///< Last height increment a snapshot was taken for.
+        const char* change_problem = nullptr;  ///< Why `change` is not usable.
+    };
+
+    void begin_window(Lane& lane, std::int64_t window, const std::optional<Candidate>& change);
+    void close_window(Lane& lane, std::int64_t layer, double z_mm,
+                      std::optional<TriggerKind> trigger);
+    [[nodiscard]] std::optional<TriggerKind> layer_trigger(Lane& lane, std::int64_t layer,
+                                                           double z_mm) const;
+    void close_layer_window(Lane& lane, const std::vector<parser::Layer>& layers);
+    void offer(Lane& lane, Candidate candidate);
+    void take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm);
+    /// Why a block cannot go here (a static text), or nullptr.
+    [[nodiscard]] const char* unusable(const Candidate& candidate) const;
+    [[nodiscard]] double estimated_cost(const Candidate& candidate, const ParkingPoint& park) const;
+    [[nodiscard]] std::optional<std::array<double, 2>> park_for(const ParkingPoint& park,
+                                                                const Candidate& candidate) const;
+    [[nodiscard]] Candidate candidate_from(const parser::LineEvent& event) const;
+    void watch_habits(const parser::LineEvent& event);
+    bool is_marker(const parser::GcodeLine& line) const;
+    [[nodiscard]] std::int64_t current_layer() const;
+    void cost_plan(SnapshotPlan& plan, const PrintTimeEstimate& estimate) const;
+
+    const TimelapseProfile& profile_;
+    const PrintTimeEstimator& estimator_;
+    parser::SlicerSettings slicer_;
+    PrintableArea area_;
+    BlockMotion motion_;  ///< Provisional while the file is read; final in `finish`.
+    FileHabits habits_;
+    PositionMode mode_ = PositionMode::compatibility;
+    bool in_place_ = false;
+    bool stop_ = true;
+    bool skip_all_ = false;
+    bool vase_mode_ = false;
+    std::string area_source_;
+    std::string error_;
+
+    Lane comment_lane_;
+    Lane geometric_lane_;
+    Lane time_lane_;
+    Lane marker_lane_;
+
+    std::optional<Candidate> previous_;  ///< The head after the last simulated line.
+    double highest_printed_z_mm_ = 0.0;
+    double last_printed_z_mm_ = 0.0;
+    bool printed_ = false;
+    bool motors_off_ = false;
+    std::size_t comment_layers_seen_ = 0;
+    std::size_t geometric_layers_seen_ = 0;
+};
+
+}  // namespace strata::planner::snapshots

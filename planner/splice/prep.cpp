@@ -1,0 +1,145 @@
+// prep_file (see prep.hpp): pass one, pass two, the verdict, the install.
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "../snapshots/snapshot_planner.hpp"
+#include "splicer.hpp"
+#include "strata/planner/prep.hpp"
+
+namespace strata::planner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Pass one: analysis, time estimate, snapshot plan, and the digest of the original's moves.
+struct PlanPass {
+    PrintTimeEstimator estimator;
+    std::optional<parser::MachineConfig> machine;
+    MoveDigest digest;
+};
+
+bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pass) {
+    snapshots::SnapshotPlanner planner(options.profile, pass.estimator);
+    parser::AnalysisOptions analysis;
+    analysis.on_start = [&](const parser::SlicerInfo& slicer,
+                            const parser::MachineConfig& machine) {
+        pass.machine = machine;
+        pass.estimator.on_start(slicer, machine);
+        planner.on_start(slicer, machine);
+    };
+    analysis.on_line = [&](const parser::LineEvent& event) {
+        pass.estimator.on_line(event);
+        planner.on_line(event);
+        if (event.simulated) {
+            if (auto move = move_of(event.number, event.state, event.start_position_mm))
+                pass.digest.add(*move);
+        }
+    };
+    analysis.on_progress = options.on_progress;
+    parser::AnalysisResult analyzed = parser::analyze_file(options.input_path, analysis);
+    result.analysis = std::move(analyzed.analysis);
+    if (analyzed.error != parser::AnalysisError::none) {
+        result.error = PrepError::unreadable;
+        result.message = analyzed.message;
+        return false;
+    }
+    result.estimate = pass.estimator.finish();
+    if (!planner.error().empty()) {
+        result.error = PrepError::not_plannable;
+        result.message = planner.error();
+        return false;
+    }
+    result.plan = planner.finish(result.analysis, result.estimate);
+    return true;
+}
+
+VerifyOptions verify_options(const SnapshotPlan& plan) {
+    VerifyOptions verify;
+    verify.area = plan.area;
+    verify.lift_mm = plan.motion.lift_mm;
+    return verify;
+}
+
+}  // namespace
+
+std::string_view to_string(PrepError error) {
+    switch (error) {
+        case PrepError::none: return "ok";
+        case PrepError::unreadable: return "unreadable";
+        case PrepError::not_plannable: return "not plannable";
+        case PrepError::write_failed: return "write failed";
+        case PrepError::not_equivalent: return "not equivalent";
+    }
+    return "?";
+}
+
+PrepResult prep_file(const PrepOptions& options) {
+    PrepResult result;
+    const auto started = Clock::now();
+    PlanPass pass;
+    if (!run_plan_pass(options, result, pass)) return result;
+    result.plan_seconds = seconds_since(started);
+
+    const auto splice_started = Clock::now();
+    const VerifyOptions verify = verify_options(result.plan);
+    const splice::SpliceInputs inputs{options.input_path,      options.output_path,
+                                      *pass.machine,           pass.estimator.limits(),
+                                      pass.estimator.config(), verify};
+    splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
+    const auto discard = [&] {
+        if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());
+    };
+    if (!spliced.error.empty()) {
+        discard();
+        result.error = PrepError::write_failed;
+        result.message = spliced.error;
+        return result;
+    }
+    result.job_bytes = spliced.bytes;
+    result.job_lines = spliced.lines;
+    result.job_block_lines = std::move(spliced.block_lines);
+    result.job_capture_lines = std::move(spliced.capture_lines);
+    for (const PlannedSnapshot& snapshot : result.plan.snapshots)
+        result.time_added_s += snapshot.time_added_s;
+
+    // The digests settle the common case; a block problem or a digest that differs is looked
+    // at by the full side-by-side comparison, which also names the first difference.
+    VerifyResult& verification = result.verification;
+    verification.blocks = result.plan.snapshots.size();
+    verification.moves_compared = spliced.digest.count();
+    const bool same_digest = spliced.digest.count() == pass.digest.count() &&
+                             spliced.digest.value() == pass.digest.value();
+    verification.equivalent = same_digest && !spliced.problem;
+    if (!verification.equivalent)
+        verification = verify_files(options.input_path, spliced.temporary_path, verify);
+    if (!verification.equivalent) {
+        discard();
+        result.error = PrepError::not_equivalent;
+        result.message =
+            verification.difference ? verification.difference->message : verification.error;
+        return result;
+    }
+    std::string error;
+    if (!options.index_path.empty() &&
+        !splice::write_atomically(options.index_path, job_index_json(result), error)) {
+        discard();
+        result.error = PrepError::write_failed;
+        result.message = error;
+        return result;
+    }
+    if (!splice::install(spliced.temporary_path, options.output_path, error)) {
+        discard();
+        result.error = PrepError::write_failed;
+        result.message = error;
+        return result;
+    }
+    result.splice_seconds = seconds_since(splice_started);
+    return result;
+}
+
+}  // namespace strata::planner

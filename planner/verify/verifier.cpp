@@ -1,0 +1,121 @@
+// `verify_files`: the original and the annotated job read side by side, each through its own
+// simulator, compared move by move in constant memory (see verify.hpp).
+#include "../snapshots/snapshot_planner.hpp"
+#include "strata/parser/analysis.hpp"
+#include "strata/parser/lexer.hpp"
+#include "strata/parser/line_reader.hpp"
+#include "strata/parser/simulator.hpp"
+#include "strata/planner/verify.hpp"
+
+namespace strata::planner {
+namespace {
+
+// One file's moves, in order; with a checker, only those outside the snapshot blocks.
+class MoveStream {
+  public:
+    MoveStream(const parser::MachineConfig& machine, BlockChecker* checker)
+        : simulator_(machine), checker_(checker) {}
+
+    bool open(const std::string& path, std::string& error) {
+        if (reader_.open(path)) return true;
+        error = reader_.error();
+        return false;
+    }
+
+    bool next(MoveRecord& move) {
+        std::string_view text;
+        while (reader_.next(text)) {
+            const parser::GcodeLine line = parser::lex_line(text);
+            const std::uint64_t number = reader_.line_number();
+            const bool simulated = parser::is_simulated(line);
+            if (simulated) simulator_.step(line, number, diagnostics_);
+            std::optional<MoveRecord> found;
+            if (checker_ != nullptr) {
+                found = checker_->on_line(line, number, simulated, simulator_.state(),
+                                          simulator_.previous_position_mm());
+            } else if (simulated) {
+                found = move_of(number, simulator_.state(), simulator_.previous_position_mm());
+            }
+            if (found) {
+                move = *found;
+                return true;
+            }
+        }
+        if (checker_ != nullptr) checker_->finish(reader_.line_number());
+        return false;
+    }
+
+    [[nodiscard]] std::uint64_t line() const { return reader_.line_number(); }
+    [[nodiscard]] const std::string& error() const { return reader_.error(); }
+
+  private:
+    parser::LineReader reader_;
+    parser::Simulator simulator_;
+    parser::Diagnostics diagnostics_;
+    BlockChecker* checker_;
+};
+
+}  // namespace
+
+std::optional<PrintableArea> printable_area_of(const std::string& original_path,
+                                               const SafetySettings& safety, std::string& source) {
+    constexpr std::size_t scan_bytes = 256u << 10;
+    parser::LineReader reader;
+    if (!reader.open(original_path)) {
+        source = reader.error();
+        return std::nullopt;
+    }
+    const std::uint64_t bytes = reader.file_bytes();
+    const std::string head = reader.read_at(0, scan_bytes);
+    const std::string tail =
+        bytes > scan_bytes ? reader.read_at(bytes - scan_bytes, scan_bytes) : head;
+    return snapshots::resolve_area(safety, parser::detect_slicer(head, tail).settings, source);
+}
+
+VerifyResult verify_files(const std::string& original_path, const std::string& annotated_path,
+                          const VerifyOptions& options) {
+    VerifyResult result;
+    const auto machine = parser::machine_for_file(original_path, {}, result.error);
+    if (!machine) return result;
+    BlockChecker checker(options);
+    MoveStream original(*machine, nullptr);
+    MoveStream annotated(*machine, &checker);
+    if (!original.open(original_path, result.error) ||
+        !annotated.open(annotated_path, result.error))
+        return result;
+    MoveRecord from_original;
+    MoveRecord from_annotated;
+    while (true) {
+        const bool has_original = original.next(from_original);
+        const bool has_annotated = annotated.next(from_annotated);
+        if (checker.problem()) {
+            result.difference = checker.problem();
+            result.difference->original_line = original.line();
+            break;
+        }
+        if (!has_original && !has_annotated) {
+            result.equivalent = true;
+            break;
+        }
+        if (has_original != has_annotated) {
+            result.difference = Difference{
+                has_original ? from_original.line : original.line(),
+                has_annotated ? from_annotated.line : annotated.line(),
+                has_original ? "the annotated job ends before this move of the original"
+                             : "the annotated job has a move the original does not have"};
+            break;
+        }
+        if (auto differs = compare_moves(from_original, from_annotated)) {
+            result.difference = Difference{from_original.line, from_annotated.line, *differs};
+            break;
+        }
+        ++result.moves_compared;
+    }
+    if (result.error.empty()) result.error = original.error();
+    if (result.error.empty()) result.error = annotated.error();
+    if (!result.error.empty()) result.equivalent = false;
+    result.blocks = checker.blocks();
+    return result;
+}
+
+}  // namespace strata::planner
