@@ -118,6 +118,23 @@ Simulator::Simulator(const MachineConfig& config)
     previous_position_mm_ = state_.position_mm;
 }
 
+void Simulator::resume(const MachineState& state,
+                       const std::array<double, 3>& workspace_offset_mm) {
+    state_ = state;
+    state_.move = MoveKind::none;
+    previous_position_mm_ = state.position_mm;
+    workspace_offset_mm_ = workspace_offset_mm;
+    xyz_relative_ = state.xyz_relative;
+    e_relative_m83_ = state.e_relative;
+    firmware_retracted_ = false;
+    if (tools_.size() <= state.tool) {
+        tools_.resize(state.tool + 1);
+        filament_mm_.resize(state.tool + 1, 0.0);
+    }
+    tools_[state.tool].retraction_mm = state.retraction_mm;
+    tools_[state.tool].offset_mm = state.tool_offset_mm;
+}
+
 const MachineState& Simulator::step(const GcodeLine& line, std::uint64_t line_number,
                                     Diagnostics& diagnostics) {
     if (line.kind != LineKind::command) return state_;

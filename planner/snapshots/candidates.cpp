@@ -44,14 +44,33 @@ void LayerCandidates::keep_closer(std::optional<Candidate>& slot, const Candidat
     if (!slot || candidate.distance_mm < slot->distance_mm) slot = candidate;
 }
 
-void LayerCandidates::offer(const Candidate& candidate) {
-    keep_closer(by_kind_[slot_of(candidate.kind)], candidate);
+void LayerCandidates::keep_closer(std::optional<Candidate>& slot, const Candidate& candidate,
+                                  double distance_mm) {
+    if (slot && !(distance_mm < slot->distance_mm)) return;
+    slot = candidate;
+    slot->distance_mm = distance_mm;
+}
+
+bool LayerCandidates::wants(CandidateKind kind, parser::FeatureType feature,
+                            double distance_mm) const {
+    const auto beats = [&](const std::optional<Candidate>& slot) {
+        return !slot || distance_mm < slot->distance_mm;
+    };
+    if (beats(by_kind_[slot_of(kind)])) return true;
+    if (kind != CandidateKind::extrusion) return false;
+    const auto preferred = std::find(feature_order_.begin(), feature_order_.end(), feature);
+    return preferred != feature_order_.end() &&
+           beats(by_feature_[static_cast<std::size_t>(preferred - feature_order_.begin())]);
+}
+
+void LayerCandidates::offer(const Candidate& candidate, double distance_mm) {
+    keep_closer(by_kind_[slot_of(candidate.kind)], candidate, distance_mm);
     if (candidate.kind != CandidateKind::extrusion) return;
     const auto preferred =
         std::find(feature_order_.begin(), feature_order_.end(), candidate.feature);
     if (preferred != feature_order_.end())
         keep_closer(by_feature_[static_cast<std::size_t>(preferred - feature_order_.begin())],
-                    candidate);
+                    candidate, distance_mm);
 }
 
 std::optional<Candidate> LayerCandidates::best() const {

@@ -34,7 +34,13 @@ class LayerCandidates {
   public:
     LayerCandidates(PositionMode mode, std::vector<parser::FeatureType> feature_order);
 
-    void offer(const Candidate& candidate);
+    /// Keeps `candidate`, `distance_mm` from the parking point, where it beats what is kept;
+    /// copies it only then.
+    void offer(const Candidate& candidate, double distance_mm);
+    void offer(const Candidate& candidate) { offer(candidate, candidate.distance_mm); }
+    /// Whether `offer` would keep a candidate of this kind and feature at this distance.
+    [[nodiscard]] bool wants(CandidateKind kind, parser::FeatureType feature,
+                             double distance_mm) const;
     /// The layer's snapshot position under the mode, or nothing (high quality and snap to
     /// print can find no acceptable position in a layer).
     [[nodiscard]] std::optional<Candidate> best() const;
@@ -42,6 +48,8 @@ class LayerCandidates {
 
   private:
     static void keep_closer(std::optional<Candidate>& slot, const Candidate& candidate);
+    static void keep_closer(std::optional<Candidate>& slot, const Candidate& candidate,
+                            double distance_mm);
 
     PositionMode mode_;
     std::vector<parser::FeatureType> feature_order_;

@@ -107,11 +107,13 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
         begin_window(comment_lane_, static_cast<std::int64_t>(comment_layers_seen_) - 1,
                      candidate_from(event));
     }
+    // Once the slicer's layer comments have begun, the file's layers are theirs: the geometric
+    // view's lane has nothing left to decide.
     const auto& geometric_layers = event.layers.geometric_layers();
-    if (geometric_layers.size() != geometric_layers_seen_) {
+    if (comment_layers_seen_ == 0 && geometric_layers.size() != geometric_layers_seen_) {
         close_layer_window(geometric_lane_, geometric_layers);
         geometric_layers_seen_ = geometric_layers.size();
-        std::optional<Candidate> change = previous_;
+        std::optional<Candidate> change = previous();
         if (change) change->line = event.number - 1;
         begin_window(geometric_lane_, static_cast<std::int64_t>(geometric_layers_seen_) - 1,
                      change);
@@ -122,7 +124,7 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
         if (window != time_lane_.window) {
             close_window(time_lane_, current_layer(), last_printed_z_mm_,
                          time_lane_.window >= 0 ? std::optional(TriggerKind::time) : std::nullopt);
-            std::optional<Candidate> change = previous_;
+            std::optional<Candidate> change = previous();
             if (change) change->line = event.number - 1;
             begin_window(time_lane_, window, change);
         }
@@ -143,20 +145,42 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
         last_printed_z_mm_ = state.position_mm[2];
         printed_ = true;
     }
-    Candidate candidate = candidate_from(event);
+    std::optional<CandidateKind> kind;
     if (state.move != MoveKind::none && !motors_off_) {
         const bool lifted = printed_ && state.position_mm[2] > last_printed_z_mm_ + epsilon_mm;
-        const auto kind = classify(state, lifted);
-        candidate.kind = kind.value_or(CandidateKind::extrusion);
-        if (kind && unusable(candidate) == nullptr) {
-            const std::int64_t layer = current_layer();
-            const std::int64_t first_allowed = profile_.triggers.first_layer ? 0 : 1;
-            if (comment_lane_.window >= first_allowed) offer(comment_lane_, candidate);
-            if (geometric_lane_.window >= first_allowed) offer(geometric_lane_, candidate);
-            if (time_lane_.window >= 0 && layer >= first_allowed) offer(time_lane_, candidate);
-        }
+        kind = classify(state, lifted);
     }
-    previous_ = candidate;
+    // Most positions are no closer than what the lanes keep: a cheap test first, and the full
+    // candidate is built only when a lane wants it or a window change may need it.
+    const std::int64_t first_allowed = profile_.triggers.first_layer ? 0 : 1;
+    const auto wants = [&](const Lane& lane, bool open) {
+        return kind && open && lane.store.wants(*kind, event.feature, distance(lane, state));
+    };
+    const bool to_comment = wants(comment_lane_, comment_lane_.window >= first_allowed);
+    const bool to_geometric = wants(
+        geometric_lane_, comment_layers_seen_ == 0 && geometric_lane_.window >= first_allowed);
+    const bool to_time =
+        wants(time_lane_, time_lane_.window >= 0 && current_layer() >= first_allowed);
+    const bool need_previous = profile_.triggers.every_time_s > 0.0 || comment_layers_seen_ == 0;
+    if (!need_previous && !to_comment && !to_geometric && !to_time) return;
+
+    // Built in place in the buffer `previous()` does not use: no copy per line.
+    Candidate& candidate = buffers_[1 - previous_index_];
+    fill_candidate(event, candidate);
+    candidate.kind = kind.value_or(CandidateKind::extrusion);
+    if ((to_comment || to_geometric || to_time) && unusable(candidate) == nullptr) {
+        if (to_comment) offer(comment_lane_, candidate);
+        if (to_geometric) offer(geometric_lane_, candidate);
+        if (to_time) offer(time_lane_, candidate);
+    }
+    previous_index_ = 1 - previous_index_;
+    has_previous_ = true;
+}
+
+double SnapshotPlanner::distance(const Lane& lane, const parser::MachineState& state) {
+    const double dx = lane.park.x_mm ? *lane.park.x_mm - state.position_mm[0] : 0.0;
+    const double dy = lane.park.y_mm ? *lane.park.y_mm - state.position_mm[1] : 0.0;
+    return std::sqrt(dx * dx + dy * dy);
 }
 
 std::int64_t SnapshotPlanner::current_layer() const {
@@ -169,7 +193,13 @@ void SnapshotPlanner::watch_habits(const parser::LineEvent& event) {
     const parser::GcodeLine& line = event.line;
     if (!event.simulated) return;
     const parser::MachineState& state = event.state;
-    if (line.command_letter == 'M' && (line.command_number == 84 || line.command_number == 18))
+    // M84/M18 alone or with axes switches motors off (the position is lost); with only E or
+    // S (an idle timeout), as start scripts write it, it does not.
+    constexpr std::uint32_t axes =
+        parser::GcodeLine::bit('X') | parser::GcodeLine::bit('Y') | parser::GcodeLine::bit('Z');
+    if (line.command_letter == 'M' && (line.command_number == 84 || line.command_number == 18) &&
+        ((line.word_mask | line.bare_word_mask) == 0 ||
+         ((line.word_mask | line.bare_word_mask) & axes) != 0))
         motors_off_ = true;
     if (line.command_letter == 'G' && line.command_number == 28) motors_off_ = false;
     if (line.command_letter == 'G' && line.command_number == 10 && !line.has('P') && !line.has('L'))
@@ -206,12 +236,25 @@ bool SnapshotPlanner::is_marker(const parser::GcodeLine& line) const {
 }
 
 Candidate SnapshotPlanner::candidate_from(const parser::LineEvent& event) const {
-    const parser::MachineState& state = event.state;
     Candidate candidate;
+    fill_candidate(event, candidate);
+    return candidate;
+}
+
+std::optional<Candidate> SnapshotPlanner::previous() const {
+    if (!has_previous_) return std::nullopt;
+    return buffers_[previous_index_];
+}
+
+void SnapshotPlanner::fill_candidate(const parser::LineEvent& event, Candidate& candidate) const {
+    const parser::MachineState& state = event.state;
+    candidate.kind = CandidateKind::extrusion;
+    candidate.distance_mm = 0.0;
     candidate.line = event.number;
     candidate.position_mm = state.position_mm;
     candidate.feature = event.feature;
     BlockEntry& entry = candidate.entry;
+    entry.machine = state;
     entry.position_mm = state.position_mm;
     entry.workspace_offset_mm = event.workspace_offset_mm;
     entry.e_mm = state.e_mm;
@@ -225,7 +268,6 @@ Candidate SnapshotPlanner::candidate_from(const parser::LineEvent& event) const 
     entry.incoming_feedrate_mm_s = state.feedrate_mm_s * state.speed_factor_ratio;
     entry.xyz_relative = state.xyz_relative;
     entry.inches = state.inches;
-    return candidate;
 }
 
 const char* SnapshotPlanner::unusable(const Candidate& candidate) const {
@@ -242,7 +284,7 @@ const char* SnapshotPlanner::unusable(const Candidate& candidate) const {
         return "the head is below the top of the print";
     if (!position_allowed(profile_.position.restrictions, x_mm, y_mm))
         return "the position restrictions exclude the head's position";
-    if (!in_place_ && !travel_z_mm(entry, motion_))
+    if (!in_place_ && motion_.max_z_mm && !travel_z_mm(entry, motion_))
         return "the lift would exceed the maximum height";
     return nullptr;
 }
@@ -310,11 +352,8 @@ void SnapshotPlanner::close_window(Lane& lane, std::int64_t layer, double z_mm,
     lane.change.reset();
 }
 
-void SnapshotPlanner::offer(Lane& lane, Candidate candidate) {
-    const double dx = lane.park.x_mm ? *lane.park.x_mm - candidate.position_mm[0] : 0.0;
-    const double dy = lane.park.y_mm ? *lane.park.y_mm - candidate.position_mm[1] : 0.0;
-    candidate.distance_mm = std::hypot(dx, dy);
-    lane.store.offer(candidate);
+void SnapshotPlanner::offer(Lane& lane, const Candidate& candidate) {
+    lane.store.offer(candidate, distance(lane, candidate.entry.machine));
 }
 
 void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t layer,

@@ -82,7 +82,8 @@ class SnapshotPlanner {
     [[nodiscard]] std::optional<TriggerKind> layer_trigger(Lane& lane, std::int64_t layer,
                                                            double z_mm) const;
     void close_layer_window(Lane& lane, const std::vector<parser::Layer>& layers);
-    void offer(Lane& lane, Candidate candidate);
+    void offer(Lane& lane, const Candidate& candidate);
+    [[nodiscard]] static double distance(const Lane& lane, const parser::MachineState& state);
     void take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm);
     /// Why a block cannot go here (a static text), or nullptr.
     [[nodiscard]] const char* unusable(const Candidate& candidate) const;
@@ -90,6 +91,8 @@ class SnapshotPlanner {
     [[nodiscard]] std::optional<std::array<double, 2>> park_for(const ParkingPoint& park,
                                                                 const Candidate& candidate) const;
     [[nodiscard]] Candidate candidate_from(const parser::LineEvent& event) const;
+    void fill_candidate(const parser::LineEvent& event, Candidate& candidate) const;
+    [[nodiscard]] std::optional<Candidate> previous() const;
     void watch_habits(const parser::LineEvent& event);
     bool is_marker(const parser::GcodeLine& line) const;
     [[nodiscard]] std::int64_t current_layer() const;
@@ -114,7 +117,11 @@ class SnapshotPlanner {
     Lane time_lane_;
     Lane marker_lane_;
 
-    std::optional<Candidate> previous_;  ///< The head after the last simulated line.
+    /// The head after the last simulated line is `buffers_[previous_index_]`; the current line
+    /// is built in the other one.
+    std::array<Candidate, 2> buffers_{};
+    std::size_t previous_index_ = 0;
+    bool has_previous_ = false;
     double highest_printed_z_mm_ = 0.0;
     double last_printed_z_mm_ = 0.0;
     bool printed_ = false;

@@ -20,7 +20,6 @@ double seconds_since(Clock::time_point start) {
 struct PlanPass {
     PrintTimeEstimator estimator;
     std::optional<parser::MachineConfig> machine;
-    MoveDigest digest;
 };
 
 bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pass) {
@@ -35,10 +34,6 @@ bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pas
     analysis.on_line = [&](const parser::LineEvent& event) {
         pass.estimator.on_line(event);
         planner.on_line(event);
-        if (event.simulated) {
-            if (auto move = move_of(event.number, event.state, event.start_position_mm))
-                pass.digest.add(*move);
-        }
     };
     analysis.on_progress = options.on_progress;
     parser::AnalysisResult analyzed = parser::analyze_file(options.input_path, analysis);
@@ -87,9 +82,8 @@ PrepResult prep_file(const PrepOptions& options) {
 
     const auto splice_started = Clock::now();
     const VerifyOptions verify = verify_options(result.plan);
-    const splice::SpliceInputs inputs{options.input_path,      options.output_path,
-                                      *pass.machine,           pass.estimator.limits(),
-                                      pass.estimator.config(), verify};
+    const splice::SpliceInputs inputs{options.input_path, options.output_path, *pass.machine,
+                                      verify};
     splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
     const auto discard = [&] {
         if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());
@@ -107,15 +101,13 @@ PrepResult prep_file(const PrepOptions& options) {
     for (const PlannedSnapshot& snapshot : result.plan.snapshots)
         result.time_added_s += snapshot.time_added_s;
 
-    // The digests settle the common case; a block problem or a digest that differs is looked
-    // at by the full side-by-side comparison, which also names the first difference.
+    // Pass two checked every block from the state it starts in; the rest is the original's own
+    // bytes. On request, or when a block fails, the full side-by-side comparison runs as well
+    // (and names the first difference).
     VerifyResult& verification = result.verification;
-    verification.blocks = result.plan.snapshots.size();
-    verification.moves_compared = spliced.digest.count();
-    const bool same_digest = spliced.digest.count() == pass.digest.count() &&
-                             spliced.digest.value() == pass.digest.value();
-    verification.equivalent = same_digest && !spliced.problem;
-    if (!verification.equivalent)
+    verification.blocks = spliced.blocks_checked;
+    verification.equivalent = !spliced.problem;
+    if (options.full_verify || !verification.equivalent)
         verification = verify_files(options.input_path, spliced.temporary_path, verify);
     if (!verification.equivalent) {
         discard();

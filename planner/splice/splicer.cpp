@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "../snapshots/snapshot_cost.hpp"
+#include "../snapshots/block_steps.hpp"
 #include "block_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
@@ -95,36 +95,41 @@ class TemporaryFile {
     std::uint64_t bytes_ = 0;
 };
 
-// The annotated side of the verification, fed with every line as it is written.
-class WrittenSimulation {
+// Checks one block the way the verifier would, from the machine state the analysis had at the
+// block's line: the lines around it are copied byte for byte, so that state is exactly what the
+// job's own simulation would reach there (every earlier block having been shown to restore it).
+class BlockSimulation {
   public:
-    WrittenSimulation(const parser::MachineConfig& machine, const VerifyOptions& verify)
+    BlockSimulation(const parser::MachineConfig& machine, const VerifyOptions& verify)
         : simulator_(machine), checker_(verify) {}
 
-    /// Simulates one written line; returns the move outside the blocks it made, if any.
-    std::optional<MoveRecord> on_line(std::string_view text, std::uint64_t number) {
-        const parser::GcodeLine line = parser::lex_line(text);
-        const bool simulated = parser::is_simulated(line);
-        if (simulated) simulator_.step(line, number, diagnostics_);
-        auto move = checker_.on_line(line, number, simulated, simulator_.state(),
-                                     simulator_.previous_position_mm());
-        if (move) digest_.add(*move);
-        return move;
+    void check(const PlannedSnapshot& snapshot, std::string_view block_text,
+               std::uint64_t first_line) {
+        simulator_.resume(snapshot.entry.machine, snapshot.entry.workspace_offset_mm);
+        checker_.set_highest_printed_z(snapshot.entry.highest_printed_z_mm);
+        std::uint64_t number = first_line;
+        while (!block_text.empty()) {
+            const std::size_t end = block_text.find('\n');
+            const parser::GcodeLine line = parser::lex_line(block_text.substr(0, end));
+            const bool simulated = parser::is_simulated(line);
+            if (simulated) simulator_.step(line, number, diagnostics_);
+            checker_.on_line(line, number, simulated, simulator_.state(),
+                             simulator_.previous_position_mm());
+            block_text.remove_prefix(end + 1);
+            ++number;
+        }
     }
-    [[nodiscard]] const parser::MachineState& state() const { return simulator_.state(); }
     BlockChecker& checker() { return checker_; }
-    [[nodiscard]] const MoveDigest& digest() const { return digest_; }
 
   private:
     parser::Simulator simulator_;
     parser::Diagnostics diagnostics_;
     BlockChecker checker_;
-    MoveDigest digest_;
 };
 
 }  // namespace
 
-SpliceResult splice_file(const SpliceInputs& inputs, SnapshotPlan& plan) {
+SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
     SpliceResult result;
     parser::LineReader reader;
     if (!reader.open(inputs.input_path)) {
@@ -134,12 +139,8 @@ SpliceResult splice_file(const SpliceInputs& inputs, SnapshotPlan& plan) {
     TemporaryFile output;
     if (!output.create(inputs.output_path, result.error)) return result;
     result.temporary_path = output.path();
-    WrittenSimulation simulation(inputs.machine, inputs.verify);
-    const snapshots::SnapshotCost cost(inputs.limits, inputs.estimator);
+    BlockSimulation blocks(inputs.machine, inputs.verify);
     std::size_t next = 0;
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
-    std::size_t awaiting_move = none;  // A snapshot whose following move is not seen yet.
-    std::vector<snapshots::BlockStep> awaiting_steps;
     std::string& out = output.buffer();
     std::string_view text;
     std::uint64_t line_number = 0;
@@ -152,34 +153,19 @@ SpliceResult splice_file(const SpliceInputs& inputs, SnapshotPlan& plan) {
         out.append(text);
         out += '\n';
         ++line_number;
-        const auto move = simulation.on_line(text, line_number);
-        if (awaiting_move != none && move && move->kind != parser::MoveKind::none) {
-            PlannedSnapshot& snapshot = plan.snapshots[awaiting_move];
-            const parser::MachineState& state = simulation.state();
-            snapshots::FollowingMove following;
-            for (std::size_t axis = 0; axis < 3; ++axis)
-                following.delta_mm[axis] = move->end_mm[axis] - move->start_mm[axis];
-            following.delta_mm[3] = move->e_delta_mm;
-            following.feedrate_mm_s = state.feedrate_mm_s * state.speed_factor_ratio;
-            snapshot.time_added_s = cost.added_s(snapshot.entry, awaiting_steps, following);
-            awaiting_move = none;
-        }
-        while (next < plan.snapshots.size() &&
-               plan.snapshots[next].after_line == reader.line_number()) {
-            PlannedSnapshot& snapshot = plan.snapshots[next];
-            awaiting_steps = snapshots::block_steps(snapshot.entry, snapshot.park_mm, snapshot.stop,
-                                                    plan.motion);
+        if (next < plan.snapshots.size() &&
+            plan.snapshots[next].after_line == reader.line_number()) {
+            const PlannedSnapshot& snapshot = plan.snapshots[next];
+            const auto steps = snapshots::block_steps(snapshot.entry, snapshot.park_mm,
+                                                      snapshot.stop, plan.motion);
             const std::size_t block_start = out.size();
-            const WrittenBlock block = append_block(out, snapshot, awaiting_steps, plan.motion);
+            const WrittenBlock block = append_block(out, snapshot, steps, plan.motion);
             result.block_lines.push_back(line_number + 1);
             result.capture_lines.push_back(line_number + 1 + block.capture_offset);
-            std::string_view block_text(out.data() + block_start, out.size() - block_start);
-            while (!block_text.empty()) {
-                const std::size_t end = block_text.find('\n');
-                simulation.on_line(block_text.substr(0, end), ++line_number);
-                block_text.remove_prefix(end + 1);
-            }
-            awaiting_move = next;
+            blocks.check(snapshot,
+                         std::string_view(out.data() + block_start, out.size() - block_start),
+                         line_number + 1);
+            line_number += block.lines;
             ++next;
         }
         if (!output.flush_if_full(result.error)) return result;
@@ -188,12 +174,12 @@ SpliceResult splice_file(const SpliceInputs& inputs, SnapshotPlan& plan) {
         result.error = reader.error();
         return result;
     }
-    simulation.checker().finish(line_number);
+    blocks.checker().finish(line_number);
     if (!output.close(result.error)) return result;
     result.bytes = output.bytes();
     result.lines = line_number;
-    result.digest = simulation.digest();
-    result.problem = simulation.checker().problem();
+    result.problem = blocks.checker().problem();
+    result.blocks_checked = blocks.checker().blocks();
     return result;
 }
 

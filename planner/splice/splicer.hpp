@@ -1,7 +1,8 @@
-// Pass two of `prep`: copies the file line by line into a temporary file beside the output,
-// writes each planned snapshot block after its line, and simulates everything it writes (the
-// verification's annotated side) so no third read is needed. Each snapshot's cost is settled
-// here, once the move after its block is known.
+// Pass two of `prep`: copies the file line by line into a temporary file beside the output and
+// writes each planned snapshot block after its line. Every block is simulated as it is written,
+// from the machine state pass one recorded at its line, and checked against the verification
+// invariant's block rules; the copied lines are the original's bytes, so with every block
+// restoring the state it found, the job prints what the original prints.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +21,7 @@ struct SpliceResult {
     std::string temporary_path;
     std::uint64_t bytes = 0;
     std::uint64_t lines = 0;
-    MoveDigest digest;                         ///< The moves outside the blocks, as written.
+    std::uint64_t blocks_checked = 0;
     std::optional<Difference> problem;         ///< A block that breaks the rules.
     std::vector<std::uint64_t> block_lines;    ///< Per snapshot: its BEGIN line in the job.
     std::vector<std::uint64_t> capture_lines;  ///< Per snapshot: its `@STRATA SNAPSHOT` line.
@@ -30,14 +31,12 @@ struct SpliceInputs {
     const std::string& input_path;
     const std::string& output_path;
     const parser::MachineConfig& machine;
-    const MotionLimits& limits;
-    const EstimatorConfig& estimator;
     const VerifyOptions& verify;
 };
 
-/// Writes the job to a temporary file beside `output_path` (left for the caller to install or
-/// remove) and updates each snapshot's `time_added_s` with the move that really follows it.
-[[nodiscard]] SpliceResult splice_file(const SpliceInputs& inputs, SnapshotPlan& plan);
+/// Writes the job to a temporary file beside `output_path`, left for the caller to install or
+/// remove.
+[[nodiscard]] SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan);
 
 /// Renames `temporary` over `target` after flushing it to disk.
 [[nodiscard]] bool install(const std::string& temporary, const std::string& target,

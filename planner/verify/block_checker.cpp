@@ -122,8 +122,11 @@ std::optional<MoveRecord> BlockChecker::on_line(const parser::GcodeLine& line, s
         return std::nullopt;
     }
     auto move = move_of(number, state, start_mm);
-    if (move && move->kind == parser::MoveKind::extrude)
-        highest_printed_z_mm_ = std::max(highest_printed_z_mm_, state.position_mm[2]);
+    // Printing moves only: a prime in place (often at a safe height above the bed) prints nothing.
+    const bool printed = move && move->kind == parser::MoveKind::extrude &&
+                         (state.is_arc || start_mm[0] != state.position_mm[0] ||
+                          start_mm[1] != state.position_mm[1]);
+    if (printed) highest_printed_z_mm_ = std::max(highest_printed_z_mm_, state.position_mm[2]);
     return move;
 }
 

@@ -25,6 +25,11 @@ class Simulator {
   public:
     explicit Simulator(const MachineConfig& config);
 
+    /// Puts the machine where another simulation of the same file stood: `state` and the G92
+    /// offsets it had then, not retracted by the firmware. What checking a block of moves
+    /// spliced in at that point needs, without simulating the file up to it.
+    void resume(const MachineState& state, const std::array<double, 3>& workspace_offset_mm);
+
     /// Applies `line` (1-based `line_number` for diagnostics) and returns the state after it.
     /// `start_position_mm` of the move is the previous state's position.
     const MachineState& step(const GcodeLine& line, std::uint64_t line_number,

@@ -1,7 +1,8 @@
 // `prep`: turns a G-code file into an annotated job. Pass one analyses the file, estimates its
 // print time and plans the snapshots (one streaming read); pass two copies it with the snapshot
-// blocks spliced in, simulating what it writes to verify it on the way (a second streaming
-// read); the job replaces the output path atomically only once verified. Memory stays constant
+// blocks spliced in, simulating each block from the machine state recorded for it (a second
+// streaming read, no second simulation of the file); the job replaces the output path
+// atomically only once verified. Memory stays constant
 // whatever the file's size. The index beside the job is what progress, ETA and the UI read.
 #pragma once
 
@@ -23,6 +24,9 @@ struct PrepOptions {
     std::string input_path;
     std::string output_path;  ///< The input path itself: rewritten in place.
     std::string index_path;   ///< Empty: no index.
+    /// Also re-simulate the original and the job side by side before installing the job (what
+    /// `strata verify` does); pass two's block checks already prove the invariant.
+    bool full_verify = false;
     parser::ProgressObserver on_progress;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strata/parser/features.hpp"
+#include "strata/parser/machine_state.hpp"
 
 namespace strata::planner {
 
@@ -41,6 +42,7 @@ struct PrintableArea {
 
 /// The machine state a block starts from, and must leave behind exactly.
 struct BlockEntry {
+    parser::MachineState machine;  ///< The simulator's state after the line the block follows.
     std::array<double, 3> position_mm = {0.0, 0.0, 0.0};  ///< Nozzle, bed coordinates.
     /// Bed = file + offset: the block writes its moves in the file's own coordinates.
     std::array<double, 3> workspace_offset_mm = {0.0, 0.0, 0.0};

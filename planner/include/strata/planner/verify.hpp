@@ -89,6 +89,8 @@ class BlockChecker {
     /// Reports a block left open at the end of the file.
     void finish(std::uint64_t last_line);
     [[nodiscard]] const std::optional<Difference>& problem() const { return problem_; }
+    /// For checking a block alone: the highest Z printed before it.
+    void set_highest_printed_z(double z_mm) { highest_printed_z_mm_ = z_mm; }
     [[nodiscard]] std::uint64_t blocks() const { return blocks_; }
 
   private:
