@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -139,16 +140,27 @@ void write_json(const planner::PrepResult& result, const PrepArguments& argument
     out << '\n';
 }
 
+// The commonest reason snapshots were skipped, as " (mostly: ...)", or nothing.
+std::string skipped_reason(const planner::SnapshotPlan& plan) {
+    std::map<std::string, std::size_t> counts;
+    for (const auto& skipped : plan.skipped)
+        ++counts[skipped.reason];
+    const auto most =
+        std::max_element(counts.begin(), counts.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    return most == counts.end() ? std::string() : " (mostly: " + most->first + ")";
+}
+
 void write_human(const planner::PrepResult& result, const std::string& shown_name) {
     const planner::SnapshotPlan& plan = result.plan;
     const double total_s = result.estimate.total_s();
     std::printf(
         "%s: %zu snapshots, +%.1f s (%.2f %% of %.0f s; median %.3f s each), "
-        "%zu skipped; verified: %llu moves identical\n",
+        "%zu skipped%s; verified: %llu blocks restore the machine state\n",
         shown_name.c_str(), plan.snapshots.size(), result.time_added_s,
         total_s > 0.0 ? 100.0 * result.time_added_s / total_s : 0.0, total_s,
-        median_time_added_s(plan), plan.skipped.size(),
-        static_cast<unsigned long long>(result.verification.moves_compared));
+        median_time_added_s(plan), plan.skipped.size(), skipped_reason(plan).c_str(),
+        static_cast<unsigned long long>(result.verification.blocks));
 }
 
 int exit_code_of(planner::PrepError error, const parser::Analysis& analysis) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -92,6 +93,94 @@ TEST(CliExitCodes, FollowTheUsageText) {
     std::ofstream(empty).close();
     EXPECT_EQ(run_strata("analyze " + empty.string() + " 2>/dev/null").exit_code, 3);
     std::filesystem::remove(empty);
+}
+
+// A scratch directory per test, removed afterwards.
+class CliPrep : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = std::filesystem::temp_directory_path() /
+                     ("strata_cli_prep_" + std::to_string(::getpid()));
+        std::filesystem::create_directories(directory_);
+    }
+    void TearDown() override { std::filesystem::remove_all(directory_); }
+    [[nodiscard]] std::string path(const std::string& name) const {
+        return (directory_ / name).string();
+    }
+    std::filesystem::path directory_;
+};
+
+TEST_F(CliPrep, RewritesInPlaceAndVerifies) {
+    const std::string job = path("cube.gcode");
+    std::filesystem::copy_file(data_file("ps281_mini_cube_m486.gcode"), job);
+    const ChildRun run = run_strata("prep --json " + job);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_NE(run.output.find("\"equivalent\":true"), std::string::npos);
+    EXPECT_NE(run.output.find("\"per_snapshot\":[{\"n\":1,"), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(job + ".index.json"));
+    const ChildRun verified =
+        run_strata("verify " + data_file("ps281_mini_cube_m486.gcode") + " " + job);
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_EQ(verified.output.rfind("equivalent: ", 0), 0u) << verified.output;
+    // Prepared twice is refused, and the job is left alone.
+    EXPECT_EQ(run_strata("prep " + job + " 2>/dev/null").exit_code, 4);
+}
+
+TEST_F(CliPrep, ExitCodesNameWhatFailed) {
+    EXPECT_EQ(run_strata("prep 2>/dev/null").exit_code, 1);
+    EXPECT_EQ(run_strata("prep --set nonsense=1 " + data_file("ps281_mini_cube_m486.gcode") +
+                         " 2>/dev/null")
+                  .exit_code,
+              1);
+    EXPECT_EQ(run_strata("prep /nonexistent/x.gcode 2>/dev/null").exit_code, 2);
+    // No bed in a Cura file: the area must be given.
+    const ChildRun cura = run_strata("prep -o " + path("c.gcode") + " " +
+                                     data_file("cura_master_marlin_small.gcode") + " 2>&1");
+    EXPECT_EQ(cura.exit_code, 4);
+    EXPECT_NE(cura.output.find("safety.area_min_mm"), std::string::npos);
+    // A job whose block was tampered with is not equivalent, with both line numbers.
+    const std::string job = path("cube.gcode");
+    ASSERT_EQ(
+        run_strata("prep -o " + job + " " + data_file("ps281_mini_cube_m486.gcode")).exit_code, 0);
+    std::ifstream in(job);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string changed = text.str();
+    const std::size_t at = changed.find("G1 F", changed.find("STRATA SNAPSHOT BEGIN n=2"));
+    changed.replace(at, 4, "G1 F1");
+    std::ofstream(job, std::ios::trunc) << changed;
+    const ChildRun verified =
+        run_strata("verify " + data_file("ps281_mini_cube_m486.gcode") + " " + job);
+    EXPECT_EQ(verified.exit_code, 6);
+    EXPECT_NE(verified.output.find("does not restore the feedrate"), std::string::npos)
+        << verified.output;
+}
+
+// The post-processing hook for real: Debian's PrusaSlicer slices a box twice, once plain and once
+// with `strata prep` as its post-processing script; the second must verify against the first.
+TEST_F(CliPrep, PrusaSlicerPostProcessingHook) {
+    ASSERT_EQ(std::system("command -v prusa-slicer >/dev/null"), 0)
+        << "prusa-slicer is installed by scripts/setup";
+    const std::string model = "/usr/share/PrusaSlicer/shapes/box.stl";
+    const std::string slice =
+        "prusa-slicer --export-gcode --loglevel 0 --layer-height 0.3 "
+        "--scale 0.5 --center 100,100 ";
+    ASSERT_EQ(std::system(
+                  (slice + "-o " + path("plain.gcode") + " " + model + " >/dev/null 2>&1").c_str()),
+              0);
+    const std::string hook = std::string(STRATA_BINARY) + " prep --set position.mode=\\\"fast\\\"";
+    const std::string hooked = slice + "--post-process '" + hook + "' -o " + path("hooked.gcode") +
+                               " " + model + " >" + path("log.txt") + " 2>&1";
+    ASSERT_EQ(std::system(hooked.c_str()), 0);
+    std::ifstream log(path("log.txt"));
+    std::stringstream log_text;
+    log_text << log.rdbuf();
+    EXPECT_NE(log_text.str().find("hooked.gcode: "), std::string::npos) << log_text.str();
+    const ChildRun verified =
+        run_strata("verify --json " + path("plain.gcode") + " " + path("hooked.gcode"));
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_NE(verified.output.find("\"equivalent\":true"), std::string::npos);
+    EXPECT_EQ(verified.output.find("\"blocks\":0"), std::string::npos) << verified.output;
 }
 
 }  // namespace

@@ -1,0 +1,330 @@
+// strata prep end to end through the library: triggers, position modes, stabilization, safety
+// rules and vase mode on real slicer files, each job re-verified by the full side-by-side
+// comparison (verify_files), plus the verifier's own failure cases on tampered jobs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "strata/planner/prep.hpp"
+#include "strata/planner/verify.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace strata::planner;
+
+std::string data_file(const std::string& name) {
+    return std::string(STRATA_TEST_DATA_DIR) + "/" + name;
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class Prep : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = fs::temp_directory_path() /
+                     ("strata_prep_" + std::to_string(::getpid()) + "_" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(directory_);
+    }
+    void TearDown() override { fs::remove_all(directory_); }
+
+    // Preps `input` with `settings` (dotted overrides) into a job and returns the result.
+    PrepResult prep(const std::string& input, const std::vector<std::string>& settings = {}) {
+        const ProfileLoad profile = load_timelapse_profile("{}", settings);
+        EXPECT_TRUE(profile.ok()) << profile.error;
+        PrepOptions options;
+        options.profile = profile.profile;
+        options.input_path = input;
+        options.output_path = job_path();
+        options.index_path = (directory_ / "job.gcode.index.json").string();
+        return prep_file(options);
+    }
+    [[nodiscard]] std::string job_path() const { return (directory_ / "job.gcode").string(); }
+
+    // The independent check: both files simulated side by side.
+    VerifyResult verify(const std::string& input, const PrepResult& result) const {
+        VerifyOptions options;
+        options.area = result.plan.area;
+        options.lift_mm = result.plan.motion.lift_mm;
+        return verify_files(input, job_path(), options);
+    }
+
+    fs::path directory_;
+};
+
+const std::string cube = data_file("ps281_mini_cube_m486.gcode");
+
+TEST_F(Prep, EveryLayerButTheFirstGetsOneVerifiedSnapshot) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    const auto layers = result.analysis.layers.size();
+    EXPECT_EQ(result.plan.snapshots.size(), layers - 1);
+    for (const PlannedSnapshot& snapshot : result.plan.snapshots) {
+        EXPECT_GE(snapshot.layer, 1);
+        EXPECT_TRUE(snapshot.park_mm.has_value());
+        EXPECT_GT(snapshot.time_added_s, 0.0);
+    }
+    const VerifyResult verified = verify(cube, result);
+    EXPECT_TRUE(verified.equivalent) << verified.difference->message;
+    EXPECT_EQ(verified.blocks, result.plan.snapshots.size());
+    const std::string job = read_text(job_path());
+    EXPECT_NE(job.find("@STRATA SNAPSHOT n=1\n"), std::string::npos);
+    EXPECT_NE(job.find("M400\n@STRATA SNAPSHOT n=1\n"), std::string::npos);
+}
+
+TEST_F(Prep, FirstLayerOnlyWhenAsked) {
+    const PrepResult result = prep(cube, {"triggers.first_layer=true"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    EXPECT_EQ(result.plan.snapshots.size(), result.analysis.layers.size());
+    EXPECT_EQ(result.plan.snapshots.front().layer, 0);
+}
+
+TEST_F(Prep, EveryNthLayerAndHeightIncrements) {
+    const PrepResult every_third = prep(cube, {"triggers.every_n_layers=3"});
+    ASSERT_EQ(every_third.error, PrepError::none) << every_third.message;
+    for (const PlannedSnapshot& snapshot : every_third.plan.snapshots)
+        EXPECT_EQ(snapshot.layer % 3, 0);
+    const PrepResult by_height =
+        prep(cube, {"triggers.every_n_layers=0", "triggers.every_height_mm=1.0"});
+    ASSERT_EQ(by_height.error, PrepError::none) << by_height.message;
+    ASSERT_FALSE(by_height.plan.snapshots.empty());
+    double last_z = -1.0;
+    for (const PlannedSnapshot& snapshot : by_height.plan.snapshots) {
+        EXPECT_EQ(snapshot.trigger, TriggerKind::height);
+        EXPECT_GE(snapshot.layer_z_mm, last_z + 1.0 - 0.2);  // One per millimetre of height.
+        last_z = snapshot.layer_z_mm;
+    }
+    EXPECT_TRUE(verify(cube, by_height).equivalent);
+}
+
+TEST_F(Prep, TimeTriggersAreSpacedByEstimatedPrintTime) {
+    const PrepResult result = prep(cube, {"triggers.every_n_layers=0", "triggers.every_time_s=60"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    // One snapshot per 60 s window of estimated time, placed anywhere in its window: about one
+    // per minute of printing, never two closer than nothing or further than two windows apart
+    // (plus the lag of the estimator's timed moves behind the line read, up to ~300 moves: about
+    // 15 s on this file of short moves).
+    const double printing_s = result.estimate.total_s() -
+                              result.estimate.elapsed_at(result.analysis.layers.front().first_line);
+    const auto count = static_cast<double>(result.plan.snapshots.size());
+    EXPECT_GE(count, printing_s / 60.0 - 2.0);
+    EXPECT_LE(count, printing_s / 60.0 + 2.0);
+    for (std::size_t i = 1; i < result.plan.snapshots.size(); ++i) {
+        const double gap_s =
+            result.plan.snapshots[i].elapsed_s - result.plan.snapshots[i - 1].elapsed_s;
+        EXPECT_GT(gap_s, 0.0);
+        EXPECT_LT(gap_s, 2 * 60.0 + 20.0);
+        EXPECT_EQ(result.plan.snapshots[i].trigger, TriggerKind::time);
+    }
+    EXPECT_TRUE(verify(cube, result).equivalent);
+}
+
+TEST_F(Prep, MarkerLinesTakeASnapshotWhereTheyStand) {
+    // A copy of the cube with a marker after a mid-print line.
+    const std::string text = read_text(cube);
+    const std::size_t at = text.find(";LAYER_CHANGE", text.size() / 2);
+    ASSERT_NE(at, std::string::npos);
+    const std::string marked_path = (directory_ / "marked.gcode").string();
+    std::ofstream(marked_path) << text.substr(0, at) << "@OCTOLAPSE TAKE-SNAPSHOT\n"
+                               << text.substr(at);
+    const PrepResult result = prep(marked_path, {"triggers.every_n_layers=0"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_EQ(result.plan.snapshots.size(), 1u);
+    EXPECT_EQ(result.plan.snapshots[0].trigger, TriggerKind::marker);
+    const std::string job = read_text(job_path());
+    EXPECT_NE(job.find("@OCTOLAPSE TAKE-SNAPSHOT\n; STRATA SNAPSHOT BEGIN n=1"), std::string::npos);
+    EXPECT_TRUE(verify(marked_path, result).equivalent);
+}
+
+TEST_F(Prep, SnapToPrintNeverTravels) {
+    const PrepResult result = prep(cube, {"position.mode=\"snap_to_print\""});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_FALSE(result.plan.snapshots.empty());
+    for (const PlannedSnapshot& snapshot : result.plan.snapshots) {
+        EXPECT_FALSE(snapshot.park_mm.has_value());
+        EXPECT_EQ(snapshot.travel_mm, 0.0);
+        EXPECT_LT(snapshot.time_added_s, 0.3);
+    }
+    EXPECT_TRUE(verify(cube, result).equivalent);
+}
+
+TEST_F(Prep, SmartPlacementIsNeverDearerThanTheLayerChange) {
+    const PrepResult at_change = prep(cube, {"position.mode=\"layer_change\""});
+    const PrepResult smart = prep(cube, {"position.mode=\"fast\""});
+    ASSERT_EQ(at_change.error, PrepError::none) << at_change.message;
+    ASSERT_EQ(smart.error, PrepError::none) << smart.message;
+    ASSERT_EQ(at_change.plan.snapshots.size(), smart.plan.snapshots.size());
+    for (std::size_t i = 0; i < smart.plan.snapshots.size(); ++i) {
+        EXPECT_LE(smart.plan.snapshots[i].time_added_s,
+                  at_change.plan.snapshots[i].time_added_s + 1e-9)
+            << "layer " << smart.plan.snapshots[i].layer;
+    }
+}
+
+TEST_F(Prep, PathStabilizationAdvancesOncePerSnapshot) {
+    const PrepResult result = prep(
+        cube, {R"(stabilization.x={"type":"path_mm","path":[10,20,30],"path_end":"ping_pong"})",
+               R"(stabilization.y={"type":"fixed_mm","value":200})"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_GE(result.plan.snapshots.size(), 5u);
+    const double expected[] = {10, 20, 30, 20, 10};
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_DOUBLE_EQ((*result.plan.snapshots[i].park_mm)[0], expected[i]);
+        EXPECT_DOUBLE_EQ((*result.plan.snapshots[i].park_mm)[1], 200.0);
+    }
+    EXPECT_TRUE(verify(cube, result).equivalent);
+}
+
+TEST_F(Prep, TheLiftIsClampedOrTheSnapshotSkipped) {
+    const PrepResult result = prep(cube, {"safety.max_z_mm=2.0"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    for (const PlannedSnapshot& snapshot : result.plan.snapshots)
+        EXPECT_LE(snapshot.entry.highest_printed_z_mm + result.plan.motion.lift_mm, 2.0 + 1e-9);
+    ASSERT_FALSE(result.plan.skipped.empty());
+    EXPECT_EQ(result.plan.skipped.back().reason, "the lift would exceed the maximum height");
+}
+
+TEST_F(Prep, RestrictionsAndTheAreaAreHonoured) {
+    // Everything forbidden: every trigger is skipped, with the reason.
+    const PrepResult forbidden = prep(
+        cube,
+        {R"(position.restrictions=[{"kind":"forbidden","shape":"rectangle","min_mm":[-500,-500],"max_mm":[500,500]}])"});
+    ASSERT_EQ(forbidden.error, PrepError::none) << forbidden.message;
+    EXPECT_TRUE(forbidden.plan.snapshots.empty());
+    ASSERT_FALSE(forbidden.plan.skipped.empty());
+    // A parking point outside the area is clamped onto its edge.
+    const PrepResult far = prep(cube, {R"(stabilization.x={"type":"fixed_mm","value":1000})"});
+    ASSERT_EQ(far.error, PrepError::none) << far.message;
+    for (const PlannedSnapshot& snapshot : far.plan.snapshots)
+        EXPECT_DOUBLE_EQ((*snapshot.park_mm)[0], far.plan.area.max_mm[0]);
+    EXPECT_TRUE(verify(cube, far).equivalent);
+}
+
+TEST_F(Prep, VaseModeCapturesOnTheFlyUnlessToldOtherwise) {
+    const std::string vase = data_file("ps261_mini_vase_relative_e.gcode");
+    const PrepResult in_place = prep(vase);
+    ASSERT_EQ(in_place.error, PrepError::none) << in_place.message;
+    ASSERT_FALSE(in_place.plan.snapshots.empty());
+    EXPECT_TRUE(in_place.plan.vase_mode);
+    for (const PlannedSnapshot& snapshot : in_place.plan.snapshots) {
+        EXPECT_FALSE(snapshot.stop);
+        EXPECT_EQ(snapshot.time_added_s, 0.0);
+    }
+    EXPECT_EQ(read_text(job_path()).find("M400\n@STRATA"), std::string::npos);
+    EXPECT_TRUE(verify(vase, in_place).equivalent);
+    EXPECT_TRUE(prep(vase, {"safety.vase_mode=\"skip\""}).plan.snapshots.empty());
+    const PrepResult stabilized = prep(vase, {"safety.vase_mode=\"stabilize\""});
+    ASSERT_FALSE(stabilized.plan.snapshots.empty());
+    EXPECT_TRUE(stabilized.plan.snapshots.front().stop);
+    EXPECT_TRUE(verify(vase, stabilized).equivalent);
+}
+
+TEST_F(Prep, AnUnknownBedIsAnErrorNamingTheSetting) {
+    const std::string cura = data_file("cura_master_marlin_small.gcode");
+    const PrepResult unknown = prep(cura);
+    EXPECT_EQ(unknown.error, PrepError::not_plannable);
+    EXPECT_NE(unknown.message.find("safety.area_min_mm"), std::string::npos);
+    EXPECT_FALSE(fs::exists(job_path()));
+    const PrepResult given =
+        prep(cura, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[200,200]"});
+    ASSERT_EQ(given.error, PrepError::none) << given.message;
+    EXPECT_TRUE(verify(cura, given).equivalent);
+}
+
+TEST_F(Prep, FirmwareRetractionUsesG10AndG11) {
+    const std::string cura = data_file("cura_master_marlin_volumetric_fw_retract.gcode");
+    const PrepResult result =
+        prep(cura, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[200,200]",
+                    "position.mode=\"layer_change\""});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    EXPECT_TRUE(result.plan.motion.firmware_retraction);
+    EXPECT_TRUE(verify(cura, result).equivalent);
+}
+
+TEST_F(Prep, APreparedFileIsRefused) {
+    ASSERT_EQ(prep(cube).error, PrepError::none);
+    const std::string once = (directory_ / "once.gcode").string();
+    fs::copy_file(job_path(), once);
+    const PrepResult twice = prep(once);
+    EXPECT_EQ(twice.error, PrepError::not_plannable);
+    EXPECT_NE(twice.message.find("prepared already"), std::string::npos);
+}
+
+TEST_F(Prep, TheIndexMapsSnapshotsToJobLines) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    const std::string index = read_text(directory_ / "job.gcode.index.json");
+    EXPECT_NE(index.find("\"format\":\"strata-job-index\""), std::string::npos);
+    // Each capture line named by the index is the job's `@STRATA SNAPSHOT n=` line.
+    std::ifstream job(job_path());
+    std::string line;
+    std::uint64_t number = 0;
+    std::size_t next = 0;
+    while (std::getline(job, line) && next < result.job_capture_lines.size()) {
+        if (++number != result.job_capture_lines[next]) continue;
+        EXPECT_EQ(line, "@STRATA SNAPSHOT n=" + std::to_string(next + 1));
+        ++next;
+    }
+    EXPECT_EQ(next, result.plan.snapshots.size());
+}
+
+// The verifier itself: a job changed after prep must fail with the place named.
+class Tampered : public Prep {
+  protected:
+    void tamper(const std::string& from, const std::string& to) {
+        std::string job = read_text(job_path());
+        const std::size_t at = job.find(from, job.find("STRATA SNAPSHOT END n=3"));
+        ASSERT_NE(at, std::string::npos);
+        job.replace(at, from.size(), to);
+        std::ofstream(job_path(), std::ios::trunc) << job;
+    }
+};
+
+TEST_F(Tampered, AChangedExtrusionIsFound) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none);
+    tamper(" E.", " E1.");
+    const VerifyResult verified = verify(cube, result);
+    ASSERT_FALSE(verified.equivalent);
+    EXPECT_GT(verified.difference->original_line, 0u);
+    EXPECT_GT(verified.difference->annotated_line, verified.difference->original_line);
+}
+
+TEST_F(Tampered, ABlockThatDoesNotReturnIsFound) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none);
+    std::string job = read_text(job_path());
+    const std::size_t end = job.find("; STRATA SNAPSHOT END n=2");
+    const std::size_t back = job.rfind("G1 X", end);
+    job.erase(back, job.find('\n', back) + 1 - back);  // Drop the travel back.
+    std::ofstream(job_path(), std::ios::trunc) << job;
+    const VerifyResult verified = verify(cube, result);
+    ASSERT_FALSE(verified.equivalent);
+    EXPECT_NE(verified.difference->message.find("does not restore the position"),
+              std::string::npos);
+}
+
+TEST_F(Tampered, ATravelIntoThePrintIsFound) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none);
+    std::string job = read_text(job_path());
+    const std::size_t begin = job.find("; STRATA SNAPSHOT BEGIN n=4");
+    const std::size_t lift = job.find("G1 Z", begin);
+    job.replace(lift, 4, "G1 Z0.1 ;");
+    std::ofstream(job_path(), std::ios::trunc) << job;
+    const VerifyResult verified = verify(cube, result);
+    ASSERT_FALSE(verified.equivalent);
+    EXPECT_NE(verified.difference->message.find("below the highest printed Z"), std::string::npos);
+}
+
+}  // namespace
