@@ -333,13 +333,17 @@ void SnapshotPlanner::close_window(Lane& lane, std::int64_t layer, double z_mm,
         std::optional<Candidate> smart;
         if (mode_ != PositionMode::layer_change) smart = lane.store.best();
         std::optional<Candidate> pick = lane.change;
-        if (smart &&
-            (in_place_ || !lane.change ||
-             estimated_cost(*smart, lane.park) <= estimated_cost(*lane.change, lane.park))) {
+        std::optional<Candidate> alternative;
+        if (smart && (in_place_ || !lane.change)) {
             pick = smart;
+        } else if (smart) {
+            const bool smart_cheaper =
+                estimated_cost(*smart, lane.park) <= estimated_cost(*lane.change, lane.park);
+            pick = smart_cheaper ? smart : lane.change;
+            alternative = smart_cheaper ? lane.change : smart;
         }
         if (pick) {
-            take(lane, *pick, layer, z_mm);
+            take(lane, *pick, layer, z_mm, alternative);
         } else {
             const char* reason = lane.change_problem != nullptr
                                      ? lane.change_problem
@@ -356,8 +360,8 @@ void SnapshotPlanner::offer(Lane& lane, const Candidate& candidate) {
     lane.store.offer(candidate, distance(lane, candidate.entry.machine));
 }
 
-void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t layer,
-                           double z_mm) {
+PlannedSnapshot SnapshotPlanner::planned_at(const Lane& lane, const Candidate& candidate,
+                                            std::int64_t layer, double z_mm) const {
     PlannedSnapshot snapshot;
     snapshot.after_line = candidate.line;
     snapshot.layer = layer;
@@ -368,8 +372,36 @@ void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t 
     snapshot.entry = candidate.entry;
     snapshot.park_mm = park_for(lane.park, candidate);
     snapshot.stop = stop_;
-    lane.planned.push_back(snapshot);
+    return snapshot;
+}
+
+void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm,
+                           const std::optional<Candidate>& alternative) {
+    lane.planned.push_back(planned_at(lane, candidate, layer, z_mm));
+    lane.alternatives.push_back(alternative);
     lane.park = parking_point(profile_.stabilization, area_, lane.planned.size());
+}
+
+// The choice made while reading used the block values known then (a speed the file had not yet
+// shown may come later); with the final values the cheaper of the two places is kept.
+void SnapshotPlanner::settle_alternatives(Lane& lane) const {
+    const SnapshotCost cost(estimator_.limits(), estimator_.config());
+    const auto added_s = [&](const PlannedSnapshot& snapshot) {
+        return cost.added_s(snapshot.entry,
+                            block_steps(snapshot.entry, snapshot.park_mm, snapshot.stop, motion_),
+                            std::nullopt);
+    };
+    for (std::size_t i = 0; i < lane.planned.size(); ++i) {
+        if (!lane.alternatives[i]) continue;
+        PlannedSnapshot other = lane.planned[i];
+        const Candidate& candidate = *lane.alternatives[i];
+        other.after_line = candidate.line;
+        other.kind = candidate.kind;
+        other.feature = candidate.feature;
+        other.entry = candidate.entry;
+        other.park_mm = park_for(parking_point(profile_.stabilization, area_, i), candidate);
+        if (added_s(other) < added_s(lane.planned[i])) lane.planned[i] = other;
+    }
 }
 
 std::optional<std::array<double, 2>> SnapshotPlanner::park_for(const ParkingPoint& park,
@@ -400,7 +432,11 @@ SnapshotPlan SnapshotPlanner::finish(const parser::Analysis& analysis,
     if (time_lane_.window >= 0)
         close_window(time_lane_, current_layer(), last_printed_z_mm_, TriggerKind::time);
 
-    const Lane& layers = analysis.layers_from_comments ? comment_lane_ : geometric_lane_;
+    motion_ =
+        resolve_motion(profile_.motion, profile_.safety, slicer_, habits_, estimator_.limits());
+    Lane& layers = analysis.layers_from_comments ? comment_lane_ : geometric_lane_;
+    settle_alternatives(layers);
+    settle_alternatives(time_lane_);
     for (const Lane* lane :
          std::initializer_list<const Lane*>{&layers, &time_lane_, &marker_lane_}) {
         plan.snapshots.insert(plan.snapshots.end(), lane->planned.begin(), lane->planned.end());

@@ -71,6 +71,9 @@ class SnapshotPlanner {
         std::int64_t window = -1;
         ParkingPoint park;  ///< For the lane's next snapshot.
         std::vector<PlannedSnapshot> planned;
+        /// Per planned snapshot, the other place its window offered (the layer change or the
+        /// smart pick): settled in `finish`, when the block's values are final.
+        std::vector<std::optional<Candidate>> alternatives;
         std::vector<SkippedSnapshot> skipped;
         std::int64_t height_step = -1;         ///< Last height increment a snapshot was taken for.
         const char* change_problem = nullptr;  ///< Why `change` is not usable.
@@ -84,7 +87,11 @@ class SnapshotPlanner {
     void close_layer_window(Lane& lane, const std::vector<parser::Layer>& layers);
     void offer(Lane& lane, const Candidate& candidate);
     [[nodiscard]] static double distance(const Lane& lane, const parser::MachineState& state);
-    void take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm);
+    void take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm,
+              const std::optional<Candidate>& alternative = std::nullopt);
+    [[nodiscard]] PlannedSnapshot planned_at(const Lane& lane, const Candidate& candidate,
+                                             std::int64_t layer, double z_mm) const;
+    void settle_alternatives(Lane& lane) const;
     /// Why a block cannot go here (a static text), or nullptr.
     [[nodiscard]] const char* unusable(const Candidate& candidate) const;
     [[nodiscard]] double estimated_cost(const Candidate& candidate, const ParkingPoint& park) const;
