@@ -99,7 +99,12 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
     }
     if (!error_.empty() || skip_all_) return;
     watch_habits(event);
+    follow_windows(event);
+    if (line.kind != parser::LineKind::comment && is_marker(line)) take_marker(event);
+    if (event.simulated) offer_position(event);
+}
 
+void SnapshotPlanner::follow_windows(const parser::LineEvent& event) {
     const auto& comment_layers = event.layers.comment_layers();
     if (comment_layers.size() != comment_layers_seen_) {
         close_layer_window(comment_lane_, comment_layers);
@@ -129,16 +134,19 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
             begin_window(time_lane_, window, change);
         }
     }
-    if (line.kind != parser::LineKind::comment && is_marker(line)) {
-        const Candidate here = candidate_from(event);
-        if (const char* problem = unusable(here)) {
-            marker_lane_.skipped.push_back(
-                {current_layer(), event.number, TriggerKind::marker, problem});
-        } else {
-            take(marker_lane_, here, current_layer(), last_printed_z_mm_);
-        }
+}
+
+void SnapshotPlanner::take_marker(const parser::LineEvent& event) {
+    const Candidate here = candidate_from(event);
+    if (const char* problem = unusable(here)) {
+        marker_lane_.skipped.push_back(
+            {current_layer(), event.number, TriggerKind::marker, problem});
+    } else {
+        take(marker_lane_, here, current_layer(), last_printed_z_mm_);
     }
-    if (!event.simulated) return;
+}
+
+void SnapshotPlanner::offer_position(const parser::LineEvent& event) {
     const parser::MachineState& state = event.state;
     if (state.move == MoveKind::extrude && moved_xy(event)) {
         highest_printed_z_mm_ = std::max(highest_printed_z_mm_, state.position_mm[2]);

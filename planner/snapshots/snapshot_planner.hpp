@@ -79,6 +79,11 @@ class SnapshotPlanner {
         const char* change_problem = nullptr;  ///< Why `change` is not usable.
     };
 
+    /// Closes and opens windows as layers (both views) and time windows change.
+    void follow_windows(const parser::LineEvent& event);
+    void take_marker(const parser::LineEvent& event);
+    /// Offers the line's position to the lanes that would keep it.
+    void offer_position(const parser::LineEvent& event);
     void begin_window(Lane& lane, std::int64_t window, const std::optional<Candidate>& change);
     void close_window(Lane& lane, std::int64_t layer, double z_mm,
                       std::optional<TriggerKind> trigger);
