@@ -163,12 +163,13 @@ void write_human(const planner::PrepResult& result, const std::string& shown_nam
         static_cast<unsigned long long>(result.verification.blocks));
 }
 
-int exit_code_of(planner::PrepError error, const parser::Analysis& analysis) {
-    switch (error) {
+int exit_code_of(const planner::PrepResult& result) {
+    switch (result.error) {
         case planner::PrepError::none: return exit_code::ok;
         case planner::PrepError::unreadable:
-            return analysis.bytes == 0 && analysis.lines == 0 ? exit_code::unreadable
-                                                              : exit_code::not_gcode;
+            return result.analysis_error == parser::AnalysisError::unreadable
+                       ? exit_code::unreadable
+                       : exit_code::not_gcode;
         case planner::PrepError::not_plannable: return exit_code::not_plannable;
         case planner::PrepError::write_failed: return exit_code::write_failed;
         case planner::PrepError::not_equivalent: return exit_code::not_equivalent;
@@ -215,7 +216,7 @@ int run_prep(const std::vector<std::string>& arguments) {
                          static_cast<unsigned long long>(difference.original_line),
                          static_cast<unsigned long long>(difference.annotated_line));
         }
-        return exit_code_of(result.error, result.analysis);
+        return exit_code_of(result);
     }
     if (parsed.as_json) {
         write_json(result, parsed, std::cout);

@@ -20,8 +20,10 @@ int run_verify(const std::vector<std::string>& arguments) {
     bool as_json = false;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
-        if ((argument == "--profile" || argument == "--set") && i + 1 < arguments.size()) {
-            (argument == "--profile" ? profile_path : overrides.emplace_back()) = arguments[++i];
+        if (argument == "--profile" && i + 1 < arguments.size()) {
+            profile_path = arguments[++i];
+        } else if (argument == "--set" && i + 1 < arguments.size()) {
+            overrides.push_back(arguments[++i]);
         } else if (argument == "--json") {
             as_json = true;
         } else if (!argument.empty() && argument[0] == '-') {

@@ -217,8 +217,7 @@ bool is_simulated(const GcodeLine& line) {
            (line.error == LexError::none || severity_of(line.error) != Severity::error);
 }
 
-std::optional<MachineConfig> machine_for_file(const std::string& path,
-                                              const AnalysisOptions& options, std::string& error) {
+std::optional<SlicerInfo> slicer_of_file(const std::string& path, std::string& error) {
     LineReader reader;
     if (!reader.open(path)) {
         error = reader.error();
@@ -228,7 +227,14 @@ std::optional<MachineConfig> machine_for_file(const std::string& path,
     const std::string head = reader.read_at(0, scan_bytes);
     const std::string tail =
         bytes > scan_bytes ? reader.read_at(bytes - scan_bytes, scan_bytes) : head;
-    return machine_for(detect_slicer(head, tail), options);
+    return detect_slicer(head, tail);
+}
+
+std::optional<MachineConfig> machine_for_file(const std::string& path,
+                                              const AnalysisOptions& options, std::string& error) {
+    const auto slicer = slicer_of_file(path, error);
+    if (!slicer) return std::nullopt;
+    return machine_for(*slicer, options);
 }
 
 AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& options) {

@@ -13,7 +13,8 @@ constexpr double epsilon_mm = 1e-9;
 class StepList {
   public:
     explicit StepList(const BlockEntry& entry)
-        : target_{entry.position_mm[0], entry.position_mm[1], entry.position_mm[2], entry.e_mm} {}
+        : target_{entry.machine.position_mm[0], entry.machine.position_mm[1],
+                  entry.machine.position_mm[2], entry.machine.e_mm} {}
 
     void move(StepKind kind, std::array<double, 4> target, double feedrate_mm_s) {
         BlockStep step;
@@ -69,8 +70,8 @@ class StepList {
 }  // namespace
 
 std::optional<double> travel_z_mm(const BlockEntry& entry, const BlockMotion& motion) {
-    const double z_mm =
-        std::max(entry.position_mm[2], entry.highest_printed_z_mm) + std::max(motion.lift_mm, 0.0);
+    const double z_mm = std::max(entry.machine.position_mm[2], entry.highest_printed_z_mm) +
+                        std::max(motion.lift_mm, 0.0);
     if (motion.max_z_mm && z_mm > *motion.max_z_mm + epsilon_mm) return std::nullopt;
     return z_mm;
 }
@@ -89,9 +90,9 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
     if (park_mm) {
         // Only what is still needed: a head already retracted by the slicer is not retracted
         // twice, and the de-retraction undoes exactly this block's own retraction.
-        const double missing_mm = motion.retract_length_mm - entry.retraction_mm;
+        const double missing_mm = motion.retract_length_mm - entry.machine.retraction_mm;
         if (motion.retract && missing_mm > epsilon_mm) {
-            firmware = motion.firmware_retraction && entry.retraction_mm <= epsilon_mm;
+            firmware = motion.firmware_retraction && entry.machine.retraction_mm <= epsilon_mm;
             if (firmware) {
                 steps.firmware(StepKind::firmware_retract, -motion.retract_length_mm,
                                motion.retract_speed_mm_s);
@@ -101,7 +102,7 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
             }
         }
         lift_to_mm = travel_z_mm(entry, motion);
-        if (lift_to_mm && *lift_to_mm > entry.position_mm[2] + epsilon_mm)
+        if (lift_to_mm && *lift_to_mm > entry.machine.position_mm[2] + epsilon_mm)
             steps.to_z(StepKind::lift, *lift_to_mm, motion.lift_speed_mm_s);
         steps.to_xy(StepKind::travel, (*park_mm)[0], (*park_mm)[1], motion.travel_speed_mm_s);
     }
@@ -109,15 +110,15 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
     steps.still(StepKind::wait);
     steps.still(StepKind::capture);
     if (park_mm) {
-        steps.to_xy(StepKind::travel_back, entry.position_mm[0], entry.position_mm[1],
-                    motion.travel_speed_mm_s);
-        if (lift_to_mm && *lift_to_mm > entry.position_mm[2] + epsilon_mm)
-            steps.to_z(StepKind::lower, entry.position_mm[2], motion.lift_speed_mm_s);
+        steps.to_xy(StepKind::travel_back, entry.machine.position_mm[0],
+                    entry.machine.position_mm[1], motion.travel_speed_mm_s);
+        if (lift_to_mm && *lift_to_mm > entry.machine.position_mm[2] + epsilon_mm)
+            steps.to_z(StepKind::lower, entry.machine.position_mm[2], motion.lift_speed_mm_s);
         if (firmware)
             steps.firmware(StepKind::firmware_deretract, motion.retract_length_mm,
                            motion.deretract_speed_mm_s);
         if (retracted_mm > 0.0)
-            steps.to_e(StepKind::deretract, entry.e_mm, motion.deretract_speed_mm_s);
+            steps.to_e(StepKind::deretract, entry.machine.e_mm, motion.deretract_speed_mm_s);
         steps.still(StepKind::restore_feedrate);
     }
     return steps.release();

@@ -50,7 +50,14 @@ SnapshotPlanner::SnapshotPlanner(const TimelapseProfile& profile,
       comment_lane_(TriggerKind::layer, mode_, profile.position.feature_order),
       geometric_lane_(TriggerKind::layer, mode_, profile.position.feature_order),
       time_lane_(TriggerKind::time, mode_, profile.position.feature_order),
-      marker_lane_(TriggerKind::marker, mode_, profile.position.feature_order) {}
+      marker_lane_(TriggerKind::marker, mode_, profile.position.feature_order) {
+    for (const std::string& marker : profile.triggers.markers) {
+        const std::string_view code = code_part(marker);
+        if (!code.empty())
+            marker_first_letters_ +=
+                static_cast<char>(std::toupper(static_cast<unsigned char>(code.front())));
+    }
+}
 
 void SnapshotPlanner::on_start(const parser::SlicerInfo& slicer,
                                const parser::MachineConfig& /*machine*/) {
@@ -93,7 +100,6 @@ void SnapshotPlanner::on_line(const parser::LineEvent& event) {
     if (line.kind == parser::LineKind::comment && starts_block(line.comment) &&
         !habits_.already_annotated) {
         habits_.already_annotated = true;
-        habits_.annotated_line = event.number;
         error_ = "the file has been prepared already: a STRATA snapshot block starts at line " +
                  std::to_string(event.number) + "; prepare the original file";
     }
@@ -236,6 +242,14 @@ void SnapshotPlanner::watch_habits(const parser::LineEvent& event) {
 bool SnapshotPlanner::is_marker(const parser::GcodeLine& line) const {
     const auto& markers = profile_.triggers.markers;
     if (markers.empty() || line.kind == parser::LineKind::empty) return false;
+    // The per-line test: most lines start with a letter no marker starts with.
+    std::size_t first = 0;
+    while (first < line.raw.size() && std::isspace(static_cast<unsigned char>(line.raw[first])))
+        ++first;
+    if (first == line.raw.size() ||
+        marker_first_letters_.find(static_cast<char>(
+            std::toupper(static_cast<unsigned char>(line.raw[first])))) == std::string::npos)
+        return false;
     const std::string_view code = code_part(line.raw);
     if (code.empty()) return false;
     return std::any_of(markers.begin(), markers.end(), [&](const std::string& marker) {
@@ -263,32 +277,25 @@ void SnapshotPlanner::fill_candidate(const parser::LineEvent& event, Candidate& 
     candidate.feature = event.feature;
     BlockEntry& entry = candidate.entry;
     entry.machine = state;
-    entry.position_mm = state.position_mm;
     entry.workspace_offset_mm = event.workspace_offset_mm;
-    entry.e_mm = state.e_mm;
-    entry.retraction_mm = state.retraction_mm;
-    entry.feedrate_mm_s = state.feedrate_mm_s;
-    entry.e_relative = state.e_relative;
     entry.highest_printed_z_mm = highest_printed_z_mm_;
     for (std::size_t axis = 0; axis < 3; ++axis)
         entry.incoming_delta_mm[axis] = state.position_mm[axis] - event.start_position_mm[axis];
     entry.incoming_delta_mm[3] = state.e_delta_mm;
     entry.incoming_feedrate_mm_s = state.feedrate_mm_s * state.speed_factor_ratio;
-    entry.xyz_relative = state.xyz_relative;
-    entry.inches = state.inches;
 }
 
 const char* SnapshotPlanner::unusable(const Candidate& candidate) const {
     const BlockEntry& entry = candidate.entry;
-    if (entry.xyz_relative) return "relative positioning (G91) is in force";
-    if (entry.inches) return "inch units (G20) are in force";
+    if (entry.machine.xyz_relative) return "relative positioning (G91) is in force";
+    if (entry.machine.inches) return "inch units (G20) are in force";
     if (motors_off_) return "the motors are off";
-    const double x_mm = entry.position_mm[0];
-    const double y_mm = entry.position_mm[1];
+    const double x_mm = entry.machine.position_mm[0];
+    const double y_mm = entry.machine.position_mm[1];
     if (x_mm < area_.min_mm[0] - epsilon_mm || x_mm > area_.max_mm[0] + epsilon_mm ||
         y_mm < area_.min_mm[1] - epsilon_mm || y_mm > area_.max_mm[1] + epsilon_mm)
         return "the head is outside the printable area";
-    if (printed_ && entry.position_mm[2] < last_printed_z_mm_ - epsilon_mm)
+    if (printed_ && entry.machine.position_mm[2] < last_printed_z_mm_ - epsilon_mm)
         return "the head is below the top of the print";
     if (!position_allowed(profile_.position.restrictions, x_mm, y_mm))
         return "the position restrictions exclude the head's position";
@@ -393,11 +400,8 @@ void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t 
 // The choice made while reading used the block values known then (a speed the file had not yet
 // shown may come later); with the final values the cheaper of the two places is kept.
 void SnapshotPlanner::settle_alternatives(Lane& lane) const {
-    const SnapshotCost cost(estimator_.limits(), estimator_.config());
     const auto added_s = [&](const PlannedSnapshot& snapshot) {
-        return cost.added_s(snapshot.entry,
-                            block_steps(snapshot.entry, snapshot.park_mm, snapshot.stop, motion_),
-                            std::nullopt);
+        return block_cost_s(snapshot.entry, snapshot.park_mm);
     };
     for (std::size_t i = 0; i < lane.planned.size(); ++i) {
         if (!lane.alternatives[i]) continue;
@@ -420,10 +424,13 @@ std::optional<std::array<double, 2>> SnapshotPlanner::park_for(const ParkingPoin
 }
 
 double SnapshotPlanner::estimated_cost(const Candidate& candidate, const ParkingPoint& park) const {
+    return block_cost_s(candidate.entry, park_for(park, candidate));
+}
+
+double SnapshotPlanner::block_cost_s(const BlockEntry& entry,
+                                     const std::optional<std::array<double, 2>>& park_mm) const {
     const SnapshotCost cost(estimator_.limits(), estimator_.config());
-    return cost.added_s(candidate.entry,
-                        block_steps(candidate.entry, park_for(park, candidate), stop_, motion_),
-                        std::nullopt);
+    return cost.added_s(entry, block_steps(entry, park_mm, stop_, motion_), std::nullopt);
 }
 
 SnapshotPlan SnapshotPlanner::finish(const parser::Analysis& analysis,
@@ -434,15 +441,14 @@ SnapshotPlan SnapshotPlanner::finish(const parser::Analysis& analysis,
     plan.vase_mode = vase_mode_;
     plan.layers_from_comments = analysis.layers_from_comments;
     if (!error_.empty()) return plan;
-    close_layer_window(comment_lane_, analysis.layers_from_comments ? analysis.layers
-                                                                    : std::vector<parser::Layer>{});
-    if (!analysis.layers_from_comments) close_layer_window(geometric_lane_, analysis.layers);
+    Lane& layers = analysis.layers_from_comments ? comment_lane_ : geometric_lane_;
+    close_layer_window(layers, analysis.layers);
     if (time_lane_.window >= 0)
         close_window(time_lane_, current_layer(), last_printed_z_mm_, TriggerKind::time);
 
     motion_ =
         resolve_motion(profile_.motion, profile_.safety, slicer_, habits_, estimator_.limits());
-    Lane& layers = analysis.layers_from_comments ? comment_lane_ : geometric_lane_;
+    plan.motion = motion_;
     settle_alternatives(layers);
     settle_alternatives(time_lane_);
     for (const Lane* lane :
@@ -462,9 +468,6 @@ SnapshotPlan SnapshotPlanner::finish(const parser::Analysis& analysis,
                          plan.snapshots.end());
     std::sort(plan.skipped.begin(), plan.skipped.end(),
               [](const SkippedSnapshot& a, const SkippedSnapshot& b) { return a.line < b.line; });
-    motion_ =
-        resolve_motion(profile_.motion, profile_.safety, slicer_, habits_, estimator_.limits());
-    plan.motion = motion_;
     cost_plan(plan, estimate);
     return plan;
 }
@@ -477,8 +480,8 @@ void SnapshotPlanner::cost_plan(SnapshotPlan& plan, const PrintTimeEstimate& est
         if (snapshot.park_mm) {
             // Paths advance once per snapshot of the merged plan, not per trigger.
             const ParkingPoint park = parking_point(profile_.stabilization, area_, number - 1);
-            snapshot.park_mm = {park.x_mm.value_or(snapshot.entry.position_mm[0]),
-                                park.y_mm.value_or(snapshot.entry.position_mm[1])};
+            snapshot.park_mm = {park.x_mm.value_or(snapshot.entry.machine.position_mm[0]),
+                                park.y_mm.value_or(snapshot.entry.machine.position_mm[1])};
         }
         const auto steps = block_steps(snapshot.entry, snapshot.park_mm, snapshot.stop, motion_);
         snapshot.travel_mm = travel_distance_mm(steps);

@@ -32,7 +32,6 @@ struct FileHabits {
     double longest_retraction_mm = 0.0;
     bool uses_firmware_retraction = false;
     bool already_annotated = false;
-    std::uint64_t annotated_line = 0;
 };
 
 /// The block's values: profile, else slicer settings, else the file's habits, else defaults.
@@ -100,6 +99,9 @@ class SnapshotPlanner {
     /// Why a block cannot go here (a static text), or nullptr.
     [[nodiscard]] const char* unusable(const Candidate& candidate) const;
     [[nodiscard]] double estimated_cost(const Candidate& candidate, const ParkingPoint& park) const;
+    /// The block's added time with the block values known now, no following move.
+    [[nodiscard]] double block_cost_s(const BlockEntry& entry,
+                                      const std::optional<std::array<double, 2>>& park_mm) const;
     [[nodiscard]] std::optional<std::array<double, 2>> park_for(const ParkingPoint& park,
                                                                 const Candidate& candidate) const;
     [[nodiscard]] Candidate candidate_from(const parser::LineEvent& event) const;
@@ -122,6 +124,7 @@ class SnapshotPlanner {
     bool skip_all_ = false;
     bool vase_mode_ = false;
     std::string area_source_;
+    std::string marker_first_letters_;  ///< Upper-cased first letter of every marker.
     std::string error_;
 
     Lane comment_lane_;

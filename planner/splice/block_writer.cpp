@@ -61,7 +61,7 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
             case StepKind::retract:
             case StepKind::deretract:
                 out += "G1 E";
-                if (entry.e_relative) {
+                if (entry.machine.e_relative) {
                     if (step.kind == StepKind::retract) {
                         retract_text.clear();
                         append_exact(retract_text, -step.delta_mm[3]);
@@ -101,7 +101,7 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
                 break;
             case StepKind::restore_feedrate:
                 out += "G1 F";
-                append_exact(out, entry.feedrate_mm_s * 60.0);
+                append_exact(out, entry.machine.feedrate_mm_s * 60.0);
                 break;
         }
         line();

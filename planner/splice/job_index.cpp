@@ -71,7 +71,7 @@ void write_snapshot(JsonWriter& json, const PlannedSnapshot& snapshot, std::uint
         .field("placement", to_string(snapshot.kind))
         .field("feature", parser::to_string(snapshot.feature));
     json.key("position_mm").begin_array();
-    for (const double coordinate : snapshot.entry.position_mm)
+    for (const double coordinate : snapshot.entry.machine.position_mm)
         json.value(coordinate);
     json.end_array().key("park_mm");
     if (snapshot.park_mm) {

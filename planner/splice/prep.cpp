@@ -16,7 +16,7 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Pass one: analysis, time estimate, snapshot plan, and the digest of the original's moves.
+// Pass one: analysis, time estimate and snapshot plan.
 struct PlanPass {
     PrintTimeEstimator estimator;
     std::optional<parser::MachineConfig> machine;
@@ -40,6 +40,7 @@ bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pas
     result.analysis = std::move(analyzed.analysis);
     if (analyzed.error != parser::AnalysisError::none) {
         result.error = PrepError::unreadable;
+        result.analysis_error = analyzed.error;
         result.message = analyzed.message;
         return false;
     }
@@ -65,7 +66,7 @@ VerifyOptions verify_options(const SnapshotPlan& plan) {
 std::string_view to_string(PrepError error) {
     switch (error) {
         case PrepError::none: return "ok";
-        case PrepError::unreadable: return "unreadable";
+        case PrepError::unreadable: return "not readable G-code";
         case PrepError::not_plannable: return "not plannable";
         case PrepError::write_failed: return "write failed";
         case PrepError::not_equivalent: return "not equivalent";

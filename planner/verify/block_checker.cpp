@@ -10,7 +10,6 @@ namespace {
 
 constexpr double position_tolerance_mm = 1e-6;
 constexpr double feedrate_tolerance_ratio = 1e-9;
-constexpr double digest_resolution_mm = 1e-5;
 
 std::string format(double value) {
     char text[64];
@@ -35,19 +34,6 @@ bool near(const std::array<double, 3>& a, const std::array<double, 3>& b) {
 
 bool same_feedrate(double a, double b) {
     return std::fabs(a - b) <= feedrate_tolerance_ratio * std::max(std::fabs(a), std::fabs(b));
-}
-
-std::uint64_t mix(std::uint64_t hash, std::int64_t value) {
-    // FNV-1a over the value's bytes.
-    for (int shift = 0; shift < 64; shift += 8) {
-        hash ^= static_cast<std::uint64_t>(value >> shift) & 0xffu;
-        hash *= 1099511628211ull;
-    }
-    return hash;
-}
-
-std::int64_t quantized(double value) {
-    return std::llround(value / digest_resolution_mm);
 }
 
 // `lift=0.400` in a block's BEGIN comment.
@@ -94,17 +80,6 @@ std::optional<std::string> compare_moves(const MoveRecord& original, const MoveR
                format(original.feedrate_mm_s) + " mm/s";
     }
     return std::nullopt;
-}
-
-void MoveDigest::add(const MoveRecord& move) {
-    ++count_;
-    hash_ = mix(hash_, static_cast<std::int64_t>(move.kind));
-    for (std::size_t axis = 0; axis < 3; ++axis) {
-        hash_ = mix(hash_, quantized(move.start_mm[axis]));
-        hash_ = mix(hash_, quantized(move.end_mm[axis]));
-    }
-    hash_ = mix(hash_, quantized(move.e_delta_mm));
-    hash_ = mix(hash_, quantized(move.feedrate_mm_s));
 }
 
 std::optional<MoveRecord> BlockChecker::on_line(const parser::GcodeLine& line, std::uint64_t number,

@@ -59,17 +59,9 @@ class MoveStream {
 
 std::optional<PrintableArea> printable_area_of(const std::string& original_path,
                                                const SafetySettings& safety, std::string& source) {
-    constexpr std::size_t scan_bytes = 256u << 10;
-    parser::LineReader reader;
-    if (!reader.open(original_path)) {
-        source = reader.error();
-        return std::nullopt;
-    }
-    const std::uint64_t bytes = reader.file_bytes();
-    const std::string head = reader.read_at(0, scan_bytes);
-    const std::string tail =
-        bytes > scan_bytes ? reader.read_at(bytes - scan_bytes, scan_bytes) : head;
-    return snapshots::resolve_area(safety, parser::detect_slicer(head, tail).settings, source);
+    const auto slicer = parser::slicer_of_file(original_path, source);
+    if (!slicer) return std::nullopt;
+    return snapshots::resolve_area(safety, slicer->settings, source);
 }
 
 VerifyResult verify_files(const std::string& original_path, const std::string& annotated_path,

@@ -45,7 +45,8 @@ Candidate at(std::uint64_t line, double distance_mm, CandidateKind kind,
             .position_mm = {distance_mm, 0.0, 0.2},
             .distance_mm = distance_mm,
             .kind = kind,
-            .feature = feature};
+            .feature = feature,
+            .entry = {}};
 }
 
 // One layer seen by every mode: an outer-wall extrusion right at the parking point, an infill

@@ -109,6 +109,10 @@ struct AnalysisOptions {
 /// only warnings. A second simulation of a file must make the same choice.
 [[nodiscard]] bool is_simulated(const GcodeLine& line);
 
+/// The slicer and its settings as `analyze_file` finds them (head and tail scan only). Nothing,
+/// with `error` set, when the file cannot be read.
+[[nodiscard]] std::optional<SlicerInfo> slicer_of_file(const std::string& path, std::string& error);
+
 /// The machine configuration `analyze_file` would simulate `path` with (the slicer's flavour
 /// and retraction applied): what a second simulation of the same job must use. Nothing, with
 /// `error` set, when the file cannot be read.

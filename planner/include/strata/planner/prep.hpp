@@ -42,6 +42,8 @@ enum class PrepError : std::uint8_t {
 struct PrepResult {
     PrepError error = PrepError::none;
     std::string message;
+    /// Why the analysis failed, when `error` is `unreadable` (unreadable, empty, binary...).
+    parser::AnalysisError analysis_error = parser::AnalysisError::none;
     parser::Analysis analysis;
     PrintTimeEstimate estimate;
     SnapshotPlan plan;

@@ -42,16 +42,11 @@ struct PrintableArea {
 
 /// The machine state a block starts from, and must leave behind exactly.
 struct BlockEntry {
-    parser::MachineState machine;  ///< The simulator's state after the line the block follows.
-    std::array<double, 3> position_mm = {0.0, 0.0, 0.0};  ///< Nozzle, bed coordinates.
+    /// The simulator's state after the line the block follows: position (nozzle, bed
+    /// coordinates), logical E, retraction, feedrate and modes are all read from here.
+    parser::MachineState machine;
     /// Bed = file + offset: the block writes its moves in the file's own coordinates.
     std::array<double, 3> workspace_offset_mm = {0.0, 0.0, 0.0};
-    double e_mm = 0.0;           ///< Logical E (what an absolute-E move writes).
-    double retraction_mm = 0.0;  ///< Already retracted.
-    double feedrate_mm_s = 0.0;
-    bool e_relative = false;
-    bool xyz_relative = false;  ///< G91: blocks are not placed there.
-    bool inches = false;        ///< G20: blocks are not placed there.
     /// Highest Z any printing move reached so far: the block never travels below it + the lift.
     double highest_printed_z_mm = 0.0;
     /// The move of the line the block follows (X, Y, Z, E and its feedrate), for its cost.

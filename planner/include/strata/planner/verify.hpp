@@ -63,20 +63,6 @@ struct MoveRecord {
 [[nodiscard]] std::optional<std::string> compare_moves(const MoveRecord& original,
                                                        const MoveRecord& annotated);
 
-/// An order-sensitive digest of a move sequence, rounded to 10 nm so that the last bit of a
-/// double cannot tell two equal sequences apart (a digest that still differs is settled by the
-/// full comparison).
-class MoveDigest {
-  public:
-    void add(const MoveRecord& move);
-    [[nodiscard]] std::uint64_t value() const { return hash_; }
-    [[nodiscard]] std::uint64_t count() const { return count_; }
-
-  private:
-    std::uint64_t hash_ = 1469598103934665603ull;
-    std::uint64_t count_ = 0;
-};
-
 /// Watches the annotated job's lines: checks every block and hands out the moves outside them.
 class BlockChecker {
   public:
