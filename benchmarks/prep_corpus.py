@@ -54,7 +54,9 @@ def cost(strata, files, out):
             code, result = prep(strata, path, out, ['position.mode="%s"' % mode])
             if code != 0:
                 print("FAIL %s %s: %s" % (path, mode, result)); continue
-            by_mode[mode] = {s["layer"]: s["time_added_s"] for s in result["per_snapshot"]}
+            # Layer-triggered snapshots only: marker lines (TIMELAPSE_TAKE_FRAME) share layers.
+            by_mode[mode] = {s["layer"]: s["time_added_s"] for s in result["per_snapshot"]
+                             if s["trigger"] == "layer"}
             times[mode] += [s["time_added_s"] for s in result["per_snapshot"]]
         base = by_mode.get("layer_change", {})
         for mode in ("fast", "compatibility", "high_quality"):
