@@ -1,7 +1,8 @@
-// `strata bench FILE... [--json] [--repeat N]`: throughput and peak memory of each parser stage
-// on real files. Each stage runs in its own child process, so the peak RSS reported (from
-// wait4's rusage) is that stage's alone; the best of N runs is kept because a shared machine
-// only ever makes a run slower.
+// `strata bench FILE... [--json] [--repeat N]`: throughput and peak memory of each pipeline
+// stage on real files, up to `prep` end to end (default timelapse profile, written beside FILE,
+// fsync and rename included, the output removed after each run outside the timing). Each stage runs
+// in its own child process, so the peak RSS reported (from wait4's rusage) is that stage's alone;
+// the best of N runs is kept because a shared machine only ever makes a run slower.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,18 +18,21 @@
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"
+#include "strata/planner/prep.hpp"
 #include "strata/planner/print_time.hpp"
+#include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::cli {
 
 namespace {
 
-enum class Stage { read, lex, analyze, analyze_time };
-constexpr std::array<std::pair<Stage, const char*>, 4> stages = {
+enum class Stage { read, lex, analyze, analyze_time, prep };
+constexpr std::array<std::pair<Stage, const char*>, 5> stages = {
     {{Stage::read, "read+split"},
      {Stage::lex, "read+lex"},
      {Stage::analyze, "analyze"},
-     {Stage::analyze_time, "analyze+time"}}};
+     {Stage::analyze_time, "analyze+time"},
+     {Stage::prep, "prep"}}};
 
 struct StageResult {
     double seconds = 0.0;
@@ -38,8 +42,29 @@ struct StageResult {
     bool ok = false;
 };
 
+// The whole of `strata prep FILE -o OUT` with the default profile; lines of FILE.
+std::uint64_t run_prep_once(const std::string& path, std::uint64_t& checksum) {
+    const planner::ProfileLoad profile = planner::load_timelapse_profile("{}", {});
+    if (!profile.ok()) return 0;
+    planner::PrepOptions options;
+    options.profile = profile.profile;
+    options.input_path = path;
+    options.output_path = path + ".bench-prep.gcode";
+    options.index_path = options.output_path + ".index.json";
+    const planner::PrepResult result = planner::prep_file(options);
+    checksum += result.plan.snapshots.size();
+    return result.error == planner::PrepError::none ? result.analysis.lines : 0;
+}
+
+void remove_prep_output(const std::string& path) {
+    const std::string output = path + ".bench-prep.gcode";
+    std::remove(output.c_str());
+    std::remove((output + ".index.json").c_str());
+}
+
 // Runs one stage once in this process; returns lines seen (0 on failure).
 std::uint64_t run_stage_once(Stage stage, const std::string& path, std::uint64_t& checksum) {
+    if (stage == Stage::prep) return run_prep_once(path, checksum);
     if (stage == Stage::analyze || stage == Stage::analyze_time) {
         parser::AnalysisOptions options;
         planner::PrintTimeEstimator estimator;
@@ -77,6 +102,7 @@ StageResult run_stage_in_child(Stage stage, const std::string& path, int repeat)
             const std::uint64_t lines = run_stage_once(stage, path, checksum);
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            if (stage == Stage::prep) remove_prep_output(path);
             if (lines == 0) break;
             if (!best.ok || seconds < best.seconds) best = {seconds, lines, 0, 0, true};
         }

@@ -70,7 +70,8 @@ class AnalysisPass {
     AnalysisPass(Analysis& analysis, const MachineConfig& machine, const LayerTrackerConfig& layers)
         : analysis_(analysis), simulator_(machine), layers_(layers) {}
 
-    void on_line(const GcodeLine& line, std::uint64_t number, const LineObserver& observer) {
+    void on_line(const GcodeLine& line, std::uint64_t number, std::uint64_t end_byte,
+                 const LineObserver& observer) {
         const bool usable =
             line.error == LexError::none || report_lex_error(line, number, analysis_.diagnostics);
         bool simulated = false;
@@ -101,10 +102,11 @@ class AnalysisPass {
             default: break;
         }
         if (observer) {
-            observer(LineEvent{line, number, simulated, simulator_.state(),
+            observer(LineEvent{line, number, start_byte_, end_byte, simulated, simulator_.state(),
                                simulator_.previous_position_mm(), simulator_.last_arc(), feature_,
                                simulator_.workspace_offset_mm(), layers_});
         }
+        start_byte_ = end_byte;
     }
 
     void finish() {
@@ -184,6 +186,7 @@ class AnalysisPass {
     LayerTracker layers_;
     FeatureType feature_ = FeatureType::unknown;
     double feature_start_mm_ = 0.0;  ///< Print distance when `feature_` began.
+    std::uint64_t start_byte_ = 0;   ///< Where the line being read begins in the file.
 };
 
 MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& options) {
@@ -268,7 +271,7 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
             analysis.diagnostics.warn(reader.line_number(),
                                       "line longer than 16 MiB; only its start was read");
         }
-        pass.on_line(lex_line(text), reader.line_number(), options.on_line);
+        pass.on_line(lex_line(text), reader.line_number(), reader.bytes_read(), options.on_line);
         if (options.on_progress && reader.bytes_read() >= next_progress) {
             options.on_progress(reader.bytes_read(), analysis.bytes);
             next_progress += progress_every_bytes;

@@ -41,20 +41,20 @@ LayerCandidates::LayerCandidates(PositionMode mode, std::vector<parser::FeatureT
 
 void LayerCandidates::keep_closer(std::optional<Candidate>& slot, const Candidate& candidate) {
     // Ties keep the earlier one: the same spot later in the layer has nothing to add.
-    if (!slot || candidate.distance_mm < slot->distance_mm) slot = candidate;
+    if (!slot || candidate.distance_sq_mm2 < slot->distance_sq_mm2) slot = candidate;
 }
 
 void LayerCandidates::keep_closer(std::optional<Candidate>& slot, const Candidate& candidate,
-                                  double distance_mm) {
-    if (slot && !(distance_mm < slot->distance_mm)) return;
+                                  double distance_sq_mm2) {
+    if (slot && !(distance_sq_mm2 < slot->distance_sq_mm2)) return;
     slot = candidate;
-    slot->distance_mm = distance_mm;
+    slot->distance_sq_mm2 = distance_sq_mm2;
 }
 
 bool LayerCandidates::wants(CandidateKind kind, parser::FeatureType feature,
-                            double distance_mm) const {
+                            double distance_sq_mm2) const {
     const auto beats = [&](const std::optional<Candidate>& slot) {
-        return !slot || distance_mm < slot->distance_mm;
+        return !slot || distance_sq_mm2 < slot->distance_sq_mm2;
     };
     if (beats(by_kind_[slot_of(kind)])) return true;
     if (kind != CandidateKind::extrusion) return false;
@@ -63,14 +63,14 @@ bool LayerCandidates::wants(CandidateKind kind, parser::FeatureType feature,
            beats(by_feature_[static_cast<std::size_t>(preferred - feature_order_.begin())]);
 }
 
-void LayerCandidates::offer(const Candidate& candidate, double distance_mm) {
-    keep_closer(by_kind_[slot_of(candidate.kind)], candidate, distance_mm);
+void LayerCandidates::offer(const Candidate& candidate, double distance_sq_mm2) {
+    keep_closer(by_kind_[slot_of(candidate.kind)], candidate, distance_sq_mm2);
     if (candidate.kind != CandidateKind::extrusion) return;
     const auto preferred =
         std::find(feature_order_.begin(), feature_order_.end(), candidate.feature);
     if (preferred != feature_order_.end())
         keep_closer(by_feature_[static_cast<std::size_t>(preferred - feature_order_.begin())],
-                    candidate, distance_mm);
+                    candidate, distance_sq_mm2);
 }
 
 std::optional<Candidate> LayerCandidates::best() const {

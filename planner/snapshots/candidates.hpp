@@ -19,8 +19,11 @@ namespace strata::planner::snapshots {
 /// A place a snapshot block could be spliced in: after `line`, with the head at `position_mm`.
 struct Candidate {
     std::uint64_t line = 0;
+    std::uint64_t after_byte = 0;  ///< Where `line` ends in the file: the block's byte offset.
     std::array<double, 3> position_mm = {0.0, 0.0, 0.0};
-    double distance_mm = 0.0;  ///< XY distance to the parking point.
+    /// Squared XY distance to the parking point: it orders candidates like the distance does,
+    /// without a square root on every line.
+    double distance_sq_mm2 = 0.0;
     CandidateKind kind = CandidateKind::extrusion;
     parser::FeatureType feature = parser::FeatureType::unknown;
     BlockEntry entry;  ///< What the block placed here starts from and restores.
@@ -34,13 +37,13 @@ class LayerCandidates {
   public:
     LayerCandidates(PositionMode mode, std::vector<parser::FeatureType> feature_order);
 
-    /// Keeps `candidate`, `distance_mm` from the parking point, where it beats what is kept;
-    /// copies it only then.
-    void offer(const Candidate& candidate, double distance_mm);
-    void offer(const Candidate& candidate) { offer(candidate, candidate.distance_mm); }
+    /// Keeps `candidate`, `distance_sq_mm2` (squared) from the parking point, where it beats
+    /// what is kept; copies it only then.
+    void offer(const Candidate& candidate, double distance_sq_mm2);
+    void offer(const Candidate& candidate) { offer(candidate, candidate.distance_sq_mm2); }
     /// Whether `offer` would keep a candidate of this kind and feature at this distance.
     [[nodiscard]] bool wants(CandidateKind kind, parser::FeatureType feature,
-                             double distance_mm) const;
+                             double distance_sq_mm2) const;
     /// The layer's snapshot position under the mode, or nothing (high quality and snap to
     /// print can find no acceptable position in a layer).
     [[nodiscard]] std::optional<Candidate> best() const;
@@ -49,7 +52,7 @@ class LayerCandidates {
   private:
     static void keep_closer(std::optional<Candidate>& slot, const Candidate& candidate);
     static void keep_closer(std::optional<Candidate>& slot, const Candidate& candidate,
-                            double distance_mm);
+                            double distance_sq_mm2);
 
     PositionMode mode_;
     std::vector<parser::FeatureType> feature_order_;

@@ -53,9 +53,10 @@ SnapshotPlanner::SnapshotPlanner(const TimelapseProfile& profile,
       marker_lane_(TriggerKind::marker, mode_, profile.position.feature_order) {
     for (const std::string& marker : profile.triggers.markers) {
         const std::string_view code = code_part(marker);
-        if (!code.empty())
-            marker_first_letters_ +=
-                static_cast<char>(std::toupper(static_cast<unsigned char>(code.front())));
+        if (code.empty()) continue;
+        const auto first = static_cast<unsigned char>(code.front());
+        marker_first_byte_[std::toupper(first)] = true;
+        marker_first_byte_[std::tolower(first)] = true;
     }
 }
 
@@ -125,7 +126,7 @@ void SnapshotPlanner::follow_windows(const parser::LineEvent& event) {
         close_layer_window(geometric_lane_, geometric_layers);
         geometric_layers_seen_ = geometric_layers.size();
         std::optional<Candidate> change = previous();
-        if (change) change->line = event.number - 1;
+        if (change) move_before(*change, event);
         begin_window(geometric_lane_, static_cast<std::int64_t>(geometric_layers_seen_) - 1,
                      change);
     }
@@ -136,7 +137,7 @@ void SnapshotPlanner::follow_windows(const parser::LineEvent& event) {
             close_window(time_lane_, current_layer(), last_printed_z_mm_,
                          time_lane_.window >= 0 ? std::optional(TriggerKind::time) : std::nullopt);
             std::optional<Candidate> change = previous();
-            if (change) change->line = event.number - 1;
+            if (change) move_before(*change, event);
             begin_window(time_lane_, window, change);
         }
     }
@@ -168,7 +169,7 @@ void SnapshotPlanner::offer_position(const parser::LineEvent& event) {
     // candidate is built only when a lane wants it or a window change may need it.
     const std::int64_t first_allowed = profile_.triggers.first_layer ? 0 : 1;
     const auto wants = [&](const Lane& lane, bool open) {
-        return kind && open && lane.store.wants(*kind, event.feature, distance(lane, state));
+        return kind && open && lane.store.wants(*kind, event.feature, distance_sq_mm2(lane, state));
     };
     const bool to_comment = wants(comment_lane_, comment_lane_.window >= first_allowed);
     const bool to_geometric = wants(
@@ -191,10 +192,10 @@ void SnapshotPlanner::offer_position(const parser::LineEvent& event) {
     has_previous_ = true;
 }
 
-double SnapshotPlanner::distance(const Lane& lane, const parser::MachineState& state) {
+double SnapshotPlanner::distance_sq_mm2(const Lane& lane, const parser::MachineState& state) {
     const double dx = lane.park.x_mm ? *lane.park.x_mm - state.position_mm[0] : 0.0;
     const double dy = lane.park.y_mm ? *lane.park.y_mm - state.position_mm[1] : 0.0;
-    return std::sqrt(dx * dx + dy * dy);
+    return dx * dx + dy * dy;
 }
 
 std::int64_t SnapshotPlanner::current_layer() const {
@@ -244,11 +245,10 @@ bool SnapshotPlanner::is_marker(const parser::GcodeLine& line) const {
     if (markers.empty() || line.kind == parser::LineKind::empty) return false;
     // The per-line test: most lines start with a letter no marker starts with.
     std::size_t first = 0;
-    while (first < line.raw.size() && std::isspace(static_cast<unsigned char>(line.raw[first])))
+    while (first < line.raw.size() && (line.raw[first] == ' ' || line.raw[first] == '\t'))
         ++first;
     if (first == line.raw.size() ||
-        marker_first_letters_.find(static_cast<char>(
-            std::toupper(static_cast<unsigned char>(line.raw[first])))) == std::string::npos)
+        !marker_first_byte_[static_cast<unsigned char>(line.raw[first])])
         return false;
     const std::string_view code = code_part(line.raw);
     if (code.empty()) return false;
@@ -263,6 +263,13 @@ Candidate SnapshotPlanner::candidate_from(const parser::LineEvent& event) const 
     return candidate;
 }
 
+// Moves the previous simulated line's candidate to just before the line that opened a window:
+// the lines between are comments and blanks, so the head and machine state are the same there.
+void SnapshotPlanner::move_before(Candidate& candidate, const parser::LineEvent& event) {
+    candidate.line = event.number - 1;
+    candidate.after_byte = event.start_byte;
+}
+
 std::optional<Candidate> SnapshotPlanner::previous() const {
     if (!has_previous_) return std::nullopt;
     return buffers_[previous_index_];
@@ -271,8 +278,9 @@ std::optional<Candidate> SnapshotPlanner::previous() const {
 void SnapshotPlanner::fill_candidate(const parser::LineEvent& event, Candidate& candidate) const {
     const parser::MachineState& state = event.state;
     candidate.kind = CandidateKind::extrusion;
-    candidate.distance_mm = 0.0;
+    candidate.distance_sq_mm2 = 0.0;
     candidate.line = event.number;
+    candidate.after_byte = event.end_byte;
     candidate.position_mm = state.position_mm;
     candidate.feature = event.feature;
     BlockEntry& entry = candidate.entry;
@@ -372,13 +380,14 @@ void SnapshotPlanner::close_window(Lane& lane, std::int64_t layer, double z_mm,
 }
 
 void SnapshotPlanner::offer(Lane& lane, const Candidate& candidate) {
-    lane.store.offer(candidate, distance(lane, candidate.entry.machine));
+    lane.store.offer(candidate, distance_sq_mm2(lane, candidate.entry.machine));
 }
 
 PlannedSnapshot SnapshotPlanner::planned_at(const Lane& lane, const Candidate& candidate,
                                             std::int64_t layer, double z_mm) const {
     PlannedSnapshot snapshot;
     snapshot.after_line = candidate.line;
+    snapshot.after_byte = candidate.after_byte;
     snapshot.layer = layer;
     snapshot.layer_z_mm = z_mm;
     snapshot.trigger = lane.trigger;
@@ -408,6 +417,7 @@ void SnapshotPlanner::settle_alternatives(Lane& lane) const {
         PlannedSnapshot other = lane.planned[i];
         const Candidate& candidate = *lane.alternatives[i];
         other.after_line = candidate.line;
+        other.after_byte = candidate.after_byte;
         other.kind = candidate.kind;
         other.feature = candidate.feature;
         other.entry = candidate.entry;

@@ -90,7 +90,8 @@ class SnapshotPlanner {
                                                            double z_mm) const;
     void close_layer_window(Lane& lane, const std::vector<parser::Layer>& layers);
     void offer(Lane& lane, const Candidate& candidate);
-    [[nodiscard]] static double distance(const Lane& lane, const parser::MachineState& state);
+    [[nodiscard]] static double distance_sq_mm2(const Lane& lane,
+                                                const parser::MachineState& state);
     void take(Lane& lane, const Candidate& candidate, std::int64_t layer, double z_mm,
               const std::optional<Candidate>& alternative = std::nullopt);
     [[nodiscard]] PlannedSnapshot planned_at(const Lane& lane, const Candidate& candidate,
@@ -107,6 +108,7 @@ class SnapshotPlanner {
     [[nodiscard]] Candidate candidate_from(const parser::LineEvent& event) const;
     void fill_candidate(const parser::LineEvent& event, Candidate& candidate) const;
     [[nodiscard]] std::optional<Candidate> previous() const;
+    static void move_before(Candidate& candidate, const parser::LineEvent& event);
     void watch_habits(const parser::LineEvent& event);
     bool is_marker(const parser::GcodeLine& line) const;
     [[nodiscard]] std::int64_t current_layer() const;
@@ -124,7 +126,8 @@ class SnapshotPlanner {
     bool skip_all_ = false;
     bool vase_mode_ = false;
     std::string area_source_;
-    std::string marker_first_letters_;  ///< Upper-cased first letter of every marker.
+    /// Whether a marker starts with this byte, in either case: the per-line test.
+    std::array<bool, 256> marker_first_byte_{};
     std::string error_;
 
     Lane comment_lane_;

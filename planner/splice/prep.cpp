@@ -83,8 +83,9 @@ PrepResult prep_file(const PrepOptions& options) {
 
     const auto splice_started = Clock::now();
     const VerifyOptions verify = verify_options(result.plan);
-    const splice::SpliceInputs inputs{options.input_path, options.output_path, *pass.machine,
-                                      verify};
+    const splice::SpliceInputs inputs{options.input_path,    result.analysis.bytes,
+                                      result.analysis.lines, options.output_path,
+                                      *pass.machine,         verify};
     splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
     const auto discard = [&] {
         if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());

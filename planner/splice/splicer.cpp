@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,13 +16,13 @@
 #include "block_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
-#include "strata/parser/line_reader.hpp"
 #include "strata/parser/simulator.hpp"
 
 namespace strata::planner::splice {
 namespace {
 
 constexpr std::size_t flush_bytes = 1u << 20;
+constexpr std::uint64_t writeback_bytes = 8u << 20;
 
 std::string system_error(const std::string& what) {
     return what + ": " + std::strerror(errno);
@@ -56,7 +57,6 @@ class TemporaryFile {
 
     std::string& buffer() { return buffer_; }
 
-    bool flush_if_full(std::string& error) { return buffer_.size() < flush_bytes || flush(error); }
 
     bool flush(std::string& error) {
         std::size_t done = 0;
@@ -71,6 +71,32 @@ class TemporaryFile {
         }
         bytes_ += buffer_.size();
         buffer_.clear();
+        return true;
+    }
+
+    /// Appends `length` bytes of `source` from `offset`, after what is buffered. The kernel
+    /// copies page cache to page cache where it can; plain reads and writes otherwise.
+    bool copy_from(int source, std::uint64_t offset, std::uint64_t length, std::string& error) {
+        if (!flush(error)) return false;
+        auto from = static_cast<off_t>(offset);
+        while (length > 0 && kernel_copy_) {
+            const ssize_t copied = ::copy_file_range(source, &from, fd_, nullptr, length, 0);
+            if (copied > 0) {
+                length -= static_cast<std::uint64_t>(copied);
+                bytes_ += static_cast<std::uint64_t>(copied);
+            } else if (copied == 0) {
+                error = "the original ended early: it changed while it was being prepared";
+                return false;
+            } else if (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                       errno == EOPNOTSUPP) {
+                kernel_copy_ = false;
+            } else if (errno != EINTR) {
+                error = system_error("cannot copy into " + path_);
+                return false;
+            }
+        }
+        if (length > 0 && !copy_by_reading(source, from, length, error)) return false;
+        start_writeback();
         return true;
     }
 
@@ -89,10 +115,41 @@ class TemporaryFile {
     [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
 
   private:
+    // Starts writing what is copied to the disk while the copy goes on, so the final fsync
+    // waits for the last few megabytes only. Advisory: where it fails, fsync does it all.
+    void start_writeback() {
+        if (bytes_ - writeback_from_ < writeback_bytes) return;
+        ::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                          static_cast<off_t>(bytes_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+        writeback_from_ = bytes_;
+    }
+
+    bool copy_by_reading(int source, off_t from, std::uint64_t length, std::string& error) {
+        while (length > 0) {
+            buffer_.resize(std::min<std::uint64_t>(length, flush_bytes));
+            const ssize_t got = ::pread(source, buffer_.data(), buffer_.size(), from);
+            if (got <= 0) {
+                if (got < 0 && errno == EINTR) continue;
+                buffer_.clear();
+                error = got == 0
+                            ? "the original ended early: it changed while it was being prepared"
+                            : system_error("cannot read the original");
+                return false;
+            }
+            buffer_.resize(static_cast<std::size_t>(got));
+            from += got;
+            length -= static_cast<std::uint64_t>(got);
+            if (!flush(error)) return false;
+        }
+        return true;
+    }
+
     int fd_ = -1;
     std::string path_;
     std::string buffer_;
     std::uint64_t bytes_ = 0;
+    bool kernel_copy_ = true;
+    std::uint64_t writeback_from_ = 0;
 };
 
 // Checks one block the way the verifier would, from the machine state the analysis had at the
@@ -127,57 +184,85 @@ class BlockSimulation {
     BlockChecker checker_;
 };
 
+// The original, opened for pass two: its size must be what pass one read, since the blocks'
+// byte offsets come from there.
+class Original {
+  public:
+    Original() = default;
+    Original(const Original&) = delete;
+    Original& operator=(const Original&) = delete;
+    ~Original() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    bool open(const SpliceInputs& inputs, std::string& error) {
+        fd_ = ::open(inputs.input_path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat status {};
+        if (fd_ < 0 || ::fstat(fd_, &status) != 0) {
+            error = system_error("cannot read " + inputs.input_path);
+            return false;
+        }
+        if (static_cast<std::uint64_t>(status.st_size) != inputs.source_bytes) {
+            error = inputs.input_path + " changed while it was being prepared (" +
+                    std::to_string(inputs.source_bytes) + " bytes when analysed, " +
+                    std::to_string(status.st_size) + " now)";
+            return false;
+        }
+        char last = '\n';
+        if (inputs.source_bytes > 0 &&
+            ::pread(fd_, &last, 1, static_cast<off_t>(inputs.source_bytes - 1)) != 1) {
+            error = system_error("cannot read " + inputs.input_path);
+            return false;
+        }
+        ends_with_newline_ = last == '\n';
+        return true;
+    }
+
+    [[nodiscard]] int fd() const { return fd_; }
+    [[nodiscard]] bool ends_with_newline() const { return ends_with_newline_; }
+
+  private:
+    int fd_ = -1;
+    bool ends_with_newline_ = true;
+};
+
 }  // namespace
 
 SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
     SpliceResult result;
-    parser::LineReader reader;
-    if (!reader.open(inputs.input_path)) {
-        result.error = reader.error();
-        return result;
-    }
+    Original original;
+    if (!original.open(inputs, result.error)) return result;
     TemporaryFile output;
     if (!output.create(inputs.output_path, result.error)) return result;
     result.temporary_path = output.path();
     BlockSimulation blocks(inputs.machine, inputs.verify);
-    std::size_t next = 0;
     std::string& out = output.buffer();
-    std::string_view text;
-    std::uint64_t line_number = 0;
-    while (reader.next(text)) {
-        if (reader.last_line_cut()) {
-            result.error = "line " + std::to_string(reader.line_number()) +
-                           " is longer than 16 MiB and cannot be copied exactly";
+    std::uint64_t copied_bytes = 0;
+    std::uint64_t block_lines = 0;
+    for (const PlannedSnapshot& snapshot : plan.snapshots) {
+        if (!output.copy_from(original.fd(), copied_bytes, snapshot.after_byte - copied_bytes,
+                              result.error))
             return result;
-        }
-        out.append(text);
-        out += '\n';
-        ++line_number;
-        if (next < plan.snapshots.size() &&
-            plan.snapshots[next].after_line == reader.line_number()) {
-            const PlannedSnapshot& snapshot = plan.snapshots[next];
-            const auto steps = snapshots::block_steps(snapshot.entry, snapshot.park_mm,
-                                                      snapshot.stop, plan.motion);
-            const std::size_t block_start = out.size();
-            const WrittenBlock block = append_block(out, snapshot, steps, plan.motion);
-            result.block_lines.push_back(line_number + 1);
-            result.capture_lines.push_back(line_number + 1 + block.capture_offset);
-            blocks.check(snapshot,
-                         std::string_view(out.data() + block_start, out.size() - block_start),
-                         line_number + 1);
-            line_number += block.lines;
-            ++next;
-        }
-        if (!output.flush_if_full(result.error)) return result;
+        copied_bytes = snapshot.after_byte;
+        if (copied_bytes == inputs.source_bytes && !original.ends_with_newline()) out += '\n';
+        const std::uint64_t begin_line = snapshot.after_line + block_lines + 1;
+        const auto steps =
+            snapshots::block_steps(snapshot.entry, snapshot.park_mm, snapshot.stop, plan.motion);
+        const std::size_t block_start = out.size();
+        const WrittenBlock block = append_block(out, snapshot, steps, plan.motion);
+        result.block_lines.push_back(begin_line);
+        result.capture_lines.push_back(begin_line + block.capture_offset);
+        blocks.check(snapshot, std::string_view(out.data() + block_start, out.size() - block_start),
+                     begin_line);
+        block_lines += block.lines;
     }
-    if (!reader.error().empty()) {
-        result.error = reader.error();
+    if (!output.copy_from(original.fd(), copied_bytes, inputs.source_bytes - copied_bytes,
+                          result.error))
         return result;
-    }
-    blocks.checker().finish(line_number);
+    result.lines = inputs.source_lines + block_lines;
+    blocks.checker().finish(result.lines);
     if (!output.close(result.error)) return result;
     result.bytes = output.bytes();
-    result.lines = line_number;
     result.problem = blocks.checker().problem();
     result.blocks_checked = blocks.checker().blocks();
     return result;

@@ -1,8 +1,8 @@
-// Pass two of `prep`: copies the file line by line into a temporary file beside the output and
-// writes each planned snapshot block after its line. Every block is simulated as it is written,
-// from the machine state pass one recorded at its line, and checked against the verification
-// invariant's block rules; the copied lines are the original's bytes, so with every block
-// restoring the state it found, the job prints what the original prints.
+// Pass two of `prep`: copies the file into a temporary file beside the output, range by range
+// between the byte offsets pass one recorded, and writes each planned snapshot block there. Every
+// block is simulated as it is written, from the machine state pass one recorded at its line, and
+// checked against the verification invariant's block rules; the copied lines are the original's
+// bytes, so with every block restoring the state it found, the job prints what the original prints.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,8 @@ struct SpliceResult {
 
 struct SpliceInputs {
     const std::string& input_path;
+    std::uint64_t source_bytes;  ///< What pass one read: the blocks' offsets refer to it.
+    std::uint64_t source_lines;
     const std::string& output_path;
     const parser::MachineConfig& machine;
     const VerifyOptions& verify;

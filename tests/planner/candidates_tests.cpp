@@ -43,7 +43,7 @@ Candidate at(std::uint64_t line, double distance_mm, CandidateKind kind,
              FeatureType feature = FeatureType::unknown) {
     return {.line = line,
             .position_mm = {distance_mm, 0.0, 0.2},
-            .distance_mm = distance_mm,
+            .distance_sq_mm2 = distance_mm * distance_mm,
             .kind = kind,
             .feature = feature,
             .entry = {}};

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "../../planner/splice/splicer.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/planner/verify.hpp"
 
@@ -276,6 +277,82 @@ TEST_F(Prep, TheIndexMapsSnapshotsToJobLines) {
         ++next;
     }
     EXPECT_EQ(next, result.plan.snapshots.size());
+}
+
+// Removes every snapshot block (BEGIN line to END line) from a job.
+std::string without_blocks(const std::string& job) {
+    std::string original;
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t begin = job.find("; STRATA SNAPSHOT BEGIN", at);
+        if (begin == std::string::npos) break;
+        original += job.substr(at, begin - at);
+        const std::size_t end = job.find("; STRATA SNAPSHOT END", begin);
+        at = job.find('\n', end) + 1;
+    }
+    return original + job.substr(at);
+}
+
+TEST_F(Prep, TheOriginalsBytesAreCopiedExactly) {
+    // CRLF line ends, and a marker as the very last line with no end-of-line after it: the job
+    // keeps every byte of the original, and the block after that line starts on a line of its
+    // own.
+    std::string text = read_text(cube);
+    text = text.substr(0, text.find(";LAYER_CHANGE", text.size() / 2));
+    std::string crlf;
+    for (const char c : text)
+        crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    crlf += "@OCTOLAPSE TAKE-SNAPSHOT";
+    const std::string original_path = (directory_ / "crlf.gcode").string();
+    std::ofstream(original_path, std::ios::binary) << crlf;
+    // The slicer's bed size is in the settings at the end, cut off here.
+    const PrepResult result =
+        prep(original_path, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[250,210]"});
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_GE(result.plan.snapshots.size(), 2u);
+    EXPECT_EQ(result.plan.snapshots.back().trigger, TriggerKind::marker);
+    const std::string job = read_text(job_path());
+    EXPECT_NE(job.find("@OCTOLAPSE TAKE-SNAPSHOT\n; STRATA SNAPSHOT BEGIN"), std::string::npos);
+    EXPECT_EQ(without_blocks(job), crlf + "\n");
+    EXPECT_EQ(result.job_bytes, job.size());
+    EXPECT_EQ(result.job_lines,
+              static_cast<std::uint64_t>(std::count(job.begin(), job.end(), '\n')));
+    const VerifyResult verified = verify(original_path, result);
+    EXPECT_TRUE(verified.equivalent) << verified.difference->message;
+}
+
+TEST_F(Prep, AnOriginalOnAnotherFilesystemIsCopiedToo) {
+    // /dev/shm is tmpfs: the kernel may refuse to copy between filesystems, and the plain copy
+    // takes over.
+    if (!fs::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm on this machine";
+    const fs::path elsewhere = fs::path("/dev/shm") / ("strata_prep_" + std::to_string(::getpid()));
+    fs::copy_file(cube, elsewhere, fs::copy_options::overwrite_existing);
+    const PrepResult result = prep(elsewhere.string());
+    const std::string job = read_text(job_path());
+    const std::string original = read_text(elsewhere);
+    fs::remove(elsewhere);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    EXPECT_EQ(without_blocks(job), original);
+}
+
+TEST_F(Prep, AnOriginalChangedBetweenThePassesIsNotSpliced) {
+    const std::string original_path = (directory_ / "growing.gcode").string();
+    fs::copy_file(cube, original_path);
+    const PrepResult result = prep(original_path);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    // The slicer appends while strata works: the offsets pass one took no longer hold.
+    std::ofstream(original_path, std::ios::app) << "G1 X10 Y10\n";
+    const strata::parser::MachineConfig machine;
+    const VerifyOptions verify_options;
+    const std::string output = (directory_ / "spliced.gcode").string();
+    const splice::SpliceInputs inputs{
+        original_path, result.analysis.bytes, result.analysis.lines, output,
+        machine,       verify_options};
+    const splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
+    EXPECT_NE(spliced.error.find("changed while it was being prepared"), std::string::npos)
+        << spliced.error;
+    EXPECT_TRUE(spliced.temporary_path.empty());
+    EXPECT_FALSE(fs::exists(output));
 }
 
 // The verifier itself: a job changed after prep must fail with the place named.

@@ -70,6 +70,10 @@ struct AnalysisResult {
 struct LineEvent {
     const GcodeLine& line;
     std::uint64_t number;  ///< 1-based line number.
+    /// Where the line's bytes begin in the file, and where the next line begins (just past the
+    /// end-of-line): what a writer needs to splice text between lines without re-reading them.
+    std::uint64_t start_byte;
+    std::uint64_t end_byte;
     /// True when the simulator applied this line (a command without a lex error); only then do
     /// `state.move` and the positions describe this line.
     bool simulated;

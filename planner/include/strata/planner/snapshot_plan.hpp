@@ -73,7 +73,8 @@ struct BlockMotion {
 
 struct PlannedSnapshot {
     std::uint32_t number = 0;      ///< 1-based, in file order.
-    std::uint64_t after_line = 0;  ///< The block goes right after this 1-based line.
+    std::uint64_t after_line = 0;  ///< The block goes right after this 1-based line,
+    std::uint64_t after_byte = 0;  ///< which ends just before this byte of the original.
     std::int64_t layer = -1;       ///< 0-based layer index, -1 before the first layer.
     double layer_z_mm = 0.0;
     TriggerKind trigger = TriggerKind::layer;
