@@ -57,7 +57,6 @@ class TemporaryFile {
 
     std::string& buffer() { return buffer_; }
 
-
     bool flush(std::string& error) {
         std::size_t done = 0;
         while (done < buffer_.size()) {
