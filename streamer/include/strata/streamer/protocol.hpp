@@ -1,0 +1,147 @@
+// The host side of the Marlin serial protocol as a state machine without I/O: lines go in with
+// `enqueue`, numbered and checksummed; `fill` hands out the bytes the send strategy allows now;
+// every line received goes through `on_received`; `on_tick` runs the timeouts. The caller (the
+// streamer thread) owns the link and the clock, so scripted firmware conversations test all of
+// this without a printer.
+//
+// Accounting: every numbered line sent is answered by exactly one `ok` (after it ran, or after a
+// resend request rejected it), so the oldest line in flight is the one an `ok` acknowledges.
+// ADVANCED_OK's `N` and the temperatures of M105's own `ok` re-synchronise that count when an
+// `ok` was lost on the way.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "strata/streamer/reply.hpp"
+
+namespace strata::streamer {
+
+enum class SendStrategy : std::uint8_t {
+    automatic,       ///< ADVANCED_OK when the oks carry it, else byte counting for Marlin.
+    ping_pong,       ///< One line in flight (OctoPrint's way; for odd firmwares).
+    counted_window,  ///< Up to `window_lines` lines in flight.
+    byte_counting,   ///< Bytes in flight within the firmware's RX buffer (grbl's counting).
+    advanced_ok,     ///< Driven by the `P`/`B` free counts of ADVANCED_OK replies.
+};
+
+[[nodiscard]] std::string_view to_string(SendStrategy strategy);
+[[nodiscard]] bool parse_send_strategy(std::string_view text, SendStrategy& strategy);
+
+struct ProtocolConfig {
+    SendStrategy strategy = SendStrategy::automatic;
+    std::size_t window_lines = 4;
+    /// Marlin's RX ring is 128 bytes; one stays free to tell full from empty.
+    std::size_t rx_buffer_bytes = 127;
+    /// Lines kept for resend requests (OctoPrint keeps 50; a window needs more).
+    std::size_t history_lines = 1024;
+    double ok_timeout_s = 5.0;              ///< Silence with lines in flight before a probe.
+    double busy_timeout_s = 3.0;            ///< The same once the firmware has said `busy`.
+    double long_command_timeout_s = 600.0;  ///< Silence allowed under G28/M109/M400/...
+    int max_timeouts = 5;                   ///< Consecutive probes unanswered: the printer is gone.
+    int max_consecutive_resends = 10;       ///< The same line asked for again and again: stuck.
+};
+
+/// What the protocol tells its owner.
+class ProtocolListener {
+  public:
+    virtual ~ProtocolListener() = default;
+    /// The line enqueued with `tag` has been acknowledged (in enqueue order).
+    virtual void on_acknowledged(std::uint64_t tag) = 0;
+    /// Every line received, parsed, after the protocol has acted on it.
+    virtual void on_reply(const Reply& reply) = 0;
+    /// The conversation cannot go on (stuck resends, no answer, history exhausted).
+    virtual void on_failure(const std::string& reason) = 0;
+};
+
+struct ProtocolCounters {
+    std::uint64_t lines_sent = 0;  ///< Including resent ones.
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t resends = 0;            ///< Resend requests acted on.
+    std::uint64_t duplicate_resends = 0;  ///< Requests ignored as echoes of one already served.
+    std::uint64_t timeouts = 0;
+    std::uint64_t resyncs = 0;  ///< Lost oks made good by ADVANCED_OK N or M105's ok.
+};
+
+class Protocol {
+  public:
+    static constexpr std::uint64_t probe_tag = ~std::uint64_t{0};
+
+    Protocol(const ProtocolConfig& config, ProtocolListener& listener);
+
+    /// Restarts numbering: `N0 M110 N0` goes out first and every held line is dropped. For the
+    /// handshake and after a firmware reset.
+    void reset(double now_s);
+    /// Numbers and checksums `command` (no comment, no end-of-line) and queues it.
+    void enqueue(std::string_view command, std::uint64_t tag);
+    /// Lines enqueued and not yet sent: the caller keeps this small (a few lines ahead).
+    [[nodiscard]] std::size_t queued() const { return history_.size() - send_index_; }
+    [[nodiscard]] std::size_t in_flight() const { return in_flight_.size(); }
+    [[nodiscard]] bool idle() const { return queued() == 0 && in_flight_.empty(); }
+
+    /// Appends to `wire` every queued line the strategy allows in flight now; returns how many.
+    std::size_t fill(std::string& wire, double now_s);
+    void on_received(std::string_view line, double now_s);
+    /// Runs the timeouts; appends a probe to `wire` when one is due.
+    void on_tick(std::string& wire, double now_s);
+    /// When `on_tick` next has something to decide.
+    [[nodiscard]] double next_deadline_s() const;
+
+    [[nodiscard]] SendStrategy strategy() const { return strategy_; }
+    [[nodiscard]] const ProtocolCounters& counters() const { return counters_; }
+    [[nodiscard]] std::uint64_t next_line_number() const { return next_number_; }
+
+  private:
+    struct Sent {
+        std::uint64_t number;
+        std::uint64_t tag;
+        std::string wire;   ///< `N12 G1 X3*45\n`.
+        bool long_running;  ///< G28, M109, M400, ...: silence is expected while it runs.
+        bool is_m105;
+    };
+    struct InFlight {
+        std::uint64_t number;
+        std::size_t bytes;
+        bool stale;  ///< Sent before a resend: the firmware will reject it (and ask again).
+        bool long_running;
+        bool is_m105;
+        bool numbered;  ///< False for the timeout probe, sent without N.
+    };
+
+    [[nodiscard]] bool window_allows(std::size_t bytes) const;
+    void on_ok(const Reply& reply);
+    void settle(const Reply& reply);
+    void on_resend(const Reply& reply);
+    void acknowledge_oldest();
+    void acknowledge_through(std::uint64_t number);
+    void note_strategy(const Reply& reply);
+    void prune_history();
+    [[nodiscard]] double timeout_s() const;
+    void fail(const std::string& reason);
+
+    ProtocolConfig config_;
+    ProtocolListener& listener_;
+    SendStrategy strategy_;
+    std::deque<Sent> history_;  ///< Acknowledged lines kept for resends, then queued ones.
+    std::size_t send_index_ = 0;
+    std::deque<InFlight> in_flight_;
+    std::size_t in_flight_bytes_ = 0;
+    std::uint64_t next_number_ = 1;
+    std::size_t advanced_capacity_ = 1;  ///< Lines the last ADVANCED_OK said would fit.
+    bool busy_seen_ = false;
+    bool failed_ = false;
+    double last_reply_s_ = 0.0;
+    int timeouts_in_a_row_ = 0;
+    std::uint64_t last_resend_number_ = 0;
+    int same_resend_count_ = 0;
+    ProtocolCounters counters_;
+};
+
+/// `N<number> <command>*<checksum>\n`: the checksum is the XOR of every byte before the `*`.
+void append_numbered(std::string& out, std::uint64_t number, std::string_view command);
+/// Whether a command is one that may legitimately keep the printer silent for long.
+[[nodiscard]] bool is_long_running(std::string_view command);
+
+}  // namespace strata::streamer

@@ -1,0 +1,307 @@
+// Protocol (see protocol.hpp): numbering, the send window, acknowledgements, resend requests and
+// timeouts. The resend rules answer OctoPrint's known failures: a rejected line's followers are
+// each rejected with the same request, so requests that echo one already served are ignored;
+// the line asked for is the one resent (never N-1); a request repeated `max_consecutive_resends`
+// times is a stuck conversation, not a loop.
+#include "strata/streamer/protocol.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <limits>
+
+namespace strata::streamer {
+namespace {
+
+// G or M command number of `command`, as `{letter, number}`; letter 0 when there is none.
+std::pair<char, unsigned> command_of(std::string_view command) {
+    while (!command.empty() && command.front() == ' ')
+        command.remove_prefix(1);
+    if (command.size() < 2) return {0, 0};
+    const char letter = static_cast<char>(command.front() & ~0x20);
+    unsigned number = 0;
+    const auto [end, error] =
+        std::from_chars(command.data() + 1, command.data() + command.size(), number);
+    if (error != std::errc() || (letter != 'G' && letter != 'M')) return {0, 0};
+    return {letter, number};
+}
+
+}  // namespace
+
+std::string_view to_string(SendStrategy strategy) {
+    switch (strategy) {
+        case SendStrategy::automatic: return "auto";
+        case SendStrategy::ping_pong: return "ping_pong";
+        case SendStrategy::counted_window: return "window";
+        case SendStrategy::byte_counting: return "byte_counting";
+        case SendStrategy::advanced_ok: return "advanced_ok";
+    }
+    return "?";
+}
+
+bool parse_send_strategy(std::string_view text, SendStrategy& strategy) {
+    for (const SendStrategy candidate :
+         {SendStrategy::automatic, SendStrategy::ping_pong, SendStrategy::counted_window,
+          SendStrategy::byte_counting, SendStrategy::advanced_ok}) {
+        if (text == to_string(candidate)) {
+            strategy = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+void append_numbered(std::string& out, std::uint64_t number, std::string_view command) {
+    const std::size_t start = out.size();
+    std::array<char, 24> digits{};
+    const auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), number);
+    out += 'N';
+    out.append(digits.data(), end);
+    out += ' ';
+    out.append(command);
+    unsigned char checksum = 0;
+    for (std::size_t i = start; i < out.size(); ++i)
+        checksum ^= static_cast<unsigned char>(out[i]);
+    out += '*';
+    const auto [checksum_end, checksum_error] =
+        std::to_chars(digits.data(), digits.data() + digits.size(), unsigned{checksum});
+    out.append(digits.data(), checksum_end);
+    out += '\n';
+}
+
+bool is_long_running(std::string_view command) {
+    const auto [letter, number] = command_of(command);
+    if (letter == 'G') return number == 4 || (number >= 28 && number <= 35) || number == 76;
+    if (letter == 'M') {
+        return number == 0 || number == 1 || number == 109 || number == 190 || number == 191 ||
+               number == 400 || number == 226 || number == 600 || number == 303 || number == 48;
+    }
+    return false;
+}
+
+Protocol::Protocol(const ProtocolConfig& config, ProtocolListener& listener)
+    : config_(config), listener_(listener), strategy_(config.strategy) {}
+
+void Protocol::reset(double now_s) {
+    history_.clear();
+    in_flight_.clear();
+    in_flight_bytes_ = 0;
+    send_index_ = 0;
+    next_number_ = 0;
+    failed_ = false;
+    timeouts_in_a_row_ = 0;
+    same_resend_count_ = 0;
+    last_reply_s_ = now_s;
+    enqueue("M110 N0", probe_tag);
+}
+
+void Protocol::enqueue(std::string_view command, std::uint64_t tag) {
+    Sent sent{next_number_++, tag, {}, is_long_running(command), false};
+    const auto [letter, number] = command_of(command);
+    sent.is_m105 = letter == 'M' && number == 105;
+    append_numbered(sent.wire, sent.number, command);
+    history_.push_back(std::move(sent));
+}
+
+bool Protocol::window_allows(std::size_t bytes) const {
+    if (in_flight_.empty()) return true;
+    switch (strategy_) {
+        case SendStrategy::automatic:  // Until the first ok shows what the firmware is.
+        case SendStrategy::ping_pong: return false;
+        case SendStrategy::counted_window: return in_flight_.size() < config_.window_lines;
+        case SendStrategy::byte_counting:
+            return in_flight_bytes_ + bytes <= config_.rx_buffer_bytes;
+        case SendStrategy::advanced_ok:
+            return in_flight_.size() < advanced_capacity_ &&
+                   in_flight_bytes_ + bytes <= config_.rx_buffer_bytes;
+    }
+    return false;
+}
+
+std::size_t Protocol::fill(std::string& wire, double now_s) {
+    std::size_t sent = 0;
+    while (!failed_ && send_index_ < history_.size()) {
+        const Sent& line = history_[send_index_];
+        if (!window_allows(line.wire.size())) break;
+        if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
+        wire += line.wire;
+        in_flight_.push_back(
+            {line.number, line.wire.size(), false, line.long_running, line.is_m105, true});
+        in_flight_bytes_ += line.wire.size();
+        ++send_index_;
+        ++sent;
+        ++counters_.lines_sent;
+        counters_.bytes_sent += line.wire.size();
+    }
+    prune_history();
+    return sent;
+}
+
+void Protocol::on_received(std::string_view line, double now_s) {
+    const Reply reply = parse_reply(line);
+    switch (reply.kind) {
+        case ReplyKind::ok:
+            last_reply_s_ = now_s;
+            timeouts_in_a_row_ = 0;
+            on_ok(reply);
+            break;
+        case ReplyKind::wait:
+            // Marlin says `wait` only with an empty command queue: whatever is still counted
+            // in flight was done and its ok lost.
+            last_reply_s_ = now_s;
+            if (!in_flight_.empty()) acknowledge_oldest();
+            break;
+        case ReplyKind::busy:
+            last_reply_s_ = now_s;
+            busy_seen_ = true;
+            break;
+        case ReplyKind::resend:
+            last_reply_s_ = now_s;
+            on_resend(reply);
+            break;
+        default: break;
+    }
+    listener_.on_reply(reply);
+}
+
+void Protocol::note_strategy(const Reply& reply) {
+    if (config_.strategy != SendStrategy::automatic) return;
+    // ADVANCED_OK shows in every ok of a numbered line; without it, count bytes like Repetier.
+    if (reply.buffer_free) {
+        strategy_ = SendStrategy::advanced_ok;
+    } else if (strategy_ == SendStrategy::automatic) {
+        strategy_ = SendStrategy::byte_counting;
+    }
+}
+
+void Protocol::on_ok(const Reply& reply) {
+    note_strategy(reply);
+    if (!in_flight_.empty()) settle(reply);  // Else a duplicate, or a line sent by another host.
+    if (strategy_ == SendStrategy::advanced_ok && reply.buffer_free) {
+        // B is the command queue's free slots when this line left it; Marlin reports one too
+        // few (#26128). The RX byte limit still holds, so a wrong guess costs no line.
+        advanced_capacity_ =
+            in_flight_.size() + static_cast<std::size_t>(std::max(0, *reply.buffer_free)) + 1;
+    }
+}
+
+// Which lines an ok acknowledges: the one its ADVANCED_OK number names (and any before it whose
+// oks were lost), everything up to M105 for M105's own ok, else the oldest.
+void Protocol::settle(const Reply& reply) {
+    if (reply.line) {
+        acknowledge_through(*reply.line);
+        return;
+    }
+    if (reply.heater_count > 0) {
+        const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                       [](const InFlight& entry) { return entry.is_m105; });
+        if (m105 != in_flight_.end()) {
+            const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
+            if (count > 1) ++counters_.resyncs;
+            for (std::size_t i = 0; i < count; ++i)
+                acknowledge_oldest();
+            return;
+        }
+    }
+    acknowledge_oldest();
+}
+
+void Protocol::acknowledge_oldest() {
+    const InFlight entry = in_flight_.front();
+    in_flight_.pop_front();
+    in_flight_bytes_ -= entry.bytes;
+    if (entry.stale || !entry.numbered) return;
+    const std::size_t index = entry.number - history_.front().number;
+    if (entry.number >= last_resend_number_) same_resend_count_ = 0;
+    listener_.on_acknowledged(history_[index].tag);
+}
+
+void Protocol::acknowledge_through(std::uint64_t number) {
+    const auto found = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+        return e.numbered && !e.stale && e.number == number;
+    });
+    if (found == in_flight_.end()) return;  // A duplicated ok: that line is done already.
+    const auto count = static_cast<std::size_t>(found - in_flight_.begin()) + 1;
+    if (count > 1) ++counters_.resyncs;
+    for (std::size_t i = 0; i < count; ++i)
+        acknowledge_oldest();
+}
+
+void Protocol::on_resend(const Reply& reply) {
+    if (!reply.line || history_.empty()) return;
+    const std::uint64_t number = *reply.line;
+    if (!in_flight_.empty() && in_flight_.front().stale) {
+        ++counters_.duplicate_resends;  // A follower of the rejected line, rejected in turn.
+        return;
+    }
+    if (number < history_.front().number) {
+        fail("the printer asked for line " + std::to_string(number) +
+             ", older than the resend history");
+        return;
+    }
+    const std::size_t index = number - history_.front().number;
+    if (index >= send_index_) return;  // Not sent yet: nothing to send again.
+    same_resend_count_ = number == last_resend_number_ ? same_resend_count_ + 1 : 1;
+    last_resend_number_ = number;
+    if (same_resend_count_ > config_.max_consecutive_resends) {
+        fail("the printer keeps asking for line " + std::to_string(number) +
+             " again and again: communication stuck");
+        return;
+    }
+    ++counters_.resends;
+    // Lines before the one asked for are done, whatever became of their oks.
+    while (!in_flight_.empty() && in_flight_.front().numbered && in_flight_.front().number < number)
+        acknowledge_oldest();
+    // Everything still in flight will be rejected (each with an ok): count it, send it again.
+    for (InFlight& entry : in_flight_)
+        entry.stale = true;
+    send_index_ = index;
+}
+
+double Protocol::timeout_s() const {
+    const bool long_running = std::any_of(in_flight_.begin(), in_flight_.end(),
+                                          [](const InFlight& entry) { return entry.long_running; });
+    if (long_running) return config_.long_command_timeout_s;
+    return busy_seen_ ? config_.busy_timeout_s : config_.ok_timeout_s;
+}
+
+double Protocol::next_deadline_s() const {
+    if (in_flight_.empty() || failed_) return std::numeric_limits<double>::infinity();
+    return last_reply_s_ + timeout_s();
+}
+
+void Protocol::on_tick(std::string& wire, double now_s) {
+    if (in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
+    ++counters_.timeouts;
+    if (++timeouts_in_a_row_ > config_.max_timeouts) {
+        fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
+             " timeouts; is it still connected and alive?");
+        return;
+    }
+    // The probe goes out unnumbered, outside the window (which a lost ok may hold full); its
+    // ok, recognisable by the temperatures, settles everything sent before it.
+    constexpr std::string_view probe = "M105\n";
+    wire += probe;
+    in_flight_.push_back({0, probe.size(), false, false, true, false});
+    in_flight_bytes_ += probe.size();
+    last_reply_s_ = now_s;
+}
+
+void Protocol::prune_history() {
+    while (send_index_ > 0 && send_index_ > config_.history_lines) {
+        const std::uint64_t oldest = history_.front().number;
+        const bool still_in_flight = std::any_of(
+            in_flight_.begin(), in_flight_.end(),
+            [&](const InFlight& entry) { return entry.numbered && entry.number == oldest; });
+        if (still_in_flight) break;
+        history_.pop_front();
+        --send_index_;
+    }
+}
+
+void Protocol::fail(const std::string& reason) {
+    failed_ = true;
+    listener_.on_failure(reason);
+}
+
+}  // namespace strata::streamer

@@ -1,0 +1,235 @@
+// The protocol engine against scripted firmware conversations: numbering and checksums, each
+// send strategy's window, resend requests (with the duplicated requests and the lost oks that
+// made OctoPrint loop or stall), ADVANCED_OK resynchronisation, timeouts and their probe.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "strata/streamer/protocol.hpp"
+
+namespace {
+
+using namespace strata::streamer;
+
+class Recorder : public ProtocolListener {
+  public:
+    void on_acknowledged(std::uint64_t tag) override {
+        if (tag != Protocol::probe_tag) acknowledged.push_back(tag);
+    }
+    void on_reply(const Reply& reply) override { kinds.push_back(reply.kind); }
+    void on_failure(const std::string& reason) override { failures.push_back(reason); }
+
+    std::vector<std::uint64_t> acknowledged;
+    std::vector<ReplyKind> kinds;
+    std::vector<std::string> failures;
+};
+
+// Lines of `wire`, each without its end-of-line.
+std::vector<std::string> lines_of(const std::string& wire) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (std::size_t end = wire.find('\n'); end != std::string::npos;
+         start = end + 1, end = wire.find('\n', start))
+        lines.push_back(wire.substr(start, end - start));
+    return lines;
+}
+
+class ProtocolTest : public ::testing::Test {
+  protected:
+    void start(SendStrategy strategy, std::size_t window = 4) {
+        config_.strategy = strategy;
+        config_.window_lines = window;
+        config_.ok_timeout_s = 1.0;
+        protocol_ = std::make_unique<Protocol>(config_, recorder_);
+        protocol_->reset(0.0);
+        EXPECT_EQ(send(), std::vector<std::string>{"N0 M110 N0*125"});
+        receive("ok");
+    }
+    std::vector<std::string> send(double now_s = 0.0) {
+        std::string wire;
+        protocol_->fill(wire, now_s);
+        return lines_of(wire);
+    }
+    void receive(const std::string& line, double now_s = 0.0) {
+        protocol_->on_received(line, now_s);
+    }
+    void enqueue(int count) {
+        for (int i = 0; i < count; ++i)
+            protocol_->enqueue("G1 X" + std::to_string(next_tag_), next_tag_), ++next_tag_;
+    }
+
+    ProtocolConfig config_;
+    Recorder recorder_;
+    std::unique_ptr<Protocol> protocol_;
+    std::uint64_t next_tag_ = 1;
+};
+
+TEST(Wire, NumberAndChecksumAsMarlinComputesThem) {
+    std::string out;
+    append_numbered(out, 1, "G28");
+    append_numbered(out, 2, "G1 X10 Y10");
+    EXPECT_EQ(out, "N1 G28*18\nN2 G1 X10 Y10*43\n");
+}
+
+TEST(Wire, LongRunningCommands) {
+    EXPECT_TRUE(is_long_running("G28"));
+    EXPECT_TRUE(is_long_running("M109 S210"));
+    EXPECT_TRUE(is_long_running("m400"));
+    EXPECT_FALSE(is_long_running("G1 X1"));
+    EXPECT_FALSE(is_long_running("M1090"));
+}
+
+TEST_F(ProtocolTest, PingPongKeepsOneLineInFlight) {
+    start(SendStrategy::ping_pong);
+    enqueue(3);
+    EXPECT_EQ(send(), std::vector<std::string>{"N1 G1 X1*96"});
+    EXPECT_TRUE(send().empty());
+    receive("ok");
+    EXPECT_EQ(send().size(), 1u);
+    EXPECT_EQ(recorder_.acknowledged, std::vector<std::uint64_t>{1});
+}
+
+TEST_F(ProtocolTest, CountedWindowAndByteCounting) {
+    start(SendStrategy::counted_window, 3);
+    enqueue(5);
+    EXPECT_EQ(send().size(), 3u);
+    receive("ok");
+    EXPECT_EQ(send().size(), 1u);
+
+    config_.rx_buffer_bytes = 40;
+    start(SendStrategy::byte_counting);
+    enqueue(5);  // Each `N.. G1 X..*..\n` is 12-14 bytes: three fit in 40.
+    EXPECT_EQ(send().size(), 3u);
+    receive("ok");
+    EXPECT_EQ(send().size(), 1u);
+}
+
+TEST_F(ProtocolTest, AutomaticPicksAdvancedOkOrByteCounting) {
+    start(SendStrategy::automatic);
+    EXPECT_EQ(protocol_->strategy(), SendStrategy::byte_counting);
+    config_.strategy = SendStrategy::automatic;
+    protocol_ = std::make_unique<Protocol>(config_, recorder_);
+    protocol_->reset(0.0);
+    send();
+    receive("ok N0 P15 B3");
+    EXPECT_EQ(protocol_->strategy(), SendStrategy::advanced_ok);
+    enqueue(10);
+    EXPECT_EQ(send().size(), 4u);  // B3 reads one low: four command slots.
+}
+
+TEST_F(ProtocolTest, OneResendPerRejectedLineHoweverOftenItIsAskedFor) {
+    start(SendStrategy::counted_window, 5);
+    enqueue(5);
+    ASSERT_EQ(send().size(), 5u);
+    receive("ok");  // Line 1 ran.
+    // Line 2 arrived corrupted; 3, 4 and 5 are each rejected in turn with the same request.
+    receive("Error:checksum mismatch, Last Line: 1");
+    receive("Resend: 2");
+    receive("ok");
+    const auto resent = send();
+    ASSERT_EQ(resent.size(), 2u);  // The window still holds the three doomed lines.
+    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    EXPECT_EQ(resent[1].substr(0, 3), "N3 ");
+    for (int follower = 0; follower < 3; ++follower) {
+        receive("Error:Line Number is not Last Line Number+1, Last Line: 1");
+        receive("Resend: 2");
+        receive("ok");
+    }
+    const auto rest = send();
+    ASSERT_EQ(rest.size(), 2u);
+    EXPECT_EQ(rest[0].substr(0, 3), "N4 ");
+    EXPECT_EQ(rest[1].substr(0, 3), "N5 ");
+    for (int i = 0; i < 4; ++i)
+        receive("ok");
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+    EXPECT_EQ(protocol_->counters().resends, 1u);
+    EXPECT_EQ(protocol_->counters().duplicate_resends, 3u);
+    EXPECT_TRUE(protocol_->idle());
+}
+
+TEST_F(ProtocolTest, ARequestForALineNotSentYetIsIgnored) {
+    start(SendStrategy::ping_pong);
+    enqueue(2);
+    send();
+    receive("ok");
+    receive("Resend: 2");  // Line 2 is queued, not sent: nothing to do.
+    EXPECT_EQ(send().size(), 1u);
+    EXPECT_EQ(protocol_->counters().resends, 0u);
+}
+
+TEST_F(ProtocolTest, AStuckResendLoopFails) {
+    start(SendStrategy::ping_pong);
+    enqueue(1);
+    send();
+    for (int i = 0; i < 12 && recorder_.failures.empty(); ++i) {
+        receive("Resend: 1");
+        receive("ok");
+        send();
+    }
+    ASSERT_EQ(recorder_.failures.size(), 1u);
+    EXPECT_NE(recorder_.failures[0].find("line 1 again and again"), std::string::npos);
+}
+
+TEST_F(ProtocolTest, AdvancedOkNumbersMakeLostAndDuplicatedOksHarmless) {
+    start(SendStrategy::advanced_ok);
+    receive("ok N0 P15 B7");
+    enqueue(4);
+    ASSERT_EQ(send().size(), 4u);
+    receive("ok N2 P15 B7");  // The ok of line 1 was lost: 2's number settles both.
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    receive("ok N2 P15 B7");  // Duplicated: nothing more is acknowledged.
+    EXPECT_EQ(recorder_.acknowledged.size(), 2u);
+    receive("ok N3 P15 B7");
+    receive("ok N4 P15 B7");
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(protocol_->counters().resyncs, 1u);
+}
+
+TEST_F(ProtocolTest, ATimeoutProbesWithM105AndItsOkSettlesLostOks) {
+    start(SendStrategy::counted_window, 2);
+    enqueue(3);
+    ASSERT_EQ(send(0.0).size(), 2u);
+    receive("ok", 0.1);  // Line 2's ok is lost; line 3 waits for a window slot forever.
+    std::string wire;
+    protocol_->on_tick(wire, 0.5);
+    EXPECT_TRUE(wire.empty());
+    // Autoreported temperatures are not an answer to anything: they do not hold off the probe.
+    receive(" T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 0.9);
+    protocol_->on_tick(wire, 1.2);
+    EXPECT_EQ(wire, "M105\n");
+    receive("ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 1.3);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(send(1.3).size(), 1u);
+    EXPECT_EQ(protocol_->counters().timeouts, 1u);
+}
+
+TEST_F(ProtocolTest, SilenceUnderALongCommandIsNoTimeoutButSilenceForeverIs) {
+    config_.long_command_timeout_s = 100.0;
+    config_.max_timeouts = 2;
+    start(SendStrategy::ping_pong);
+    protocol_->enqueue("M109 S215", 1);
+    send(0.0);
+    std::string wire;
+    protocol_->on_tick(wire, 50.0);
+    EXPECT_TRUE(wire.empty());
+    for (double now = 101.0; now < 1000.0 && recorder_.failures.empty(); now += 101.0)
+        protocol_->on_tick(wire, now);
+    ASSERT_EQ(recorder_.failures.size(), 1u);
+    EXPECT_NE(recorder_.failures[0].find("no answer from the printer"), std::string::npos);
+}
+
+TEST_F(ProtocolTest, BusyHoldsTheTimeoutOff) {
+    start(SendStrategy::ping_pong);
+    enqueue(1);
+    send(0.0);
+    std::string wire;
+    for (double now = 0.5; now < 10.0; now += 0.5) {
+        receive("echo:busy: processing", now);
+        protocol_->on_tick(wire, now + 0.4);
+    }
+    EXPECT_TRUE(wire.empty());
+    EXPECT_EQ(protocol_->counters().timeouts, 0u);
+}
+
+}  // namespace
