@@ -88,6 +88,7 @@ void Protocol::reset(double now_s) {
     in_flight_bytes_ = 0;
     send_index_ = 0;
     next_number_ = 0;
+    rejection_oks_pending_ = 0;
     failed_ = false;
     timeouts_in_a_row_ = 0;
     same_resend_count_ = 0;
@@ -101,6 +102,12 @@ void Protocol::enqueue(std::string_view command, std::uint64_t tag) {
     sent.is_m105 = letter == 'M' && number == 105;
     append_numbered(sent.wire, sent.number, command);
     history_.push_back(std::move(sent));
+}
+
+void Protocol::drop_queued() {
+    if (send_index_ >= history_.size()) return;
+    next_number_ = history_[send_index_].number;
+    history_.erase(history_.begin() + static_cast<std::ptrdiff_t>(send_index_), history_.end());
 }
 
 bool Protocol::window_allows(std::size_t bytes) const {
@@ -203,6 +210,17 @@ void Protocol::settle(const Reply& reply) {
             return;
         }
     }
+    if (rejection_oks_pending_ > 0) {
+        // The ok that follows a resend request: it answers a rejected (stale) line.
+        --rejection_oks_pending_;
+        acknowledge_oldest();
+        return;
+    }
+    // A line that ran. Stale lines still ahead of it were flushed by the firmware with its RX
+    // buffer when it asked for the resend (Marlin's flush_and_request_resend): no answer comes
+    // for them.
+    while (in_flight_.size() > 1 && in_flight_.front().stale)
+        acknowledge_oldest();
     acknowledge_oldest();
 }
 
@@ -228,6 +246,7 @@ void Protocol::acknowledge_through(std::uint64_t number) {
 }
 
 void Protocol::on_resend(const Reply& reply) {
+    ++rejection_oks_pending_;  // Marlin follows every resend request with an ok.
     if (!reply.line || history_.empty()) return;
     const std::uint64_t number = *reply.line;
     if (!in_flight_.empty() && in_flight_.front().stale) {

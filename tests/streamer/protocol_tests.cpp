@@ -148,6 +148,25 @@ TEST_F(ProtocolTest, OneResendPerRejectedLineHoweverOftenItIsAskedFor) {
     EXPECT_TRUE(protocol_->idle());
 }
 
+TEST_F(ProtocolTest, FollowersFlushedWithTheRxBufferNeedNoAnswer) {
+    // Marlin empties its RX buffer when it asks for a resend: lines 3 and 4 vanish unanswered.
+    start(SendStrategy::counted_window, 4);
+    enqueue(4);
+    ASSERT_EQ(send().size(), 4u);
+    receive("ok");
+    receive("Error:checksum mismatch, Last Line: 1");
+    receive("Resend: 2");
+    receive("ok");
+    EXPECT_EQ(send().size(), 2u);  // 2 and 3 again; stale 3 and 4 still count in the window.
+    receive("ok");                 // Resent 2 ran: the flushed 3 and 4 are let go.
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(send().size(), 1u);  // 4 again.
+    receive("ok");
+    receive("ok");
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_TRUE(protocol_->idle());
+}
+
 TEST_F(ProtocolTest, ARequestForALineNotSentYetIsIgnored) {
     start(SendStrategy::ping_pong);
     enqueue(2);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace strata::planner {
@@ -31,7 +32,7 @@ class Timeline {
         }
     }
     [[nodiscard]] const std::vector<TimeSample>& samples() const { return samples_; }
-    [[nodiscard]] std::vector<TimeSample> release() { return std::move(samples_); }
+    [[nodiscard]] std::vector<TimeSample> release() { return std::exchange(samples_, {}); }
 
   private:
     std::uint64_t every_lines_;

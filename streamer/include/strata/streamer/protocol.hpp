@@ -76,6 +76,9 @@ class Protocol {
     void reset(double now_s);
     /// Numbers and checksums `command` (no comment, no end-of-line) and queues it.
     void enqueue(std::string_view command, std::uint64_t tag);
+    /// Forgets the lines enqueued and not sent yet (a cancelled job's); numbering goes on from
+    /// the first of them.
+    void drop_queued();
     /// Lines enqueued and not yet sent: the caller keeps this small (a few lines ahead).
     [[nodiscard]] std::size_t queued() const { return history_.size() - send_index_; }
     [[nodiscard]] std::size_t in_flight() const { return in_flight_.size(); }
@@ -136,6 +139,8 @@ class Protocol {
     int timeouts_in_a_row_ = 0;
     std::uint64_t last_resend_number_ = 0;
     int same_resend_count_ = 0;
+    /// Resend requests whose ok has not come yet: that ok answers a rejected line.
+    std::size_t rejection_oks_pending_ = 0;
     ProtocolCounters counters_;
 };
 

@@ -1,0 +1,77 @@
+// A job as the streamer reads it: the file's lines turned into what goes on the wire (comments
+// and extra blanks gone, any `N`/`*` of the file's own removed) and what the host does itself
+// (`@pause`, `@STRATA SNAPSHOT n=`), plus the timeline that makes progress and the ETA from the
+// precomputed estimate instead of from bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/parser/line_reader.hpp"
+
+namespace strata::streamer {
+
+/// Layers and estimated time of a job, by job line. From prep's `.index.json`, or built by the
+/// caller from an analysis of a file sent as it is.
+struct JobTimeline {
+    struct Layer {
+        std::uint64_t first_line = 0;
+        double z_mm = 0.0;
+    };
+    struct Sample {
+        std::uint64_t line = 0;
+        double elapsed_s = 0.0;
+    };
+    std::vector<Layer> layers;
+    std::vector<Sample> samples;  ///< Ascending lines: estimated time at the end of each.
+    double total_s = 0.0;
+    std::uint64_t total_lines = 0;
+    std::uint32_t snapshots = 0;
+
+    /// Estimated time at the end of `line`, interpolated between samples.
+    [[nodiscard]] double elapsed_at(std::uint64_t line) const;
+    /// 0-based layer of `line`, -1 before the first.
+    [[nodiscard]] std::int64_t layer_at(std::uint64_t line) const;
+};
+
+/// Reads prep's index (`<job>.index.json`); false with `error` naming the field at fault.
+bool load_job_index(const std::string& path, JobTimeline& timeline, std::string& error);
+
+/// One line of the job, classified.
+struct JobItem {
+    enum class Kind : std::uint8_t {
+        send,      ///< `text` goes to the printer.
+        snapshot,  ///< `@STRATA SNAPSHOT n=`: wait for the moves, capture, go on.
+        pause,     ///< `@pause`
+        resume,    ///< `@resume`
+        cancel,    ///< `@cancel` / `@abort`
+        host,      ///< Another `@` command: never sent, reported.
+    };
+    Kind kind = Kind::send;
+    std::uint64_t line = 0;  ///< 1-based line in the job file.
+    std::string_view text;   ///< Valid until the next `next()`.
+    std::uint32_t snapshot = 0;
+};
+
+class JobReader {
+  public:
+    bool open(const std::string& path, std::string& error);
+    /// The next item that does something; false at the end (or on a read error: `error()`).
+    bool next(JobItem& item);
+    [[nodiscard]] const std::string& error() const { return reader_.error(); }
+    [[nodiscard]] std::uint64_t bytes_read() const { return reader_.bytes_read(); }
+    [[nodiscard]] std::uint64_t file_bytes() const { return reader_.file_bytes(); }
+
+  private:
+    parser::LineReader reader_;
+    std::string cleaned_;
+};
+
+/// The wire form of one G-code line: no comment, no line number or checksum, trimmed, runs of
+/// blanks collapsed except inside a string argument (`M117 Hello  world`); empty when nothing
+/// is left to send.
+[[nodiscard]] std::string_view clean_command(std::string_view raw, std::string& scratch);
+
+}  // namespace strata::streamer

@@ -1,0 +1,71 @@
+// The byte pipe to a printer, behind one interface: libserialport for real serial devices,
+// POSIX termios for pseudo-terminals and whatever libserialport cannot open (it cannot open a
+// pty at all), TCP for serial-over-network bridges (ser2net, ESP3D). Every link is non-blocking
+// and exposes a file descriptor, so the streamer thread waits on it with poll() together with its
+// own wake-up descriptor.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::streamer {
+
+/// The outcome of one read or write: bytes moved, or why nothing was.
+struct IoResult {
+    enum class Status : std::uint8_t { ok, would_block, closed, error };
+    Status status = Status::ok;
+    std::size_t bytes = 0;
+    std::string error;  ///< For `error`: what the system said.
+};
+
+class Link {
+  public:
+    virtual ~Link() = default;
+    Link() = default;
+    Link(const Link&) = delete;
+    Link& operator=(const Link&) = delete;
+
+    /// Pollable for input (POLLIN) and for room to write (POLLOUT).
+    [[nodiscard]] virtual int fd() const = 0;
+    virtual IoResult read(char* buffer, std::size_t size) = 0;
+    virtual IoResult write(const char* data, std::size_t size) = 0;
+    /// Drops what the driver holds in both directions (after a reset, before a handshake).
+    virtual void discard_buffers() {}
+    /// "serial /dev/ttyUSB0 @ 115200 (libserialport)", for logs and errors.
+    [[nodiscard]] virtual std::string describe() const = 0;
+};
+
+struct LinkOptions {
+    /// A device path (`/dev/ttyACM0`, a pty) or `tcp://host:port`.
+    std::string target;
+    int baud = 115200;
+    double connect_timeout_s = 5.0;  ///< TCP only.
+};
+
+/// Opens `options.target`; nothing, with `error` set, when it cannot be opened.
+[[nodiscard]] std::unique_ptr<Link> open_link(const LinkOptions& options, std::string& error);
+
+/// A serial port the system knows, with what USB says about it.
+struct PortInfo {
+    std::string path;
+    std::string description;
+    std::string transport;  ///< "usb", "native", "bluetooth".
+    std::optional<int> usb_vendor_id;
+    std::optional<int> usb_product_id;
+    std::string manufacturer;
+    std::string product;
+    std::string serial_number;
+};
+
+/// Serial ports from libserialport, USB ones first (ptys are never listed: they have no sysfs
+/// entry).
+[[nodiscard]] std::vector<PortInfo> list_ports();
+
+/// Baud rates tried by auto-detection, most common for 3D printers first.
+[[nodiscard]] const std::vector<int>& candidate_baud_rates();
+
+}  // namespace strata::streamer

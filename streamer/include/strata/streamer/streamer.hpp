@@ -1,0 +1,145 @@
+// The print streamer: one thread that owns the link and the protocol, sends a job at the wire's
+// speed, stops at each `@STRATA SNAPSHOT` until the moves before it are done and the capture
+// callback has run (or its deadline passed), pauses, resumes and cancels with scripts, and
+// reports through a lock-free event queue that no consumer can block. Commands to it
+// (`start_job`, `pause`, ...) are queued and wake it; `emergency_stop` writes M112 at once, ahead
+// of everything, in every state.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "strata/streamer/job.hpp"
+#include "strata/streamer/link.hpp"
+#include "strata/streamer/protocol.hpp"
+#include "strata/streamer/reply.hpp"
+
+namespace strata::streamer {
+
+enum class PrinterState : std::uint8_t {
+    disconnected,
+    connecting,
+    operational,
+    printing,
+    pausing,
+    paused,
+    cancelling,
+    error,
+};
+[[nodiscard]] std::string_view to_string(PrinterState state);
+
+/// G-code the host sends on pause, resume and cancel. Empty: built from the settings below.
+/// Templates may use {x} {y} {z} {e} (where the job stood) and {f} (its feedrate, mm/min).
+struct ScriptSettings {
+    std::string pause;
+    std::string resume;
+    std::string cancel;
+    double retract_mm = 2.0;
+    double retract_speed_mm_s = 35.0;
+    double lift_mm = 5.0;
+    double lift_speed_mm_s = 10.0;
+    double travel_speed_mm_s = 100.0;
+    std::optional<std::array<double, 2>> park_mm;  ///< Where the head waits while paused.
+    std::optional<double> max_z_mm;                ///< The lift never goes above it.
+};
+
+struct StreamerConfig {
+    LinkOptions link;
+    ProtocolConfig protocol;
+    double handshake_timeout_s = 3.0;  ///< Per attempt.
+    int handshake_attempts = 3;
+    double autoreport_interval_s = 2.0;  ///< M155 S.. when the firmware can autoreport.
+    double temperature_poll_s = 5.0;     ///< M105 otherwise.
+    double capture_timeout_s = 10.0;     ///< The camera's deadline at a snapshot.
+    double progress_interval_s = 0.5;
+    std::size_t send_ahead_lines = 16;  ///< Lines numbered ahead of the window.
+    ScriptSettings scripts;
+};
+
+struct JobProgress {
+    std::uint64_t line = 0;  ///< Last job line acknowledged.
+    std::uint64_t total_lines = 0;
+    double percent = 0.0;
+    double elapsed_s = 0.0;
+    double estimated_elapsed_s = 0.0;  ///< What the estimate says the acknowledged lines take.
+    double remaining_s = -1.0;         ///< Corrected by the observed pace; -1 unknown.
+    std::int64_t layer = -1;
+    double z_mm = 0.0;
+    std::uint32_t snapshots_taken = 0;
+    std::uint32_t snapshots_total = 0;
+    double parked_s = 0.0;  ///< Time the head stood still for snapshots.
+};
+
+enum class EventKind : std::uint8_t {
+    state,         ///< `state` changed.
+    connected,     ///< `text`: the firmware's name.
+    temperatures,  ///< `heaters`.
+    progress,
+    snapshot,      ///< `snapshot` taken, `parked_s`, `ok` (false: camera failed or late).
+    job_finished,  ///< `text`: a summary (lines, resends, timeouts).
+    job_failed,    ///< `text`: the reason.
+    job_cancelled,
+    paused,
+    resumed,
+    message,  ///< A host command, an action, a firmware echo worth showing.
+    error,    ///< `text`: a firmware error or a lost link.
+};
+
+struct StreamerEvent {
+    EventKind kind = EventKind::message;
+    PrinterState state = PrinterState::disconnected;
+    std::string text;
+    JobProgress progress;
+    std::array<HeaterReading, Reply::max_heaters> heaters{};
+    std::uint8_t heater_count = 0;
+    std::uint32_t snapshot = 0;
+    double parked_s = 0.0;
+    bool ok = true;
+};
+
+/// Called on the capture thread at each snapshot with the head parked; returns false with
+/// `error` set when the camera failed. The streamer waits at most `capture_timeout_s`.
+using CaptureCallback = std::function<bool(std::uint32_t snapshot, std::string& error)>;
+
+class Streamer {
+  public:
+    explicit Streamer(const StreamerConfig& config);
+    ~Streamer();
+    Streamer(const Streamer&) = delete;
+    Streamer& operator=(const Streamer&) = delete;
+
+    /// Opens the link, starts the thread and waits for the handshake (M110, M115).
+    bool connect(std::string& error);
+    void disconnect();
+    void set_capture(CaptureCallback capture);
+
+    /// Prints `job_path` (an annotated job or any G-code file) with `timeline` for progress.
+    bool start_job(const std::string& job_path, const JobTimeline& timeline, std::string& error);
+    void pause();
+    void resume();
+    void cancel();
+    /// A command typed by the user; sent between job lines.
+    void send_command(const std::string& command);
+    /// M112 now, then the link is closed; the job fails with "emergency stop".
+    void emergency_stop();
+
+    [[nodiscard]] PrinterState state() const;
+    /// The next event, without waiting.
+    bool poll_event(StreamerEvent& event);
+    /// The next event, waiting up to `timeout_s`.
+    bool wait_event(StreamerEvent& event, double timeout_s);
+    /// Counters of the protocol so far (resends, timeouts, bytes).
+    [[nodiscard]] ProtocolCounters counters() const;
+    /// Send strategy in use (after the handshake, `automatic` is resolved).
+    [[nodiscard]] SendStrategy strategy() const;
+
+  private:
+    class Session;
+    std::unique_ptr<Session> session_;
+};
+
+}  // namespace strata::streamer

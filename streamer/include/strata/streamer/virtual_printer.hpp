@@ -1,0 +1,104 @@
+// A Marlin-like printer on a pseudo-terminal, for tests, benchmarks and demos: an RX buffer in
+// bytes, a command queue of BUFSIZE lines, a planner queue whose moves take the time strata's
+// motion planner computes (scaled so tests run fast), optional baud-rate emulation, heaters with
+// autoreport, line-number and checksum checks with resend requests, and fault injection with
+// rates and a seed. It logs every command it executes and publishes its live state (position,
+// printed segments) for the virtual camera.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strata/planner/motion_limits.hpp"
+
+namespace strata::streamer {
+
+/// Per received numbered line, the chance of each fault (0..1).
+struct FaultRates {
+    // Recoverable: the host must end with every line executed exactly once.
+    double corrupt_line = 0.0;     ///< The line arrives damaged: checksum error, resend.
+    double drop_ok = 0.0;          ///< The line runs but its ok never leaves.
+    double duplicate_ok = 0.0;     ///< Its ok is sent twice.
+    double spurious_resend = 0.0;  ///< A good line is refused and asked for again.
+    double busy = 0.0;             ///< The line keeps the firmware busy (`echo:busy:`) a while.
+    // Unrecoverable: the job must end with the reason, never hang.
+    double error_halt = 0.0;       ///< `Error:Printer halted. kill() called!`
+    double reset = 0.0;            ///< The board resets (`start`): all state lost.
+    double disconnect = 0.0;       ///< The link goes away.
+    double thermal_runaway = 0.0;  ///< Thermal runaway, then halted.
+};
+
+struct VirtualPrinterConfig {
+    std::size_t rx_buffer_bytes = 128;  ///< Marlin's RX_BUFFER_SIZE.
+    std::size_t command_slots = 4;      ///< Marlin's BUFSIZE.
+    std::size_t planner_blocks = 16;    ///< Marlin's BLOCK_BUFFER_SIZE.
+    /// Bytes on the wire take 10 bits each at this rate, both ways, and bytes that find the RX
+    /// buffer full are lost (a UART). 0: a native USB port, flow controlled, no wire time.
+    int baud = 0;
+    /// Wall seconds per printer second: 1 real time, 0.01 a hundred times faster, 0 instant.
+    double time_scale = 1.0;
+    bool advanced_ok = false;  ///< `ok N<line> P<planner free> B<queue free>`.
+    /// Marlin's flush_and_request_resend empties the RX buffer with each resend request.
+    bool flush_rx_on_resend = true;
+    std::string firmware_name = "Marlin strata-virtual 2.1";
+    double ambient_c = 22.0;
+    double hotend_rate_c_s = 4.0;
+    double bed_rate_c_s = 1.5;
+    double busy_interval_s = 2.0;  ///< Host keepalive while a command runs long.
+    double home_s = 3.0;           ///< What G28 takes.
+    planner::MotionLimits limits;
+    FaultRates faults;
+    std::uint64_t seed = 1;
+    std::size_t log_limit = 10'000'000;  ///< Executed commands kept for tests.
+};
+
+/// A straight extrusion the printer has finished, for drawing the print.
+struct PrintedSegment {
+    std::array<float, 3> from_mm;
+    std::array<float, 3> to_mm;
+};
+
+struct LiveState {
+    std::array<double, 4> position_mm{};  ///< X Y Z E where the last finished move ended.
+    double hotend_c = 0.0;
+    double hotend_target_c = 0.0;
+    double bed_c = 0.0;
+    double bed_target_c = 0.0;
+    bool halted = false;
+    bool moving = false;
+    std::uint64_t executed = 0;
+    std::uint64_t resend_requests = 0;
+    std::uint64_t rx_overflow_bytes = 0;
+    std::uint64_t bytes_received = 0;
+    double emergency_stop_wall_s = -1.0;  ///< When M112 arrived (steady clock), if it did.
+};
+
+class VirtualPrinter {
+  public:
+    explicit VirtualPrinter(const VirtualPrinterConfig& config);
+    ~VirtualPrinter();
+    VirtualPrinter(const VirtualPrinter&) = delete;
+    VirtualPrinter& operator=(const VirtualPrinter&) = delete;
+
+    /// Opens the pty and starts the firmware thread; false with `error` on failure.
+    bool start(std::string& error);
+    void stop();
+    /// The pty a host opens (`/dev/pts/N`).
+    [[nodiscard]] const std::string& path() const;
+    [[nodiscard]] LiveState state() const;
+    /// Commands executed so far, as received without line number and checksum.
+    [[nodiscard]] std::vector<std::string> executed_log() const;
+    /// Extrusions finished from index `first` on.
+    [[nodiscard]] std::vector<PrintedSegment> printed_since(std::size_t first) const;
+    /// Power-cycles the board: `start`, all state lost.
+    void reset();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::streamer

@@ -1,0 +1,72 @@
+// CaptureWorker (see session.hpp): one thread that runs the capture callback on request.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "session.hpp"
+
+namespace strata::streamer {
+
+CaptureWorker::CaptureWorker() : done_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    thread_ = std::thread([this] { run(); });
+}
+
+CaptureWorker::~CaptureWorker() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    ::close(done_fd_);
+}
+
+void CaptureWorker::set(CaptureCallback callback) {
+    const std::lock_guard lock(mutex_);
+    callback_ = std::move(callback);
+}
+
+bool CaptureWorker::has_callback() {
+    const std::lock_guard lock(mutex_);
+    return static_cast<bool>(callback_);
+}
+
+void CaptureWorker::request(std::uint32_t snapshot) {
+    {
+        const std::lock_guard lock(mutex_);
+        pending_ = snapshot;
+        finished_.reset();
+        ++generation_;
+    }
+    wake_.notify_all();
+}
+
+bool CaptureWorker::result(bool& ok, std::string& error) {
+    const std::lock_guard lock(mutex_);
+    if (!finished_) return false;
+    ok = finished_->first;
+    error = std::move(finished_->second);
+    finished_.reset();
+    return true;
+}
+
+void CaptureWorker::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return stopping_ || pending_.has_value(); });
+        if (stopping_) return;
+        const std::uint32_t snapshot = *pending_;
+        pending_.reset();
+        const std::uint64_t generation = generation_;
+        CaptureCallback callback = callback_;
+        lock.unlock();
+        std::string error;
+        const bool ok = callback && callback(snapshot, error);
+        lock.lock();
+        // A capture that outlived its deadline reports to nobody.
+        if (generation == generation_) finished_ = std::make_pair(ok, std::move(error));
+        const std::uint64_t one = 1;
+        (void)!::write(done_fd_, &one, sizeof one);
+    }
+}
+
+}  // namespace strata::streamer

@@ -1,0 +1,131 @@
+// JobReader and clean_command (see strata/streamer/job.hpp).
+#include <algorithm>
+#include <charconv>
+
+#include "strata/parser/lexer.hpp"
+#include "strata/streamer/job.hpp"
+
+namespace strata::streamer {
+namespace {
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && is_blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_blank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// Drops the file's own `N<n>` and `*<checksum>`: the streamer numbers lines itself.
+std::string_view strip_numbering(std::string_view text) {
+    if (!text.empty() && (text.front() == 'N' || text.front() == 'n') && text.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(text[1]))) {
+        std::size_t at = 1;
+        while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])))
+            ++at;
+        text = trim(text.substr(at));
+    }
+    const std::size_t star = text.rfind('*');
+    if (star != std::string_view::npos &&
+        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(star) + 1, text.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        text = trim(text.substr(0, star));
+    return text;
+}
+
+JobItem::Kind host_kind(const parser::GcodeLine& line, std::uint32_t& snapshot) {
+    const std::string_view name = line.name;
+    const auto is = [&](std::string_view word) {
+        return name.size() == word.size() &&
+               std::equal(name.begin(), name.end(), word.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == b;
+               });
+    };
+    if (is("pause")) return JobItem::Kind::pause;
+    if (is("resume")) return JobItem::Kind::resume;
+    if (is("cancel") || is("abort")) return JobItem::Kind::cancel;
+    if (is("strata")) {
+        const std::string_view rest = line.string_argument;
+        const std::size_t at = rest.find("n=");
+        if (rest.rfind("SNAPSHOT", 0) == 0 && at != std::string_view::npos) {
+            const auto [end, error] =
+                std::from_chars(rest.data() + at + 2, rest.data() + rest.size(), snapshot);
+            if (error == std::errc()) return JobItem::Kind::snapshot;
+        }
+    }
+    return JobItem::Kind::host;
+}
+
+}  // namespace
+
+std::string_view clean_command(std::string_view raw, std::string& scratch) {
+    std::string_view text = raw.substr(0, raw.find(';'));
+    text = strip_numbering(trim(text));
+    if (text.empty()) return text;
+    // Text arguments (M117 messages, file names) keep their spacing.
+    const parser::GcodeLine line = parser::lex_line(text);
+    if (!line.string_argument.empty()) return text;
+    scratch.clear();
+    bool blank = false;
+    for (const char c : text) {
+        if (is_blank(c)) {
+            blank = true;
+            continue;
+        }
+        if (blank) scratch += ' ';
+        blank = false;
+        scratch += c;
+    }
+    return scratch;
+}
+
+bool JobReader::open(const std::string& path, std::string& error) {
+    if (reader_.open(path)) return true;
+    error = reader_.error();
+    return false;
+}
+
+bool JobReader::next(JobItem& item) {
+    std::string_view raw;
+    while (reader_.next(raw)) {
+        const parser::GcodeLine line = parser::lex_line(raw);
+        if (line.kind == parser::LineKind::empty || line.kind == parser::LineKind::comment)
+            continue;
+        item.line = reader_.line_number();
+        if (line.kind == parser::LineKind::host_command) {
+            item.kind = host_kind(line, item.snapshot);
+            item.text = trim(raw);
+            return true;
+        }
+        item.kind = JobItem::Kind::send;
+        item.text = clean_command(raw, cleaned_);
+        if (!item.text.empty()) return true;
+    }
+    return false;
+}
+
+double JobTimeline::elapsed_at(std::uint64_t line) const {
+    if (samples.empty()) return 0.0;
+    const auto after =
+        std::lower_bound(samples.begin(), samples.end(), line,
+                         [](const Sample& s, std::uint64_t l) { return s.line < l; });
+    if (after == samples.end()) return samples.back().elapsed_s;
+    if (after == samples.begin() || after->line == line) return after->elapsed_s;
+    const Sample& before = *(after - 1);
+    const double fraction =
+        static_cast<double>(line - before.line) / static_cast<double>(after->line - before.line);
+    return before.elapsed_s + fraction * (after->elapsed_s - before.elapsed_s);
+}
+
+std::int64_t JobTimeline::layer_at(std::uint64_t line) const {
+    const auto after =
+        std::upper_bound(layers.begin(), layers.end(), line,
+                         [](std::uint64_t l, const Layer& layer) { return l < layer.first_line; });
+    return static_cast<std::int64_t>(after - layers.begin()) - 1;
+}
+
+}  // namespace strata::streamer

@@ -1,0 +1,241 @@
+// The job on the streamer thread: lines fed a few ahead of the send window, host commands acted
+// on, the snapshot barrier (nothing more is sent until every line before `@STRATA SNAPSHOT`,
+// its M400 included, is acknowledged; then the camera; then on), pause / resume / cancel with
+// their scripts, and progress from the precomputed timeline.
+#include <algorithm>
+#include <cmath>
+
+#include "scripts.hpp"
+#include "session.hpp"
+#include "strata/parser/lexer.hpp"
+
+namespace strata::streamer {
+
+void Streamer::Session::apply(Control& control, double now) {
+    switch (control.kind) {
+        case Control::Kind::start_job: start_job(control, now); break;
+        case Control::Kind::pause:
+            if (state_ == PrinterState::printing) {
+                pause_wanted_ = true;
+                set_state(PrinterState::pausing);
+            }
+            break;
+        case Control::Kind::resume:
+            if (state_ == PrinterState::paused) {
+                enqueue_script(resume_script(config_.scripts, paused_state_, paused_offset_mm_));
+                set_state(PrinterState::printing);
+                emit(make_event(EventKind::resumed));
+            }
+            break;
+        case Control::Kind::cancel:
+            if (job_active_) {
+                cancel_wanted_ = true;
+                set_state(PrinterState::cancelling);
+            }
+            break;
+        case Control::Kind::command: {
+            std::string scratch;
+            const std::string_view command = clean_command(control.text, scratch);
+            if (handshake_done_ && !command.empty()) protocol_.enqueue(command, tag::user);
+            break;
+        }
+        case Control::Kind::disconnect: stopping_ = true; break;
+    }
+}
+
+void Streamer::Session::start_job(Control& control, double now) {
+    std::string error;
+    if (state_ != PrinterState::operational || !reader_.open(control.text, error)) {
+        emit(make_event(EventKind::job_failed, error.empty() ? "the printer is not ready" : error));
+        return;
+    }
+    timeline_ = std::move(control.timeline);
+    job_active_ = true;
+    job_read_ = false;
+    acknowledged_line_ = 0;
+    snapshots_taken_ = 0;
+    parked_s_ = 0.0;
+    barrier_.reset();
+    capturing_ = false;
+    pause_wanted_ = false;
+    cancel_wanted_ = false;
+    cancel_script_sent_ = false;
+    job_started_s_ = now;
+    next_progress_s_ = now;
+    reported_layer_ = -2;
+    simulator_.resume(parser::MachineState{}, {0.0, 0.0, 0.0});
+    set_state(PrinterState::printing);
+    emit(make_event(EventKind::message, "printing " + control.text));
+}
+
+void Streamer::Session::feed_job(double now) {
+    if (state_ != PrinterState::printing || barrier_ || job_read_ || pause_wanted_ ||
+        cancel_wanted_)
+        return;
+    JobItem item;
+    while (protocol_.queued() < config_.send_ahead_lines) {
+        if (!reader_.next(item)) {
+            if (!reader_.error().empty()) {
+                end_job(EventKind::job_failed, "reading the job failed: " + reader_.error());
+                return;
+            }
+            job_read_ = true;
+            return;
+        }
+        if (!feed_item(item, now)) return;
+    }
+}
+
+bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
+    switch (item.kind) {
+        case JobItem::Kind::send: {
+            protocol_.enqueue(item.text, item.line);
+            const parser::GcodeLine line = parser::lex_line(item.text);
+            if (line.kind == parser::LineKind::command && line.error == parser::LexError::none)
+                simulator_.step(line, item.line, diagnostics_);
+            return true;
+        }
+        case JobItem::Kind::snapshot: barrier_ = item.snapshot; return false;
+        case JobItem::Kind::pause:
+            pause_wanted_ = true;
+            set_state(PrinterState::pausing);
+            return false;
+        case JobItem::Kind::cancel:
+            cancel_wanted_ = true;
+            set_state(PrinterState::cancelling);
+            return false;
+        case JobItem::Kind::resume: return true;  // Only meaningful while paused.
+        case JobItem::Kind::host:
+            emit(make_event(EventKind::message, "host command: " + std::string(item.text)));
+            return true;
+    }
+    return true;
+}
+
+void Streamer::Session::job_tick(double now) {
+    if (handshake_done_ && !autoreport_ && now >= next_poll_s_) {
+        protocol_.enqueue("M105", tag::poll);
+        next_poll_s_ = now + config_.temperature_poll_s;
+    }
+    if (!job_active_) return;
+    if (cancel_wanted_) {
+        if (!cancel_script_sent_) {
+            protocol_.drop_queued();
+            barrier_.reset();
+            capturing_ = false;
+            enqueue_script(cancel_script(config_.scripts));
+            cancel_script_sent_ = true;
+        } else if (protocol_.idle()) {
+            end_job(EventKind::job_cancelled, "cancelled");
+        }
+        return;
+    }
+    feed_job(now);
+    if (barrier_ && !capturing_ && protocol_.idle()) {
+        // Every move before the snapshot, M400 included, is acknowledged: the head is parked.
+        parked_since_s_ = now;
+        if (capture.has_callback()) {
+            capture.request(*barrier_);
+            capturing_ = true;
+            capture_deadline_s_ = now + config_.capture_timeout_s;
+        } else {
+            finish_snapshot(now, true, {});
+        }
+    }
+    if (capturing_ && now >= capture_deadline_s_)
+        finish_snapshot(
+            now, false,
+            "the camera did not answer within " + std::to_string(config_.capture_timeout_s) + " s");
+    if (pause_wanted_ && !barrier_ && protocol_.idle()) {
+        pause_wanted_ = false;
+        paused_state_ = simulator_.state();
+        paused_offset_mm_ = simulator_.workspace_offset_mm();
+        enqueue_script(pause_script(config_.scripts, paused_state_));
+        set_state(PrinterState::paused);
+        emit(make_event(EventKind::paused));
+    }
+    if (job_read_ && !barrier_ && state_ == PrinterState::printing && protocol_.idle()) {
+        const ProtocolCounters& counters = protocol_.counters();
+        end_job(EventKind::job_finished, "done: " + std::to_string(acknowledged_line_) +
+                                             " lines, " + std::to_string(counters.resends) +
+                                             " resends, " + std::to_string(counters.timeouts) +
+                                             " timeouts");
+        return;
+    }
+    report_progress(now, false);
+}
+
+void Streamer::Session::finish_snapshot(double now, bool ok, const std::string& error) {
+    StreamerEvent event = make_event(EventKind::snapshot, error);
+    event.snapshot = barrier_.value_or(0);
+    event.parked_s = now - parked_since_s_;
+    event.ok = ok;
+    parked_s_ += event.parked_s;
+    ++snapshots_taken_;
+    capturing_ = false;
+    barrier_.reset();
+    event.progress = progress(now);
+    emit(std::move(event));
+}
+
+void Streamer::Session::enqueue_script(const std::string& script) {
+    std::string scratch;
+    std::size_t start = 0;
+    while (start < script.size()) {
+        const std::size_t end = std::min(script.find('\n', start), script.size());
+        const std::string_view command =
+            clean_command(std::string_view(script).substr(start, end - start), scratch);
+        if (!command.empty()) protocol_.enqueue(command, tag::script);
+        start = end + 1;
+    }
+}
+
+void Streamer::Session::end_job(EventKind kind, const std::string& text) {
+    job_active_ = false;
+    barrier_.reset();
+    capturing_ = false;
+    pause_wanted_ = false;
+    cancel_wanted_ = false;
+    StreamerEvent event = make_event(kind, text);
+    event.progress = progress(now_cache_s_);
+    if (state_ != PrinterState::error) set_state(PrinterState::operational);
+    emit(std::move(event));
+}
+
+JobProgress Streamer::Session::progress(double now) const {
+    JobProgress progress;
+    progress.line = acknowledged_line_;
+    progress.total_lines = timeline_.total_lines;
+    progress.elapsed_s = now - job_started_s_;
+    progress.snapshots_taken = snapshots_taken_;
+    progress.snapshots_total = timeline_.snapshots;
+    progress.parked_s = parked_s_;
+    progress.layer = timeline_.layer_at(acknowledged_line_);
+    if (progress.layer >= 0)
+        progress.z_mm = timeline_.layers[static_cast<std::size_t>(progress.layer)].z_mm;
+    if (timeline_.total_s > 0.0) {
+        const double estimated_s = timeline_.elapsed_at(acknowledged_line_);
+        progress.estimated_elapsed_s = estimated_s;
+        progress.percent = std::clamp(100.0 * estimated_s / timeline_.total_s, 0.0, 100.0);
+        // The pace seen so far corrects the rest, once there is enough of it to trust.
+        double pace = 1.0;
+        if (estimated_s > 30.0) pace = std::clamp(progress.elapsed_s / estimated_s, 0.25, 4.0);
+        progress.remaining_s = std::max(0.0, timeline_.total_s - estimated_s) * pace;
+    } else if (timeline_.total_lines > 0) {
+        progress.percent = 100.0 * static_cast<double>(acknowledged_line_) /
+                           static_cast<double>(timeline_.total_lines);
+    }
+    return progress;
+}
+
+void Streamer::Session::report_progress(double now, bool force) {
+    const std::int64_t layer = timeline_.layer_at(acknowledged_line_);
+    if (!force && now < next_progress_s_ && layer == reported_layer_) return;
+    reported_layer_ = layer;
+    next_progress_s_ = now + config_.progress_interval_s;
+    StreamerEvent event = make_event(EventKind::progress);
+    event.progress = progress(now);
+    emit(std::move(event));
+}
+
+}  // namespace strata::streamer

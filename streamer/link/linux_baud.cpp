@@ -1,0 +1,20 @@
+// Arbitrary baud rates through Linux's termios2 (BOTHER). Its header, <asm/termbits.h>, redefines
+// what <termios.h> defines, so it lives alone in this file.
+#include <asm/termbits.h>
+#include <sys/ioctl.h>
+
+#include "links.hpp"
+
+namespace strata::streamer::links {
+
+bool set_custom_baud(int fd, int baud) {
+    termios2 settings{};
+    if (::ioctl(fd, TCGETS2, &settings) != 0) return false;
+    settings.c_cflag &= ~static_cast<tcflag_t>(CBAUD);
+    settings.c_cflag |= BOTHER;
+    settings.c_ispeed = static_cast<speed_t>(baud);
+    settings.c_ospeed = static_cast<speed_t>(baud);
+    return ::ioctl(fd, TCSETS2, &settings) == 0;
+}
+
+}  // namespace strata::streamer::links

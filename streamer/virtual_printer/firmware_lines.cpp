@@ -1,0 +1,197 @@
+// The firmware's serial side: the RX buffer, the emergency parser, and Marlin's line checks
+// (get_serial_commands): a numbered line needs its checksum and the next number; a bad one is
+// answered with `Error:...`, `Resend: <last + 1>`, `ok`, and the RX buffer is flushed.
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "firmware.hpp"
+#include "strata/parser/lexer.hpp"
+
+namespace strata::streamer::virtual_printer {
+namespace {
+
+std::string_view command_text_digits(std::string_view text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
+        text.remove_suffix(1);
+    return text;
+}
+
+// The command part of a received line: no `N<n> ` before it, no `*<checksum>` after it.
+std::string_view command_text(std::string_view line) {
+    while (!line.empty() && line.front() == ' ')
+        line.remove_prefix(1);
+    if (!line.empty() && (line.front() == 'N' || line.front() == 'n')) {
+        std::size_t at = 1;
+        while (at < line.size() && std::isdigit(static_cast<unsigned char>(line[at])))
+            ++at;
+        line.remove_prefix(at);
+        while (!line.empty() && line.front() == ' ')
+            line.remove_prefix(1);
+    }
+    if (const std::size_t star = line.rfind('*'); star != std::string_view::npos)
+        line = line.substr(0, star);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
+        line.remove_suffix(1);
+    return line;
+}
+
+// Marlin's check: the XOR of every byte before the last `*` equals the number after it.
+bool checksum_matches(std::string_view line) {
+    const std::size_t star = line.rfind('*');
+    if (star == std::string_view::npos) return false;
+    unsigned value = 0;
+    const std::string_view digits = command_text_digits(line.substr(star + 1));
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || digits.empty()) return false;
+    unsigned char checksum = 0;
+    for (std::size_t i = 0; i < star; ++i)
+        checksum ^= static_cast<unsigned char>(line[i]);
+    return checksum == value;
+}
+
+}  // namespace
+
+void Heater::advance(double now_s) {
+    const double step = rate_c_s * std::max(0.0, now_s - updated_s);
+    const double goal = target_c > 0.0 ? target_c : ambient_c;
+    temperature_c = temperature_c < goal ? std::min(goal, temperature_c + step)
+                                         : std::max(goal, temperature_c - step);
+    updated_s = now_s;
+}
+
+bool Heater::reached() const {
+    return target_c <= 0.0 || temperature_c >= target_c - 0.5;
+}
+
+Firmware::Firmware(const VirtualPrinterConfig& config)
+    : config_(config),
+      timer_(config.limits, std::max<std::size_t>(config.planner_blocks, 2) - 1),
+      simulator_(parser::MachineConfig{}),
+      random_(config.seed) {}
+
+void Firmware::power_on(double now_s) {
+    rx_.clear();
+    commands_.clear();
+    planner_.clear();
+    // Moves the timer still holds belong to the previous power cycle: drained, not run.
+    timer_.flush();
+    planner::TimedMove drained{};
+    while (timer_.next_timed(drained))
+        timer_end_s_ = drained.end_s;
+    simulator_.resume(parser::MachineState{}, {0.0, 0.0, 0.0});
+    hotend_ = Heater{config_.ambient_c, 0.0, config_.hotend_rate_c_s, config_.ambient_c, now_s};
+    bed_ = Heater{config_.ambient_c, 0.0, config_.bed_rate_c_s, config_.ambient_c, now_s};
+    last_line_ = 0;
+    wait_ = Wait::none;
+    pending_dwell_s_ = 0.0;
+    halted_ = false;
+    disconnect_ = false;
+    autoreport_interval_s_ = 0.0;
+    stepper_free_s_ = now_s;
+    output_ += "start\necho:" + config_.firmware_name + "\necho: Last Updated: strata\n";
+}
+
+void Firmware::receive(std::string_view bytes, double wall_s) {
+    bytes_received_ += bytes.size();
+    check_emergency(bytes, wall_s);
+    const std::size_t room = rx_room();
+    if (bytes.size() > room) overflow_bytes_ += bytes.size() - room;
+    rx_.append(bytes.substr(0, room));
+}
+
+// Marlin's emergency parser reads M112 as the bytes arrive, ahead of a full command queue.
+void Firmware::check_emergency(std::string_view bytes, double wall_s) {
+    emergency_tail_.append(bytes.substr(bytes.size() > 16 ? bytes.size() - 16 : 0));
+    const bool found = std::string_view(emergency_tail_).find("M112") != std::string_view::npos ||
+                       bytes.find("M112") != std::string_view::npos;
+    if (emergency_tail_.size() > 8) emergency_tail_.erase(0, emergency_tail_.size() - 8);
+    if (!found || halted_) return;
+    emergency_stop_wall_s_ = wall_s;
+    halt("Printer halted. kill() called!");
+}
+
+bool Firmware::take_lines() {
+    bool progress = false;
+    while (!halted_ && commands_.size() < config_.command_slots) {
+        const std::size_t end = rx_.find('\n');
+        if (end == std::string::npos) break;
+        const std::string line = rx_.substr(0, end);
+        rx_.erase(0, end + 1);
+        accept_line(line);
+        progress = true;
+    }
+    return progress;
+}
+
+LineFaults Firmware::draw_faults(bool& corrupt, bool& spurious) {
+    std::uniform_real_distribution<double> chance(0.0, 1.0);
+    const FaultRates& rates = config_.faults;
+    const auto hit = [&](double rate) { return rate > 0.0 && chance(random_) < rate; };
+    corrupt = hit(rates.corrupt_line);
+    spurious = hit(rates.spurious_resend);
+    LineFaults faults;
+    faults.drop_ok = hit(rates.drop_ok);
+    faults.duplicate_ok = hit(rates.duplicate_ok);
+    faults.busy = hit(rates.busy);
+    faults.error_halt = hit(rates.error_halt);
+    faults.reset = hit(rates.reset);
+    faults.disconnect = hit(rates.disconnect);
+    faults.thermal_runaway = hit(rates.thermal_runaway);
+    return faults;
+}
+
+void Firmware::accept_line(std::string_view line) {
+    const parser::GcodeLine lexed = parser::lex_line(line);
+    if (lexed.kind == parser::LineKind::empty || lexed.kind == parser::LineKind::comment) return;
+    Command command;
+    if (lexed.has_line_number) {
+        const bool m110 = lexed.is('M', 110);
+        if (!lexed.has_checksum) return reject("No Checksum with line number", last_line_);
+        if (!checksum_matches(line)) return reject("checksum mismatch", last_line_);
+        if (!m110 && lexed.line_number != last_line_ + 1)
+            return reject("Line Number is not Last Line Number+1", last_line_);
+        bool corrupt = false;
+        bool spurious = false;
+        if (!m110) command.faults = draw_faults(corrupt, spurious);
+        if (corrupt) return reject("checksum mismatch", last_line_);
+        if (spurious) return reject({}, last_line_);
+        last_line_ = m110 && lexed.has('N') ? static_cast<std::uint64_t>(lexed.value('N'))
+                                            : lexed.line_number;
+        command.number = lexed.line_number;
+    } else if (lexed.has_checksum) {
+        return reject("No Line Number with checksum", last_line_);
+    }
+    command.text = command_text(line);
+    commands_.push_back(std::move(command));
+}
+
+void Firmware::reject(std::string_view error, std::uint64_t last_line) {
+    ++resend_requests_;
+    if (!error.empty()) {
+        output_ += "Error:";
+        output_ += error;
+        output_ += ", Last Line: " + std::to_string(last_line) + "\n";
+    }
+    if (config_.flush_rx_on_resend) rx_.clear();
+    output_ += "Resend: " + std::to_string(last_line + 1) + "\nok\n";
+}
+
+LiveState Firmware::live_state() const {
+    LiveState state;
+    state.position_mm = position_mm_;
+    state.hotend_c = hotend_.temperature_c;
+    state.hotend_target_c = hotend_.target_c;
+    state.bed_c = bed_.temperature_c;
+    state.bed_target_c = bed_.target_c;
+    state.halted = halted_;
+    state.moving = !planner_.empty();
+    state.executed = executed_;
+    state.resend_requests = resend_requests_;
+    state.rx_overflow_bytes = overflow_bytes_;
+    state.bytes_received = bytes_received_;
+    state.emergency_stop_wall_s = emergency_stop_wall_s_;
+    return state;
+}
+
+}  // namespace strata::streamer::virtual_printer

@@ -1,0 +1,77 @@
+// The firmware's planner queue and stepper: each move is timed by strata's motion planner with
+// the firmware's look-ahead (planner::MoveTimer); a block starts when the one before it ends and
+// keeps the time it had when it started, as Marlin's busy block does. When the queue runs dry the
+// blocks still held for look-ahead are timed as they stand (decelerating to a stop).
+#include <algorithm>
+
+#include "firmware.hpp"
+
+namespace strata::streamer::virtual_printer {
+namespace {
+
+// Marlin holds the first block of an idle planner back a moment, so look-ahead has something to
+// look at (BLOCK_DELAY_FOR_1ST_MOVE).
+constexpr double first_move_delay_s = 0.05;
+
+}  // namespace
+
+bool Firmware::queue_move(const parser::MachineState& before, const parser::MachineState& after,
+                          double now_s) {
+    const std::array<double, 4> delta_mm = {
+        after.position_mm[0] - before.position_mm[0], after.position_mm[1] - before.position_mm[1],
+        after.position_mm[2] - before.position_mm[2], after.e_delta_mm};
+    if (delta_mm == std::array<double, 4>{}) return false;
+    const bool idle = planner_.empty() && now_s >= stepper_free_s_;
+    Block block{next_block_id_++,
+                {before.position_mm[0], before.position_mm[1], before.position_mm[2], before.e_mm},
+                {after.position_mm[0], after.position_mm[1], after.position_mm[2], after.e_mm},
+                delta_mm[3] > 0.0 && (delta_mm[0] != 0.0 || delta_mm[1] != 0.0),
+                idle ? now_s + first_move_delay_s : now_s,
+                std::nullopt};
+    timer_.move(delta_mm, after.feedrate_mm_s * after.speed_factor_ratio, block.id);
+    planner_.push_back(block);
+    collect_timed();
+    return true;
+}
+
+void Firmware::collect_timed() {
+    planner::TimedMove timed{};
+    while (timer_.next_timed(timed)) {
+        const auto block = std::find_if(planner_.begin(), planner_.end(),
+                                        [&](const Block& b) { return b.id == timed.id; });
+        if (block != planner_.end()) block->duration_s = std::max(0.0, timed.end_s - timer_end_s_);
+        timer_end_s_ = timed.end_s;
+    }
+}
+
+bool Firmware::finish_blocks(double now_s) {
+    bool progress = false;
+    while (!planner_.empty()) {
+        Block& block = planner_.front();
+        if (!block.started) {
+            const double start_s = std::max(stepper_free_s_, block.ready_s);
+            if (now_s < start_s) break;
+            if (!block.duration_s) {
+                timer_.flush();  // The queue ran dry: plan what is there to a stop.
+                collect_timed();
+            }
+            block.started = true;
+            block.end_s = start_s + block.duration_s.value_or(0.0);
+        }
+        if (now_s < block.end_s) break;
+        position_mm_ = block.to_mm;
+        if (block.extruding) {
+            printed_.push_back(
+                {{static_cast<float>(block.from_mm[0]), static_cast<float>(block.from_mm[1]),
+                  static_cast<float>(block.from_mm[2])},
+                 {static_cast<float>(block.to_mm[0]), static_cast<float>(block.to_mm[1]),
+                  static_cast<float>(block.to_mm[2])}});
+        }
+        stepper_free_s_ = block.end_s;
+        planner_.pop_front();
+        progress = true;
+    }
+    return progress;
+}
+
+}  // namespace strata::streamer::virtual_printer

@@ -1,0 +1,273 @@
+// VirtualPrinter (see strata/streamer/virtual_printer.hpp): a pty and one thread. The thread
+// moves bytes between the pty and the firmware, at the emulated baud rate when there is one
+// (a UART: bytes that find the RX buffer full are lost) or as the RX buffer makes room (native
+// USB: flow controlled), and keeps the printer's clock: wall time over the time scale, or, with
+// a scale of 0, jumping to the firmware's next event whenever commands wait on it.
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/eventfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "firmware.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+
+namespace strata::streamer {
+namespace {
+
+double steady_now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Bytes that cross a wire at a fixed rate, one way.
+class Wire {
+  public:
+    explicit Wire(int baud) : byte_s_(baud > 0 ? 10.0 / baud : 0.0) {}
+    void push(std::string_view bytes, double now_s) {
+        queue_.erase(0, taken_);
+        taken_ = 0;
+        if (queue_.empty()) busy_from_s_ = now_s;  // An idle wire starts sending now.
+        queue_.append(bytes);
+    }
+    /// Bytes fully across by `now_s`, removed.
+    std::string_view arrived(double now_s) {
+        queue_.erase(0, taken_);
+        std::size_t count = queue_.size();
+        if (byte_s_ > 0.0) {
+            const auto across = static_cast<std::size_t>(
+                std::max(0.0, std::floor((now_s - busy_from_s_) / byte_s_ + 1e-9)));
+            count = std::min(count, across);
+            busy_from_s_ += static_cast<double>(count) * byte_s_;
+        }
+        taken_ = count;
+        return std::string_view(queue_).substr(0, taken_);
+    }
+    /// Gives back bytes `arrived` handed out that could not be used.
+    void unread(std::size_t bytes) {
+        taken_ -= bytes;
+        if (byte_s_ > 0.0) busy_from_s_ -= static_cast<double>(bytes) * byte_s_;
+    }
+    [[nodiscard]] bool empty() const { return queue_.size() == taken_; }
+    [[nodiscard]] double next_s() const { return empty() ? INFINITY : busy_from_s_ + byte_s_; }
+
+  private:
+    double byte_s_;
+    std::string queue_;
+    std::size_t taken_ = 0;
+    double busy_from_s_ = 0.0;
+};
+
+}  // namespace
+
+struct VirtualPrinter::Impl {
+    explicit Impl(const VirtualPrinterConfig& settings)
+        : config(settings), firmware(settings), to_printer(settings.baud), to_host(settings.baud) {}
+
+    void run();
+    bool pump_input(double wall_s);
+    bool pump_output(double wall_s);
+    [[nodiscard]] double printer_now(double wall_s) const {
+        return config.time_scale > 0.0 ? (wall_s - started_wall_s) / config.time_scale
+                                       : instant_now_s;
+    }
+    [[nodiscard]] double wall_of(double printer_s, double wall_s) const;
+    void close_pty();
+
+    VirtualPrinterConfig config;
+    virtual_printer::Firmware firmware;
+    mutable std::mutex mutex;  ///< Guards `firmware` against the accessors.
+    Wire to_printer;
+    Wire to_host;
+    int master = -1;
+    int slave = -1;
+    int wake = -1;
+    std::string path;
+    std::thread thread;
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> reset_requested{false};
+    double started_wall_s = 0.0;
+    double instant_now_s = 0.0;
+};
+
+double VirtualPrinter::Impl::wall_of(double printer_s, double wall_s) const {
+    if (!std::isfinite(printer_s)) return INFINITY;
+    if (config.time_scale <= 0.0) return printer_s <= instant_now_s ? wall_s : INFINITY;
+    return started_wall_s + printer_s * config.time_scale;
+}
+
+bool VirtualPrinter::Impl::pump_input(double wall_s) {
+    std::array<char, 65536> buffer{};
+    if (config.baud <= 0) {
+        // A native USB port: the host's bytes wait in the pty until the RX buffer has room.
+        const std::lock_guard lock(mutex);
+        const std::size_t room = std::min(buffer.size(), firmware.rx_room());
+        if (room == 0) return false;
+        const ssize_t got = ::read(master, buffer.data(), room);
+        if (got <= 0) return false;
+        firmware.receive(std::string_view(buffer.data(), static_cast<std::size_t>(got)),
+                         steady_now_s());
+        return true;
+    }
+    // A UART: everything the host wrote is on the wire, arriving at the baud rate; what finds
+    // the RX buffer full is lost.
+    for (;;) {
+        const ssize_t got = ::read(master, buffer.data(), buffer.size());
+        if (got <= 0) break;
+        to_printer.push(std::string_view(buffer.data(), static_cast<std::size_t>(got)), wall_s);
+    }
+    const std::string_view arrived = to_printer.arrived(wall_s);
+    if (arrived.empty()) return false;
+    const std::lock_guard lock(mutex);
+    firmware.receive(arrived, steady_now_s());
+    return true;
+}
+
+bool VirtualPrinter::Impl::pump_output(double wall_s) {
+    const std::string_view ready = to_host.arrived(wall_s);
+    if (ready.empty()) return false;
+    const ssize_t written = ::write(master, ready.data(), ready.size());
+    const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
+    to_host.unread(ready.size() - done);
+    return done > 0;
+}
+
+void VirtualPrinter::Impl::run() {
+    started_wall_s = steady_now_s();
+    {
+        const std::lock_guard lock(mutex);
+        firmware.power_on(printer_now(started_wall_s));
+    }
+    while (!stopping.load()) {
+        const double wall_s = steady_now_s();
+        pump_input(wall_s);
+        double next_event_s = INFINITY;
+        bool disconnect = false;
+        {
+            const std::lock_guard lock(mutex);
+            if (reset_requested.exchange(false)) firmware.power_on(printer_now(wall_s));
+            firmware.advance(printer_now(wall_s));
+            // The instant clock jumps only while commands wait on the firmware's own events.
+            while (config.time_scale <= 0.0 && firmware.has_commands() &&
+                   std::isfinite(firmware.next_event_s()) && firmware.rx_room() > 0 &&
+                   to_printer.empty()) {
+                const double before = instant_now_s;
+                instant_now_s = std::max(instant_now_s, firmware.next_event_s());
+                firmware.advance(instant_now_s);
+                if (instant_now_s == before) break;
+            }
+            to_host.push(firmware.take_output(), wall_s);
+            next_event_s = firmware.next_event_s();
+            disconnect = firmware.wants_disconnect();
+        }
+        pump_output(wall_s);
+        if (disconnect) {
+            close_pty();
+            break;
+        }
+        const double wake_at_s =
+            std::min({wall_of(next_event_s, wall_s), to_printer.next_s(), to_host.next_s()});
+        int timeout_ms = -1;
+        if (std::isfinite(wake_at_s))
+            timeout_ms = static_cast<int>(std::ceil(std::max(0.0, wake_at_s - wall_s) * 1000.0));
+        bool want_input = config.baud > 0;
+        if (!want_input) {
+            const std::lock_guard lock(mutex);
+            want_input = firmware.rx_room() > 0;
+        }
+        std::array<pollfd, 2> waits = {
+            pollfd{master,
+                   static_cast<short>((want_input ? POLLIN : 0) | (to_host.empty() ? 0 : POLLOUT)),
+                   0},
+            pollfd{wake, POLLIN, 0}};
+        ::poll(waits.data(), waits.size(), timeout_ms);
+        if ((waits[1].revents & POLLIN) != 0) {
+            std::uint64_t count = 0;
+            (void)!::read(wake, &count, sizeof count);
+        }
+    }
+}
+
+void VirtualPrinter::Impl::close_pty() {
+    if (master >= 0) ::close(master);
+    if (slave >= 0) ::close(slave);
+    master = -1;
+    slave = -1;
+}
+
+VirtualPrinter::VirtualPrinter(const VirtualPrinterConfig& config)
+    : impl_(std::make_unique<Impl>(config)) {}
+
+VirtualPrinter::~VirtualPrinter() {
+    stop();
+}
+
+bool VirtualPrinter::start(std::string& error) {
+    std::array<char, 256> name{};
+    if (::openpty(&impl_->master, &impl_->slave, name.data(), nullptr, nullptr) != 0) {
+        error = std::string("cannot open a pseudo-terminal: ") + std::strerror(errno);
+        return false;
+    }
+    termios raw{};
+    ::tcgetattr(impl_->slave, &raw);
+    ::cfmakeraw(&raw);
+    ::tcsetattr(impl_->slave, TCSANOW, &raw);
+    ::fcntl(impl_->master, F_SETFL, ::fcntl(impl_->master, F_GETFL) | O_NONBLOCK);
+    ::fcntl(impl_->master, F_SETFD, FD_CLOEXEC);
+    ::fcntl(impl_->slave, F_SETFD, FD_CLOEXEC);
+    impl_->wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    impl_->path = name.data();
+    impl_->thread = std::thread([this] { impl_->run(); });
+    return true;
+}
+
+void VirtualPrinter::stop() {
+    if (!impl_->thread.joinable()) return;
+    impl_->stopping = true;
+    const std::uint64_t one = 1;
+    (void)!::write(impl_->wake, &one, sizeof one);
+    impl_->thread.join();
+    impl_->close_pty();
+    ::close(impl_->wake);
+    impl_->wake = -1;
+}
+
+const std::string& VirtualPrinter::path() const {
+    return impl_->path;
+}
+
+LiveState VirtualPrinter::state() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->firmware.live_state();
+}
+
+std::vector<std::string> VirtualPrinter::executed_log() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->firmware.executed_log();
+}
+
+std::vector<PrintedSegment> VirtualPrinter::printed_since(std::size_t first) const {
+    const std::lock_guard lock(impl_->mutex);
+    const auto& printed = impl_->firmware.printed();
+    if (first >= printed.size()) return {};
+    return {printed.begin() + static_cast<std::ptrdiff_t>(first), printed.end()};
+}
+
+void VirtualPrinter::reset() {
+    impl_->reset_requested = true;
+    const std::uint64_t one = 1;
+    (void)!::write(impl_->wake, &one, sizeof one);
+}
+
+}  // namespace strata::streamer
