@@ -16,11 +16,15 @@ inline constexpr int not_gcode = 3;       ///< Empty, binary, or no G-code comma
 inline constexpr int not_plannable = 4;   ///< prep: no printable area, or prepared already.
 inline constexpr int write_failed = 5;    ///< prep: the job could not be written.
 inline constexpr int not_equivalent = 6;  ///< verify, prep: the job does not print the same.
+inline constexpr int print_failed = 7;    ///< print: the job failed or was cancelled.
+inline constexpr int link_failed = 8;     ///< print, virtual-printer: no link, no handshake.
 }  // namespace exit_code
 
 int run_analyze(const std::vector<std::string>& arguments);
 int run_prep(const std::vector<std::string>& arguments);
 int run_verify(const std::vector<std::string>& arguments);
+int run_print(const std::vector<std::string>& arguments);
+int run_virtual_printer(const std::vector<std::string>& arguments);
 
 /// A progress bar on stderr (`parser::ProgressObserver`); callers draw it only on a terminal.
 void draw_progress(std::uint64_t done, std::uint64_t total);

@@ -24,12 +24,20 @@ void print_usage(std::FILE* out) {
         "  verify ORIGINAL ANNOTATED [--profile P.json] [--set key=value]... [--json]\n"
         "                               prove an annotated job prints what ORIGINAL does\n"
         "  bench FILE... [--json] [--repeat N]\n"
-        "                               throughput and peak memory of each parser stage\n"
+        "                               throughput and peak memory of each pipeline stage\n"
+        "  print FILE --port PATH [--baud N] [--profile P.json] [--set key=value]...\n"
+        "        [--strategy S] [--window N] [--rx-buffer BYTES]\n"
+        "                               print FILE (prepared first with a profile) with a\n"
+        "                               progress line; Ctrl-C cancels, twice stops at once\n"
+        "  virtual-printer [--link PATH] [--baud N] [--time-scale X] [--advanced-ok]\n"
+        "        [--fault KIND=RATE]... [--seed N]\n"
+        "                               a Marlin-like printer on a pty; prints its path\n"
         "\n"
         "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no "
         "commands),\n"
         "            4 no snapshot plan possible (printable area unknown, prepared already),\n"
-        "            5 the job could not be written, 6 not equivalent (nothing was replaced)\n",
+        "            5 the job could not be written, 6 not equivalent (nothing was replaced),\n"
+        "            7 the print failed or was cancelled, 8 no link or no handshake\n",
         out);
 }
 
@@ -54,6 +62,8 @@ int main(int argc, char** argv) {
     if (command == "bench") return strata::cli::run_bench(arguments);
     if (command == "prep") return strata::cli::run_prep(arguments);
     if (command == "verify") return strata::cli::run_verify(arguments);
+    if (command == "print") return strata::cli::run_print(arguments);
+    if (command == "virtual-printer") return strata::cli::run_virtual_printer(arguments);
     std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
     print_usage(stderr);
     return strata::cli::exit_code::usage;

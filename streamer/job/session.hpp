@@ -172,6 +172,7 @@ class Streamer::Session : public ProtocolListener {
     parser::MachineState paused_state_;
     std::array<double, 3> paused_offset_mm_{};
     double next_progress_s_ = 0.0;
+    std::size_t lines_since_sync_ = 0;
     std::int64_t reported_layer_ = -2;
     parser::Simulator simulator_;  ///< The job as sent: where a pause finds the head.
     parser::Diagnostics diagnostics_;

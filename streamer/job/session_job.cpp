@@ -79,6 +79,9 @@ void Streamer::Session::feed_job(double now) {
                 end_job(EventKind::job_failed, "reading the job failed: " + reader_.error());
                 return;
             }
+            // A last numbered line: the job is done when the printer has finished moving, and a
+            // line lost on the way is asked for again when this one arrives.
+            protocol_.enqueue("M400", tag::poll);
             job_read_ = true;
             return;
         }
@@ -90,6 +93,11 @@ bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
     switch (item.kind) {
         case JobItem::Kind::send: {
             protocol_.enqueue(item.text, item.line);
+            if (config_.sync_every_lines > 0 && protocol_.strategy() != SendStrategy::advanced_ok &&
+                ++lines_since_sync_ >= config_.sync_every_lines) {
+                protocol_.enqueue("M105", tag::poll);
+                lines_since_sync_ = 0;
+            }
             const parser::GcodeLine line = parser::lex_line(item.text);
             if (line.kind == parser::LineKind::command && line.error == parser::LexError::none)
                 simulator_.step(line, item.line, diagnostics_);

@@ -26,6 +26,8 @@ std::pair<char, unsigned> command_of(std::string_view command) {
     return {letter, number};
 }
 
+constexpr std::string_view probe_text = "M105\n";
+
 }  // namespace
 
 std::string_view to_string(SendStrategy strategy) {
@@ -278,31 +280,59 @@ void Protocol::on_resend(const Reply& reply) {
 }
 
 double Protocol::timeout_s() const {
+    // A firmware that has said `busy` keeps saying it while a command runs long (Marlin's host
+    // keepalive): its silence means a lost reply whatever is in flight.
+    if (busy_seen_) return config_.busy_timeout_s;
     const bool long_running = std::any_of(in_flight_.begin(), in_flight_.end(),
                                           [](const InFlight& entry) { return entry.long_running; });
-    if (long_running) return config_.long_command_timeout_s;
-    return busy_seen_ ? config_.busy_timeout_s : config_.ok_timeout_s;
+    return long_running ? config_.long_command_timeout_s : config_.ok_timeout_s;
+}
+
+bool Protocol::stalled() const {
+    // The window is full, lines wait, and a probe would still fit the RX buffer: lost oks may be
+    // what holds the window, and a probe costs a few bytes.
+    return !failed_ && !in_flight_.empty() && send_index_ < history_.size() &&
+           !window_allows(history_[send_index_].wire.size()) &&
+           std::none_of(in_flight_.begin(), in_flight_.end(),
+                        [](const InFlight& entry) { return !entry.numbered; }) &&
+           in_flight_bytes_ + probe_text.size() <= config_.rx_buffer_bytes;
 }
 
 double Protocol::next_deadline_s() const {
     if (in_flight_.empty() || failed_) return std::numeric_limits<double>::infinity();
-    return last_reply_s_ + timeout_s();
+    double deadline_s = last_reply_s_ + timeout_s();
+    if (config_.stall_probe_s > 0.0 && stalled())
+        deadline_s = std::min(deadline_s, last_reply_s_ + config_.stall_probe_s);
+    return deadline_s;
 }
 
 void Protocol::on_tick(std::string& wire, double now_s) {
     if (in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
-    ++counters_.timeouts;
-    if (++timeouts_in_a_row_ > config_.max_timeouts) {
-        fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
-             " timeouts; is it still connected and alive?");
-        return;
+    if (now_s < last_reply_s_ + timeout_s()) {
+        ++counters_.stall_probes;  // Early: the window is held, not the printer silent.
+    } else {
+        ++counters_.timeouts;
+        if (++timeouts_in_a_row_ > config_.max_timeouts) {
+            fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
+                 " timeouts; is it still connected and alive?");
+            return;
+        }
+    }
+    // An earlier probe still unanswered after a whole wait: its ok was lost too. The firmware
+    // works in order, so it and everything before it are done.
+    const auto earlier = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                      [](const InFlight& entry) { return !entry.numbered; });
+    if (earlier != in_flight_.end()) {
+        const auto count = static_cast<std::size_t>(earlier - in_flight_.begin()) + 1;
+        ++counters_.resyncs;
+        for (std::size_t i = 0; i < count; ++i)
+            acknowledge_oldest();
     }
     // The probe goes out unnumbered, outside the window (which a lost ok may hold full); its
     // ok, recognisable by the temperatures, settles everything sent before it.
-    constexpr std::string_view probe = "M105\n";
-    wire += probe;
-    in_flight_.push_back({0, probe.size(), false, false, true, false});
-    in_flight_bytes_ += probe.size();
+    wire += probe_text;
+    in_flight_.push_back({0, probe_text.size(), false, false, true, false});
+    in_flight_bytes_ += probe_text.size();
     last_reply_s_ = now_s;
 }
 

@@ -160,8 +160,7 @@ void VirtualPrinter::Impl::run() {
             firmware.advance(printer_now(wall_s));
             // The instant clock jumps only while commands wait on the firmware's own events.
             while (config.time_scale <= 0.0 && firmware.has_commands() &&
-                   std::isfinite(firmware.next_event_s()) && firmware.rx_room() > 0 &&
-                   to_printer.empty()) {
+                   std::isfinite(firmware.next_event_s()) && to_printer.empty()) {
                 const double before = instant_now_s;
                 instant_now_s = std::max(instant_now_s, firmware.next_event_s());
                 firmware.advance(instant_now_s);

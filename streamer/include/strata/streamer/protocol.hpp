@@ -40,8 +40,11 @@ struct ProtocolConfig {
     double ok_timeout_s = 5.0;              ///< Silence with lines in flight before a probe.
     double busy_timeout_s = 3.0;            ///< The same once the firmware has said `busy`.
     double long_command_timeout_s = 600.0;  ///< Silence allowed under G28/M109/M400/...
-    int max_timeouts = 5;                   ///< Consecutive probes unanswered: the printer is gone.
-    int max_consecutive_resends = 10;       ///< The same line asked for again and again: stuck.
+    /// With the window full and lines waiting, a probe this soon after the last reply: lost
+    /// oks holding the window are found without the full timeout. 0: off.
+    double stall_probe_s = 1.0;
+    int max_timeouts = 5;              ///< Consecutive probes unanswered: the printer is gone.
+    int max_consecutive_resends = 10;  ///< The same line asked for again and again: stuck.
 };
 
 /// What the protocol tells its owner.
@@ -62,7 +65,8 @@ struct ProtocolCounters {
     std::uint64_t resends = 0;            ///< Resend requests acted on.
     std::uint64_t duplicate_resends = 0;  ///< Requests ignored as echoes of one already served.
     std::uint64_t timeouts = 0;
-    std::uint64_t resyncs = 0;  ///< Lost oks made good by ADVANCED_OK N or M105's ok.
+    std::uint64_t stall_probes = 0;  ///< Probes sent because the window stayed full.
+    std::uint64_t resyncs = 0;       ///< Lost oks made good by ADVANCED_OK N or M105's ok.
 };
 
 class Protocol {
@@ -122,6 +126,7 @@ class Protocol {
     void note_strategy(const Reply& reply);
     void prune_history();
     [[nodiscard]] double timeout_s() const;
+    [[nodiscard]] bool stalled() const;
     void fail(const std::string& reason);
 
     ProtocolConfig config_;

@@ -57,6 +57,10 @@ struct StreamerConfig {
     double capture_timeout_s = 10.0;     ///< The camera's deadline at a snapshot.
     double progress_interval_s = 0.5;
     std::size_t send_ahead_lines = 16;  ///< Lines numbered ahead of the window.
+    /// Without ADVANCED_OK a lost ok leaves a line counted in flight for good; an M105 every
+    /// this many job lines re-synchronises the count (its ok is recognisable). 0: only the
+    /// timeout probe does it.
+    std::size_t sync_every_lines = 0;
     ScriptSettings scripts;
 };
 

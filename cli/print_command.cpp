@@ -1,0 +1,246 @@
+// `strata print FILE --port PATH [--baud N] [--profile P.json] [--set k=v]... [--strategy S]`:
+// a headless print with a progress line (percent, layer, ETA, temperatures). FILE is analysed
+// first; with a timelapse profile it is prepared into an annotated job (beside it, removed
+// afterwards) and the snapshots are honoured; without one it is sent command for command.
+// Ctrl-C cancels the job (with the cancel script); a second Ctrl-C is an emergency stop.
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "strata/parser/analysis.hpp"
+#include "strata/planner/prep.hpp"
+#include "strata/planner/print_time.hpp"
+#include "strata/streamer/streamer.hpp"
+
+namespace strata::cli {
+namespace {
+
+constexpr const char* usage_text =
+    "usage: strata print FILE --port PATH|tcp://HOST:PORT [--baud N] [--profile P.json]\n"
+    "           [--set key=value]... [--strategy auto|ping_pong|window|byte_counting|advanced_ok]\n"
+    "           [--window N] [--rx-buffer BYTES]\n";
+
+struct PrintArguments {
+    std::string file;
+    std::string profile_path;
+    std::vector<std::string> overrides;
+    streamer::StreamerConfig config;
+};
+
+bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        if (argument.empty() || argument[0] != '-') {
+            parsed.file = argument;
+            continue;
+        }
+        if (i + 1 >= arguments.size()) {
+            std::fprintf(stderr, "strata print: %s needs a value\n%s", argument.c_str(),
+                         usage_text);
+            return false;
+        }
+        const std::string& value = arguments[++i];
+        auto& config = parsed.config;
+        if (argument == "--port") {
+            config.link.target = value;
+        } else if (argument == "--baud") {
+            config.link.baud = std::atoi(value.c_str());
+        } else if (argument == "--profile") {
+            parsed.profile_path = value;
+        } else if (argument == "--set") {
+            parsed.overrides.push_back(value);
+        } else if (argument == "--strategy") {
+            if (!streamer::parse_send_strategy(value, config.protocol.strategy)) {
+                std::fprintf(stderr, "strata print: unknown strategy '%s'\n", value.c_str());
+                return false;
+            }
+        } else if (argument == "--window") {
+            config.protocol.window_lines = std::strtoul(value.c_str(), nullptr, 10);
+        } else if (argument == "--rx-buffer") {
+            config.protocol.rx_buffer_bytes = std::strtoul(value.c_str(), nullptr, 10);
+        } else {
+            std::fprintf(stderr, "strata print: unknown option '%s'\n%s", argument.c_str(),
+                         usage_text);
+            return false;
+        }
+    }
+    if (parsed.file.empty() || parsed.config.link.target.empty()) {
+        std::fputs(usage_text, stderr);
+        return false;
+    }
+    return true;
+}
+
+// The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
+bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
+    parser::AnalysisOptions options;
+    planner::PrintTimeEstimator estimator;
+    planner::attach(estimator, options);
+    const parser::AnalysisResult analyzed = parser::analyze_file(file, options);
+    if (analyzed.error != parser::AnalysisError::none) {
+        std::fprintf(stderr, "strata print: %s: %s\n", file.c_str(), analyzed.message.c_str());
+        exit_status = analyzed.error == parser::AnalysisError::unreadable ? exit_code::unreadable
+                                                                          : exit_code::not_gcode;
+        return false;
+    }
+    const planner::PrintTimeEstimate estimate = estimator.finish();
+    timeline.total_s = estimate.total_s();
+    timeline.total_lines = analyzed.analysis.lines;
+    for (const parser::Layer& layer : analyzed.analysis.layers)
+        timeline.layers.push_back({layer.first_line, layer.z_mm});
+    for (const planner::TimeSample& sample : estimate.samples)
+        timeline.samples.push_back({sample.line, sample.elapsed_s});
+    return true;
+}
+
+// Prepares FILE into `job` with the profile; the job's index gives the timeline.
+bool prepare(const PrintArguments& parsed, const std::string& job, streamer::JobTimeline& timeline,
+             int& exit_status) {
+    const planner::ProfileLoad profile =
+        planner::load_timelapse_profile_file(parsed.profile_path, parsed.overrides);
+    if (!profile.ok()) {
+        std::fprintf(stderr, "strata print: profile: %s\n", profile.error.c_str());
+        exit_status = exit_code::usage;
+        return false;
+    }
+    planner::PrepOptions options;
+    options.profile = profile.profile;
+    options.input_path = parsed.file;
+    options.output_path = job;
+    options.index_path = job + ".index.json";
+    const planner::PrepResult result = planner::prep_file(options);
+    if (result.error != planner::PrepError::none) {
+        std::fprintf(stderr, "strata print: prep: %s\n", result.message.c_str());
+        exit_status = exit_code::not_plannable;
+        return false;
+    }
+    std::string error;
+    if (!streamer::load_job_index(options.index_path, timeline, error)) {
+        std::fprintf(stderr, "strata print: %s\n", error.c_str());
+        exit_status = exit_code::write_failed;
+        return false;
+    }
+    return true;
+}
+
+std::string clock_text(double seconds) {
+    if (seconds < 0.0) return "--:--:--";
+    const auto total = static_cast<long>(seconds + 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", total / 3600, total / 60 % 60,
+                  total % 60);
+    return text;
+}
+
+void draw_status(const streamer::JobProgress& progress, const std::string& temperatures) {
+    const int width = 30;
+    const int filled = static_cast<int>(progress.percent / 100.0 * width);
+    std::fprintf(stderr, "\r\033[K[%.*s%*s] %5.1f%%  layer %lld  z %.2f  ETA %s  %s", filled,
+                 "##############################", width - filled, "", progress.percent,
+                 static_cast<long long>(progress.layer + 1), progress.z_mm,
+                 clock_text(progress.remaining_s).c_str(), temperatures.c_str());
+    std::fflush(stderr);
+}
+
+std::string temperatures_text(const streamer::StreamerEvent& event) {
+    std::string text;
+    for (std::uint8_t i = 0; i < event.heater_count; ++i) {
+        const streamer::HeaterReading& heater = event.heaters[i];
+        char part[48];
+        std::snprintf(part, sizeof part, "%c %.0f/%.0f  ", heater.heater, heater.actual_c,
+                      heater.target_c.value_or(0.0));
+        text += part;
+    }
+    return text;
+}
+
+// Follows the job to its end; Ctrl-C cancels, a second one stops the printer at once.
+int follow(streamer::Streamer& printer, int signals) {
+    const bool terminal = ::isatty(STDERR_FILENO) != 0;
+    std::string temperatures;
+    int interrupts = 0;
+    for (;;) {
+        pollfd waiting{signals, POLLIN, 0};
+        if (::poll(&waiting, 1, 0) > 0) {
+            signalfd_siginfo info{};
+            (void)!::read(signals, &info, sizeof info);
+            if (++interrupts == 1) {
+                std::fputs("\nstrata print: cancelling (Ctrl-C again: emergency stop)\n", stderr);
+                printer.cancel();
+            } else {
+                printer.emergency_stop();
+            }
+        }
+        streamer::StreamerEvent event;
+        if (!printer.wait_event(event, 0.1)) continue;
+        switch (event.kind) {
+            case streamer::EventKind::temperatures: temperatures = temperatures_text(event); break;
+            case streamer::EventKind::progress:
+                if (terminal) draw_status(event.progress, temperatures);
+                break;
+            case streamer::EventKind::job_finished:
+                std::fprintf(stderr, "\nstrata print: %s in %s\n", event.text.c_str(),
+                             clock_text(event.progress.elapsed_s).c_str());
+                return exit_code::ok;
+            case streamer::EventKind::job_cancelled:
+                std::fputs("\nstrata print: cancelled\n", stderr);
+                return exit_code::print_failed;
+            case streamer::EventKind::job_failed:
+                std::fprintf(stderr, "\nstrata print: the print failed: %s\n", event.text.c_str());
+                return exit_code::print_failed;
+            case streamer::EventKind::message:
+            case streamer::EventKind::error:
+                std::fprintf(stderr, "\nstrata print: %s\n", event.text.c_str());
+                break;
+            default: break;
+        }
+    }
+}
+
+}  // namespace
+
+int run_print(const std::vector<std::string>& arguments) {
+    PrintArguments parsed;
+    if (!parse(arguments, parsed)) return exit_code::usage;
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);  // Before the streamer's threads start.
+    const int signals = ::signalfd(-1, &interrupt, SFD_CLOEXEC);
+
+    streamer::JobTimeline timeline;
+    std::string job = parsed.file;
+    int exit_status = exit_code::ok;
+    if (!parsed.profile_path.empty()) {
+        job = parsed.file + ".strata-print.gcode";
+        if (!prepare(parsed, job, timeline, exit_status)) return exit_status;
+    } else if (!timeline_of(parsed.file, timeline, exit_status)) {
+        return exit_status;
+    }
+    streamer::Streamer printer(parsed.config);
+    std::string error;
+    if (!printer.connect(error)) {
+        std::fprintf(stderr, "strata print: %s\n", error.c_str());
+        exit_status = exit_code::link_failed;
+    } else if (!printer.start_job(job, timeline, error)) {
+        std::fprintf(stderr, "strata print: %s\n", error.c_str());
+        exit_status = exit_code::print_failed;
+    } else {
+        exit_status = follow(printer, signals);
+    }
+    if (job != parsed.file) {
+        std::remove(job.c_str());
+        std::remove((job + ".index.json").c_str());
+    }
+    ::close(signals);
+    return exit_status;
+}
+
+}  // namespace strata::cli
