@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "strata/streamer/streamer.hpp"
@@ -220,6 +221,219 @@ TEST_F(Streaming, NoLineLostNoneRepeatedUnderEveryRecoverableFault) {
         EXPECT_GT(printer_->state().resend_requests, 2000u);
         streamer_.reset();
         printer_->stop();
+    }
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Streaming, UnrecoverableFaultsEndTheJobWithTheReason) {
+    const std::string job = write_moves(directory_ / "moves.gcode", 5000);
+    struct Case {
+        const char* name;
+        void (*set)(FaultRates&);
+        const char* reason;
+    };
+    const std::vector<Case> cases = {
+        {"error_halt", [](FaultRates& f) { f.error_halt = 0.001; }, "kill() called"},
+        {"thermal_runaway", [](FaultRates& f) { f.thermal_runaway = 0.001; }, "Thermal Runaway"},
+        {"reset", [](FaultRates& f) { f.reset = 0.001; }, "printer reset during the print"},
+        {"disconnect", [](FaultRates& f) { f.disconnect = 0.001; }, "link closed"}};
+    for (const Case& fault : cases) {
+        VirtualPrinterConfig printer;
+        printer.time_scale = 0.0;
+        fault.set(printer.faults);
+        printer.seed = 3;
+        start_printer(printer);
+        connect();
+        const Outcome outcome = print(*streamer_, job, 30.0);
+        EXPECT_EQ(outcome.end, EventKind::job_failed) << fault.name << ": " << outcome.text;
+        EXPECT_NE(outcome.text.find(fault.reason), std::string::npos)
+            << fault.name << ": " << outcome.text;
+        streamer_.reset();
+        printer_->stop();
+    }
+}
+
+TEST_F(Streaming, ASnapshotWaitsForTheMovesAndTheCamera) {
+    // A job with two snapshot blocks as prep writes them: the capture runs with the planner
+    // empty and the head where the block parked it.
+    std::ofstream(directory_ / "snap.gcode")
+        << "G28\nG90\nM83\nG1 Z0.3 F600\nG1 X50 Y50 E1 F3000\n"
+           "; STRATA SNAPSHOT BEGIN n=1 layer=1 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+           "@STRATA SNAPSHOT n=1\nG1 X50 Y50 F9000\n; STRATA SNAPSHOT END n=1\n"
+           "G1 X60 Y60 E1 F3000\n"
+           "; STRATA SNAPSHOT BEGIN n=2 layer=2 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+           "@STRATA SNAPSHOT n=2\nG1 X60 Y60 F9000\n; STRATA SNAPSHOT END n=2\nG1 X70 Y70 E1\n";
+    VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.02;
+    start_printer(printer_config);
+    connect();
+    std::vector<LiveState> at_capture;
+    streamer_->set_capture([&](std::uint32_t, std::string&) {
+        at_capture.push_back(printer_->state());
+        return true;
+    });
+    const Outcome outcome = print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);
+    ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    ASSERT_EQ(at_capture.size(), 2u);
+    for (const LiveState& state : at_capture) {
+        EXPECT_FALSE(state.moving);
+        EXPECT_DOUBLE_EQ(state.position_mm[0], 10.0);
+        EXPECT_DOUBLE_EQ(state.position_mm[1], 190.0);
+    }
+    int snapshots = 0;
+    for (const StreamerEvent& event : outcome.events) {
+        if (event.kind != EventKind::snapshot) continue;
+        ++snapshots;
+        EXPECT_TRUE(event.ok);
+        EXPECT_GE(event.parked_s, 0.0);
+    }
+    EXPECT_EQ(snapshots, 2);
+}
+
+TEST_F(Streaming, ALateCameraMissesItsSnapshotAndThePrintGoesOn) {
+    std::ofstream(directory_ / "snap.gcode")
+        << "G28\nG1 X5 Y5 F3000\nM400\n@STRATA SNAPSHOT n=1\nG1 X6 Y6\n";
+    VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.0;
+    start_printer(printer_config);
+    StreamerConfig config;
+    config.capture_timeout_s = 0.2;
+    connect(config);
+    streamer_->set_capture([](std::uint32_t, std::string&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        return true;
+    });
+    const Outcome outcome = print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);
+    ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    bool late = false;
+    for (const StreamerEvent& event : outcome.events)
+        late = late || (event.kind == EventKind::snapshot && !event.ok &&
+                        event.text.find("did not answer") != std::string::npos);
+    EXPECT_TRUE(late);
+    EXPECT_EQ(printer_->executed_log().back(), "M400");
+}
+
+TEST_F(Streaming, PauseParksAndResumeReturnsCancelRunsItsScript) {
+    const std::string job = write_moves(directory_ / "moves.gcode", 3000);
+    VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.01;
+    start_printer(printer_config);
+    StreamerConfig config;
+    config.scripts.park_mm = std::array<double, 2>{0.0, 200.0};
+    connect(config);
+    std::string error;
+    ASSERT_TRUE(streamer_->start_job(job, {}, error)) << error;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    streamer_->pause();
+    StreamerEvent event;
+    const double until = steady_s() + 20.0;
+    while (steady_s() < until && streamer_->state() != PrinterState::paused)
+        streamer_->wait_event(event, 0.1);
+    ASSERT_EQ(streamer_->state(), PrinterState::paused);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // The park moves run.
+    const LiveState parked = printer_->state();
+    EXPECT_DOUBLE_EQ(parked.position_mm[0], 0.0);
+    EXPECT_DOUBLE_EQ(parked.position_mm[1], 200.0);
+    const std::size_t executed_while_paused = printer_->executed_log().size();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(printer_->executed_log().size(), executed_while_paused);  // Nothing more sent.
+
+    streamer_->resume();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto log = printer_->executed_log();
+    const auto resume_at = std::find(
+        log.begin() + static_cast<std::ptrdiff_t>(executed_while_paused), log.end(), "G90");
+    ASSERT_NE(resume_at, log.end());
+    EXPECT_EQ((resume_at + 1)->rfind("G1 X", 0), 0u);  // The return to where the job stood.
+    streamer_->cancel();
+    const double cancel_until = steady_s() + 20.0;
+    bool cancelled = false;
+    while (steady_s() < cancel_until && !cancelled)
+        if (streamer_->wait_event(event, 0.1)) cancelled = event.kind == EventKind::job_cancelled;
+    EXPECT_TRUE(cancelled);
+    const auto final_log = printer_->executed_log();
+    EXPECT_EQ(final_log.back(), "M84");
+    EXPECT_NE(std::find(final_log.end() - 7, final_log.end(), "M104 S0"), final_log.end());
+}
+
+}  // namespace
+
+namespace {
+
+// Starts what `setup` asks, calls emergency_stop(), and returns how long M112 took to reach
+// the printer's emergency parser.
+class EmergencyStop : public Streaming {
+  protected:
+    double latency_s(const std::function<void()>& setup) {
+        setup();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        state_before_ = streamer_->state();
+        const double asked_s = steady_s();
+        streamer_->emergency_stop();
+        const double until = asked_s + 2.0;
+        while (steady_s() < until && printer_->state().emergency_stop_wall_s < 0.0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const LiveState state = printer_->state();
+        EXPECT_TRUE(state.halted);
+        return state.emergency_stop_wall_s < 0.0 ? 99.0 : state.emergency_stop_wall_s - asked_s;
+    }
+    PrinterState state_before_ = PrinterState::disconnected;
+    void print_in_real_time(int baud, const std::string& head) {
+        std::ofstream(directory_ / "slow.gcode") << head << "G1 X100 Y100 F600\nG1 X0 Y0\n"
+                                                 << "G1 X100 Y100\nG1 X0 Y0\n";
+        VirtualPrinterConfig printer;
+        printer.baud = baud;
+        start_printer(printer);
+        connect();
+        std::string error;
+        ASSERT_TRUE(streamer_->start_job((directory_ / "slow.gcode").string(), {}, error));
+    }
+};
+
+TEST_F(EmergencyStop, M112ReachesThePrinterWithin50msInEveryState) {
+    std::vector<std::pair<std::string, double>> latencies;
+    latencies.emplace_back("idle", latency_s([&] {
+                               start_printer({});
+                               connect();
+                           }));
+    printer_->stop();
+    latencies.emplace_back("printing", latency_s([&] { print_in_real_time(0, ""); }));
+    printer_->stop();
+    latencies.emplace_back("printing at 115200 baud",
+                           latency_s([&] { print_in_real_time(115200, ""); }));
+    printer_->stop();
+    latencies.emplace_back("heating (M109)",
+                           latency_s([&] { print_in_real_time(0, "M109 S215\n"); }));
+    printer_->stop();
+    latencies.emplace_back("paused", latency_s([&] {
+                               print_in_real_time(0, "");
+                               streamer_->pause();
+                           }));
+    printer_->stop();
+    latencies.emplace_back(
+        "waiting for the camera", latency_s([&] {
+            std::ofstream(directory_ / "snap.gcode") << "G28\nM400\n@STRATA SNAPSHOT n=1\nG1 X5\n";
+            VirtualPrinterConfig instant;
+            instant.time_scale = 0.0;
+            start_printer(instant);
+            connect();
+            streamer_->set_capture([](std::uint32_t, std::string&) {
+                std::this_thread::sleep_for(std::chrono::seconds(3));
+                return true;
+            });
+            std::string error;
+            streamer_->start_job((directory_ / "snap.gcode").string(), {}, error);
+        }));
+    const double camera_began_s = steady_s();
+    EXPECT_EQ(state_before_, PrinterState::printing);  // Held at the snapshot, not done.
+    streamer_.reset();                                 // Waits for the camera callback to return.
+    EXPECT_GT(steady_s() - camera_began_s, 2.0);
+    for (const auto& [state, latency] : latencies) {
+        std::printf("M112 %-26s %.2f ms\n", state.c_str(), latency * 1000.0);
+        EXPECT_LT(latency, 0.050) << state;
     }
 }
 
