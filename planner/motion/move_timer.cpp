@@ -9,9 +9,11 @@ namespace strata::planner {
 
 MoveTimer::MoveTimer(const MotionLimits& limits, std::size_t lookahead_blocks)
     : timeline_(std::make_unique<Timeline>(1, 0.0)) {
+    // The queue plans once it holds more than `refresh` blocks and then times all but `keep`:
+    // with these, a full firmware planner of `lookahead_blocks` always has its oldest two timed.
     EstimatorConfig config;
-    config.planner_queue_blocks = lookahead_blocks;
-    config.planner_refresh_blocks = lookahead_blocks + 1;
+    config.planner_queue_blocks = lookahead_blocks > 2 ? lookahead_blocks - 2 : 1;
+    config.planner_refresh_blocks = config.planner_queue_blocks + 1;
     planner_ = std::make_unique<motion::MotionPlanner>(limits, config, timeline_.get());
 }
 

@@ -135,6 +135,7 @@ class Firmware {
     double stepper_free_s_ = 0.0;          ///< When the stepper finished its last block.
     std::array<double, 4> position_mm_{};  ///< Where the last finished block ended.
     Wait wait_ = Wait::none;
+    bool move_waiting_ = false;  ///< The next command is a move the full planner holds back.
     double wait_until_s_ = 0.0;
     double pending_dwell_s_ = 0.0;  ///< G4 / G28 time once the moves are done.
     Heater* waiting_heater_ = nullptr;
@@ -147,6 +148,7 @@ class Firmware {
     std::uint64_t executed_ = 0;
     std::uint64_t resend_requests_ = 0;
     std::uint64_t overflow_bytes_ = 0;
+    std::uint64_t underruns_ = 0;
     std::uint64_t bytes_received_ = 0;
     double emergency_stop_wall_s_ = -1.0;
 };

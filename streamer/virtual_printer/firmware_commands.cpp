@@ -51,6 +51,7 @@ bool Firmware::wait_over(double now_s) {
 
 bool Firmware::run_commands(double now_s) {
     bool progress = false;
+    move_waiting_ = false;
     while (!halted_ && !commands_.empty()) {
         if (wait_ != Wait::none) {
             if (!wait_over(now_s)) break;
@@ -67,7 +68,8 @@ bool Firmware::run_commands(double now_s) {
             continue;
         }
         if (!command.executed) {
-            if (!execute(command, now_s)) break;  // No room in the planner yet.
+            move_waiting_ = !execute(command, now_s);
+            if (move_waiting_) break;  // No room in the planner yet.
             command.executed = true;
             progress = true;
             if (halted_ || commands_.empty()) break;  // Halted, or reset by a fault.

@@ -66,7 +66,7 @@ bool Heater::reached() const {
 
 Firmware::Firmware(const VirtualPrinterConfig& config)
     : config_(config),
-      timer_(config.limits, std::max<std::size_t>(config.planner_blocks, 2) - 1),
+      timer_(config.limits, config.planner_blocks),
       simulator_(parser::MachineConfig{}),
       random_(config.seed) {}
 
@@ -189,6 +189,7 @@ LiveState Firmware::live_state() const {
     state.executed = executed_;
     state.resend_requests = resend_requests_;
     state.rx_overflow_bytes = overflow_bytes_;
+    state.planner_underruns = underruns_;
     state.bytes_received = bytes_received_;
     state.emergency_stop_wall_s = emergency_stop_wall_s_;
     return state;

@@ -52,7 +52,11 @@ bool Firmware::finish_blocks(double now_s) {
             const double start_s = std::max(stepper_free_s_, block.ready_s);
             if (now_s < start_s) break;
             if (!block.duration_s) {
-                timer_.flush();  // The queue ran dry: plan what is there to a stop.
+                // A move waiting for the slot the last block freed comes first: it lets the
+                // look-ahead time this block. Otherwise the queue ran dry: plan it to a stop.
+                if (move_waiting_ && planner_.size() < config_.planner_blocks) break;
+                ++underruns_;
+                timer_.flush();
                 collect_timed();
             }
             block.started = true;

@@ -160,7 +160,7 @@ void VirtualPrinter::Impl::run() {
             firmware.advance(printer_now(wall_s));
             // The instant clock jumps only while commands wait on the firmware's own events.
             while (config.time_scale <= 0.0 && firmware.has_commands() &&
-                   std::isfinite(firmware.next_event_s()) && to_printer.empty()) {
+                   std::isfinite(firmware.next_event_s())) {
                 const double before = instant_now_s;
                 instant_now_s = std::max(instant_now_s, firmware.next_event_s());
                 firmware.advance(instant_now_s);
@@ -177,9 +177,17 @@ void VirtualPrinter::Impl::run() {
         }
         const double wake_at_s =
             std::min({wall_of(next_event_s, wall_s), to_printer.next_s(), to_host.next_s()});
-        int timeout_ms = -1;
-        if (std::isfinite(wake_at_s))
-            timeout_ms = static_cast<int>(std::ceil(std::max(0.0, wake_at_s - wall_s) * 1000.0));
+        // Microsecond wake-ups: a byte takes 40-90 us on an emulated wire, and a millisecond
+        // of rounding per reply would show up as idle wire.
+        timespec timeout{};
+        const timespec* timeout_pointer = nullptr;
+        if (std::isfinite(wake_at_s)) {
+            const double wait_s = std::max(0.0, wake_at_s - wall_s);
+            timeout.tv_sec = static_cast<time_t>(wait_s);
+            timeout.tv_nsec =
+                static_cast<long>((wait_s - static_cast<double>(timeout.tv_sec)) * 1e9);
+            timeout_pointer = &timeout;
+        }
         bool want_input = config.baud > 0;
         if (!want_input) {
             const std::lock_guard lock(mutex);
@@ -190,7 +198,7 @@ void VirtualPrinter::Impl::run() {
                    static_cast<short>((want_input ? POLLIN : 0) | (to_host.empty() ? 0 : POLLOUT)),
                    0},
             pollfd{wake, POLLIN, 0}};
-        ::poll(waits.data(), waits.size(), timeout_ms);
+        ::ppoll(waits.data(), waits.size(), timeout_pointer, nullptr);
         if ((waits[1].revents & POLLIN) != 0) {
             std::uint64_t count = 0;
             (void)!::read(wake, &count, sizeof count);

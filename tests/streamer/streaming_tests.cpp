@@ -160,8 +160,13 @@ TEST_F(Streaming, ARealFileArrivesCommandForCommandUnderEveryStrategy) {
         const Outcome outcome = print(*streamer_, job, 60.0);
         std::printf("%s %.3f s\n", std::string(to_string(strategy)).c_str(), steady_s() - began);
         EXPECT_EQ(outcome.end, EventKind::job_finished) << to_string(strategy) << outcome.text;
-        EXPECT_EQ(first_difference(printed_commands(), expected), "identical")
+        // A loaded machine (ctest -j2) can delay a reply past the probe timeout: the probe's
+        // M105 is the streamer's own, not the job's.
+        std::size_t probes = 0;
+        EXPECT_EQ(first_difference(printed_commands(&probes), expected), "identical")
             << to_string(strategy);
+        const ProtocolCounters counters = streamer_->counters();
+        EXPECT_LE(probes, counters.timeouts + counters.stall_probes);
         streamer_.reset();
         printer_->stop();
     }

@@ -1,4 +1,5 @@
-// How long each move takes on a firmware whose planner holds `lookahead_blocks` moves: the motion
+// How long each move takes on a firmware whose planner holds `lookahead_blocks` moves (its oldest
+// moves are timed as soon as that many are held, looking ahead over the rest): the motion
 // planner of the time estimator, driven move by move rather than from a file. The virtual printer
 // runs its planner queue on it, so its moves take the time strata's estimates assume.
 #pragma once

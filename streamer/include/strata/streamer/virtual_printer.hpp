@@ -72,6 +72,9 @@ struct LiveState {
     std::uint64_t executed = 0;
     std::uint64_t resend_requests = 0;
     std::uint64_t rx_overflow_bytes = 0;
+    /// Times the stepper found the next block not yet planned with look-ahead (the host did
+    /// not keep the planner fed): each one plans the queue to a stop.
+    std::uint64_t planner_underruns = 0;
     std::uint64_t bytes_received = 0;
     double emergency_stop_wall_s = -1.0;  ///< When M112 arrived (steady clock), if it did.
 };

@@ -1,0 +1,212 @@
+// Streaming benchmark: the streamer against the virtual printer, each in its own process (the
+// printer is a forked child on a real pty), so the CPU time measured is the streamer's alone.
+//   1. Link utilization per send strategy at 115200 and 250000 baud with a Marlin-sized RX
+//      buffer (128 bytes, BUFSIZE 4) and instant moves: bytes sent over the wire's capacity.
+//   2. Lines per second over an unthrottled pty (native USB: flow controlled, instant moves).
+//   3. The streamer's CPU use while the printer consumes about 1,000 lines/s in real time.
+// usage: stream_benchmark [--lines N]
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "strata/streamer/streamer.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+
+namespace {
+
+using namespace strata::streamer;
+
+double steady_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double cpu_s() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// A virtual printer in a child process; its pty path comes back through a pipe.
+class PrinterProcess {
+  public:
+    explicit PrinterProcess(const VirtualPrinterConfig& config) {
+        int ends[2];
+        if (::pipe(ends) != 0) return;
+        child_ = ::fork();
+        if (child_ == 0) {
+            ::close(ends[0]);
+            VirtualPrinter printer(config);
+            std::string error;
+            const std::string path = printer.start(error) ? printer.path() + "\n" : "\n";
+            (void)!::write(ends[1], path.data(), path.size());
+            ::pause();  // Until the parent's SIGTERM.
+            ::_exit(0);
+        }
+        ::close(ends[1]);
+        char buffer[256] = {};
+        const ssize_t got = ::read(ends[0], buffer, sizeof buffer - 1);
+        ::close(ends[0]);
+        if (got > 1) path_.assign(buffer, static_cast<std::size_t>(got - 1));
+    }
+    ~PrinterProcess() {
+        if (child_ > 0) {
+            ::kill(child_, SIGKILL);
+            ::waitpid(child_, nullptr, 0);
+        }
+    }
+    PrinterProcess(const PrinterProcess&) = delete;
+    PrinterProcess& operator=(const PrinterProcess&) = delete;
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+  private:
+    pid_t child_ = -1;
+    std::string path_;
+};
+
+struct Result {
+    bool ok = false;
+    double seconds = 0.0;
+    double cpu_s = 0.0;
+    ProtocolCounters counters;
+    std::uint64_t lines = 0;
+};
+
+Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
+              const std::string& job) {
+    Result result;
+    PrinterProcess printer(printer_config);
+    if (printer.path().empty()) return result;
+    StreamerConfig config;
+    config.link.target = printer.path();
+    config.link.baud = printer_config.baud > 0 ? printer_config.baud : 115200;
+    config.protocol.strategy = strategy;
+    Streamer streamer(config);
+    std::string error;
+    if (!streamer.connect(error) || !streamer.start_job(job, {}, error)) {
+        std::fprintf(stderr, "stream_benchmark: %s\n", error.c_str());
+        return result;
+    }
+    const ProtocolCounters before = streamer.counters();
+    const double began_s = steady_s();
+    const double began_cpu_s = cpu_s();
+    StreamerEvent event;
+    for (;;) {
+        if (!streamer.wait_event(event, 1.0)) continue;
+        if (event.kind == EventKind::job_failed) return result;
+        if (event.kind == EventKind::job_finished) break;
+    }
+    result.seconds = steady_s() - began_s;
+    result.cpu_s = cpu_s() - began_cpu_s;
+    result.counters = streamer.counters();
+    result.counters.bytes_sent -= before.bytes_sent;
+    result.counters.lines_sent -= before.lines_sent;
+    result.lines = event.progress.line;
+    result.ok = true;
+    return result;
+}
+
+// Short moves along a square, `lines` of them.
+std::string square_job(const std::filesystem::path& path, int lines) {
+    std::ofstream out(path);
+    out << "G90\nM83\n";
+    for (int i = 2; i < lines; ++i) {
+        const int corner = i % 4;
+        out << "G1 X" << (corner == 1 || corner == 2 ? 60 : 40) << '.' << (i % 10) << " Y"
+            << (corner >= 2 ? 60 : 40) << " E0.05 F3000\n";
+    }
+    return path.string();
+}
+
+// 0.1 mm segments in a straight line at 100 mm/s: about 1,000 lines per second of printing.
+std::string segment_job(const std::filesystem::path& path, int lines) {
+    std::ofstream out(path);
+    out << "G90\nM83\nG1 X0 Y100 F6000\n";
+    for (int i = 1; i <= lines; ++i) {
+        const int step = i % 2000;  // Back and forth over 200 mm.
+        const double x_mm = i / 2000 % 2 == 0 ? step * 0.1 : 200.0 - step * 0.1;
+        out << "G1 X" << x_mm << " E0.004\n";
+    }
+    return path.string();
+}
+
+const char* name_of(SendStrategy strategy) {
+    switch (strategy) {
+        case SendStrategy::ping_pong: return "ping-pong";
+        case SendStrategy::counted_window: return "window (4 lines)";
+        case SendStrategy::byte_counting: return "byte counting (127 B)";
+        case SendStrategy::advanced_ok: return "ADVANCED_OK";
+        default: return "auto";
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int lines = 3000;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--lines") lines = std::atoi(argv[i + 1]);
+    const auto directory = std::filesystem::temp_directory_path();
+    const std::string square = square_job(directory / "strata_stream_square.gcode", lines);
+    const std::string segments = segment_job(directory / "strata_stream_segments.gcode", 5000);
+    const SendStrategy strategies[] = {SendStrategy::ping_pong, SendStrategy::counted_window,
+                                       SendStrategy::byte_counting, SendStrategy::advanced_ok};
+
+    std::printf("Link utilization (%d-line job, RX 128 B, BUFSIZE 4, instant moves)\n", lines);
+    std::printf("%-24s %8s %10s %10s %12s\n", "strategy", "baud", "lines/s", "bytes/s",
+                "utilization");
+    for (const int baud : {115200, 250000}) {
+        for (const SendStrategy strategy : strategies) {
+            VirtualPrinterConfig printer;
+            printer.baud = baud;
+            printer.time_scale = 0.0;
+            printer.advanced_ok = strategy == SendStrategy::advanced_ok;
+            const Result result = stream(printer, strategy, square);
+            if (!result.ok) return 1;
+            const double bytes_s = static_cast<double>(result.counters.bytes_sent) / result.seconds;
+            std::printf("%-24s %8d %10.0f %10.0f %11.1f%%\n", name_of(strategy), baud,
+                        static_cast<double>(result.lines) / result.seconds, bytes_s,
+                        100.0 * bytes_s / (baud / 10.0));
+        }
+    }
+
+    std::printf("\nUnthrottled pty (native USB, instant moves, %d lines)\n", lines * 10);
+    const std::string long_square = square_job(directory / "strata_stream_long.gcode", lines * 10);
+    for (const SendStrategy strategy : strategies) {
+        VirtualPrinterConfig printer;
+        printer.time_scale = 0.0;
+        printer.advanced_ok = strategy == SendStrategy::advanced_ok;
+        const Result result = stream(printer, strategy, long_square);
+        if (!result.ok) return 1;
+        std::printf("%-24s %10.0f lines/s   streamer CPU %.0f%% of a core\n", name_of(strategy),
+                    static_cast<double>(result.lines) / result.seconds,
+                    100.0 * result.cpu_s / result.seconds);
+    }
+
+    // A 32-bit board's planner (64 blocks) and 3000 mm/s² let 0.1 mm segments run at 100 mm/s;
+    // Marlin's 16-block default caps them near 70 mm/s.
+    std::printf("\nReal time: 0.1 mm segments at 100 mm/s, 5000 lines, 64-block planner\n");
+    VirtualPrinterConfig printer;
+    printer.time_scale = 1.0;
+    printer.planner_blocks = 64;
+    printer.limits.print_acceleration_mm_s2 = 3000.0;
+    printer.limits.max_print_acceleration_mm_s2 = 3000.0;
+    const Result result = stream(printer, SendStrategy::automatic, segments);
+    if (!result.ok) return 1;
+    std::printf("%10.0f lines/s   streamer process CPU %.1f%% of a core\n",
+                static_cast<double>(result.lines) / result.seconds,
+                100.0 * result.cpu_s / result.seconds);
+    std::filesystem::remove(square);
+    std::filesystem::remove(segments);
+    std::filesystem::remove(long_square);
+    return 0;
+}
