@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -132,7 +133,7 @@ bool prepare(const PrintArguments& parsed, const std::string& job, streamer::Job
 
 std::string clock_text(double seconds) {
     if (seconds < 0.0) return "--:--:--";
-    const auto total = static_cast<long>(seconds + 0.5);
+    const long total = std::lround(seconds);
     char text[32];
     std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", total / 3600, total / 60 % 60,
                   total % 60);
@@ -144,7 +145,7 @@ void draw_status(const streamer::JobProgress& progress, const std::string& tempe
     const int filled = static_cast<int>(progress.percent / 100.0 * width);
     std::fprintf(stderr, "\r\033[K[%.*s%*s] %5.1f%%  layer %lld  z %.2f  ETA %s  %s", filled,
                  "##############################", width - filled, "", progress.percent,
-                 static_cast<long long>(progress.layer + 1), progress.z_mm,
+                 static_cast<long long>(progress.layer) + 1, progress.z_mm,
                  clock_text(progress.remaining_s).c_str(), temperatures.c_str());
     std::fflush(stderr);
 }

@@ -15,16 +15,24 @@ namespace {
 
 using Value = rapidjson::Value;
 
+// The member, or nothing: FindMember, not operator[], whose missing-member path RapidJSON
+// serves from a static buffer.
+const Value* member(const Value& object, const char* name) {
+    if (!object.IsObject()) return nullptr;
+    const auto found = object.FindMember(name);
+    return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
 bool read_layers(const Value& layers, JobTimeline& timeline, std::string& error) {
     for (rapidjson::SizeType i = 0; i < layers.Size(); ++i) {
-        const Value& layer = layers[i];
-        if (!layer.IsObject() || !layer.HasMember("first_line") ||
-            !layer["first_line"].IsUint64() || !layer.HasMember("z_mm") ||
-            !layer["z_mm"].IsNumber()) {
+        const Value* first_line = member(layers[i], "first_line");
+        const Value* z_mm = member(layers[i], "z_mm");
+        if (first_line == nullptr || !first_line->IsUint64() || z_mm == nullptr ||
+            !z_mm->IsNumber()) {
             error = "layers[" + std::to_string(i) + "] needs first_line and z_mm";
             return false;
         }
-        timeline.layers.push_back({layer["first_line"].GetUint64(), layer["z_mm"].GetDouble()});
+        timeline.layers.push_back({first_line->GetUint64(), z_mm->GetDouble()});
     }
     return true;
 }
@@ -59,28 +67,29 @@ bool load_job_index(const std::string& path, JobTimeline& timeline, std::string&
                 " at offset " + std::to_string(document.GetErrorOffset());
         return false;
     }
-    const auto has = [&](const char* name, bool (Value::*is)() const) {
-        return document.IsObject() && document.HasMember(name) && (document[name].*is)();
-    };
-    if (!has("format", &Value::IsString) ||
-        std::string_view(document["format"].GetString()) != "strata-job-index") {
+    const Value* format = member(document, "format");
+    if (format == nullptr || !format->IsString() ||
+        std::string_view(format->GetString()) != "strata-job-index") {
         error = path + ": format is not strata-job-index";
         return false;
     }
-    if (!has("layers", &Value::IsArray) || !has("time_samples", &Value::IsArray) ||
-        !has("snapshots", &Value::IsArray) || !has("estimated_time_s", &Value::IsNumber) ||
-        !has("job", &Value::IsObject)) {
+    const Value* layers = member(document, "layers");
+    const Value* samples = member(document, "time_samples");
+    const Value* snapshots = member(document, "snapshots");
+    const Value* estimated = member(document, "estimated_time_s");
+    const Value* job = member(document, "job");
+    if (layers == nullptr || !layers->IsArray() || samples == nullptr || !samples->IsArray() ||
+        snapshots == nullptr || !snapshots->IsArray() || estimated == nullptr ||
+        !estimated->IsNumber() || job == nullptr || !job->IsObject()) {
         error = path + ": layers, snapshots, time_samples, estimated_time_s and job are required";
         return false;
     }
     timeline = JobTimeline{};
-    timeline.total_s = document["estimated_time_s"].GetDouble();
-    timeline.snapshots = document["snapshots"].Size();
-    const Value& job = document["job"];
-    if (job.HasMember("lines") && job["lines"].IsUint64())
-        timeline.total_lines = job["lines"].GetUint64();
-    if (!read_layers(document["layers"], timeline, error) ||
-        !read_samples(document["time_samples"], timeline, error)) {
+    timeline.total_s = estimated->GetDouble();
+    timeline.snapshots = snapshots->Size();
+    if (const Value* lines = member(*job, "lines"); lines != nullptr && lines->IsUint64())
+        timeline.total_lines = lines->GetUint64();
+    if (!read_layers(*layers, timeline, error) || !read_samples(*samples, timeline, error)) {
         error = path + ": " + error;
         return false;
     }

@@ -46,10 +46,13 @@ std::string first_difference(const std::vector<std::string>& got,
     for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
         const std::string a = i < got.size() ? got[i] : "<end>";
         const std::string b = i < expected.size() ? expected[i] : "<end>";
-        if (a != b)
-            return "command " + std::to_string(i) + ": printer ran \"" + a + "\", job has \"" + b +
-                   "\" (" + std::to_string(got.size()) + " vs " + std::to_string(expected.size()) +
-                   " commands)";
+        if (a == b) continue;
+        std::string text = "command " + std::to_string(i);
+        text += ": printer ran \"" + a;
+        text += "\", job has \"" + b;
+        text += "\" (" + std::to_string(got.size());
+        text += " vs " + std::to_string(expected.size()) + " commands)";
+        return text;
     }
     return "identical";
 }
