@@ -154,6 +154,7 @@ void Streamer::Session::job_tick(double now) {
         finish_snapshot(
             now, false,
             "the camera did not answer within " + std::to_string(config_.capture_timeout_s) + " s");
+    feed_job(now);  // A snapshot just finished: the lines after it go out in this turn.
     if (pause_wanted_ && !barrier_ && protocol_.idle()) {
         pause_wanted_ = false;
         paused_state_ = simulator_.state();

@@ -2,6 +2,7 @@
 // report and its exit codes checked the way a script or the slicer hook would see them.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -181,6 +182,58 @@ TEST_F(CliPrep, PrusaSlicerPostProcessingHook) {
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
     EXPECT_NE(verified.output.find("\"equivalent\":true"), std::string::npos);
     EXPECT_EQ(verified.output.find("\"blocks\":0"), std::string::npos) << verified.output;
+}
+
+}  // namespace
+
+namespace {
+
+// `strata virtual-printer` as its own process, linked at a path, stopped with SIGTERM.
+class CliPrint : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = std::filesystem::temp_directory_path() /
+                     ("strata_cli_print_" + std::to_string(::getpid()));
+        std::filesystem::create_directories(directory_);
+        link_ = (directory_ / "printer").string();
+        printer_ =
+            ::popen((std::string(STRATA_BINARY) + " virtual-printer --time-scale 0 --link " + link_)
+                        .c_str(),
+                    "r");
+        ASSERT_NE(printer_, nullptr);
+        char path[256] = {};
+        ASSERT_NE(std::fgets(path, sizeof path, printer_), nullptr);  // Printed once it runs.
+        EXPECT_EQ(std::string(path).rfind("/dev/pts/", 0), 0u);
+    }
+    void TearDown() override {
+        std::system(
+            ("pkill -TERM -f 'virtual-printer --time-scale 0 --link " + link_ + "'").c_str());
+        if (printer_ != nullptr) ::pclose(printer_);
+        std::filesystem::remove_all(directory_);
+    }
+    std::filesystem::path directory_;
+    std::string link_;
+    std::FILE* printer_ = nullptr;
+};
+
+TEST_F(CliPrint, PrintsAFileAsItIsAndPreparedWithAProfile) {
+    const std::string file = data_file("ps281_mini_cube_m486.gcode");
+    EXPECT_EQ(run_strata(file + " --port " + link_).exit_code, 1);  // No subcommand: usage.
+    EXPECT_EQ(run_strata("print " + file + " --port " + link_).exit_code, 0);
+    const std::string profile = (directory_ / "profile.json").string();
+    std::ofstream(profile) << "{}";
+    EXPECT_EQ(run_strata("print " + file + " --port " + link_ + " --profile " + profile).exit_code,
+              0);
+    EXPECT_FALSE(std::filesystem::exists(file + ".strata-print.gcode"));  // Cleaned up.
+}
+
+TEST_F(CliPrint, ExitCodesForNoPrinterAndNoFile) {
+    EXPECT_EQ(
+        run_strata("print " + data_file("ps281_mini_cube_m486.gcode") + " --port /nonexistent/tty")
+            .exit_code,
+        8);
+    EXPECT_EQ(run_strata("print /nonexistent.gcode --port " + link_).exit_code, 2);
+    EXPECT_EQ(run_strata("print --port " + link_).exit_code, 1);
 }
 
 }  // namespace
