@@ -53,6 +53,15 @@ bool Streamer::Session::connect(std::string& error) {
         error = "already connected";
         return false;
     }
+    if (config_.link.target.empty() || config_.link.target == "auto" || config_.link.baud <= 0) {
+        std::string tried;
+        const auto found = detect_printer(config_.link, config_.handshake_timeout_s, tried);
+        if (!found) {
+            error = "no printer answered (tried " + (tried.empty() ? "no port" : tried) + ")";
+            return false;
+        }
+        config_.link = *found;
+    }
     link_ = open_link(config_.link, error);
     if (!link_) return false;
     link_->discard_buffers();

@@ -38,7 +38,7 @@ void Streamer::Session::on_acknowledged(std::uint64_t line_tag) {
                                              std::max(1.0, config_.autoreport_interval_s))),
                               tag::poll);
         set_state(PrinterState::operational);
-        emit(make_event(EventKind::connected, firmware_name_));
+        emit(make_event(EventKind::connected, firmware_name_ + " on " + link_->describe()));
         const std::lock_guard lock(connected_mutex_);
         connect_result_ = std::string();
         connected_.notify_all();

@@ -1,6 +1,8 @@
 // open_link (see strata/streamer/link.hpp): picks the implementation for a target.
 #include <sys/stat.h>
 
+#include <array>
+
 #include "links.hpp"
 
 namespace strata::streamer {
@@ -18,10 +20,13 @@ std::unique_ptr<Link> open_link(const LinkOptions& options, std::string& error) 
     return links::open_termios(options, error);
 }
 
-const std::vector<int>& candidate_baud_rates() {
-    static const std::vector<int> rates = {115200, 250000, 230400,  57600, 38400,
+namespace {
+constexpr std::array<int, 9> baud_rates = {115200, 250000, 230400,  57600, 38400,
                                            19200,  500000, 1000000, 9600};
-    return rates;
+}  // namespace
+
+std::span<const int> candidate_baud_rates() {
+    return baud_rates;
 }
 
 }  // namespace strata::streamer

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "firmware.hpp"
+#include "pty_speed.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 
 namespace strata::streamer {
@@ -69,6 +70,13 @@ class Wire {
     double busy_from_s_ = 0.0;
 };
 
+// What bytes sent at the wrong rate look like on the other side: different bytes, no newlines
+// where there were some.
+void garble(char* bytes, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i)
+        bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
+}
+
 }  // namespace
 
 struct VirtualPrinter::Impl {
@@ -97,6 +105,7 @@ struct VirtualPrinter::Impl {
     std::thread thread;
     std::atomic<bool> stopping{false};
     std::atomic<bool> reset_requested{false};
+    bool mismatched = false;  ///< The host's rate is not the emulated UART's.
     double started_wall_s = 0.0;
     double instant_now_s = 0.0;
 };
@@ -121,10 +130,12 @@ bool VirtualPrinter::Impl::pump_input(double wall_s) {
         return true;
     }
     // A UART: everything the host wrote is on the wire, arriving at the baud rate; what finds
-    // the RX buffer full is lost.
+    // the RX buffer full is lost. A host at another rate sends noise.
+    mismatched = virtual_printer::host_baud(slave) != config.baud;
     for (;;) {
         const ssize_t got = ::read(master, buffer.data(), buffer.size());
         if (got <= 0) break;
+        if (mismatched) garble(buffer.data(), static_cast<std::size_t>(got));
         to_printer.push(std::string_view(buffer.data(), static_cast<std::size_t>(got)), wall_s);
     }
     const std::string_view arrived = to_printer.arrived(wall_s);
@@ -137,7 +148,13 @@ bool VirtualPrinter::Impl::pump_input(double wall_s) {
 bool VirtualPrinter::Impl::pump_output(double wall_s) {
     const std::string_view ready = to_host.arrived(wall_s);
     if (ready.empty()) return false;
-    const ssize_t written = ::write(master, ready.data(), ready.size());
+    std::string noise;
+    if (mismatched) {
+        noise.assign(ready);
+        garble(noise.data(), noise.size());
+    }
+    const std::string_view sent = mismatched ? std::string_view(noise) : ready;
+    const ssize_t written = ::write(master, sent.data(), sent.size());
     const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
     to_host.unread(ready.size() - done);
     return done > 0;

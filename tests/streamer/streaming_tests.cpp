@@ -4,12 +4,20 @@
 // scripts; unrecoverable faults end the job with the reason; M112 reaches the printer at once.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
 
+#include "strata/streamer/link.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 
@@ -443,6 +451,105 @@ TEST_F(EmergencyStop, M112ReachesThePrinterWithin50msInEveryState) {
         std::printf("M112 %-26s %.2f ms\n", state.c_str(), latency * 1000.0);
         EXPECT_LT(latency, 0.050) << state;
     }
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Streaming, TheBaudRateIsFoundByHandshake) {
+    // At the wrong rate the virtual UART delivers noise both ways, as a real one does.
+    VirtualPrinterConfig printer;
+    printer.baud = 250000;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    StreamerConfig config;
+    config.link.baud = 0;  // Auto: 115200 is tried first and gets no answer.
+    config.handshake_timeout_s = 0.5;
+    connect(config);
+    StreamerEvent event;
+    std::string connected;
+    while (streamer_->poll_event(event))
+        if (event.kind == EventKind::connected) connected = event.text;
+    EXPECT_NE(connected.find("@ 250000"), std::string::npos) << connected;
+    const Outcome outcome = print(*streamer_, data_file("ps281_mini_cube_m486.gcode"), 60.0);
+    EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+}
+
+// Relays one TCP connection to the virtual printer's pty: a serial-over-network bridge.
+class TcpBridge {
+  public:
+    explicit TcpBridge(const std::string& pty) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length);
+        ::listen(listener_, 1);
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+        port_ = ntohs(address.sin_port);
+        std::string error;
+        serial_ = open_link({pty, 115200, 1.0}, error);
+        thread_ = std::thread([this] { relay(); });
+    }
+    ~TcpBridge() {
+        stopping_ = true;
+        thread_.join();
+        ::close(listener_);
+    }
+    TcpBridge(const TcpBridge&) = delete;
+    TcpBridge& operator=(const TcpBridge&) = delete;
+    [[nodiscard]] int port() const { return port_; }
+
+  private:
+    void relay() {
+        pollfd accepting{listener_, POLLIN, 0};
+        while (!stopping_ && ::poll(&accepting, 1, 50) <= 0) {
+        }
+        if (stopping_) return;
+        const int client = ::accept(listener_, nullptr, nullptr);
+        char buffer[4096];
+        while (!stopping_) {
+            std::array<pollfd, 2> waits = {pollfd{client, POLLIN, 0},
+                                           pollfd{serial_->fd(), POLLIN, 0}};
+            if (::poll(waits.data(), waits.size(), 50) <= 0) continue;
+            if ((waits[0].revents & POLLIN) != 0) {
+                const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+                if (got <= 0) break;
+                serial_->write(buffer, static_cast<std::size_t>(got));
+            }
+            if ((waits[1].revents & POLLIN) != 0) {
+                const IoResult got = serial_->read(buffer, sizeof buffer);
+                if (got.status == IoResult::Status::ok) ::send(client, buffer, got.bytes, 0);
+            }
+        }
+        ::close(client);
+    }
+
+    int listener_ = -1;
+    int port_ = 0;
+    std::unique_ptr<Link> serial_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+TEST_F(Streaming, ATcpBridgeCarriesTheJob) {
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    TcpBridge bridge(printer_->path());
+    StreamerConfig config;
+    config.link.target = "tcp://127.0.0.1:" + std::to_string(bridge.port());
+    streamer_ = std::make_unique<Streamer>(config);
+    std::string error;
+    ASSERT_TRUE(streamer_->connect(error)) << error;
+    const std::string job = data_file("ps281_mini_cube_m486.gcode");
+    const Outcome outcome = print(*streamer_, job, 60.0);
+    EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    std::size_t probes = 0;
+    EXPECT_EQ(first_difference(printed_commands(&probes), job_commands(job)), "identical");
+    streamer_.reset();
 }
 
 }  // namespace

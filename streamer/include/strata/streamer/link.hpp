@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,6 @@ struct PortInfo {
 [[nodiscard]] std::vector<PortInfo> list_ports();
 
 /// Baud rates tried by auto-detection, most common for 3D printers first.
-[[nodiscard]] const std::vector<int>& candidate_baud_rates();
+[[nodiscard]] std::span<const int> candidate_baud_rates();
 
 }  // namespace strata::streamer

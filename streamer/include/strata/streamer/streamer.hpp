@@ -109,6 +109,12 @@ struct StreamerEvent {
 /// `error` set when the camera failed. The streamer waits at most `capture_timeout_s`.
 using CaptureCallback = std::function<bool(std::uint32_t snapshot, std::string& error)>;
 
+/// Finds the printer by handshake: every port (`target` "auto" or empty: the serial ports
+/// libserialport lists, USB first) at every rate (`baud` 0: the usual printer rates) until one
+/// answers a numbered M110 within `timeout_s`. `tried` lists what was tried, for the error.
+[[nodiscard]] std::optional<LinkOptions> detect_printer(const LinkOptions& wanted, double timeout_s,
+                                                        std::string& tried);
+
 class Streamer {
   public:
     explicit Streamer(const StreamerConfig& config);
