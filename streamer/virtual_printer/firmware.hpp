@@ -145,12 +145,9 @@ class Firmware {
     double next_autoreport_s_ = 0.0;
     bool halted_ = false;
     bool disconnect_ = false;
-    std::uint64_t executed_ = 0;
-    std::uint64_t resend_requests_ = 0;
-    std::uint64_t overflow_bytes_ = 0;
-    std::uint64_t underruns_ = 0;
-    std::uint64_t bytes_received_ = 0;
-    double emergency_stop_wall_s_ = -1.0;
+    /// The counters published as they are (executed, resends, overflow, underruns, bytes,
+    /// the M112 time); position, heaters and flags are filled in by live_state().
+    LiveState counted_;
 };
 
 }  // namespace strata::streamer::virtual_printer

@@ -89,7 +89,7 @@ bool Firmware::execute(Command& command, double now_s) {
     const parser::GcodeLine line = parser::lex_line(command.text);
     if (is_move(line) && planner_.size() >= config_.planner_blocks) return false;
     if (apply_fatal_faults(command.faults, now_s)) return true;
-    ++executed_;
+    ++counted_.executed;
     if (log_.size() < config_.log_limit) log_.push_back(command.text);
     if (line.kind != parser::LineKind::command || line.error != parser::LexError::none) {
         if (line.kind != parser::LineKind::command)
@@ -97,7 +97,7 @@ bool Firmware::execute(Command& command, double now_s) {
         return true;
     }
     const parser::MachineState before = simulator_.state();
-    const parser::MachineState& after = simulator_.step(line, executed_, diagnostics_);
+    const parser::MachineState& after = simulator_.step(line, counted_.executed, diagnostics_);
     if (line.command_letter == 'G') {
         if (is_move(line)) {
             queue_move(before, after, now_s);

@@ -93,10 +93,10 @@ void Firmware::power_on(double now_s) {
 }
 
 void Firmware::receive(std::string_view bytes, double wall_s) {
-    bytes_received_ += bytes.size();
+    counted_.bytes_received += bytes.size();
     check_emergency(bytes, wall_s);
     const std::size_t room = rx_room();
-    if (bytes.size() > room) overflow_bytes_ += bytes.size() - room;
+    if (bytes.size() > room) counted_.rx_overflow_bytes += bytes.size() - room;
     rx_.append(bytes.substr(0, room));
 }
 
@@ -107,7 +107,7 @@ void Firmware::check_emergency(std::string_view bytes, double wall_s) {
                        bytes.find("M112") != std::string_view::npos;
     if (emergency_tail_.size() > 8) emergency_tail_.erase(0, emergency_tail_.size() - 8);
     if (!found || halted_) return;
-    emergency_stop_wall_s_ = wall_s;
+    counted_.emergency_stop_wall_s = wall_s;
     halt("Printer halted. kill() called!");
 }
 
@@ -167,7 +167,7 @@ void Firmware::accept_line(std::string_view line) {
 }
 
 void Firmware::reject(std::string_view error, std::uint64_t last_line) {
-    ++resend_requests_;
+    ++counted_.resend_requests;
     if (!error.empty()) {
         output_ += "Error:";
         output_ += error;
@@ -178,7 +178,7 @@ void Firmware::reject(std::string_view error, std::uint64_t last_line) {
 }
 
 LiveState Firmware::live_state() const {
-    LiveState state;
+    LiveState state = counted_;
     state.position_mm = position_mm_;
     state.hotend_c = hotend_.temperature_c;
     state.hotend_target_c = hotend_.target_c;
@@ -186,12 +186,6 @@ LiveState Firmware::live_state() const {
     state.bed_target_c = bed_.target_c;
     state.halted = halted_;
     state.moving = !planner_.empty();
-    state.executed = executed_;
-    state.resend_requests = resend_requests_;
-    state.rx_overflow_bytes = overflow_bytes_;
-    state.planner_underruns = underruns_;
-    state.bytes_received = bytes_received_;
-    state.emergency_stop_wall_s = emergency_stop_wall_s_;
     return state;
 }
 

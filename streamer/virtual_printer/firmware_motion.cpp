@@ -55,7 +55,7 @@ bool Firmware::finish_blocks(double now_s) {
                 // A move waiting for the slot the last block freed comes first: it lets the
                 // look-ahead time this block. Otherwise the queue ran dry: plan it to a stop.
                 if (move_waiting_ && planner_.size() < config_.planner_blocks) break;
-                ++underruns_;
+                ++counted_.planner_underruns;
                 timer_.flush();
                 collect_timed();
             }
