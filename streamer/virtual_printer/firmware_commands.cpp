@@ -141,6 +141,10 @@ void Firmware::execute_m_code(Command& command, const parser::GcodeLine& line, d
         }
         case 115: report_firmware(); break;
         case 155:
+            if (!config_.autoreport) {
+                output_ += "echo:Unknown command: \"M155\"\n";
+                break;
+            }
             autoreport_interval_s_ = line.value('S', 0.0);
             next_autoreport_s_ = now_s + autoreport_interval_s_;
             break;
@@ -177,11 +181,13 @@ void Firmware::report_firmware() {
     output_ += "FIRMWARE_NAME:" + config_.firmware_name +
                " SOURCE_CODE_URL:github.com/strata PROTOCOL_VERSION:1.0 MACHINE_TYPE:Virtual "
                "EXTRUDER_COUNT:1 UUID:00000000-0000-0000-0000-000000000000\n";
+    const auto flag = [](bool on) { return on ? ":1\n" : ":0\n"; };
+    output_ += "Cap:SERIAL_XON_XOFF:0\nCap:EEPROM:0\nCap:AUTOREPORT_TEMP";
+    output_ += flag(config_.autoreport);
     output_ +=
-        "Cap:SERIAL_XON_XOFF:0\nCap:EEPROM:0\nCap:AUTOREPORT_TEMP:1\nCap:AUTOREPORT_POS:0\n"
-        "Cap:BUSY_PROTOCOL:1\nCap:EMERGENCY_PARSER:1\nCap:HOST_ACTION_COMMANDS:1\n"
-        "Cap:ADVANCED_OK:";
-    output_ += config_.advanced_ok ? "1\n" : "0\n";
+        "Cap:AUTOREPORT_POS:0\nCap:BUSY_PROTOCOL:1\nCap:EMERGENCY_PARSER:1\n"
+        "Cap:HOST_ACTION_COMMANDS:1\nCap:ADVANCED_OK";
+    output_ += flag(config_.advanced_ok);
 }
 
 bool Firmware::apply_fatal_faults(const LineFaults& faults, double now_s) {

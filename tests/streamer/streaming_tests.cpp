@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -550,6 +551,70 @@ TEST_F(Streaming, ATcpBridgeCarriesTheJob) {
     std::size_t probes = 0;
     EXPECT_EQ(first_difference(printed_commands(&probes), job_commands(job)), "identical");
     streamer_.reset();
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Ports, ListedPortsHaveDevicePaths) {
+    // Whatever serial ports this machine has (ptys are never among them), each has a path.
+    for (const PortInfo& port : list_ports()) {
+        EXPECT_EQ(port.path.rfind("/dev/", 0), 0u) << port.path;
+        EXPECT_FALSE(port.transport.empty());
+    }
+}
+
+TEST_F(Streaming, WithoutAutoreportTemperaturesArePolled) {
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    printer.autoreport = false;
+    start_printer(printer);
+    StreamerConfig config;
+    config.temperature_poll_s = 0.1;
+    connect(config);
+    int readings = 0;
+    StreamerEvent event;
+    const double until = steady_s() + 2.0;
+    while (steady_s() < until && readings < 3)
+        if (streamer_->wait_event(event, 0.1) && event.kind == EventKind::temperatures) ++readings;
+    EXPECT_EQ(readings, 3);
+    const auto log = printer_->executed_log();
+    EXPECT_EQ(std::count(log.begin(), log.end(), "M155 S2"), 0);
+    EXPECT_GE(std::count(log.begin(), log.end(), "M105"), 3);
+}
+
+TEST_F(Streaming, ProgressFollowsTheIndexOfAPreparedJob) {
+    // The cube prepared by the strata binary, and the index prep writes beside it.
+    const fs::path job = directory_ / "job.gcode";
+    const std::string prep = std::string(STRATA_BINARY) + " prep " +
+                             data_file("ps281_mini_cube_m486.gcode") + " -o " + job.string() +
+                             " > /dev/null";
+    ASSERT_EQ(std::system(prep.c_str()), 0);
+    JobTimeline timeline;
+    std::string error;
+    ASSERT_TRUE(load_job_index(job.string() + ".index.json", timeline, error)) << error;
+    ASSERT_GT(timeline.snapshots, 0u);
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    connect();
+    const Outcome outcome = print(*streamer_, job.string(), 60.0, timeline);
+    ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    double last_percent = -1.0;
+    std::int64_t last_layer = -1;
+    for (const StreamerEvent& event : outcome.events) {
+        if (event.kind != EventKind::progress) continue;
+        EXPECT_GE(event.progress.percent, last_percent);
+        EXPECT_GE(event.progress.layer, last_layer);
+        last_percent = event.progress.percent;
+        last_layer = event.progress.layer;
+    }
+    const JobProgress& end = outcome.events.back().progress;
+    EXPECT_NEAR(end.percent, 100.0, 0.01);
+    EXPECT_EQ(end.layer + 1, static_cast<std::int64_t>(timeline.layers.size()));
+    EXPECT_EQ(end.snapshots_taken, timeline.snapshots);
+    EXPECT_EQ(end.snapshots_total, timeline.snapshots);
 }
 
 }  // namespace

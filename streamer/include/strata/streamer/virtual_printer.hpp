@@ -41,6 +41,7 @@ struct VirtualPrinterConfig {
     /// Wall seconds per printer second: 1 real time, 0.01 a hundred times faster, 0 instant.
     double time_scale = 1.0;
     bool advanced_ok = false;  ///< `ok N<line> P<planner free> B<queue free>`.
+    bool autoreport = true;    ///< M155 temperature autoreport (else the host must poll M105).
     /// Marlin's flush_and_request_resend empties the RX buffer with each resend request.
     bool flush_rx_on_resend = true;
     std::string firmware_name = "Marlin strata-virtual 2.1";
