@@ -1,4 +1,5 @@
 // CaptureWorker (see session.hpp): one thread that runs the capture callback on request.
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@ bool CaptureWorker::result(bool& ok, std::string& error) {
 }
 
 void CaptureWorker::run() {
+    ::pthread_setname_np(::pthread_self(), "strata-capture");
     std::unique_lock lock(mutex_);
     for (;;) {
         wake_.wait(lock, [this] { return stopping_ || pending_.has_value(); });

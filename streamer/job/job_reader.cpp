@@ -63,12 +63,15 @@ JobItem::Kind host_kind(const parser::GcodeLine& line, std::uint32_t& snapshot) 
 }  // namespace
 
 std::string_view clean_command(std::string_view raw, std::string& scratch) {
-    std::string_view text = raw.substr(0, raw.find(';'));
-    text = strip_numbering(trim(text));
-    if (text.empty()) return text;
+    const std::string_view code = trim(raw.substr(0, raw.find(';')));
+    return clean_lexed(code, parser::lex_line(code), scratch);
+}
+
+std::string_view clean_lexed(std::string_view code, const parser::GcodeLine& line,
+                             std::string& scratch) {
+    const std::string_view text = strip_numbering(trim(code.substr(0, code.find(';'))));
     // Text arguments (M117 messages, file names) keep their spacing.
-    const parser::GcodeLine line = parser::lex_line(text);
-    if (!line.string_argument.empty()) return text;
+    if (text.empty() || !line.string_argument.empty()) return text;
     scratch.clear();
     bool blank = false;
     for (const char c : text) {
@@ -92,7 +95,8 @@ bool JobReader::open(const std::string& path, std::string& error) {
 bool JobReader::next(JobItem& item) {
     std::string_view raw;
     while (reader_.next(raw)) {
-        const parser::GcodeLine line = parser::lex_line(raw);
+        line_ = parser::lex_line(raw);
+        const parser::GcodeLine& line = line_;
         if (line.kind == parser::LineKind::empty || line.kind == parser::LineKind::comment)
             continue;
         item.line = reader_.line_number();
@@ -102,7 +106,7 @@ bool JobReader::next(JobItem& item) {
             return true;
         }
         item.kind = JobItem::Kind::send;
-        item.text = clean_command(raw, cleaned_);
+        item.text = clean_lexed(raw, line, cleaned_);
         if (!item.text.empty()) return true;
     }
     return false;

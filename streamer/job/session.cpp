@@ -2,6 +2,7 @@
 // worker; read replies into the protocol; feed job lines; write what the window allows. The
 // Streamer API at the end only queues controls and reads shared state.
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -102,6 +103,7 @@ void Streamer::Session::emergency_stop() {
 }
 
 void Streamer::Session::run() {
+    ::pthread_setname_np(::pthread_self(), "strata-stream");
     const double started_s = now_s();
     protocol_.reset(started_s);
     handshake_deadline_s_ = started_s + config_.handshake_timeout_s;

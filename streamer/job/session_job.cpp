@@ -93,12 +93,12 @@ bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
     switch (item.kind) {
         case JobItem::Kind::send: {
             protocol_.enqueue(item.text, item.line);
+            const parser::GcodeLine& line = reader_.lexed();
             if (config_.sync_every_lines > 0 && protocol_.strategy() != SendStrategy::advanced_ok &&
                 ++lines_since_sync_ >= config_.sync_every_lines) {
                 protocol_.enqueue("M105", tag::poll);
                 lines_since_sync_ = 0;
             }
-            const parser::GcodeLine line = parser::lex_line(item.text);
             if (line.kind == parser::LineKind::command && line.error == parser::LexError::none)
                 simulator_.step(line, item.line, diagnostics_);
             return true;

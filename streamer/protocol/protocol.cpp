@@ -207,6 +207,7 @@ void Protocol::settle(const Reply& reply) {
         if (m105 != in_flight_.end()) {
             const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
             if (count > 1) ++counters_.resyncs;
+            rejection_oks_pending_ = 0;  // Whatever was refused before M105 is answered for.
             for (std::size_t i = 0; i < count; ++i)
                 acknowledge_oldest();
             return;

@@ -5,6 +5,7 @@
 // a scale of 0, jumping to the firmware's next event whenever commands wait on it.
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pty.h>
 #include <sys/eventfd.h>
 #include <termios.h>
@@ -161,6 +162,7 @@ bool VirtualPrinter::Impl::pump_output(double wall_s) {
 }
 
 void VirtualPrinter::Impl::run() {
+    ::pthread_setname_np(::pthread_self(), "strata-vprinter");
     started_wall_s = steady_now_s();
     {
         const std::lock_guard lock(mutex);

@@ -253,3 +253,34 @@ TEST_F(ProtocolTest, BusyHoldsTheTimeoutOff) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ProtocolTest, AResendWithoutItsOkIsMadeGoodByTheProbe) {
+    // Some firmwares ask for a resend and send no ok with it (OctoPrint's
+    // supportResendsWithoutOk): the refused lines hold the window until a probe settles them.
+    config_.stall_probe_s = 0.2;
+    start(SendStrategy::counted_window, 2);
+    enqueue(3);
+    ASSERT_EQ(send(0.0).size(), 2u);
+    receive("ok", 0.01);  // Line 1 ran.
+    ASSERT_EQ(send(0.01).size(), 1u);
+    receive("Resend: 2", 0.02);       // 2 refused, 3 flushed with the RX buffer; no ok at all.
+    EXPECT_TRUE(send(0.02).empty());  // The window holds the two refused lines.
+    std::string wire;
+    protocol_->on_tick(wire, 0.1);
+    EXPECT_TRUE(wire.empty());
+    protocol_->on_tick(wire, 0.25);  // Silence with the window full: probe.
+    EXPECT_EQ(wire, "M105\n");
+    receive("ok T:20.0 /0.0 B:20.0 /0.0", 0.26);  // Everything before the probe is settled.
+    const auto resent = send(0.26);
+    ASSERT_EQ(resent.size(), 2u);
+    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    EXPECT_EQ(resent[1].substr(0, 3), "N3 ");
+    receive("ok", 0.27);
+    receive("ok", 0.28);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(protocol_->counters().stall_probes, 1u);
+}
+
+}  // namespace

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/parser/gcode_line.hpp"
 #include "strata/parser/line_reader.hpp"
 
 namespace strata::streamer {
@@ -63,9 +64,13 @@ class JobReader {
     [[nodiscard]] const std::string& error() const { return reader_.error(); }
     [[nodiscard]] std::uint64_t bytes_read() const { return reader_.bytes_read(); }
     [[nodiscard]] std::uint64_t file_bytes() const { return reader_.file_bytes(); }
+    /// The last item's line as the lexer read it (views into the reader's buffer, valid until
+    /// the next `next()`): what a caller simulating the job needs without lexing it again.
+    [[nodiscard]] const parser::GcodeLine& lexed() const { return line_; }
 
   private:
     parser::LineReader reader_;
+    parser::GcodeLine line_;
     std::string cleaned_;
 };
 
@@ -73,5 +78,8 @@ class JobReader {
 /// blanks collapsed except inside a string argument (`M117 Hello  world`); empty when nothing
 /// is left to send.
 [[nodiscard]] std::string_view clean_command(std::string_view raw, std::string& scratch);
+/// The same for a line already lexed.
+[[nodiscard]] std::string_view clean_lexed(std::string_view raw, const parser::GcodeLine& line,
+                                           std::string& scratch);
 
 }  // namespace strata::streamer
