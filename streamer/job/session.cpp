@@ -3,6 +3,7 @@
 // Streamer API at the end only queues controls and reads shared state.
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -28,6 +29,14 @@ void signal(int fd) {
 void drain(int fd) {
     std::uint64_t count = 0;
     (void)!::read(fd, &count, sizeof count);
+}
+
+// Real-time priority where the system grants it (root, CAP_SYS_NICE, an rtprio limit), so web
+// requests, analyses and renders on the same small machine never delay a line; else unchanged.
+bool raise_priority() {
+    sched_param priority{};
+    priority.sched_priority = 10;
+    return ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &priority) == 0;
 }
 
 // Longer than any reply line a firmware sends; past it the bytes are not a line.
@@ -104,6 +113,8 @@ void Streamer::Session::emergency_stop() {
 
 void Streamer::Session::run() {
     ::pthread_setname_np(::pthread_self(), "strata-stream");
+    const bool realtime = config_.realtime_priority && raise_priority();
+    shared_realtime = realtime;
     const double started_s = now_s();
     protocol_.reset(started_s);
     handshake_deadline_s_ = started_s + config_.handshake_timeout_s;
@@ -321,6 +332,10 @@ ProtocolCounters Streamer::counters() const {
 
 SendStrategy Streamer::strategy() const {
     return session_->shared_strategy.load();
+}
+
+bool Streamer::realtime() const {
+    return session_->shared_realtime.load();
 }
 
 std::string_view to_string(PrinterState state) {

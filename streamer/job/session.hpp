@@ -93,6 +93,7 @@ class Streamer::Session : public ProtocolListener {
     std::mutex counters_mutex;
     ProtocolCounters shared_counters;
     std::atomic<SendStrategy> shared_strategy{SendStrategy::automatic};
+    std::atomic<bool> shared_realtime{false};
     CaptureWorker capture;
 
   private:

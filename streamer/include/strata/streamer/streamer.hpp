@@ -57,6 +57,8 @@ struct StreamerConfig {
     double capture_timeout_s = 10.0;     ///< The camera's deadline at a snapshot.
     double progress_interval_s = 0.5;
     std::size_t send_ahead_lines = 16;  ///< Lines numbered ahead of the window.
+    /// Ask for SCHED_FIFO on the streamer thread (granted to root or with CAP_SYS_NICE).
+    bool realtime_priority = true;
     /// Without ADVANCED_OK a lost ok leaves a line counted in flight for good; an M105 every
     /// this many job lines re-synchronises the count (its ok is recognisable). 0: only the
     /// timeout probe does it.
@@ -146,6 +148,8 @@ class Streamer {
     [[nodiscard]] ProtocolCounters counters() const;
     /// Send strategy in use (after the handshake, `automatic` is resolved).
     [[nodiscard]] SendStrategy strategy() const;
+    /// Whether the streamer thread runs at real-time priority.
+    [[nodiscard]] bool realtime() const;
 
   private:
     class Session;
