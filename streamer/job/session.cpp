@@ -207,7 +207,10 @@ void Streamer::Session::write_link() {
             continue;
         }
         if (written.status != IoResult::Status::would_block) {
-            const std::string reason = "writing to the printer failed: " + written.error;
+            // The same reason whichever of reading and writing finds the link gone first.
+            const std::string reason = written.status == IoResult::Status::closed
+                                           ? "the printer's link closed"
+                                           : "writing to the printer failed: " + written.error;
             if (job_active_) end_job(EventKind::job_failed, reason);
             emit(make_event(EventKind::error, reason));
             link_.reset();

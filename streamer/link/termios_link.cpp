@@ -67,8 +67,10 @@ IoResult result_of(ssize_t done) {
     if (done == 0) return {IoResult::Status::closed, 0, {}};
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
         return {IoResult::Status::would_block, 0, {}};
-    // A pty whose other side closed reads EIO: the printer is gone.
-    if (errno == EIO) return {IoResult::Status::closed, 0, {}};
+    // A pty whose other side closed reads EIO, a socket whose peer left EPIPE or ECONNRESET:
+    // the printer is gone.
+    if (errno == EIO || errno == EPIPE || errno == ECONNRESET)
+        return {IoResult::Status::closed, 0, {}};
     return {IoResult::Status::error, 0, std::strerror(errno)};
 }
 

@@ -78,6 +78,17 @@ std::string write_moves(const fs::path& path, int lines) {
     return path.string();
 }
 
+// Polls `done` until it holds or `limit_s` passes; whether it held. Timing-free waits keep the
+// tests right on a loaded machine.
+bool wait_until(const std::function<bool()>& done, double limit_s) {
+    const double until = steady_s() + limit_s;
+    while (!done()) {
+        if (steady_s() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
 struct Outcome {
     EventKind end = EventKind::message;
     std::string text;
@@ -343,23 +354,26 @@ TEST_F(Streaming, PauseParksAndResumeReturnsCancelRunsItsScript) {
     connect(config);
     std::string error;
     ASSERT_TRUE(streamer_->start_job(job, {}, error)) << error;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(wait_until([&] { return printer_->executed_log().size() > 100; }, 20.0));
     streamer_->pause();
     StreamerEvent event;
     const double until = steady_s() + 20.0;
     while (steady_s() < until && streamer_->state() != PrinterState::paused)
         streamer_->wait_event(event, 0.1);
     ASSERT_EQ(streamer_->state(), PrinterState::paused);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // The park moves run.
-    const LiveState parked = printer_->state();
-    EXPECT_DOUBLE_EQ(parked.position_mm[0], 0.0);
-    EXPECT_DOUBLE_EQ(parked.position_mm[1], 200.0);
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const LiveState state = printer_->state();
+            return !state.moving && state.position_mm[0] == 0.0 && state.position_mm[1] == 200.0;
+        },
+        20.0));  // The park moves ran.
     const std::size_t executed_while_paused = printer_->executed_log().size();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_EQ(printer_->executed_log().size(), executed_while_paused);  // Nothing more sent.
 
     streamer_->resume();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(wait_until(
+        [&] { return printer_->executed_log().size() > executed_while_paused + 2; }, 20.0));
     const auto log = printer_->executed_log();
     const auto resume_at = std::find(
         log.begin() + static_cast<std::ptrdiff_t>(executed_while_paused), log.end(), "G90");
