@@ -209,7 +209,11 @@ class CliPrint : public ::testing::Test {
         std::system(
             ("pkill -TERM -f 'virtual-printer --time-scale 0 --link " + link_ + "'").c_str());
         if (printer_ != nullptr) ::pclose(printer_);
-        std::filesystem::remove_all(directory_);
+        // The printer removes its link as it exits: wait for that before removing the folder.
+        for (int tries = 0; tries < 200 && std::filesystem::is_symlink(link_); ++tries)
+            ::usleep(10'000);
+        std::error_code ignored;
+        std::filesystem::remove_all(directory_, ignored);
     }
     std::filesystem::path directory_;
     std::string link_;
