@@ -71,6 +71,13 @@ void Streamer::Session::on_reply(const Reply& reply) {
             }
             break;
         case ReplyKind::action: on_action(reply); break;
+        case ReplyKind::position:
+            if (reply.position_mm) {
+                StreamerEvent event = make_event(EventKind::position);
+                event.position_mm = *reply.position_mm;
+                emit(std::move(event));
+            }
+            break;
         default: break;
     }
     if (reply.heater_count > 0) {

@@ -3,6 +3,7 @@
 // keeps the time it had when it started, as Marlin's busy block does. When the queue runs dry the
 // blocks still held for look-ahead are timed as they stand (decelerating to a stop).
 #include <algorithm>
+#include <cmath>
 
 #include "firmware.hpp"
 
@@ -15,23 +16,53 @@ constexpr double first_move_delay_s = 0.05;
 
 }  // namespace
 
-bool Firmware::queue_move(const parser::MachineState& before, const parser::MachineState& after,
+void Firmware::queue_move(const parser::MachineState& before, const parser::MachineState& after,
                           double now_s) {
-    const std::array<double, 4> delta_mm = {
-        after.position_mm[0] - before.position_mm[0], after.position_mm[1] - before.position_mm[1],
-        after.position_mm[2] - before.position_mm[2], after.e_delta_mm};
-    if (delta_mm == std::array<double, 4>{}) return false;
+    const std::array<double, 4> from = {before.position_mm[0], before.position_mm[1],
+                                        before.position_mm[2], before.e_mm};
+    const std::array<double, 4> to = {after.position_mm[0], after.position_mm[1],
+                                      after.position_mm[2], after.e_mm};
+    const double feedrate_mm_s = after.feedrate_mm_s * after.speed_factor_ratio;
+    if (!after.is_arc) {
+        queue_segment(from, to, after.e_delta_mm, feedrate_mm_s, now_s);
+        return;
+    }
+    // Marlin cuts an arc into 1 mm chords (MM_PER_ARC_SEGMENT): timed and drawn as such. All
+    // are queued at once, so an arc may hold the planner over its size for a moment.
+    const parser::ArcGeometry& arc = simulator_.last_arc();
+    const double length_mm = std::fabs(arc.sweep_rad) * arc.radius_mm;
+    const auto segments = static_cast<int>(std::clamp(std::ceil(length_mm), 1.0, 1000.0));
+    std::array<double, 4> previous = from;
+    for (int i = 1; i <= segments; ++i) {
+        const double t = static_cast<double>(i) / segments;
+        const double angle_rad = arc.start_angle_rad + arc.sweep_rad * t;
+        std::array<double, 4> point = to;
+        if (i < segments) {
+            point = {arc.center_mm[0] + arc.radius_mm * std::cos(angle_rad),
+                     arc.center_mm[1] + arc.radius_mm * std::sin(angle_rad),
+                     from[2] + (to[2] - from[2]) * t, from[3] + (to[3] - from[3]) * t};
+        }
+        queue_segment(previous, point, after.e_delta_mm / segments, feedrate_mm_s, now_s);
+        previous = point;
+    }
+}
+
+void Firmware::queue_segment(const std::array<double, 4>& from_mm,
+                             const std::array<double, 4>& to_mm, double e_delta_mm,
+                             double feedrate_mm_s, double now_s) {
+    const std::array<double, 4> delta_mm = {to_mm[0] - from_mm[0], to_mm[1] - from_mm[1],
+                                            to_mm[2] - from_mm[2], e_delta_mm};
+    if (delta_mm == std::array<double, 4>{}) return;
     const bool idle = planner_.empty() && now_s >= stepper_free_s_;
     Block block{next_block_id_++,
-                {before.position_mm[0], before.position_mm[1], before.position_mm[2], before.e_mm},
-                {after.position_mm[0], after.position_mm[1], after.position_mm[2], after.e_mm},
+                from_mm,
+                to_mm,
                 delta_mm[3] > 0.0 && (delta_mm[0] != 0.0 || delta_mm[1] != 0.0),
                 idle ? now_s + first_move_delay_s : now_s,
                 std::nullopt};
-    timer_.move(delta_mm, after.feedrate_mm_s * after.speed_factor_ratio, block.id);
+    timer_.move(delta_mm, feedrate_mm_s, block.id);
     planner_.push_back(block);
     collect_timed();
-    return true;
 }
 
 void Firmware::collect_timed() {

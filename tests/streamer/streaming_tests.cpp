@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -629,6 +630,48 @@ TEST_F(Streaming, ProgressFollowsTheIndexOfAPreparedJob) {
     EXPECT_EQ(end.layer + 1, static_cast<std::int64_t>(timeline.layers.size()));
     EXPECT_EQ(end.snapshots_taken, timeline.snapshots);
     EXPECT_EQ(end.snapshots_total, timeline.snapshots);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Streaming, ACommandTypedBetweenJobsIsSentAndItsReportComesBack) {
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    connect();
+    streamer_->send_command("G1 X12.5 Y7 F3000 ; a comment");
+    streamer_->send_command("M114");
+    StreamerEvent event;
+    bool reported = false;
+    const double until = steady_s() + 5.0;
+    while (steady_s() < until && !reported)
+        reported = streamer_->wait_event(event, 0.1) && event.kind == EventKind::position;
+    ASSERT_TRUE(reported);
+    EXPECT_DOUBLE_EQ(event.position_mm[0], 12.5);
+    EXPECT_DOUBLE_EQ(event.position_mm[1], 7.0);
+    const auto log = printer_->executed_log();
+    EXPECT_NE(std::find(log.begin(), log.end(), "G1 X12.5 Y7 F3000"), log.end());
+}
+
+TEST_F(Streaming, AnArcIsPrintedAsMarlinsOneMillimetreChords) {
+    // A half circle of radius 10 around the origin: 31.4 mm, so 32 chords on the circle.
+    std::ofstream(directory_ / "arc.gcode") << "G28\nG90\nM83\nG1 X10 Y0 Z0.2 F3000\n"
+                                               "G2 X-10 Y0 I-10 J0 E2\n";
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    connect();
+    const Outcome outcome = print(*streamer_, (directory_ / "arc.gcode").string(), 30.0);
+    ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    const std::vector<PrintedSegment> printed = printer_->printed_since(0);
+    ASSERT_EQ(printed.size(), 32u);
+    for (const PrintedSegment& segment : printed)
+        EXPECT_NEAR(std::hypot(segment.to_mm[0], segment.to_mm[1]), 10.0, 1e-4);
+    EXPECT_NEAR(printed.back().to_mm[0], -10.0, 1e-5);
+    EXPECT_NEAR(printed.back().to_mm[1], 0.0, 1e-5);
+    EXPECT_NEAR(printed[15].to_mm[1], -10.0, 1e-5);  // G2 is clockwise: halfway is (0, -10).
 }
 
 }  // namespace

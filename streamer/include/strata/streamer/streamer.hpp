@@ -84,6 +84,7 @@ enum class EventKind : std::uint8_t {
     state,         ///< `state` changed.
     connected,     ///< `text`: the firmware's name.
     temperatures,  ///< `heaters`.
+    position,      ///< `position_mm`, from an M114 report.
     progress,
     snapshot,      ///< `snapshot` taken, `parked_s`, `ok` (false: camera failed or late).
     job_finished,  ///< `text`: a summary (lines, resends, timeouts).
@@ -102,6 +103,7 @@ struct StreamerEvent {
     JobProgress progress;
     std::array<HeaterReading, Reply::max_heaters> heaters{};
     std::uint8_t heater_count = 0;
+    std::array<double, 4> position_mm{};  ///< X Y Z E.
     std::uint32_t snapshot = 0;
     double parked_s = 0.0;
     bool ok = true;
