@@ -4,37 +4,13 @@
 
 #include "strata/parser/lexer.hpp"
 #include "strata/streamer/job.hpp"
+#include "strata/streamer/protocol.hpp"
 
 namespace strata::streamer {
 namespace {
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_blank(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_blank(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
-
-// Drops the file's own `N<n>` and `*<checksum>`: the streamer numbers lines itself.
-std::string_view strip_numbering(std::string_view text) {
-    if (!text.empty() && (text.front() == 'N' || text.front() == 'n') && text.size() > 1 &&
-        std::isdigit(static_cast<unsigned char>(text[1]))) {
-        std::size_t at = 1;
-        while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])))
-            ++at;
-        text = trim(text.substr(at));
-    }
-    const std::size_t star = text.rfind('*');
-    if (star != std::string_view::npos &&
-        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(star) + 1, text.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-        text = trim(text.substr(0, star));
-    return text;
 }
 
 JobItem::Kind host_kind(const parser::GcodeLine& line, std::uint32_t& snapshot) {
@@ -63,13 +39,13 @@ JobItem::Kind host_kind(const parser::GcodeLine& line, std::uint32_t& snapshot) 
 }  // namespace
 
 std::string_view clean_command(std::string_view raw, std::string& scratch) {
-    const std::string_view code = trim(raw.substr(0, raw.find(';')));
+    const std::string_view code = trim_blanks(raw.substr(0, raw.find(';')));
     return clean_lexed(code, parser::lex_line(code), scratch);
 }
 
 std::string_view clean_lexed(std::string_view code, const parser::GcodeLine& line,
                              std::string& scratch) {
-    const std::string_view text = strip_numbering(trim(code.substr(0, code.find(';'))));
+    const std::string_view text = strip_numbering(trim_blanks(code.substr(0, code.find(';'))));
     // Text arguments (M117 messages, file names) keep their spacing.
     if (text.empty() || !line.string_argument.empty()) return text;
     scratch.clear();
@@ -102,7 +78,7 @@ bool JobReader::next(JobItem& item) {
         item.line = reader_.line_number();
         if (line.kind == parser::LineKind::host_command) {
             item.kind = host_kind(line, item.snapshot);
-            item.text = trim(raw);
+            item.text = trim_blanks(raw);
             return true;
         }
         item.kind = JobItem::Kind::send;

@@ -163,6 +163,8 @@ void Streamer::Session::send_what_is_due(double now) {
 }
 
 int Streamer::Session::poll_timeout_ms(double now) const {
+    // A snapshot whose moves are all acknowledged is due now: nothing will wake the loop for it.
+    if (job_active_ && barrier_ && !capturing_ && protocol_.idle()) return 0;
     double wake_s = protocol_.next_deadline_s();
     if (!handshake_done_) wake_s = std::min(wake_s, handshake_deadline_s_);
     if (capturing_) wake_s = std::min(wake_s, capture_deadline_s_);
@@ -173,7 +175,7 @@ int Streamer::Session::poll_timeout_ms(double now) const {
 }
 
 void Streamer::Session::read_link(double now) {
-    std::array<char, 65536> buffer{};
+    std::array<char, 65536>& buffer = read_buffer_;
     for (;;) {
         const IoResult got = link_->read(buffer.data(), buffer.size());
         if (got.status == IoResult::Status::would_block) break;

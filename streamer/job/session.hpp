@@ -4,6 +4,7 @@
 // reads with atomics or a briefly held mutex.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -147,7 +148,9 @@ class Streamer::Session : public ProtocolListener {
     PrinterState state_ = PrinterState::disconnected;
     double now_cache_s_ = 0.0;  ///< The loop's clock, for callbacks from the protocol.
     std::string in_;            ///< Received bytes not yet a whole line.
-    std::string out_;           ///< Bytes for the link not yet written.
+    /// Reads land here; a member so no 64 KiB is cleared on every wake-up.
+    std::array<char, 65536> read_buffer_;
+    std::string out_;  ///< Bytes for the link not yet written.
     bool handshake_done_ = false;
     int handshake_attempt_ = 0;
     double handshake_deadline_s_ = 0.0;

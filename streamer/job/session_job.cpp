@@ -138,7 +138,6 @@ void Streamer::Session::job_tick(double now) {
         }
         return;
     }
-    feed_job(now);
     if (barrier_ && !capturing_ && protocol_.idle()) {
         // Every move before the snapshot, M400 included, is acknowledged: the head is parked.
         parked_since_s_ = now;
@@ -154,7 +153,9 @@ void Streamer::Session::job_tick(double now) {
         finish_snapshot(
             now, false,
             "the camera did not answer within " + std::to_string(config_.capture_timeout_s) + " s");
-    feed_job(now);  // A snapshot just finished: the lines after it go out in this turn.
+    // After the snapshot checks, so the lines after a snapshot that just finished go out in this
+    // turn.
+    feed_job(now);
     if (pause_wanted_ && !barrier_ && protocol_.idle()) {
         pause_wanted_ = false;
         paused_state_ = simulator_.state();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -53,6 +54,38 @@ bool parse_send_strategy(std::string_view text, SendStrategy& strategy) {
     return false;
 }
 
+unsigned char checksum_of(std::string_view text) {
+    unsigned char checksum = 0;
+    for (const char c : text)
+        checksum ^= static_cast<unsigned char>(c);
+    return checksum;
+}
+
+std::string_view trim_blanks(std::string_view text) {
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && blank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::string_view strip_numbering(std::string_view line) {
+    const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+    std::string_view text = trim_blanks(line);
+    if (text.size() > 1 && (text.front() == 'N' || text.front() == 'n') && digit(text[1])) {
+        std::size_t at = 1;
+        while (at < text.size() && digit(text[at]))
+            ++at;
+        text = trim_blanks(text.substr(at));
+    }
+    const std::size_t star = text.rfind('*');
+    if (star != std::string_view::npos && star + 1 < text.size() &&
+        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(star) + 1, text.end(), digit))
+        text = trim_blanks(text.substr(0, star));
+    return text;
+}
+
 void append_numbered(std::string& out, std::uint64_t number, std::string_view command) {
     const std::size_t start = out.size();
     std::array<char, 24> digits{};
@@ -61,9 +94,7 @@ void append_numbered(std::string& out, std::uint64_t number, std::string_view co
     out.append(digits.data(), end);
     out += ' ';
     out.append(command);
-    unsigned char checksum = 0;
-    for (std::size_t i = start; i < out.size(); ++i)
-        checksum ^= static_cast<unsigned char>(out[i]);
+    const unsigned char checksum = checksum_of(std::string_view(out).substr(start));
     out += '*';
     const auto [checksum_end, checksum_error] =
         std::to_chars(digits.data(), digits.data() + digits.size(), unsigned{checksum});

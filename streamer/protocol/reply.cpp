@@ -2,21 +2,14 @@
 // and Repetier variants of the same lines are accepted where OctoPrint accepts them.
 #include "strata/streamer/reply.hpp"
 
+#include "strata/streamer/protocol.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
 namespace strata::streamer {
 namespace {
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                             text.back() == '\n'))
-        text.remove_suffix(1);
-    return text;
-}
 
 char lower(char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -88,7 +81,7 @@ std::optional<std::uint64_t> resend_line(std::string_view rest) {
 }
 
 void classify_error(std::string_view message, Reply& reply) {
-    reply.value = trim(message);
+    reply.value = trim_blanks(message);
     constexpr std::array<std::string_view, 6> line_problems = {
         "line number",   "checksum",           "format error",
         "expected line", "missing linenumber", "no line number"};
@@ -162,7 +155,7 @@ void parse_temperatures(std::string_view text, Reply& reply) {
 
 Reply parse_reply(std::string_view line) {
     Reply reply;
-    const std::string_view text = trim(line);
+    const std::string_view text = trim_blanks(line);
     reply.text = text;
     if (text == "ok" || text.rfind("ok ", 0) == 0 || text.rfind("ok\t", 0) == 0) {
         reply.kind = ReplyKind::ok;
@@ -172,7 +165,7 @@ Reply parse_reply(std::string_view line) {
         reply.kind = ReplyKind::wait;
     } else if (text.rfind("echo:busy:", 0) == 0 || text.rfind("busy:", 0) == 0) {
         reply.kind = ReplyKind::busy;
-        reply.value = trim(text.substr(text.find("busy:") + 5));
+        reply.value = trim_blanks(text.substr(text.find("busy:") + 5));
     } else if (starts_with_nocase(text, "resend") || starts_with_nocase(text, "rs ")) {
         reply.kind = ReplyKind::resend;
         reply.line = resend_line(text.substr(starts_with_nocase(text, "rs ") ? 3 : 6));
@@ -188,7 +181,7 @@ Reply parse_reply(std::string_view line) {
         for (const std::string_view stop :
              {" SOURCE_CODE_URL:", " PROTOCOL_VERSION:", " MACHINE_TYPE:", " EXTRUDER_COUNT:"})
             name = name.substr(0, name.find(stop));
-        reply.name = trim(name);
+        reply.name = trim_blanks(name);
     } else if (text.rfind("Cap:", 0) == 0) {
         reply.kind = ReplyKind::capability;
         const std::string_view rest = text.substr(4);
@@ -199,7 +192,7 @@ Reply parse_reply(std::string_view line) {
         reply.kind = ReplyKind::action;
         std::string_view rest = text.substr(9);
         reply.name = next_token(rest);
-        reply.value = trim(rest);
+        reply.value = trim_blanks(rest);
     } else if (is_position(text)) {
         reply.kind = ReplyKind::position;
         parse_position(text, reply);

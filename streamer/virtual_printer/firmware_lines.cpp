@@ -7,47 +7,20 @@
 
 #include "firmware.hpp"
 #include "strata/parser/lexer.hpp"
+#include "strata/streamer/protocol.hpp"
 
 namespace strata::streamer::virtual_printer {
 namespace {
-
-std::string_view command_text_digits(std::string_view text) {
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
-        text.remove_suffix(1);
-    return text;
-}
-
-// The command part of a received line: no `N<n> ` before it, no `*<checksum>` after it.
-std::string_view command_text(std::string_view line) {
-    while (!line.empty() && line.front() == ' ')
-        line.remove_prefix(1);
-    if (!line.empty() && (line.front() == 'N' || line.front() == 'n')) {
-        std::size_t at = 1;
-        while (at < line.size() && std::isdigit(static_cast<unsigned char>(line[at])))
-            ++at;
-        line.remove_prefix(at);
-        while (!line.empty() && line.front() == ' ')
-            line.remove_prefix(1);
-    }
-    if (const std::size_t star = line.rfind('*'); star != std::string_view::npos)
-        line = line.substr(0, star);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
-        line.remove_suffix(1);
-    return line;
-}
 
 // Marlin's check: the XOR of every byte before the last `*` equals the number after it.
 bool checksum_matches(std::string_view line) {
     const std::size_t star = line.rfind('*');
     if (star == std::string_view::npos) return false;
     unsigned value = 0;
-    const std::string_view digits = command_text_digits(line.substr(star + 1));
+    const std::string_view digits = trim_blanks(line.substr(star + 1));
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (error != std::errc() || digits.empty()) return false;
-    unsigned char checksum = 0;
-    for (std::size_t i = 0; i < star; ++i)
-        checksum ^= static_cast<unsigned char>(line[i]);
-    return checksum == value;
+    return checksum_of(line.substr(0, star)) == value;
 }
 
 }  // namespace
@@ -162,7 +135,7 @@ void Firmware::accept_line(std::string_view line) {
     } else if (lexed.has_checksum) {
         return reject("No Line Number with checksum", last_line_);
     }
-    command.text = command_text(line);
+    command.text = strip_numbering(line);
     commands_.push_back(std::move(command));
 }
 

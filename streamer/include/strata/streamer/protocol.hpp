@@ -151,6 +151,13 @@ class Protocol {
 
 /// `N<number> <command>*<checksum>\n`: the checksum is the XOR of every byte before the `*`.
 void append_numbered(std::string& out, std::uint64_t number, std::string_view command);
+/// The XOR of every byte of `text`: Marlin's line checksum.
+[[nodiscard]] unsigned char checksum_of(std::string_view text);
+/// `text` without blanks (space, tab, CR, LF) at either end.
+[[nodiscard]] std::string_view trim_blanks(std::string_view text);
+/// The command of a line as numbered on the wire: no `N<n> ` before it, no `*<checksum>`
+/// after it, trimmed. Lines without them come back trimmed.
+[[nodiscard]] std::string_view strip_numbering(std::string_view line);
 /// Whether a command is one that may legitimately keep the printer silent for long.
 [[nodiscard]] bool is_long_running(std::string_view command);
 
