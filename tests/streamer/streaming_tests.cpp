@@ -1,171 +1,15 @@
 // The streamer against the virtual printer on a real pty: whole jobs end with the printer's
 // executed log equal to the job's commands, under each send strategy and under injected faults;
 // snapshots stop the stream until the moves are done; pause, resume and cancel run their
-// scripts; unrecoverable faults end the job with the reason; M112 reaches the printer at once.
-#include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
+// scripts; unrecoverable faults end the job with the reason; progress follows the job's index.
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <thread>
 
-#include "strata/streamer/link.hpp"
-#include "strata/streamer/streamer.hpp"
-#include "strata/streamer/virtual_printer.hpp"
+#include "streaming_fixture.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace strata::streamer;
-
-std::string data_file(const std::string& name) {
-    return std::string(STRATA_TEST_DATA_DIR) + "/" + name;
-}
-
-double steady_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-// The commands a job sends, in order, and the M400 the streamer ends every job with.
-std::vector<std::string> job_commands(const std::string& path) {
-    JobReader reader;
-    std::string error;
-    EXPECT_TRUE(reader.open(path, error)) << error;
-    std::vector<std::string> commands;
-    JobItem item;
-    while (reader.next(item))
-        if (item.kind == JobItem::Kind::send) commands.emplace_back(item.text);
-    commands.emplace_back("M400");
-    return commands;
-}
-
-// Where two command lists first differ, for a readable failure.
-std::string first_difference(const std::vector<std::string>& got,
-                             const std::vector<std::string>& expected) {
-    for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
-        const std::string a = i < got.size() ? got[i] : "<end>";
-        const std::string b = i < expected.size() ? expected[i] : "<end>";
-        if (a == b) continue;
-        std::string text = "command " + std::to_string(i);
-        text += ": printer ran \"" + a;
-        text += "\", job has \"" + b;
-        text += "\" (" + std::to_string(got.size());
-        text += " vs " + std::to_string(expected.size()) + " commands)";
-        return text;
-    }
-    return "identical";
-}
-
-// A job of `lines` short moves around a square, as many lines as asked.
-std::string write_moves(const fs::path& path, int lines) {
-    std::ofstream out(path);
-    out << "G28\nG90\nM83\nG1 Z0.3 F600\n";
-    for (int i = 4; i < lines; ++i) {
-        const int corner = i % 4;
-        out << "G1 X" << (corner == 1 || corner == 2 ? 60 : 40) << '.' << (i % 10) << " Y"
-            << (corner >= 2 ? 60 : 40) << " E0.05 F3000\n";
-    }
-    return path.string();
-}
-
-// Polls `done` until it holds or `limit_s` passes; whether it held. Timing-free waits keep the
-// tests right on a loaded machine.
-bool wait_until(const std::function<bool()>& done, double limit_s) {
-    const double until = steady_s() + limit_s;
-    while (!done()) {
-        if (steady_s() > until) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
-}
-
-struct Outcome {
-    EventKind end = EventKind::message;
-    std::string text;
-    std::vector<StreamerEvent> events;
-};
-
-// Prints `job` and returns how it ended (waiting at most `limit_s`).
-Outcome print(Streamer& streamer, const std::string& job, double limit_s,
-              const JobTimeline& timeline = {}) {
-    Outcome outcome;
-    std::string error;
-    EXPECT_TRUE(streamer.start_job(job, timeline, error)) << error;
-    const double until = steady_s() + limit_s;
-    StreamerEvent event;
-    while (steady_s() < until) {
-        if (!streamer.wait_event(event, 0.2)) continue;
-        outcome.events.push_back(event);
-        if (event.kind == EventKind::job_finished || event.kind == EventKind::job_failed ||
-            event.kind == EventKind::job_cancelled) {
-            outcome.end = event.kind;
-            outcome.text = event.text;
-            return outcome;
-        }
-    }
-    outcome.text = "no end within the time limit";
-    return outcome;
-}
-
-class Streaming : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        directory_ = fs::temp_directory_path() /
-                     ("strata_stream_" + std::to_string(::getpid()) + "_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(directory_);
-    }
-    void TearDown() override {
-        streamer_.reset();
-        if (printer_) printer_->stop();
-        fs::remove_all(directory_);
-    }
-    void start_printer(const VirtualPrinterConfig& config) {
-        printer_ = std::make_unique<VirtualPrinter>(config);
-        std::string error;
-        ASSERT_TRUE(printer_->start(error)) << error;
-    }
-    void connect(StreamerConfig config = {}) {
-        config.link.target = printer_->path();
-        config.protocol.ok_timeout_s = 0.5;
-        streamer_ = std::make_unique<Streamer>(config);
-        std::string error;
-        ASSERT_TRUE(streamer_->connect(error)) << error;
-    }
-    // The printer's log without the handshake (M110, M115, M155) and, when asked, without the
-    // streamer's timeout probes (M105; the jobs tested here have none of their own).
-    std::vector<std::string> printed_commands(std::size_t* probes = nullptr) const {
-        std::vector<std::string> log = printer_->executed_log();
-        std::size_t skip = 0;
-        while (skip < log.size() && (log[skip].rfind("M110", 0) == 0 || log[skip] == "M115" ||
-                                     log[skip].rfind("M155", 0) == 0))
-            ++skip;
-        std::vector<std::string> commands;
-        for (std::size_t i = skip; i < log.size(); ++i) {
-            if (probes != nullptr && log[i] == "M105") {
-                ++*probes;
-                continue;
-            }
-            commands.push_back(log[i]);
-        }
-        return commands;
-    }
-
-    fs::path directory_;
-    std::unique_ptr<VirtualPrinter> printer_;
-    std::unique_ptr<Streamer> streamer_;
-};
+using namespace strata::streamer::testing;
 
 TEST_F(Streaming, ARealFileArrivesCommandForCommandUnderEveryStrategy) {
     const std::string job = data_file("ps281_mini_cube_m486.gcode");
@@ -195,10 +39,6 @@ TEST_F(Streaming, ARealFileArrivesCommandForCommandUnderEveryStrategy) {
         printer_->stop();
     }
 }
-
-}  // namespace
-
-namespace {
 
 FaultRates recoverable_faults(double rate) {
     FaultRates faults;
@@ -252,10 +92,6 @@ TEST_F(Streaming, NoLineLostNoneRepeatedUnderEveryRecoverableFault) {
         printer_->stop();
     }
 }
-
-}  // namespace
-
-namespace {
 
 TEST_F(Streaming, UnrecoverableFaultsEndTheJobWithTheReason) {
     const std::string job = write_moves(directory_ / "moves.gcode", 5000);
@@ -391,195 +227,6 @@ TEST_F(Streaming, PauseParksAndResumeReturnsCancelRunsItsScript) {
     EXPECT_NE(std::find(final_log.end() - 7, final_log.end(), "M104 S0"), final_log.end());
 }
 
-}  // namespace
-
-namespace {
-
-// Starts what `setup` asks, calls emergency_stop(), and returns how long M112 took to reach
-// the printer's emergency parser.
-class EmergencyStop : public Streaming {
-  protected:
-    double latency_s(const std::function<void()>& setup) {
-        setup();
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        state_before_ = streamer_->state();
-        const double asked_s = steady_s();
-        streamer_->emergency_stop();
-        const double until = asked_s + 2.0;
-        while (steady_s() < until && printer_->state().emergency_stop_wall_s < 0.0)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        const LiveState state = printer_->state();
-        EXPECT_TRUE(state.halted);
-        return state.emergency_stop_wall_s < 0.0 ? 99.0 : state.emergency_stop_wall_s - asked_s;
-    }
-    PrinterState state_before_ = PrinterState::disconnected;
-    void print_in_real_time(int baud, const std::string& head) {
-        std::ofstream(directory_ / "slow.gcode") << head << "G1 X100 Y100 F600\nG1 X0 Y0\n"
-                                                 << "G1 X100 Y100\nG1 X0 Y0\n";
-        VirtualPrinterConfig printer;
-        printer.baud = baud;
-        start_printer(printer);
-        connect();
-        std::string error;
-        ASSERT_TRUE(streamer_->start_job((directory_ / "slow.gcode").string(), {}, error));
-    }
-};
-
-TEST_F(EmergencyStop, M112ReachesThePrinterWithin50msInEveryState) {
-    std::vector<std::pair<std::string, double>> latencies;
-    latencies.emplace_back("idle", latency_s([&] {
-                               start_printer({});
-                               connect();
-                           }));
-    printer_->stop();
-    latencies.emplace_back("printing", latency_s([&] { print_in_real_time(0, ""); }));
-    printer_->stop();
-    latencies.emplace_back("printing at 115200 baud",
-                           latency_s([&] { print_in_real_time(115200, ""); }));
-    printer_->stop();
-    latencies.emplace_back("heating (M109)",
-                           latency_s([&] { print_in_real_time(0, "M109 S215\n"); }));
-    printer_->stop();
-    latencies.emplace_back("paused", latency_s([&] {
-                               print_in_real_time(0, "");
-                               streamer_->pause();
-                           }));
-    printer_->stop();
-    latencies.emplace_back(
-        "waiting for the camera", latency_s([&] {
-            std::ofstream(directory_ / "snap.gcode") << "G28\nM400\n@STRATA SNAPSHOT n=1\nG1 X5\n";
-            VirtualPrinterConfig instant;
-            instant.time_scale = 0.0;
-            start_printer(instant);
-            connect();
-            streamer_->set_capture([](std::uint32_t, std::string&) {
-                std::this_thread::sleep_for(std::chrono::seconds(3));
-                return true;
-            });
-            std::string error;
-            streamer_->start_job((directory_ / "snap.gcode").string(), {}, error);
-        }));
-    const double camera_began_s = steady_s();
-    EXPECT_EQ(state_before_, PrinterState::printing);  // Held at the snapshot, not done.
-    streamer_.reset();                                 // Waits for the camera callback to return.
-    EXPECT_GT(steady_s() - camera_began_s, 2.0);
-    for (const auto& [state, latency] : latencies) {
-        std::printf("M112 %-26s %.2f ms\n", state.c_str(), latency * 1000.0);
-        EXPECT_LT(latency, 0.050) << state;
-    }
-}
-
-}  // namespace
-
-namespace {
-
-TEST_F(Streaming, TheBaudRateIsFoundByHandshake) {
-    // At the wrong rate the virtual UART delivers noise both ways, as a real one does.
-    VirtualPrinterConfig printer;
-    printer.baud = 250000;
-    printer.time_scale = 0.0;
-    start_printer(printer);
-    StreamerConfig config;
-    config.link.baud = 0;  // Auto: 115200 is tried first and gets no answer.
-    config.handshake_timeout_s = 0.5;
-    connect(config);
-    StreamerEvent event;
-    std::string connected;
-    while (streamer_->poll_event(event))
-        if (event.kind == EventKind::connected) connected = event.text;
-    EXPECT_NE(connected.find("@ 250000"), std::string::npos) << connected;
-    const Outcome outcome = print(*streamer_, data_file("ps281_mini_cube_m486.gcode"), 60.0);
-    EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
-}
-
-// Relays one TCP connection to the virtual printer's pty: a serial-over-network bridge.
-class TcpBridge {
-  public:
-    explicit TcpBridge(const std::string& pty) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), length), 0);
-        EXPECT_EQ(::listen(listener_, 1), 0);
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-        std::string error;
-        serial_ = open_link({pty, 115200, 1.0}, error);
-        thread_ = std::thread([this] { relay(); });
-    }
-    ~TcpBridge() {
-        stopping_ = true;
-        thread_.join();
-        ::close(listener_);
-    }
-    TcpBridge(const TcpBridge&) = delete;
-    TcpBridge& operator=(const TcpBridge&) = delete;
-    [[nodiscard]] int port() const { return port_; }
-
-  private:
-    void relay() {
-        pollfd accepting{listener_, POLLIN, 0};
-        while (!stopping_ && ::poll(&accepting, 1, 50) <= 0) {
-        }
-        if (stopping_) return;
-        const int client = ::accept(listener_, nullptr, nullptr);
-        char buffer[4096];
-        while (!stopping_) {
-            std::array<pollfd, 2> waits = {pollfd{client, POLLIN, 0},
-                                           pollfd{serial_->fd(), POLLIN, 0}};
-            if (::poll(waits.data(), waits.size(), 50) <= 0) continue;
-            if ((waits[0].revents & POLLIN) != 0) {
-                const ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
-                if (got <= 0) break;
-                serial_->write(buffer, static_cast<std::size_t>(got));
-            }
-            if ((waits[1].revents & POLLIN) != 0) {
-                const IoResult got = serial_->read(buffer, sizeof buffer);
-                if (got.status == IoResult::Status::ok) ::send(client, buffer, got.bytes, 0);
-            }
-        }
-        ::close(client);
-    }
-
-    int listener_ = -1;
-    int port_ = 0;
-    std::unique_ptr<Link> serial_;
-    std::atomic<bool> stopping_{false};
-    std::thread thread_;
-};
-
-TEST_F(Streaming, ATcpBridgeCarriesTheJob) {
-    VirtualPrinterConfig printer;
-    printer.time_scale = 0.0;
-    start_printer(printer);
-    TcpBridge bridge(printer_->path());
-    StreamerConfig config;
-    config.link.target = "tcp://127.0.0.1:" + std::to_string(bridge.port());
-    streamer_ = std::make_unique<Streamer>(config);
-    std::string error;
-    ASSERT_TRUE(streamer_->connect(error)) << error;
-    const std::string job = data_file("ps281_mini_cube_m486.gcode");
-    const Outcome outcome = print(*streamer_, job, 60.0);
-    EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
-    std::size_t probes = 0;
-    EXPECT_EQ(first_difference(printed_commands(&probes), job_commands(job)), "identical");
-    streamer_.reset();
-}
-
-}  // namespace
-
-namespace {
-
-TEST(Ports, ListedPortsHaveDevicePaths) {
-    // Whatever serial ports this machine has (ptys are never among them), each has a path.
-    for (const PortInfo& port : list_ports()) {
-        EXPECT_EQ(port.path.rfind("/dev/", 0), 0u) << port.path;
-        EXPECT_FALSE(port.transport.empty());
-    }
-}
-
 TEST_F(Streaming, WithoutAutoreportTemperaturesArePolled) {
     VirtualPrinterConfig printer;
     printer.time_scale = 0.0;
@@ -631,10 +278,6 @@ TEST_F(Streaming, ProgressFollowsTheIndexOfAPreparedJob) {
     EXPECT_EQ(end.snapshots_taken, timeline.snapshots);
     EXPECT_EQ(end.snapshots_total, timeline.snapshots);
 }
-
-}  // namespace
-
-namespace {
 
 TEST_F(Streaming, ACommandTypedBetweenJobsIsSentAndItsReportComesBack) {
     VirtualPrinterConfig printer;
