@@ -1,5 +1,8 @@
 // Grammar tests: every construct the lexer reads, and every way a line can be wrong.
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -246,6 +249,30 @@ TEST(Lexer, NumbersAreExact) {
         const GcodeLine line = lex_line(std::string("G1 X") + text);
         ASSERT_EQ(line.error, LexError::none) << text;
         EXPECT_EQ(line.value('X'), std::strtod(text, nullptr)) << text;
+    }
+}
+
+TEST(Lexer, NumbersInsideLinesAreExact) {
+    // Runs of 0 to 20 digits on both sides of the point (so both the exact fast path and the
+    // fallback), followed by words, blanks, comments or checksums, read exactly as strtod reads
+    // them.
+    std::mt19937_64 random(12345);
+    const char* followers[] = {" Y1", "Y2.5 E0.1", " ; comment text", "\tF1200 S0", "*00000000"};
+    for (int trial = 0; trial < 20000; ++trial) {
+        std::string number = (trial % 3 == 0) ? "-" : "";
+        const int integer_digits = static_cast<int>(random() % 12);
+        const int fraction_digits = static_cast<int>(random() % 21);
+        for (int i = 0; i < integer_digits; ++i)
+            number.push_back(static_cast<char>('0' + random() % 10));
+        if (fraction_digits > 0 || integer_digits == 0) {
+            number.push_back('.');
+            for (int i = 0; i < std::max(fraction_digits, 1); ++i)
+                number.push_back(static_cast<char>('0' + random() % 10));
+        }
+        const std::string text = "G1 X" + number + followers[trial % 5];
+        const GcodeLine line = lex_line(text);
+        ASSERT_TRUE(line.has('X')) << text;
+        EXPECT_EQ(line.value('X'), std::strtod(number.c_str(), nullptr)) << text;
     }
 }
 
