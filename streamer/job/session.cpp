@@ -125,7 +125,7 @@ void Streamer::Session::run() {
         std::array<pollfd, 3> waits = {
             pollfd{link_->fd(), static_cast<short>(POLLIN | (out_.empty() ? 0 : POLLOUT)), 0},
             pollfd{wake_fd_, POLLIN, 0}, pollfd{capture.done_fd(), POLLIN, 0}};
-        ::poll(waits.data(), waits.size(), poll_timeout_ms(now_s()));
+        wait(waits);
         const double now = now_s();
         now_cache_s_ = now;
         if (emergency_.exchange(false)) {
@@ -174,6 +174,21 @@ int Streamer::Session::poll_timeout_ms(double now) const {
     return static_cast<int>(std::ceil(std::max(0.0, wake_s - now) * 1000.0));
 }
 
+// Blocks until the link, a control or the camera needs the loop, or a deadline passes. A reply
+// expected within microseconds is polled for first: on a fast link, sleeping and being woken
+// costs more than the reply's own latency, and it is that cost that bounds the lines per second.
+void Streamer::Session::wait(std::array<pollfd, 3>& waits) {
+    const bool spin = config_.spin_for_reply_s > 0.0 && protocol_.in_flight() > 0 &&
+                      reply_latency_s_ < config_.spin_for_reply_s;
+    if (spin) {
+        const double until_s = now_s() + config_.spin_for_reply_s;
+        do {
+            if (::poll(waits.data(), waits.size(), 0) != 0) return;
+        } while (now_s() < until_s);
+    }
+    ::poll(waits.data(), waits.size(), poll_timeout_ms(now_s()));
+}
+
 void Streamer::Session::read_link(double now) {
     std::array<char, 65536>& buffer = read_buffer_;
     for (;;) {
@@ -189,6 +204,10 @@ void Streamer::Session::read_link(double now) {
             return;
         }
         in_.append(buffer.data(), got.bytes);
+        if (last_write_s_ > 0.0) {
+            reply_latency_s_ = 0.8 * reply_latency_s_ + 0.2 * (now - last_write_s_);
+            last_write_s_ = 0.0;
+        }
         std::size_t start = 0;
         for (std::size_t end = in_.find('\n'); end != std::string::npos;
              start = end + 1, end = in_.find('\n', start)) {
@@ -206,6 +225,7 @@ void Streamer::Session::write_link() {
         const IoResult written = link_->write(out_.data(), out_.size());
         if (written.status == IoResult::Status::ok) {
             out_.erase(0, written.bytes);
+            if (last_write_s_ == 0.0) last_write_s_ = now_cache_s_;
             continue;
         }
         if (written.status != IoResult::Status::would_block) {

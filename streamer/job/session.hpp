@@ -4,6 +4,8 @@
 // reads with atomics or a briefly held mutex.
 #pragma once
 
+#include <poll.h>
+
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -104,6 +106,7 @@ class Streamer::Session : public ProtocolListener {
     void write_link();
     void send_what_is_due(double now_s);
     [[nodiscard]] int poll_timeout_ms(double now_s) const;
+    void wait(std::array<pollfd, 3>& waits);
     void take_controls(double now_s);
     void do_emergency_stop();
     void publish_counters();
@@ -150,11 +153,14 @@ class Streamer::Session : public ProtocolListener {
     std::string in_;            ///< Received bytes not yet a whole line.
     /// Reads land here; a member so no 64 KiB is cleared on every wake-up.
     std::array<char, 65536> read_buffer_;
-    std::string out_;  ///< Bytes for the link not yet written.
+    std::string out_;               ///< Bytes for the link not yet written.
+    double last_write_s_ = 0.0;     ///< When bytes last went out; 0 once a reply came back.
+    double reply_latency_s_ = 1.0;  ///< Moving average of write-to-first-reply times.
     bool handshake_done_ = false;
     int handshake_attempt_ = 0;
     double handshake_deadline_s_ = 0.0;
     std::string firmware_name_;
+    bool firmware_info_retried_ = false;  ///< M115 asked again after an ok without its report.
     bool autoreport_ = false;
     double next_poll_s_ = 0.0;
 

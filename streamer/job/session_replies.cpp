@@ -28,7 +28,17 @@ void Streamer::Session::on_acknowledged(std::uint64_t line_tag) {
     if (line_tag == Protocol::probe_tag && !handshake_done_) {
         // M110 answered: ask who the firmware is. The handshake ends with that answer.
         protocol_.enqueue("M115", tag::firmware_info);
+        firmware_info_retried_ = false;
         handshake_deadline_s_ = std::numeric_limits<double>::infinity();
+        return;
+    }
+    if (line_tag == tag::firmware_info && !handshake_done_ && firmware_name_.empty() &&
+        !firmware_info_retried_) {
+        // Without ADVANCED_OK an ok names no line: after a greeting that timed out, the late ok
+        // of its M110 acknowledges M115 before M115's report arrives. Ask once more; a firmware
+        // that never names itself is accepted on the second answer.
+        firmware_info_retried_ = true;
+        protocol_.enqueue("M115", tag::firmware_info);
         return;
     }
     if (line_tag == tag::firmware_info && !handshake_done_) {

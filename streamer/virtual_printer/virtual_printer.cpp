@@ -62,6 +62,10 @@ class Wire {
         if (byte_s_ > 0.0) busy_from_s_ -= static_cast<double>(bytes) * byte_s_;
     }
     [[nodiscard]] bool empty() const { return queue_.size() == taken_; }
+    void clear() {
+        queue_.clear();
+        taken_ = 0;
+    }
     [[nodiscard]] double next_s() const { return empty() ? INFINITY : busy_from_s_ + byte_s_; }
 
   private:
@@ -85,6 +89,7 @@ struct VirtualPrinter::Impl {
         : config(settings), firmware(settings), to_printer(settings.baud), to_host(settings.baud) {}
 
     void run();
+    void power_on(double wall_s);
     bool pump_input(double wall_s);
     bool pump_output(double wall_s);
     [[nodiscard]] double printer_now(double wall_s) const {
@@ -163,12 +168,20 @@ bool VirtualPrinter::Impl::pump_output(double wall_s) {
     return done > 0;
 }
 
+// A board that boots has lost whatever was on its wire and in its buffers: the host's bytes
+// still in the pty are dropped too, so no command sent before the `start` is answered after it.
+void VirtualPrinter::Impl::power_on(double wall_s) {
+    ::tcflush(master, TCIFLUSH);
+    to_printer.clear();
+    firmware.power_on(printer_now(wall_s));
+}
+
 void VirtualPrinter::Impl::run() {
     ::pthread_setname_np(::pthread_self(), "strata-vprinter");
     started_wall_s = steady_now_s();
     {
         const std::lock_guard lock(mutex);
-        firmware.power_on(printer_now(started_wall_s));
+        power_on(started_wall_s);
     }
     while (!stopping.load()) {
         const double wall_s = steady_now_s();
@@ -177,7 +190,7 @@ void VirtualPrinter::Impl::run() {
         bool disconnect = false;
         {
             const std::lock_guard lock(mutex);
-            if (reset_requested.exchange(false)) firmware.power_on(printer_now(wall_s));
+            if (reset_requested.exchange(false)) power_on(wall_s);
             firmware.advance(printer_now(wall_s));
             // The instant clock jumps only while commands wait on the firmware's own events.
             while (config.time_scale <= 0.0 && firmware.has_commands() &&

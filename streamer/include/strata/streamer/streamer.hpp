@@ -63,6 +63,10 @@ struct StreamerConfig {
     /// this many job lines re-synchronises the count (its ok is recognisable). 0: only the
     /// timeout probe does it.
     std::size_t sync_every_lines = 0;
+    /// When the printer has been answering faster than this, the loop polls without sleeping for
+    /// up to this long before it blocks: on a fast link the wake-up, not the work, bounds the
+    /// rate. A slow link (any real-time print) never spins. 0 turns it off.
+    double spin_for_reply_s = 300e-6;
     ScriptSettings scripts;
 };
 
