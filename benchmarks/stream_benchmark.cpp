@@ -102,7 +102,10 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     StreamerEvent event;
     for (;;) {
         if (!streamer.wait_event(event, 1.0)) continue;
-        if (event.kind == EventKind::job_failed) return result;
+        if (event.kind == EventKind::job_failed) {
+            std::fprintf(stderr, "stream_benchmark: the job failed: %s\n", event.text.c_str());
+            return result;
+        }
         if (event.kind == EventKind::job_finished) break;
     }
     result.seconds = steady_s() - began_s;
