@@ -82,7 +82,7 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
     parser::AnalysisOptions options;
-    planner::PrintTimeEstimator estimator;
+    planner::PrintTimeEstimator estimator{planner::PrintTimeOptions::normal_mode_only()};
     planner::attach(estimator, options);
     const parser::AnalysisResult analyzed = parser::analyze_file(file, options);
     if (analyzed.error != parser::AnalysisError::none) {

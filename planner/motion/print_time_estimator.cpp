@@ -62,7 +62,7 @@ class PrintTimeEstimator::Impl {
             slicer.settings.filament_unload_time_s.value_or(config.filament_unload_time_s);
         config_ = config;
         add_mode("normal", setup.normal, true);
-        if (setup.stealth) add_mode("stealth", *setup.stealth, false);
+        if (setup.stealth && options_.time_stealth_mode) add_mode("stealth", *setup.stealth, false);
         hotend_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
                          config.hotend_heating_rate_c_s};
         bed_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,

@@ -16,9 +16,10 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Pass one: analysis, time estimate and snapshot plan.
+// Pass one: analysis, time estimate and snapshot plan. The plan and the job's index use the normal
+// mode's timeline only, so a stealth mode is not timed.
 struct PlanPass {
-    PrintTimeEstimator estimator;
+    PrintTimeEstimator estimator{PrintTimeOptions::normal_mode_only()};
     std::optional<parser::MachineConfig> machine;
 };
 

@@ -25,8 +25,8 @@ struct Estimated {
     PrintTimeEstimate time;
 };
 
-Estimated estimate_file(const std::string& path) {
-    PrintTimeEstimator estimator;
+Estimated estimate_file(const std::string& path, const PrintTimeOptions& options_in = {}) {
+    PrintTimeEstimator estimator(options_in);
     parser::AnalysisOptions options;
     attach(estimator, options);
     parser::AnalysisResult result = parser::analyze_file(path, options);
@@ -138,6 +138,22 @@ TEST(PrintTime, StealthModeWhenTheFileDeclaresIt) {
     ASSERT_EQ(result.time.modes.size(), 2u);
     EXPECT_EQ(result.time.modes[1].mode, "stealth");
     EXPECT_GT(result.time.modes[1].motion_s, result.time.modes[0].motion_s);
+}
+
+TEST(PrintTime, NormalModeAloneGivesTheSameNormalTimeline) {
+    // prep and print time the normal mode only; what they read must not change by it.
+    const std::string path = std::string(STRATA_TEST_DATA_DIR) + "/ps281_mini_cube_m486.gcode";
+    const Estimated both = estimate_file(path);
+    const Estimated normal_only = estimate_file(path, PrintTimeOptions::normal_mode_only());
+    ASSERT_EQ(both.time.modes.size(), 2u);
+    ASSERT_EQ(normal_only.time.modes.size(), 1u);
+    EXPECT_EQ(normal_only.time.modes[0].mode, "normal");
+    EXPECT_EQ(normal_only.time.total_s(), both.time.total_s());
+    ASSERT_EQ(normal_only.time.samples.size(), both.time.samples.size());
+    for (std::size_t i = 0; i < both.time.samples.size(); ++i) {
+        EXPECT_EQ(normal_only.time.samples[i].line, both.time.samples[i].line);
+        EXPECT_EQ(normal_only.time.samples[i].elapsed_s, both.time.samples[i].elapsed_s);
+    }
 }
 
 // ---- the corpus accuracy table ------------------------------------------------------------

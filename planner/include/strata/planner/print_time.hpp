@@ -44,6 +44,15 @@ struct PrintTimeOptions {
     /// Keep a sample at least every this many lines and every this many seconds.
     std::uint64_t sample_every_lines = 4096;
     double sample_every_s = 10.0;
+    /// Also time the stealth mode when the file declares one. Only the normal mode is sampled,
+    /// so callers that need just its timeline (prep, print) save a second planner per move.
+    bool time_stealth_mode = true;
+
+    [[nodiscard]] static PrintTimeOptions normal_mode_only() {
+        PrintTimeOptions options;
+        options.time_stealth_mode = false;
+        return options;
+    }
 };
 
 class PrintTimeEstimator {
