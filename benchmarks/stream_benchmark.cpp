@@ -3,7 +3,8 @@
 //   1. Link utilization per send strategy at 115200 and 250000 baud with a Marlin-sized RX
 //      buffer (128 bytes, BUFSIZE 4) and instant moves: bytes sent over the wire's capacity.
 //   2. Lines per second over an unthrottled pty (native USB: flow controlled, instant moves).
-//   3. The streamer's CPU use while the printer consumes about 1,000 lines/s in real time.
+//   3. The streamer's CPU use while the printer consumes about 1,000 lines/s in real time: the
+//      whole process's (getrusage), and the streaming thread's own (its schedstat run time).
 // usage: stream_benchmark [--lines N]
 #include <signal.h>
 #include <sys/resource.h>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
@@ -34,6 +36,21 @@ double cpu_s() {
     ::getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// Seconds the thread named "strata-stream" has run, from /proc (0 when there is none).
+double streaming_thread_cpu_s() {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name != "strata-stream") continue;
+        std::ifstream schedstat(task.path() / "schedstat");
+        double run_ns = 0.0;
+        schedstat >> run_ns;
+        return run_ns * 1e-9;
+    }
+    return 0.0;
 }
 
 // A virtual printer in a child process; its pty path comes back through a pipe.
@@ -77,6 +94,7 @@ struct Result {
     bool ok = false;
     double seconds = 0.0;
     double cpu_s = 0.0;
+    double thread_cpu_s = 0.0;  ///< The streaming thread's alone.
     ProtocolCounters counters;
     std::uint64_t lines = 0;
 };
@@ -99,6 +117,7 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     const ProtocolCounters before = streamer.counters();
     const double began_s = steady_s();
     const double began_cpu_s = cpu_s();
+    const double began_thread_cpu_s = streaming_thread_cpu_s();
     StreamerEvent event;
     for (;;) {
         if (!streamer.wait_event(event, 1.0)) continue;
@@ -110,6 +129,7 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     }
     result.seconds = steady_s() - began_s;
     result.cpu_s = cpu_s() - began_cpu_s;
+    result.thread_cpu_s = streaming_thread_cpu_s() - began_thread_cpu_s;
     result.counters = streamer.counters();
     result.counters.bytes_sent -= before.bytes_sent;
     result.counters.lines_sent -= before.lines_sent;
@@ -205,9 +225,10 @@ int main(int argc, char** argv) {
     printer.limits.max_print_acceleration_mm_s2 = 3000.0;
     const Result result = stream(printer, SendStrategy::automatic, segments);
     if (!result.ok) return 1;
-    std::printf("%10.0f lines/s   streamer process CPU %.1f%% of a core\n",
+    std::printf("%10.0f lines/s   streamer process CPU %.1f%% of a core, streaming thread %.1f%%\n",
                 static_cast<double>(result.lines) / result.seconds,
-                100.0 * result.cpu_s / result.seconds);
+                100.0 * result.cpu_s / result.seconds,
+                100.0 * result.thread_cpu_s / result.seconds);
     std::filesystem::remove(square);
     std::filesystem::remove(segments);
     std::filesystem::remove(long_square);
