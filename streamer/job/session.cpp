@@ -75,6 +75,8 @@ bool Streamer::Session::connect(std::string& error) {
     link_ = open_link(config_.link, error);
     if (!link_) return false;
     link_->discard_buffers();
+    const WireTiming timing = link_->wire_timing();
+    protocol_.use_wire_timing(timing.bytes_per_s, timing.reply_latency_s);
     stopping_ = false;
     connect_result_.reset();
     set_state(PrinterState::connecting);

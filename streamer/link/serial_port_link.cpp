@@ -37,6 +37,7 @@ class SerialPortLink final : public Link {
         return result_of(sp_nonblocking_write(port_, data, size));
     }
     void discard_buffers() override { sp_flush(port_, SP_BUF_BOTH); }
+    [[nodiscard]] WireTiming wire_timing() const override { return {baud_ / 10.0, 0.02}; }
     [[nodiscard]] std::string describe() const override {
         return "serial " + text_or_empty(sp_get_port_name(port_)) + " @ " + std::to_string(baud_) +
                " (libserialport)";

@@ -29,6 +29,8 @@ class TcpLink final : public Link {
         return result_of(::send(fd_, data, size, MSG_NOSIGNAL));
     }
     [[nodiscard]] std::string describe() const override { return "tcp " + address_; }
+    /// The bridge's serial side is behind the network; its speed is unknown here.
+    [[nodiscard]] WireTiming wire_timing() const override { return {0.0, 0.05}; }
 
   private:
     int fd_;

@@ -3,6 +3,8 @@
 // Linux's termios2, kept in linux_baud.cpp because its header clashes with <termios.h>.
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -36,10 +38,18 @@ std::optional<speed_t> standard_speed(int baud) {
     return std::nullopt;
 }
 
+// Unix98 pty slaves (/dev/pts/N) have majors 136-143: bytes cross no wire there.
+bool is_pty(int fd) {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISCHR(status.st_mode)) return false;
+    const unsigned device_major = major(status.st_rdev);
+    return device_major >= 136 && device_major <= 143;
+}
+
 class TermiosLink final : public Link {
   public:
     TermiosLink(int fd, std::string path, int baud)
-        : fd_(fd), path_(std::move(path)), baud_(baud) {}
+        : fd_(fd), path_(std::move(path)), baud_(baud), pty_(is_pty(fd)) {}
     ~TermiosLink() override { ::close(fd_); }
 
     [[nodiscard]] int fd() const override { return fd_; }
@@ -51,13 +61,18 @@ class TermiosLink final : public Link {
     }
     void discard_buffers() override { ::tcflush(fd_, TCIOFLUSH); }
     [[nodiscard]] std::string describe() const override {
-        return "serial " + path_ + " @ " + std::to_string(baud_) + " (termios)";
+        return (pty_ ? "pty " : "serial ") + path_ + " @ " + std::to_string(baud_) + " (termios)";
+    }
+    [[nodiscard]] WireTiming wire_timing() const override {
+        if (pty_) return {0.0, 0.002};
+        return {baud_ / 10.0, 0.02};
     }
 
   private:
     int fd_;
     std::string path_;
     int baud_;
+    bool pty_;
 };
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Protocol (see protocol.hpp): numbering, the send window, acknowledgements, resend requests and
 // timeouts. The resend rules answer OctoPrint's known failures: a rejected line's followers are
 // each rejected with the same request, so requests that echo one already served are ignored;
-// the line asked for is the one resent (never N-1); a request repeated `max_consecutive_resends`
-// times is a stuck conversation, not a loop.
+// the line asked for is the one resent (never N-1), and only once the followers are answered or
+// the link has gone quiet (the settle wait); a request repeated `max_consecutive_resends` times
+// is a stuck conversation, not a loop.
 #include "strata/streamer/protocol.hpp"
 
 #include <algorithm>
@@ -121,7 +122,9 @@ void Protocol::reset(double now_s) {
     in_flight_bytes_ = 0;
     send_index_ = 0;
     next_number_ = 0;
-    rejection_oks_pending_ = 0;
+    settling_ = false;
+    fragment_oks_pending_ = 0;
+    highest_sent_ = 0;
     failed_ = false;
     timeouts_in_a_row_ = 0;
     same_resend_count_ = 0;
@@ -160,6 +163,7 @@ bool Protocol::window_allows(std::size_t bytes) const {
 
 std::size_t Protocol::fill(std::string& wire, double now_s) {
     std::size_t sent = 0;
+    if (settling_) return sent;
     while (!failed_ && send_index_ < history_.size()) {
         const Sent& line = history_[send_index_];
         if (!window_allows(line.wire.size())) break;
@@ -172,6 +176,11 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
         ++sent;
         ++counters_.lines_sent;
         counters_.bytes_sent += line.wire.size();
+        if (line.number <= highest_sent_ && line.number > 0) {
+            counters_.bytes_resent += line.wire.size();
+        } else {
+            highest_sent_ = line.number;
+        }
     }
     prune_history();
     return sent;
@@ -179,6 +188,7 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
 
 void Protocol::on_received(std::string_view line, double now_s) {
     const Reply reply = parse_reply(line);
+    if (settling_) settle_deadline_s_ = now_s + settle_wait_s_;  // The firmware is still talking.
     switch (reply.kind) {
         case ReplyKind::ok:
             last_reply_s_ = now_s;
@@ -197,10 +207,12 @@ void Protocol::on_received(std::string_view line, double now_s) {
             break;
         case ReplyKind::resend:
             last_reply_s_ = now_s;
-            on_resend(reply);
+            on_resend(reply, now_s);
             break;
+        case ReplyKind::echo: note_unknown_command(reply); break;
         default: break;
     }
+    end_settling_if_answered();
     listener_.on_reply(reply);
 }
 
@@ -216,6 +228,11 @@ void Protocol::note_strategy(const Reply& reply) {
 
 void Protocol::on_ok(const Reply& reply) {
     note_strategy(reply);
+    if (fragment_oks_pending_ > 0) {
+        --fragment_oks_pending_;
+        ++counters_.fragment_oks;
+        if (!reply.line) return;  // ADVANCED_OK's N is still true: acknowledging by it is safe.
+    }
     if (!in_flight_.empty()) settle(reply);  // Else a duplicate, or a line sent by another host.
     if (strategy_ == SendStrategy::advanced_ok && reply.buffer_free) {
         // B is the command queue's free slots when this line left it; Marlin reports one too
@@ -238,23 +255,13 @@ void Protocol::settle(const Reply& reply) {
         if (m105 != in_flight_.end()) {
             const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
             if (count > 1) ++counters_.resyncs;
-            rejection_oks_pending_ = 0;  // Whatever was refused before M105 is answered for.
             for (std::size_t i = 0; i < count; ++i)
                 acknowledge_oldest();
             return;
         }
     }
-    if (rejection_oks_pending_ > 0) {
-        // The ok that follows a resend request: it answers a rejected (stale) line.
-        --rejection_oks_pending_;
-        acknowledge_oldest();
-        return;
-    }
-    // A line that ran. Stale lines still ahead of it were flushed by the firmware with its RX
-    // buffer when it asked for the resend (Marlin's flush_and_request_resend): no answer comes
-    // for them.
-    while (in_flight_.size() > 1 && in_flight_.front().stale)
-        acknowledge_oldest();
+    // A line that ran, or (while settling) one the firmware rejected: nothing new goes out
+    // after a resend request until the stale lines are answered, so the oldest is the one.
     acknowledge_oldest();
 }
 
@@ -279,11 +286,10 @@ void Protocol::acknowledge_through(std::uint64_t number) {
         acknowledge_oldest();
 }
 
-void Protocol::on_resend(const Reply& reply) {
-    ++rejection_oks_pending_;  // Marlin follows every resend request with an ok.
+void Protocol::on_resend(const Reply& reply, double now_s) {
     if (!reply.line || history_.empty()) return;
     const std::uint64_t number = *reply.line;
-    if (!in_flight_.empty() && in_flight_.front().stale) {
+    if (settling_) {
         ++counters_.duplicate_resends;  // A follower of the rejected line, rejected in turn.
         return;
     }
@@ -309,6 +315,47 @@ void Protocol::on_resend(const Reply& reply) {
     for (InFlight& entry : in_flight_)
         entry.stale = true;
     send_index_ = index;
+    settling_ = !in_flight_.empty();
+    const double bytes_per_s = config_.wire_bytes_per_s.value_or(0.0);
+    const double wire_s =
+        bytes_per_s > 0.0 ? static_cast<double>(in_flight_bytes_) / bytes_per_s : 0.0;
+    settle_wait_s_ = config_.resend_settle_s.value_or(0.02) + wire_s;
+    settle_deadline_s_ = now_s + settle_wait_s_;
+}
+
+// Marlin echoes the text of a command it does not know. Text that is none of the lines in
+// flight is the tail of a line whose head was thrown away (RX flush or overflow).
+void Protocol::note_unknown_command(const Reply& reply) {
+    constexpr std::string_view marker = "Unknown command:";
+    const std::size_t at = reply.text.find(marker);
+    if (at == std::string_view::npos) return;
+    std::string_view echoed = trim_blanks(reply.text.substr(at + marker.size()));
+    if (echoed.size() >= 2 && echoed.front() == '"' && echoed.back() == '"')
+        echoed = echoed.substr(1, echoed.size() - 2);
+    echoed = strip_numbering(echoed);
+    const bool ours = std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+        return e.numbered &&
+               strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
+    });
+    if (!ours) ++fragment_oks_pending_;
+}
+
+void Protocol::end_settling_if_answered() {
+    if (settling_ && std::none_of(in_flight_.begin(), in_flight_.end(),
+                                  [](const InFlight& entry) { return entry.stale; }))
+        settling_ = false;
+}
+
+// The settle wait is over with stale lines unanswered: the firmware threw them away.
+void Protocol::drop_unanswered() {
+    const auto stale = [](const InFlight& entry) { return entry.stale; };
+    for (const InFlight& entry : in_flight_) {
+        if (!stale(entry)) continue;
+        in_flight_bytes_ -= entry.bytes;
+        ++counters_.flushed_lines;
+    }
+    in_flight_.erase(std::remove_if(in_flight_.begin(), in_flight_.end(), stale), in_flight_.end());
+    settling_ = false;
 }
 
 double Protocol::timeout_s() const {
@@ -331,14 +378,17 @@ bool Protocol::stalled() const {
 }
 
 double Protocol::next_deadline_s() const {
-    if (in_flight_.empty() || failed_) return std::numeric_limits<double>::infinity();
-    double deadline_s = last_reply_s_ + timeout_s();
+    const double settled_s =
+        settling_ ? settle_deadline_s_ : std::numeric_limits<double>::infinity();
+    if (in_flight_.empty() || failed_) return settled_s;
+    double deadline_s = std::min(settled_s, last_reply_s_ + timeout_s());
     if (config_.stall_probe_s > 0.0 && stalled())
         deadline_s = std::min(deadline_s, last_reply_s_ + config_.stall_probe_s);
     return deadline_s;
 }
 
 void Protocol::on_tick(std::string& wire, double now_s) {
+    if (settling_ && now_s >= settle_deadline_s_) drop_unanswered();
     if (in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
     if (now_s < last_reply_s_ + timeout_s()) {
         ++counters_.stall_probes;  // Early: the window is held, not the printer silent.

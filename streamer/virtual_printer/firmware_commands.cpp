@@ -2,6 +2,7 @@
 // M400/G4/G28 for the moves to finish, M109/M190 for the heater, an injected busy fault for a
 // while; the `ok` (with ADVANCED_OK's N, P and B when enabled) leaves when the command is done.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -89,13 +90,22 @@ bool Firmware::execute(Command& command, double now_s) {
     const parser::GcodeLine line = parser::lex_line(command.text);
     if (is_move(line) && planner_.size() >= config_.planner_blocks) return false;
     if (apply_fatal_faults(command.faults, now_s)) return true;
-    ++counted_.executed;
-    if (log_.size() < config_.log_limit) log_.push_back(command.text);
-    if (line.kind != parser::LineKind::command || line.error != parser::LexError::none) {
-        if (line.kind != parser::LineKind::command)
-            output_ += "echo:Unknown command: \"" + command.text + "\"\n";
+    // Marlin's parser takes the command from the first byte, G, M or T: the tail of a line
+    // whose head was lost ("19 G1 X40.6", "X40.6 Y40") is no command, whatever follows.
+    const char first =
+        command.text.empty()
+            ? '\0'
+            : static_cast<char>(std::toupper(static_cast<unsigned char>(command.text.front())));
+    const bool command_first =
+        (first == 'G' || first == 'M' || first == 'T') && line.command_letter == first;
+    if (line.kind != parser::LineKind::command || !command_first) {
+        ++counted_.unknown_commands;
+        output_ += "echo:Unknown command: \"" + command.text + "\"\n";
         return true;
     }
+    ++counted_.executed;
+    if (log_.size() < config_.log_limit) log_.push_back(command.text);
+    if (line.error != parser::LexError::none) return true;  // Reached the firmware, not run.
     const parser::MachineState before = simulator_.state();
     const parser::MachineState& after = simulator_.step(line, counted_.executed, diagnostics_);
     if (line.command_letter == 'G') {

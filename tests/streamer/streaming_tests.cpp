@@ -75,12 +75,14 @@ TEST_F(Streaming, NoLineLostNoneRepeatedUnderEveryRecoverableFault) {
         const ProtocolCounters counters = streamer_->counters();
         std::printf(
             "%s: %.1f s, %llu resends, %llu duplicate requests, %llu timeouts, %llu "
-            "resyncs\n",
+            "resyncs, %llu lines flushed, %llu fragment oks\n",
             std::string(to_string(config.protocol.strategy)).c_str(), steady_s() - began,
             static_cast<unsigned long long>(counters.resends),
             static_cast<unsigned long long>(counters.duplicate_resends),
             static_cast<unsigned long long>(counters.timeouts),
-            static_cast<unsigned long long>(counters.resyncs));
+            static_cast<unsigned long long>(counters.resyncs),
+            static_cast<unsigned long long>(counters.flushed_lines),
+            static_cast<unsigned long long>(counters.fragment_oks));
         EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
         std::size_t probes = 0;
         EXPECT_EQ(first_difference(printed_commands(&probes), expected), "identical");

@@ -23,6 +23,14 @@ struct IoResult {
     std::string error;  ///< For `error`: what the system said.
 };
 
+/// How soon the far end's answers can be counted on: the wire's speed (0: no wire to cross, as
+/// on a pty) and the latency of replies on top of it (USB frames, an FTDI latency timer of up to
+/// 16 ms, a network).
+struct WireTiming {
+    double bytes_per_s = 0.0;
+    double reply_latency_s = 0.02;
+};
+
 class Link {
   public:
     virtual ~Link() = default;
@@ -38,6 +46,7 @@ class Link {
     virtual void discard_buffers() {}
     /// "serial /dev/ttyUSB0 @ 115200 (libserialport)", for logs and errors.
     [[nodiscard]] virtual std::string describe() const = 0;
+    [[nodiscard]] virtual WireTiming wire_timing() const = 0;
 };
 
 struct LinkOptions {

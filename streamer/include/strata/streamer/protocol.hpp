@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,16 @@ struct ProtocolConfig {
     double stall_probe_s = 1.0;
     int max_timeouts = 5;              ///< Consecutive probes unanswered: the printer is gone.
     int max_consecutive_resends = 10;  ///< The same line asked for again and again: stuck.
+    /// After a resend request nothing new goes out until every line sent before it has been
+    /// answered, or the link has been quiet this long plus the wire time of the unanswered
+    /// bytes. A firmware that empties its RX buffer with the request (AVR Marlin) never answers
+    /// the lines it threw away, and a line sent while it is still rejecting old ones is thrown
+    /// away with them: sent at once, the resent line is lost again and again.
+    /// Unset: the link's reply latency (Link::wire_timing).
+    std::optional<double> resend_settle_s;
+    /// The link's speed in bytes per second, for the wire time above; 0: no wire. Unset: the
+    /// link's (Link::wire_timing).
+    std::optional<double> wire_bytes_per_s;
 };
 
 /// What the protocol tells its owner.
@@ -62,11 +73,16 @@ class ProtocolListener {
 struct ProtocolCounters {
     std::uint64_t lines_sent = 0;  ///< Including resent ones.
     std::uint64_t bytes_sent = 0;
+    std::uint64_t bytes_resent = 0;       ///< The part of `bytes_sent` that went out again.
     std::uint64_t resends = 0;            ///< Resend requests acted on.
     std::uint64_t duplicate_resends = 0;  ///< Requests ignored as echoes of one already served.
     std::uint64_t timeouts = 0;
     std::uint64_t stall_probes = 0;  ///< Probes sent because the window stayed full.
     std::uint64_t resyncs = 0;       ///< Lost oks made good by ADVANCED_OK N or M105's ok.
+    /// Lines sent before a resend request that the firmware never answered (flushed with its
+    /// RX buffer); found by the settle wait.
+    std::uint64_t flushed_lines = 0;
+    std::uint64_t fragment_oks = 0;  ///< Oks of line fragments (`Unknown command`), not counted.
 };
 
 class Protocol {
@@ -95,6 +111,11 @@ class Protocol {
     void on_tick(std::string& wire, double now_s);
     /// When `on_tick` next has something to decide.
     [[nodiscard]] double next_deadline_s() const;
+    /// The link's timing, for what the configuration leaves unset (see `resend_settle_s`).
+    void use_wire_timing(double bytes_per_s, double reply_latency_s) {
+        if (!config_.wire_bytes_per_s) config_.wire_bytes_per_s = bytes_per_s;
+        if (!config_.resend_settle_s) config_.resend_settle_s = reply_latency_s;
+    }
 
     [[nodiscard]] SendStrategy strategy() const { return strategy_; }
     [[nodiscard]] const ProtocolCounters& counters() const { return counters_; }
@@ -120,7 +141,10 @@ class Protocol {
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
     void on_ok(const Reply& reply);
     void settle(const Reply& reply);
-    void on_resend(const Reply& reply);
+    void on_resend(const Reply& reply, double now_s);
+    void note_unknown_command(const Reply& reply);
+    void end_settling_if_answered();
+    void drop_unanswered();
     void acknowledge_oldest();
     void acknowledge_through(std::uint64_t number);
     void note_strategy(const Reply& reply);
@@ -137,6 +161,7 @@ class Protocol {
     std::deque<InFlight> in_flight_;
     std::size_t in_flight_bytes_ = 0;
     std::uint64_t next_number_ = 1;
+    std::uint64_t highest_sent_ = 0;     ///< The highest line number sent since the last reset.
     std::size_t advanced_capacity_ = 1;  ///< Lines the last ADVANCED_OK said would fit.
     bool busy_seen_ = false;
     bool failed_ = false;
@@ -144,8 +169,13 @@ class Protocol {
     int timeouts_in_a_row_ = 0;
     std::uint64_t last_resend_number_ = 0;
     int same_resend_count_ = 0;
-    /// Resend requests whose ok has not come yet: that ok answers a rejected line.
-    std::size_t rejection_oks_pending_ = 0;
+    /// After a resend request, until every stale line is answered or the link is quiet.
+    bool settling_ = false;
+    double settle_deadline_s_ = 0.0;
+    double settle_wait_s_ = 0.0;
+    /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or
+    /// an overflow. The ok after each answers the fragment, not a line.
+    std::size_t fragment_oks_pending_ = 0;
     ProtocolCounters counters_;
 };
 

@@ -72,6 +72,8 @@ struct LiveState {
     bool moving = false;
     std::uint64_t executed = 0;
     std::uint64_t resend_requests = 0;
+    /// Lines that were no command (fragments of lines, unknown words): echoed, not executed.
+    std::uint64_t unknown_commands = 0;
     std::uint64_t rx_overflow_bytes = 0;
     /// Times the stepper found the next block not yet planned with look-ahead (the host did
     /// not keep the planner fed): each one plans the queue to a stop.
