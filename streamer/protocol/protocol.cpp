@@ -11,6 +11,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <utility>
 
 namespace strata::streamer {
 namespace {
@@ -28,7 +29,9 @@ std::pair<char, unsigned> command_of(std::string_view command) {
     return {letter, number};
 }
 
-constexpr std::string_view probe_text = "M105\n";
+constexpr std::string_view probe_command = "M105";
+// `N<number> M105*<checksum>\n` with a number of up to seven digits.
+constexpr std::size_t probe_bytes = 20;
 
 }  // namespace
 
@@ -123,6 +126,7 @@ void Protocol::reset(double now_s) {
     send_index_ = 0;
     next_number_ = 0;
     settling_ = false;
+    rejection_ok_due_ = false;
     fragment_oks_pending_ = 0;
     highest_sent_ = 0;
     failed_ = false;
@@ -170,7 +174,7 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
         if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
         wire += line.wire;
         in_flight_.push_back(
-            {line.number, line.wire.size(), false, line.long_running, line.is_m105, true});
+            {line.number, line.wire.size(), false, line.long_running, line.is_m105, false});
         in_flight_bytes_ += line.wire.size();
         ++send_index_;
         ++sent;
@@ -260,16 +264,32 @@ void Protocol::settle(const Reply& reply) {
             return;
         }
     }
-    // A line that ran, or (while settling) one the firmware rejected: nothing new goes out
-    // after a resend request until the stale lines are answered, so the oldest is the one.
+    // The ok printed with a resend request answers a rejected line; any other, a line that ran.
+    // Lines accepted before the rejected one are ahead of the stale ones in flight, and nothing
+    // new goes out until the stale ones are answered.
+    if (std::exchange(rejection_ok_due_, false)) {
+        acknowledge_first_stale();
+        return;
+    }
     acknowledge_oldest();
+}
+
+void Protocol::acknowledge_first_stale() {
+    const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                    [](const InFlight& entry) { return entry.stale; });
+    if (stale == in_flight_.end()) {
+        acknowledge_oldest();
+        return;
+    }
+    in_flight_bytes_ -= stale->bytes;
+    in_flight_.erase(stale);
 }
 
 void Protocol::acknowledge_oldest() {
     const InFlight entry = in_flight_.front();
     in_flight_.pop_front();
     in_flight_bytes_ -= entry.bytes;
-    if (entry.stale || !entry.numbered) return;
+    if (entry.stale) return;
     const std::size_t index = entry.number - history_.front().number;
     if (entry.number >= last_resend_number_) same_resend_count_ = 0;
     listener_.on_acknowledged(history_[index].tag);
@@ -277,7 +297,7 @@ void Protocol::acknowledge_oldest() {
 
 void Protocol::acknowledge_through(std::uint64_t number) {
     const auto found = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return e.numbered && !e.stale && e.number == number;
+        return !e.stale && e.number == number;
     });
     if (found == in_flight_.end()) return;  // A duplicated ok: that line is done already.
     const auto count = static_cast<std::size_t>(found - in_flight_.begin()) + 1;
@@ -287,6 +307,7 @@ void Protocol::acknowledge_through(std::uint64_t number) {
 }
 
 void Protocol::on_resend(const Reply& reply, double now_s) {
+    rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
     if (!reply.line || history_.empty()) return;
     const std::uint64_t number = *reply.line;
     if (settling_) {
@@ -308,12 +329,11 @@ void Protocol::on_resend(const Reply& reply, double now_s) {
         return;
     }
     ++counters_.resends;
-    // Lines before the one asked for are done, whatever became of their oks.
-    while (!in_flight_.empty() && in_flight_.front().numbered && in_flight_.front().number < number)
-        acknowledge_oldest();
-    // Everything still in flight will be rejected (each with an ok): count it, send it again.
+    // Lines before the one asked for were accepted: their oks come when they have run, which
+    // can be after this request. Everything from it on will be rejected (each with an ok) or
+    // was thrown away: count it, send it again.
     for (InFlight& entry : in_flight_)
-        entry.stale = true;
+        entry.stale = entry.stale || entry.number >= number;
     send_index_ = index;
     settling_ = !in_flight_.empty();
     const double bytes_per_s = config_.wire_bytes_per_s.value_or(0.0);
@@ -334,8 +354,7 @@ void Protocol::note_unknown_command(const Reply& reply) {
         echoed = echoed.substr(1, echoed.size() - 2);
     echoed = strip_numbering(echoed);
     const bool ours = std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return e.numbered &&
-               strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
+        return strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
     });
     if (!ours) ++fragment_oks_pending_;
 }
@@ -373,8 +392,8 @@ bool Protocol::stalled() const {
     return !failed_ && !in_flight_.empty() && send_index_ < history_.size() &&
            !window_allows(history_[send_index_].wire.size()) &&
            std::none_of(in_flight_.begin(), in_flight_.end(),
-                        [](const InFlight& entry) { return !entry.numbered; }) &&
-           in_flight_bytes_ + probe_text.size() <= config_.rx_buffer_bytes;
+                        [](const InFlight& entry) { return entry.probe; }) &&
+           in_flight_bytes_ + probe_bytes <= config_.rx_buffer_bytes;
 }
 
 double Protocol::next_deadline_s() const {
@@ -400,30 +419,50 @@ void Protocol::on_tick(std::string& wire, double now_s) {
             return;
         }
     }
-    // An earlier probe still unanswered after a whole wait: its ok was lost too. The firmware
-    // works in order, so it and everything before it are done.
-    const auto earlier = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                      [](const InFlight& entry) { return !entry.numbered; });
-    if (earlier != in_flight_.end()) {
-        const auto count = static_cast<std::size_t>(earlier - in_flight_.begin()) + 1;
-        ++counters_.resyncs;
-        for (std::size_t i = 0; i < count; ++i)
-            acknowledge_oldest();
-    }
-    // The probe goes out unnumbered, outside the window (which a lost ok may hold full); its
-    // ok, recognisable by the temperatures, settles everything sent before it.
-    wire += probe_text;
-    in_flight_.push_back({0, probe_text.size(), false, false, true, false});
-    in_flight_bytes_ += probe_text.size();
+    send_probe(wire);
     last_reply_s_ = now_s;
+}
+
+// The probe is an M105 numbered in sequence, sent at once outside the window (which lost oks may
+// hold full). Its ok, recognisable by the temperatures, settles everything sent before it: the
+// firmware checked the numbers up to it, so a line lost on the way would have made it ask for
+// that line instead. The lines queued behind it are numbered one further.
+void Protocol::send_probe(std::string& wire) {
+    // An earlier probe unanswered after a whole wait: lost, or its ok was. This one stands in.
+    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
+        if (!entry->probe) {
+            ++entry;
+            continue;
+        }
+        in_flight_bytes_ -= entry->bytes;
+        entry = in_flight_.erase(entry);
+    }
+    const std::size_t at = send_index_;
+    const std::uint64_t number = at < history_.size() ? history_[at].number : next_number_;
+    for (std::size_t i = at; i < history_.size(); ++i) {
+        Sent& queued = history_[i];
+        const std::string command(strip_numbering(queued.wire));
+        queued.wire.clear();
+        append_numbered(queued.wire, ++queued.number, command);
+    }
+    ++next_number_;
+    Sent probe{number, timeout_probe_tag, {}, false, true};
+    append_numbered(probe.wire, number, probe_command);
+    wire += probe.wire;
+    in_flight_.push_back({number, probe.wire.size(), false, false, true, true});
+    in_flight_bytes_ += probe.wire.size();
+    ++counters_.lines_sent;
+    counters_.bytes_sent += probe.wire.size();
+    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(probe));
+    ++send_index_;
 }
 
 void Protocol::prune_history() {
     while (send_index_ > 0 && send_index_ > config_.history_lines) {
         const std::uint64_t oldest = history_.front().number;
-        const bool still_in_flight = std::any_of(
-            in_flight_.begin(), in_flight_.end(),
-            [&](const InFlight& entry) { return entry.numbered && entry.number == oldest; });
+        const bool still_in_flight =
+            std::any_of(in_flight_.begin(), in_flight_.end(),
+                        [&](const InFlight& entry) { return entry.number == oldest; });
         if (still_in_flight) break;
         history_.pop_front();
         --send_index_;

@@ -118,6 +118,7 @@ class Firmware {
 
     VirtualPrinterConfig config_;
     std::string rx_;
+    std::string line_buffer_;     ///< The line being received (Marlin's serial line buffer).
     std::string emergency_tail_;  ///< The last bytes received, for an M112 split across reads.
     std::deque<Command> commands_;
     std::deque<Block> planner_;

@@ -1,4 +1,5 @@
-// The firmware's serial side: the RX buffer, the emergency parser, and Marlin's line checks
+// The firmware's serial side: the RX buffer, the line buffer (MAX_CMD_SIZE), the emergency
+// parser, and Marlin's line checks
 // (get_serial_commands): a numbered line needs its checksum and the next number; a bad one is
 // answered with `Error:...`, `Resend: <last + 1>`, `ok`, and the RX buffer is flushed.
 #include <algorithm>
@@ -45,6 +46,7 @@ Firmware::Firmware(const VirtualPrinterConfig& config)
 
 void Firmware::power_on(double now_s) {
     rx_.clear();
+    line_buffer_.clear();
     commands_.clear();
     planner_.clear();
     // Moves the timer still holds belong to the previous power cycle: drained, not run.
@@ -84,16 +86,25 @@ void Firmware::check_emergency(std::string_view bytes, double wall_s) {
     halt("Printer halted. kill() called!");
 }
 
+// Marlin moves bytes from the RX ring into its line buffer whenever the command queue has a free
+// slot, whether or not a whole line is there: a ring full of bytes without an end of line (the
+// ends lost to an overflow) empties all the same, and an overlong line is cut at MAX_CMD_SIZE.
 bool Firmware::take_lines() {
+    std::size_t taken = 0;
     bool progress = false;
-    while (!halted_ && commands_.size() < config_.command_slots) {
-        const std::size_t end = rx_.find('\n');
-        if (end == std::string::npos) break;
-        const std::string line = rx_.substr(0, end);
-        rx_.erase(0, end + 1);
-        accept_line(line);
+    while (!halted_ && taken < rx_.size() && commands_.size() < config_.command_slots) {
         progress = true;
+        const char c = rx_[taken++];
+        if (c != '\n' && c != '\r') {
+            if (line_buffer_.size() + 1 < config_.max_command_bytes) line_buffer_ += c;
+            continue;
+        }
+        const std::string line = std::exchange(line_buffer_, {});
+        rx_.erase(0, taken);
+        taken = 0;
+        accept_line(line);  // May flush rx_.
     }
+    rx_.erase(0, std::min(taken, rx_.size()));
     return progress;
 }
 
@@ -147,6 +158,7 @@ void Firmware::reject(std::string_view error, std::uint64_t last_line) {
         output_ += ", Last Line: " + std::to_string(last_line) + "\n";
     }
     if (config_.flush_rx_on_resend) rx_.clear();
+    line_buffer_.clear();
     output_ += "Resend: " + std::to_string(last_line + 1) + "\nok\n";
 }
 

@@ -15,7 +15,7 @@ using namespace strata::streamer;
 class Recorder : public ProtocolListener {
   public:
     void on_acknowledged(std::uint64_t tag) override {
-        if (tag != Protocol::probe_tag) acknowledged.push_back(tag);
+        if (tag < Protocol::timeout_probe_tag) acknowledged.push_back(tag);
     }
     void on_reply(const Reply& reply) override { kinds.push_back(reply.kind); }
     void on_failure(const std::string& reason) override { failures.push_back(reason); }
@@ -265,11 +265,40 @@ TEST_F(ProtocolTest, ATimeoutProbesWithM105AndItsOkSettlesLostOks) {
     // Autoreported temperatures are not an answer to anything: they do not hold off the probe.
     receive(" T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 0.9);
     protocol_->on_tick(wire, 1.2);
-    EXPECT_EQ(wire, "M105\n");
+    EXPECT_EQ(wire, "N3 M105*36\n");  // Numbered in sequence: the firmware checks the gap.
     receive("ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 1.3);
     EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
-    EXPECT_EQ(send(1.3).size(), 1u);
+    const auto next = send(1.3);
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].substr(0, 3), "N4 ");  // Line 3 moved up one number behind the probe.
     EXPECT_EQ(protocol_->counters().timeouts, 1u);
+}
+
+TEST_F(ProtocolTest, ALineLostBeforeTheProbeIsAskedForNotTakenAsDone) {
+    config_.resend_settle_s = 0.01;
+    start(SendStrategy::counted_window, 2);
+    enqueue(3);
+    ASSERT_EQ(send(0.0).size(), 2u);
+    receive("ok", 0.1);  // Line 1 ran; line 2 never arrived: no ok will come for it.
+    std::string wire;
+    protocol_->on_tick(wire, 1.2);
+    ASSERT_EQ(wire, "N3 M105*36\n");
+    // The firmware expects line 2 and says so when the probe arrives.
+    receive("Error:Line Number is not Last Line Number+1, Last Line: 1", 1.21);
+    receive("Resend: 2", 1.21);
+    receive("ok", 1.21);
+    EXPECT_EQ(recorder_.acknowledged, std::vector<std::uint64_t>{1});
+    protocol_->on_tick(wire, 1.23);  // The probe was thrown away with the RX buffer.
+    const auto resent = send(1.23);
+    ASSERT_EQ(resent.size(), 2u);
+    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    EXPECT_EQ(resent[1], "N3 M105*36");
+    receive("ok", 1.3);
+    receive("ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 1.3);
+    EXPECT_EQ(send(1.3).size(), 1u);
+    receive("ok", 1.4);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_TRUE(protocol_->idle());
 }
 
 TEST_F(ProtocolTest, SilenceUnderALongCommandIsNoTimeoutButSilenceForeverIs) {

@@ -95,6 +95,34 @@ TEST_F(Streaming, NoLineLostNoneRepeatedUnderEveryRecoverableFault) {
     }
 }
 
+TEST_F(Streaming, AWindowThatOverflowsTheRxBufferStillLosesAndRepeatsNothing) {
+    // Ten lines in flight do not fit Marlin's 128-byte RX: at 115200 baud, with moves that
+    // keep the command queue full, bytes are lost, lines arrive merged or headless, and every
+    // resend request flushes the RX buffer. The resends must converge, and no piece of a line
+    // may run.
+    const std::string job = write_moves(directory_ / "moves.gcode", 400);
+    const auto expected = job_commands(job);
+    VirtualPrinterConfig printer;
+    printer.baud = 115200;
+    printer.time_scale = 0.05;
+    start_printer(printer);
+    StreamerConfig config;
+    config.protocol.strategy = SendStrategy::counted_window;
+    config.protocol.window_lines = 10;
+    config.protocol.wire_bytes_per_s = 11520.0;  // The emulated UART's; the pty has none.
+    connect(config);
+    const Outcome outcome = print(*streamer_, job, 120.0);
+    EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
+    std::size_t probes = 0;
+    EXPECT_EQ(first_difference(printed_commands(&probes), expected), "identical");
+    const LiveState state = printer_->state();
+    std::printf("%llu bytes lost to overflow, %llu resend requests, %llu unknown commands\n",
+                static_cast<unsigned long long>(state.rx_overflow_bytes),
+                static_cast<unsigned long long>(state.resend_requests),
+                static_cast<unsigned long long>(state.unknown_commands));
+    EXPECT_GT(state.rx_overflow_bytes, 0u);  // The case did happen.
+}
+
 TEST_F(Streaming, UnrecoverableFaultsEndTheJobWithTheReason) {
     const std::string job = write_moves(directory_ / "moves.gcode", 5000);
     struct Case {

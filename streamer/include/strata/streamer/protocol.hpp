@@ -88,6 +88,8 @@ struct ProtocolCounters {
 class Protocol {
   public:
     static constexpr std::uint64_t probe_tag = ~std::uint64_t{0};
+    /// The tag of the M105 `on_tick` sends when the printer is silent or the window held.
+    static constexpr std::uint64_t timeout_probe_tag = probe_tag - 1;
 
     Protocol(const ProtocolConfig& config, ProtocolListener& listener);
 
@@ -135,7 +137,7 @@ class Protocol {
         bool stale;  ///< Sent before a resend: the firmware will reject it (and ask again).
         bool long_running;
         bool is_m105;
-        bool numbered;  ///< False for the timeout probe, sent without N.
+        bool probe;  ///< The timeout probe (M105), sent outside the window.
     };
 
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
@@ -146,12 +148,14 @@ class Protocol {
     void end_settling_if_answered();
     void drop_unanswered();
     void acknowledge_oldest();
+    void acknowledge_first_stale();
     void acknowledge_through(std::uint64_t number);
     void note_strategy(const Reply& reply);
     void prune_history();
     [[nodiscard]] double timeout_s() const;
     [[nodiscard]] bool stalled() const;
     void fail(const std::string& reason);
+    void send_probe(std::string& wire);
 
     ProtocolConfig config_;
     ProtocolListener& listener_;
@@ -171,6 +175,7 @@ class Protocol {
     int same_resend_count_ = 0;
     /// After a resend request, until every stale line is answered or the link is quiet.
     bool settling_ = false;
+    bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.
     double settle_deadline_s_ = 0.0;
     double settle_wait_s_ = 0.0;
     /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or

@@ -34,6 +34,8 @@ struct FaultRates {
 struct VirtualPrinterConfig {
     std::size_t rx_buffer_bytes = 128;  ///< Marlin's RX_BUFFER_SIZE.
     std::size_t command_slots = 4;      ///< Marlin's BUFSIZE.
+    /// Marlin's MAX_CMD_SIZE: the bytes of a longer line past it are dropped.
+    std::size_t max_command_bytes = 96;
     std::size_t planner_blocks = 16;    ///< Marlin's BLOCK_BUFFER_SIZE.
     /// Bytes on the wire take 10 bits each at this rate, both ways, and bytes that find the RX
     /// buffer full are lost (a UART). 0: a native USB port, flow controlled, no wire time.
