@@ -1,7 +1,7 @@
 // The firmware's serial side: the RX buffer, the line buffer (MAX_CMD_SIZE), the emergency
-// parser, and Marlin's line checks
-// (get_serial_commands): a numbered line needs its checksum and the next number; a bad one is
-// answered with `Error:...`, `Resend: <last + 1>`, `ok`, and the RX buffer is flushed.
+// parser, and Marlin's line checks (get_serial_commands): a numbered line needs its checksum and
+// the next number; a bad one is answered with `Error:...`, `Resend: <last + 1>`, `ok`, and the
+// RX buffer is flushed.
 #include <algorithm>
 #include <charconv>
 #include <cstring>
