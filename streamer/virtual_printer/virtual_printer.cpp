@@ -178,6 +178,11 @@ void VirtualPrinter::Impl::power_on(double wall_s) {
 
 void VirtualPrinter::Impl::run() {
     ::pthread_setname_np(::pthread_self(), "strata-vprinter");
+    if (config.realtime_priority) {
+        sched_param priority{};
+        priority.sched_priority = 10;
+        ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &priority);
+    }
     started_wall_s = steady_now_s();
     {
         const std::lock_guard lock(mutex);

@@ -36,7 +36,7 @@ struct VirtualPrinterConfig {
     std::size_t command_slots = 4;      ///< Marlin's BUFSIZE.
     /// Marlin's MAX_CMD_SIZE: the bytes of a longer line past it are dropped.
     std::size_t max_command_bytes = 96;
-    std::size_t planner_blocks = 16;    ///< Marlin's BLOCK_BUFFER_SIZE.
+    std::size_t planner_blocks = 16;  ///< Marlin's BLOCK_BUFFER_SIZE.
     /// Bytes on the wire take 10 bits each at this rate, both ways, and bytes that find the RX
     /// buffer full are lost (a UART). 0: a native USB port, flow controlled, no wire time.
     int baud = 0;
@@ -56,6 +56,9 @@ struct VirtualPrinterConfig {
     FaultRates faults;
     std::uint64_t seed = 1;
     std::size_t log_limit = 10'000'000;  ///< Executed commands kept for tests.
+    /// A microcontroller is never descheduled: benchmarks ask for SCHED_FIFO (where granted) so
+    /// the host's other load delays the host, not the printer.
+    bool realtime_priority = false;
 };
 
 /// A straight extrusion the printer has finished, for drawing the print.
