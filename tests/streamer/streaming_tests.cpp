@@ -95,11 +95,13 @@ TEST_F(Streaming, NoLineLostNoneRepeatedUnderEveryRecoverableFault) {
     }
 }
 
-TEST_F(Streaming, AWindowThatOverflowsTheRxBufferStillLosesAndRepeatsNothing) {
+TEST_F(Streaming, AWindowThatOverflowsTheRxBufferStillRunsEachLineOnce) {
     // Ten lines in flight do not fit Marlin's 128-byte RX: at 115200 baud, with moves that
     // keep the command queue full, bytes are lost, lines arrive merged or headless, and every
-    // resend request flushes the RX buffer. The resends must converge, and no piece of a line
-    // may run.
+    // resend request flushes the RX buffer. The resends must converge, every line number must
+    // run exactly once, and no headless piece of a line may run. What no host can prevent: a
+    // merged line whose XOR checksum happens to match ("F3000" + lost bytes + "00*41" checks
+    // like "F3000*41", since "00" XORs to nothing), which is why byte counting is the default.
     const std::string job = write_moves(directory_ / "moves.gcode", 400);
     const auto expected = job_commands(job);
     VirtualPrinterConfig printer;
@@ -114,12 +116,23 @@ TEST_F(Streaming, AWindowThatOverflowsTheRxBufferStillLosesAndRepeatsNothing) {
     const Outcome outcome = print(*streamer_, job, 120.0);
     EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
     std::size_t probes = 0;
-    EXPECT_EQ(first_difference(printed_commands(&probes), expected), "identical");
+    const std::vector<std::string> printed = printed_commands(&probes);
+    ASSERT_EQ(printed.size(), expected.size()) << first_difference(printed, expected);
+    std::size_t collisions = 0;
+    for (std::size_t i = 0; i < printed.size(); ++i) {
+        if (printed[i] == expected[i]) continue;
+        // The same line number: the line passed only if its text has the same checksum.
+        EXPECT_EQ(checksum_of(printed[i]), checksum_of(expected[i]))
+            << "command " << i << ": \"" << printed[i] << "\" for \"" << expected[i] << "\"";
+        ++collisions;
+    }
     const LiveState state = printer_->state();
-    std::printf("%llu bytes lost to overflow, %llu resend requests, %llu unknown commands\n",
-                static_cast<unsigned long long>(state.rx_overflow_bytes),
-                static_cast<unsigned long long>(state.resend_requests),
-                static_cast<unsigned long long>(state.unknown_commands));
+    std::printf(
+        "%llu bytes lost to overflow, %llu resend requests, %llu unknown commands, "
+        "%zu lines garbled past the checksum\n",
+        static_cast<unsigned long long>(state.rx_overflow_bytes),
+        static_cast<unsigned long long>(state.resend_requests),
+        static_cast<unsigned long long>(state.unknown_commands), collisions);
     EXPECT_GT(state.rx_overflow_bytes, 0u);  // The case did happen.
 }
 
