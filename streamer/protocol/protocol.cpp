@@ -232,12 +232,14 @@ void Protocol::note_strategy(const Reply& reply) {
 
 void Protocol::on_ok(const Reply& reply) {
     note_strategy(reply);
+    const bool rejection = std::exchange(rejection_ok_due_, false);
     if (fragment_oks_pending_ > 0) {
         --fragment_oks_pending_;
         ++counters_.fragment_oks;
         if (!reply.line) return;  // ADVANCED_OK's N is still true: acknowledging by it is safe.
     }
-    if (!in_flight_.empty()) settle(reply);  // Else a duplicate, or a line sent by another host.
+    if (!in_flight_.empty())
+        settle(reply, rejection);  // Else a duplicate, or a line sent by another host.
     if (strategy_ == SendStrategy::advanced_ok && reply.buffer_free) {
         // B is the command queue's free slots when this line left it; Marlin reports one too
         // few (#26128). The RX byte limit still holds, so a wrong guess costs no line.
@@ -247,8 +249,9 @@ void Protocol::on_ok(const Reply& reply) {
 }
 
 // Which lines an ok acknowledges: the one its ADVANCED_OK number names (and any before it whose
-// oks were lost), everything up to M105 for M105's own ok, else the oldest.
-void Protocol::settle(const Reply& reply) {
+// oks were lost), everything up to M105 for M105's own ok, the first stale line for the ok
+// printed with a resend request, else the oldest.
+void Protocol::settle(const Reply& reply, bool rejection) {
     if (reply.line) {
         acknowledge_through(*reply.line);
         return;
@@ -267,7 +270,7 @@ void Protocol::settle(const Reply& reply) {
     // The ok printed with a resend request answers a rejected line; any other, a line that ran.
     // Lines accepted before the rejected one are ahead of the stale ones in flight, and nothing
     // new goes out until the stale ones are answered.
-    if (std::exchange(rejection_ok_due_, false)) {
+    if (rejection) {
         acknowledge_first_stale();
         return;
     }
@@ -408,7 +411,8 @@ double Protocol::next_deadline_s() const {
 
 void Protocol::on_tick(std::string& wire, double now_s) {
     if (settling_ && now_s >= settle_deadline_s_) drop_unanswered();
-    if (in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
+    // While settling the firmware may still flush what arrives: a probe would only be lost.
+    if (settling_ || in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
     if (now_s < last_reply_s_ + timeout_s()) {
         ++counters_.stall_probes;  // Early: the window is held, not the printer silent.
     } else {

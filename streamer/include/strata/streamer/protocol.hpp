@@ -142,7 +142,8 @@ class Protocol {
 
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
     void on_ok(const Reply& reply);
-    void settle(const Reply& reply);
+    /// `rejection`: the ok came right after a resend request, so it answers a rejected line.
+    void settle(const Reply& reply, bool rejection);
     void on_resend(const Reply& reply, double now_s);
     void note_unknown_command(const Reply& reply);
     void end_settling_if_answered();
