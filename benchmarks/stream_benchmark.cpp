@@ -196,8 +196,8 @@ constexpr SendStrategy strategies[] = {SendStrategy::ping_pong, SendStrategy::co
 
 bool link_utilization(const std::string& square, int lines) {
     std::printf("Link utilization (%d-line job, RX 128 B, BUFSIZE 4, instant moves)\n", lines);
-    std::printf("%-24s %8s %10s %10s %12s %8s\n", "strategy", "baud", "lines/s", "bytes/s",
-                "utilization", "resends");
+    std::printf("%-24s %8s %10s %10s %12s %8s %7s\n", "strategy", "baud", "lines/s", "bytes/s",
+                "utilization", "resends", "steal");
     for (const int baud : {115200, 250000}) {
         for (const SendStrategy strategy : strategies) {
             VirtualPrinterConfig printer;
@@ -211,10 +211,11 @@ bool link_utilization(const std::string& square, int lines) {
             const double bytes_s =
                 static_cast<double>(result.counters.bytes_sent - result.counters.bytes_resent) /
                 result.seconds;
-            std::printf("%-24s %8d %10.0f %10.0f %11.1f%% %8llu\n", name_of(strategy), baud,
+            std::printf("%-24s %8d %10.0f %10.0f %11.1f%% %8llu %6.0f%%\n", name_of(strategy), baud,
                         static_cast<double>(result.lines) / result.seconds, bytes_s,
                         100.0 * bytes_s / (baud / 10.0),
-                        static_cast<unsigned long long>(result.counters.resends));
+                        static_cast<unsigned long long>(result.counters.resends),
+                        100.0 * result.steal_s / result.seconds / 2.0);
         }
     }
     return true;
