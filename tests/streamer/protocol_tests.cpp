@@ -54,6 +54,15 @@ class ProtocolTest : public ::testing::Test {
     void receive(const std::string& line, double now_s = 0.0) {
         protocol_->on_received(line, now_s);
     }
+    // Four lines in flight under a 4-line window; line 1 runs, line 2 is refused at `at_s`.
+    void refuse_line_2_of_4(double at_s) {
+        start(SendStrategy::counted_window, 4);
+        enqueue(4);
+        ASSERT_EQ(send(0.0).size(), 4u);
+        receive("ok", 0.0);
+        receive("Resend: 2", at_s);
+        receive("ok", at_s);
+    }
     void enqueue(int count) {
         for (int i = 0; i < count; ++i)
             protocol_->enqueue("G1 X" + std::to_string(next_tag_), next_tag_), ++next_tag_;
@@ -153,13 +162,7 @@ TEST_F(ProtocolTest, FollowersFlushedWithTheRxBufferAreLetGoOnceTheLinkIsQuiet) 
     // Marlin on AVR empties its RX buffer when it asks for a resend: 3 and 4 vanish unanswered.
     config_.resend_settle_s = 0.02;
     config_.wire_bytes_per_s = 0.0;
-    start(SendStrategy::counted_window, 4);
-    enqueue(4);
-    ASSERT_EQ(send(0.0).size(), 4u);
-    receive("ok", 0.001);
-    receive("Error:checksum mismatch, Last Line: 1", 0.002);
-    receive("Resend: 2", 0.002);
-    receive("ok", 0.002);
+    refuse_line_2_of_4(0.002);
     std::string wire;
     protocol_->on_tick(wire, 0.015);
     EXPECT_TRUE(send(0.015).empty());  // 3 and 4 might still be rejected, and flush with it.
@@ -180,12 +183,7 @@ TEST_F(ProtocolTest, EveryReplyAndTheWireTimeLengthenTheSettleWait) {
     // 1000 bytes/s: the three 14-byte stale lines may take 42 ms more to cross the wire.
     config_.resend_settle_s = 0.01;
     config_.wire_bytes_per_s = 1000.0;
-    start(SendStrategy::counted_window, 4);
-    enqueue(4);
-    ASSERT_EQ(send(0.0).size(), 4u);
-    receive("ok", 0.0);
-    receive("Resend: 2", 0.1);
-    receive("ok", 0.1);
+    refuse_line_2_of_4(0.1);
     std::string wire;
     protocol_->on_tick(wire, 0.14);
     EXPECT_TRUE(send(0.14).empty());
