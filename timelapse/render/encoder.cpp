@@ -1,0 +1,195 @@
+// The FFmpeg side of the renderer: output context, codec, scaler, and the send/receive loop
+// between them. Every libav call that can fail is checked and named in the error.
+#include "encoder.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+}
+
+#include <array>
+#include <cmath>
+
+namespace strata::timelapse::render {
+namespace {
+
+std::string av_message(int code) {
+    std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
+    av_strerror(code, text.data(), text.size());
+    return text.data();
+}
+
+struct Format {
+    const char* muxer;
+    const char* codec;
+    AVPixelFormat pixels;
+};
+
+Format format_of(VideoFormat format) {
+    switch (format) {
+        case VideoFormat::mp4_h264: return {"mp4", "libx264", AV_PIX_FMT_YUV420P};
+        case VideoFormat::webm_vp9: return {"webm", "libvpx-vp9", AV_PIX_FMT_YUV420P};
+        case VideoFormat::gif: return {"gif", "gif", AV_PIX_FMT_RGB8};
+    }
+    return {"mp4", "libx264", AV_PIX_FMT_YUV420P};
+}
+
+void set_quality(AVCodecContext* codec, VideoFormat format, const RenderOptions& options) {
+    const std::string crf = std::to_string(options.crf);
+    if (format == VideoFormat::mp4_h264) {
+        av_opt_set(codec->priv_data, "preset", options.x264_preset.c_str(), 0);
+        av_opt_set(codec->priv_data, "crf", crf.c_str(), 0);
+    } else if (format == VideoFormat::webm_vp9) {
+        // Constant quality needs a zero bitrate; "good" with cpu-used 5 and row threading is
+        // one of libvpx's faster settings.
+        codec->bit_rate = 0;
+        av_opt_set(codec->priv_data, "crf", crf.c_str(), 0);
+        av_opt_set(codec->priv_data, "deadline", "good", 0);
+        av_opt_set(codec->priv_data, "cpu-used", "5", 0);
+        av_opt_set(codec->priv_data, "row-mt", "1", 0);
+    }
+}
+
+}  // namespace
+
+struct Encoder::State {
+    AVFormatContext* format = nullptr;
+    AVCodecContext* codec = nullptr;
+    AVStream* stream = nullptr;
+    SwsContext* scaler = nullptr;
+    AVFrame* frame = nullptr;
+    AVPacket* packet = nullptr;
+    bool header_written = false;
+    int width = 0;
+    int height = 0;
+
+    ~State() {
+        av_packet_free(&packet);
+        av_frame_free(&frame);
+        sws_freeContext(scaler);
+        avcodec_free_context(&codec);
+        if (format != nullptr && (format->oformat->flags & AVFMT_NOFILE) == 0)
+            avio_closep(&format->pb);
+        avformat_free_context(format);
+    }
+};
+
+Encoder::Encoder() : state_(std::make_unique<State>()) {}
+Encoder::~Encoder() = default;
+
+bool Encoder::open(const std::string& path, int width, int height, const RenderOptions& options,
+                   std::string& error) {
+    State& s = *state_;
+    // libav logs encoder statistics to stderr by default; only its errors belong there.
+    av_log_set_level(AV_LOG_ERROR);
+    const Format format = format_of(options.format);
+    s.width = width;
+    s.height = height;
+    if (avformat_alloc_output_context2(&s.format, nullptr, format.muxer, path.c_str()) < 0) {
+        error = std::string("no ") + format.muxer + " muxer in this FFmpeg";
+        return false;
+    }
+    const AVCodec* codec = avcodec_find_encoder_by_name(format.codec);
+    if (codec == nullptr) {
+        error = std::string("no ") + format.codec + " encoder in this FFmpeg";
+        return false;
+    }
+    s.stream = avformat_new_stream(s.format, nullptr);
+    s.codec = avcodec_alloc_context3(codec);
+    const AVRational frame_rate = av_d2q(options.fps, 100000);
+    s.codec->width = width;
+    s.codec->height = height;
+    s.codec->pix_fmt = format.pixels;
+    s.codec->time_base = av_inv_q(frame_rate);
+    s.codec->framerate = frame_rate;
+    s.codec->thread_count = options.threads;
+    if ((s.format->oformat->flags & AVFMT_GLOBALHEADER) != 0)
+        s.codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    set_quality(s.codec, options.format, options);
+    if (const int code = avcodec_open2(s.codec, codec, nullptr); code < 0) {
+        error = std::string("cannot open the ") + format.codec + " encoder: " + av_message(code);
+        return false;
+    }
+    avcodec_parameters_from_context(s.stream->codecpar, s.codec);
+    s.stream->time_base = s.codec->time_base;
+    s.stream->avg_frame_rate = frame_rate;
+    if (const int code = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE); code < 0) {
+        error = "cannot write " + path + ": " + av_message(code);
+        return false;
+    }
+    AVDictionary* muxer_options = nullptr;
+    if (options.format == VideoFormat::mp4_h264)
+        av_dict_set(&muxer_options, "movflags", "+faststart", 0);
+    const int written = avformat_write_header(s.format, &muxer_options);
+    av_dict_free(&muxer_options);
+    if (written < 0) {
+        error = "cannot start " + path + ": " + av_message(written);
+        return false;
+    }
+    s.header_written = true;
+    s.scaler = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, format.pixels,
+                              SWS_BICUBIC, nullptr, nullptr, nullptr);
+    s.frame = av_frame_alloc();
+    s.packet = av_packet_alloc();
+    s.frame->format = format.pixels;
+    s.frame->width = width;
+    s.frame->height = height;
+    if (s.scaler == nullptr || av_frame_get_buffer(s.frame, 0) < 0) {
+        error = "cannot set up the pixel conversion";
+        return false;
+    }
+    return true;
+}
+
+bool Encoder::add(const std::uint8_t* rgb, int stride, std::string& error) {
+    State& s = *state_;
+    if (const int code = av_frame_make_writable(s.frame); code < 0) {
+        error = "frame buffer: " + av_message(code);
+        return false;
+    }
+    const std::array<const std::uint8_t*, 1> planes = {rgb};
+    const std::array<int, 1> strides = {stride};
+    sws_scale(s.scaler, planes.data(), strides.data(), 0, s.height, s.frame->data,
+              s.frame->linesize);
+    s.frame->pts = static_cast<std::int64_t>(next_pts_++);
+    return send(false, error);
+}
+
+// Sends a frame (or the end of the stream) and writes every packet the codec has ready.
+bool Encoder::send(bool flushing, std::string& error) {
+    State& s = *state_;
+    if (const int code = avcodec_send_frame(s.codec, flushing ? nullptr : s.frame); code < 0) {
+        error = "encoding: " + av_message(code);
+        return false;
+    }
+    for (;;) {
+        const int code = avcodec_receive_packet(s.codec, s.packet);
+        if (code == AVERROR(EAGAIN) || code == AVERROR_EOF) return true;
+        if (code < 0) {
+            error = "encoding: " + av_message(code);
+            return false;
+        }
+        av_packet_rescale_ts(s.packet, s.codec->time_base, s.stream->time_base);
+        s.packet->stream_index = s.stream->index;
+        const int written = av_interleaved_write_frame(s.format, s.packet);
+        if (written < 0) {
+            error = "writing: " + av_message(written);
+            return false;
+        }
+    }
+}
+
+bool Encoder::finish(std::string& error) {
+    State& s = *state_;
+    if (!send(true, error)) return false;
+    if (const int code = av_write_trailer(s.format); code < 0) {
+        error = "finishing the file: " + av_message(code);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace strata::timelapse::render
