@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../../planner/splice/splicer.hpp"
+#include "../support/test_directory.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/planner/verify.hpp"
 
@@ -32,9 +33,7 @@ std::string read_text(const fs::path& path) {
 class Prep : public ::testing::Test {
   protected:
     void SetUp() override {
-        directory_ = fs::temp_directory_path() /
-                     ("strata_prep_" + std::to_string(::getpid()) + "_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        directory_ = strata::testing::test_directory("strata_prep_");
         fs::create_directories(directory_);
     }
     void TearDown() override { fs::remove_all(directory_); }

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/test_directory.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 
@@ -115,9 +116,7 @@ inline Outcome print(Streamer& streamer, const std::string& job, double limit_s,
 class Streaming : public ::testing::Test {
   protected:
     void SetUp() override {
-        directory_ = fs::temp_directory_path() /
-                     ("strata_stream_" + std::to_string(::getpid()) + "_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        directory_ = strata::testing::test_directory("strata_stream_");
         fs::create_directories(directory_);
     }
     void TearDown() override {

@@ -2,7 +2,6 @@
 // container read back by FFmpeg's own prober (codec, frame count, frame rate, duration with the
 // pre- and post-roll), plus the errors a bad frame directory gives.
 #include <stb_image_write.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/test_directory.hpp"
 #include "strata/timelapse/render.hpp"
 
 namespace {
@@ -25,9 +25,7 @@ using namespace strata::timelapse;
 class Render : public ::testing::Test {
   protected:
     void SetUp() override {
-        directory_ = fs::temp_directory_path() /
-                     ("strata_render_" + std::to_string(::getpid()) + "_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        directory_ = strata::testing::test_directory("strata_render_");
         fs::create_directories(directory_ / "frames");
     }
     void TearDown() override { fs::remove_all(directory_); }
