@@ -117,7 +117,11 @@ bool is_long_running(std::string_view command) {
 }
 
 Protocol::Protocol(const ProtocolConfig& config, ProtocolListener& listener)
-    : config_(config), listener_(listener), strategy_(config.strategy) {}
+    : config_(config),
+      listener_(listener),
+      strategy_(config.strategy),
+      settle_floor_s_(config.resend_settle_s.value_or(0.02)),
+      wire_bytes_per_s_(config.wire_bytes_per_s.value_or(0.0)) {}
 
 void Protocol::reset(double now_s) {
     history_.clear();
@@ -339,10 +343,9 @@ void Protocol::on_resend(const Reply& reply, double now_s) {
         entry.stale = entry.stale || entry.number >= number;
     send_index_ = index;
     settling_ = !in_flight_.empty();
-    const double bytes_per_s = config_.wire_bytes_per_s.value_or(0.0);
     const double wire_s =
-        bytes_per_s > 0.0 ? static_cast<double>(in_flight_bytes_) / bytes_per_s : 0.0;
-    settle_wait_s_ = config_.resend_settle_s.value_or(0.02) + wire_s;
+        wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
+    settle_wait_s_ = settle_floor_s_ + wire_s;
     settle_deadline_s_ = now_s + settle_wait_s_;
 }
 

@@ -115,8 +115,8 @@ class Protocol {
     [[nodiscard]] double next_deadline_s() const;
     /// The link's timing, for what the configuration leaves unset (see `resend_settle_s`).
     void use_wire_timing(double bytes_per_s, double reply_latency_s) {
-        if (!config_.wire_bytes_per_s) config_.wire_bytes_per_s = bytes_per_s;
-        if (!config_.resend_settle_s) config_.resend_settle_s = reply_latency_s;
+        wire_bytes_per_s_ = config_.wire_bytes_per_s.value_or(bytes_per_s);
+        settle_floor_s_ = config_.resend_settle_s.value_or(reply_latency_s);
     }
 
     [[nodiscard]] SendStrategy strategy() const { return strategy_; }
@@ -158,7 +158,7 @@ class Protocol {
     void fail(const std::string& reason);
     void send_probe(std::string& wire);
 
-    ProtocolConfig config_;
+    const ProtocolConfig config_;
     ProtocolListener& listener_;
     SendStrategy strategy_;
     std::deque<Sent> history_;  ///< Acknowledged lines kept for resends, then queued ones.
@@ -179,6 +179,8 @@ class Protocol {
     bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.
     double settle_deadline_s_ = 0.0;
     double settle_wait_s_ = 0.0;
+    double settle_floor_s_;    ///< `resend_settle_s`, or the link's reply latency.
+    double wire_bytes_per_s_;  ///< `wire_bytes_per_s`, or the link's speed.
     /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or
     /// an overflow. The ok after each answers the fragment, not a line.
     std::size_t fragment_oks_pending_ = 0;
