@@ -90,21 +90,19 @@ void Firmware::check_emergency(std::string_view bytes, double wall_s) {
 // slot, whether or not a whole line is there: a ring full of bytes without an end of line (the
 // ends lost to an overflow) empties all the same, and an overlong line is cut at MAX_CMD_SIZE.
 bool Firmware::take_lines() {
-    std::size_t taken = 0;
     bool progress = false;
-    while (!halted_ && taken < rx_.size() && commands_.size() < config_.command_slots) {
+    while (!halted_ && !rx_.empty() && commands_.size() < config_.command_slots) {
         progress = true;
-        const char c = rx_[taken++];
-        if (c != '\n' && c != '\r') {
-            if (line_buffer_.size() + 1 < config_.max_command_bytes) line_buffer_ += c;
-            continue;
+        const std::size_t end = rx_.find_first_of("\r\n");
+        const std::size_t room = config_.max_command_bytes - 1 - line_buffer_.size();
+        line_buffer_.append(rx_, 0, std::min({end, rx_.size(), room}));
+        if (end == std::string::npos) {
+            rx_.clear();
+            break;
         }
-        const std::string line = std::exchange(line_buffer_, {});
-        rx_.erase(0, taken);
-        taken = 0;
-        accept_line(line);  // May flush rx_.
+        rx_.erase(0, end + 1);
+        accept_line(std::exchange(line_buffer_, {}));  // May flush rx_.
     }
-    rx_.erase(0, std::min(taken, rx_.size()));
     return progress;
 }
 
