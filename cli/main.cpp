@@ -32,6 +32,10 @@ void print_usage(std::FILE* out) {
         "  virtual-printer [--link PATH] [--baud N] [--time-scale X] [--advanced-ok]\n"
         "        [--fault KIND=RATE]... [--seed N]\n"
         "                               a Marlin-like printer on a pty; prints its path\n"
+        "  render FRAMES_DIR|FRAMES.tar -o OUT.mp4|.webm|.gif [--fps N | --length S]\n"
+        "         [--pre-roll S] [--post-roll S] [--rotate D] [--flip-h] [--flip-v]\n"
+        "         [--overlay TEMPLATE] [--thumbnail PATH] [--crf N] [--json]\n"
+        "                               render timelapse frames into a video, in-process\n"
         "\n"
         "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no "
         "commands),\n"
@@ -64,6 +68,7 @@ int main(int argc, char** argv) {
     if (command == "verify") return strata::cli::run_verify(arguments);
     if (command == "print") return strata::cli::run_print(arguments);
     if (command == "virtual-printer") return strata::cli::run_virtual_printer(arguments);
+    if (command == "render") return strata::cli::run_render(arguments);
     std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
     print_usage(stderr);
     return strata::cli::exit_code::usage;

@@ -80,8 +80,8 @@ struct Encoder::State {
 Encoder::Encoder() : state_(std::make_unique<State>()) {}
 Encoder::~Encoder() = default;
 
-bool Encoder::open(const std::string& path, int width, int height, const RenderOptions& options,
-                   std::string& error) {
+bool Encoder::open(const std::string& path, int width, int height, double fps,
+                   const RenderOptions& options, std::string& error) {
     State& s = *state_;
     // libav logs encoder statistics to stderr by default; only its errors belong there.
     av_log_set_level(AV_LOG_ERROR);
@@ -99,7 +99,7 @@ bool Encoder::open(const std::string& path, int width, int height, const RenderO
     }
     s.stream = avformat_new_stream(s.format, nullptr);
     s.codec = avcodec_alloc_context3(codec);
-    const AVRational frame_rate = av_d2q(options.fps, 100000);
+    const AVRational frame_rate = av_d2q(fps, 100000);
     s.codec->width = width;
     s.codec->height = height;
     s.codec->pix_fmt = format.pixels;

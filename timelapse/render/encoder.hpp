@@ -19,8 +19,8 @@ class Encoder {
     Encoder& operator=(const Encoder&) = delete;
 
     /// Opens `path` for `width`×`height` frames; false with `error` naming what failed.
-    bool open(const std::string& path, int width, int height, const RenderOptions& options,
-              std::string& error);
+    bool open(const std::string& path, int width, int height, double fps,
+              const RenderOptions& options, std::string& error);
     /// One frame of packed RGB24 with `stride` bytes a row (at least `width * 3`).
     bool add(const std::uint8_t* rgb, int stride, std::string& error);
     /// Drains the codec and writes the trailer; the file is complete after this.

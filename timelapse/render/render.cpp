@@ -1,111 +1,80 @@
-// render_frames: JPEG frames decoded with stb_image, held for the pre- and post-roll, fed to the
-// encoder, and the video renamed into place only once complete (a crash leaves no half video
-// under the final name).
-#include <stb_image.h>
-
+// render_frames, frame_rate_for and validate: the one-shot render of a frame directory, with
+// decoding on worker threads ahead of the encoder.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <memory>
-#include <system_error>
 
-#include "encoder.hpp"
+#include "frame_pipeline.hpp"
+#include "overlay.hpp"
 #include "strata/timelapse/render.hpp"
+#include "video_writer.hpp"
 
 namespace strata::timelapse {
-namespace {
 
-struct Image {
-    std::unique_ptr<std::uint8_t, void (*)(void*)> pixels{nullptr, stbi_image_free};
-    int width = 0;
-    int height = 0;
-};
+double frame_rate_for(const RenderOptions& options, std::size_t frame_count) {
+    if (options.run_length_s <= 0.0) return options.fps;
+    const double fps = static_cast<double>(frame_count) / options.run_length_s;
+    return std::clamp(fps, options.min_fps, options.max_fps);
+}
 
-bool load_jpeg(const std::filesystem::path& path, Image& image, std::string& error) {
-    int channels = 0;
-    image.pixels.reset(stbi_load(path.c_str(), &image.width, &image.height, &channels, 3));
-    if (!image.pixels) {
-        error = path.string() + ": not a readable image (" + stbi_failure_reason() + ")";
+bool validate(const RenderOptions& options, std::string& error) {
+    const auto rate_ok = [](double fps) { return fps >= 1.0 && fps <= 240.0; };
+    if (options.run_length_s > 0.0) {
+        if (!rate_ok(options.min_fps) || !rate_ok(options.max_fps) ||
+            options.min_fps > options.max_fps) {
+            error = "min_fps and max_fps must be in [1, 240] with min_fps <= max_fps";
+            return false;
+        }
+    } else if (!rate_ok(options.fps)) {
+        error = "fps must be in [1, 240], not " + std::to_string(options.fps);
+        return false;
+    }
+    if (options.pre_roll_s < 0.0 || options.post_roll_s < 0.0 || options.pre_roll_s > 600.0 ||
+        options.post_roll_s > 600.0) {
+        error = "pre_roll_s and post_roll_s must be in [0, 600]";
+        return false;
+    }
+    if (options.crf < 0 || options.crf > 63) {
+        error = "crf must be in [0, 63], not " + std::to_string(options.crf);
+        return false;
+    }
+    if (!options.overlay.text_template.empty()) {
+        std::string unknown;
+        (void)render::expand_template(options.overlay.text_template, {}, &unknown);
+        if (!unknown.empty()) {
+            error = "overlay template: unknown token {" + unknown +
+                    "} (known: snapshot layer height elapsed time progress)";
+            return false;
+        }
+        render::TextOverlay overlay;
+        if (!overlay.load(options.overlay, 1080, error)) return false;
+    }
+    if (options.thumbnail_width < 16) {
+        error = "thumbnail_width must be at least 16";
         return false;
     }
     return true;
 }
 
-bool is_jpeg_name(const std::filesystem::path& path) {
-    std::string extension = path.extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension == ".jpg" || extension == ".jpeg";
-}
-
-std::uint64_t frames_for(double seconds, double fps) {
-    return seconds > 0.0 ? static_cast<std::uint64_t>(std::llround(seconds * fps)) : 0;
-}
-
-}  // namespace
-
-std::vector<std::filesystem::path> frame_files(const std::filesystem::path& directory) {
-    std::vector<std::filesystem::path> files;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error))
-        if (entry.is_regular_file() && is_jpeg_name(entry.path())) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-RenderResult render_frames(const std::vector<std::filesystem::path>& frames,
-                           const std::filesystem::path& output, const RenderOptions& options) {
+RenderResult render_frames(const std::vector<Frame>& frames, const std::filesystem::path& output,
+                           const RenderOptions& options) {
     RenderResult result;
+    if (!validate(options, result.error)) return result;
     if (frames.empty()) {
         result.error = "no frames to render";
         return result;
     }
-    if (!(options.fps > 0.0) || options.fps > 240.0) {
-        result.error = "fps must be in (0, 240], not " + std::to_string(options.fps);
-        return result;
-    }
-    Image image;
-    if (!load_jpeg(frames.front(), image, result.error)) return result;
-    // 4:2:0 chroma needs even sizes: an odd last row or column is cropped.
-    const int source_width = image.width;
-    const int source_height = image.height;
-    result.width = source_width & ~1;
-    result.height = source_height & ~1;
-    const std::filesystem::path partial = output.string() + ".partial";
-    render::Encoder encoder;
-    bool ok = encoder.open(partial.string(), result.width, result.height, options, result.error);
-    const auto add = [&](const Image& frame, std::uint64_t copies) {
-        for (std::uint64_t i = 0; ok && i < copies; ++i)
-            ok = encoder.add(frame.pixels.get(), frame.width * 3, result.error);
-    };
-    add(image, frames_for(options.pre_roll_s, options.fps) + 1);
-    result.frames_read = 1;
-    for (std::size_t i = 1; ok && i < frames.size(); ++i) {
-        Image next;
-        ok = load_jpeg(frames[i], next, result.error);
-        if (ok && (next.width != source_width || next.height != source_height)) {
-            result.error = frames[i].string() + ": " + std::to_string(next.width) + "x" +
-                           std::to_string(next.height) + ", the first frame is " +
-                           std::to_string(source_width) + "x" + std::to_string(source_height);
-            ok = false;
+    const double fps = frame_rate_for(options, frames.size());
+    render::VideoWriter writer(output, options, fps);
+    {
+        render::OrderedDecoder decoder(frames, options, render::worker_count(options.threads));
+        for (const Frame& frame : frames) {
+            render::Picture picture;
+            if (!decoder.next(picture, result.error) ||
+                !writer.add(std::move(picture), frame, result.error))
+                return result;
         }
-        if (!ok) break;
-        ++result.frames_read;
-        image = std::move(next);
-        add(image, 1);
     }
-    add(image, frames_for(options.post_roll_s, options.fps));
-    ok = ok && encoder.finish(result.error);
-    std::error_code error;
-    if (ok) std::filesystem::rename(partial, output, error);
-    if (!ok || error) {
-        if (error) result.error = "cannot rename " + partial.string() + ": " + error.message();
-        std::filesystem::remove(partial, error);
-        return result;
-    }
-    result.ok = true;
-    result.frames_written = encoder.frames();
-    result.duration_s = static_cast<double>(result.frames_written) / options.fps;
+    (void)writer.finish(result);
     return result;
 }
 

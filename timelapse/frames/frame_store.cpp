@@ -1,0 +1,185 @@
+// load_frames and FrameWriter: the frame directory's JPEGs and its `frames.tsv`, one row a frame,
+// appended only after the JPEG itself is in place under its final name.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "strata/timelapse/frames.hpp"
+
+namespace strata::timelapse {
+namespace {
+
+constexpr std::string_view header =
+    "# file\tsnapshot\tlayer\tz_mm\telapsed_s\tprogress_percent\tcaptured_unix_s\n";
+constexpr std::size_t fields_per_row = 7;
+
+bool is_jpeg_name(const std::filesystem::path& path) {
+    std::string extension = path.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension == ".jpg" || extension == ".jpeg";
+}
+
+std::vector<std::string_view> split_tabs(std::string_view row) {
+    std::vector<std::string_view> fields;
+    for (;;) {
+        const std::size_t tab = row.find('\t');
+        fields.push_back(row.substr(0, tab));
+        if (tab == std::string_view::npos) return fields;
+        row.remove_prefix(tab + 1);
+    }
+}
+
+template <typename Number>
+bool parse_field(std::string_view text, Number& value) {
+    const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return code == std::errc() && end == text.data() + text.size();
+}
+
+// One row of frames.tsv; false when a field does not parse (the caller names the row).
+bool parse_row(std::string_view row, const std::filesystem::path& directory, Frame& frame) {
+    const std::vector<std::string_view> fields = split_tabs(row);
+    if (fields.size() != fields_per_row || fields[0].empty() ||
+        fields[0].find('/') != std::string_view::npos)
+        return false;
+    frame.path = directory / std::string(fields[0]);
+    FrameInfo& info = frame.info;
+    return parse_field(fields[1], info.snapshot) && parse_field(fields[2], info.layer) &&
+           parse_field(fields[3], info.z_mm) && parse_field(fields[4], info.elapsed_s) &&
+           parse_field(fields[5], info.progress_percent) &&
+           parse_field(fields[6], info.captured_unix_s);
+}
+
+bool load_index(const std::filesystem::path& directory, const std::string& text,
+                std::vector<Frame>& frames, std::string& error) {
+    std::size_t line_number = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        ++line_number;
+        const std::size_t end = text.find('\n', start);
+        // A row without its newline was being appended when the process died: not a frame yet.
+        if (end == std::string::npos) break;
+        const std::string_view row(text.data() + start, end - start);
+        start = end + 1;
+        if (row.empty() || row.front() == '#') continue;
+        Frame frame;
+        if (!parse_row(row, directory, frame)) {
+            error = (directory / frame_index_name).string() + ":" + std::to_string(line_number) +
+                    ": not a frame row (7 tab-separated fields: file snapshot layer z_mm "
+                    "elapsed_s progress_percent captured_unix_s)";
+            return false;
+        }
+        std::error_code missing;
+        if (!std::filesystem::is_regular_file(frame.path, missing)) {
+            error = (directory / frame_index_name).string() + ":" + std::to_string(line_number) +
+                    ": " + frame.path.filename().string() + " does not exist";
+            return false;
+        }
+        frames.push_back(std::move(frame));
+    }
+    return true;
+}
+
+bool read_whole(const std::filesystem::path& path, std::string& text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return !in.bad();
+}
+
+}  // namespace
+
+bool load_frames(const std::filesystem::path& directory, std::vector<Frame>& frames,
+                 std::string& error) {
+    frames.clear();
+    std::error_code code;
+    if (!std::filesystem::is_directory(directory, code)) {
+        error = directory.string() + ": not a directory";
+        return false;
+    }
+    const std::filesystem::path index = directory / frame_index_name;
+    if (std::filesystem::exists(index, code)) {
+        std::string text;
+        if (!read_whole(index, text)) {
+            error = index.string() + ": cannot be read";
+            return false;
+        }
+        return load_index(directory, text, frames, error);
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(directory, code))
+        if (entry.is_regular_file() && is_jpeg_name(entry.path()))
+            frames.push_back(Frame{entry.path(), {}});
+    std::sort(frames.begin(), frames.end(),
+              [](const Frame& a, const Frame& b) { return a.path < b.path; });
+    return true;
+}
+
+bool write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                           std::string& error) {
+    const std::filesystem::path partial = path.string() + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) {
+            error = "cannot write " + partial.string();
+            std::error_code ignored;
+            std::filesystem::remove(partial, ignored);
+            return false;
+        }
+    }
+    std::error_code code;
+    std::filesystem::rename(partial, path, code);
+    if (code) {
+        error = "cannot rename " + partial.string() + ": " + code.message();
+        std::filesystem::remove(partial, code);
+        return false;
+    }
+    return true;
+}
+
+FrameWriter::FrameWriter(std::filesystem::path directory) : directory_(std::move(directory)) {
+    std::error_code code;
+    std::filesystem::create_directories(directory_, code);
+    std::vector<Frame> existing;
+    std::string ignored;
+    if (load_frames(directory_, existing, ignored))
+        count_ = static_cast<std::uint32_t>(existing.size());
+}
+
+std::filesystem::path FrameWriter::path_of(std::uint32_t index) const {
+    std::array<char, 32> name{};
+    std::snprintf(name.data(), name.size(), "%06u.jpg", index + 1);
+    return directory_ / name.data();
+}
+
+bool FrameWriter::add(std::string_view jpeg, const FrameInfo& info, std::string& error) {
+    const std::filesystem::path path = path_of(count_);
+    if (!write_file_atomically(path, jpeg, error)) return false;
+    const std::filesystem::path index = directory_ / frame_index_name;
+    std::error_code code;
+    const bool fresh = !std::filesystem::exists(index, code);
+    std::FILE* out = std::fopen(index.c_str(), "ab");
+    if (out == nullptr) {
+        error = "cannot append to " + index.string();
+        return false;
+    }
+    if (fresh) std::fwrite(header.data(), 1, header.size(), out);
+    const int written = std::fprintf(out, "%s\t%u\t%u\t%.3f\t%.3f\t%.2f\t%.3f\n",
+                                     path.filename().c_str(), info.snapshot, info.layer, info.z_mm,
+                                     info.elapsed_s, info.progress_percent, info.captured_unix_s);
+    const bool closed = std::fclose(out) == 0;
+    if (written < 0 || !closed) {
+        error = "cannot append to " + index.string();
+        return false;
+    }
+    ++count_;
+    return true;
+}
+
+}  // namespace strata::timelapse

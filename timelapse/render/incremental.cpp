@@ -1,0 +1,119 @@
+// IncrementalRender: a render thread (at low CPU priority, so the streamer and the cameras come
+// first) that encodes each frame as the capture side hands it over. What is left when the print
+// ends is the post-roll and the encoder's tail: seconds, whatever the print's length.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "frame_pipeline.hpp"
+#include "strata/timelapse/render.hpp"
+#include "video_writer.hpp"
+
+namespace strata::timelapse {
+
+struct IncrementalRender::Impl {
+    std::filesystem::path output;
+    RenderOptions options;
+    std::size_t planned_frames;
+    double fps;
+    std::unique_ptr<render::VideoWriter> writer;
+    render::FramePreparer preparer;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Frame> queue;
+    std::vector<Frame> added;  ///< Every frame handed over, for a re-render at another rate.
+    bool ending = false;
+    std::string error;  ///< The first failure; later frames are not encoded.
+    std::thread thread;
+
+    Impl(std::filesystem::path output_path, RenderOptions render_options, std::size_t planned)
+        : output(std::move(output_path)),
+          options(std::move(render_options)),
+          planned_frames(std::max<std::size_t>(planned, 1)),
+          fps(frame_rate_for(options, planned_frames)),
+          writer(std::make_unique<render::VideoWriter>(output, options, fps)),
+          preparer(options) {
+        if (!validate(options, error)) return;
+        thread = std::thread([this] { run(); });
+    }
+
+    void run() {
+        // Nice 10 on this thread and the encoder threads it starts: rendering yields to printing.
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+        std::unique_lock lock(mutex);
+        for (;;) {
+            changed.wait(lock, [this] { return ending || !queue.empty(); });
+            if (queue.empty()) return;
+            Frame frame = std::move(queue.front());
+            queue.pop_front();
+            const bool failed = !error.empty();
+            lock.unlock();
+            std::string frame_error;
+            render::Picture picture;
+            const bool ok = failed || (preparer.prepare(frame, picture, frame_error) &&
+                                       writer->add(std::move(picture), frame, frame_error));
+            lock.lock();
+            if (!ok && error.empty()) error = frame_error;
+        }
+    }
+};
+
+IncrementalRender::IncrementalRender(std::filesystem::path output, RenderOptions options,
+                                     std::size_t planned_frames)
+    : impl_(std::make_unique<Impl>(std::move(output), std::move(options), planned_frames)) {}
+
+IncrementalRender::~IncrementalRender() {
+    if (impl_->thread.joinable()) {
+        {
+            const std::lock_guard lock(impl_->mutex);
+            impl_->ending = true;
+            impl_->queue.clear();
+        }
+        impl_->changed.notify_all();
+        impl_->thread.join();
+    }
+}
+
+void IncrementalRender::add(const Frame& frame) {
+    {
+        const std::lock_guard lock(impl_->mutex);
+        impl_->queue.push_back(frame);
+        impl_->added.push_back(frame);
+    }
+    impl_->changed.notify_all();
+}
+
+RenderResult IncrementalRender::finish() {
+    Impl& impl = *impl_;
+    if (impl.thread.joinable()) {
+        {
+            const std::lock_guard lock(impl.mutex);
+            impl.ending = true;
+        }
+        impl.changed.notify_all();
+        impl.thread.join();
+    }
+    RenderResult result;
+    if (!impl.error.empty()) {
+        result.error = impl.error;
+        return result;
+    }
+    // The print ended with another frame count than planned (cancelled, failed, or snapshots
+    // skipped) and that count plays at another rate: render again at the right one. The
+    // incremental file is dropped first: both would write the same temporary file.
+    if (!impl.added.empty() && frame_rate_for(impl.options, impl.added.size()) != impl.fps) {
+        impl.writer.reset();
+        return render_frames(impl.added, impl.output, impl.options);
+    }
+    (void)impl.writer->finish(result);
+    return result;
+}
+
+}  // namespace strata::timelapse
