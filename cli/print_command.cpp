@@ -2,15 +2,21 @@
 // a headless print with a progress line (percent, layer, ETA, temperatures). FILE is analysed
 // first; with a timelapse profile it is prepared into an annotated job (beside it, removed
 // afterwards) and the snapshots are honoured; without one it is sent command for command.
-// Ctrl-C cancels the job (with the cancel script); a second Ctrl-C is an emergency stop.
+// Ctrl-C cancels the job (with the cancel script); a second Ctrl-C is an emergency stop. With
+// cameras and --timelapse DIR, every snapshot is captured from all cameras at once, stored under
+// DIR/frames and rendered while the print runs into DIR/<file>_<camera>.mp4.
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -19,6 +25,7 @@
 #include "strata/planner/prep.hpp"
 #include "strata/planner/print_time.hpp"
 #include "strata/streamer/streamer.hpp"
+#include "strata/timelapse/capture.hpp"
 
 namespace strata::cli {
 namespace {
@@ -26,14 +33,44 @@ namespace {
 constexpr const char* usage_text =
     "usage: strata print FILE --port PATH|tcp://HOST:PORT [--baud N] [--profile P.json]\n"
     "           [--set key=value]... [--strategy auto|ping_pong|window|byte_counting|advanced_ok]\n"
-    "           [--window N] [--rx-buffer BYTES]\n";
+    "           [--window N] [--rx-buffer BYTES]\n"
+    "           [--camera URL | --camera-stream URL | --camera-script CMD [--camera-delay S]]...\n"
+    "           [--timelapse DIR]\n";
 
 struct PrintArguments {
     std::string file;
     std::string profile_path;
     std::vector<std::string> overrides;
     streamer::StreamerConfig config;
+    std::vector<timelapse::CameraConfig> cameras;
+    std::string timelapse_directory;
 };
+
+// The camera options; false when `argument` is none of them.
+bool parse_camera(const std::string& argument, const std::string& value, PrintArguments& parsed) {
+    timelapse::CameraConfig camera;
+    camera.name = "camera" + std::to_string(parsed.cameras.size());
+    if (argument == "--camera") {
+        camera.url = value;
+    } else if (argument == "--camera-stream") {
+        camera.kind = timelapse::CameraKind::mjpeg_stream;
+        camera.url = value;
+    } else if (argument == "--camera-script") {
+        camera.kind = timelapse::CameraKind::script;
+        camera.command = value;
+        camera.timeout_s = 30.0;  // A DSLR takes its time.
+    } else if (argument == "--camera-delay" && !parsed.cameras.empty()) {
+        parsed.cameras.back().delay_s = std::strtod(value.c_str(), nullptr);
+        return true;
+    } else if (argument == "--timelapse") {
+        parsed.timelapse_directory = value;
+        return true;
+    } else {
+        return false;
+    }
+    parsed.cameras.push_back(camera);
+    return true;
+}
 
 bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
     for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -49,6 +86,7 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
         }
         const std::string& value = arguments[++i];
         auto& config = parsed.config;
+        if (parse_camera(argument, value, parsed)) continue;
         if (argument == "--port") {
             config.link.target = value;
         } else if (argument == "--baud") {
@@ -76,7 +114,66 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
         std::fputs(usage_text, stderr);
         return false;
     }
+    if (!parsed.cameras.empty() && parsed.timelapse_directory.empty()) {
+        std::fputs("strata print: cameras need --timelapse DIR for their frames and videos\n",
+                   stderr);
+        return false;
+    }
     return true;
+}
+
+// The latest progress, from the event loop to the capture thread (for the frames' metadata).
+struct LatestProgress {
+    std::mutex mutex;
+    streamer::JobProgress progress;
+};
+
+std::unique_ptr<timelapse::TimelapseCapture> start_timelapse(const PrintArguments& parsed,
+                                                             const streamer::JobTimeline& timeline,
+                                                             streamer::Streamer& printer,
+                                                             LatestProgress& latest) {
+    if (parsed.cameras.empty()) return nullptr;
+    timelapse::CaptureSettings settings;
+    settings.cameras = parsed.cameras;
+    settings.frames_directory = std::filesystem::path(parsed.timelapse_directory) / "frames";
+    settings.videos_directory = parsed.timelapse_directory;
+    settings.video_stem = std::filesystem::path(parsed.file).stem().string();
+    settings.planned_snapshots = timeline.snapshots;
+    auto capture = std::make_unique<timelapse::TimelapseCapture>(settings);
+    printer.set_capture([&latest, session = capture.get()](std::uint32_t snapshot,
+                                                           std::string& error) {
+        timelapse::FrameInfo info;
+        info.snapshot = snapshot;
+        {
+            const std::lock_guard lock(latest.mutex);
+            info.layer = static_cast<std::uint32_t>(latest.progress.layer + 1);
+            info.z_mm = latest.progress.z_mm;
+            info.elapsed_s = latest.progress.elapsed_s;
+            info.progress_percent = latest.progress.percent;
+        }
+        const timelapse::SnapshotReport report = session->capture(info, timelapse::Clock::now());
+        error = report.error;
+        return report.ok;
+    });
+    return capture;
+}
+
+// Finishes the videos and says where they are and how long after the print they were ready.
+void finish_timelapse(timelapse::TimelapseCapture& capture,
+                      std::chrono::steady_clock::time_point print_ended) {
+    for (const timelapse::VideoOutcome& video : capture.finish()) {
+        const double wait_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - print_ended).count();
+        if (video.result.ok) {
+            std::fprintf(stderr,
+                         "strata print: timelapse %s: %llu frames, ready %.2f s after the print\n",
+                         video.path.c_str(),
+                         static_cast<unsigned long long>(video.result.frames_read), wait_s);
+        } else {
+            std::fprintf(stderr, "strata print: timelapse %s: %s\n", video.camera.c_str(),
+                         video.result.error.c_str());
+        }
+    }
 }
 
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
@@ -163,7 +260,7 @@ std::string temperatures_text(const streamer::StreamerEvent& event) {
 }
 
 // Follows the job to its end; Ctrl-C cancels, a second one stops the printer at once.
-int follow(streamer::Streamer& printer, int signals) {
+int follow(streamer::Streamer& printer, int signals, LatestProgress& latest) {
     const bool terminal = ::isatty(STDERR_FILENO) != 0;
     std::string temperatures;
     int interrupts = 0;
@@ -183,8 +280,14 @@ int follow(streamer::Streamer& printer, int signals) {
         if (!printer.wait_event(event, 0.1)) continue;
         switch (event.kind) {
             case streamer::EventKind::temperatures: temperatures = temperatures_text(event); break;
-            case streamer::EventKind::progress:
+            case streamer::EventKind::progress: {
+                const std::lock_guard lock(latest.mutex);
+                latest.progress = event.progress;
                 if (terminal) draw_status(event.progress, temperatures);
+                break;
+            }
+            case streamer::EventKind::snapshot:
+                if (!event.ok) std::fprintf(stderr, "\nstrata print: %s\n", event.text.c_str());
                 break;
             case streamer::EventKind::job_finished:
                 std::fprintf(stderr, "\nstrata print: %s in %s\n", event.text.c_str(),
@@ -226,6 +329,9 @@ int run_print(const std::vector<std::string>& arguments) {
         return exit_status;
     }
     streamer::Streamer printer(parsed.config);
+    LatestProgress latest;
+    const std::unique_ptr<timelapse::TimelapseCapture> capture =
+        start_timelapse(parsed, timeline, printer, latest);
     std::string error;
     if (!printer.connect(error)) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
@@ -234,7 +340,8 @@ int run_print(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
         exit_status = exit_code::print_failed;
     } else {
-        exit_status = follow(printer, signals);
+        exit_status = follow(printer, signals, latest);
+        if (capture) finish_timelapse(*capture, std::chrono::steady_clock::now());
     }
     if (job != parsed.file) {
         std::remove(job.c_str());

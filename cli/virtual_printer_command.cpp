@@ -1,17 +1,20 @@
 // `strata virtual-printer [options]`: a Marlin-like printer on a pty for demos, tests and people
 // without a printer at hand. Prints the pty's path (and links it where asked), then runs until
-// SIGINT or SIGTERM, read from a signalfd so no handler and no global is needed.
+// SIGINT or SIGTERM, read from a signalfd so no handler and no global is needed. With --webcam
+// it also serves the virtual camera's picture of the print (`/snapshot`, `/stream`) on loopback.
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "strata/streamer/virtual_printer.hpp"
+#include "virtual_webcam.hpp"
 
 namespace strata::cli {
 namespace {
@@ -20,7 +23,43 @@ constexpr const char* usage_text =
     "usage: strata virtual-printer [--link PATH] [--baud N] [--time-scale X] [--advanced-ok]\n"
     "           [--rx-buffer BYTES] [--bufsize N] [--planner-blocks N] [--seed N]\n"
     "           [--fault KIND=RATE]...   (KIND: corrupt_line drop_ok duplicate_ok\n"
-    "            spurious_resend busy error_halt reset disconnect thermal_runaway)\n";
+    "            spurious_resend busy error_halt reset disconnect thermal_runaway)\n"
+    "           [--webcam PORT] [--webcam-size WxH] [--bed XxY] [--webcam-follows-z]\n";
+
+struct Webcam {
+    int port = -1;  ///< -1: none; 0: any free port.
+    int width_px = 640;
+    int height_px = 480;
+    timelapse::BedArea bed{0.0, 250.0, 0.0, 210.0};
+    bool follows_z = false;
+};
+
+// The webcam's options; false when `argument` is not one of them or its value is bad.
+bool parse_webcam(const std::string& argument, const std::string& value, Webcam& webcam,
+                  bool& known) {
+    known = true;
+    double x = 0.0;
+    double y = 0.0;
+    char separator = 0;
+    if (argument == "--webcam") {
+        webcam.port = std::atoi(value.c_str());
+        return webcam.port >= 0 && webcam.port < 65536;
+    }
+    if (argument == "--webcam-size" || argument == "--bed") {
+        if (std::sscanf(value.c_str(), "%lf%c%lf", &x, &separator, &y) != 3 || separator != 'x' ||
+            x < 16 || y < 16 || x > 8192 || y > 8192)
+            return false;
+        if (argument == "--bed") {
+            webcam.bed = {0.0, x, 0.0, y};
+        } else {
+            webcam.width_px = static_cast<int>(x);
+            webcam.height_px = static_cast<int>(y);
+        }
+        return true;
+    }
+    known = false;
+    return false;
+}
 
 bool set_fault(streamer::FaultRates& faults, const std::string& setting) {
     const std::size_t equals = setting.find('=');
@@ -49,7 +88,7 @@ bool set_fault(streamer::FaultRates& faults, const std::string& setting) {
 }
 
 bool parse(const std::vector<std::string>& arguments, streamer::VirtualPrinterConfig& config,
-           std::string& link) {
+           std::string& link, Webcam& webcam) {
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
         const bool has_value = i + 1 < arguments.size();
@@ -58,8 +97,8 @@ bool parse(const std::vector<std::string>& arguments, streamer::VirtualPrinterCo
         const auto count = [&] {
             return static_cast<std::size_t>(std::strtoul(value.c_str(), nullptr, 10));
         };
-        if (argument == "--advanced-ok") {
-            config.advanced_ok = true;
+        if (argument == "--advanced-ok" || argument == "--webcam-follows-z") {
+            (argument == "--advanced-ok" ? config.advanced_ok : webcam.follows_z) = true;
             continue;
         }
         if (!has_value) {
@@ -68,6 +107,13 @@ bool parse(const std::vector<std::string>& arguments, streamer::VirtualPrinterCo
             return false;
         }
         ++i;
+        bool webcam_option = false;
+        if (parse_webcam(argument, value, webcam, webcam_option)) continue;
+        if (webcam_option) {
+            std::fprintf(stderr, "strata virtual-printer: bad %s '%s'\n", argument.c_str(),
+                         value.c_str());
+            return false;
+        }
         if (argument == "--link") {
             link = value;
         } else if (argument == "--baud") {
@@ -108,7 +154,8 @@ bool parse(const std::vector<std::string>& arguments, streamer::VirtualPrinterCo
 int run_virtual_printer(const std::vector<std::string>& arguments) {
     streamer::VirtualPrinterConfig config;
     std::string link;
-    if (!parse(arguments, config, link)) return exit_code::usage;
+    Webcam webcam_options;
+    if (!parse(arguments, config, link, webcam_options)) return exit_code::usage;
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
@@ -131,9 +178,23 @@ int run_virtual_printer(const std::vector<std::string>& arguments) {
         }
     }
     std::printf("%s\n", printer.path().c_str());
+    std::unique_ptr<VirtualWebcam> webcam;
+    if (webcam_options.port >= 0) {
+        timelapse::ViewPoint view = timelapse::front_view(
+            webcam_options.bed, webcam_options.width_px, webcam_options.height_px);
+        view.follows_z = webcam_options.follows_z;
+        webcam = std::make_unique<VirtualWebcam>(printer, webcam_options.bed, view);
+        if (!webcam->start("127.0.0.1", webcam_options.port, error)) {
+            std::fprintf(stderr, "strata virtual-printer: %s\n", error.c_str());
+            return exit_code::link_failed;
+        }
+        std::printf("webcam: %s %s\n", webcam->snapshot_url().c_str(),
+                    webcam->stream_url().c_str());
+    }
     std::fflush(stdout);
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
+    if (webcam) webcam->stop();
     printer.stop();
     if (!link.empty()) std::filesystem::remove(link);
     const streamer::LiveState state = printer.state();

@@ -1,0 +1,114 @@
+// HttpSnapshotCamera: one GET per snapshot on a reused libcurl handle (the connection stays
+// open between snapshots), with a hard deadline, basic auth, and the answer checked: status 200,
+// an image/jpeg content type, a whole JPEG.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "cameras.hpp"
+
+namespace strata::timelapse::camera {
+namespace {
+
+constexpr std::size_t max_image_bytes = 64U << 20U;
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* target) {
+    auto& body = *static_cast<std::string*>(target);
+    if (body.size() + size * count > max_image_bytes) return 0;  // Aborts the transfer.
+    body.append(data, size * count);
+    return size * count;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string seconds_text(double seconds) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.1f s", seconds);
+    return text.data();
+}
+
+void configure(CURL* curl, const CameraConfig& c, char* detail, std::string& body) {
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, c.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(c.timeout_s * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    set_credentials(curl, c);
+}
+
+}  // namespace
+
+void set_credentials(void* handle, const CameraConfig& config) {
+    auto* curl = static_cast<CURL*>(handle);
+    if (!config.username.empty()) {
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(curl, CURLOPT_USERNAME, config.username.c_str());
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, config.password.c_str());
+    }
+    if (!config.verify_tls) {
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+}
+
+HttpSnapshotCamera::HttpSnapshotCamera(const CameraConfig& config)
+    : Camera(config), curl_(curl_easy_init()) {}
+
+HttpSnapshotCamera::~HttpSnapshotCamera() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+CaptureResult HttpSnapshotCamera::capture(Clock::time_point not_before, std::uint32_t) {
+    CaptureResult result;
+    wait_until(not_before);
+    const auto started = Clock::now();
+    const std::lock_guard lock(mutex_);
+    auto* curl = static_cast<CURL*>(curl_);
+    if (curl == nullptr) {
+        result.error = failure("libcurl could not start");
+        return result;
+    }
+    const CameraConfig& c = config();
+    std::array<char, CURL_ERROR_SIZE> detail{};
+    configure(curl, c, detail.data(), result.jpeg);
+    const CURLcode code = curl_easy_perform(curl);
+    result.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+        result.error = failure(c.url + ": no answer within " + seconds_text(c.timeout_s));
+    } else if (code != CURLE_OK) {
+        result.error =
+            failure(c.url + ": " +
+                    (detail[0] != '\0' ? std::string(detail.data()) : curl_easy_strerror(code)));
+    } else {
+        long status = 0;
+        char* type = nullptr;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+        const std::string content_type = type != nullptr ? lower(type) : "";
+        if (status != 200) {
+            result.error = failure(c.url + ": HTTP " + std::to_string(status));
+        } else if (content_type.rfind("image/jpeg", 0) != 0 &&
+                   content_type.rfind("image/jpg", 0) != 0) {
+            result.error = failure(c.url + ": content type '" + content_type + "', not image/jpeg");
+        } else if (!is_whole_jpeg(result.jpeg)) {
+            result.error =
+                failure(c.url + ": broken JPEG (" + std::to_string(result.jpeg.size()) + " bytes)");
+        } else {
+            result.ok = true;
+        }
+    }
+    if (!result.ok) result.jpeg.clear();
+    return result;
+}
+
+}  // namespace strata::timelapse::camera

@@ -1,0 +1,109 @@
+// TimelapseCapture: one lane per enabled camera (camera, frame writer, incremental render).
+// A snapshot runs the lanes on their own threads at once; the slowest camera sets the time the
+// head stays parked.
+#include "strata/timelapse/capture.hpp"
+
+#include <cctype>
+#include <future>
+
+namespace strata::timelapse {
+
+struct TimelapseCapture::Lane {
+    std::unique_ptr<Camera> camera;
+    std::string name;
+    FrameWriter writer;
+    std::unique_ptr<IncrementalRender> render;
+    std::filesystem::path video;
+    RenderOptions options;
+
+    Lane(const CameraConfig& config, const CaptureSettings& settings)
+        : camera(make_camera(config)),
+          name(safe_name(config.name)),
+          writer(settings.frames_directory / name),
+          options(settings.render) {
+        options.transform = config.transform;
+        if (settings.videos_directory.empty()) return;
+        const char* extension = options.format == VideoFormat::webm_vp9 ? ".webm"
+                                : options.format == VideoFormat::gif    ? ".gif"
+                                                                        : ".mp4";
+        video = settings.videos_directory / (settings.video_stem + "_" + name + extension);
+        render = std::make_unique<IncrementalRender>(video, options, settings.planned_snapshots);
+    }
+
+    CameraOutcome capture(const FrameInfo& info, Clock::time_point parked_at) {
+        CameraOutcome outcome;
+        outcome.camera = name;
+        const auto delay = std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(camera->config().delay_s));
+        CaptureResult captured = camera->capture(parked_at + delay, info.snapshot);
+        outcome.latency_s = captured.latency_s;
+        if (!captured.ok) {
+            outcome.error = captured.error;
+            return outcome;
+        }
+        FrameInfo stamped = info;
+        stamped.captured_unix_s =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        if (!writer.add(captured.jpeg, stamped, outcome.error)) return outcome;
+        if (render) render->add(Frame{writer.path_of(writer.count() - 1), stamped});
+        outcome.ok = true;
+        return outcome;
+    }
+};
+
+std::string safe_name(const std::string& name) {
+    std::string out = name.empty() ? "camera" : name;
+    for (char& c : out)
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') c = '_';
+    return out;
+}
+
+TimelapseCapture::TimelapseCapture(CaptureSettings settings) : settings_(std::move(settings)) {
+    std::error_code ignored;
+    if (!settings_.videos_directory.empty())
+        std::filesystem::create_directories(settings_.videos_directory, ignored);
+    for (const CameraConfig& config : settings_.cameras)
+        if (config.enabled) lanes_.push_back(std::make_unique<Lane>(config, settings_));
+}
+
+TimelapseCapture::~TimelapseCapture() = default;
+
+std::filesystem::path TimelapseCapture::frames_of(const std::string& camera) const {
+    return settings_.frames_directory / safe_name(camera);
+}
+
+SnapshotReport TimelapseCapture::capture(const FrameInfo& info, Clock::time_point parked_at) {
+    std::vector<std::future<CameraOutcome>> running;
+    running.reserve(lanes_.size());
+    for (const auto& lane : lanes_)
+        running.push_back(std::async(std::launch::async, [&lane, &info, parked_at] {
+            return lane->capture(info, parked_at);
+        }));
+    SnapshotReport report;
+    for (auto& outcome : running) {
+        report.cameras.push_back(outcome.get());
+        const CameraOutcome& last = report.cameras.back();
+        if (last.ok) continue;
+        report.ok = false;
+        report.error += (report.error.empty() ? "" : "; ") + last.error;
+    }
+    return report;
+}
+
+std::vector<VideoOutcome> TimelapseCapture::finish() {
+    std::vector<VideoOutcome> videos;
+    for (const auto& lane : lanes_) {
+        if (!lane->render) continue;
+        VideoOutcome video{lane->name, lane->video, lane->render->finish()};
+        lane->render.reset();
+        std::string error;
+        if (video.result.ok &&
+            !apply_frame_policy(lane->writer.directory(), settings_.policy, error))
+            video.result.error = error;
+        videos.push_back(std::move(video));
+    }
+    return videos;
+}
+
+}  // namespace strata::timelapse

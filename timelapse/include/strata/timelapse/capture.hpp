@@ -1,0 +1,74 @@
+// A print's timelapse from the capture side: at each snapshot every enabled camera is captured
+// in parallel (each after its own delay), each JPEG is stored with its metadata, and handed to
+// that camera's incremental render; after the print the videos are finished and the frame policy
+// applied. A camera that fails is reported and skipped for that snapshot: the print goes on.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strata/timelapse/camera.hpp"
+#include "strata/timelapse/frames.hpp"
+#include "strata/timelapse/render.hpp"
+
+namespace strata::timelapse {
+
+struct CaptureSettings {
+    std::vector<CameraConfig> cameras;
+    /// Frames go to `<frames_directory>/<camera name>/`.
+    std::filesystem::path frames_directory;
+    /// Videos go to `<videos_directory>/<video_stem>_<camera name>.<mp4|webm|gif>`; empty: no
+    /// render, frames only.
+    std::filesystem::path videos_directory;
+    std::string video_stem = "timelapse";
+    RenderOptions render;  ///< Each camera's own transform replaces `render.transform`.
+    std::size_t planned_snapshots = 0;  ///< From the job's snapshot plan: fixes the frame rate.
+    FramePolicy policy = FramePolicy::keep;
+};
+
+struct CameraOutcome {
+    std::string camera;
+    bool ok = false;
+    std::string error;
+    double latency_s = 0.0;
+};
+
+struct SnapshotReport {
+    bool ok = true;  ///< Every enabled camera delivered a frame.
+    std::vector<CameraOutcome> cameras;
+    std::string error;  ///< The failures, joined.
+};
+
+struct VideoOutcome {
+    std::string camera;
+    std::filesystem::path path;
+    RenderResult result;
+};
+
+class TimelapseCapture {
+  public:
+    explicit TimelapseCapture(CaptureSettings settings);
+    ~TimelapseCapture();
+    TimelapseCapture(const TimelapseCapture&) = delete;
+    TimelapseCapture& operator=(const TimelapseCapture&) = delete;
+
+    /// Called with the head parked (`parked_at`: when the moves were confirmed done).
+    SnapshotReport capture(const FrameInfo& info, Clock::time_point parked_at);
+    /// Ends the renders (seconds: only the post-roll and the encoder's tail are left) and applies
+    /// the frame policy to the cameras whose video was written.
+    std::vector<VideoOutcome> finish();
+    /// A camera's frame directory.
+    [[nodiscard]] std::filesystem::path frames_of(const std::string& camera) const;
+
+  private:
+    struct Lane;
+    CaptureSettings settings_;
+    std::vector<std::unique_ptr<Lane>> lanes_;
+};
+
+/// `name` with everything but letters, digits, '-' and '_' replaced by '_' (a directory name).
+[[nodiscard]] std::string safe_name(const std::string& name);
+
+}  // namespace strata::timelapse
