@@ -189,7 +189,11 @@ int run_render(const std::vector<std::string>& arguments) {
         directory = unpacked;
     }
     std::vector<timelapse::Frame> frames;
-    const bool loaded = timelapse::load_frames(directory, frames, error);
+    bool loaded = timelapse::load_frames(directory, frames, error);
+    if (loaded && frames.empty()) {
+        error = parsed.frames + ": no frames (.jpg files or a frames.tsv) in it";
+        loaded = false;
+    }
     timelapse::RenderResult result;
     if (loaded) result = timelapse::render_frames(frames, parsed.output, parsed.options);
     std::error_code ignored;

@@ -13,29 +13,13 @@
 #include <sstream>
 #include <string>
 
+#include "strata_child.hpp"
+
 namespace {
 
-struct ChildRun {
-    int exit_code = -1;
-    std::string output;  ///< Standard output only; standard error goes to the test log.
-};
-
-ChildRun run_strata(const std::string& arguments) {
-    const std::string command = std::string(STRATA_BINARY) + " " + arguments;
-    ChildRun run;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buffer{};
-    for (std::size_t got = 0; (got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-        run.output.append(buffer.data(), got);
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
-std::string data_file(const std::string& name) {
-    return (std::filesystem::path(STRATA_TEST_DATA_DIR) / name).string();
-}
+using strata::testing::ChildRun;
+using strata::testing::data_file;
+using strata::testing::run_strata;
 
 // The number after the first occurrence of `key` (a JSON fragment ending in ':'), or NaN.
 double number_after(const std::string& json, const std::string& key) {

@@ -32,6 +32,20 @@ TEST_F(Render, Mp4WithPreAndPostRollIsExactlyAsAsked) {
     EXPECT_EQ(fields["r_frame_rate"], "12/1");
     EXPECT_NEAR(std::stod(fields["duration"]), 33.0 / 12.0, 1e-3);
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
+    // Decoded: frames 0-6 are the first frame (6 of pre-roll), 7 the second, 30-32 the last.
+    const auto changed = [&](int a, int b) {
+        const auto first = decode_frame(video, a, 96, 64);
+        const auto second = decode_frame(video, b, 96, 64);
+        EXPECT_FALSE(first.empty() || second.empty());
+        int count = 0;
+        for (std::size_t i = 0; i < std::min(first.size(), second.size()); ++i)
+            if (std::abs(first[i] - second[i]) > 60) ++count;
+        return count;
+    };
+    EXPECT_EQ(changed(0, 6), 0);
+    EXPECT_GT(changed(6, 7), 100);
+    EXPECT_EQ(changed(29, 32), 0);
+    EXPECT_GT(changed(28, 29), 100);
     // Faststart: the index (moov) before the media (mdat), so a browser plays it while loading.
     std::ifstream file(video, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)), {});

@@ -1,9 +1,10 @@
-// Stabilization proven on pixels, end to end with real parts: a corpus file is prepped with a
+// Timelapses printed end to end with real parts. Stabilization proven on pixels: a corpus file is prepped with a
 // fixed stabilization point, printed by the streamer on the virtual printer (a real pty), and
 // captured at every snapshot over HTTP from the virtual camera, which draws the printer's real
 // state. In every stored frame the nozzle's tip must sit on the same pixel (±1 px); in frames
 // grabbed between snapshots, while the head prints, it must not. The frames also render
-// incrementally into a video with a frame per snapshot.
+// incrementally into a video with a frame per snapshot. And a camera that fails at every snapshot
+// is reported each time while the print runs to its end.
 #include <stb_image.h>
 
 #include <gtest/gtest.h>
@@ -124,7 +125,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
         }
     });
     const streamer::testing::Outcome outcome = streamer::testing::print(
-        *streamer_, prepared.plan.snapshots.empty() ? "" : prep.output_path, 120.0);
+        *streamer_, prep.output_path, 120.0);
     printing = false;
     grabber.join();
     ASSERT_EQ(outcome.end, streamer::EventKind::job_finished) << outcome.text;
@@ -154,6 +155,49 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     EXPECT_EQ(videos[0].result.frames_written, planned);
     EXPECT_TRUE(fs::exists(videos[0].path));
     webcam.stop();
+}
+
+TEST_F(Streaming, ACameraThatFailsIsReportedAndThePrintGoesOn) {
+    std::ofstream(directory_ / "snap.gcode")
+        << "G28\nG90\nM83\nG1 Z0.3 F600\nG1 X50 Y50 E1 F3000\n"
+           "; STRATA SNAPSHOT BEGIN n=1 layer=1 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+           "@STRATA SNAPSHOT n=1\nG1 X50 Y50 F9000\n; STRATA SNAPSHOT END n=1\n"
+           "G1 X60 Y60 E1 F3000\n"
+           "; STRATA SNAPSHOT BEGIN n=2 layer=2 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+           "@STRATA SNAPSHOT n=2\nG1 X60 Y60 F9000\n; STRATA SNAPSHOT END n=2\nG1 X70 Y70 E1\n";
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.02;
+    start_printer(printer_config);
+    timelapse::CaptureSettings settings;
+    timelapse::CameraConfig broken;
+    broken.name = "broken";
+    broken.url = "http://127.0.0.1:1/snapshot";
+    broken.timeout_s = 0.3;
+    settings.cameras = {broken};
+    settings.frames_directory = directory_ / "frames";
+    timelapse::TimelapseCapture capture(settings);
+    connect();
+    streamer_->set_capture([&](std::uint32_t snapshot, std::string& error) {
+        timelapse::FrameInfo info;
+        info.snapshot = snapshot;
+        const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
+        error = report.error;
+        return report.ok;
+    });
+    const streamer::testing::Outcome outcome =
+        streamer::testing::print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);
+    ASSERT_EQ(outcome.end, streamer::EventKind::job_finished) << outcome.text;
+    int failed_snapshots = 0;
+    for (const streamer::StreamerEvent& event : outcome.events) {
+        if (event.kind != streamer::EventKind::snapshot) continue;
+        EXPECT_FALSE(event.ok);
+        EXPECT_NE(event.text.find("camera 'broken'"), std::string::npos) << event.text;
+        ++failed_snapshots;
+    }
+    EXPECT_EQ(failed_snapshots, 2);
+    // Every job command still ran: the failed captures held nothing back.
+    EXPECT_EQ(printed_commands(), streamer::testing::job_commands(
+                                      (directory_ / "snap.gcode").string()));
 }
 
 }  // namespace
