@@ -34,8 +34,9 @@ constexpr const char* usage_text =
     "usage: strata print FILE --port PATH|tcp://HOST:PORT [--baud N] [--profile P.json]\n"
     "           [--set key=value]... [--strategy auto|ping_pong|window|byte_counting|advanced_ok]\n"
     "           [--window N] [--rx-buffer BYTES]\n"
-    "           [--camera URL | --camera-stream URL | --camera-script CMD [--camera-delay S]]...\n"
-    "           [--timelapse DIR]\n";
+    "           [--camera URL | --camera-stream URL | --camera-script CMD\n"
+    "            [--camera-delay S] [--camera-rotate 90|180|270] [--camera-flip h|v]]...\n"
+    "           [--timelapse DIR [--frames keep|archive|remove]]\n";
 
 struct PrintArguments {
     std::string file;
@@ -44,7 +45,41 @@ struct PrintArguments {
     streamer::StreamerConfig config;
     std::vector<timelapse::CameraConfig> cameras;
     std::string timelapse_directory;
+    timelapse::FramePolicy frame_policy = timelapse::FramePolicy::keep;
 };
+
+// Settings of the camera named last (--camera-delay, --camera-rotate, --camera-flip) and the
+// frame policy; false when `argument` is none of them or its value is bad.
+bool parse_camera_setting(const std::string& argument, const std::string& value,
+                          PrintArguments& parsed, bool& known) {
+    known = true;
+    if (argument == "--frames") {
+        const char* names[] = {"keep", "archive", "remove"};
+        for (int i = 0; i < 3; ++i)
+            if (value == names[i]) parsed.frame_policy = static_cast<timelapse::FramePolicy>(i);
+        return value == "keep" || value == "archive" || value == "remove";
+    }
+    if (argument != "--camera-delay" && argument != "--camera-rotate" &&
+        argument != "--camera-flip") {
+        known = false;
+        return false;
+    }
+    if (parsed.cameras.empty()) return false;
+    timelapse::CameraConfig& camera = parsed.cameras.back();
+    if (argument == "--camera-delay") {
+        char* end = nullptr;
+        camera.delay_s = std::strtod(value.c_str(), &end);
+        return *end == '\0' && camera.delay_s >= 0.0 && camera.delay_s <= 60.0;
+    }
+    if (argument == "--camera-flip") {
+        (value == "h" ? camera.transform.flip_horizontal : camera.transform.flip_vertical) = true;
+        return value == "h" || value == "v";
+    }
+    const char* angles[] = {"0", "90", "180", "270"};
+    for (int i = 0; i < 4; ++i)
+        if (value == angles[i]) camera.transform.rotation = static_cast<timelapse::Rotation>(i);
+    return value == "0" || value == "90" || value == "180" || value == "270";
+}
 
 // The camera options; false when `argument` is none of them.
 bool parse_camera(const std::string& argument, const std::string& value, PrintArguments& parsed) {
@@ -59,9 +94,6 @@ bool parse_camera(const std::string& argument, const std::string& value, PrintAr
         camera.kind = timelapse::CameraKind::script;
         camera.command = value;
         camera.timeout_s = 30.0;  // A DSLR takes its time.
-    } else if (argument == "--camera-delay" && !parsed.cameras.empty()) {
-        parsed.cameras.back().delay_s = std::strtod(value.c_str(), nullptr);
-        return true;
     } else if (argument == "--timelapse") {
         parsed.timelapse_directory = value;
         return true;
@@ -87,6 +119,13 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
         const std::string& value = arguments[++i];
         auto& config = parsed.config;
         if (parse_camera(argument, value, parsed)) continue;
+        bool camera_setting = false;
+        if (parse_camera_setting(argument, value, parsed, camera_setting)) continue;
+        if (camera_setting) {
+            std::fprintf(stderr, "strata print: bad %s '%s' (after a camera)\n", argument.c_str(),
+                         value.c_str());
+            return false;
+        }
         if (argument == "--port") {
             config.link.target = value;
         } else if (argument == "--baud") {
@@ -139,6 +178,7 @@ std::unique_ptr<timelapse::TimelapseCapture> start_timelapse(const PrintArgument
     settings.videos_directory = parsed.timelapse_directory;
     settings.video_stem = std::filesystem::path(parsed.file).stem().string();
     settings.planned_snapshots = timeline.snapshots;
+    settings.policy = parsed.frame_policy;
     auto capture = std::make_unique<timelapse::TimelapseCapture>(settings);
     printer.set_capture([&latest, session = capture.get()](std::uint32_t snapshot,
                                                            std::string& error) {

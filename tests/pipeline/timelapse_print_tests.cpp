@@ -1,7 +1,7 @@
-// Timelapses printed end to end with real parts. Stabilization proven on pixels: a corpus file is prepped with a
-// fixed stabilization point, printed by the streamer on the virtual printer (a real pty), and
-// captured at every snapshot over HTTP from the virtual camera, which draws the printer's real
-// state. In every stored frame the nozzle's tip must sit on the same pixel (±1 px); in frames
+// Timelapses printed end to end with real parts. Stabilization proven on pixels: a corpus file is
+// prepped with a fixed stabilization point, printed by the streamer on the virtual printer (a real
+// pty), and captured at every snapshot over HTTP from the virtual camera, which draws the printer's
+// real state. In every stored frame the nozzle's tip must sit on the same pixel (±1 px); in frames
 // grabbed between snapshots, while the head prints, it must not. The frames also render
 // incrementally into a video with a frame per snapshot. And a camera that fails at every snapshot
 // is reported each time while the print runs to its end.
@@ -124,8 +124,8 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
                 between.push_back(nozzle_centre(frame.jpeg));
         }
     });
-    const streamer::testing::Outcome outcome = streamer::testing::print(
-        *streamer_, prep.output_path, 120.0);
+    const streamer::testing::Outcome outcome =
+        streamer::testing::print(*streamer_, prep.output_path, 120.0);
     printing = false;
     grabber.join();
     ASSERT_EQ(outcome.end, streamer::EventKind::job_finished) << outcome.text;
@@ -158,13 +158,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
 }
 
 TEST_F(Streaming, ACameraThatFailsIsReportedAndThePrintGoesOn) {
-    std::ofstream(directory_ / "snap.gcode")
-        << "G28\nG90\nM83\nG1 Z0.3 F600\nG1 X50 Y50 E1 F3000\n"
-           "; STRATA SNAPSHOT BEGIN n=1 layer=1 z=0.300\nG1 X10 Y190 F9000\nM400\n"
-           "@STRATA SNAPSHOT n=1\nG1 X50 Y50 F9000\n; STRATA SNAPSHOT END n=1\n"
-           "G1 X60 Y60 E1 F3000\n"
-           "; STRATA SNAPSHOT BEGIN n=2 layer=2 z=0.300\nG1 X10 Y190 F9000\nM400\n"
-           "@STRATA SNAPSHOT n=2\nG1 X60 Y60 F9000\n; STRATA SNAPSHOT END n=2\nG1 X70 Y70 E1\n";
+    streamer::testing::write_two_snapshot_job(directory_ / "snap.gcode");
     streamer::VirtualPrinterConfig printer_config;
     printer_config.time_scale = 0.02;
     start_printer(printer_config);
@@ -196,8 +190,8 @@ TEST_F(Streaming, ACameraThatFailsIsReportedAndThePrintGoesOn) {
     }
     EXPECT_EQ(failed_snapshots, 2);
     // Every job command still ran: the failed captures held nothing back.
-    EXPECT_EQ(printed_commands(), streamer::testing::job_commands(
-                                      (directory_ / "snap.gcode").string()));
+    EXPECT_EQ(printed_commands(),
+              streamer::testing::job_commands((directory_ / "snap.gcode").string()));
 }
 
 }  // namespace

@@ -74,6 +74,17 @@ inline std::string write_moves(const fs::path& path, int lines) {
     return path.string();
 }
 
+// A job with two snapshot blocks as prep writes them, parking at X10 Y190.
+inline void write_two_snapshot_job(const fs::path& path) {
+    std::ofstream(path) << "G28\nG90\nM83\nG1 Z0.3 F600\nG1 X50 Y50 E1 F3000\n"
+                           "; STRATA SNAPSHOT BEGIN n=1 layer=1 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+                           "@STRATA SNAPSHOT n=1\nG1 X50 Y50 F9000\n; STRATA SNAPSHOT END n=1\n"
+                           "G1 X60 Y60 E1 F3000\n"
+                           "; STRATA SNAPSHOT BEGIN n=2 layer=2 z=0.300\nG1 X10 Y190 F9000\nM400\n"
+                           "@STRATA SNAPSHOT n=2\nG1 X60 Y60 F9000\n; STRATA SNAPSHOT END "
+                           "n=2\nG1 X70 Y70 E1\n";
+}
+
 // Polls `done` until it holds or `limit_s` passes; whether it held. Timing-free waits keep the
 // tests right on a loaded machine.
 inline bool wait_until(const std::function<bool()>& done, double limit_s) {

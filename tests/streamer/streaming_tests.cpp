@@ -167,13 +167,7 @@ TEST_F(Streaming, UnrecoverableFaultsEndTheJobWithTheReason) {
 TEST_F(Streaming, ASnapshotWaitsForTheMovesAndTheCamera) {
     // A job with two snapshot blocks as prep writes them: the capture runs with the planner
     // empty and the head where the block parked it.
-    std::ofstream(directory_ / "snap.gcode")
-        << "G28\nG90\nM83\nG1 Z0.3 F600\nG1 X50 Y50 E1 F3000\n"
-           "; STRATA SNAPSHOT BEGIN n=1 layer=1 z=0.300\nG1 X10 Y190 F9000\nM400\n"
-           "@STRATA SNAPSHOT n=1\nG1 X50 Y50 F9000\n; STRATA SNAPSHOT END n=1\n"
-           "G1 X60 Y60 E1 F3000\n"
-           "; STRATA SNAPSHOT BEGIN n=2 layer=2 z=0.300\nG1 X10 Y190 F9000\nM400\n"
-           "@STRATA SNAPSHOT n=2\nG1 X60 Y60 F9000\n; STRATA SNAPSHOT END n=2\nG1 X70 Y70 E1\n";
+    write_two_snapshot_job(directory_ / "snap.gcode");
     VirtualPrinterConfig printer_config;
     printer_config.time_scale = 0.02;
     start_printer(printer_config);

@@ -88,7 +88,7 @@ class FaultyWebcam {
     std::atomic<bool> stall{false};  ///< The stream stops sending (but stays open).
 
   private:
-    // 20 frames a second, each shade different, the boundary with or without dashes.
+    // 10 frames a second, each shade different, the boundary with or without dashes.
     void stream(httplib::Response& response, const std::string& type, bool with_length) {
         response.set_chunked_content_provider(
             type, [this, type, with_length](std::size_t, httplib::DataSink& sink) {
@@ -135,7 +135,7 @@ TEST(HttpSnapshotCamera, TakesAJpegAndNamesEveryKindOfFailure) {
     const auto started = Clock::now();
     result = capture_now(*make_camera(http_camera(webcam.url("/slow"))));
     EXPECT_FALSE(result.ok);
-    EXPECT_LT(Clock::now() - started, 1200ms);  // The 0.5 s timeout, not the server's 1.5 s.
+    EXPECT_LT(Clock::now() - started, 1400ms);  // The 0.5 s timeout, not the server's 1.5 s.
     EXPECT_NE(result.error.find("camera 'webcam'"), std::string::npos) << result.error;
     EXPECT_NE(result.error.find("no answer within 0.5 s"), std::string::npos) << result.error;
 
@@ -186,16 +186,17 @@ TEST(MjpegStreamCamera, HandsOverAFrameThatArrivedAfterTheHeadStopped) {
         CaptureResult result = capture_now(*camera);
         ASSERT_TRUE(result.ok) << path << ": " << result.error;
         EXPECT_TRUE(is_whole_jpeg(result.jpeg));
-        std::this_thread::sleep_for(200ms);
-        // Parked 120 ms ago: a frame from after that is in the buffer, no wait (20 fps).
-        const auto parked = Clock::now() - 120ms;
+        std::this_thread::sleep_for(300ms);
+        // Parked 150 ms ago: at 10 fps a frame from after that is in the buffer already, so
+        // there is no wait for the next one (which would take up to 100 ms).
+        const auto parked = Clock::now() - 150ms;
         result = camera->capture(parked, 2);
         ASSERT_TRUE(result.ok) << result.error;
-        EXPECT_LT(result.latency_s, 0.01) << path;
-        // Parked now: the next frame is at most one frame period away.
+        EXPECT_LT(result.latency_s, 0.04) << path;
+        // Parked now: the next frame, at most a frame period away (and the timeout, 0.5 s).
         result = capture_now(*camera);
         ASSERT_TRUE(result.ok) << result.error;
-        EXPECT_LT(result.latency_s, 0.3) << path;
+        EXPECT_LT(result.latency_s, 0.45) << path;
     }
 }
 

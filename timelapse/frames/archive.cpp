@@ -10,10 +10,13 @@
 #include <numeric>
 #include <system_error>
 
+#include "read_whole.hpp"
 #include "strata/timelapse/frames.hpp"
 
 namespace strata::timelapse {
 namespace {
+
+using frames::read_whole;
 
 constexpr std::size_t block_bytes = 512;
 using Block = std::array<char, block_bytes>;
@@ -42,13 +45,6 @@ Block header_for(const std::string& name, std::uint64_t size) {
     std::snprintf(&header[148], 8, "%06o", sum);
     header[155] = ' ';
     return header;
-}
-
-bool read_whole(const std::filesystem::path& path, std::string& bytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return !in.bad();
 }
 
 bool pack(const std::filesystem::path& directory, const std::filesystem::path& archive,

@@ -9,10 +9,13 @@
 #include <iterator>
 #include <system_error>
 
+#include "read_whole.hpp"
 #include "strata/timelapse/frames.hpp"
 
 namespace strata::timelapse {
 namespace {
+
+using frames::read_whole;
 
 constexpr std::string_view header =
     "# file\tsnapshot\tlayer\tz_mm\telapsed_s\tprogress_percent\tcaptured_unix_s\n";
@@ -83,13 +86,6 @@ bool load_index(const std::filesystem::path& directory, const std::string& text,
         frames.push_back(std::move(frame));
     }
     return true;
-}
-
-bool read_whole(const std::filesystem::path& path, std::string& text) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return !in.bad();
 }
 
 }  // namespace

@@ -1,11 +1,18 @@
-// `strata render` as a user runs it: a frame directory (or a frame archive) to a video, the JSON
-// report's counts, and the exit codes for bad options, missing frames and broken frames.
+// The timelapse from the command line as a user runs it. `strata render`: a frame directory (or
+// a frame archive) to a video, the JSON report's counts, and the exit codes for bad options,
+// missing frames and broken frames. `strata print --camera ... --timelapse DIR` against
+// `strata virtual-printer --webcam`: two processes, a pty and HTTP between them.
 #include <stb_image_write.h>
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "../support/test_directory.hpp"
 #include "strata_child.hpp"
@@ -73,6 +80,56 @@ TEST_F(CliRender, ExitCodesSayWhatWentWrong) {
     std::ofstream(directory_ / "frames" / "f5.jpg") << "broken";
     EXPECT_EQ(run_strata("render " + in("frames") + " -o " + in("out.mp4")).exit_code, 2);
     EXPECT_FALSE(fs::exists(directory_ / "out.mp4"));
+}
+
+TEST_F(CliRender, PrintWithTheVirtualWebcamLeavesARotatedVideoAndArchivedFrames) {
+    // The shell prints its pid and becomes the printer, which prints its pty and webcam URL.
+    std::FILE* printer = ::popen(("echo $$; exec " + std::string(STRATA_BINARY) +
+                                  " virtual-printer --time-scale 0.01 --webcam 0 "
+                                  "--webcam-size 320x240 2>/dev/null")
+                                     .c_str(),
+                                 "r");
+    ASSERT_NE(printer, nullptr);
+    std::array<char, 512> line{};
+    std::vector<std::string> lines;
+    while (lines.size() < 3 && std::fgets(line.data(), line.size(), printer) != nullptr) {
+        lines.emplace_back(line.data());
+        lines.back().pop_back();
+    }
+    ASSERT_EQ(lines.size(), 3u);
+    const pid_t printer_pid = std::stoi(lines[0]);
+    const std::string pty = lines[1];
+    const std::string snapshot_url = lines[2].substr(8, lines[2].find(' ', 8) - 8);
+    std::ofstream(directory_ / "profile.json") << "{}";
+    const auto run = run_strata(
+        "print " + strata::testing::data_file("ps281_mini_cube_m486.gcode") + " --port " + pty +
+        " --profile " + in("profile.json") + " --camera " + snapshot_url +
+        " --camera-rotate 90 --timelapse " + in("timelapse") + " --frames archive");
+    ::kill(printer_pid, SIGTERM);
+    ::pclose(printer);
+    ASSERT_EQ(run.exit_code, 0);
+    const fs::path video = directory_ / "timelapse" / "ps281_mini_cube_m486_camera0.mp4";
+    ASSERT_TRUE(fs::exists(video));
+    EXPECT_TRUE(fs::exists(directory_ / "timelapse" / "frames" / "camera0.tar"));
+    EXPECT_FALSE(fs::exists(directory_ / "timelapse" / "frames" / "camera0"));
+    // The camera's rotation is in the video: 320x240 pictures, a 240x320 video.
+    std::FILE* probe = ::popen(("ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+                                "stream=width,height,nb_read_frames -of csv=p=0 '" +
+                                video.string() + "'")
+                                   .c_str(),
+                               "r");
+    ASSERT_NE(probe, nullptr);
+    std::string fields;
+    while (std::fgets(line.data(), line.size(), probe) != nullptr)
+        fields += line.data();
+    ::pclose(probe);
+    EXPECT_EQ(fields, "240,320,30\n");  // 30 snapshots in the cube's plan.
+    // The frames are stored as the camera sent them: re-rendered from the archive, unrotated.
+    const auto again = run_strata("render " + in("timelapse/frames/camera0.tar") + " -o " +
+                                  in("again.mp4") + " --json");
+    ASSERT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_NE(again.output.find("\"frames_read\":30,"), std::string::npos) << again.output;
+    EXPECT_NE(again.output.find("\"width\":320,\"height\":240"), std::string::npos) << again.output;
 }
 
 }  // namespace
