@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -368,6 +369,10 @@ int run_print(const std::vector<std::string>& arguments) {
     } else if (!timeline_of(parsed.file, timeline, exit_status)) {
         return exit_status;
     }
+    // The streamer waits for the slowest camera's delay and timeout, so a frame never arrives
+    // after the head has moved on.
+    parsed.config.capture_timeout_s = std::max(parsed.config.capture_timeout_s,
+                                               timelapse::longest_capture_s(parsed.cameras) + 1.0);
     streamer::Streamer printer(parsed.config);
     LatestProgress latest;
     const std::unique_ptr<timelapse::TimelapseCapture> capture =

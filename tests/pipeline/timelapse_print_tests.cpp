@@ -86,6 +86,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     timelapse::CameraConfig camera;
     camera.name = "virtual";
     camera.url = webcam.snapshot_url();
+    camera.timeout_s = 30.0;  // Sanitizer builds draw and encode slowly; time is not tested here.
     settings.cameras = {camera};
     settings.frames_directory = directory_ / "frames";
     settings.videos_directory = directory_ / "videos";
@@ -93,7 +94,9 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     settings.render.run_length_s = 2.0;
     timelapse::TimelapseCapture capture(settings);
 
-    connect();
+    streamer::StreamerConfig config;
+    config.capture_timeout_s = 60.0;
+    connect(config);
     std::atomic<bool> parked{false};
     streamer_->set_capture([&](std::uint32_t snapshot, std::string& capture_error) {
         parked = true;
@@ -129,6 +132,9 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     printing = false;
     grabber.join();
     ASSERT_EQ(outcome.end, streamer::EventKind::job_finished) << outcome.text;
+    for (const streamer::StreamerEvent& event : outcome.events)
+        EXPECT_TRUE(event.kind != streamer::EventKind::snapshot || event.ok)
+            << "snapshot " << event.snapshot << ": " << event.text;
 
     const std::array<double, 2> expected =
         webcam.camera().nozzle_pixel({park_x_mm, park_y_mm, 1.0});

@@ -53,6 +53,7 @@ TEST_F(Capture, AFailingCameraIsNamedAndTheOthersGoOn) {
     settings.planned_snapshots = 4;
     settings.render.fps = 4.0;
     settings.policy = FramePolicy::archive;
+    EXPECT_DOUBLE_EQ(longest_capture_s(settings.cameras), 5.1);  // The good one: 0.1 s + 5 s.
     TimelapseCapture capture(settings);
     for (std::uint32_t n = 1; n <= 4; ++n) {
         FrameInfo info;

@@ -3,6 +3,7 @@
 // head stays parked.
 #include "strata/timelapse/capture.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <future>
 
@@ -51,6 +52,13 @@ struct TimelapseCapture::Lane {
         return outcome;
     }
 };
+
+double longest_capture_s(const std::vector<CameraConfig>& cameras) {
+    double longest_s = 0.0;
+    for (const CameraConfig& camera : cameras)
+        if (camera.enabled) longest_s = std::max(longest_s, camera.delay_s + camera.timeout_s);
+    return longest_s;
+}
 
 std::string safe_name(const std::string& name) {
     std::string out = name.empty() ? "camera" : name;

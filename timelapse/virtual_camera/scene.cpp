@@ -19,8 +19,8 @@ ViewPoint front_view(const BedArea& bed, int width_px, int height_px) {
     const double centre_x = (bed.x_min_mm + bed.x_max_mm) / 2.0;
     const double centre_y = (bed.y_min_mm + bed.y_max_mm) / 2.0;
     const double depth = bed.y_max_mm - bed.y_min_mm;
-    view.eye_mm = {centre_x, bed.y_min_mm - 0.9 * depth, 0.95 * depth};
-    view.target_mm = {centre_x, centre_y, 0.05 * depth};
+    view.eye_mm = {centre_x, bed.y_min_mm - 0.75 * depth, 0.7 * depth};
+    view.target_mm = {centre_x, centre_y - 0.1 * depth, 0.0};
     view.width_px = width_px;
     view.height_px = height_px;
     return view;
@@ -66,6 +66,7 @@ struct VirtualCamera::Impl {
         canvas_z_mm = camera_z_mm;
         fill_background();
         fill_bed();
+        draw_grid();
         for (const PrintedLine& segment : lines)
             line(segment);
     }
@@ -116,21 +117,33 @@ struct VirtualCamera::Impl {
     }
 
     void line(const PrintedLine& segment) {
-        double x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0;
-        const Eigen::Vector3d from = Eigen::Vector3f(segment.from_mm.data()).cast<double>();
-        const Eigen::Vector3d to = Eigen::Vector3f(segment.to_mm.data()).cast<double>();
-        if (!project(from, canvas_z_mm, x0, y0) || !project(to, canvas_z_mm, x1, y1)) return;
         // Filament colour by height, so layers read apart: orange at the bed, yellow higher up.
         const double height = std::clamp(static_cast<double>(segment.to_mm[2]) / 50.0, 0.0, 1.0);
-        const std::array<std::uint8_t, 3> rgb = {235, static_cast<std::uint8_t>(110 + 120 * height),
-                                                 40};
+        stroke(Eigen::Vector3f(segment.from_mm.data()).cast<double>(),
+               Eigen::Vector3f(segment.to_mm.data()).cast<double>(),
+               {235, static_cast<std::uint8_t>(110 + 120 * height), 40}, 1);
+    }
+
+    void stroke(const Eigen::Vector3d& from, const Eigen::Vector3d& to,
+                const std::array<std::uint8_t, 3>& rgb, int radius) {
+        double x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0;
+        if (!project(from, canvas_z_mm, x0, y0) || !project(to, canvas_z_mm, x1, y1)) return;
         const int steps =
             static_cast<int>(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0))));
         for (int i = 0; i <= steps; ++i) {
             const double t = steps == 0 ? 0.0 : static_cast<double>(i) / steps;
             dot(static_cast<int>(std::lround(x0 + (x1 - x0) * t)),
-                static_cast<int>(std::lround(y0 + (y1 - y0) * t)), 1, rgb, canvas);
+                static_cast<int>(std::lround(y0 + (y1 - y0) * t)), radius, rgb, canvas);
         }
+    }
+
+    // A line every 10 mm across the bed, for depth and scale.
+    void draw_grid() {
+        const std::array<std::uint8_t, 3> rgb = {62, 66, 72};
+        for (double x = std::ceil(bed.x_min_mm / 10.0) * 10.0; x <= bed.x_max_mm; x += 10.0)
+            stroke({x, bed.y_min_mm, 0.0}, {x, bed.y_max_mm, 0.0}, rgb, 0);
+        for (double y = std::ceil(bed.y_min_mm / 10.0) * 10.0; y <= bed.y_max_mm; y += 10.0)
+            stroke({bed.x_min_mm, y, 0.0}, {bed.x_max_mm, y, 0.0}, rgb, 0);
     }
 };
 

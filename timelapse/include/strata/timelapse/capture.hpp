@@ -68,6 +68,11 @@ class TimelapseCapture {
     std::vector<std::unique_ptr<Lane>> lanes_;
 };
 
+/// The longest a snapshot can take with `cameras` (the slowest enabled camera's delay plus its
+/// timeout): the streamer must wait at least this long, or a late frame would show the head
+/// already moving on.
+[[nodiscard]] double longest_capture_s(const std::vector<CameraConfig>& cameras);
+
 /// `name` with everything but letters, digits, '-' and '_' replaced by '_' (a directory name).
 [[nodiscard]] std::string safe_name(const std::string& name);
 
