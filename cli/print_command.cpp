@@ -168,10 +168,8 @@ struct LatestProgress {
     streamer::JobProgress progress;
 };
 
-std::unique_ptr<timelapse::TimelapseCapture> start_timelapse(const PrintArguments& parsed,
-                                                             const streamer::JobTimeline& timeline,
-                                                             streamer::Streamer& printer,
-                                                             LatestProgress& latest) {
+std::unique_ptr<timelapse::TimelapseCapture> make_timelapse(const PrintArguments& parsed,
+                                                            const streamer::JobTimeline& timeline) {
     if (parsed.cameras.empty()) return nullptr;
     timelapse::CaptureSettings settings;
     settings.cameras = parsed.cameras;
@@ -180,9 +178,13 @@ std::unique_ptr<timelapse::TimelapseCapture> start_timelapse(const PrintArgument
     settings.video_stem = std::filesystem::path(parsed.file).stem().string();
     settings.planned_snapshots = timeline.snapshots;
     settings.policy = parsed.frame_policy;
-    auto capture = std::make_unique<timelapse::TimelapseCapture>(settings);
-    printer.set_capture([&latest, session = capture.get()](std::uint32_t snapshot,
-                                                           std::string& error) {
+    return std::make_unique<timelapse::TimelapseCapture>(settings);
+}
+
+// The streamer's capture callback: every camera, with the frame's metadata from the progress.
+void attach_timelapse(streamer::Streamer& printer, timelapse::TimelapseCapture& capture,
+                      LatestProgress& latest) {
+    printer.set_capture([&latest, &capture](std::uint32_t snapshot, std::string& error) {
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
         {
@@ -192,11 +194,10 @@ std::unique_ptr<timelapse::TimelapseCapture> start_timelapse(const PrintArgument
             info.elapsed_s = latest.progress.elapsed_s;
             info.progress_percent = latest.progress.percent;
         }
-        const timelapse::SnapshotReport report = session->capture(info, timelapse::Clock::now());
+        const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
         error = report.error;
         return report.ok;
     });
-    return capture;
 }
 
 // Finishes the videos and says where they are and how long after the print they were ready.
@@ -373,10 +374,11 @@ int run_print(const std::vector<std::string>& arguments) {
     // after the head has moved on.
     parsed.config.capture_timeout_s = std::max(parsed.config.capture_timeout_s,
                                                timelapse::longest_capture_s(parsed.cameras) + 1.0);
-    streamer::Streamer printer(parsed.config);
+    // Declared before the streamer: its capture thread may use them until it is gone.
     LatestProgress latest;
-    const std::unique_ptr<timelapse::TimelapseCapture> capture =
-        start_timelapse(parsed, timeline, printer, latest);
+    const std::unique_ptr<timelapse::TimelapseCapture> capture = make_timelapse(parsed, timeline);
+    streamer::Streamer printer(parsed.config);
+    if (capture) attach_timelapse(printer, *capture, latest);
     std::string error;
     if (!printer.connect(error)) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
@@ -386,7 +388,9 @@ int run_print(const std::vector<std::string>& arguments) {
         exit_status = exit_code::print_failed;
     } else {
         exit_status = follow(printer, signals, latest);
-        if (capture) finish_timelapse(*capture, std::chrono::steady_clock::now());
+        const auto print_ended = std::chrono::steady_clock::now();
+        printer.set_capture({});  // A capture cut short by a cancel has finished after this.
+        if (capture) finish_timelapse(*capture, print_ended);
     }
     if (job != parsed.file) {
         std::remove(job.c_str());

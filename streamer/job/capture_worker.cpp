@@ -22,7 +22,9 @@ CaptureWorker::~CaptureWorker() {
 }
 
 void CaptureWorker::set(CaptureCallback callback) {
-    const std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    // The old callback may refer to things its owner is about to destroy.
+    idle_.wait(lock, [this] { return !running_; });
     callback_ = std::move(callback);
 }
 
@@ -60,10 +62,14 @@ void CaptureWorker::run() {
         pending_.reset();
         const std::uint64_t generation = generation_;
         CaptureCallback callback = callback_;
+        running_ = true;
         lock.unlock();
         std::string error;
         const bool ok = callback && callback(snapshot, error);
+        callback = nullptr;  // Released before anyone is told the old one is done.
         lock.lock();
+        running_ = false;
+        idle_.notify_all();
         // A capture that outlived its deadline reports to nobody.
         if (generation == generation_) finished_ = std::make_pair(ok, std::move(error));
         const std::uint64_t one = 1;

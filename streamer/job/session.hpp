@@ -55,6 +55,8 @@ class CaptureWorker {
     CaptureWorker(const CaptureWorker&) = delete;
     CaptureWorker& operator=(const CaptureWorker&) = delete;
 
+    /// Replaces the callback; returns once the previous one is not running (and never will
+    /// again). Not to be called from inside the callback.
     void set(CaptureCallback callback);
     [[nodiscard]] bool has_callback();
     /// Starts a capture; `done_fd()` becomes readable when it finishes.
@@ -73,6 +75,8 @@ class CaptureWorker {
     std::optional<std::pair<bool, std::string>> finished_;
     std::uint64_t generation_ = 0;  ///< Counts requests: a late result is not the current one.
     bool stopping_ = false;
+    bool running_ = false;  ///< A callback is running (outside the lock).
+    std::condition_variable idle_;
     int done_fd_ = -1;
     std::thread thread_;
 };

@@ -2,6 +2,7 @@
 // executed log equal to the job's commands, under each send strategy and under injected faults;
 // snapshots stop the stream until the moves are done; pause, resume and cancel run their
 // scripts; unrecoverable faults end the job with the reason; progress follows the job's index.
+#include <atomic>
 #include <cmath>
 
 #include "streaming_fixture.hpp"
@@ -216,6 +217,32 @@ TEST_F(Streaming, ALateCameraMissesItsSnapshotAndThePrintGoesOn) {
                         event.text.find("did not answer") != std::string::npos);
     EXPECT_TRUE(late);
     EXPECT_EQ(printer_->executed_log().back(), "M400");
+}
+
+TEST_F(Streaming, ReplacingTheCaptureWaitsForTheRunningOne) {
+    // Its owner may destroy what a callback uses once set_capture returns, even when the
+    // streamer has given up on it (a capture past its deadline, a cancel).
+    std::ofstream(directory_ / "snap.gcode")
+        << "G28\nG1 X5 Y5 F3000\nM400\n@STRATA SNAPSHOT n=1\nG1 X6 Y6\n";
+    VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.0;
+    start_printer(printer_config);
+    StreamerConfig config;
+    config.capture_timeout_s = 0.1;
+    connect(config);
+    std::atomic<bool> started{false};
+    std::atomic<bool> finished{false};
+    streamer_->set_capture([&](std::uint32_t, std::string&) {
+        started = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        finished = true;
+        return true;
+    });
+    std::string error;
+    ASSERT_TRUE(streamer_->start_job((directory_ / "snap.gcode").string(), {}, error)) << error;
+    ASSERT_TRUE(wait_until([&] { return started.load(); }, 20.0));
+    streamer_->set_capture({});
+    EXPECT_TRUE(finished);
 }
 
 TEST_F(Streaming, PauseParksAndResumeReturnsCancelRunsItsScript) {

@@ -140,10 +140,12 @@ struct VirtualCamera::Impl {
     // A line every 10 mm across the bed, for depth and scale.
     void draw_grid() {
         const std::array<std::uint8_t, 3> rgb = {62, 66, 72};
-        for (double x = std::ceil(bed.x_min_mm / 10.0) * 10.0; x <= bed.x_max_mm; x += 10.0)
-            stroke({x, bed.y_min_mm, 0.0}, {x, bed.y_max_mm, 0.0}, rgb, 0);
-        for (double y = std::ceil(bed.y_min_mm / 10.0) * 10.0; y <= bed.y_max_mm; y += 10.0)
-            stroke({bed.x_min_mm, y, 0.0}, {bed.x_max_mm, y, 0.0}, rgb, 0);
+        const auto first_x = static_cast<int>(std::ceil(bed.x_min_mm / 10.0));
+        const auto first_y = static_cast<int>(std::ceil(bed.y_min_mm / 10.0));
+        for (int column = first_x; column * 10.0 <= bed.x_max_mm; ++column)
+            stroke({column * 10.0, bed.y_min_mm, 0.0}, {column * 10.0, bed.y_max_mm, 0.0}, rgb, 0);
+        for (int row = first_y; row * 10.0 <= bed.y_max_mm; ++row)
+            stroke({bed.x_min_mm, row * 10.0, 0.0}, {bed.x_max_mm, row * 10.0, 0.0}, rgb, 0);
     }
 };
 

@@ -133,6 +133,8 @@ class Streamer {
     /// Opens the link, starts the thread and waits for the handshake (M110, M115).
     bool connect(std::string& error);
     void disconnect();
+    /// Replaces the capture callback. Returns once the previous callback is not running, so
+    /// what it refers to may be destroyed afterwards (`set_capture({})` before that).
     void set_capture(CaptureCallback capture);
 
     /// Prints `job_path` (an annotated job or any G-code file) with `timeline` for progress.
