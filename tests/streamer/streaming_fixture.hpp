@@ -147,6 +147,19 @@ class Streaming : public ::testing::Test {
         std::string error;
         ASSERT_TRUE(streamer_->connect(error)) << error;
     }
+    // An instant printer, a streamer whose camera deadline is `capture_timeout_s`, and a job
+    // with one snapshot; the job's path.
+    std::string connect_for_one_snapshot(double capture_timeout_s) {
+        std::ofstream(directory_ / "snap.gcode")
+            << "G28\nG1 X5 Y5 F3000\nM400\n@STRATA SNAPSHOT n=1\nG1 X6 Y6\n";
+        VirtualPrinterConfig printer_config;
+        printer_config.time_scale = 0.0;
+        start_printer(printer_config);
+        StreamerConfig config;
+        config.capture_timeout_s = capture_timeout_s;
+        connect(config);
+        return (directory_ / "snap.gcode").string();
+    }
     // The printer's log without the handshake (M110, M115, M155) and, when asked, without the
     // streamer's timeout probes (M105; the jobs tested here have none of their own).
     std::vector<std::string> printed_commands(std::size_t* probes = nullptr) const {

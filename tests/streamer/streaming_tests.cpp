@@ -197,19 +197,12 @@ TEST_F(Streaming, ASnapshotWaitsForTheMovesAndTheCamera) {
 }
 
 TEST_F(Streaming, ALateCameraMissesItsSnapshotAndThePrintGoesOn) {
-    std::ofstream(directory_ / "snap.gcode")
-        << "G28\nG1 X5 Y5 F3000\nM400\n@STRATA SNAPSHOT n=1\nG1 X6 Y6\n";
-    VirtualPrinterConfig printer_config;
-    printer_config.time_scale = 0.0;
-    start_printer(printer_config);
-    StreamerConfig config;
-    config.capture_timeout_s = 0.2;
-    connect(config);
+    const std::string job = connect_for_one_snapshot(0.2);
     streamer_->set_capture([](std::uint32_t, std::string&) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
         return true;
     });
-    const Outcome outcome = print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);
+    const Outcome outcome = print(*streamer_, job, 30.0);
     ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
     bool late = false;
     for (const StreamerEvent& event : outcome.events)
@@ -222,14 +215,7 @@ TEST_F(Streaming, ALateCameraMissesItsSnapshotAndThePrintGoesOn) {
 TEST_F(Streaming, ReplacingTheCaptureWaitsForTheRunningOne) {
     // Its owner may destroy what a callback uses once set_capture returns, even when the
     // streamer has given up on it (a capture past its deadline, a cancel).
-    std::ofstream(directory_ / "snap.gcode")
-        << "G28\nG1 X5 Y5 F3000\nM400\n@STRATA SNAPSHOT n=1\nG1 X6 Y6\n";
-    VirtualPrinterConfig printer_config;
-    printer_config.time_scale = 0.0;
-    start_printer(printer_config);
-    StreamerConfig config;
-    config.capture_timeout_s = 0.1;
-    connect(config);
+    const std::string job = connect_for_one_snapshot(0.1);
     std::atomic<bool> started{false};
     std::atomic<bool> finished{false};
     streamer_->set_capture([&](std::uint32_t, std::string&) {
@@ -239,7 +225,7 @@ TEST_F(Streaming, ReplacingTheCaptureWaitsForTheRunningOne) {
         return true;
     });
     std::string error;
-    ASSERT_TRUE(streamer_->start_job((directory_ / "snap.gcode").string(), {}, error)) << error;
+    ASSERT_TRUE(streamer_->start_job(job, {}, error)) << error;
     ASSERT_TRUE(wait_until([&] { return started.load(); }, 20.0));
     streamer_->set_capture({});
     EXPECT_TRUE(finished);
