@@ -48,7 +48,7 @@ def run_one(strata, gcode, time_scale, workdir):
                           printed.stderr)
         if not match:
             raise RuntimeError(f"no timelapse line: {printed.stderr[-500:]}")
-        frames = os.path.join(timelapse, "frames", "camera0")
+        frames = re.search(r"frames of camera0: (\S+)", printed.stderr).group(1)
         started = time.monotonic()
         subprocess.run([strata, "render", frames, "-o", os.path.join(workdir, "again.mp4")],
                        check=True, stdout=subprocess.DEVNULL)

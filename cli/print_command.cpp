@@ -4,17 +4,20 @@
 // afterwards) and the snapshots are honoured; without one it is sent command for command.
 // Ctrl-C cancels the job (with the cancel script); a second Ctrl-C is an emergency stop. With
 // cameras and --timelapse DIR, every snapshot is captured from all cameras at once, stored under
-// DIR/frames and rendered while the print runs into DIR/<file>_<camera>.mp4.
+// DIR/frames/<file>_<start time>/ and rendered while the print runs into
+// DIR/<file>_<start time>_<camera>.mp4.
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -173,9 +176,16 @@ std::unique_ptr<timelapse::TimelapseCapture> make_timelapse(const PrintArguments
     if (parsed.cameras.empty()) return nullptr;
     timelapse::CaptureSettings settings;
     settings.cameras = parsed.cameras;
-    settings.frames_directory = std::filesystem::path(parsed.timelapse_directory) / "frames";
+    // One name per print, so prints of the same file into the same directory stay apart.
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::array<char, 32> stamp{};
+    std::strftime(stamp.data(), stamp.size(), "_%Y-%m-%d_%H-%M-%S", &local);
+    const std::string job = std::filesystem::path(parsed.file).stem().string() + stamp.data();
+    settings.frames_directory = std::filesystem::path(parsed.timelapse_directory) / "frames" / job;
     settings.videos_directory = parsed.timelapse_directory;
-    settings.video_stem = std::filesystem::path(parsed.file).stem().string();
+    settings.video_stem = job;
     settings.planned_snapshots = timeline.snapshots;
     settings.policy = parsed.frame_policy;
     return std::make_unique<timelapse::TimelapseCapture>(settings);
@@ -200,7 +210,8 @@ void attach_timelapse(streamer::Streamer& printer, timelapse::TimelapseCapture& 
     });
 }
 
-// Finishes the videos and says where they are and how long after the print they were ready.
+// Finishes the videos and says where they and the frames are, and how long after the print the
+// videos were ready.
 void finish_timelapse(timelapse::TimelapseCapture& capture,
                       std::chrono::steady_clock::time_point print_ended) {
     for (const timelapse::VideoOutcome& video : capture.finish()) {
@@ -211,6 +222,8 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
                          "strata print: timelapse %s: %llu frames, ready %.2f s after the print\n",
                          video.path.c_str(),
                          static_cast<unsigned long long>(video.result.frames_read), wait_s);
+            std::fprintf(stderr, "strata print: frames of %s: %s\n", video.camera.c_str(),
+                         capture.frames_of(video.camera).c_str());
         } else {
             std::fprintf(stderr, "strata print: timelapse %s: %s\n", video.camera.c_str(),
                          video.result.error.c_str());

@@ -108,10 +108,18 @@ TEST_F(CliRender, PrintWithTheVirtualWebcamLeavesARotatedVideoAndArchivedFrames)
     ::kill(printer_pid, SIGTERM);
     ::pclose(printer);
     ASSERT_EQ(run.exit_code, 0);
-    const fs::path video = directory_ / "timelapse" / "ps281_mini_cube_m486_camera0.mp4";
-    ASSERT_TRUE(fs::exists(video));
-    EXPECT_TRUE(fs::exists(directory_ / "timelapse" / "frames" / "camera0.tar"));
-    EXPECT_FALSE(fs::exists(directory_ / "timelapse" / "frames" / "camera0"));
+    // One print: one job directory of frames, named like the video (file stem and start time).
+    std::vector<fs::path> jobs;
+    for (const auto& entry : fs::directory_iterator(directory_ / "timelapse" / "frames"))
+        jobs.push_back(entry.path());
+    ASSERT_EQ(jobs.size(), 1u);
+    const std::string job = jobs[0].filename().string();
+    EXPECT_EQ(job.rfind("ps281_mini_cube_m486_20", 0), 0u) << job;
+    const fs::path video = directory_ / "timelapse" / (job + "_camera0.mp4");
+    ASSERT_TRUE(fs::exists(video)) << video;
+    const fs::path archive = jobs[0] / "camera0.tar";
+    EXPECT_TRUE(fs::exists(archive));
+    EXPECT_FALSE(fs::exists(jobs[0] / "camera0"));
     // The camera's rotation is in the video: 320x240 pictures, a 240x320 video.
     std::FILE* probe = ::popen(("ffprobe -v error -select_streams v:0 -count_frames -show_entries "
                                 "stream=width,height,nb_read_frames -of csv=p=0 '" +
@@ -125,8 +133,8 @@ TEST_F(CliRender, PrintWithTheVirtualWebcamLeavesARotatedVideoAndArchivedFrames)
     ::pclose(probe);
     EXPECT_EQ(fields, "240,320,30\n");  // 30 snapshots in the cube's plan.
     // The frames are stored as the camera sent them: re-rendered from the archive, unrotated.
-    const auto again = run_strata("render " + in("timelapse/frames/camera0.tar") + " -o " +
-                                  in("again.mp4") + " --json");
+    const auto again =
+        run_strata("render '" + archive.string() + "' -o " + in("again.mp4") + " --json");
     ASSERT_EQ(again.exit_code, 0) << again.output;
     EXPECT_NE(again.output.find("\"frames_read\":30,"), std::string::npos) << again.output;
     EXPECT_NE(again.output.find("\"width\":320,\"height\":240"), std::string::npos) << again.output;
