@@ -83,6 +83,8 @@ TEST_F(Capture, AFailingCameraIsNamedAndTheOthersGoOn) {
     EXPECT_EQ(videos[0].result.frames_written, 4u);
     EXPECT_EQ(videos[0].result.width, 120);  // The camera's rotation, applied when rendering.
     EXPECT_TRUE(fs::exists(videos[0].path));
+    EXPECT_TRUE(fs::exists(directory_ / "videos" / "cube_front_cam.thumb.jpg"));
+    EXPECT_FALSE(fs::exists(directory_ / "videos" / "cube_broken.thumb.jpg"));
     EXPECT_FALSE(videos[1].result.ok);
     EXPECT_EQ(videos[1].result.error, "no frames to render");
     // The archive policy ran for the camera whose video exists.

@@ -27,7 +27,9 @@ struct TimelapseCapture::Lane {
         const char* extension = options.format == VideoFormat::webm_vp9 ? ".webm"
                                 : options.format == VideoFormat::gif    ? ".gif"
                                                                         : ".mp4";
-        video = settings.videos_directory / (settings.video_stem + "_" + name + extension);
+        const std::string stem = settings.video_stem + "_" + name;
+        video = settings.videos_directory / (stem + extension);
+        options.thumbnail = settings.videos_directory / (stem + ".thumb.jpg");
         render = std::make_unique<IncrementalRender>(video, options, settings.planned_snapshots);
     }
 

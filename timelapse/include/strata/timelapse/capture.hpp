@@ -19,11 +19,13 @@ struct CaptureSettings {
     std::vector<CameraConfig> cameras;
     /// Frames go to `<frames_directory>/<camera name>/`.
     std::filesystem::path frames_directory;
-    /// Videos go to `<videos_directory>/<video_stem>_<camera name>.<mp4|webm|gif>`; empty: no
-    /// render, frames only.
+    /// Videos go to `<videos_directory>/<video_stem>_<camera name>.<mp4|webm|gif>`, each with a
+    /// thumbnail of its last frame beside it (`.thumb.jpg`); empty: no render, frames only.
     std::filesystem::path videos_directory;
     std::string video_stem = "timelapse";
-    RenderOptions render;  ///< Each camera's own transform replaces `render.transform`.
+    /// Each camera's own transform replaces `render.transform`, and its thumbnail path
+    /// `render.thumbnail`.
+    RenderOptions render;
     std::size_t planned_snapshots = 0;  ///< From the job's snapshot plan: fixes the frame rate.
     FramePolicy policy = FramePolicy::keep;
 };
