@@ -1,0 +1,164 @@
+// strata's schema as numbered migrations. Never edit a migration that has shipped: add the next
+// one. Times are Unix seconds (REAL); JSON columns hold what the API serves as is. Secrets are
+// stored as hashes only: argon2id for passwords, a hash of each API key and session token.
+#include "strata/server/store.hpp"
+
+namespace strata::server {
+namespace {
+
+constexpr std::string_view accounts_sql = R"sql(
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_s REAL NOT NULL
+);
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    key_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    created_s REAL NOT NULL,
+    last_used_s REAL
+);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_s REAL NOT NULL,
+    expires_s REAL NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions(expires_s);
+CREATE TABLE login_failures (
+    id INTEGER PRIMARY KEY,
+    remote TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    at_s REAL NOT NULL
+);
+CREATE INDEX login_failures_by_remote ON login_failures(remote, at_s);
+)sql";
+
+constexpr std::string_view printing_sql = R"sql(
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_s REAL NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('stored', 'analyzing', 'ready', 'failed')),
+    error TEXT,
+    analysis_json TEXT,
+    job_path TEXT,
+    index_path TEXT,
+    estimated_s REAL,
+    snapshots INTEGER
+);
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+    file_name TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    state TEXT NOT NULL CHECK (state IN ('printing', 'paused', 'finished', 'failed',
+                                         'cancelled', 'interrupted')),
+    started_s REAL NOT NULL,
+    ended_s REAL,
+    progress_percent REAL NOT NULL DEFAULT 0,
+    last_line INTEGER NOT NULL DEFAULT 0,
+    layer INTEGER NOT NULL DEFAULT -1,
+    z_mm REAL NOT NULL DEFAULT 0,
+    elapsed_s REAL NOT NULL DEFAULT 0,
+    result TEXT
+);
+CREATE INDEX jobs_by_state ON jobs(state);
+CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    layer INTEGER,
+    z_mm REAL,
+    elapsed_s REAL,
+    parked_s REAL,
+    ok INTEGER NOT NULL,
+    error TEXT,
+    UNIQUE (job_id, number)
+);
+CREATE TABLE frames (
+    id INTEGER PRIMARY KEY,
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    camera TEXT NOT NULL,
+    path TEXT NOT NULL,
+    latency_s REAL
+);
+CREATE TABLE timelapses (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+    camera TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    thumbnail_path TEXT,
+    size_bytes INTEGER,
+    frames INTEGER,
+    duration_s REAL,
+    created_s REAL NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('rendering', 'ready', 'failed')),
+    error TEXT
+);
+)sql";
+
+constexpr std::string_view configuration_sql = R"sql(
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('printer', 'timelapse', 'camera')),
+    name TEXT NOT NULL,
+    body_json TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    updated_s REAL NOT NULL,
+    UNIQUE (kind, name)
+);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at_s REAL NOT NULL,
+    type TEXT NOT NULL,
+    payload_json TEXT NOT NULL
+);
+CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    event_types TEXT NOT NULL DEFAULT '*',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_s REAL NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_s REAL NOT NULL,
+    delivered_s REAL,
+    last_error TEXT,
+    UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(delivered_s, next_attempt_s);
+)sql";
+
+constexpr Migration migrations[] = {
+    {1, "users, API keys, sessions, login failures", accounts_sql},
+    {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
+    {3, "profiles, settings, events, webhooks", configuration_sql},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() {
+    return migrations;
+}
+
+}  // namespace strata::server
