@@ -26,6 +26,7 @@ int run_verify(const std::vector<std::string>& arguments);
 int run_print(const std::vector<std::string>& arguments);
 int run_virtual_printer(const std::vector<std::string>& arguments);
 int run_render(const std::vector<std::string>& arguments);
+int run_user(const std::vector<std::string>& arguments);
 
 /// A progress bar on stderr (`parser::ProgressObserver`); callers draw it only on a terminal.
 void draw_progress(std::uint64_t done, std::uint64_t total);

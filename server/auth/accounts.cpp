@@ -1,0 +1,196 @@
+// Accounts and the secrets behind them. libsodium is initialised on first use (sodium_init is
+// idempotent and thread-safe); argon2id hashing takes about 75 ms and 64 MiB, so callers do
+// one at a time.
+#include "strata/server/accounts.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <ctime>
+#include <vector>
+
+namespace strata::server {
+namespace {
+
+constexpr std::size_t minimum_password_length = 8;
+
+bool sodium_ready() {
+    static const bool ready = sodium_init() >= 0;  // NOLINT: libsodium's own one-time init.
+    return ready;
+}
+
+double now_unix_s() {
+    return static_cast<double>(std::time(nullptr));
+}
+
+std::optional<User> read_user(Statement& statement) {
+    std::string error;
+    if (statement.step(error) != Statement::Step::row) return std::nullopt;
+    User user;
+    user.id = statement.int64(0);
+    user.name = statement.text(1);
+    user.role = parse_role(statement.text(2)).value_or(Role::viewer);
+    user.active = statement.int64(3) != 0;
+    return user;
+}
+
+}  // namespace
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::viewer: return "viewer";
+        case Role::operator_: return "operator";
+        case Role::admin: return "admin";
+    }
+    return "viewer";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    if (text == "viewer") return Role::viewer;
+    if (text == "operator") return Role::operator_;
+    if (text == "admin") return Role::admin;
+    return std::nullopt;
+}
+
+std::string generate_secret(std::size_t bytes) {
+    (void)sodium_ready();
+    std::vector<unsigned char> random(bytes);
+    randombytes_buf(random.data(), random.size());
+    std::string text(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     '\0');
+    sodium_bin2base64(text.data(), text.size(), random.data(), random.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    text.resize(text.find('\0'));
+    return text;
+}
+
+std::string secret_digest(std::string_view secret) {
+    (void)sodium_ready();
+    std::array<unsigned char, crypto_generichash_BYTES> digest{};
+    crypto_generichash(digest.data(), digest.size(),
+                       reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                       nullptr, 0);
+    std::string hex(digest.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    hex.pop_back();
+    return hex;
+}
+
+std::string hash_password(std::string_view password) {
+    (void)sodium_ready();
+    std::array<char, crypto_pwhash_STRBYTES> hash{};
+    if (crypto_pwhash_str(hash.data(), password.data(), password.size(),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return {};
+    return hash.data();
+}
+
+bool password_matches(const std::string& hash, std::string_view password) {
+    (void)sodium_ready();
+    return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool Accounts::add_user(std::string_view name, Role role, std::optional<std::string_view> password,
+                        NewUser& created, std::string& error) {
+    if (name.empty() || name.size() > 64) {
+        error = "name: 1 to 64 characters";
+        return false;
+    }
+    created.password = password ? std::string(*password) : generate_secret(12);
+    if (created.password.size() < minimum_password_length) {
+        error = "password: at least 8 characters";
+        return false;
+    }
+    const std::string hash = hash_password(created.password);
+    if (hash.empty()) {
+        error = "password: hashing ran out of memory";
+        return false;
+    }
+    Statement insert = db_.prepare(
+        "INSERT INTO users (name, password_hash, role, created_s) VALUES (?, ?, ?, ?)", error);
+    if (!insert.valid()) return false;
+    insert.bind(1, name).bind(2, std::string_view(hash)).bind(3, to_string(role));
+    insert.bind(4, now_unix_s());
+    if (!insert.run(error)) {
+        if (error.find("UNIQUE") != std::string::npos)
+            error = "name: '" + std::string(name) + "' is taken";
+        return false;
+    }
+    created.user = User{db_.last_insert_id(), std::string(name), role, true};
+    return add_api_key(created.user.id, "first key", created.api_key, error);
+}
+
+std::optional<User> Accounts::check_password(std::string_view name, std::string_view password) {
+    std::string error;
+    Statement select = db_.prepare(
+        "SELECT id, name, role, active, password_hash FROM users WHERE name = ?", error);
+    if (!select.valid()) return std::nullopt;
+    select.bind(1, name);
+    std::optional<User> user = read_user(select);
+    // A hash is checked whether the user exists or not, and for inactive users too, so the
+    // answer's timing tells nothing about which names exist.
+    if (!user) {
+        if (unknown_user_hash_.empty()) unknown_user_hash_ = hash_password(generate_secret(16));
+        (void)password_matches(unknown_user_hash_, password);
+        return std::nullopt;
+    }
+    if (!password_matches(select.text(4), password) || !user->active) return std::nullopt;
+    return user;
+}
+
+bool Accounts::add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
+                           std::string& error) {
+    key = generate_secret(32);
+    Statement insert = db_.prepare(
+        "INSERT INTO api_keys (user_id, key_hash, label, created_s) VALUES (?, ?, ?, ?)", error);
+    if (!insert.valid()) return false;
+    insert.bind(1, user_id).bind(2, std::string_view(secret_digest(key))).bind(3, label);
+    insert.bind(4, now_unix_s());
+    return insert.run(error);
+}
+
+std::optional<User> Accounts::user_for_api_key(std::string_view key, double now_s) {
+    std::string error;
+    const std::string digest = secret_digest(key);
+    Statement select = db_.prepare(
+        "SELECT users.id, users.name, users.role, users.active FROM api_keys "
+        "JOIN users ON users.id = api_keys.user_id WHERE api_keys.key_hash = ?",
+        error);
+    if (!select.valid()) return std::nullopt;
+    select.bind(1, std::string_view(digest));
+    std::optional<User> user = read_user(select);
+    if (!user || !user->active) return std::nullopt;
+    Statement touch = db_.prepare("UPDATE api_keys SET last_used_s = ? WHERE key_hash = ?", error);
+    if (touch.valid()) (void)touch.bind(1, now_s).bind(2, std::string_view(digest)).run(error);
+    return user;
+}
+
+std::int64_t Accounts::admin_count() {
+    std::string error;
+    Statement count =
+        db_.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", error);
+    if (!count.valid() || count.step(error) != Statement::Step::row) return 0;
+    return count.int64(0);
+}
+
+bool LoginLimiter::allowed(const std::string& remote, double now_s) {
+    const auto found = failures_.find(remote);
+    if (found == failures_.end()) return true;
+    std::deque<double>& times = found->second;
+    while (!times.empty() && times.front() <= now_s - 3600.0)
+        times.pop_front();
+    const auto within = [&](double window_s) {
+        std::size_t count = 0;
+        for (const double at : times)
+            count += at > now_s - window_s ? 1 : 0;
+        return count;
+    };
+    return within(60.0) < 3 && within(600.0) < 5 && times.size() < 10;
+}
+
+void LoginLimiter::record_failure(const std::string& remote, double now_s) {
+    failures_[remote].push_back(now_s);
+}
+
+}  // namespace strata::server

@@ -1,0 +1,129 @@
+// Accounts on a real store: generated passwords and API keys work and are stored only as
+// digests, names are unique without case, mistakes name their field, inactive users are shut
+// out, and the failed-login limit follows OctoPrint's 3/minute, 5/10 minutes, 10/hour.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../support/test_directory.hpp"
+#include "strata/server/accounts.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace strata::server;
+
+class AccountsTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = strata::testing::test_directory("strata_accounts_");
+        fs::create_directories(directory_);
+        std::string error;
+        ASSERT_TRUE(db_.open(directory_ / "strata.db", error)) << error;
+    }
+    void TearDown() override {
+        db_.close();
+        fs::remove_all(directory_);
+    }
+    // Every text value in `table`, joined, to look for secrets in clear.
+    std::string dump(const std::string& table) {
+        std::string error;
+        Statement select = db_.prepare("SELECT * FROM " + table, error);
+        std::string text;
+        while (select.valid() && select.step(error) == Statement::Step::row)
+            for (int column = 0; column < 8; ++column)
+                text += select.text(column) + "|";
+        return text;
+    }
+    fs::path directory_;
+    Database db_;
+};
+
+TEST_F(AccountsTest, AGeneratedPasswordAndKeyWorkAndAreNotStoredInClear) {
+    Accounts accounts(db_);
+    NewUser created;
+    std::string error;
+    ASSERT_TRUE(accounts.add_user("ada", Role::admin, std::nullopt, created, error)) << error;
+    EXPECT_GE(created.password.size(), 16u);
+    EXPECT_EQ(created.api_key.size(), 43u);  // 32 random bytes, base64 without padding.
+    EXPECT_EQ(accounts.admin_count(), 1);
+
+    const auto by_password = accounts.check_password("ADA", created.password);
+    ASSERT_TRUE(by_password.has_value());
+    EXPECT_EQ(by_password->name, "ada");
+    EXPECT_EQ(by_password->role, Role::admin);
+    EXPECT_FALSE(accounts.check_password("ada", created.password + "x").has_value());
+    EXPECT_FALSE(accounts.check_password("bob", created.password).has_value());
+
+    const auto by_key = accounts.user_for_api_key(created.api_key, 100.0);
+    ASSERT_TRUE(by_key.has_value());
+    EXPECT_EQ(by_key->id, created.user.id);
+    EXPECT_FALSE(accounts.user_for_api_key(created.api_key + "x", 100.0).has_value());
+
+    const std::string stored = dump("users") + dump("api_keys");
+    EXPECT_EQ(stored.find(created.password), std::string::npos);
+    EXPECT_EQ(stored.find(created.api_key), std::string::npos);
+    EXPECT_NE(stored.find("$argon2id$"), std::string::npos);
+    EXPECT_NE(stored.find(secret_digest(created.api_key)), std::string::npos);
+}
+
+TEST_F(AccountsTest, MistakesNameTheirField) {
+    Accounts accounts(db_);
+    NewUser created;
+    std::string error;
+    ASSERT_TRUE(accounts.add_user("Ada", Role::operator_, "correct horse", created, error))
+        << error;
+    EXPECT_FALSE(accounts.add_user("ada", Role::viewer, "another one", created, error));
+    EXPECT_EQ(error, "name: 'ada' is taken");
+    EXPECT_FALSE(accounts.add_user("", Role::viewer, "another one", created, error));
+    EXPECT_EQ(error, "name: 1 to 64 characters");
+    EXPECT_FALSE(accounts.add_user("bob", Role::viewer, "short", created, error));
+    EXPECT_EQ(error, "password: at least 8 characters");
+    EXPECT_EQ(accounts.admin_count(), 0);
+    EXPECT_EQ(parse_role("operator"), Role::operator_);
+    EXPECT_FALSE(parse_role("root").has_value());
+}
+
+TEST_F(AccountsTest, AnInactiveUserIsShutOut) {
+    Accounts accounts(db_);
+    NewUser created;
+    std::string error;
+    ASSERT_TRUE(accounts.add_user("ada", Role::viewer, "correct horse", created, error));
+    ASSERT_TRUE(db_.execute("UPDATE users SET active = 0", error)) << error;
+    EXPECT_FALSE(accounts.check_password("ada", "correct horse").has_value());
+    EXPECT_FALSE(accounts.user_for_api_key(created.api_key, 1.0).has_value());
+}
+
+TEST(LoginLimiter, FollowsOctoPrintsThreeFiveTen) {
+    LoginLimiter limiter;
+    const std::string client = "192.0.2.7";
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(limiter.allowed(client, i));
+        limiter.record_failure(client, i);
+    }
+    EXPECT_FALSE(limiter.allowed(client, 10.0));         // 3 in a minute.
+    EXPECT_TRUE(limiter.allowed("198.51.100.1", 10.0));  // Per client.
+    EXPECT_TRUE(limiter.allowed(client, 61.0));
+    limiter.record_failure(client, 61.0);
+    limiter.record_failure(client, 62.0);
+    EXPECT_FALSE(limiter.allowed(client, 130.0));  // 5 in ten minutes.
+    EXPECT_TRUE(limiter.allowed(client, 601.0));   // The first three aged out of the ten.
+    for (int i = 0; i < 5; ++i)
+        limiter.record_failure(client, 700.0 + 130.0 * i);
+    EXPECT_FALSE(limiter.allowed(client, 1400.0));  // 10 in an hour.
+    EXPECT_TRUE(limiter.allowed(client, 3700.0));
+}
+
+TEST(Secrets, AreRandomAndTheirDigestsStable) {
+    const std::string a = generate_secret();
+    const std::string b = generate_secret();
+    EXPECT_NE(a, b);
+    EXPECT_EQ(
+        a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
+    EXPECT_EQ(secret_digest(a), secret_digest(a));
+    EXPECT_NE(secret_digest(a), secret_digest(b));
+    EXPECT_EQ(secret_digest(a).size(), 64u);
+}
+
+}  // namespace
