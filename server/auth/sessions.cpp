@@ -1,0 +1,62 @@
+// Sessions in the store, looked up by the digest of their token.
+#include "strata/server/sessions.hpp"
+
+#include <sodium.h>
+
+namespace strata::server {
+
+bool Sessions::open(std::int64_t user_id, double now_s, NewSession& created, std::string& error) {
+    created.token = generate_secret(32);
+    created.csrf_token = generate_secret(24);
+    created.expires_s = now_s + lifetime_s_;
+    Statement insert = db_.prepare(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_s, expires_s) "
+        "VALUES (?, ?, ?, ?, ?)",
+        error);
+    if (!insert.valid()) return false;
+    insert.bind(1, std::string_view(secret_digest(created.token))).bind(2, user_id);
+    insert.bind(3, std::string_view(created.csrf_token)).bind(4, now_s).bind(5, created.expires_s);
+    return insert.run(error);
+}
+
+std::optional<Session> Sessions::find(std::string_view token, double now_s) {
+    std::string error;
+    Statement select = db_.prepare(
+        "SELECT sessions.id, sessions.csrf_token, sessions.expires_s, users.id, users.name, "
+        "users.role, users.active FROM sessions JOIN users ON users.id = sessions.user_id "
+        "WHERE sessions.token_hash = ?",
+        error);
+    if (!select.valid()) return std::nullopt;
+    select.bind(1, std::string_view(secret_digest(token)));
+    if (select.step(error) != Statement::Step::row) return std::nullopt;
+    Session session;
+    session.id = select.int64(0);
+    session.csrf_token = select.text(1);
+    session.expires_s = select.real(2);
+    session.user = User{select.int64(3), select.text(4),
+                        parse_role(select.text(5)).value_or(Role::viewer), select.int64(6) != 0};
+    if (session.expires_s <= now_s || !session.user.active) return std::nullopt;
+    return session;
+}
+
+void Sessions::close(std::string_view token) {
+    std::string error;
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE token_hash = ?", error);
+    if (remove.valid()) (void)remove.bind(1, std::string_view(secret_digest(token))).run(error);
+}
+
+std::int64_t Sessions::expire(double now_s) {
+    std::string error;
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE expires_s <= ?", error);
+    if (!remove.valid() || !remove.bind(1, now_s).run(error)) return 0;
+    Statement changes = db_.prepare("SELECT changes()", error);
+    if (!changes.valid() || changes.step(error) != Statement::Step::row) return 0;
+    return changes.int64(0);
+}
+
+bool csrf_matches(const Session& session, std::string_view presented) {
+    return presented.size() == session.csrf_token.size() &&
+           sodium_memcmp(presented.data(), session.csrf_token.data(), presented.size()) == 0;
+}
+
+}  // namespace strata::server

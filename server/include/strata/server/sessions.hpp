@@ -1,0 +1,51 @@
+// Browser sessions: a random token in an HttpOnly SameSite cookie and a CSRF token the page
+// sends back on state-changing requests. The store keeps the token's digest only; a session
+// ends at logout, at its expiry, or with its user.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "strata/server/accounts.hpp"
+#include "strata/server/store.hpp"
+
+namespace strata::server {
+
+struct Session {
+    std::int64_t id = 0;
+    User user;
+    std::string csrf_token;
+    double expires_s = 0.0;
+};
+
+/// What a new session hands out, once.
+struct NewSession {
+    std::string token;  ///< The cookie's value.
+    std::string csrf_token;
+    double expires_s = 0.0;
+};
+
+class Sessions {
+  public:
+    explicit Sessions(Database& db, double lifetime_s = 7.0 * 24 * 3600)
+        : db_(db), lifetime_s_(lifetime_s) {}
+
+    bool open(std::int64_t user_id, double now_s, NewSession& created, std::string& error);
+    /// The live session of an active user that `token` opens; nothing when unknown or expired.
+    [[nodiscard]] std::optional<Session> find(std::string_view token, double now_s);
+    /// Logout: the token opens nothing afterwards.
+    void close(std::string_view token);
+    /// Deletes expired sessions; how many.
+    std::int64_t expire(double now_s);
+
+  private:
+    Database& db_;
+    double lifetime_s_;
+};
+
+/// Whether `presented` is the session's CSRF token, compared in constant time.
+[[nodiscard]] bool csrf_matches(const Session& session, std::string_view presented);
+
+}  // namespace strata::server
