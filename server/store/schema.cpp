@@ -123,7 +123,7 @@ CREATE TABLE settings (
     value_json TEXT NOT NULL
 );
 CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     at_s REAL NOT NULL,
     type TEXT NOT NULL,
     payload_json TEXT NOT NULL
