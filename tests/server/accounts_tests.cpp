@@ -3,28 +3,15 @@
 // out, and the failed-login limit follows OctoPrint's 3/minute, 5/10 minutes, 10/hour.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "../support/test_directory.hpp"
+#include "store_fixture.hpp"
 #include "strata/server/accounts.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace strata::server;
 
-class AccountsTest : public ::testing::Test {
+class AccountsTest : public strata::testing::StoreFixture {
   protected:
-    void SetUp() override {
-        directory_ = strata::testing::test_directory("strata_accounts_");
-        fs::create_directories(directory_);
-        std::string error;
-        ASSERT_TRUE(db_.open(directory_ / "strata.db", error)) << error;
-    }
-    void TearDown() override {
-        db_.close();
-        fs::remove_all(directory_);
-    }
     // Every text value in `table`, joined, to look for secrets in clear.
     std::string dump(const std::string& table) {
         std::string error;
@@ -35,8 +22,6 @@ class AccountsTest : public ::testing::Test {
                 text += select.text(column) + "|";
         return text;
     }
-    fs::path directory_;
-    Database db_;
 };
 
 TEST_F(AccountsTest, AGeneratedPasswordAndKeyWorkAndAreNotStoredInClear) {

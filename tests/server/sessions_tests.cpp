@@ -3,34 +3,23 @@
 // session's own.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "../support/test_directory.hpp"
+#include "store_fixture.hpp"
 #include "strata/server/sessions.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace strata::server;
 
-class SessionsTest : public ::testing::Test {
+class SessionsTest : public strata::testing::StoreFixture {
   protected:
     void SetUp() override {
-        directory_ = strata::testing::test_directory("strata_sessions_");
-        fs::create_directories(directory_);
-        std::string error;
-        ASSERT_TRUE(db_.open(directory_ / "strata.db", error)) << error;
+        StoreFixture::SetUp();
         Accounts accounts(db_);
         NewUser created;
+        std::string error;
         ASSERT_TRUE(accounts.add_user("ada", Role::operator_, "correct horse", created, error));
         user_id_ = created.user.id;
     }
-    void TearDown() override {
-        db_.close();
-        fs::remove_all(directory_);
-    }
-    fs::path directory_;
-    Database db_;
     std::int64_t user_id_ = 0;
 };
 
