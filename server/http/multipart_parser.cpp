@@ -3,19 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ascii.hpp"
 #include "strata/server/http_parser.hpp"
 
 namespace strata::server::http {
 namespace {
 
 constexpr std::size_t max_part_head_bytes = std::size_t{16} * 1024;
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // The value of parameter `name` in a header value like `form-data; name="file"; filename="a"`.
 std::string parameter(std::string_view value, std::string_view name) {

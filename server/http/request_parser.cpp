@@ -5,17 +5,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "ascii.hpp"
 #include "strata/server/http_parser.hpp"
 
 namespace strata::server::http {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))

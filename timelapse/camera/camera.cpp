@@ -1,6 +1,10 @@
 // make_camera and the checks every camera shares.
 #include <stb_image.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
 #include <thread>
 
 #include "cameras.hpp"
@@ -32,6 +36,19 @@ std::unique_ptr<Camera> make_camera(const CameraConfig& config) {
 }
 
 namespace camera {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string seconds_text(double seconds) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%.1f s", seconds);
+    return text.data();
+}
 
 void wait_until(Clock::time_point when) {
     if (Clock::now() < when) std::this_thread::sleep_until(when);

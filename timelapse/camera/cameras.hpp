@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "strata/timelapse/camera.hpp"
@@ -13,6 +14,12 @@ namespace strata::timelapse::camera {
 
 /// Sleeps until `when` (no-op when it has passed).
 void wait_until(Clock::time_point when);
+
+/// `text` in lower case (ASCII), for header names and media types.
+[[nodiscard]] std::string lower(std::string_view text);
+
+/// A timeout for an error message: "0.5 s".
+[[nodiscard]] std::string seconds_text(double seconds);
 
 /// Basic auth and TLS checking as `config` says, on a libcurl easy handle.
 void set_credentials(void* curl, const CameraConfig& config);
@@ -35,7 +42,8 @@ class MultipartSplitter {
   public:
     /// `content_type` is the response's; false when it is not multipart with a boundary.
     bool start(std::string_view content_type);
-    /// Appends bytes; calls `on_part(body, part_content_type)` for each complete part.
+    /// Appends bytes; calls `on_part(body, part_content_type)` for each complete part (the
+    /// body may be moved from).
     template <typename OnPart>
     void feed(std::string_view bytes, OnPart&& on_part);
     [[nodiscard]] std::size_t buffered() const { return buffer_.size(); }

@@ -3,9 +3,7 @@
 // an image/jpeg content type, a whole JPEG.
 #include <curl/curl.h>
 
-#include <algorithm>
-#include <cctype>
-#include <cstdio>
+#include <array>
 
 #include "cameras.hpp"
 
@@ -19,18 +17,6 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* t
     if (body.size() + size * count > max_image_bytes) return 0;  // Aborts the transfer.
     body.append(data, size * count);
     return size * count;
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-std::string seconds_text(double seconds) {
-    std::array<char, 32> text{};
-    std::snprintf(text.data(), text.size(), "%.1f s", seconds);
-    return text.data();
 }
 
 void configure(CURL* curl, const CameraConfig& c, char* detail, std::string& body) {

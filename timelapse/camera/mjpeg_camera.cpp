@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "cameras.hpp"
 
@@ -14,13 +15,6 @@ namespace strata::timelapse::camera {
 namespace {
 
 constexpr std::size_t max_buffered_bytes = 64U << 20U;
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string trimmed(std::string_view text) {
     while (!text.empty() &&
@@ -145,11 +139,11 @@ std::size_t MjpegStreamCamera::on_body(char* data, std::size_t size, std::size_t
         camera.splitting_ = true;
     }
     camera.splitter_.feed(std::string_view(data, size * count),
-                          [&camera](const std::string& body, const std::string& type) {
+                          [&camera](std::string& body, const std::string& type) {
                               const bool jpeg = type.empty() || type.rfind("image/jp", 0) == 0;
                               if (!jpeg || !is_whole_jpeg(body)) return;  // Skipped, not kept.
                               const std::lock_guard lock(camera.mutex_);
-                              camera.newest_ = body;
+                              camera.newest_ = std::move(body);  // The splitter reuses it.
                               camera.newest_at_ = Clock::now();
                               camera.stream_error_.clear();
                               camera.arrived_.notify_all();
@@ -218,11 +212,10 @@ CaptureResult MjpegStreamCamera::capture(Clock::time_point not_before, std::uint
         result.jpeg = newest_;
         return result;
     }
-    std::array<char, 32> seconds{};
-    std::snprintf(seconds.data(), seconds.size(), "%.1f s", config().timeout_s);
+    const std::string seconds = seconds_text(config().timeout_s);
     result.error = stream_error_.empty()
-                       ? failure(config().url + ": no new frame within " + seconds.data())
-                       : stream_error_ + " (no new frame within " + seconds.data() + ")";
+                       ? failure(config().url + ": no new frame within " + seconds)
+                       : stream_error_ + " (no new frame within " + seconds + ")";
     return result;
 }
 

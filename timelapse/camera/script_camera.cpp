@@ -122,9 +122,8 @@ CaptureResult ScriptCamera::capture(Clock::time_point not_before, std::uint32_t 
     const bool finished = wait_until_done(child, deadline, status);
     result.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
     if (!finished) {
-        std::array<char, 32> seconds{};
-        std::snprintf(seconds.data(), seconds.size(), "%.1f s", config().timeout_s);
-        result.error = failure("the script did not finish within " + std::string(seconds.data()));
+        result.error =
+            failure("the script did not finish within " + seconds_text(config().timeout_s));
         return result;
     }
     const std::string complaint = last_line(read_file(errors));
