@@ -159,10 +159,11 @@ bool RequestParser::parse_head(std::string_view head, const Callbacks& callbacks
     const std::string connection = lower(request.header("connection").value_or(""));
     request.keep_alive =
         request.version_minor == 1 ? connection != "close" : connection == "keep-alive";
-    if (callbacks.on_head) callbacks.on_head(request);
     body_bytes_ = 0;
     remaining_ = request.content_length;
-    if (request.chunked)
+    const bool chunked = request.chunked;
+    if (callbacks.on_head) callbacks.on_head(request);
+    if (chunked)
         state_ = State::chunk_size;
     else if (remaining_ > 0)
         state_ = State::body;

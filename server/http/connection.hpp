@@ -1,0 +1,86 @@
+// One client connection, without Pistache: bytes in (parsed incrementally, handed to the
+// application as they arrive), responses out in request order. A file body goes out in slices,
+// each read only when the one before it was written, so a 2 GB download holds one slice in
+// memory; responses to requests pipelined behind it wait in a queue. Internal to server/http;
+// listener.cpp connects it to a Pistache peer through `ConnectionOutput`.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "strata/server/http.hpp"
+
+namespace strata::server::http {
+
+/// Where a connection's bytes go; the listener's glue to Pistache.
+class ConnectionOutput {
+  public:
+    virtual ~ConnectionOutput() = default;
+    ConnectionOutput() = default;
+    ConnectionOutput(const ConnectionOutput&) = delete;
+    ConnectionOutput& operator=(const ConnectionOutput&) = delete;
+    /// Queues `bytes`; `written` (when set) runs on the connection's thread once they are out,
+    /// with false if the client is gone. With `then_close` the sending side is shut after them
+    /// (a lingering close: what the client still sends is read and dropped, so it does not get
+    /// a reset before it has read the answer).
+    virtual void write(std::string bytes, std::function<void(bool)> written, bool then_close) = 0;
+    /// Ends the connection both ways now.
+    virtual void reset() = 0;
+    /// A writer any thread may call, for event streams.
+    virtual EventStream::Writer stream_writer() = 0;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+  public:
+    Connection(Application& application, Peer peer, RequestParser::Limits limits,
+               ConnectionOutput& output);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void on_input(std::string_view bytes);
+    void on_disconnect();
+
+    /// Bytes of a file body are read and written this many at a time.
+    static constexpr std::size_t file_slice_bytes = std::size_t{256} * 1024;
+    /// What a closing connection reads and drops before it resets instead.
+    static constexpr std::uint64_t max_dropped_bytes = std::uint64_t{16} * 1024 * 1024;
+
+  private:
+    struct Outgoing {
+        std::string head_and_body;
+        std::optional<FileBody> file;
+        bool close = false;
+    };
+    void on_head(RequestHead&& head);
+    void on_body(std::string_view bytes);
+    void on_complete();
+    void respond(Response&& response);
+    void send(Outgoing&& outgoing);
+    void pump();
+    void write_next_slice();
+    void finish_outgoing();
+    void fail(const ParseError& error);
+
+    Application& application_;
+    Peer peer_;
+    RequestParser parser_;
+    ConnectionOutput& output_;
+    std::unique_ptr<Exchange> exchange_;
+    bool head_request_ = false;  ///< HEAD: the answer's head only.
+    bool keep_alive_ = true;
+    bool stopped_reading_ = false;     ///< The exchange refused more body; closing.
+    bool closing_ = false;             ///< Nothing more is read or answered.
+    std::uint64_t dropped_bytes_ = 0;  ///< Read while closing.
+    std::shared_ptr<EventStream> stream_;
+    std::deque<Outgoing> queue_;  ///< Behind a file body being written.
+    bool writing_file_ = false;
+    int file_fd_ = -1;
+    std::uint64_t file_left_ = 0;
+    std::uint64_t file_offset_ = 0;
+};
+
+}  // namespace strata::server::http

@@ -1,0 +1,186 @@
+// The only file that includes Pistache. Its TCP layer (listener, epoll reactor threads, write
+// queue) carries the bytes; its HTTP layer is not used, because in 0.0.5 it buffers whole
+// requests (a 200 MB upload cost 653 MB), drops raw response headers, ignores Range, cuts long
+// streams with its header timeout and crashes when a stream is flushed from another thread
+// (../shared/reference/dependencies.md §2). Each reactor thread has its own handler clone with
+// the connections it owns; only `Peer::send`, which pushes onto a thread-safe queue, is ever
+// called from other threads (event streams).
+#include <sys/socket.h>
+
+#include <pistache/listener.h>
+#include <pistache/peer.h>
+#include <pistache/tcp.h>
+
+#include <unordered_map>
+
+#include "connection.hpp"
+#include "strata/server/http.hpp"
+
+namespace strata::server::http {
+namespace {
+
+using PeerPtr = std::shared_ptr<Pistache::Tcp::Peer>;
+
+// Set once the reactor has let the peer go: its fd may then belong to a new connection, so
+// nothing may be sent or shut down through it any more.
+struct PeerLife {
+    std::mutex mutex;
+    bool gone = false;
+};
+
+class PeerOutput final : public ConnectionOutput {
+  public:
+    explicit PeerOutput(const PeerPtr& peer) : peer_(peer), life_(std::make_shared<PeerLife>()) {}
+
+    void write(std::string bytes, std::function<void(bool)> written, bool then_close) override {
+        const PeerPtr peer = peer_.lock();
+        if (!peer || life_->gone) return;
+        if (bytes.empty()) {
+            if (then_close) ::shutdown(peer->fd(), SHUT_WR);
+            return;
+        }
+        const std::size_t size = bytes.size();
+        auto promise = peer->send(Pistache::RawBuffer(std::move(bytes), size));
+        if (!written && !then_close) return;
+        std::weak_ptr<Pistache::Tcp::Peer> weak = peer_;
+        std::shared_ptr<PeerLife> life = life_;
+        promise.then(
+            [weak, life, written, then_close](ssize_t) {
+                if (then_close) {
+                    const PeerPtr alive = weak.lock();
+                    if (alive && !life->gone) ::shutdown(alive->fd(), SHUT_WR);
+                }
+                if (written) written(true);
+            },
+            [written](const std::exception_ptr&) {
+                if (written) written(false);
+            });
+    }
+
+    void reset() override {
+        const PeerPtr peer = peer_.lock();
+        if (peer && !life_->gone) ::shutdown(peer->fd(), SHUT_RDWR);
+    }
+
+    EventStream::Writer stream_writer() override {
+        std::weak_ptr<Pistache::Tcp::Peer> weak = peer_;
+        std::shared_ptr<PeerLife> life = life_;
+        return [weak, life](std::string&& bytes) {
+            // Held across the push so the reactor cannot retire the fd in between.
+            const std::lock_guard lock(life->mutex);
+            const PeerPtr peer = weak.lock();
+            if (!peer || life->gone) return false;
+            const std::size_t size = bytes.size();
+            peer->send(Pistache::RawBuffer(std::move(bytes), size));
+            return true;
+        };
+    }
+
+    void retire() {
+        const std::lock_guard lock(life_->mutex);
+        life_->gone = true;
+    }
+
+  private:
+    std::weak_ptr<Pistache::Tcp::Peer> peer_;
+    std::shared_ptr<PeerLife> life_;
+};
+
+struct OpenConnection {
+    std::unique_ptr<PeerOutput> output;
+    std::shared_ptr<Connection> connection;
+};
+
+class ReactorHandler final : public Pistache::Tcp::Handler {
+  public:
+    ReactorHandler(Application& application, RequestParser::Limits limits)
+        : application_(application), limits_(limits) {}
+    // A clone per reactor thread starts without connections (and without the transport, which
+    // Pistache associates afterwards).
+    ReactorHandler(const ReactorHandler& other)
+        : Pistache::Tcp::Handler(other), application_(other.application_), limits_(other.limits_) {}
+    ReactorHandler& operator=(const ReactorHandler&) = delete;
+    ~ReactorHandler() override = default;
+
+    std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
+        return std::make_shared<ReactorHandler>(*this);
+    }
+
+    void onConnection(const PeerPtr& peer) override {
+        OpenConnection open;
+        open.output = std::make_unique<PeerOutput>(peer);
+        open.connection = std::make_shared<Connection>(application_, Peer{peer->address().host()},
+                                                       limits_, *open.output);
+        connections_[peer->getID()] = std::move(open);
+    }
+
+    void onInput(const char* buffer, std::size_t length, const PeerPtr& peer) override {
+        const auto found = connections_.find(peer->getID());
+        if (found == connections_.end()) return;
+        const std::shared_ptr<Connection> connection = found->second.connection;
+        connection->on_input(std::string_view(buffer, length));
+    }
+
+    void onDisconnection(const PeerPtr& peer) override {
+        const auto found = connections_.find(peer->getID());
+        if (found == connections_.end()) return;
+        found->second.output->retire();
+        found->second.connection->on_disconnect();
+        connections_.erase(found);
+    }
+
+  private:
+    Application& application_;
+    RequestParser::Limits limits_;
+    std::unordered_map<std::size_t, OpenConnection> connections_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    ServerOptions options;
+    Application& application;
+    Pistache::Tcp::Listener listener;
+    bool running = false;
+};
+
+HttpServer::HttpServer(ServerOptions options, Application& application)
+    : impl_(new Impl{std::move(options), application, {}, false}) {}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+bool HttpServer::start(std::string& error) {
+    try {
+        const Pistache::Address address(impl_->options.address,
+                                        Pistache::Port(impl_->options.port));
+        Pistache::Flags<Pistache::Tcp::Options> flags(Pistache::Tcp::Options::ReuseAddr);
+        flags.setFlag(Pistache::Tcp::Options::NoDelay);
+        flags.setFlag(Pistache::Tcp::Options::CloseOnExec);
+        impl_->listener.init(impl_->options.threads == 0 ? 1 : impl_->options.threads, flags,
+                             "strata-http");
+        impl_->listener.setHandler(
+            std::make_shared<ReactorHandler>(impl_->application, impl_->options.limits));
+        impl_->listener.bind(address);
+        impl_->listener.runThreaded();
+    } catch (const std::exception& failure) {
+        error = "cannot listen on " + impl_->options.address + ":" +
+                std::to_string(impl_->options.port) + ": " + failure.what();
+        return false;
+    }
+    impl_->running = true;
+    return true;
+}
+
+void HttpServer::stop() {
+    if (!impl_->running) return;
+    impl_->running = false;
+    impl_->listener.shutdown();
+}
+
+std::uint16_t HttpServer::port() const {
+    return static_cast<std::uint16_t>(static_cast<std::uint16_t>(impl_->listener.getPort()));
+}
+
+}  // namespace strata::server::http

@@ -1,0 +1,227 @@
+// The HTTP adapter on a real loopback socket: keep-alive JSON, small bodies and their limit,
+// file bodies with Range, an event stream pushed from another thread, and what a malformed
+// request gets. A client is cpp-httplib, or a raw socket where the bytes themselves matter.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "../support/test_directory.hpp"
+#include "strata/server/http.hpp"
+
+namespace strata::server::http {
+namespace {
+
+class TestApplication final : public Application {
+  public:
+    std::string file_path;
+    std::shared_ptr<EventStream> stream = std::make_shared<EventStream>();
+
+    std::unique_ptr<Exchange> begin(RequestHead head, const Peer& peer) override {
+        if (head.path == "/hello")
+            return answer_now(Response::json(200, "{\"peer\":\"" + peer.address + "\"}"));
+        if (head.path == "/echo")
+            return collect_body(16, [](std::string&& body) {
+                Response response = Response::json(200, std::move(body));
+                response.content_type = "text/plain";
+                return response;
+            });
+        if (head.path == "/file") {
+            Response response;
+            response.content_type = "application/octet-stream";
+            const std::uint64_t size = std::filesystem::file_size(file_path);
+            ByteRange range{0, size};
+            const auto header = head.header("range");
+            const RangeResult result =
+                header ? parse_range(*header, size, range) : RangeResult::whole;
+            if (result == RangeResult::unsatisfiable)
+                return answer_now(Response::error(416, "no such range"));
+            if (result == RangeResult::slice) {
+                response.status = 206;
+                response.add_header("Content-Range",
+                                    "bytes " + std::to_string(range.first) + "-" +
+                                        std::to_string(range.first + range.length - 1) + "/" +
+                                        std::to_string(size));
+            }
+            response.file = FileBody{file_path, range.first, range.length};
+            return answer_now(std::move(response));
+        }
+        if (head.path == "/events") {
+            Response response;
+            response.content_type = "text/event-stream";
+            response.stream = stream;
+            return answer_now(std::move(response));
+        }
+        return answer_now(Response::error(404, "no route " + head.path));
+    }
+};
+
+class HttpServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = testing::test_directory("http_server");
+        std::filesystem::create_directories(directory_);
+        application_.file_path = directory_ / "data.bin";
+        std::ofstream out(application_.file_path, std::ios::binary);
+        for (int i = 0; i < 1'000'000; ++i)
+            out.put(static_cast<char>(i * 7 % 251));
+        out.close();
+        ServerOptions options;
+        options.port = 0;
+        server_ = std::make_unique<HttpServer>(options, application_);
+        std::string error;
+        ASSERT_TRUE(server_->start(error)) << error;
+    }
+
+    httplib::Client client() const { return httplib::Client("127.0.0.1", server_->port()); }
+
+    // The raw bytes a request gets back, until the server closes the connection.
+    std::string raw_exchange(const std::string& request) const {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(server_->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        EXPECT_EQ(::send(fd, request.data(), request.size(), 0),
+                  static_cast<ssize_t>(request.size()));
+        timeval timeout{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        std::string answer;
+        char buffer[4096];
+        for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+            answer.append(buffer, static_cast<std::size_t>(got));
+        ::close(fd);
+        return answer;
+    }
+
+    void TearDown() override {
+        server_.reset();
+        std::filesystem::remove_all(directory_);
+    }
+
+    std::filesystem::path directory_;
+    TestApplication application_;
+    std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, AnswersManyRequestsOnOneKeptAliveConnection) {
+    httplib::Client http = client();
+    http.set_keep_alive(true);
+    for (int i = 0; i < 50; ++i) {
+        const auto result = http.Get("/hello");
+        ASSERT_TRUE(result) << i;
+        EXPECT_EQ(result->status, 200);
+        EXPECT_EQ(result->body, "{\"peer\":\"127.0.0.1\"}");
+        EXPECT_EQ(result->get_header_value("Content-Type"), "application/json");
+    }
+}
+
+TEST_F(HttpServerTest, CollectsASmallBodyAndRefusesALargeOne) {
+    httplib::Client http = client();
+    const auto small = http.Post("/echo", "0123456789", "text/plain");
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->body, "0123456789");
+    const auto large = http.Post("/echo", std::string(100'000, 'x'), "text/plain");
+    ASSERT_TRUE(large);
+    EXPECT_EQ(large->status, 413);
+    EXPECT_EQ(large->body, "{\"error\":\"request body over 16 bytes\"}");
+}
+
+TEST_F(HttpServerTest, ServesAFileWholeAndBySlice) {
+    std::ifstream in(application_.file_path, std::ios::binary);
+    const std::string expected((std::istreambuf_iterator<char>(in)), {});
+    httplib::Client http = client();
+    const auto whole = http.Get("/file");
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->status, 200);
+    EXPECT_EQ(whole->body, expected);  // Four slices and a bit, in order.
+    const auto slice = http.Get("/file", {{"Range", "bytes=1000-1099"}});
+    ASSERT_TRUE(slice);
+    EXPECT_EQ(slice->status, 206);
+    EXPECT_EQ(slice->get_header_value("Content-Range"), "bytes 1000-1099/1000000");
+    EXPECT_EQ(slice->body, expected.substr(1000, 100));
+    const auto tail = http.Get("/file", {{"Range", "bytes=-10"}});
+    ASSERT_TRUE(tail);
+    EXPECT_EQ(tail->body, expected.substr(expected.size() - 10));
+    const auto beyond = http.Get("/file", {{"Range", "bytes=2000000-"}});
+    ASSERT_TRUE(beyond);
+    EXPECT_EQ(beyond->status, 416);
+    // The connection still serves after a file body.
+    const auto after = http.Get("/hello");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsBehindAFileAreAnsweredInOrder) {
+    const std::string answer = raw_exchange(
+        "GET /file HTTP/1.1\r\nHost: x\r\nRange: bytes=0-299999\r\n\r\n"
+        "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::size_t first = answer.find("HTTP/1.1 206");
+    const std::size_t second = answer.find("HTTP/1.1 200");
+    ASSERT_EQ(first, 0U);
+    ASSERT_NE(second, std::string::npos);
+    EXPECT_GT(second, 300000U);
+    EXPECT_EQ(answer.substr(answer.size() - 20), "{\"peer\":\"127.0.0.1\"}");
+}
+
+TEST_F(HttpServerTest, MalformedRequestsGetAnErrorAndAClosedConnection) {
+    const std::string answer = raw_exchange("GET /hello HTTP/1.1\r\nBad Header\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0U) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos);
+    EXPECT_NE(answer.find("malformed header line"), std::string::npos);
+    const std::string smuggled = raw_exchange(
+        "POST /echo HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    EXPECT_EQ(smuggled.rfind("HTTP/1.1 400", 0), 0U) << smuggled;
+}
+
+TEST_F(HttpServerTest, AnEventStreamIsPushedFromAnotherThread) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server_->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const std::string request = "GET /events HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string received;
+    char buffer[4096];
+    while (received.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+        ASSERT_GT(got, 0);
+        received.append(buffer, static_cast<std::size_t>(got));
+    }
+    EXPECT_NE(received.find("Content-Type: text/event-stream"), std::string::npos);
+    EXPECT_EQ(received.find("Content-Length"), std::string::npos);
+    std::thread pusher([stream = application_.stream] {
+        for (int i = 0; i < 5; ++i)
+            EXPECT_TRUE(stream->push("data: " + std::to_string(i) + "\n\n"));
+    });
+    pusher.join();
+    while (received.find("data: 4\n\n") == std::string::npos) {
+        const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+        ASSERT_GT(got, 0);
+        received.append(buffer, static_cast<std::size_t>(got));
+    }
+    EXPECT_NE(received.find("data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\n"), std::string::npos);
+    ::close(fd);
+    // Once the reactor has seen the client leave, pushing fails instead of writing anywhere.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (application_.stream->push("data: late\n\n") &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_FALSE(application_.stream->open());
+}
+
+}  // namespace
+}  // namespace strata::server::http
