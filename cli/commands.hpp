@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ int run_print(const std::vector<std::string>& arguments);
 int run_virtual_printer(const std::vector<std::string>& arguments);
 int run_render(const std::vector<std::string>& arguments);
 int run_user(const std::vector<std::string>& arguments);
+int run_serve(const std::vector<std::string>& arguments);
+
+/// The server's data directory: $STRATA_DATA, else ~/.local/share/strata.
+[[nodiscard]] std::filesystem::path default_data_directory();
 
 /// A progress bar on stderr (`parser::ProgressObserver`); callers draw it only on a terminal.
 void draw_progress(std::uint64_t done, std::uint64_t total);

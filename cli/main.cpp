@@ -38,6 +38,8 @@ void print_usage(std::FILE* out) {
         "                               render timelapse frames into a video, in-process\n"
         "  user add NAME [--admin|--operator|--viewer] [--data DIR] [--json]\n"
         "                               add a server user; prints its password and API key once\n"
+        "  serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE] [--baud N] [--demo]\n"
+        "                               the REST API (OctoPrint-compatible) and the print pipeline\n"
         "\n"
         "exit codes: 0 ok, 1 bad usage, 2 file unreadable, 3 not G-code (empty, binary, no "
         "commands),\n"
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
     if (command == "virtual-printer") return strata::cli::run_virtual_printer(arguments);
     if (command == "render") return strata::cli::run_render(arguments);
     if (command == "user") return strata::cli::run_user(arguments);
+    if (command == "serve") return strata::cli::run_serve(arguments);
     std::fprintf(stderr, "strata: unknown command '%s'\n\n", argv[1]);
     print_usage(stderr);
     return strata::cli::exit_code::usage;

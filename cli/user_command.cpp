@@ -21,14 +21,14 @@ constexpr const char* usage_text =
     "       [--json]\n"
     "  DIR: the server's data directory (default $STRATA_DATA, else ~/.local/share/strata)\n";
 
+}  // namespace
+
 std::filesystem::path default_data_directory() {
     if (const char* data = std::getenv("STRATA_DATA"); data != nullptr && *data != '\0')
         return data;
     const char* home = std::getenv("HOME");
     return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" / "strata";
 }
-
-}  // namespace
 
 int run_user(const std::vector<std::string>& arguments) {
     std::string name;

@@ -138,9 +138,20 @@ bool EventStream::open() const {
     return !detached_ && writer_;
 }
 
-void EventStream::attach(Writer writer) {
+void EventStream::when_attached(std::function<void()> attached) {
     const std::lock_guard lock(mutex_);
-    if (!detached_) writer_ = std::move(writer);
+    attached_ = std::move(attached);
+}
+
+void EventStream::attach(Writer writer) {
+    std::function<void()> attached;
+    {
+        const std::lock_guard lock(mutex_);
+        if (detached_) return;
+        writer_ = std::move(writer);
+        attached = std::move(attached_);
+    }
+    if (attached) attached();
 }
 
 void EventStream::detach() {

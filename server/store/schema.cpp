@@ -149,10 +149,20 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(delivered_s, next_attempt_s);
 )sql";
 
+// What resuming an interrupted job needs: the job file it ran, and for a resumed job the line
+// of that file its own first job line stands for (progress is persisted in the original's
+// lines, so a resumed job can be interrupted and resumed again).
+constexpr std::string_view resume_sql = R"sql(
+ALTER TABLE jobs ADD COLUMN job_path TEXT;
+ALTER TABLE jobs ADD COLUMN line_offset INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN resumed_from INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
     {3, "profiles, settings, events, webhooks", configuration_sql},
+    {4, "jobs: job file, line offset, resumed job", resume_sql},
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <optional>
 #include <ostream>
+#include <sstream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -71,6 +73,12 @@ class JsonWriter {
         if (maybe) return value(*maybe);
         return null();
     }
+    /// Text that is JSON already (a stored document), written as it is.
+    JsonWriter& raw(std::string_view json) {
+        separate();
+        out_ << json;
+        return *this;
+    }
     JsonWriter& null() {
         separate();
         out_ << "null";
@@ -130,5 +138,12 @@ class JsonWriter {
     std::vector<bool> first_;
     bool after_key_ = false;
 };
+
+/// `text` as a JSON string literal, quotes included.
+inline std::string json_string(std::string_view text) {
+    std::ostringstream out;
+    JsonWriter(out).value(text);
+    return out.str();
+}
 
 }  // namespace strata

@@ -53,6 +53,8 @@ class EventStream {
     /// Pushes `bytes` as they are; false once the client is gone (nothing more will be sent).
     bool push(std::string bytes);
     [[nodiscard]] bool open() const;
+    /// Runs once the head has gone out and pushes reach the client (the place to subscribe).
+    void when_attached(std::function<void()> attached);
     /// Called by the adapter: where bytes go, and when the client has left.
     void attach(Writer writer);
     void detach();
@@ -60,6 +62,7 @@ class EventStream {
   private:
     mutable std::mutex mutex_;
     Writer writer_;
+    std::function<void()> attached_;
     bool detached_ = false;
 };
 

@@ -42,7 +42,7 @@ class RequestParser {
         std::uint64_t max_body_bytes = 2ULL << 30U;
     };
     struct Callbacks {
-        std::function<void(RequestHead&)> on_head;  ///< May take the head away.
+        std::function<void(RequestHead&)> on_head;      ///< May take the head away.
         std::function<void(std::string_view)> on_body;  ///< Decoded body bytes, in pieces.
         std::function<void()> on_complete;              ///< The request's last byte was read.
     };

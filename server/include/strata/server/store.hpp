@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,6 +91,24 @@ class Database {
   private:
     bool migrate(std::span<const Migration> migrations, std::string& error);
     sqlite3* db_ = nullptr;
+};
+
+/// The server's one connection, used by its threads one at a time: every use holds the lock
+/// for a few statements, never across I/O.
+class Store {
+  public:
+    bool open(const std::filesystem::path& path, std::string& error) {
+        return database_.open(path, error);
+    }
+    template <typename Use>
+    decltype(auto) with(Use&& use) {
+        const std::lock_guard lock(mutex_);
+        return use(database_);
+    }
+
+  private:
+    std::mutex mutex_;
+    Database database_;
 };
 
 }  // namespace strata::server

@@ -2,12 +2,15 @@
 // delivered by POST with an HMAC-SHA256 signature over the timestamp and body (the receiver
 // checks it with the shared secret, and rejects old timestamps to stop replays). Failed
 // deliveries are retried with exponential back-off; the queue lives in the store, so retries
-// survive a restart. This file is the queue and the signing; the sending comes with the server.
+// survive a restart. The sender is one thread, woken by each event and every few seconds.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "strata/server/event_log.hpp"
@@ -52,6 +55,31 @@ class WebhookQueue {
 
   private:
     Database& db_;
+};
+
+/// Delivers what is due: a POST of `{"id","type","at","payload"}` with the headers
+/// `X-Strata-Event`, `X-Strata-Delivery` and `X-Strata-Signature`. A 2xx answer is a delivery;
+/// anything else (or no answer within the timeout) is a failed attempt, retried later.
+class WebhookSender {
+  public:
+    explicit WebhookSender(Store& store, double timeout_s = 10.0);
+    ~WebhookSender();
+    WebhookSender(const WebhookSender&) = delete;
+    WebhookSender& operator=(const WebhookSender&) = delete;
+    void start();
+    void stop();
+    /// Something may be due now (called after each publish).
+    void wake();
+
+  private:
+    void run();
+    Store& store_;
+    double timeout_s_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
 };
 
 }  // namespace strata::server

@@ -1,0 +1,203 @@
+// `strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE] [--baud N] [--camera URL]...
+// [--threads N] [--demo [--demo-file F]]`: the REST API and the print pipeline until SIGINT or
+// SIGTERM. It listens on 127.0.0.1:5000 unless told otherwise and refuses to start before an
+// admin exists. `--demo` brings its own printer: the virtual printer and its webcam in-process,
+// a fresh data directory (unless --data), a demo admin printed once, the sample G-code loaded
+// and the printer connected.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "strata/server/accounts.hpp"
+#include "strata/server/library.hpp"
+#include "strata/server/server.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+#include "virtual_webcam.hpp"
+
+namespace strata::cli {
+namespace {
+
+constexpr const char* usage_text =
+    "usage: strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE|tcp://HOST:PORT]\n"
+    "           [--baud N] [--camera URL]... [--threads N] [--demo [--demo-file FILE]]\n"
+    "  --listen  where to listen (default 127.0.0.1:5000; 0.0.0.0:5000 for the network)\n"
+    "  --data    the data directory (default $STRATA_DATA, else ~/.local/share/strata)\n";
+
+struct ServeArguments {
+    server::ServerConfig config;
+    bool demo = false;
+    std::string demo_file = STRATA_DEMO_SAMPLE;
+    bool data_given = false;
+};
+
+bool parse_listen(const std::string& value, server::ServerConfig& config) {
+    const std::size_t colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    char* end = nullptr;
+    const long port = std::strtol(value.c_str() + colon + 1, &end, 10);
+    if (*end != '\0' || port < 0 || port > 65535) return false;
+    config.http.address = value.substr(0, colon);
+    config.http.port = static_cast<std::uint16_t>(port);
+    return true;
+}
+
+bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
+    server::ServerConfig& config = parsed.config;
+    config.data_directory = default_data_directory();
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        if (argument == "--demo") {
+            parsed.demo = true;
+            continue;
+        }
+        if (i + 1 >= arguments.size()) {
+            std::fprintf(stderr, "strata serve: %s needs a value\n%s", argument.c_str(),
+                         usage_text);
+            return false;
+        }
+        const std::string& value = arguments[++i];
+        if (argument == "--listen") {
+            if (!parse_listen(value, config)) {
+                std::fprintf(stderr, "strata serve: --listen wants ADDR:PORT, not '%s'\n",
+                             value.c_str());
+                return false;
+            }
+        } else if (argument == "--data") {
+            config.data_directory = value;
+            parsed.data_given = true;
+        } else if (argument == "--port") {
+            config.printer.streamer.link.target = value;
+        } else if (argument == "--baud") {
+            config.printer.streamer.link.baud = std::atoi(value.c_str());
+        } else if (argument == "--threads") {
+            config.http.threads = static_cast<unsigned>(std::atoi(value.c_str()));
+        } else if (argument == "--camera") {
+            timelapse::CameraConfig camera;
+            camera.name = "camera" + std::to_string(config.printer.cameras.size());
+            camera.url = value;
+            config.printer.cameras.push_back(camera);
+        } else if (argument == "--demo-file") {
+            parsed.demo_file = value;
+        } else {
+            std::fprintf(stderr, "strata serve: unknown option '%s'\n%s", argument.c_str(),
+                         usage_text);
+            return false;
+        }
+    }
+    config.printer.timelapse_directory = config.data_directory / "timelapse";
+    return true;
+}
+
+// The demo's admin, made once per data directory; its password and key are printed then.
+bool ensure_demo_admin(const std::filesystem::path& data) {
+    server::Database db;
+    std::string error;
+    std::filesystem::create_directories(data);
+    if (!db.open(data / "strata.db", error)) {
+        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
+        return false;
+    }
+    server::Accounts accounts(db);
+    if (accounts.admin_count() > 0) return true;
+    server::NewUser created;
+    if (!accounts.add_user("demo", server::Role::admin, std::nullopt, created, error)) {
+        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
+        return false;
+    }
+    std::printf("demo admin: user demo, password %s, API key %s\n", created.password.c_str(),
+                created.api_key.c_str());
+    return true;
+}
+
+// Puts the sample into the library as an upload would.
+bool load_sample(server::FileLibrary& library, const std::string& sample) {
+    std::ifstream in(sample, std::ios::binary);
+    std::string error;
+    std::unique_ptr<server::Upload> upload = library.begin_upload(error);
+    if (!in || !upload) {
+        std::fprintf(stderr, "strata serve: cannot load %s %s\n", sample.c_str(), error.c_str());
+        return false;
+    }
+    std::string chunk(1 << 16, '\0');
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+        if (!upload->write(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())),
+                           error))
+            return false;
+    server::StoredFile stored;
+    int status = 0;
+    const std::string name = std::filesystem::path(sample).filename().string();
+    return upload->commit(name, name, false, stored, status, error);
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& arguments) {
+    ServeArguments parsed;
+    if (!parse(arguments, parsed)) return exit_code::usage;
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // Before any thread starts.
+    server::ServerConfig& config = parsed.config;
+
+    std::unique_ptr<streamer::VirtualPrinter> printer;
+    std::unique_ptr<VirtualWebcam> webcam;
+    std::string error;
+    if (parsed.demo) {
+        if (!parsed.data_given) {
+            config.data_directory = std::filesystem::temp_directory_path() /
+                                    ("strata-demo-" + std::to_string(::getpid()));
+            config.printer.timelapse_directory = config.data_directory / "timelapse";
+        }
+        streamer::VirtualPrinterConfig printer_config;
+        printer_config.time_scale = 0.05;
+        printer = std::make_unique<streamer::VirtualPrinter>(printer_config);
+        if (!printer->start(error)) {
+            std::fprintf(stderr, "strata serve: virtual printer: %s\n", error.c_str());
+            return exit_code::link_failed;
+        }
+        const timelapse::BedArea bed{0.0, 180.0, 0.0, 180.0};
+        timelapse::ViewPoint view = timelapse::front_view(bed, 1280, 720);
+        view.follows_z = true;
+        webcam = std::make_unique<VirtualWebcam>(*printer, bed, view);
+        if (!webcam->start("127.0.0.1", 0, error)) {
+            std::fprintf(stderr, "strata serve: virtual webcam: %s\n", error.c_str());
+            return exit_code::link_failed;
+        }
+        config.printer.streamer.link.target = printer->path();
+        timelapse::CameraConfig camera;
+        camera.name = "camera0";
+        camera.url = webcam->snapshot_url();
+        config.printer.cameras = {camera};
+        config.webcam_snapshot_url = webcam->snapshot_url();
+        config.webcam_stream_url = webcam->stream_url();
+        if (!ensure_demo_admin(config.data_directory)) return exit_code::write_failed;
+    }
+    server::Server server(config);
+    if (!server.start(error)) {
+        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
+        return exit_code::usage;
+    }
+    std::printf("strata serve: http://%s:%u/ (data %s)\n", config.http.address.c_str(),
+                static_cast<unsigned>(server.port()), config.data_directory.c_str());
+    if (parsed.demo) {
+        if (!load_sample(server.library(), parsed.demo_file)) return exit_code::unreadable;
+        server.printer().connect_in_background(config.printer.streamer.link);
+        std::printf("strata serve: demo printer on %s, webcam %s, sample %s\n",
+                    printer->path().c_str(), webcam->stream_url().c_str(),
+                    parsed.demo_file.c_str());
+    }
+    std::fflush(stdout);
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::fprintf(stderr, "strata serve: stopping\n");
+    server.stop();
+    if (webcam) webcam->stop();
+    if (printer) printer->stop();
+    return exit_code::ok;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,124 @@
+// /api/version, /api/server, /api/login, /api/logout, /api/currentuser. Login opens a session in
+// an HttpOnly, SameSite=Strict cookie and hands out its CSRF token; failed logins are limited
+// per client address (3 a minute, 5 in ten minutes, 10 an hour).
+#include "routes.hpp"
+
+#include "json_body.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+std::string session_cookie(const std::string& token, double max_age_s) {
+    std::string cookie = "strata_session=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+    if (max_age_s > 0.0) cookie += "; Max-Age=" + std::to_string(static_cast<long>(max_age_s));
+    return cookie;
+}
+
+// The login answer: the user, the session (its token, for clients that authenticate a push
+// channel with it) and the CSRF token state-changing requests must send back.
+http::Response login_answer(const User& user, const NewSession& session,
+                            std::string_view mechanism) {
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        write_user(json, user, true);
+        json.key("apikey").null();
+        json.field("session", session.token);
+        json.field("csrf_token", session.csrf_token);
+        json.field("_is_external_client", false);
+        json.field("_login_mechanism", mechanism);
+        json.end_object();
+    });
+}
+
+}  // namespace
+
+http::Response get_version(Services& services, const Call&) {
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object()
+            .field("api", "0.1")
+            .field("server", "1.11.8")
+            .field("text", "OctoPrint 1.11.8 (strata " + services.config.version + ")")
+            .field("strata", services.config.version)
+            .end_object();
+    });
+}
+
+http::Response get_server(Services& services, const Call&) {
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object()
+            .field("version", "1.11.8")
+            .field("safemode", false)
+            .field("strata", services.config.version)
+            .end_object();
+    });
+}
+
+http::Response post_login(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
+        return http::Response::error(400, error);
+    if (body.flag("passive").value_or(false)) {
+        if (!call.principal) return http::Response::error(403, "not logged in");
+        NewSession session;
+        const bool opened = services.store.with([&](Database& db) {
+            return Sessions(db).open(call.principal->user.id, unix_now_s(), session, error);
+        });
+        if (!opened) return http::Response::error(500, error);
+        return login_answer(call.principal->user, session,
+                            call.principal->session ? "session" : "apikey");
+    }
+    const std::optional<std::string> name = body.string("user");
+    const std::optional<std::string> password = body.string("pass");
+    if (!name || !password)
+        return http::Response::error(400, "Mandatory parameters missing: user and pass");
+    {
+        const std::lock_guard lock(services.login_mutex);
+        if (!services.login_limiter.allowed(call.peer.address, unix_now_s()))
+            return http::Response::error(429, "too many failed logins: try again later");
+    }
+    const std::optional<User> user = services.store.with(
+        [&](Database& db) { return Accounts(db).check_password(*name, *password); });
+    if (!user) {
+        const std::lock_guard lock(services.login_mutex);
+        services.login_limiter.record_failure(call.peer.address, unix_now_s());
+        return http::Response::error(403, "wrong user name or password");
+    }
+    NewSession session;
+    const bool opened = services.store.with(
+        [&](Database& db) { return Sessions(db).open(user->id, unix_now_s(), session, error); });
+    if (!opened) return http::Response::error(500, error);
+    http::Response response = login_answer(*user, session, "password");
+    const bool remember = body.flag("remember").value_or(false);
+    response.add_header(
+        "Set-Cookie",
+        session_cookie(session.token, remember ? session.expires_s - unix_now_s() : 0.0));
+    return response;
+}
+
+http::Response post_logout(Services& services, const Call& call) {
+    if (call.principal && call.principal->session) {
+        // The session that authenticated this call is the one to end.
+        services.store.with([&](Database& db) {
+            std::string ignored;
+            Statement remove = db.prepare("DELETE FROM sessions WHERE id = ?", ignored);
+            return remove.valid() && remove.bind(1, call.principal->session->id).run(ignored);
+        });
+    }
+    http::Response response = http::Response::empty(204);
+    response.add_header("Set-Cookie",
+                        "strata_session=; Path=/; HttpOnly; SameSite=Strict; "
+                        "Max-Age=0");
+    return response;
+}
+
+http::Response get_currentuser(Services&, const Call& call) {
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        write_user(json, call.principal->user, false);
+        json.end_object();
+    });
+}
+
+}  // namespace strata::server::api

@@ -1,0 +1,135 @@
+// /api/connection (state, ports, connect in the background, disconnect), and the read-only
+// parts of OctoPrint's settings and printer profiles that clients look at on connecting (Cura
+// reads `feature.sdSupport` and `webcam.streamUrl`; it and FDM Monster read the profile's
+// name and axes).
+#include "json_body.hpp"
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+std::string_view connection_state(const PrinterStatus& status) {
+    if (status.state == streamer::PrinterState::connecting) return "Connecting";
+    return octoprint_state_text(status);
+}
+
+}  // namespace
+
+http::Response get_connection(Services& services, const Call&) {
+    const PrinterStatus status = services.printer.status();
+    const std::vector<streamer::PortInfo> ports = streamer::list_ports();
+    const streamer::LinkOptions& preferred = services.config.printer.streamer.link;
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        json.key("current").begin_object();
+        json.field("state", connection_state(status));
+        if (status.state == streamer::PrinterState::disconnected) {
+            json.key("port").null().key("baudrate").null();
+        } else {
+            json.field("port", status.port).field("baudrate", status.baud);
+        }
+        json.field("printerProfile", "_default");
+        json.end_object();
+        json.key("options").begin_object();
+        json.key("ports").begin_array();
+        if (!preferred.target.empty()) json.value(preferred.target);
+        for (const streamer::PortInfo& port : ports)
+            if (port.path != preferred.target) json.value(port.path);
+        json.end_array();
+        json.key("baudrates").begin_array();
+        for (const int rate : streamer::candidate_baud_rates())
+            json.value(rate);
+        json.end_array();
+        json.key("printerProfiles").begin_array();
+        json.begin_object().field("id", "_default").field("name", "Default").end_object();
+        json.end_array();
+        json.field("portPreference", preferred.target);
+        json.field("baudratePreference", preferred.baud);
+        json.field("printerProfilePreference", "_default");
+        json.end_object();
+        json.end_object();
+    });
+}
+
+http::Response post_connection(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
+        return http::Response::error(400, error);
+    const std::string command = body.string("command").value_or("");
+    if (command == "disconnect") {
+        services.printer.disconnect();
+        return http::Response::empty(204);
+    }
+    if (command != "connect") return http::Response::error(400, "command is invalid: " + command);
+    streamer::LinkOptions link = services.config.printer.streamer.link;
+    if (const std::optional<std::string> port = body.string("port")) {
+        if (port->empty()) return http::Response::error(400, "port is empty");
+        if (*port != "AUTO") link.target = *port;
+    }
+    if (body.has("baudrate")) {
+        const std::optional<double> rate = body.number("baudrate");
+        if (!rate || *rate < 0.0 || *rate > 4'000'000.0)
+            return http::Response::error(400, "baudrate must be a rate in bits per second");
+        link.baud = static_cast<int>(*rate);
+    }
+    const std::optional<std::string> profile = body.string("printerProfile");
+    if (profile && *profile != "_default")
+        return http::Response::error(400, "unknown printerProfile '" + *profile + "'");
+    if (link.target.empty()) return http::Response::error(400, "no port given and none configured");
+    services.printer.connect_in_background(link);
+    return http::Response::empty(204);
+}
+
+http::Response get_settings(Services& services, const Call&) {
+    const ServerConfig& config = services.config;
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
+        json.key("appearance").begin_object().field("name", "strata").end_object();
+        json.key("feature").begin_object();
+        json.field("sdSupport", false).field("temperatureGraph", true);
+        json.end_object();
+        json.key("folder").begin_object();
+        json.field("uploads", (config.data_directory / "files").string());
+        json.field("timelapse", config.printer.timelapse_directory.string());
+        json.end_object();
+        json.key("gcodeAnalysis").begin_object().field("runAt", "always").end_object();
+        json.key("serial").begin_object();
+        json.field("port", config.printer.streamer.link.target);
+        json.field("baudrate", config.printer.streamer.link.baud);
+        json.end_object();
+        json.key("webcam").begin_object();
+        json.field("webcamEnabled", !config.webcam_stream_url.empty());
+        json.field("streamUrl", config.webcam_stream_url);
+        json.field("snapshotUrl", config.webcam_snapshot_url);
+        json.field("timelapseEnabled", !config.printer.cameras.empty());
+        json.end_object();
+        json.key("plugins").begin_object().end_object();
+        json.end_object();
+    });
+}
+
+http::Response get_printerprofiles(Services&, const Call&) {
+    return json_reply(200, [](JsonWriter& json) {
+        json.begin_object().key("profiles").begin_object();
+        json.key("_default").begin_object();
+        json.field("id", "_default").field("name", "Default").field("model", "strata");
+        json.field("current", true).field("default", true);
+        json.field("heatedBed", true).field("heatedChamber", false);
+        json.key("axes").begin_object();
+        for (const char* axis : {"x", "y", "z", "e"}) {
+            json.key(axis).begin_object();
+            json.field("speed", axis[0] == 'z' ? 200 : (axis[0] == 'e' ? 300 : 6000));
+            json.field("inverted", false);
+            json.end_object();
+        }
+        json.end_object();
+        json.key("extruder").begin_object().field("count", 1).end_object();
+        json.end_object();
+        json.end_object().end_object();
+    });
+}
+
+}  // namespace strata::server::api

@@ -1,0 +1,64 @@
+// GET /api/events: the event stream (Server-Sent Events). A client first gets the current job
+// (`event: current`, not persisted), then every event after its `Last-Event-ID` (header, or the
+// `lastEventId` query for clients that cannot set headers) from the store, then live ones, with
+// no gap and no repeat between the two; `retry:` tells EventSource to reconnect after 2 s.
+// Keep-alive comments every 15 s come from the hub's heartbeat.
+#include <charconv>
+
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+std::string frame(const Event& event) {
+    if (event.id == 0 && event.type.empty()) return ": keep-alive\n\n";
+    std::string text = "id: " + std::to_string(event.id) + "\nevent: " + event.type + "\n";
+    std::string_view data = event.payload_json;
+    for (;;) {  // A newline in the data would end the field: each line is its own data field.
+        const std::size_t newline = data.find('\n');
+        text += "data: ";
+        text += data.substr(0, newline);
+        text += '\n';
+        if (newline == std::string_view::npos) break;
+        data.remove_prefix(newline + 1);
+    }
+    return text + '\n';
+}
+
+std::int64_t last_event_id(const Call& call) {
+    std::string_view text = call.head.header("last-event-id").value_or("");
+    if (text.empty()) text = call.query_value("lastEventId").value_or("");
+    std::int64_t id = 0;
+    const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), id);
+    return code == std::errc() && end == text.data() + text.size() && id > 0 ? id : 0;
+}
+
+}  // namespace
+
+std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call) {
+    auto stream = std::make_shared<http::EventStream>();
+    const std::int64_t last_id = last_event_id(call);
+    EventHub& hub = services.events;
+    PrinterService& printer = services.printer;
+    std::weak_ptr<http::EventStream> weak = stream;
+    stream->when_attached([weak, last_id, &hub, &printer] {
+        const std::shared_ptr<http::EventStream> open = weak.lock();
+        if (!open) return;
+        const PrinterStatus status = printer.status();
+        std::ostringstream current;
+        JsonWriter json(current);
+        write_job(json, status);
+        open->push("retry: 2000\nevent: current\ndata: " + current.str() + "\n\n");
+        hub.subscribe(last_id, [weak](const Event& event) {
+            const std::shared_ptr<http::EventStream> alive = weak.lock();
+            return alive && alive->push(frame(event));
+        });
+    });
+    http::Response response;
+    response.content_type = "text/event-stream";
+    response.stream = std::move(stream);
+    return http::answer_now(std::move(response));
+}
+
+}  // namespace strata::server::api

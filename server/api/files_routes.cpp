@@ -1,0 +1,166 @@
+// /api/files (list, one file or folder, select/print, analyse, delete) and /downloads/files
+// (the bytes, with Range). Only the `local` origin exists: strata prints from its own storage,
+// so `sdcard` is answered 404 as OctoPrint does when SD support is off.
+#include "routes.hpp"
+
+#include <sys/stat.h>
+
+#include "json_body.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+bool is_local(const Call& call) {
+    return !call.captures.empty() && call.captures[0] == "local";
+}
+
+http::Response no_origin(const Call& call) {
+    return http::Response::error(404, "unknown origin '" +
+                                          (call.captures.empty() ? "" : call.captures[0]) +
+                                          "': only 'local' is available");
+}
+
+std::vector<StoredFile> files_under(Services& services, const std::string& folder) {
+    std::vector<StoredFile> inside;
+    for (StoredFile& file : services.library.list())
+        if (file.path.starts_with(folder + "/")) inside.push_back(std::move(file));
+    return inside;
+}
+
+}  // namespace
+
+http::Response get_files(Services& services, const Call& call) {
+    if (!call.captures.empty() && !is_local(call)) return no_origin(call);
+    const std::vector<StoredFile> files = services.library.list();
+    const std::string origin = call.origin();
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        json.key("files");
+        write_file_tree(json, files, "", call.query_flag("recursive"), origin);
+        json.field("free", services.library.free_bytes());
+        json.field("total", services.library.total_bytes());
+        json.end_object();
+    });
+}
+
+http::Response get_file(Services& services, const Call& call) {
+    if (!is_local(call)) return no_origin(call);
+    const std::string& path = call.captures[1];
+    const std::string origin = call.origin();
+    if (const std::optional<StoredFile> file = services.library.find(path))
+        return json_reply(200, [&](JsonWriter& json) { write_file_item(json, *file, origin); });
+    const std::vector<StoredFile> inside = files_under(services, path);
+    if (inside.empty()) return http::Response::error(404, "no file or folder " + path);
+    // A folder: its entry as the parent's listing has it, with its children.
+    const std::size_t slash = path.rfind('/');
+    const std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+    const bool recursive = call.query_value("recursive") ? call.query_flag("recursive") : true;
+    return json_reply(200, [&](JsonWriter& json) {
+        std::ostringstream listing;
+        JsonWriter inner(listing);
+        write_file_tree(inner, inside, parent, recursive, origin);
+        // The listing is an array holding just this folder; answer with the folder itself.
+        const std::string text = listing.str();
+        json.raw(std::string_view(text).substr(1, text.size() - 2));
+    });
+}
+
+http::Response post_file_command(Services& services, const Call& call) {
+    if (!is_local(call)) return no_origin(call);
+    JsonBody body;
+    std::string error;
+    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
+        return http::Response::error(400, error);
+    const std::optional<std::string> command = body.string("command");
+    if (!command) return http::Response::error(400, "Mandatory parameters missing: command");
+    const std::string& path = call.captures[1];
+    const std::optional<StoredFile> file = services.library.find(path);
+    if (!file) return http::Response::error(404, "no file " + path);
+    if (*command == "select") {
+        const bool print = body.flag("print").value_or(false);
+        if (print && !services.printer.operational())
+            return refused("the printer is not operational");
+        if (services.printer.select(*file, print, error) != Refusal::none) return refused(error);
+        return http::Response::empty(204);
+    }
+    if (*command == "unselect") {
+        services.printer.unselect();
+        return http::Response::empty(204);
+    }
+    if (*command == "analyse") {
+        if (services.printer.printing_file(path)) return refused("the file is being printed");
+        services.library.prepare(file->id);
+        return http::Response::empty(204);
+    }
+    return http::Response::error(400, "command is invalid: " + *command);
+}
+
+http::Response delete_file(Services& services, const Call& call) {
+    if (!is_local(call)) return no_origin(call);
+    const std::string& path = call.captures[1];
+    std::vector<StoredFile> doomed;
+    if (std::optional<StoredFile> file = services.library.find(path))
+        doomed.push_back(std::move(*file));
+    else
+        doomed = files_under(services, path);
+    if (doomed.empty()) return http::Response::error(404, "no file or folder " + path);
+    for (const StoredFile& file : doomed)
+        if (services.printer.printing_file(file.path))
+            return refused("'" + file.path + "' is being printed");
+    std::string error;
+    for (const StoredFile& file : doomed) {
+        if (!services.library.remove(file.path, error)) return http::Response::error(500, error);
+        std::ostringstream payload;
+        JsonWriter(payload)
+            .begin_object()
+            .field("storage", "local")
+            .field("path", file.path)
+            .field("name", file.display_name)
+            .field("type", "machinecode")
+            .end_object();
+        services.events.publish("FileRemoved", payload.str());
+    }
+    return http::Response::empty(204);
+}
+
+http::Response download_file(Services& services, const Call& call) {
+    if (!is_local(call)) return no_origin(call);
+    const std::optional<StoredFile> file = services.library.find(call.captures[1]);
+    if (!file) return http::Response::error(404, "no file " + call.captures[1]);
+    http::Response response =
+        file_answer(call, services.library.absolute(*file), "text/x-gcode; charset=utf-8");
+    response.add_header("Content-Disposition",
+                        "attachment; filename*=UTF-8''" + url_path(file->display_name));
+    return response;
+}
+
+http::Response file_answer(const Call& call, const std::filesystem::path& path,
+                           std::string content_type) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+        return http::Response::error(404, "the file is gone");
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    http::ByteRange range{0, size};
+    const auto header = call.head.header("range");
+    const http::RangeResult result =
+        header ? http::parse_range(*header, size, range) : http::RangeResult::whole;
+    if (result == http::RangeResult::unsatisfiable) {
+        http::Response response = http::Response::error(416, "the range is outside the file");
+        response.add_header("Content-Range", "bytes */" + std::to_string(size));
+        return response;
+    }
+    http::Response response;
+    response.content_type = std::move(content_type);
+    response.add_header("Accept-Ranges", "bytes");
+    if (result == http::RangeResult::slice) {
+        response.status = 206;
+        response.add_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                                 std::to_string(range.first + range.length - 1) +
+                                                 "/" + std::to_string(size));
+    }
+    response.file = http::FileBody{path.string(), range.first, range.length};
+    return response;
+}
+
+}  // namespace strata::server::api

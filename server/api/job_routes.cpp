@@ -1,0 +1,43 @@
+// /api/job: the current job (polled by every client, so it is answered from the printer
+// service's status snapshot without touching the printer or the store) and its commands:
+// start, cancel, pause with action pause/resume/toggle (no action: toggle, which is what Cura
+// sends for both pause and resume). OctoPrint's `restart` (of a paused job) is not offered: none
+// of the clients studied sends it, and cancel + start does the same with the cancel script.
+#include "json_body.hpp"
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+
+http::Response get_job(Services& services, const Call&) {
+    const PrinterStatus status = services.printer.status();
+    return json_reply(200, [&](JsonWriter& json) { write_job(json, status); });
+}
+
+http::Response post_job(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
+        return http::Response::error(400, error);
+    const std::optional<std::string> command = body.string("command");
+    if (!command) return http::Response::error(400, "Mandatory parameters missing: command");
+    if (*command != "start" && *command != "cancel" && *command != "pause")
+        return http::Response::error(400, "command is invalid: " + *command);
+    // OctoPrint checks this before anything else.
+    if (!services.printer.operational()) return refused("Printer is not operational");
+    Refusal refusal = Refusal::none;
+    if (*command == "start") {
+        refusal = services.printer.start(error);
+    } else if (*command == "cancel") {
+        refusal = services.printer.cancel(error);
+    } else {
+        const std::string action = body.string("action").value_or("toggle");
+        if (action != "pause" && action != "resume" && action != "toggle")
+            return http::Response::error(400, "action is invalid: " + action);
+        refusal = services.printer.pause(action, error);
+    }
+    if (refusal != Refusal::none) return refused(error);
+    return http::Response::empty(204);
+}
+
+}  // namespace strata::server::api

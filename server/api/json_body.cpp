@@ -1,0 +1,91 @@
+// JsonBody: a form is turned into a JSON object of strings, so handlers read both alike.
+#include "json_body.hpp"
+
+#include <rapidjson/error/en.h>
+
+#include "api.hpp"
+
+namespace strata::server::api {
+
+bool JsonBody::parse(const std::string& body, std::string_view content_type, std::string& error) {
+    if (content_type.starts_with("application/x-www-form-urlencoded")) {
+        document_.SetObject();
+        auto& allocator = document_.GetAllocator();
+        for (const auto& [name, value] : http::parse_query(body))
+            document_.AddMember(rapidjson::Value(name.c_str(), allocator),
+                                rapidjson::Value(value.c_str(), allocator), allocator);
+        return true;
+    }
+    if (body.empty()) {
+        document_.SetObject();
+        return true;
+    }
+    document_.Parse(body.c_str(), body.size());
+    if (document_.HasParseError()) {
+        error = std::string("the body is not JSON: ") +
+                rapidjson::GetParseError_En(document_.GetParseError()) + " at byte " +
+                std::to_string(document_.GetErrorOffset());
+        return false;
+    }
+    if (!document_.IsObject()) {
+        error = "the body must be a JSON object";
+        return false;
+    }
+    return true;
+}
+
+const rapidjson::Value* JsonBody::value(const char* name) const {
+    if (!document_.IsObject()) return nullptr;
+    const auto found = document_.FindMember(name);
+    return found == document_.MemberEnd() ? nullptr : &found->value;
+}
+
+bool JsonBody::has(const char* name) const {
+    return value(name) != nullptr;
+}
+
+std::optional<std::string> JsonBody::string(const char* name) const {
+    const rapidjson::Value* found = value(name);
+    if (found == nullptr || !found->IsString()) return std::nullopt;
+    return std::string(found->GetString(), found->GetStringLength());
+}
+
+std::optional<bool> JsonBody::flag(const char* name) const {
+    const rapidjson::Value* found = value(name);
+    if (found == nullptr) return std::nullopt;
+    if (found->IsBool()) return found->GetBool();
+    if (found->IsString())
+        return truthy(std::string_view(found->GetString(), found->GetStringLength()));
+    if (found->IsNumber()) return found->GetDouble() == 1.0;
+    return std::nullopt;
+}
+
+std::optional<double> JsonBody::number(const char* name) const {
+    const rapidjson::Value* found = value(name);
+    if (found == nullptr) return std::nullopt;
+    if (found->IsNumber()) return found->GetDouble();
+    if (found->IsString()) {
+        char* end = nullptr;
+        const double parsed = std::strtod(found->GetString(), &end);
+        if (end != found->GetString() && *end == '\0') return parsed;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> JsonBody::strings(const char* name) const {
+    const rapidjson::Value* found = value(name);
+    if (found == nullptr) return std::nullopt;
+    std::vector<std::string> out;
+    if (found->IsString()) {
+        out.emplace_back(found->GetString(), found->GetStringLength());
+        return out;
+    }
+    if (!found->IsArray()) return std::nullopt;
+    for (const auto& item : found->GetArray()) {
+        if (!item.IsString()) return std::nullopt;
+        out.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    return out;
+}
+
+}  // namespace strata::server::api

@@ -1,0 +1,34 @@
+// A request body as fields: JSON (RapidJSON, read through its getters only: its == against plain
+// values recurses forever in C++20) or a urlencoded form, which OctoPrint accepts for login and
+// commands too. Missing and mistyped fields are told apart, so errors can name the field.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+namespace strata::server::api {
+
+class JsonBody {
+  public:
+    /// False with `error` when the body is neither a JSON object nor a form.
+    bool parse(const std::string& body, std::string_view content_type, std::string& error);
+
+    [[nodiscard]] bool has(const char* name) const;
+    [[nodiscard]] std::optional<std::string> string(const char* name) const;
+    /// OctoPrint's booleans: JSON true/false, or true/yes/y/1 as text or number.
+    [[nodiscard]] std::optional<bool> flag(const char* name) const;
+    [[nodiscard]] std::optional<double> number(const char* name) const;
+    /// An array of strings (or one string, as a one-element list).
+    [[nodiscard]] std::optional<std::vector<std::string>> strings(const char* name) const;
+    [[nodiscard]] const rapidjson::Value* value(const char* name) const;
+    [[nodiscard]] const rapidjson::Value& root() const { return document_; }
+
+  private:
+    rapidjson::Document document_;
+};
+
+}  // namespace strata::server::api

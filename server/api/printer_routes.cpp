@@ -1,0 +1,205 @@
+// /api/printer and its tool, bed and printhead commands. Everything answers 409 while the
+// printer is not operational (FDM Monster turns that 409 and its `error` into "USB
+// disconnected"); jogging, homing and extruding are refused while a job prints.
+#include <cmath>
+
+#include "json_body.hpp"
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+constexpr const char* not_operational = "Printer is not operational";
+
+bool printing(const PrinterStatus& status) {
+    using State = streamer::PrinterState;
+    return status.state == State::printing || status.state == State::pausing ||
+           status.state == State::cancelling;
+}
+
+std::string number_text(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    std::string out = text;
+    while (out.back() == '0')
+        out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    return out;
+}
+
+http::Response send(Services& services, const std::vector<std::string>& commands) {
+    std::string error;
+    if (services.printer.send_commands(commands, error) != Refusal::none) return refused(error);
+    return http::Response::empty(204);
+}
+
+bool parse_body(const Call& call, JsonBody& body, std::string& error) {
+    return body.parse(call.body, call.head.header("content-type").value_or(""), error);
+}
+
+http::Response temperatures(Services& services, bool tools, bool bed) {
+    const PrinterStatus status = services.printer.status();
+    if (!services.printer.operational()) return refused(not_operational);
+    return json_reply(200, [&](JsonWriter& json) { write_temperatures(json, status, tools, bed); });
+}
+
+// `target` for tools: {"targets": {"tool0": 210, ...}}.
+http::Response tool_targets(Services& services, const JsonBody& body) {
+    const rapidjson::Value* targets = body.value("targets");
+    if (targets == nullptr || !targets->IsObject())
+        return http::Response::error(400, "Mandatory parameters missing: targets");
+    std::vector<std::string> commands;
+    for (const auto& member : targets->GetObject()) {
+        const std::string name(member.name.GetString(), member.name.GetStringLength());
+        if (!name.starts_with("tool") || name.size() == 4 || !member.value.IsNumber())
+            return http::Response::error(400, "targets." + name + " must be toolN: number");
+        const double celsius = member.value.GetDouble();
+        if (celsius < 0.0 || celsius > 500.0)
+            return http::Response::error(400, "targets." + name + " is out of range (0-500)");
+        commands.push_back("M104 T" + name.substr(4) + " S" + number_text(celsius));
+    }
+    return send(services, commands);
+}
+
+}  // namespace
+
+http::Response get_printer(Services& services, const Call& call) {
+    if (!services.printer.operational()) return refused(not_operational);
+    const PrinterStatus status = services.printer.status();
+    const std::string exclude(call.query_value("exclude").value_or(""));
+    const auto excluded = [&exclude](std::string_view part) {
+        return exclude.find(part) != std::string::npos;
+    };
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        if (!excluded("temperature")) {
+            json.key("temperature");
+            write_temperatures(json, status, true, true);
+        }
+        if (!excluded("sd")) json.key("sd").begin_object().field("ready", false).end_object();
+        if (!excluded("state")) {
+            json.key("state");
+            write_state(json, status);
+        }
+        json.end_object();
+    });
+}
+
+http::Response post_printer_command(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!parse_body(call, body, error)) return http::Response::error(400, error);
+    const bool one = body.has("command");
+    const bool many = body.has("commands");
+    if (body.has("script"))
+        return http::Response::error(400, "scripts are not supported: send commands");
+    if (one == many)
+        return http::Response::error(400, "send either 'command' or 'commands', not both");
+    const std::optional<std::vector<std::string>> commands =
+        body.strings(one ? "command" : "commands");
+    if (!commands) return http::Response::error(400, "commands must be strings");
+    if (!services.printer.operational()) return refused(not_operational);
+    return send(services, *commands);
+}
+
+http::Response get_printer_tool(Services& services, const Call&) {
+    return temperatures(services, true, false);
+}
+
+http::Response get_printer_bed(Services& services, const Call&) {
+    return temperatures(services, false, true);
+}
+
+http::Response post_printer_tool(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!parse_body(call, body, error)) return http::Response::error(400, error);
+    const std::string command = body.string("command").value_or("");
+    if (!services.printer.operational()) return refused(not_operational);
+    if (command == "target") return tool_targets(services, body);
+    if (command == "select") {
+        const std::string tool = body.string("tool").value_or("");
+        if (!tool.starts_with("tool") || tool.size() == 4)
+            return http::Response::error(400, "tool must be toolN");
+        return send(services, {"T" + tool.substr(4)});
+    }
+    if (command == "extrude") {
+        const std::optional<double> amount = body.number("amount");
+        if (!amount) return http::Response::error(400, "Mandatory parameters missing: amount");
+        if (printing(services.printer.status())) return refused("Printer is currently printing");
+        const double speed_mm_min = body.number("speed").value_or(300.0);
+        return send(services,
+                    {"G91", "M83", "G1 E" + number_text(*amount) + " F" + number_text(speed_mm_min),
+                     "M82", "G90"});
+    }
+    if (command == "flowrate") {
+        const std::optional<double> factor = body.number("factor");
+        if (!factor || *factor < 75.0 || *factor > 125.0)
+            return http::Response::error(400, "factor must be a number from 75 to 125");
+        return send(services, {"M221 S" + number_text(*factor)});
+    }
+    if (command == "offset")
+        return http::Response::error(400, "temperature offsets are not supported");
+    return http::Response::error(400, "command is invalid: " + command);
+}
+
+http::Response post_printer_bed(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!parse_body(call, body, error)) return http::Response::error(400, error);
+    const std::string command = body.string("command").value_or("");
+    if (!services.printer.operational()) return refused(not_operational);
+    if (command == "target") {
+        const std::optional<double> target = body.number("target");
+        if (!target || *target < 0.0 || *target > 200.0)
+            return http::Response::error(400, "target must be a number from 0 to 200");
+        return send(services, {"M140 S" + number_text(*target)});
+    }
+    if (command == "offset")
+        return http::Response::error(400, "temperature offsets are not supported");
+    return http::Response::error(400, "command is invalid: " + command);
+}
+
+http::Response post_printhead(Services& services, const Call& call) {
+    JsonBody body;
+    std::string error;
+    if (!parse_body(call, body, error)) return http::Response::error(400, error);
+    const std::string command = body.string("command").value_or("");
+    if (!services.printer.operational()) return refused(not_operational);
+    if (command == "feedrate") {
+        const std::optional<double> factor = body.number("factor");
+        if (!factor || *factor < 50.0 || *factor > 200.0)
+            return http::Response::error(400, "factor must be a number from 50 to 200");
+        return send(services, {"M220 S" + number_text(*factor)});
+    }
+    if (command != "jog" && command != "home")
+        return http::Response::error(400, "command is invalid: " + command);
+    if (printing(services.printer.status())) return refused("Printer is currently printing");
+    if (command == "home") {
+        const std::optional<std::vector<std::string>> axes = body.strings("axes");
+        if (!axes || axes->empty()) return http::Response::error(400, "axes must be a list");
+        std::string home = "G28";
+        for (const std::string& axis : *axes) {
+            if (axis != "x" && axis != "y" && axis != "z")
+                return http::Response::error(400, "unknown axis '" + axis + "'");
+            home += " " + std::string(1, static_cast<char>(std::toupper(axis[0])));
+        }
+        return send(services, {home});
+    }
+    std::string move = "G1";
+    for (const char* axis : {"x", "y", "z"}) {
+        if (!body.has(axis)) continue;
+        const std::optional<double> distance = body.number(axis);
+        if (!distance || !std::isfinite(*distance))
+            return http::Response::error(400, std::string(axis) + " must be a number");
+        move +=
+            " " + std::string(1, static_cast<char>(std::toupper(axis[0]))) + number_text(*distance);
+    }
+    if (move == "G1") return http::Response::error(400, "jog needs x, y or z");
+    move += " F" + number_text(body.number("speed").value_or(6000.0));
+    const bool absolute = body.flag("absolute").value_or(false);
+    return send(services, {absolute ? "G90" : "G91", move, "G90"});
+}
+
+}  // namespace strata::server::api

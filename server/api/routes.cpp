@@ -1,0 +1,136 @@
+// Every route the server answers, in one table: method, path pattern, the least role, the
+// handler, and a summary for the OpenAPI document. Nothing is reachable that is not listed here;
+// a test walks this table to check each route refuses a caller without credentials.
+#include "routes.hpp"
+
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+using enum Access;
+
+constexpr Route table[] = {
+    // OctoPrint-compatible.
+    {"GET", "/api/version", viewer, get_version, nullptr, "API and server version"},
+    {"GET", "/api/server", viewer, get_server, nullptr, "Server version and safe mode"},
+    {"POST", "/api/login", anyone, post_login, nullptr, "Log in (user/pass) or report (passive)"},
+    {"POST", "/api/logout", anyone, post_logout, nullptr, "End the session"},
+    {"GET", "/api/currentuser", viewer, get_currentuser, nullptr, "The caller"},
+    {"GET", "/api/settings", viewer, get_settings, nullptr, "Settings clients read"},
+    {"GET", "/api/printerprofiles", viewer, get_printerprofiles, nullptr, "Printer profiles"},
+    {"GET", "/api/files", viewer, get_files, nullptr, "All files"},
+    {"GET", "/api/files/{origin}", viewer, get_files, nullptr, "Files of an origin"},
+    {"POST", "/api/files/{origin}", operator_, nullptr, post_upload,
+     "Upload (multipart: file, path, select, print)"},
+    {"GET", "/api/files/{origin}/{path*}", viewer, get_file, nullptr, "A file or folder"},
+    {"POST", "/api/files/{origin}/{path*}", operator_, post_file_command, nullptr,
+     "File command: select (print), unselect, analyse"},
+    {"DELETE", "/api/files/{origin}/{path*}", operator_, delete_file, nullptr,
+     "Delete a file or folder"},
+    {"GET", "/downloads/files/{origin}/{path*}", viewer, download_file, nullptr,
+     "A file's bytes (Range)"},
+    {"GET", "/api/job", viewer, get_job, nullptr, "The current job and its progress"},
+    {"POST", "/api/job", operator_, post_job, nullptr, "Job command: start, cancel, pause"},
+    {"GET", "/api/printer", viewer, get_printer, nullptr, "Printer state and temperatures"},
+    {"POST", "/api/printer/command", operator_, post_printer_command, nullptr,
+     "Send G-code commands"},
+    {"GET", "/api/printer/tool", viewer, get_printer_tool, nullptr, "Tool temperatures"},
+    {"POST", "/api/printer/tool", operator_, post_printer_tool, nullptr,
+     "Tool command: target, select, extrude, flowrate"},
+    {"GET", "/api/printer/bed", viewer, get_printer_bed, nullptr, "Bed temperature"},
+    {"POST", "/api/printer/bed", operator_, post_printer_bed, nullptr, "Bed command: target"},
+    {"POST", "/api/printer/printhead", operator_, post_printhead, nullptr,
+     "Printhead command: jog, home, feedrate"},
+    {"GET", "/api/connection", viewer, get_connection, nullptr, "Connection state and options"},
+    {"POST", "/api/connection", operator_, post_connection, nullptr,
+     "Connection command: connect, disconnect"},
+    {"GET", "/api/timelapse", viewer, get_timelapses, nullptr, "Rendered timelapses"},
+    {"GET", "/api/timelapse/{name}", viewer, get_timelapse, nullptr,
+     "A timelapse (redirect to its download)"},
+    {"DELETE", "/api/timelapse/{name}", operator_, delete_timelapse, nullptr, "Delete a timelapse"},
+    {"GET", "/downloads/timelapse/{name}", viewer, download_timelapse, nullptr,
+     "A timelapse's bytes (Range)"},
+    // strata's own.
+    {"GET", "/api/events", viewer, nullptr, get_events,
+     "Server-Sent Events, resumable with Last-Event-ID"},
+    {"GET", "/api/strata/files/{path*}", viewer, get_strata_file, nullptr,
+     "A file's analysis and prepared job (layers, snapshots, times)"},
+    {"GET", "/api/strata/jobs", viewer, get_strata_jobs, nullptr, "Job history"},
+    {"POST", "/api/strata/jobs/{id}/resume", operator_, post_strata_job_resume, nullptr,
+     "Resume an interrupted job from the start of its layer"},
+    {"GET", "/api/strata/webhooks", admin, get_webhooks, nullptr, "Webhooks"},
+    {"POST", "/api/strata/webhooks", admin, post_webhook, nullptr,
+     "Add a webhook (url, events, secret)"},
+    {"DELETE", "/api/strata/webhooks/{id}", admin, delete_webhook, nullptr, "Delete a webhook"},
+    {"GET", "/api/openapi.json", viewer, get_openapi, nullptr, "This API as OpenAPI 3"},
+    {"GET", "/", anyone, get_status_page, nullptr, "The status page"},
+};
+
+}  // namespace
+
+std::span<const Route> routes() {
+    return table;
+}
+
+std::string openapi_json(std::string_view version) {
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_object();
+    json.field("openapi", "3.0.3");
+    json.key("info").begin_object();
+    json.field("title", "strata").field("version", version);
+    json.end_object();
+    json.key("components").begin_object().key("securitySchemes").begin_object();
+    json.key("apiKey").begin_object().field("type", "apiKey").field("in", "header");
+    json.field("name", "X-Api-Key").end_object();
+    json.key("session").begin_object().field("type", "apiKey").field("in", "cookie");
+    json.field("name", "strata_session").end_object();
+    json.end_object().end_object();
+    // Paths group the methods of one pattern; the table keeps a pattern's methods together.
+    json.key("paths").begin_object();
+    std::vector<std::string> written;
+    for (const Route& first : table) {
+        std::string path(first.pattern);
+        if (std::find(written.begin(), written.end(), path) != written.end()) continue;
+        written.push_back(path);
+        std::string openapi_path = path;
+        const std::size_t star = openapi_path.find("*}");
+        if (star != std::string::npos) openapi_path.erase(star, 1);
+        json.key(openapi_path).begin_object();
+        for (const Route& route : table) {
+            if (route.pattern != first.pattern) continue;
+            std::string method(route.method);
+            std::transform(method.begin(), method.end(), method.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            json.key(method).begin_object();
+            json.field("summary", route.summary);
+            json.field("x-strata-role", route.access == anyone      ? "anyone"
+                                        : route.access == viewer    ? "viewer"
+                                        : route.access == operator_ ? "operator"
+                                                                    : "admin");
+            if (route.access == anyone) json.key("security").begin_array().end_array();
+            json.key("parameters").begin_array();
+            for (std::size_t open = path.find('{'); open != std::string::npos;
+                 open = path.find('{', open + 1)) {
+                std::string name = path.substr(open + 1, path.find('}', open) - open - 1);
+                if (name.ends_with('*')) name.pop_back();
+                json.begin_object().field("name", name).field("in", "path");
+                json.field("required", true);
+                json.key("schema").begin_object().field("type", "string").end_object();
+                json.end_object();
+            }
+            json.end_array();
+            json.key("responses").begin_object();
+            json.key("default").begin_object().field("description", "see the summary");
+            json.end_object().end_object();
+            json.end_object();
+        }
+        json.end_object();
+    }
+    json.end_object();
+    json.end_object();
+    return out.str();
+}
+
+}  // namespace strata::server::api

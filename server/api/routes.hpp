@@ -1,0 +1,66 @@
+// The handlers, one group per resource (one file each); routes.cpp puts them in the table.
+// Internal to server/api.
+#pragma once
+
+#include "api.hpp"
+
+namespace strata::server::api {
+
+// auth_routes.cpp
+http::Response get_version(Services& services, const Call& call);
+http::Response get_server(Services& services, const Call& call);
+http::Response post_login(Services& services, const Call& call);
+http::Response post_logout(Services& services, const Call& call);
+http::Response get_currentuser(Services& services, const Call& call);
+
+// files_routes.cpp, upload_route.cpp
+http::Response get_files(Services& services, const Call& call);
+http::Response get_file(Services& services, const Call& call);
+http::Response post_file_command(Services& services, const Call& call);
+http::Response delete_file(Services& services, const Call& call);
+http::Response download_file(Services& services, const Call& call);
+std::unique_ptr<http::Exchange> post_upload(Services& services, Call&& call);
+
+// job_routes.cpp
+http::Response get_job(Services& services, const Call& call);
+http::Response post_job(Services& services, const Call& call);
+
+// printer_routes.cpp
+http::Response get_printer(Services& services, const Call& call);
+http::Response post_printer_command(Services& services, const Call& call);
+http::Response get_printer_tool(Services& services, const Call& call);
+http::Response post_printer_tool(Services& services, const Call& call);
+http::Response get_printer_bed(Services& services, const Call& call);
+http::Response post_printer_bed(Services& services, const Call& call);
+http::Response post_printhead(Services& services, const Call& call);
+
+// connection_routes.cpp
+http::Response get_connection(Services& services, const Call& call);
+http::Response post_connection(Services& services, const Call& call);
+http::Response get_settings(Services& services, const Call& call);
+http::Response get_printerprofiles(Services& services, const Call& call);
+
+// timelapse_routes.cpp
+http::Response get_timelapses(Services& services, const Call& call);
+http::Response get_timelapse(Services& services, const Call& call);
+http::Response delete_timelapse(Services& services, const Call& call);
+http::Response download_timelapse(Services& services, const Call& call);
+
+// events_route.cpp
+std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call);
+
+// strata_routes.cpp
+http::Response get_strata_file(Services& services, const Call& call);
+http::Response get_strata_jobs(Services& services, const Call& call);
+http::Response post_strata_job_resume(Services& services, const Call& call);
+http::Response get_webhooks(Services& services, const Call& call);
+http::Response post_webhook(Services& services, const Call& call);
+http::Response delete_webhook(Services& services, const Call& call);
+http::Response get_openapi(Services& services, const Call& call);
+http::Response get_status_page(Services& services, const Call& call);
+
+/// A file (or a slice of it, for a Range header) as the answer, with `content_type`.
+http::Response file_answer(const Call& call, const std::filesystem::path& path,
+                           std::string content_type);
+
+}  // namespace strata::server::api

@@ -1,0 +1,128 @@
+// Server: the composition. Members are built in dependency order (store, events, webhooks,
+// library, printer, the API, the HTTP adapter) and stopped in the reverse: no new requests
+// first, then the printer, then the workers. A heartbeat thread keeps event streams alive and
+// expires old sessions.
+#include "strata/server/server.hpp"
+
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <thread>
+
+#include "application.hpp"
+#include "strata/server/webhooks.hpp"
+
+namespace strata::server {
+
+struct Server::Impl {
+    explicit Impl(ServerConfig configuration)
+        : config(std::move(configuration)),
+          events(store),
+          webhooks(store),
+          library(config.data_directory, store, events),
+          printer(config.printer, store, events, library),
+          services{config, store, events, library, printer, {}, {}, {}},
+          application(services),
+          http(config.http, application) {}
+
+    void beat() {
+        std::unique_lock lock(mutex);
+        while (!stopping) {
+            if (wake.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; })) break;
+            lock.unlock();
+            events.heartbeat();
+            store.with([](Database& db) { return Sessions(db).expire(api::unix_now_s()); });
+            lock.lock();
+        }
+    }
+
+    ServerConfig config;
+    Store store;
+    EventHub events;
+    WebhookSender webhooks;
+    FileLibrary library;
+    PrinterService printer;
+    api::Services services;
+    api::ApiApplication application;
+    http::HttpServer http;
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    bool started = false;
+    std::thread heartbeat;
+};
+
+Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Server::~Server() {
+    stop();
+}
+
+bool Server::start(std::string& error) {
+    Impl& impl = *impl_;
+    std::error_code failure;
+    std::filesystem::create_directories(impl.config.data_directory, failure);
+    if (failure) {
+        error = "cannot create " + impl.config.data_directory.string() + ": " + failure.message();
+        return false;
+    }
+    ::chmod(impl.config.data_directory.c_str(), 0700);  // Keys, sessions and uploads inside.
+    if (!impl.store.open(impl.config.data_directory / "strata.db", error)) return false;
+    const std::int64_t admins =
+        impl.store.with([](Database& db) { return Accounts(db).admin_count(); });
+    if (admins == 0 && !impl.config.allow_without_admin) {
+        error = "no admin account yet: create one with `strata user add NAME --admin --data " +
+                impl.config.data_directory.string() + "` (it prints the password and API key)";
+        return false;
+    }
+    impl.printer.recover_interrupted_jobs();
+    impl.library.on_ready([&impl](const StoredFile& file) { impl.printer.file_ready(file); });
+    if (!impl.library.start(error)) return false;
+    impl.events.on_published([&impl] { impl.webhooks.wake(); });
+    impl.webhooks.start();
+    if (!impl.http.start(error)) {
+        stop();
+        return false;
+    }
+    impl.started = true;
+    impl.heartbeat = std::thread([&impl] { impl.beat(); });
+    impl.events.publish("Startup", "{}");
+    return true;
+}
+
+void Server::stop() {
+    Impl& impl = *impl_;
+    impl.http.stop();
+    {
+        const std::lock_guard lock(impl.mutex);
+        impl.stopping = true;
+    }
+    impl.wake.notify_all();
+    if (impl.heartbeat.joinable()) impl.heartbeat.join();
+    impl.printer.disconnect();
+    impl.library.stop();
+    impl.events.on_published({});
+    impl.webhooks.stop();
+    if (impl.started) {
+        impl.started = false;
+        impl.events.publish("Shutdown", "{}");
+    }
+}
+
+std::uint16_t Server::port() const {
+    return impl_->http.port();
+}
+Store& Server::store() {
+    return impl_->store;
+}
+EventHub& Server::events() {
+    return impl_->events;
+}
+FileLibrary& Server::library() {
+    return impl_->library;
+}
+PrinterService& Server::printer() {
+    return impl_->printer;
+}
+
+}  // namespace strata::server

@@ -1,0 +1,266 @@
+// OctoPrint's shapes. Where OctoPrint's docs and code disagree, the code wins: `free`/`total`
+// are integers, `date` is epoch seconds, `completion` is a percentage (0..100).
+#include "shapes.hpp"
+
+#include <cmath>
+#include <map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace strata::server::api {
+namespace {
+
+std::string_view basename(std::string_view path) {
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// A member of the stored analysis, re-serialized ("" when absent).
+std::string analysis_member(const std::string& analysis_json, const char* name) {
+    rapidjson::Document document;
+    document.Parse(analysis_json.c_str());
+    if (document.HasParseError() || !document.IsObject()) return {};
+    const auto found = document.FindMember(name);
+    if (found == document.MemberEnd()) return {};
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    found->value.Accept(writer);
+    return buffer.GetString();
+}
+
+const char* const viewer_permissions[] = {"STATUS",         "FILES_LIST",         "FILES_DOWNLOAD",
+                                          "TIMELAPSE_LIST", "TIMELAPSE_DOWNLOAD", "SETTINGS_READ",
+                                          "WEBCAM"};
+const char* const operator_permissions[] = {"CONNECTION",      "CONTROL",      "FILES_UPLOAD",
+                                            "FILES_DELETE",    "FILES_SELECT", "PRINT",
+                                            "TIMELAPSE_DELETE"};
+const char* const admin_permissions[] = {"SETTINGS", "ADMIN", "TIMELAPSE_ADMIN"};
+
+}  // namespace
+
+http::Response refused(const std::string& error) {
+    return http::Response::error(409, error);
+}
+
+std::string url_path(std::string_view path) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) != 0 ||
+            std::string_view("/-._~").find(c) != std::string_view::npos) {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[byte >> 4U];
+            out += hex[byte & 15U];
+        }
+    }
+    return out;
+}
+
+void write_file_item(JsonWriter& json, const StoredFile& file, const std::string& origin) {
+    json.begin_object();
+    json.field("name", basename(file.path));
+    json.field("display", file.display_name);
+    json.field("path", file.path);
+    json.field("type", "machinecode");
+    json.key("typePath").begin_array().value("machinecode").value("gcode").end_array();
+    json.field("origin", "local");
+    json.key("refs").begin_object();
+    json.field("resource", origin + "/api/files/local/" + url_path(file.path));
+    json.field("download", origin + "/downloads/files/local/" + url_path(file.path));
+    json.end_object();
+    json.field("hash", file.sha256);
+    json.field("size", file.size_bytes);
+    json.field("date", static_cast<std::int64_t>(std::floor(file.uploaded_s)));
+    if (!file.analysis_json.empty()) {
+        json.key("gcodeAnalysis").raw(file.analysis_json);
+    } else if (file.state == "analyzing" || file.state == "stored") {
+        json.key("gcodeAnalysis").begin_object().field("progress", file.prep_progress).end_object();
+    }
+    json.key("strata").begin_object();
+    json.field("id", file.id);
+    json.field("state", file.state);
+    if (!file.error.empty()) json.field("error", file.error);
+    json.field("snapshots", file.snapshots);
+    json.end_object();
+    json.end_object();
+}
+
+void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
+                     std::string_view folder, bool recursive, const std::string& origin) {
+    const std::string prefix = folder.empty() ? std::string() : std::string(folder) + "/";
+    std::map<std::string, std::vector<StoredFile>> subfolders;
+    json.begin_array();
+    for (const StoredFile& file : files) {
+        if (!file.path.starts_with(prefix)) continue;
+        const std::string_view rest = std::string_view(file.path).substr(prefix.size());
+        const std::size_t slash = rest.find('/');
+        if (slash == std::string_view::npos)
+            write_file_item(json, file, origin);
+        else
+            subfolders[std::string(rest.substr(0, slash))].push_back(file);
+    }
+    for (const auto& [name, contents] : subfolders) {
+        const std::string path = prefix + name;
+        std::uint64_t size = 0;
+        for (const StoredFile& file : contents)
+            size += file.size_bytes;
+        json.begin_object();
+        json.field("name", name).field("display", name).field("path", path);
+        json.field("type", "folder");
+        json.key("typePath").begin_array().value("folder").end_array();
+        json.field("origin", "local").field("size", size);
+        json.key("refs").begin_object();
+        json.field("resource", origin + "/api/files/local/" + url_path(path));
+        json.end_object();
+        if (recursive) {
+            json.key("children");
+            write_file_tree(json, contents, path, true, origin);
+        }
+        json.end_object();
+    }
+    json.end_array();
+}
+
+void write_job(JsonWriter& json, const PrinterStatus& status) {
+    const std::optional<StoredFile>& file = status.selected;
+    json.begin_object();
+    json.key("job").begin_object();
+    json.key("file").begin_object();
+    if (file) {
+        json.field("name", basename(file->path)).field("path", file->path);
+        json.field("display", file->display_name).field("origin", "local");
+        json.field("size", file->size_bytes);
+        json.field("date", static_cast<std::int64_t>(std::floor(file->uploaded_s)));
+    } else {
+        for (const char* name : {"name", "path", "display", "origin", "size", "date"})
+            json.key(name).null();
+    }
+    json.end_object();
+    if (file && file->estimated_s > 0.0)
+        json.field("estimatedPrintTime", file->estimated_s);
+    else
+        json.key("estimatedPrintTime").null();
+    json.key("averagePrintTime").null();
+    if (status.last_print_s >= 0.0)
+        json.field("lastPrintTime", status.last_print_s);
+    else
+        json.key("lastPrintTime").null();
+    const std::string filament = file ? analysis_member(file->analysis_json, "filament") : "";
+    if (filament.empty())
+        json.key("filament").null();
+    else
+        json.key("filament").raw(filament);
+    json.key("user").null();
+    json.end_object();
+    const streamer::JobProgress& progress = status.progress;
+    json.key("progress").begin_object();
+    if (file && (status.job_id != 0 || progress.line > 0)) {
+        json.field("completion", progress.percent);
+        json.field("filepos", static_cast<std::uint64_t>(progress.percent / 100.0 *
+                                                         static_cast<double>(file->size_bytes)));
+        json.field("printTime", static_cast<std::int64_t>(progress.elapsed_s));
+        if (progress.remaining_s >= 0.0)
+            json.field("printTimeLeft", static_cast<std::int64_t>(progress.remaining_s));
+        else
+            json.key("printTimeLeft").null();
+        json.field("printTimeLeftOrigin", "estimate");
+    } else {
+        for (const char* name :
+             {"completion", "filepos", "printTime", "printTimeLeft", "printTimeLeftOrigin"})
+            json.key(name).null();
+    }
+    json.end_object();
+    json.field("state", octoprint_state_text(status));
+    if (!status.error.empty()) json.field("error", status.error);
+    json.end_object();
+}
+
+void write_state(JsonWriter& json, const PrinterStatus& status) {
+    using State = streamer::PrinterState;
+    const State state = status.state;
+    const bool operational = state == State::operational || state == State::printing ||
+                             state == State::pausing || state == State::paused ||
+                             state == State::cancelling;
+    const bool busy = operational && state != State::operational;
+    json.begin_object();
+    json.field("text", octoprint_state_text(status));
+    json.key("flags").begin_object();
+    json.field("operational", operational);
+    json.field("printing", state == State::printing);
+    json.field("cancelling", state == State::cancelling);
+    json.field("pausing", state == State::pausing);
+    json.field("resuming", false);
+    json.field("finishing", false);
+    json.field("closedOrError", state == State::disconnected || state == State::error);
+    json.field("error", state == State::error);
+    json.field("paused", state == State::paused);
+    json.field("ready", operational && !busy && !status.print_pending);
+    json.field("sdReady", false);
+    json.end_object();
+    json.field("error", status.error);
+    json.end_object();
+}
+
+void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed) {
+    json.begin_object();
+    for (std::uint8_t i = 0; i < status.heater_count; ++i) {
+        const streamer::HeaterReading& heater = status.heaters[i];
+        std::string name;
+        if (heater.heater == 'T' && tools)
+            name = "tool" + std::to_string(heater.index < 0 ? 0 : heater.index);
+        else if (heater.heater == 'B' && bed)
+            name = "bed";
+        else if (heater.heater == 'C' && tools && bed)
+            name = "chamber";
+        if (name.empty()) continue;
+        json.key(name).begin_object();
+        json.field("actual", heater.actual_c);
+        json.field("target", heater.target_c.value_or(0.0));
+        json.field("offset", 0);
+        json.end_object();
+    }
+    json.end_object();
+}
+
+void write_user(JsonWriter& json, const User& user, bool full) {
+    json.field("name", user.name);
+    json.key("permissions").begin_array();
+    for (const char* permission : viewer_permissions)
+        json.value(permission);
+    if (user.role >= Role::operator_)
+        for (const char* permission : operator_permissions)
+            json.value(permission);
+    if (user.role == Role::admin)
+        for (const char* permission : admin_permissions)
+            json.value(permission);
+    json.end_array();
+    json.key("groups").begin_array();
+    if (user.role == Role::admin) json.value("admins");
+    json.value("users");
+    json.end_array();
+    if (!full) return;
+    json.field("active", user.active);
+    json.field("admin", user.role == Role::admin);
+    json.field("user", true);
+    json.key("roles").begin_array().value("user");
+    if (user.role == Role::admin) json.value("admin");
+    json.end_array();
+    json.key("needs").begin_object();
+    json.key("role").begin_array().value("user");
+    if (user.role == Role::admin) json.value("admin");
+    json.end_array();
+    json.key("group").begin_array();
+    if (user.role == Role::admin) json.value("admins");
+    json.value("users");
+    json.end_array();
+    json.end_object();
+    json.key("settings").begin_object().end_object();
+    json.field("strata_role", to_string(user.role));
+}
+
+}  // namespace strata::server::api

@@ -1,0 +1,47 @@
+// OctoPrint's object shapes, written once and shared by the handlers: file and folder items, the
+// job, the printer's state and flags, temperatures. Field names and state strings are the ones
+// clients read (../shared/reference/octoprint.md §1.2, §2).
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api.hpp"
+#include "strata/json_writer.hpp"
+
+namespace strata::server::api {
+
+/// `path` percent-encoded for a URL (slashes kept).
+[[nodiscard]] std::string url_path(std::string_view path);
+
+void write_file_item(JsonWriter& json, const StoredFile& file, const std::string& origin);
+/// The files as OctoPrint's tree: folders (from the paths) with `children` when `recursive`,
+/// else the entries directly under `folder`.
+void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
+                     std::string_view folder, bool recursive, const std::string& origin);
+void write_job(JsonWriter& json, const PrinterStatus& status);
+void write_state(JsonWriter& json, const PrinterStatus& status);
+void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed);
+/// The user record `POST /api/login` and `GET /api/currentuser` answer with.
+void write_user(JsonWriter& json, const User& user, bool full);
+
+}  // namespace strata::server::api
+
+namespace strata::server::api {
+
+/// A JSON answer written by `write` into a JsonWriter.
+template <typename Write>
+http::Response json_reply(int status, Write&& write) {
+    std::ostringstream out;
+    JsonWriter json(out);
+    write(json);
+    return http::Response::json(status, out.str());
+}
+
+/// The answer to a printer command the printer's state refused: OctoPrint's 409 (whatever the
+/// reason: not operational, busy, nothing printing, nothing selected).
+[[nodiscard]] http::Response refused(const std::string& error);
+
+}  // namespace strata::server::api

@@ -1,0 +1,142 @@
+// /api/timelapse (the rendered videos, OctoPrint's list shape), one video (a redirect to its
+// download, as OctoPrint does), deleting one, and /downloads/timelapse with Range (browsers
+// seek in a video by asking for slices). A name is only ever looked up in the store, so a
+// request cannot reach a file the store does not list.
+#include <ctime>
+
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+struct Video {
+    std::int64_t id = 0;
+    std::string path;
+    std::string thumbnail_path;
+    std::int64_t size_bytes = 0;
+    double created_s = 0.0;
+};
+
+std::vector<Video> ready_videos(Services& services) {
+    return services.store.with([](Database& db) {
+        std::vector<Video> videos;
+        std::string ignored;
+        Statement select = db.prepare(
+            "SELECT id, path, coalesce(thumbnail_path, ''), coalesce(size_bytes, 0), created_s "
+            "FROM timelapses WHERE state = 'ready' ORDER BY created_s DESC",
+            ignored);
+        while (select.valid() && select.step(ignored) == Statement::Step::row)
+            videos.push_back(
+                {select.int64(0), select.text(1), select.text(2), select.int64(3), select.real(4)});
+        return videos;
+    });
+}
+
+std::optional<Video> video_named(Services& services, std::string_view name) {
+    for (Video& video : ready_videos(services))
+        if (std::filesystem::path(video.path).filename() == name) return std::move(video);
+    return std::nullopt;
+}
+
+std::string human_size(std::int64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    auto value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%s", value, units[unit]);
+    return text;
+}
+
+std::string date_text(double unix_s) {
+    const auto seconds = static_cast<std::time_t>(unix_s);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
+    return text;
+}
+
+http::Response timelapse_list(Services& services) {
+    const std::vector<Video> videos = ready_videos(services);
+    const bool enabled = !services.config.printer.cameras.empty();
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        json.key("config").begin_object().field("type", enabled ? "strata" : "off").end_object();
+        json.field("enabled", enabled);
+        json.key("files").begin_array();
+        for (const Video& video : videos) {
+            const std::string name = std::filesystem::path(video.path).filename().string();
+            json.begin_object();
+            json.field("name", name);
+            json.field("size", human_size(video.size_bytes));
+            json.field("bytes", video.size_bytes);
+            json.field("date", date_text(video.created_s));
+            json.field("timestamp", video.created_s);
+            json.field("url", "/downloads/timelapse/" + url_path(name));
+            if (!video.thumbnail_path.empty() && std::filesystem::exists(video.thumbnail_path))
+                json.field(
+                    "thumbnail",
+                    "/downloads/timelapse/" +
+                        url_path(std::filesystem::path(video.thumbnail_path).filename().string()));
+            json.end_object();
+        }
+        json.end_array();
+        json.key("unrendered").begin_array().end_array();
+        json.end_object();
+    });
+}
+
+std::string video_type(const std::filesystem::path& path) {
+    const std::string extension = path.extension().string();
+    if (extension == ".webm") return "video/webm";
+    if (extension == ".gif") return "image/gif";
+    if (extension == ".jpg") return "image/jpeg";
+    return "video/mp4";
+}
+
+}  // namespace
+
+http::Response get_timelapses(Services& services, const Call&) {
+    return timelapse_list(services);
+}
+
+http::Response get_timelapse(Services& services, const Call& call) {
+    const std::string& name = call.captures[0];
+    if (!video_named(services, name)) return http::Response::error(404, "no timelapse " + name);
+    http::Response response = http::Response::empty(302);
+    response.add_header("Location", "/downloads/timelapse/" + url_path(name));
+    return response;
+}
+
+http::Response delete_timelapse(Services& services, const Call& call) {
+    const std::optional<Video> video = video_named(services, call.captures[0]);
+    if (!video) return http::Response::error(404, "no timelapse " + call.captures[0]);
+    std::error_code ignored;
+    std::filesystem::remove(video->path, ignored);
+    if (!video->thumbnail_path.empty()) std::filesystem::remove(video->thumbnail_path, ignored);
+    services.store.with([&video](Database& db) {
+        std::string unused;
+        Statement remove = db.prepare("DELETE FROM timelapses WHERE id = ?", unused);
+        return remove.valid() && remove.bind(1, video->id).run(unused);
+    });
+    return timelapse_list(services);
+}
+
+http::Response download_timelapse(Services& services, const Call& call) {
+    const std::string& name = call.captures[0];
+    for (const Video& video : ready_videos(services)) {
+        const std::filesystem::path path(video.path);
+        const std::filesystem::path thumbnail(video.thumbnail_path);
+        if (path.filename() == name) return file_answer(call, path, video_type(path));
+        if (!video.thumbnail_path.empty() && thumbnail.filename() == name)
+            return file_answer(call, thumbnail, "image/jpeg");
+    }
+    return http::Response::error(404, "no timelapse " + name);
+}
+
+}  // namespace strata::server::api

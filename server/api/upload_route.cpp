@@ -1,0 +1,172 @@
+// POST /api/files/local: the multipart upload, streamed. The `file` part goes through the
+// multipart parser straight into an Upload (a temporary file and a running SHA-256), so memory
+// stays bounded whatever the size; the small fields are collected. Only a whole, valid upload is
+// installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves nothing.
+// `select`/`print` are downgraded, never refused, when the printer cannot take them, and the
+// answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does.
+#include <map>
+
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+constexpr std::size_t max_field_bytes = std::size_t{64} * 1024;
+
+class UploadExchange final : public http::Exchange {
+  public:
+    UploadExchange(Services& services, Call&& call) : services_(services), call_(std::move(call)) {
+        const auto content_type = call_.head.header("content-type");
+        if (!content_type || !parser_.start(*content_type, failure_))
+            failure_ = "the upload must be multipart/form-data with a boundary";
+    }
+
+    bool on_body(std::string_view bytes) override {
+        if (!failure_.empty()) return false;
+        http::MultipartParser::Callbacks callbacks;
+        callbacks.on_part = [this](const http::PartHead& part) { on_part(part); };
+        callbacks.on_data = [this](std::string_view data) { on_data(data); };
+        callbacks.on_part_end = [this] { part_ = Part::none; };
+        if (!parser_.feed(bytes, callbacks) && failure_.empty())
+            failure_ = "malformed multipart body: " + parser_.error();
+        return failure_.empty();
+    }
+
+    http::Response finish() override;
+
+    void abandon() override {
+        if (upload_) upload_->abandon();
+    }
+
+  private:
+    enum class Part : std::uint8_t { none, file, field, ignored };
+
+    void on_part(const http::PartHead& part) {
+        if (part.name == "file" && !part.filename.empty()) {
+            if (upload_) {
+                failure_ = "more than one file part";
+                return;
+            }
+            upload_ = services_.library.begin_upload(failure_);
+            part_name_ = part.filename;
+            part_ = upload_ ? Part::file : Part::none;
+            return;
+        }
+        part_ = Part::field;
+        field_ = part.name;
+        fields_[field_].clear();
+    }
+
+    void on_data(std::string_view data) {
+        if (!failure_.empty()) return;
+        if (part_ == Part::file) {
+            if (!upload_->write(data, failure_)) write_failed_ = true;
+        } else if (part_ == Part::field) {
+            std::string& value = fields_[field_];
+            if (value.size() + data.size() > max_field_bytes)
+                failure_ = "the form field '" + field_ + "' is too long";
+            else
+                value.append(data);
+        }
+    }
+
+    [[nodiscard]] std::optional<std::string> field(const char* name) const {
+        const auto found = fields_.find(name);
+        if (found == fields_.end()) return std::nullopt;
+        return found->second;
+    }
+
+    http::Response fail(int status, std::string message) {
+        abandon();
+        return http::Response::error(status, message);
+    }
+
+    Services& services_;
+    Call call_;
+    http::MultipartParser parser_;
+    std::unique_ptr<Upload> upload_;
+    std::string part_name_;
+    Part part_ = Part::none;
+    std::string field_;
+    std::map<std::string, std::string> fields_;
+    std::string failure_;
+    bool write_failed_ = false;
+};
+
+// G-code is text: a NUL byte in its first kilobytes means it is something else.
+bool looks_like_text(const std::string& head) {
+    return head.find('\0') == std::string::npos;
+}
+
+http::Response UploadExchange::finish() {
+    if (!failure_.empty()) return fail(write_failed_ ? 507 : 400, failure_);
+    if (!parser_.finished()) return fail(400, "the multipart body ended early");
+    if (!upload_) {
+        if (field("foldername"))
+            return fail(400, "folders are created by uploading into them (path field)");
+        return fail(400, "No file included: send the G-code as the form field 'file'");
+    }
+    const std::string name = field("filename").value_or(part_name_);
+    std::string error;
+    const std::optional<std::string> path = sanitize_path(field("path").value_or(""), name, error);
+    if (!path) return fail(400, "invalid file name '" + name + "': " + error);
+    if (!is_gcode_name(*path))
+        return fail(415, "Could not upload the file \"" + name +
+                             "\": only G-code (.gcode, .gco, .g) can be printed");
+    if (upload_->bytes() == 0) return fail(400, "the file \"" + name + "\" is empty");
+    if (!looks_like_text(upload_->head()))
+        return fail(415, "Could not upload the file \"" + name + "\": it is not text G-code");
+    if (services_.printer.printing_file(*path))
+        return fail(409, "\"" + *path + "\" is being printed and cannot be replaced");
+    const bool no_overwrite = truthy(field("noOverwrite").value_or(""));
+    StoredFile stored;
+    int status = 500;
+    const std::string display = std::filesystem::path(*path).filename().string();
+    if (!upload_->commit(*path, display, no_overwrite, stored, status, error))
+        return fail(status, error);
+    bool print = truthy(field("print").value_or(""));
+    bool select = print || truthy(field("select").value_or(""));
+    // Downgraded, never refused: the file is stored either way.
+    if (print && !services_.printer.operational()) print = false;
+    if (select && services_.printer.select(stored, print, error) != Refusal::none)
+        select = print = false;
+    const std::string origin = call_.origin();
+    std::ostringstream payload;
+    JsonWriter(payload)
+        .begin_object()
+        .field("name", display)
+        .field("path", stored.path)
+        .field("target", "local")
+        .field("select", select)
+        .field("print", print)
+        .end_object();
+    services_.events.publish("Upload", payload.str());
+    http::Response response = json_reply(201, [&](JsonWriter& json) {
+        json.begin_object();
+        json.key("files").begin_object().key("local").begin_object();
+        json.field("name", display).field("path", stored.path).field("origin", "local");
+        json.key("refs").begin_object();
+        json.field("resource", origin + "/api/files/local/" + url_path(stored.path));
+        json.field("download", origin + "/downloads/files/local/" + url_path(stored.path));
+        json.end_object().end_object().end_object();
+        json.field("done", true);
+        json.field("effectiveSelect", select);
+        json.field("effectivePrint", print);
+        json.end_object();
+    });
+    response.add_header("Location", origin + "/api/files/local/" + url_path(stored.path));
+    return response;
+}
+
+}  // namespace
+
+std::unique_ptr<http::Exchange> post_upload(Services& services, Call&& call) {
+    if (call.captures.empty() || call.captures[0] != "local")
+        return http::answer_now(http::Response::error(
+            404, "unknown origin '" + (call.captures.empty() ? "" : call.captures[0]) +
+                     "': uploads go to 'local'"));
+    return std::make_unique<UploadExchange>(services, std::move(call));
+}
+
+}  // namespace strata::server::api

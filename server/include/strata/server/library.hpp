@@ -1,0 +1,133 @@
+// The file library: uploaded G-code under <data>/files, one row per file in the store, and the
+// prep worker that turns each upload into a ready job (analysis, time estimate, snapshot plan,
+// annotated job and index under <data>/jobs) in the background, publishing its progress.
+// Names are sanitized component by component and every path is checked to stay inside the
+// data directory; an upload is written to <data>/uploads and renamed into place only when whole.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "strata/server/event_hub.hpp"
+#include "strata/server/store.hpp"
+
+namespace strata::server {
+
+struct StoredFile {
+    std::int64_t id = 0;
+    std::string path;  ///< Relative to the files folder, '/'-separated.
+    std::string display_name;
+    std::uint64_t size_bytes = 0;
+    std::string sha256;
+    double uploaded_s = 0.0;
+    std::string state;  ///< stored, analyzing, ready, failed
+    std::string error;
+    std::string analysis_json;
+    std::string job_path;    ///< The annotated job, when ready.
+    std::string index_path;  ///< Its index.
+    double estimated_s = -1.0;
+    std::int64_t snapshots = 0;
+    double prep_progress = 0.0;  ///< 0..1 while analyzing (not persisted).
+};
+
+/// A safe relative path from what a client sent (folder and name): components without
+/// separators, control characters or leading dots; nullopt (with `error`) when nothing safe
+/// is left or a component is `..`.
+[[nodiscard]] std::optional<std::string> sanitize_path(std::string_view folder,
+                                                       std::string_view name, std::string& error);
+/// Whether a name has an extension OctoPrint accepts as G-code (gcode, gco, g).
+[[nodiscard]] bool is_gcode_name(std::string_view name);
+
+class FileLibrary;
+
+/// An upload in progress: bytes go to a temporary file and into the hash; `commit` installs it.
+class Upload {
+  public:
+    Upload(FileLibrary& library, std::filesystem::path temporary, int fd);
+    ~Upload();
+    Upload(const Upload&) = delete;
+    Upload& operator=(const Upload&) = delete;
+    bool write(std::string_view bytes, std::string& error);
+    /// Installs the file as `path` (replacing an older one unless `no_overwrite`); false with
+    /// `error` and a status (409 exists, 507 disk full, 500) when it cannot.
+    bool commit(const std::string& path, const std::string& display_name, bool no_overwrite,
+                StoredFile& stored, int& status, std::string& error);
+    /// Removes the temporary file.
+    void abandon();
+    [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
+    /// The first bytes, to tell G-code from anything else before installing it.
+    [[nodiscard]] const std::string& head() const { return head_; }
+
+  private:
+    bool flush(std::string& error);
+    FileLibrary& library_;
+    std::filesystem::path temporary_;
+    int fd_ = -1;
+    std::string buffer_;
+    std::string head_;
+    std::uint64_t bytes_ = 0;
+    struct HashState;
+    std::unique_ptr<HashState> hash_;
+};
+
+class FileLibrary {
+  public:
+    FileLibrary(std::filesystem::path data_directory, Store& store, EventHub& events);
+    ~FileLibrary();
+    FileLibrary(const FileLibrary&) = delete;
+    FileLibrary& operator=(const FileLibrary&) = delete;
+
+    /// Creates the folders, marks files whose prep a crash cut short for another prep, and
+    /// starts the worker.
+    bool start(std::string& error);
+    void stop();
+
+    std::unique_ptr<Upload> begin_upload(std::string& error);
+    [[nodiscard]] std::vector<StoredFile> list();
+    [[nodiscard]] std::optional<StoredFile> find(std::string_view path);
+    [[nodiscard]] std::optional<StoredFile> find(std::int64_t id);
+    /// Deletes the file, its job and its row; false (with `error`) when it is not there.
+    bool remove(std::string_view path, std::string& error);
+    /// Queues the file for (another) analysis and prep.
+    void prepare(std::int64_t id);
+    /// Called on the worker thread when a file becomes ready (a pending print starts then).
+    void on_ready(std::function<void(const StoredFile&)> listener);
+    /// Blocks until nothing is queued or being prepared (tests, `--demo`).
+    void wait_idle();
+
+    [[nodiscard]] std::filesystem::path absolute(const StoredFile& file) const;
+    [[nodiscard]] const std::filesystem::path& data_directory() const { return data_; }
+    [[nodiscard]] std::uint64_t free_bytes() const;
+    [[nodiscard]] std::uint64_t total_bytes() const;
+
+  private:
+    friend class Upload;
+    void run_worker();
+    void prepare_now(std::int64_t id);
+    bool install(StoredFile& file, std::string& error);
+
+    std::filesystem::path data_;
+    Store& store_;
+    EventHub& events_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable idle_;
+    std::deque<std::int64_t> queue_;
+    bool busy_ = false;
+    bool stopping_ = false;
+    std::int64_t preparing_id_ = 0;
+    double preparing_progress_ = 0.0;
+    std::function<void(const StoredFile&)> ready_listener_;
+    std::thread worker_;
+};
+
+}  // namespace strata::server

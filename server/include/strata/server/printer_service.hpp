@@ -1,0 +1,130 @@
+// The printer as the server sees it: one connection (a streamer), the selected file, the job on
+// it and its timelapse. A pump thread turns the streamer's events into a status snapshot that
+// requests read without waiting on the printer, into persisted job progress (so a crash leaves
+// the job "interrupted" at its last confirmed line and layer), and into published events. An
+// interrupted job can be resumed from the start of its layer.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "strata/server/event_hub.hpp"
+#include "strata/server/library.hpp"
+#include "strata/server/store.hpp"
+#include "strata/streamer/streamer.hpp"
+#include "strata/timelapse/capture.hpp"
+
+namespace strata::server {
+
+/// Fixed for the server's life.
+struct PrinterSettings {
+    streamer::StreamerConfig streamer;  ///< `link` is the default port and rate.
+    std::vector<timelapse::CameraConfig> cameras;
+    std::filesystem::path timelapse_directory;  ///< Videos; frames go under `frames/`.
+    timelapse::FramePolicy frame_policy = timelapse::FramePolicy::keep;
+    /// Heat-up for a resumed job, when the file's own temperatures are not known.
+    double resume_hotend_c = 210.0;
+    double resume_bed_c = 60.0;
+};
+
+struct PrinterStatus {
+    streamer::PrinterState state = streamer::PrinterState::disconnected;
+    std::string error;
+    std::string port;
+    int baud = 0;
+    std::array<streamer::HeaterReading, streamer::Reply::max_heaters> heaters{};
+    std::uint8_t heater_count = 0;
+    std::optional<StoredFile> selected;
+    std::int64_t job_id = 0;  ///< The job printing or last printed; 0 none.
+    streamer::JobProgress progress;
+    double last_print_s = -1.0;
+    bool print_pending = false;  ///< Starts when the selected file is ready.
+};
+
+/// OctoPrint's state text for a status (clients string-match it).
+[[nodiscard]] std::string_view octoprint_state_text(const PrinterStatus& status);
+
+/// Why a command was refused: OctoPrint answers 409 for all but `no_file` (404 / 409).
+enum class Refusal : std::uint8_t { none, not_operational, busy, not_printing, no_file, not_ready };
+
+class PrinterService {
+  public:
+    PrinterService(PrinterSettings settings, Store& store, EventHub& events, FileLibrary& library);
+    ~PrinterService();
+    PrinterService(const PrinterService&) = delete;
+    PrinterService& operator=(const PrinterService&) = delete;
+
+    /// Marks jobs a crash left printing or paused as interrupted; call once at start.
+    void recover_interrupted_jobs();
+
+    bool connect(const streamer::LinkOptions& link, std::string& error);
+    /// The same on a background thread (the handshake takes seconds): the state shows
+    /// "Connecting", then "Operational" or the error.
+    void connect_in_background(const streamer::LinkOptions& link);
+    void disconnect();
+    [[nodiscard]] PrinterStatus status() const;
+    [[nodiscard]] bool operational() const;
+
+    /// Selects a file (and with `print`, prints it as soon as it is ready).
+    Refusal select(const StoredFile& file, bool print, std::string& error);
+    void unselect();
+    Refusal start(std::string& error);
+    Refusal pause(std::string_view action, std::string& error);  ///< pause, resume, toggle
+    Refusal cancel(std::string& error);
+    /// Commands typed by the user (or a client); sent between job lines.
+    Refusal send_commands(const std::vector<std::string>& commands, std::string& error);
+    /// Resumes an interrupted job from the start of its last layer: home X and Y, heat, set Z
+    /// with G92, continue. Refused unless operational and idle.
+    Refusal resume_interrupted(std::int64_t job_id, std::string& error);
+    /// Called by the library when a file is ready (starts a pending print).
+    void file_ready(const StoredFile& file);
+    /// Whether `path` is the file being printed (it may not be replaced or deleted).
+    [[nodiscard]] bool printing_file(std::string_view path) const;
+
+  private:
+    void disconnect_locked();
+    void pump();
+    void handle(const streamer::StreamerEvent& event);
+    void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
+    Refusal start_locked(std::string& error);
+    /// What `launch` streams and records: `stream_path` is sent; `job_path` is recorded (for
+    /// a resume, the original job, whose lines the progress is counted in).
+    struct Launch {
+        std::string stream_path;
+        std::string job_path;
+        std::int64_t resumed_from_job = 0;
+        std::int64_t line_offset = 0;
+    };
+    Refusal launch(const StoredFile& file, const Launch& what,
+                   const streamer::JobTimeline& timeline, std::string& error);
+    bool begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline);
+    void end_timelapse();
+    void persist_progress(const streamer::JobProgress& progress, std::string_view state);
+    void persist_end(std::int64_t job_id, std::string_view state, std::string_view result);
+
+    PrinterSettings settings_;
+    Store& store_;
+    EventHub& events_;
+    FileLibrary& library_;
+
+    std::mutex control_;        ///< One command at a time; owns `streamer_`'s lifetime.
+    mutable std::mutex mutex_;  ///< Guards status_ and the members below.
+    PrinterStatus status_;
+    std::unique_ptr<streamer::Streamer> streamer_;
+    std::unique_ptr<timelapse::TimelapseCapture> capture_;
+    std::string resume_job_path_;  ///< A resume job's file, removed when the job ends.
+    std::string video_stem_;       ///< The running job's timelapse name.
+    std::thread pump_;
+    std::thread connector_;  ///< A background connect; joined before the next one.
+    std::mutex connector_mutex_;
+    std::atomic<bool> pumping_{false};
+    double last_persisted_s_ = 0.0;
+};
+
+}  // namespace strata::server

@@ -1,0 +1,58 @@
+// The server as one object: the store in the data directory, the event hub and webhook sender,
+// the file library with its prep worker, the printer service, and the REST API on the HTTP
+// adapter. `strata serve` builds one from its options; tests build one on a scratch directory
+// and a free port.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "strata/server/http.hpp"
+#include "strata/server/printer_service.hpp"
+
+namespace strata::server {
+
+/// Fixed for the server's life.
+struct ServerConfig {
+    std::filesystem::path data_directory;
+    http::ServerOptions http;
+    PrinterSettings printer;
+    std::string version = "0.1.0";
+    /// Shown by `GET /api/settings` as `webcam.streamUrl` / `snapshotUrl` (clients embed it).
+    std::string webcam_stream_url;
+    std::string webcam_snapshot_url;
+    /// Serve even without an admin account (tests of the refusal itself only).
+    bool allow_without_admin = false;
+};
+
+class EventHub;
+class FileLibrary;
+class PrinterService;
+class Store;
+
+class Server {
+  public:
+    explicit Server(ServerConfig config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Opens the store, refuses (with `error`) when no admin exists, starts the workers and
+    /// listens.
+    bool start(std::string& error);
+    void stop();
+    [[nodiscard]] std::uint16_t port() const;
+
+    [[nodiscard]] Store& store();
+    [[nodiscard]] EventHub& events();
+    [[nodiscard]] FileLibrary& library();
+    [[nodiscard]] PrinterService& printer();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::server

@@ -1,0 +1,325 @@
+// Files in the library: sanitized names, uploads hashed as they stream to a temporary file and
+// renamed into place when whole, rows in the store, deletion of a file with its job.
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+
+#include "strata/server/library.hpp"
+
+namespace strata::server {
+namespace {
+
+constexpr std::size_t write_buffer_bytes = std::size_t{1} << 20;
+constexpr std::size_t head_bytes = 4096;
+constexpr const char* file_columns =
+    "id, path, display_name, size_bytes, sha256, uploaded_s, state, coalesce(error, ''), "
+    "coalesce(analysis_json, ''), coalesce(job_path, ''), coalesce(index_path, ''), "
+    "coalesce(estimated_s, -1), coalesce(snapshots, 0)";
+
+double unix_now_s() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+StoredFile file_from_row(const Statement& row) {
+    StoredFile file;
+    file.id = row.int64(0);
+    file.path = row.text(1);
+    file.display_name = row.text(2);
+    file.size_bytes = static_cast<std::uint64_t>(row.int64(3));
+    file.sha256 = row.text(4);
+    file.uploaded_s = row.real(5);
+    file.state = row.text(6);
+    file.error = row.text(7);
+    file.analysis_json = row.text(8);
+    file.job_path = row.text(9);
+    file.index_path = row.text(10);
+    file.estimated_s = row.real(11);
+    file.snapshots = row.int64(12);
+    return file;
+}
+
+// One path component made safe, or empty when nothing is left of it.
+std::string sanitize_component(std::string_view component) {
+    std::string out;
+    for (const char c : component) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f || std::strchr("/\\:*?\"<>|", c) != nullptr) continue;
+        out += c;
+    }
+    const std::size_t first = out.find_first_not_of(" .");  // No hidden files, no "..".
+    if (first == std::string::npos) return {};
+    out.erase(0, first);
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    if (out.size() > 200) out.resize(200);
+    return out;
+}
+
+std::optional<StoredFile> select_one(Store& store, std::string_view where, auto bind) {
+    return store.with([&](Database& db) -> std::optional<StoredFile> {
+        std::string error;
+        Statement select = db.prepare(
+            std::string("SELECT ") + file_columns + " FROM files WHERE " + std::string(where),
+            error);
+        if (!select.valid()) return std::nullopt;
+        bind(select);
+        if (select.step(error) != Statement::Step::row) return std::nullopt;
+        return file_from_row(select);
+    });
+}
+
+// A name no other upload has, from the CSPRNG.
+std::string unique_upload_name() {
+    std::array<unsigned char, 16> random{};
+    randombytes_buf(random.data(), random.size());
+    std::array<char, 33> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), random.data(), random.size());
+    return hex.data();
+}
+
+}  // namespace
+
+std::optional<std::string> sanitize_path(std::string_view folder, std::string_view name,
+                                         std::string& error) {
+    std::string path;
+    std::string_view rest = folder;
+    while (!rest.empty()) {
+        const std::size_t slash = rest.find_first_of("/\\");
+        const std::string_view component = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+        if (component.empty() || component == ".") continue;
+        if (component == "..") {
+            error = "the folder may not contain '..'";
+            return std::nullopt;
+        }
+        const std::string safe = sanitize_component(component);
+        if (safe.empty()) continue;
+        path += safe + "/";
+    }
+    if (name == ".." || name.find("../") != std::string_view::npos ||
+        name.find("..\\") != std::string_view::npos) {
+        error = "the file name may not contain '..'";
+        return std::nullopt;
+    }
+    // A name that carries a folder keeps only its last component, as browsers send it.
+    const std::size_t slash = name.find_last_of("/\\");
+    if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    const std::string safe = sanitize_component(name);
+    if (safe.empty()) {
+        error = "the file name is empty once unsafe characters are removed";
+        return std::nullopt;
+    }
+    return path + safe;
+}
+
+bool is_gcode_name(std::string_view name) {
+    const std::size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos) return false;
+    std::string extension(name.substr(dot + 1));
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension == "gcode" || extension == "gco" || extension == "g";
+}
+
+struct Upload::HashState {
+    crypto_hash_sha256_state state;
+};
+
+Upload::Upload(FileLibrary& library, std::filesystem::path temporary, int fd)
+    : library_(library),
+      temporary_(std::move(temporary)),
+      fd_(fd),
+      hash_(std::make_unique<HashState>()) {
+    crypto_hash_sha256_init(&hash_->state);
+    buffer_.reserve(write_buffer_bytes);
+}
+
+Upload::~Upload() {
+    abandon();
+}
+
+bool Upload::write(std::string_view bytes, std::string& error) {
+    if (fd_ < 0) {
+        error = "the upload was already closed";
+        return false;
+    }
+    if (head_.size() < head_bytes)
+        head_.append(bytes.substr(0, std::min(bytes.size(), head_bytes - head_.size())));
+    bytes_ += bytes.size();
+    crypto_hash_sha256_update(&hash_->state, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+    buffer_.append(bytes);
+    return buffer_.size() < write_buffer_bytes || flush(error);
+}
+
+bool Upload::flush(std::string& error) {
+    std::size_t written = 0;
+    while (written < buffer_.size()) {
+        const ssize_t got = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            error = std::string("cannot write the upload: ") + std::strerror(errno);
+            return false;
+        }
+        written += static_cast<std::size_t>(got);
+    }
+    buffer_.clear();
+    return true;
+}
+
+bool Upload::commit(const std::string& path, const std::string& display_name, bool no_overwrite,
+                    StoredFile& stored, int& status, std::string& error) {
+    status = 500;
+    if (!flush(error)) {
+        status = errno == ENOSPC ? 507 : 500;
+        return false;
+    }
+    if (::fsync(fd_) != 0) {
+        error = std::string("cannot sync the upload: ") + std::strerror(errno);
+        return false;
+    }
+    ::close(fd_);
+    fd_ = -1;
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256_final(&hash_->state, digest.data());
+    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    stored = StoredFile{};
+    stored.path = path;
+    stored.display_name = display_name;
+    stored.size_bytes = bytes_;
+    stored.sha256 = hex.data();
+    stored.uploaded_s = unix_now_s();
+    stored.state = "stored";
+    if (no_overwrite && library_.find(path)) {
+        status = 409;
+        error = "a file named '" + path + "' exists and noOverwrite was set";
+        abandon();
+        return false;
+    }
+    const std::filesystem::path target = library_.data_ / "files" / path;
+    std::error_code failure;
+    std::filesystem::create_directories(target.parent_path(), failure);
+    std::filesystem::rename(temporary_, target, failure);
+    if (failure) {
+        error = "cannot install the upload as " + path + ": " + failure.message();
+        abandon();
+        return false;
+    }
+    temporary_.clear();
+    if (!library_.install(stored, error)) return false;
+    status = 201;
+    return true;
+}
+
+void Upload::abandon() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (!temporary_.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary_, ignored);
+        temporary_.clear();
+    }
+}
+
+std::unique_ptr<Upload> FileLibrary::begin_upload(std::string& error) {
+    const std::filesystem::path temporary = data_ / "uploads" / (unique_upload_name() + ".partial");
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        error = std::string("cannot create an upload file: ") + std::strerror(errno);
+        return nullptr;
+    }
+    return std::make_unique<Upload>(*this, temporary, fd);
+}
+
+bool FileLibrary::install(StoredFile& file, std::string& error) {
+    const bool installed = store_.with([&](Database& db) {
+        // A replaced file's old row (and its prepared job) goes; history keeps its name.
+        Statement remove = db.prepare("DELETE FROM files WHERE path = ?", error);
+        if (!remove.valid() || !remove.bind(1, file.path).run(error)) return false;
+        Statement insert = db.prepare(
+            "INSERT INTO files (path, display_name, size_bytes, sha256, uploaded_s, state) "
+            "VALUES (?, ?, ?, ?, ?, 'stored')",
+            error);
+        if (!insert.valid() || !insert.bind(1, file.path)
+                                    .bind(2, file.display_name)
+                                    .bind(3, static_cast<std::int64_t>(file.size_bytes))
+                                    .bind(4, file.sha256)
+                                    .bind(5, file.uploaded_s)
+                                    .run(error))
+            return false;
+        file.id = db.last_insert_id();
+        return true;
+    });
+    if (!installed) return false;
+    std::error_code ignored;
+    std::filesystem::remove(data_ / "jobs" / (file.path + ".job.gcode"), ignored);
+    prepare(file.id);
+    return true;
+}
+
+std::vector<StoredFile> FileLibrary::list() {
+    std::vector<StoredFile> files = store_.with([](Database& db) {
+        std::vector<StoredFile> rows;
+        std::string error;
+        Statement select =
+            db.prepare(std::string("SELECT ") + file_columns + " FROM files ORDER BY path", error);
+        if (!select.valid()) return rows;
+        while (select.step(error) == Statement::Step::row)
+            rows.push_back(file_from_row(select));
+        return rows;
+    });
+    const std::lock_guard lock(mutex_);
+    for (StoredFile& file : files)
+        if (file.id == preparing_id_) file.prep_progress = preparing_progress_;
+    return files;
+}
+
+std::optional<StoredFile> FileLibrary::find(std::string_view path) {
+    return select_one(store_, "path = ?", [path](Statement& s) { s.bind(1, path); });
+}
+
+std::optional<StoredFile> FileLibrary::find(std::int64_t id) {
+    return select_one(store_, "id = ?", [id](Statement& s) { s.bind(1, id); });
+}
+
+bool FileLibrary::remove(std::string_view path, std::string& error) {
+    const std::optional<StoredFile> file = find(path);
+    if (!file) {
+        error = "no file " + std::string(path);
+        return false;
+    }
+    std::error_code ignored;
+    std::filesystem::remove(absolute(*file), ignored);
+    if (!file->job_path.empty()) std::filesystem::remove(file->job_path, ignored);
+    if (!file->index_path.empty()) std::filesystem::remove(file->index_path, ignored);
+    return store_.with([&](Database& db) {
+        Statement remove = db.prepare("DELETE FROM files WHERE id = ?", error);
+        return remove.valid() && remove.bind(1, file->id).run(error);
+    });
+}
+
+std::filesystem::path FileLibrary::absolute(const StoredFile& file) const {
+    return data_ / "files" / file.path;
+}
+
+std::uint64_t FileLibrary::free_bytes() const {
+    struct statvfs stats {};
+    if (::statvfs(data_.c_str(), &stats) != 0) return 0;
+    return static_cast<std::uint64_t>(stats.f_bavail) * stats.f_frsize;
+}
+
+std::uint64_t FileLibrary::total_bytes() const {
+    struct statvfs stats {};
+    if (::statvfs(data_.c_str(), &stats) != 0) return 0;
+    return static_cast<std::uint64_t>(stats.f_blocks) * stats.f_frsize;
+}
+
+}  // namespace strata::server

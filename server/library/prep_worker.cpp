@@ -1,0 +1,233 @@
+// The prep worker: one background thread takes uploaded files in order and runs the planner's
+// prep on each (analysis, time estimate, snapshot plan, annotated job, verification), with
+// progress events at most twice a second. A file the planner cannot plan a timelapse for (no
+// printable area, already prepared) is still ready: it prints as it is, without snapshots.
+#include <sodium.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "strata/json_writer.hpp"
+#include "strata/planner/prep.hpp"
+#include "strata/server/library.hpp"
+
+namespace strata::server {
+namespace {
+
+// The analysis in OctoPrint's `gcodeAnalysis` shape, plus strata's own fields.
+std::string analysis_json(const planner::PrepResult& result) {
+    const parser::Analysis& analysis = result.analysis;
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_object();
+    json.field("estimatedPrintTime", result.estimate.total_s());
+    json.key("filament").begin_object();
+    for (std::size_t tool = 0; tool < analysis.filament_mm.size(); ++tool) {
+        constexpr double filament_area_mm2 = 3.14159265358979 * 1.75 * 1.75 / 4.0;
+        json.key("tool" + std::to_string(tool)).begin_object();
+        json.field("length", analysis.filament_mm[tool]);
+        json.field("volume", analysis.filament_mm[tool] * filament_area_mm2 / 1000.0);
+        json.end_object();
+    }
+    json.end_object();
+    const auto& box = analysis.printed_bbox;
+    json.key("dimensions").begin_object();
+    json.field("width", box.max_mm[0] - box.min_mm[0]);
+    json.field("depth", box.max_mm[1] - box.min_mm[1]);
+    json.field("height", box.max_mm[2] - box.min_mm[2]);
+    json.end_object();
+    json.key("printingArea").begin_object();
+    const char* axes[] = {"X", "Y", "Z"};
+    for (int axis = 0; axis < 3; ++axis) {
+        json.field(std::string("min") + axes[axis], box.min_mm[static_cast<std::size_t>(axis)]);
+        json.field(std::string("max") + axes[axis], box.max_mm[static_cast<std::size_t>(axis)]);
+    }
+    json.end_object();
+    json.key("strata").begin_object();
+    json.field("lines", analysis.lines);
+    json.field("layers", static_cast<std::uint64_t>(analysis.layers.size()));
+    json.field("slicer", parser::to_string(analysis.slicer.slicer));
+    json.field("slicer_version", analysis.slicer.version);
+    json.field("snapshots", static_cast<std::uint64_t>(result.plan.snapshots.size()));
+    json.field("time_added_s", result.time_added_s);
+    json.field("warnings", analysis.diagnostics.warning_count());
+    json.field("errors", analysis.diagnostics.error_count());
+    json.end_object();
+    json.end_object();
+    return out.str();
+}
+
+std::string progress_json(const StoredFile& file, double fraction) {
+    std::ostringstream out;
+    JsonWriter(out)
+        .begin_object()
+        .field("path", file.path)
+        .field("progress", fraction)
+        .end_object();
+    return out.str();
+}
+
+}  // namespace
+
+FileLibrary::FileLibrary(std::filesystem::path data_directory, Store& store, EventHub& events)
+    : data_(std::move(data_directory)), store_(store), events_(events) {}
+
+FileLibrary::~FileLibrary() {
+    stop();
+}
+
+bool FileLibrary::start(std::string& error) {
+    std::error_code failure;
+    for (const char* folder : {"files", "jobs", "uploads"}) {
+        std::filesystem::create_directories(data_ / folder, failure);
+        if (failure) {
+            error = "cannot create " + (data_ / folder).string() + ": " + failure.message();
+            return false;
+        }
+    }
+    // Uploads a crash cut short are incomplete: nothing refers to them.
+    for (const auto& entry : std::filesystem::directory_iterator(data_ / "uploads", failure))
+        std::filesystem::remove(entry.path(), failure);
+    // Files whose prep a crash cut short are prepared again.
+    const std::vector<std::int64_t> unfinished = store_.with([](Database& db) {
+        std::vector<std::int64_t> ids;
+        std::string ignored;
+        Statement select =
+            db.prepare("SELECT id FROM files WHERE state IN ('stored', 'analyzing')", ignored);
+        while (select.valid() && select.step(ignored) == Statement::Step::row)
+            ids.push_back(select.int64(0));
+        return ids;
+    });
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = false;
+        queue_.insert(queue_.end(), unfinished.begin(), unfinished.end());
+    }
+    worker_ = std::thread([this] { run_worker(); });
+    return true;
+}
+
+void FileLibrary::stop() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+void FileLibrary::prepare(std::int64_t id) {
+    {
+        const std::lock_guard lock(mutex_);
+        queue_.push_back(id);
+    }
+    wake_.notify_one();
+}
+
+void FileLibrary::wait_idle() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [this] { return stopping_ || (queue_.empty() && !busy_); });
+}
+
+void FileLibrary::run_worker() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) break;
+        const std::int64_t id = queue_.front();
+        queue_.pop_front();
+        busy_ = true;
+        preparing_id_ = id;
+        preparing_progress_ = 0.0;
+        lock.unlock();
+        prepare_now(id);
+        lock.lock();
+        busy_ = false;
+        preparing_id_ = 0;
+        if (queue_.empty()) idle_.notify_all();
+    }
+    idle_.notify_all();
+}
+
+void FileLibrary::prepare_now(std::int64_t id) {
+    const std::optional<StoredFile> found = find(id);
+    if (!found) return;  // Deleted while queued.
+    const StoredFile& file = *found;
+    store_.with([id](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare("UPDATE files SET state = 'analyzing' WHERE id = ?", ignored);
+        return update.valid() && update.bind(1, id).run(ignored);
+    });
+    events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
+    planner::PrepOptions options;
+    options.input_path = absolute(file).string();
+    options.output_path = (data_ / "jobs" / (std::to_string(id) + ".gcode")).string();
+    options.index_path = options.output_path + ".index.json";
+    auto last_event = std::chrono::steady_clock::now();
+    options.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+        const double fraction = total == 0 ? 0.0 : static_cast<double>(done) / total;
+        {
+            const std::lock_guard lock(mutex_);
+            preparing_progress_ = fraction;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_event < std::chrono::milliseconds(500)) return;
+        last_event = now;
+        events_.publish("FilePrepProgress", progress_json(file, fraction));
+    };
+    const planner::PrepResult result = planner::prep_file(options);
+    std::string state = "ready";
+    std::string error;
+    std::string job_path = options.output_path;
+    std::string index_path = options.index_path;
+    if (result.error == planner::PrepError::unreadable ||
+        result.error == planner::PrepError::write_failed) {
+        state = "failed";
+        error = result.message;
+        job_path.clear();
+        index_path.clear();
+    } else if (result.error != planner::PrepError::none) {
+        error = "prints without a timelapse: " + result.message;
+        job_path = options.input_path;
+        index_path.clear();
+    }
+    const std::string analysis = state == "ready" ? analysis_json(result) : std::string();
+    store_.with([&](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare(
+            "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
+            "job_path = nullif(?, ''), index_path = nullif(?, ''), estimated_s = ?, "
+            "snapshots = ? WHERE id = ?",
+            ignored);
+        return update.valid() &&
+               update.bind(1, state)
+                   .bind(2, error)
+                   .bind(3, analysis)
+                   .bind(4, job_path)
+                   .bind(5, index_path)
+                   .bind(6, result.estimate.total_s())
+                   .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
+                   .bind(8, id)
+                   .run(ignored);
+    });
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_object().field("path", file.path).field("state", state);
+    if (!error.empty()) json.field("error", error);
+    json.end_object();
+    events_.publish(state == "ready" ? "MetadataAnalysisFinished" : "FilePrepFailed", out.str());
+    std::function<void(const StoredFile&)> listener;
+    {
+        const std::lock_guard lock(mutex_);
+        listener = ready_listener_;
+    }
+    if (state != "ready" || !listener) return;
+    if (const std::optional<StoredFile> ready = find(id)) listener(*ready);
+}
+
+void FileLibrary::on_ready(std::function<void(const StoredFile&)> listener) {
+    const std::lock_guard lock(mutex_);
+    ready_listener_ = std::move(listener);
+}
+
+}  // namespace strata::server

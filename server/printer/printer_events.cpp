@@ -1,0 +1,243 @@
+// The printer service's pump: the streamer's events become the status snapshot, persisted job
+// progress (at most once a second, in the original job's line numbers), published events, and
+// at the end of a job its timelapse videos. Starting a job (`launch`) lives here too, since it
+// sets up what the pump then follows.
+#include <chrono>
+#include <sstream>
+
+#include "strata/json_writer.hpp"
+#include "strata/server/printer_service.hpp"
+
+namespace strata::server {
+namespace {
+
+double unix_now_s() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string file_payload(const StoredFile& file, const char* extra_key = nullptr,
+                         std::string_view extra = {}) {
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_object()
+        .field("name", file.display_name)
+        .field("path", file.path)
+        .field("origin", "local")
+        .field("size", file.size_bytes);
+    if (extra_key != nullptr) json.field(extra_key, extra);
+    json.end_object();
+    return out.str();
+}
+
+std::string progress_payload(const StoredFile& file, const streamer::JobProgress& progress) {
+    std::ostringstream out;
+    JsonWriter(out)
+        .begin_object()
+        .field("path", file.path)
+        .field("completion", progress.percent)
+        .field("printTime", progress.elapsed_s)
+        .field("printTimeLeft", progress.remaining_s)
+        .field("line", progress.line)
+        .field("layer", progress.layer + 1)
+        .field("z", progress.z_mm)
+        .field("snapshots", progress.snapshots_taken)
+        .end_object();
+    return out.str();
+}
+
+}  // namespace
+
+Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
+                               const streamer::JobTimeline& timeline, std::string& error) {
+    // Called with control_ held.
+    const std::int64_t job_id = store_.with([&](Database& db) -> std::int64_t {
+        std::string ignored;
+        Statement insert = db.prepare(
+            "INSERT INTO jobs (file_id, file_name, state, started_s, job_path, line_offset, "
+            "resumed_from) VALUES (?, ?, 'printing', ?, ?, ?, nullif(?, 0))",
+            ignored);
+        if (!insert.valid() || !insert.bind(1, file.id)
+                                    .bind(2, file.path)
+                                    .bind(3, unix_now_s())
+                                    .bind(4, what.job_path)
+                                    .bind(5, what.line_offset)
+                                    .bind(6, what.resumed_from_job)
+                                    .run(ignored))
+            return 0;
+        return db.last_insert_id();
+    });
+    if (job_id == 0) {
+        error = "the job could not be recorded in the store";
+        return Refusal::not_ready;
+    }
+    if (timeline.snapshots > 0 && !settings_.cameras.empty()) begin_timelapse(file, timeline);
+    if (!streamer_->start_job(what.stream_path, timeline, error)) {
+        streamer_->set_capture({});
+        end_timelapse();
+        persist_end(job_id, "failed", error);
+        return Refusal::not_ready;
+    }
+    {
+        const std::lock_guard lock(mutex_);
+        status_.job_id = job_id;
+        status_.selected = file;
+        status_.progress = {};
+        status_.progress.total_lines = timeline.total_lines;
+        status_.print_pending = false;
+    }
+    events_.publish("PrintStarted", file_payload(file));
+    return Refusal::none;
+}
+
+void PrinterService::pump() {
+    while (pumping_) {
+        streamer::StreamerEvent event;
+        if (streamer_->wait_event(event, 0.2)) handle(event);
+    }
+}
+
+void PrinterService::handle(const streamer::StreamerEvent& event) {
+    using Kind = streamer::EventKind;
+    std::optional<StoredFile> file;
+    {
+        const std::lock_guard lock(mutex_);
+        file = status_.selected;
+        switch (event.kind) {
+            case Kind::state: status_.state = event.state; break;
+            case Kind::temperatures:
+                status_.heaters = event.heaters;
+                status_.heater_count = event.heater_count;
+                return;
+            case Kind::progress: status_.progress = event.progress; break;
+            case Kind::error: status_.error = event.text; break;
+            default: break;
+        }
+    }
+    switch (event.kind) {
+        case Kind::state: {
+            std::ostringstream payload;
+            PrinterStatus copy = status();
+            JsonWriter(payload)
+                .begin_object()
+                .field("state_id", streamer::to_string(event.state))
+                .field("state_string", octoprint_state_text(copy))
+                .end_object();
+            events_.publish("PrinterStateChanged", payload.str());
+            break;
+        }
+        case Kind::progress: {
+            const double now_s = unix_now_s();
+            if (now_s - last_persisted_s_ < 1.0) break;
+            last_persisted_s_ = now_s;
+            persist_progress(event.progress, "printing");
+            if (file) events_.publish("PrintProgress", progress_payload(*file, event.progress));
+            break;
+        }
+        case Kind::snapshot: {
+            std::ostringstream payload;
+            JsonWriter(payload)
+                .begin_object()
+                .field("snapshot", event.snapshot)
+                .field("ok", event.ok)
+                .field("parked_s", event.parked_s)
+                .field("error", event.text)
+                .end_object();
+            events_.publish("SnapshotTaken", payload.str());
+            break;
+        }
+        case Kind::paused:
+            persist_progress(event.progress, "paused");
+            if (file) events_.publish("PrintPaused", file_payload(*file));
+            break;
+        case Kind::resumed:
+            persist_progress(event.progress, "printing");
+            if (file) events_.publish("PrintResumed", file_payload(*file));
+            break;
+        case Kind::job_finished: on_job_ended(event, "finished"); break;
+        case Kind::job_failed: on_job_ended(event, "failed"); break;
+        case Kind::job_cancelled: on_job_ended(event, "cancelled"); break;
+        case Kind::error:
+            events_.publish("Error", "{\"error\":" + json_string(event.text) + "}");
+            break;
+        default: break;
+    }
+}
+
+void PrinterService::persist_progress(const streamer::JobProgress& progress,
+                                      std::string_view state) {
+    std::int64_t job_id = 0;
+    {
+        const std::lock_guard lock(mutex_);
+        job_id = status_.job_id;
+    }
+    if (job_id == 0) return;
+    store_.with([&](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare(
+            "UPDATE jobs SET state = ?, progress_percent = ?, last_line = ? + line_offset, "
+            "layer = ?, z_mm = ?, elapsed_s = ? WHERE id = ? AND state IN ('printing', "
+            "'paused')",
+            ignored);
+        return update.valid() && update.bind(1, state)
+                                     .bind(2, progress.percent)
+                                     .bind(3, static_cast<std::int64_t>(progress.line))
+                                     .bind(4, progress.layer)
+                                     .bind(5, progress.z_mm)
+                                     .bind(6, progress.elapsed_s)
+                                     .bind(7, job_id)
+                                     .run(ignored);
+    });
+}
+
+void PrinterService::persist_end(std::int64_t job_id, std::string_view state,
+                                 std::string_view result) {
+    store_.with([&](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare(
+            "UPDATE jobs SET state = ?, ended_s = ?, result = nullif(?, '') WHERE id = ?", ignored);
+        return update.valid() && update.bind(1, state)
+                                     .bind(2, unix_now_s())
+                                     .bind(3, result)
+                                     .bind(4, job_id)
+                                     .run(ignored);
+    });
+}
+
+void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::string_view result) {
+    persist_progress(event.progress, "printing");
+    std::int64_t job_id = 0;
+    std::optional<StoredFile> file;
+    {
+        const std::lock_guard lock(mutex_);
+        job_id = status_.job_id;
+        file = status_.selected;
+        status_.progress = event.progress;
+        status_.last_print_s = event.progress.elapsed_s;
+    }
+    persist_end(job_id, result, event.text);
+    if (file) {
+        if (result == "finished") {
+            events_.publish("PrintDone",
+                            file_payload(*file, "time", std::to_string(event.progress.elapsed_s)));
+        } else if (result == "cancelled") {
+            events_.publish("PrintCancelled", file_payload(*file));
+        } else {
+            events_.publish("PrintFailed", file_payload(*file, "reason", event.text));
+        }
+    }
+    streamer_->set_capture({});  // A capture cut short has finished after this.
+    end_timelapse();
+    std::string resume_job;
+    {
+        const std::lock_guard lock(mutex_);
+        resume_job = std::move(resume_job_path_);
+        resume_job_path_.clear();
+    }
+    if (!resume_job.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove(resume_job, ignored);
+    }
+}
+
+}  // namespace strata::server

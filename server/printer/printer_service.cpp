@@ -1,0 +1,334 @@
+// PrinterService: connection, selection and job control. Commands run under `control_` (one at
+// a time; a connect may take seconds), the status under `mutex_` (held for copies only, so
+// `GET /api/job` never waits on the printer). The pump thread and the event handling that
+// follows it are in printer_events.cpp.
+#include "strata/server/printer_service.hpp"
+
+#include <chrono>
+#include <sstream>
+
+#include <rapidjson/document.h>
+
+#include "strata/json_writer.hpp"
+
+namespace strata::server {
+namespace {
+
+bool is_operational(streamer::PrinterState state) {
+    using State = streamer::PrinterState;
+    return state == State::operational || state == State::printing || state == State::pausing ||
+           state == State::paused || state == State::cancelling;
+}
+
+bool is_busy(streamer::PrinterState state) {
+    using State = streamer::PrinterState;
+    return state == State::printing || state == State::pausing || state == State::paused ||
+           state == State::cancelling;
+}
+
+// The timeline of a file printed as it is (no index): its line count from the analysis.
+streamer::JobTimeline plain_timeline(const StoredFile& file) {
+    streamer::JobTimeline timeline;
+    rapidjson::Document analysis;
+    analysis.Parse(file.analysis_json.c_str());
+    if (!analysis.HasParseError() && analysis.IsObject() && analysis.HasMember("strata") &&
+        analysis["strata"].IsObject() && analysis["strata"].HasMember("lines") &&
+        analysis["strata"]["lines"].IsUint64())
+        timeline.total_lines = analysis["strata"]["lines"].GetUint64();
+    timeline.total_s = file.estimated_s > 0.0 ? file.estimated_s : 0.0;
+    return timeline;
+}
+
+}  // namespace
+
+std::string_view octoprint_state_text(const PrinterStatus& status) {
+    using State = streamer::PrinterState;
+    switch (status.state) {
+        case State::disconnected: return status.error.empty() ? "Offline" : "Offline after error";
+        case State::connecting: return "Connecting";
+        case State::operational: return status.print_pending ? "Starting" : "Operational";
+        case State::printing: return "Printing";
+        case State::pausing: return "Pausing";
+        case State::paused: return "Paused";
+        case State::cancelling: return "Cancelling";
+        case State::error: return "Error";
+    }
+    return "Offline";
+}
+
+PrinterService::PrinterService(PrinterSettings settings, Store& store, EventHub& events,
+                               FileLibrary& library)
+    : settings_(std::move(settings)), store_(store), events_(events), library_(library) {}
+
+PrinterService::~PrinterService() {
+    {
+        const std::lock_guard lock(connector_mutex_);
+        if (connector_.joinable()) connector_.join();
+    }
+    disconnect();
+}
+
+void PrinterService::recover_interrupted_jobs() {
+    store_.with([](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare(
+            "UPDATE jobs SET state = 'interrupted', result = 'the server stopped during the "
+            "print' WHERE state IN ('printing', 'paused')",
+            ignored);
+        return update.valid() && update.run(ignored);
+    });
+}
+
+bool PrinterService::connect(const streamer::LinkOptions& link, std::string& error) {
+    const std::lock_guard control(control_);
+    if (streamer_) {
+        const streamer::PrinterState state = streamer_->state();
+        if (state != streamer::PrinterState::error &&
+            state != streamer::PrinterState::disconnected) {
+            error = "already connected";
+            return false;
+        }
+        disconnect_locked();  // A dead connection: start over.
+    }
+    streamer::StreamerConfig config = settings_.streamer;
+    if (!link.target.empty()) config.link = link;
+    config.capture_timeout_s =
+        std::max(config.capture_timeout_s, timelapse::longest_capture_s(settings_.cameras) + 1.0);
+    {
+        const std::lock_guard lock(mutex_);
+        status_.state = streamer::PrinterState::connecting;
+        status_.error.clear();
+        status_.port = config.link.target;
+        status_.baud = config.link.baud;
+    }
+    auto candidate = std::make_unique<streamer::Streamer>(config);
+    if (!candidate->connect(error)) {
+        const std::lock_guard lock(mutex_);
+        status_.state = streamer::PrinterState::disconnected;
+        status_.error = error;
+        events_.publish("Error", "{\"error\":" + json_string(error) + "}");
+        return false;
+    }
+    streamer_ = std::move(candidate);
+    {
+        const std::lock_guard lock(mutex_);
+        status_.state = streamer_->state();
+    }
+    pumping_ = true;
+    pump_ = std::thread([this] { pump(); });
+    std::ostringstream payload;
+    JsonWriter(payload)
+        .begin_object()
+        .field("port", config.link.target)
+        .field("baudrate", config.link.baud)
+        .end_object();
+    events_.publish("Connected", payload.str());
+    return true;
+}
+
+void PrinterService::connect_in_background(const streamer::LinkOptions& link) {
+    const std::lock_guard lock(connector_mutex_);
+    if (connector_.joinable()) connector_.join();
+    {
+        const std::lock_guard status_lock(mutex_);
+        if (status_.state != streamer::PrinterState::disconnected &&
+            status_.state != streamer::PrinterState::error)
+            return;  // Connected or connecting already.
+        status_.state = streamer::PrinterState::connecting;
+        status_.error.clear();
+    }
+    connector_ = std::thread([this, link] {
+        std::string error;
+        (void)connect(link, error);  // The outcome is in the status and the events.
+    });
+}
+
+void PrinterService::disconnect() {
+    const std::lock_guard control(control_);
+    disconnect_locked();
+}
+
+void PrinterService::disconnect_locked() {
+    if (!streamer_) return;
+    streamer_->disconnect();
+    pumping_ = false;
+    if (pump_.joinable()) pump_.join();
+    streamer_->set_capture({});
+    end_timelapse();
+    streamer_.reset();
+    {
+        const std::lock_guard lock(mutex_);
+        status_.state = streamer::PrinterState::disconnected;
+        status_.heater_count = 0;
+        status_.print_pending = false;
+    }
+    events_.publish("Disconnected", "{}");
+}
+
+PrinterStatus PrinterService::status() const {
+    const std::lock_guard lock(mutex_);
+    return status_;
+}
+
+bool PrinterService::operational() const {
+    const std::lock_guard lock(mutex_);
+    return is_operational(status_.state);
+}
+
+bool PrinterService::printing_file(std::string_view path) const {
+    const std::lock_guard lock(mutex_);
+    return is_busy(status_.state) && status_.selected && status_.selected->path == path;
+}
+
+Refusal PrinterService::select(const StoredFile& file, bool print, std::string& error) {
+    const std::lock_guard control(control_);
+    {
+        const std::lock_guard lock(mutex_);
+        if (is_busy(status_.state)) {
+            error = "a job is printing: cancel it before selecting another file";
+            return Refusal::busy;
+        }
+        status_.selected = file;
+        status_.progress = {};
+        status_.print_pending = false;
+    }
+    std::ostringstream payload;
+    JsonWriter(payload)
+        .begin_object()
+        .field("name", file.display_name)
+        .field("path", file.path)
+        .field("origin", "local")
+        .end_object();
+    events_.publish("FileSelected", payload.str());
+    if (!print) return Refusal::none;
+    return start_locked(error);
+}
+
+void PrinterService::unselect() {
+    const std::lock_guard control(control_);
+    const std::lock_guard lock(mutex_);
+    if (is_busy(status_.state)) return;
+    status_.selected.reset();
+    status_.print_pending = false;
+}
+
+Refusal PrinterService::start(std::string& error) {
+    const std::lock_guard control(control_);
+    return start_locked(error);
+}
+
+Refusal PrinterService::start_locked(std::string& error) {
+    std::optional<StoredFile> selected;
+    {
+        const std::lock_guard lock(mutex_);
+        if (!streamer_ || !is_operational(status_.state)) {
+            error = "the printer is not operational";
+            return Refusal::not_operational;
+        }
+        if (is_busy(status_.state) || status_.print_pending) {
+            error = "a job is already printing";
+            return Refusal::busy;
+        }
+        if (!status_.selected) {
+            error = "no file is selected";
+            return Refusal::no_file;
+        }
+        selected = status_.selected;
+    }
+    // The selection may be older than the prep: read the file's state now.
+    const std::optional<StoredFile> file = library_.find(selected->id);
+    if (!file) {
+        error = "the selected file was deleted";
+        return Refusal::no_file;
+    }
+    if (file->state == "failed") {
+        error = "the file cannot be printed: " + file->error;
+        return Refusal::not_ready;
+    }
+    if (file->state != "ready") {  // Prints as soon as its prep is done.
+        const std::lock_guard lock(mutex_);
+        status_.print_pending = true;
+        return Refusal::none;
+    }
+    streamer::JobTimeline timeline;
+    if (!file->index_path.empty()) {
+        if (!streamer::load_job_index(file->index_path, timeline, error)) return Refusal::not_ready;
+    } else {
+        timeline = plain_timeline(*file);
+    }
+    return launch(*file, {file->job_path, file->job_path, 0, 0}, timeline, error);
+}
+
+void PrinterService::file_ready(const StoredFile& file) {
+    const std::lock_guard control(control_);
+    {
+        const std::lock_guard lock(mutex_);
+        if (!status_.print_pending || !status_.selected || status_.selected->id != file.id) return;
+        status_.print_pending = false;
+    }
+    std::string error;
+    if (start_locked(error) != Refusal::none)
+        events_.publish("PrintFailed", "{\"reason\":" + json_string(error) + "}");
+}
+
+Refusal PrinterService::pause(std::string_view action, std::string& error) {
+    const std::lock_guard control(control_);
+    using State = streamer::PrinterState;
+    State state = State::disconnected;
+    {
+        const std::lock_guard lock(mutex_);
+        state = status_.state;
+    }
+    if (!streamer_ || !is_operational(state)) {
+        error = "the printer is not operational";
+        return Refusal::not_operational;
+    }
+    const bool paused = state == State::paused || state == State::pausing;
+    if (!is_busy(state)) {
+        error = "no job is printing";
+        return Refusal::not_printing;
+    }
+    const bool want_pause = action == "pause" || (action == "toggle" && !paused);
+    if (want_pause && state == State::printing) streamer_->pause();
+    if (!want_pause && paused) streamer_->resume();
+    return Refusal::none;
+}
+
+Refusal PrinterService::cancel(std::string& error) {
+    const std::lock_guard control(control_);
+    {
+        const std::lock_guard lock(mutex_);
+        if (!streamer_ || !is_operational(status_.state)) {
+            error = "the printer is not operational";
+            return Refusal::not_operational;
+        }
+        if (status_.print_pending) {
+            status_.print_pending = false;
+            return Refusal::none;
+        }
+        if (!is_busy(status_.state)) {
+            error = "no job is printing";
+            return Refusal::not_printing;
+        }
+    }
+    streamer_->cancel();
+    return Refusal::none;
+}
+
+Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
+                                      std::string& error) {
+    const std::lock_guard control(control_);
+    if (!streamer_ || !operational()) {
+        error = "the printer is not operational";
+        return Refusal::not_operational;
+    }
+    for (const std::string& command : commands) {
+        if (command == "M112")
+            streamer_->emergency_stop();
+        else
+            streamer_->send_command(command);
+    }
+    return Refusal::none;
+}
+
+}  // namespace strata::server

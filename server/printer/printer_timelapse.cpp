@@ -1,0 +1,112 @@
+// A job's timelapse: every configured camera is captured at each snapshot (the streamer waits
+// with the head parked), rendered while the job runs, and finished when it ends; each video
+// becomes a row in `timelapses` and a MovieDone (or MovieFailed) event.
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <sstream>
+
+#include "strata/json_writer.hpp"
+#include "strata/server/printer_service.hpp"
+
+namespace strata::server {
+namespace {
+
+double unix_now_s() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// `<file stem>_<local start time>`: prints of the same file stay apart.
+std::string video_stem_for(const StoredFile& file) {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::array<char, 32> stamp{};
+    std::strftime(stamp.data(), stamp.size(), "_%Y-%m-%d_%H-%M-%S", &local);
+    return timelapse::safe_name(std::filesystem::path(file.path).stem().string()) + stamp.data();
+}
+
+}  // namespace
+
+bool PrinterService::begin_timelapse(const StoredFile& file,
+                                     const streamer::JobTimeline& timeline) {
+    timelapse::CaptureSettings settings;
+    settings.cameras = settings_.cameras;
+    const std::string stem = video_stem_for(file);
+    settings.frames_directory = settings_.timelapse_directory / "frames" / stem;
+    settings.videos_directory = settings_.timelapse_directory;
+    settings.video_stem = stem;
+    settings.planned_snapshots = timeline.snapshots;
+    settings.policy = settings_.frame_policy;
+    auto capture = std::make_unique<timelapse::TimelapseCapture>(settings);
+    timelapse::TimelapseCapture* capturing = capture.get();
+    {
+        const std::lock_guard lock(mutex_);
+        capture_ = std::move(capture);
+        video_stem_ = stem;
+    }
+    streamer_->set_capture([this, capturing](std::uint32_t snapshot, std::string& error) {
+        timelapse::FrameInfo info;
+        info.snapshot = snapshot;
+        {
+            const std::lock_guard lock(mutex_);
+            info.layer = static_cast<std::uint32_t>(status_.progress.layer + 1);
+            info.z_mm = status_.progress.z_mm;
+            info.elapsed_s = status_.progress.elapsed_s;
+            info.progress_percent = status_.progress.percent;
+        }
+        const timelapse::SnapshotReport report = capturing->capture(info, timelapse::Clock::now());
+        error = report.error;
+        return report.ok;
+    });
+    return true;
+}
+
+void PrinterService::end_timelapse() {
+    std::unique_ptr<timelapse::TimelapseCapture> capture;
+    std::int64_t job_id = 0;
+    {
+        const std::lock_guard lock(mutex_);
+        capture = std::move(capture_);
+        job_id = status_.job_id;
+    }
+    if (!capture) return;
+    for (const timelapse::VideoOutcome& video : capture->finish()) {
+        const bool ok = video.result.ok;
+        std::error_code ignored;
+        const auto size = ok ? std::filesystem::file_size(video.path, ignored) : 0;
+        store_.with([&](Database& db) {
+            std::string unused;
+            Statement insert = db.prepare(
+                "INSERT OR REPLACE INTO timelapses (job_id, camera, path, thumbnail_path, "
+                "size_bytes, frames, created_s, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "nullif(?, ''))",
+                unused);
+            std::filesystem::path thumbnail = video.path;
+            thumbnail.replace_extension(".thumb.jpg");
+            return insert.valid() &&
+                   insert.bind(1, job_id)
+                       .bind(2, video.camera)
+                       .bind(3, video.path.string())
+                       .bind(4, thumbnail.string())
+                       .bind(5, static_cast<std::int64_t>(size))
+                       .bind(6, static_cast<std::int64_t>(video.result.frames_read))
+                       .bind(7, unix_now_s())
+                       .bind(8, ok ? "ready" : "failed")
+                       .bind(9, video.result.error)
+                       .run(unused);
+        });
+        std::ostringstream payload;
+        JsonWriter json(payload);
+        json.begin_object()
+            .field("movie", video.path.string())
+            .field("movie_basename", video.path.filename().string())
+            .field("camera", video.camera);
+        if (!ok) json.field("error", video.result.error);
+        json.end_object();
+        events_.publish(ok ? "MovieDone" : "MovieFailed", payload.str());
+    }
+}
+
+}  // namespace strata::server
