@@ -91,6 +91,7 @@ struct Route {
 /// Every route the server has, in one place (routes.cpp).
 [[nodiscard]] std::span<const Route> routes();
 
+[[nodiscard]] std::string_view role_name(Access access);
 /// The OpenAPI 3 document of `routes()`.
 [[nodiscard]] std::string openapi_json(std::string_view version);
 

@@ -73,6 +73,32 @@ std::span<const Route> routes() {
     return table;
 }
 
+std::string_view role_name(Access access) {
+    switch (access) {
+        case anyone: return "anyone";
+        case viewer: return "viewer";
+        case operator_: return "operator";
+        case admin: return "admin";
+    }
+    return "admin";
+}
+
+}  // namespace strata::server::api
+
+namespace strata::server {
+
+std::vector<RouteDescription> describe_routes() {
+    std::vector<RouteDescription> described;
+    for (const api::Route& route : api::routes())
+        described.push_back({std::string(route.method), std::string(route.pattern),
+                             std::string(api::role_name(route.access))});
+    return described;
+}
+
+}  // namespace strata::server
+
+namespace strata::server::api {
+
 std::string openapi_json(std::string_view version) {
     std::ostringstream out;
     JsonWriter json(out);
@@ -105,10 +131,7 @@ std::string openapi_json(std::string_view version) {
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             json.key(method).begin_object();
             json.field("summary", route.summary);
-            json.field("x-strata-role", route.access == anyone      ? "anyone"
-                                        : route.access == viewer    ? "viewer"
-                                        : route.access == operator_ ? "operator"
-                                                                    : "admin");
+            json.field("x-strata-role", role_name(route.access));
             if (route.access == anyone) json.key("security").begin_array().end_array();
             json.key("parameters").begin_array();
             for (std::size_t open = path.find('{'); open != std::string::npos;

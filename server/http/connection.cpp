@@ -4,6 +4,8 @@
 // one before is out, and answers behind it wait in `queue_`.
 #include "connection.hpp"
 
+#include "ascii.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -74,7 +76,20 @@ void Connection::on_head(RequestHead&& head) {
     head_request_ = head.method == "HEAD";
     keep_alive_ = head.keep_alive;
     stopped_reading_ = false;
+    const bool expects_continue = lower(head.header("expect").value_or("")) == "100-continue" &&
+                                  (head.content_length > 0 || head.chunked);
     exchange_ = application_.begin(std::move(head), peer_);
+    if (!expects_continue) return;
+    if (!exchange_->wants_body()) {
+        // Answered without the body; whether the client sends it anyway is unknown, so the
+        // connection ends after the answer.
+        stopped_reading_ = true;
+        keep_alive_ = false;
+        on_complete();
+        return;
+    }
+    // libcurl (PrusaSlicer, Cura) waits a second for this before sending a large body.
+    output_.write("HTTP/1.1 100 Continue\r\n\r\n", nullptr, false);
 }
 
 void Connection::on_body(std::string_view bytes) {

@@ -35,6 +35,7 @@ class ImmediateExchange final : public Exchange {
         return dropped_bytes_ <= std::size_t{64} * 1024;
     }
     Response finish() override { return std::move(response_); }
+    [[nodiscard]] bool wants_body() const override { return false; }
 
   private:
     Response response_;

@@ -80,6 +80,9 @@ class Exchange {
     virtual Response finish() = 0;
     /// The client left before the request was complete: undo what was started.
     virtual void abandon() {}
+    /// False when the answer is known without the body: a client that asked to be told before
+    /// sending it (`Expect: 100-continue`) gets the answer instead of "100 Continue".
+    [[nodiscard]] virtual bool wants_body() const { return true; }
 };
 
 /// The client, as far as the adapter knows it.

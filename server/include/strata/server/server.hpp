@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "strata/server/http.hpp"
 #include "strata/server/printer_service.hpp"
@@ -26,6 +27,15 @@ struct ServerConfig {
     /// Serve even without an admin account (tests of the refusal itself only).
     bool allow_without_admin = false;
 };
+
+/// One route, as the OpenAPI document and the auth tests see it.
+struct RouteDescription {
+    std::string method;
+    std::string pattern;  ///< `{name}` one segment, `{name*}` the rest of the path.
+    std::string role;     ///< anyone, viewer, operator, admin
+};
+/// Every route the server answers.
+[[nodiscard]] std::vector<RouteDescription> describe_routes();
 
 class EventHub;
 class FileLibrary;

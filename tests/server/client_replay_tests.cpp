@@ -1,0 +1,209 @@
+// The request sequences of real clients, replayed against a live server printing on the virtual
+// printer (../shared/reference/octoprint.md §2): PrusaSlicer's connection test and upload with
+// print=true, Cura's connect-and-poll loop with its toggle pause, FDM Monster's calls including
+// its 409 handling and Range reads. Each step checks the fields that client reads.
+#include <rapidjson/document.h>
+
+#include "server_fixture.hpp"
+
+namespace strata::server::test {
+namespace {
+
+rapidjson::Document parse(const std::string& text) {
+    rapidjson::Document document;
+    document.Parse(text.c_str());
+    EXPECT_FALSE(document.HasParseError()) << text;
+    return document;
+}
+
+std::string state_text(httplib::Client& http) {
+    const auto job = http.Get("/api/job");
+    if (!job || job->status != 200) return "";
+    const rapidjson::Document document = parse(job->body);
+    return document["state"].GetString();
+}
+
+using ClientReplayTest = ServerTest;
+
+TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
+    ASSERT_TRUE(connect_printer());
+    httplib::Client http = client(operator_key_);
+    // OctoPrint::test(): GET api/version; `api` must exist, `text` start with "OctoPrint".
+    const auto version = http.Get("/api/version");
+    ASSERT_TRUE(version);
+    ASSERT_EQ(version->status, 200);
+    const rapidjson::Document answer = parse(version->body);
+    ASSERT_TRUE(answer.HasMember("api"));
+    EXPECT_EQ(std::string(answer["text"].GetString()).rfind("OctoPrint", 0), 0U);
+    // OctoPrint::upload(): the test again, then the form: print, path, file (octet-stream).
+    ASSERT_TRUE(http.Get("/api/version"));
+    const std::string gcode = read_file(sample_gcode);
+    const httplib::MultipartFormDataItems form = {
+        {"print", "true", "", ""},
+        {"path", "", "", ""},
+        {"file", gcode, "mini cube.gcode", "application/octet-stream"},
+    };
+    const auto uploaded = http.Post("/api/files/local", form);
+    ASSERT_TRUE(uploaded);
+    EXPECT_EQ(uploaded->status, 201) << uploaded->body;  // PrusaSlicer: success is < 400.
+    // The header says mini%20cube.gcode; cpp-httplib hands Location back decoded.
+    EXPECT_EQ(
+        uploaded->get_header_value("Location"),
+        "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/files/local/mini cube.gcode");
+    const rapidjson::Document body = parse(uploaded->body);
+    EXPECT_TRUE(body["done"].GetBool());
+    EXPECT_TRUE(body["effectivePrint"].GetBool());
+    EXPECT_EQ(std::string(body["files"]["local"]["path"].GetString()), "mini cube.gcode");
+    // The file prints once its prep is done, and to the end.
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Operational"; }, 60.0));
+    const auto job = http.Get("/api/job");
+    ASSERT_TRUE(job);
+    const rapidjson::Document done = parse(job->body);
+    EXPECT_DOUBLE_EQ(done["progress"]["completion"].GetDouble(), 100.0);
+    EXPECT_EQ(std::string(done["job"]["file"]["name"].GetString()), "mini cube.gcode");
+}
+
+TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
+    ASSERT_TRUE(connect_printer());
+    httplib::Client http = client(operator_key_);
+    const auto settings = http.Get("/api/settings");
+    ASSERT_TRUE(settings);
+    const rapidjson::Document read = parse(settings->body);
+    EXPECT_FALSE(read["feature"]["sdSupport"].GetBool());
+    EXPECT_TRUE(read["webcam"]["streamUrl"].IsString());
+    EXPECT_TRUE(read["plugins"].IsObject());
+    const auto version = http.Get("/api/version");
+    ASSERT_TRUE(version);
+    EXPECT_TRUE(parse(version->body)["server"].IsString());
+    const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
+    ASSERT_TRUE(login);
+    EXPECT_EQ(login->status, 200);
+    const auto profiles = http.Get("/api/printerprofiles");
+    ASSERT_TRUE(profiles);
+    const rapidjson::Document profile = parse(profiles->body);
+    const auto& current = profile["profiles"]["_default"];
+    EXPECT_TRUE(current["current"].GetBool());
+    EXPECT_TRUE(current["axes"]["z"]["speed"].IsNumber());
+    EXPECT_TRUE(current["axes"]["x"]["inverted"].IsBool());
+    // Temperatures arrive with the printer's first report.
+    std::string printer;
+    ASSERT_TRUE(eventually([&] {
+        const auto answer = http.Get("/api/printer");
+        printer = answer ? answer->body : "";
+        return printer.find("tool0") != std::string::npos;
+    }));
+    const rapidjson::Document state = parse(printer);
+    EXPECT_TRUE(state["state"]["flags"]["ready"].GetBool());
+    EXPECT_TRUE(state["temperature"]["tool0"]["actual"].IsNumber());
+    EXPECT_TRUE(state["temperature"]["bed"]["target"].IsNumber());
+    // Upload with select and print; Cura reads the Location header.
+    const auto uploaded = upload(operator_key_, "cube.gcode", read_file(sample_gcode),
+                                 {{"select", "true", "", ""}, {"print", "true", "", ""}});
+    ASSERT_TRUE(uploaded);
+    ASSERT_EQ(uploaded->status, 201);
+    EXPECT_TRUE(uploaded->has_header("Location"));
+    ASSERT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
+    // Cura pauses and resumes with the same toggle command.
+    const auto pause = http.Post("/api/job", R"({"command":"pause"})", "application/json");
+    ASSERT_TRUE(pause);
+    EXPECT_EQ(pause->status, 204);
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Paused"; }));
+    const auto flags = parse(http.Get("/api/printer")->body);
+    EXPECT_TRUE(flags["state"]["flags"]["paused"].GetBool());
+    const auto resume = http.Post("/api/job", R"({"command":"pause"})", "application/json");
+    ASSERT_TRUE(resume);
+    EXPECT_EQ(resume->status, 204);
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
+    // A second start while printing is a conflict.
+    const auto again = http.Post("/api/job", R"({"command":"start"})", "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 409);
+    const auto cancel = http.Post("/api/job", R"({"command":"cancel"})", "application/json");
+    ASSERT_TRUE(cancel);
+    EXPECT_EQ(cancel->status, 204);
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Operational"; }));
+}
+
+TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
+    httplib::Client http = client(operator_key_);
+    // Offline first: FDM Monster turns the 409 and its `error` into "USB disconnected".
+    const auto offline = http.Get("/api/printer?history=true");
+    ASSERT_TRUE(offline);
+    EXPECT_EQ(offline->status, 409);
+    EXPECT_TRUE(parse(offline->body)["error"].IsString());
+    const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
+    ASSERT_TRUE(login);
+    const rapidjson::Document user = parse(login->body);
+    EXPECT_FALSE(std::string(user["session"].GetString()).empty());
+    EXPECT_NE(std::string(user["name"].GetString()), "_api");
+    EXPECT_NE(std::string(user["needs"]["group"][0].GetString()), "guests");
+    const auto current = http.Get("/api/currentuser");
+    ASSERT_TRUE(current);
+    EXPECT_EQ(std::string(parse(current->body)["name"].GetString()), "otto");
+    const auto connection = http.Get("/api/connection");
+    ASSERT_TRUE(connection);
+    EXPECT_EQ(std::string(parse(connection->body)["current"]["state"].GetString()), "Offline");
+    ASSERT_TRUE(connect_printer());
+    // Upload with only `file` and print=true, with an explicit Content-Length (httplib's).
+    const std::string gcode = read_file(sample_gcode);
+    const auto uploaded =
+        upload(operator_key_, "monster.gcode", gcode, {{"print", "true", "", ""}});
+    ASSERT_TRUE(uploaded);
+    ASSERT_EQ(uploaded->status, 201);
+    const auto listing = http.Get("/api/files/local?recursive=true");
+    ASSERT_TRUE(listing);
+    const rapidjson::Document files = parse(listing->body);
+    ASSERT_EQ(files["files"].Size(), 1U);
+    const auto& item = files["files"][0];
+    EXPECT_EQ(std::string(item["path"].GetString()), "monster.gcode");
+    EXPECT_EQ(item["size"].GetUint64(), gcode.size());
+    EXPECT_TRUE(item["date"].IsInt64());
+    EXPECT_EQ(std::string(item["type"].GetString()), "machinecode");
+    ASSERT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
+    const auto flags = http.Get("/api/printer?history=true");
+    ASSERT_TRUE(flags);
+    EXPECT_TRUE(parse(flags->body)["state"]["flags"]["operational"].GetBool());
+    const auto job = parse(http.Get("/api/job")->body);
+    EXPECT_EQ(std::string(job["job"]["file"]["path"].GetString()), "monster.gcode");
+    EXPECT_EQ(job["job"]["file"]["size"].GetUint64(), gcode.size());
+    // Chunked reads of the file being printed.
+    const auto head = http.Get("/downloads/files/local/monster.gcode", {{"Range", "bytes=0-99"}});
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 206);
+    EXPECT_EQ(head->body, gcode.substr(0, 100));
+    EXPECT_EQ(head->get_header_value("Content-Range"),
+              "bytes 0-99/" + std::to_string(gcode.size()));
+    const auto deleting = http.Delete("/api/files/local/monster.gcode");
+    ASSERT_TRUE(deleting);
+    EXPECT_EQ(deleting->status, 409);
+    const auto pause =
+        http.Post("/api/job", R"({"command":"pause","action":"pause"})", "application/json");
+    ASSERT_TRUE(pause);
+    EXPECT_EQ(pause->status, 204);
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Paused"; }));
+    const auto resume =
+        http.Post("/api/job", R"({"command":"pause","action":"resume"})", "application/json");
+    ASSERT_TRUE(resume);
+    EXPECT_EQ(resume->status, 204);
+    EXPECT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
+    const auto cancel = http.Post("/api/job", R"({"command":"cancel"})", "application/json");
+    ASSERT_TRUE(cancel);
+    ASSERT_TRUE(eventually([&] { return state_text(http) == "Operational"; }));
+    const auto deleted = http.Delete("/api/files/local/monster.gcode");
+    ASSERT_TRUE(deleted);
+    EXPECT_EQ(deleted->status, 204);
+    const auto gone = http.Get("/api/files/local/monster.gcode");
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->status, 404);
+    const auto disconnect =
+        http.Post("/api/connection", R"({"command":"disconnect"})", "application/json");
+    ASSERT_TRUE(disconnect);
+    EXPECT_EQ(disconnect->status, 204);
+    const auto after = http.Post("/api/job", R"({"command":"start"})", "application/json");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 409);
+}
+
+}  // namespace
+}  // namespace strata::server::test

@@ -1,0 +1,122 @@
+// A live server for API tests: a scratch data directory with an admin, an operator and a viewer
+// (their API keys kept), the virtual printer on a real pty (fast: 2 % of real time), and the
+// server on a free loopback port. Clients are cpp-httplib over real HTTP.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "../support/test_directory.hpp"
+#include "strata/server/accounts.hpp"
+#include "strata/server/server.hpp"
+#include "strata/server/store.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+
+namespace strata::server::test {
+
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+inline const std::filesystem::path sample_gcode =
+    std::filesystem::path(STRATA_TEST_DATA_DIR) / "ps281_mini_cube_m486.gcode";
+
+class ServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        directory_ = testing::test_directory("server_api");
+        std::filesystem::remove_all(directory_);
+        std::filesystem::create_directories(directory_);
+        {
+            Database db;
+            std::string error;
+            ASSERT_TRUE(db.open(directory_ / "strata.db", error)) << error;
+            Accounts accounts(db);
+            NewUser created;
+            ASSERT_TRUE(accounts.add_user("ada", Role::admin, std::nullopt, created, error));
+            admin_key_ = created.api_key;
+            admin_password_ = created.password;
+            ASSERT_TRUE(accounts.add_user("otto", Role::operator_, std::nullopt, created, error));
+            operator_key_ = created.api_key;
+            ASSERT_TRUE(accounts.add_user("vera", Role::viewer, std::nullopt, created, error));
+            viewer_key_ = created.api_key;
+        }
+        streamer::VirtualPrinterConfig printer_config;
+        printer_config.time_scale = 0.02;
+        printer_ = std::make_unique<streamer::VirtualPrinter>(printer_config);
+        std::string error;
+        ASSERT_TRUE(printer_->start(error)) << error;
+        ServerConfig config;
+        config.data_directory = directory_;
+        config.http.port = 0;
+        config.printer.streamer.link.target = printer_->path();
+        config.printer.timelapse_directory = directory_ / "timelapse";
+        configure(config);
+        server_ = std::make_unique<Server>(config);
+        ASSERT_TRUE(server_->start(error)) << error;
+    }
+
+    void TearDown() override {
+        server_.reset();
+        printer_.reset();
+        std::filesystem::remove_all(directory_);
+    }
+
+    /// Tests change the configuration here before the server starts.
+    virtual void configure(ServerConfig&) {}
+
+    [[nodiscard]] httplib::Client client(const std::string& key = "") const {
+        httplib::Client http("127.0.0.1", server_->port());
+        if (!key.empty()) http.set_default_headers({{"X-Api-Key", key}});
+        http.set_read_timeout(10, 0);
+        return http;
+    }
+
+    /// Waits up to `timeout_s` for `done`, polling.
+    template <typename Condition>
+    static bool eventually(Condition done, double timeout_s = 20.0) {
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::milliseconds(static_cast<int>(timeout_s * 1000));
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (done()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return done();
+    }
+
+    /// Uploads `content` as `name` (multipart, as slicers send it).
+    httplib::Result upload(const std::string& key, const std::string& name,
+                           const std::string& content, httplib::MultipartFormDataItems extra = {}) {
+        httplib::Client http = client(key);
+        extra.push_back({"file", content, name, "application/octet-stream"});
+        return http.Post("/api/files/local", extra);
+    }
+
+    /// Connects the printer and waits until it is operational.
+    bool connect_printer() {
+        httplib::Client http = client(operator_key_);
+        const auto result =
+            http.Post("/api/connection", R"({"command":"connect"})", "application/json");
+        if (!result || result->status != 204) return false;
+        return eventually([&] { return server_->printer().operational(); });
+    }
+
+    std::filesystem::path directory_;
+    std::string admin_key_;
+    std::string admin_password_;
+    std::string operator_key_;
+    std::string viewer_key_;
+    std::unique_ptr<streamer::VirtualPrinter> printer_;
+    std::unique_ptr<Server> server_;
+};
+
+}  // namespace strata::server::test
