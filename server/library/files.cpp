@@ -240,8 +240,14 @@ std::unique_ptr<Upload> FileLibrary::begin_upload(std::string& error) {
 }
 
 bool FileLibrary::install(StoredFile& file, std::string& error) {
+    // A replaced file's old row and prepared job go; the job history keeps its name.
+    if (const std::optional<StoredFile> old = find(file.path)) {
+        std::error_code ignored;
+        if (!old->job_path.empty() && old->job_path != absolute(*old).string())
+            std::filesystem::remove(old->job_path, ignored);
+        if (!old->index_path.empty()) std::filesystem::remove(old->index_path, ignored);
+    }
     const bool installed = store_.with([&](Database& db) {
-        // A replaced file's old row (and its prepared job) goes; history keeps its name.
         Statement remove = db.prepare("DELETE FROM files WHERE path = ?", error);
         if (!remove.valid() || !remove.bind(1, file.path).run(error)) return false;
         Statement insert = db.prepare(
@@ -259,8 +265,6 @@ bool FileLibrary::install(StoredFile& file, std::string& error) {
         return true;
     });
     if (!installed) return false;
-    std::error_code ignored;
-    std::filesystem::remove(data_ / "jobs" / (file.path + ".job.gcode"), ignored);
     prepare(file.id);
     return true;
 }
@@ -298,7 +302,8 @@ bool FileLibrary::remove(std::string_view path, std::string& error) {
     }
     std::error_code ignored;
     std::filesystem::remove(absolute(*file), ignored);
-    if (!file->job_path.empty()) std::filesystem::remove(file->job_path, ignored);
+    if (!file->job_path.empty() && file->job_path != absolute(*file).string())
+        std::filesystem::remove(file->job_path, ignored);
     if (!file->index_path.empty()) std::filesystem::remove(file->index_path, ignored);
     return store_.with([&](Database& db) {
         Statement remove = db.prepare("DELETE FROM files WHERE id = ?", error);

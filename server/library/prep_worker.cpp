@@ -192,7 +192,7 @@ void FileLibrary::prepare_now(std::int64_t id) {
         index_path.clear();
     }
     const std::string analysis = state == "ready" ? analysis_json(result) : std::string();
-    store_.with([&](Database& db) {
+    const bool recorded = store_.with([&](Database& db) {
         std::string ignored;
         Statement update = db.prepare(
             "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
@@ -210,6 +210,12 @@ void FileLibrary::prepare_now(std::int64_t id) {
                    .bind(8, id)
                    .run(ignored);
     });
+    if (!recorded || !find(id)) {  // Deleted (or replaced) while it was being prepared.
+        std::error_code ignored;
+        std::filesystem::remove(options.output_path, ignored);
+        std::filesystem::remove(options.index_path, ignored);
+        return;
+    }
     std::ostringstream out;
     JsonWriter json(out);
     json.begin_object().field("path", file.path).field("state", state);

@@ -1,0 +1,195 @@
+// Uploads at the edges, on a live server: empty, not G-code (by name and by content), duplicate
+// names, path traversal, an upload cut off mid-body, Expect: 100-continue, and a 1 GB upload
+// streamed from the client. Each ends with a clear status and nothing half-written: the uploads
+// folder is empty afterwards and nothing lands outside the data directory.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rapidjson/document.h>
+
+#include "server_fixture.hpp"
+
+namespace strata::server::test {
+namespace {
+
+class UploadTest : public ServerTest {
+  protected:
+    // What an upload of `content` named `name` gets: the status and the error, if any.
+    std::pair<int, std::string> try_upload(const std::string& name, const std::string& content,
+                                           httplib::MultipartFormDataItems extra = {}) {
+        const auto result = upload(operator_key_, name, content, std::move(extra));
+        if (!result) return {0, "no answer"};
+        return {result->status, result->body};
+    }
+
+    [[nodiscard]] bool uploads_folder_empty() const {
+        return std::filesystem::is_empty(directory_ / "uploads");
+    }
+
+    [[nodiscard]] std::size_t stored_files() const { return server_->library().list().size(); }
+
+    int raw_socket() const {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(server_->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        timeval timeout{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        return fd;
+    }
+
+    const std::string gcode_ = "G28\nG1 X10 Y10 Z0.2 F3000\nG1 X20 E1\n";
+};
+
+TEST_F(UploadTest, AnEmptyFileIsRefused) {
+    const auto [status, body] = try_upload("empty.gcode", "");
+    EXPECT_EQ(status, 400);
+    EXPECT_NE(body.find("empty"), std::string::npos) << body;
+    EXPECT_EQ(stored_files(), 0U);
+    EXPECT_TRUE(uploads_folder_empty());
+}
+
+TEST_F(UploadTest, WhatIsNotGcodeIsRefusedWith415) {
+    const auto [by_name, body] = try_upload("part.stl", "solid part\nendsolid\n");
+    EXPECT_EQ(by_name, 415);
+    EXPECT_NE(body.find("only G-code"), std::string::npos) << body;
+    std::string binary = "G28\n";
+    binary += std::string(100, '\0');
+    const auto [by_content, why] = try_upload("binary.gcode", binary);
+    EXPECT_EQ(by_content, 415);
+    EXPECT_NE(why.find("not text"), std::string::npos) << why;
+    EXPECT_EQ(stored_files(), 0U);
+    EXPECT_TRUE(uploads_folder_empty());
+}
+
+TEST_F(UploadTest, ADuplicateNameReplacesUnlessNoOverwrite) {
+    ASSERT_EQ(try_upload("same.gcode", gcode_).first, 201);
+    const std::string second = gcode_ + "G1 X30 E2\n";
+    ASSERT_EQ(try_upload("same.gcode", second).first, 201);
+    ASSERT_EQ(stored_files(), 1U);
+    EXPECT_EQ(server_->library().list()[0].size_bytes, second.size());
+    EXPECT_EQ(read_file(directory_ / "files" / "same.gcode"), second);
+    const auto [status, body] = try_upload("same.gcode", gcode_, {{"noOverwrite", "true", "", ""}});
+    EXPECT_EQ(status, 409);
+    EXPECT_NE(body.find("noOverwrite"), std::string::npos) << body;
+    EXPECT_EQ(read_file(directory_ / "files" / "same.gcode"), second);
+    EXPECT_TRUE(uploads_folder_empty());
+}
+
+TEST_F(UploadTest, PathsCannotLeaveTheDataDirectory) {
+    EXPECT_EQ(try_upload("x.gcode", gcode_, {{"path", "../../etc", "", ""}}).first, 400);
+    EXPECT_EQ(try_upload("../../evil.gcode", gcode_).first, 400);
+    EXPECT_EQ(try_upload("..", gcode_).first, 400);
+    // Separators and hidden-file dots are dropped; a folder is kept inside files/.
+    ASSERT_EQ(try_upload("a\\b/.hidden.gcode", gcode_, {{"path", "sub/dir", "", ""}}).first, 201);
+    const std::vector<StoredFile> files = server_->library().list();
+    ASSERT_EQ(files.size(), 1U);
+    EXPECT_EQ(files[0].path, "sub/dir/hidden.gcode");
+    EXPECT_TRUE(std::filesystem::exists(directory_ / "files" / "sub" / "dir" / "hidden.gcode"));
+    EXPECT_FALSE(std::filesystem::exists(directory_.parent_path() / "evil.gcode"));
+    const auto listing = client(viewer_key_).Get("/api/files?recursive=true");
+    ASSERT_TRUE(listing);
+    EXPECT_NE(listing->body.find(R"("type":"folder")"), std::string::npos);
+    EXPECT_NE(listing->body.find(R"("children":[)"), std::string::npos);
+}
+
+TEST_F(UploadTest, AnUploadCutOffMidBodyLeavesNothing) {
+    const int fd = raw_socket();
+    const std::string boundary = "XyZ";
+    const std::string head =
+        "POST /api/files/local HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + operator_key_ +
+        "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+        "\r\nContent-Length: 10000000\r\n\r\n--" + boundary +
+        "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.gcode\"\r\n\r\n";
+    std::string body = head;
+    for (int i = 0; i < 20000; ++i)
+        body += "G1 X1 Y1\n";
+    ASSERT_EQ(::send(fd, body.data(), body.size(), 0), static_cast<ssize_t>(body.size()));
+    // The temporary file exists while the upload runs...
+    EXPECT_TRUE(eventually([&] { return !uploads_folder_empty(); }, 5.0));
+    ::close(fd);
+    // ...and goes when the client does.
+    EXPECT_TRUE(eventually([&] { return uploads_folder_empty(); }, 5.0));
+    EXPECT_EQ(stored_files(), 0U);
+    EXPECT_FALSE(std::filesystem::exists(directory_ / "files" / "cut.gcode"));
+}
+
+TEST_F(UploadTest, ExpectContinueIsAnsweredBeforeTheBody) {
+    const std::string head =
+        "POST /api/files/local HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + operator_key_ +
+        "\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+        "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n";
+    int fd = raw_socket();
+    ASSERT_GT(::send(fd, head.data(), head.size(), 0), 0);
+    char buffer[256] = {};
+    ASSERT_GT(::recv(fd, buffer, sizeof buffer - 1, 0), 0);
+    EXPECT_EQ(std::string(buffer).rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0U) << buffer;
+    ::close(fd);
+    // Without credentials the answer comes at once instead, and no body is waited for.
+    const std::string anonymous =
+        "POST /api/files/local HTTP/1.1\r\nHost: x\r\n"
+        "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n";
+    fd = raw_socket();
+    ASSERT_GT(::send(fd, anonymous.data(), anonymous.size(), 0), 0);
+    std::string answer;
+    for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        answer.append(buffer, static_cast<std::size_t>(got));
+    ::close(fd);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0U) << answer;
+    EXPECT_TRUE(uploads_folder_empty());
+}
+
+TEST_F(UploadTest, AGigabyteStreamsToDiskWithItsHash) {
+    // The client generates the body as it goes: G-code lines, 1 GiB of them.
+    const std::string line = "G1 X100.125 Y100.125 E0.04321 ; a line of a big print\n";
+    const std::uint64_t lines = (std::uint64_t{1} << 30U) / line.size() + 1;
+    const std::uint64_t file_bytes = lines * line.size();
+    const std::string boundary = "strataBigUpload";
+    const std::string before = "--" + boundary +
+                               "\r\nContent-Disposition: form-data; name=\"file\"; "
+                               "filename=\"big.gcode\"\r\nContent-Type: "
+                               "application/octet-stream\r\n\r\n";
+    const std::string after = "\r\n--" + boundary + "--\r\n";
+    std::string block;
+    for (int i = 0; i < 4096; ++i)
+        block += line;
+    const std::uint64_t total = before.size() + file_bytes + after.size();
+    httplib::Client http = client(operator_key_);
+    http.set_write_timeout(120, 0);
+    http.set_read_timeout(120, 0);
+    const auto result = http.Post(
+        "/api/files/local", total,
+        [&](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+            std::uint64_t at = offset;
+            if (at < before.size()) return sink.write(before.data() + at, before.size() - at);
+            at -= before.size();
+            if (at < file_bytes) {
+                const std::uint64_t in_line = at % block.size();
+                const auto take = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(block.size() - in_line, file_bytes - at));
+                return sink.write(block.data() + in_line, take);
+            }
+            at -= file_bytes;
+            return sink.write(after.data() + at, after.size() - at);
+        },
+        "multipart/form-data; boundary=" + boundary);
+    ASSERT_TRUE(result);
+    ASSERT_EQ(result->status, 201) << result->body;
+    const std::optional<StoredFile> stored = server_->library().find("big.gcode");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->size_bytes, file_bytes);
+    EXPECT_EQ(std::filesystem::file_size(directory_ / "files" / "big.gcode"), file_bytes);
+    EXPECT_EQ(stored->sha256.size(), 64U);
+    EXPECT_TRUE(uploads_folder_empty());
+    // Deleting it mid-prep leaves no job behind.
+    ASSERT_EQ(client(operator_key_).Delete("/api/files/local/big.gcode")->status, 204);
+    server_->library().wait_idle();
+    EXPECT_TRUE(std::filesystem::is_empty(directory_ / "jobs"));
+}
+
+}  // namespace
+}  // namespace strata::server::test
