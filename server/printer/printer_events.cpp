@@ -127,9 +127,13 @@ void PrinterService::handle(const streamer::StreamerEvent& event) {
             break;
         }
         case Kind::progress: {
+            // Once a second, and at once on a new layer: a resume starts from the persisted
+            // layer and declares its Z, so that must never lag behind the nozzle.
             const double now_s = unix_now_s();
-            if (now_s - last_persisted_s_ < 1.0) break;
+            if (now_s - last_persisted_s_ < 1.0 && event.progress.layer == last_persisted_layer_)
+                break;
             last_persisted_s_ = now_s;
+            last_persisted_layer_ = event.progress.layer;
             persist_progress(event.progress, "printing");
             if (file) events_.publish("PrintProgress", progress_payload(*file, event.progress));
             break;

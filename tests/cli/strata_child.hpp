@@ -29,6 +29,17 @@ inline ChildRun run_strata(const std::string& arguments) {
     return run;
 }
 
+inline std::string read_file_text(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    std::string text;
+    if (file == nullptr) return text;
+    std::array<char, 65536> buffer{};
+    for (std::size_t got = 0; (got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0;)
+        text.append(buffer.data(), got);
+    std::fclose(file);
+    return text;
+}
+
 inline std::string data_file(const std::string& name) {
     return (std::filesystem::path(STRATA_TEST_DATA_DIR) / name).string();
 }

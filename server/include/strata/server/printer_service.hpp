@@ -125,6 +125,7 @@ class PrinterService {
     std::mutex connector_mutex_;
     std::atomic<bool> pumping_{false};
     double last_persisted_s_ = 0.0;
+    std::int64_t last_persisted_layer_ = -1;
 };
 
 }  // namespace strata::server

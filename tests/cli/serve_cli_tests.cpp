@@ -1,0 +1,189 @@
+// `strata serve` as a process: killed with SIGKILL in the middle of a print (what a crash or a
+// power cut does to the host), started again on the same data directory, it shows the job as
+// interrupted at its last confirmed line and layer, and resumes it from the start of that layer
+// on the same (virtual) printer, which never stopped: X and Y homed, Z declared with G92, the
+// rest of the job printed to the end.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "../support/test_directory.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+#include "strata_child.hpp"
+
+extern char** environ;
+
+namespace strata::testing {
+namespace {
+
+// A `strata serve` child; its first line of output names the port.
+class ServeProcess {
+  public:
+    ServeProcess(const std::filesystem::path& data, const std::string& port_device) {
+        int pipe_fds[2];
+        EXPECT_EQ(::pipe(pipe_fds), 0);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+        posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+        const std::string data_text = data.string();
+        const char* argv[] = {STRATA_BINARY,     "serve",       "--data",
+                              data_text.c_str(), "--port",      port_device.c_str(),
+                              "--listen",        "127.0.0.1:0", nullptr};
+        EXPECT_EQ(::posix_spawn(&pid_, STRATA_BINARY, &actions, nullptr, const_cast<char**>(argv),
+                                environ),
+                  0);
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(pipe_fds[1]);
+        output_ = ::fdopen(pipe_fds[0], "r");
+        char line[512] = {};
+        if (std::fgets(line, sizeof line, output_) != nullptr) {
+            const std::string text = line;
+            const std::size_t colon = text.find(':', text.find("127.0.0.1"));
+            if (colon != std::string::npos) port_ = std::atoi(text.c_str() + colon + 1);
+        }
+    }
+    ~ServeProcess() { kill(SIGTERM); }
+    ServeProcess(const ServeProcess&) = delete;
+    ServeProcess& operator=(const ServeProcess&) = delete;
+
+    void kill(int signal_number) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, signal_number);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        if (output_ != nullptr) std::fclose(output_);
+        output_ = nullptr;
+    }
+    [[nodiscard]] int port() const { return port_; }
+
+  private:
+    pid_t pid_ = -1;
+    std::FILE* output_ = nullptr;
+    int port_ = 0;
+};
+
+rapidjson::Document newest_job(httplib::Client& http) {
+    rapidjson::Document document;
+    const auto jobs = http.Get("/api/strata/jobs");
+    document.Parse(jobs ? jobs->body.c_str() : "{}");
+    return document;
+}
+
+template <typename Condition>
+bool eventually(Condition done, double timeout_s) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(int(timeout_s * 1000));
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return done();
+}
+
+TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
+    const std::filesystem::path data = test_directory("serve_crash");
+    std::filesystem::remove_all(data);
+    const ChildRun user = run_strata("user add ada --admin --json --data " + data.string());
+    ASSERT_EQ(user.exit_code, 0);
+    rapidjson::Document created;
+    created.Parse(user.output.c_str());
+    ASSERT_TRUE(created.IsObject() && created.HasMember("api_key")) << user.output;
+    const std::string key = created["api_key"].GetString();
+
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.05;  // The sample's 5.5 minutes in about 16 s.
+    streamer::VirtualPrinter printer(printer_config);
+    std::string error;
+    ASSERT_TRUE(printer.start(error)) << error;
+
+    double z_at_crash = 0.0;
+    std::size_t executed_at_crash = 0;
+    {
+        ServeProcess serve(data, printer.path());
+        ASSERT_GT(serve.port(), 0);
+        httplib::Client http("127.0.0.1", serve.port());
+        http.set_default_headers({{"X-Api-Key", key}});
+        ASSERT_EQ(
+            http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
+            204);
+        const httplib::MultipartFormDataItems form = {
+            {"print", "true", "", ""},
+            {"file", read_file_text(data_file("ps281_mini_cube_m486.gcode")), "cube.gcode",
+             "application/octet-stream"}};
+        ASSERT_EQ(http.Post("/api/files/local", form)->status, 201);
+        // Wait until the persisted progress is well into the print, then pull the plug.
+        ASSERT_TRUE(eventually(
+            [&] {
+                const rapidjson::Document jobs = newest_job(http);
+                return jobs.IsObject() && jobs["jobs"].Size() == 1 &&
+                       jobs["jobs"][0]["layer"].GetInt64() >= 12;
+            },
+            60.0));
+        serve.kill(SIGKILL);
+        executed_at_crash = printer.executed_log().size();
+    }
+    ServeProcess restarted(data, printer.path());
+    ASSERT_GT(restarted.port(), 0);
+    httplib::Client http("127.0.0.1", restarted.port());
+    http.set_default_headers({{"X-Api-Key", key}});
+    const rapidjson::Document jobs = newest_job(http);
+    ASSERT_TRUE(jobs.IsObject());
+    const auto& interrupted = jobs["jobs"][0];
+    EXPECT_EQ(std::string(interrupted["state"].GetString()), "interrupted");
+    EXPECT_GT(interrupted["last_line"].GetInt64(), 0);
+    EXPECT_GE(interrupted["layer"].GetInt64(), 12);
+    z_at_crash = interrupted["z"].GetDouble();
+    // The printer finished what it had queued; the host reconnects and resumes the job.
+    ASSERT_EQ(http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
+              204);
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto job = http.Get("/api/job");
+            return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
+        },
+        20.0));
+    const auto resume = http.Post("/api/strata/jobs/1/resume", "", "application/json");
+    ASSERT_TRUE(resume);
+    ASSERT_EQ(resume->status, 204) << resume->body;
+    ASSERT_TRUE(eventually(
+        [&] {
+            const rapidjson::Document now = newest_job(http);
+            return now.IsObject() && now["jobs"].Size() == 2 &&
+                   std::string(now["jobs"][0]["state"].GetString()) == "finished";
+        },
+        60.0));
+    const rapidjson::Document finished = newest_job(http);
+    EXPECT_EQ(finished["jobs"][0]["resumed_from"].GetInt64(), 1);
+    // What the printer did after the crash: the preamble, then the job's own end.
+    const std::vector<std::string> log = printer.executed_log();
+    std::vector<std::string> after(log.begin() + static_cast<std::ptrdiff_t>(executed_at_crash),
+                                   log.end());
+    char declared[32];
+    std::snprintf(declared, sizeof declared, "G92 Z%.3f", z_at_crash);
+    const auto position = [&after](const std::string& command) {
+        return std::find_if(after.begin(), after.end(),
+                            [&](const std::string& line) { return line.rfind(command, 0) == 0; }) -
+               after.begin();
+    };
+    EXPECT_LT(position(declared), position("G28 X Y"));  // Z is declared before homing X, Y.
+    EXPECT_LT(position("G28 X Y"), static_cast<std::ptrdiff_t>(after.size()));
+    EXPECT_EQ(position("G28 Z"), static_cast<std::ptrdiff_t>(after.size()));  // Never Z.
+    EXPECT_GT(after.size(), 500U);
+    restarted.kill(SIGTERM);
+    printer.stop();
+    std::filesystem::remove_all(data);
+}
+
+}  // namespace
+}  // namespace strata::testing
