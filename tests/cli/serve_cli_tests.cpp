@@ -117,6 +117,13 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
         ASSERT_EQ(
             http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
             204);
+        // Upload-and-print while still connecting would store the file without printing it.
+        ASSERT_TRUE(eventually(
+            [&] {
+                const auto job = http.Get("/api/job");
+                return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
+            },
+            20.0));
         const httplib::MultipartFormDataItems form = {
             {"print", "true", "", ""},
             {"file", read_file_text(data_file("ps281_mini_cube_m486.gcode")), "cube.gcode",
