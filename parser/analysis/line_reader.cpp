@@ -16,6 +16,12 @@ LineReader::~LineReader() {
 }
 
 bool LineReader::open(const std::string& path) {
+    // A reader is reused (the streamer's, job after job): nothing of the last file may remain.
+    if (fd_ >= 0) ::close(fd_);
+    begin_ = end_ = 0;
+    eof_ = skipping_rest_of_line_ = last_line_cut_ = ended_without_newline_ = false;
+    line_number_ = consumed_bytes_ = file_bytes_ = 0;
+    error_.clear();
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) {
         error_ = path + ": " + std::strerror(errno);

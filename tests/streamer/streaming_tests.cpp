@@ -368,3 +368,35 @@ TEST_F(Streaming, AnArcIsPrintedAsMarlinsOneMillimetreChords) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace strata::streamer;
+using namespace strata::streamer::testing;
+
+// One connection, several jobs: the second print of a file (or any second print) sends all of
+// it. The streamer reuses its job reader, which once kept the last file's end-of-file state and
+// "finished" the second job with nothing sent.
+TEST_F(Streaming, ASecondJobOnTheSameConnectionIsSentWhole) {
+    const std::string job = data_file("ps281_mini_cube_m486.gcode");
+    VirtualPrinterConfig printer;
+    printer.time_scale = 0.0;
+    start_printer(printer);
+    connect(StreamerConfig{});
+    std::vector<std::vector<std::string>> runs;
+    for (int run = 1; run <= 2; ++run) {
+        const std::size_t before = printer_->executed_log().size();
+        const Outcome outcome = print(*streamer_, job, 60.0);
+        EXPECT_EQ(outcome.end, EventKind::job_finished) << run << outcome.text;
+        const auto log = printer_->executed_log();
+        std::vector<std::string> sent;
+        for (std::size_t i = before; i < log.size(); ++i)
+            if (log[i] != "M105" && log[i].rfind("M155", 0) != 0)  // The streamer's own.
+                sent.push_back(log[i]);
+        runs.push_back(std::move(sent));
+    }
+    EXPECT_GT(runs[0].size(), 2000U);
+    EXPECT_EQ(first_difference(runs[1], runs[0]), "identical");
+}
+
+}  // namespace
