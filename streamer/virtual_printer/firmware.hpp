@@ -66,6 +66,7 @@ class Firmware {
 
     [[nodiscard]] LiveState live_state() const;
     [[nodiscard]] const std::vector<std::string>& executed_log() const { return log_; }
+    [[nodiscard]] const std::vector<double>& line_arrivals_s() const { return line_arrivals_s_; }
     [[nodiscard]] const std::vector<PrintedSegment>& printed() const { return printed_; }
 
   private:
@@ -130,6 +131,7 @@ class Firmware {
     std::mt19937_64 random_;
     std::string output_;
     std::vector<std::string> log_;
+    std::vector<double> line_arrivals_s_;  ///< When each line's end arrived (steady clock).
     std::vector<PrintedSegment> printed_;
 
     std::uint64_t last_line_ = 0;

@@ -69,6 +69,9 @@ void Firmware::power_on(double now_s) {
 
 void Firmware::receive(std::string_view bytes, double wall_s) {
     counted_.bytes_received += bytes.size();
+    for (const char c : bytes)
+        if (c == '\n' && line_arrivals_s_.size() < config_.log_limit)
+            line_arrivals_s_.push_back(wall_s);
     check_emergency(bytes, wall_s);
     const std::size_t room = rx_room();
     if (bytes.size() > room) counted_.rx_overflow_bytes += bytes.size() - room;

@@ -303,6 +303,11 @@ std::vector<std::string> VirtualPrinter::executed_log() const {
     return impl_->firmware.executed_log();
 }
 
+std::vector<double> VirtualPrinter::line_arrivals_s() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->firmware.line_arrivals_s();
+}
+
 std::vector<PrintedSegment> VirtualPrinter::printed_since(std::size_t first) const {
     const std::lock_guard lock(impl_->mutex);
     const auto& printed = impl_->firmware.printed();

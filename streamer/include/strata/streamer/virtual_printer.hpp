@@ -102,6 +102,8 @@ class VirtualPrinter {
     [[nodiscard]] LiveState state() const;
     /// Commands executed so far, as received without line number and checksum.
     [[nodiscard]] std::vector<std::string> executed_log() const;
+    /// When each line arrived (steady clock, seconds): the host's pacing, seen from the wire.
+    [[nodiscard]] std::vector<double> line_arrivals_s() const;
     /// Extrusions finished from index `first` on.
     [[nodiscard]] std::vector<PrintedSegment> printed_since(std::size_t first) const;
     /// Power-cycles the board: `start`, all state lost.

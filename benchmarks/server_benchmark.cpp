@@ -1,0 +1,217 @@
+// Server load benchmark: `GET /api/job` hammered by wrk over loopback while a job streams to the
+// virtual printer, and whether the streamer's pacing suffers. The same file is printed again and
+// again on one server, alternately quietly and under wrk for the whole print. For each print the
+// gaps between consecutive lines arriving at the printer (seen on the wire, by the printer) are
+// summarised; the two distributions should match. The printer thread runs at SCHED_FIFO like the
+// microcontroller it stands for (root only), the streamer thread as it always does.
+// usage: server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N]
+//                         [--rounds N]
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "strata/server/accounts.hpp"
+#include "strata/server/library.hpp"
+#include "strata/server/server.hpp"
+#include "strata/streamer/virtual_printer.hpp"
+
+namespace {
+
+using namespace strata;
+
+struct Options {
+    std::string file = STRATA_SAMPLE_GCODE;
+    double time_scale = 0.05;
+    int connections = 64;
+    int wrk_threads = 2;
+    int rounds = 2;
+};
+
+struct Gaps {
+    double p50_ms = 0.0;
+    double p99_ms = 0.0;
+    double max_ms = 0.0;
+    std::size_t lines = 0;
+};
+
+Gaps summarise(std::vector<double> arrivals) {
+    Gaps gaps;
+    std::vector<double> between;
+    for (std::size_t i = 1; i < arrivals.size(); ++i)
+        between.push_back((arrivals[i] - arrivals[i - 1]) * 1000.0);
+    gaps.lines = arrivals.size();
+    if (between.empty()) return gaps;
+    std::sort(between.begin(), between.end());
+    gaps.p50_ms = between[between.size() / 2];
+    gaps.p99_ms = between[std::min(between.size() - 1, between.size() * 99 / 100)];
+    gaps.max_ms = between.back();
+    return gaps;
+}
+
+double steal_s() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    double values[8] = {};
+    stat >> cpu;
+    for (double& value : values)
+        stat >> value;
+    return values[7] / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// Starts the selected file's print and waits for its end; the lines' arrival times.
+std::vector<double> print_once(server::Server& server, streamer::VirtualPrinter& printer,
+                               const server::StoredFile& file) {
+    const std::size_t before = printer.line_arrivals_s().size();
+    std::string error;
+    if (server.printer().select(file, true, error) != server::Refusal::none) {
+        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+        std::exit(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    while (server.printer().status().state != streamer::PrinterState::operational)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::vector<double> all = printer.line_arrivals_s();
+    return {all.begin() + static_cast<std::ptrdiff_t>(before), all.end()};
+}
+
+// "N req/s, latency avg/p99-ish" from wrk's output, and any errors it counted.
+std::string wrk_summary(const std::filesystem::path& output) {
+    std::ifstream in(output);
+    std::string line;
+    std::string summary;
+    while (std::getline(in, line)) {
+        if (line.find("Requests/sec:") != std::string::npos)
+            summary = line.substr(line.find(':') + 1) + " req/s" + summary;
+        if (line.find("Latency") != std::string::npos) summary += ";" + line;
+        if (line.find("Non-2xx") != std::string::npos ||
+            line.find("Socket errors") != std::string::npos)
+            summary += "; " + line;
+    }
+    return summary;
+}
+
+void report(const char* label, const Gaps& gaps) {
+    std::printf("%-24s %8zu lines  gap p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms\n", label,
+                gaps.lines, gaps.p50_ms, gaps.p99_ms, gaps.max_ms);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string argument = argv[i];
+        if (argument == "--file") options.file = argv[i + 1];
+        if (argument == "--time-scale") options.time_scale = std::atof(argv[i + 1]);
+        if (argument == "--connections") options.connections = std::atoi(argv[i + 1]);
+        if (argument == "--threads") options.wrk_threads = std::atoi(argv[i + 1]);
+        if (argument == "--rounds") options.rounds = std::max(1, std::atoi(argv[i + 1]));
+    }
+    const std::filesystem::path data = std::filesystem::temp_directory_path() /
+                                       ("strata-server-bench-" + std::to_string(getpid()));
+    std::filesystem::create_directories(data);
+    std::string key;
+    {
+        server::Database db;
+        std::string error;
+        server::NewUser created;
+        if (!db.open(data / "strata.db", error) ||
+            !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created,
+                                           error)) {
+            std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+            return 1;
+        }
+        key = created.api_key;
+    }
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = options.time_scale;
+    printer_config.realtime_priority = true;
+    printer_config.log_limit = 100'000'000;
+    streamer::VirtualPrinter printer(printer_config);
+    std::string error;
+    if (!printer.start(error)) {
+        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+        return 1;
+    }
+    server::ServerConfig config;
+    config.data_directory = data;
+    config.http.port = 0;
+    config.printer.streamer.link.target = printer.path();
+    config.printer.timelapse_directory = data / "timelapse";
+    server::Server server(config);
+    if (!server.start(error) || !server.printer().connect({}, error)) {
+        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+        return 1;
+    }
+    // The file goes in as an upload would, and is prepared once.
+    std::unique_ptr<server::Upload> upload = server.library().begin_upload(error);
+    std::ifstream in(options.file, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    server::StoredFile stored;
+    int status = 0;
+    const std::string name = std::filesystem::path(options.file).filename().string();
+    if (!upload || !upload->write(content.str(), error) ||
+        !upload->commit(name, name, false, stored, status, error)) {
+        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+        return 1;
+    }
+    server.library().wait_idle();
+    stored = *server.library().find(stored.id);
+
+    // A first print heats the printer, so every measured print starts hot; then quiet and
+    // loaded prints alternate, `--rounds` of each.
+    (void)print_once(server, printer, stored);
+    std::vector<Gaps> quiet;
+    std::vector<Gaps> loaded;
+    std::vector<std::string> rates;
+    std::vector<double> steals;
+    for (int round = 0; round < options.rounds; ++round) {
+        const double steal_before = steal_s();
+        const auto started = std::chrono::steady_clock::now();
+        quiet.push_back(summarise(print_once(server, printer, stored)));
+        const double quiet_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double steal_between = steal_s();
+        // wrk runs for as long as the quiet print took, starting with the loaded one.
+        const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/job";
+        const std::string wrk = "wrk -t" + std::to_string(options.wrk_threads) + " -c" +
+                                std::to_string(options.connections) + " -d" +
+                                std::to_string(static_cast<int>(quiet_s)) +
+                                "s -H 'X-Api-Key: " + key + "' " + url + " > " +
+                                (data / "wrk.txt").string() + " 2>&1";
+        std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
+        loaded.push_back(summarise(print_once(server, printer, stored)));
+        load.join();
+        steals.push_back(steal_between - steal_before);
+        steals.push_back(steal_s() - steal_between);
+        rates.push_back(wrk_summary(data / "wrk.txt"));
+        if (round == 0)
+            std::printf("file %s, printer time scale %.3f, print %.1f s\n", name.c_str(),
+                        options.time_scale, quiet_s);
+    }
+    for (int round = 0; round < options.rounds; ++round) {
+        std::printf("round %d\n", round + 1);
+        report("  quiet print", quiet[static_cast<std::size_t>(round)]);
+        report("  print under wrk", loaded[static_cast<std::size_t>(round)]);
+        std::printf("  GET /api/job (wrk -t%d -c%d): %s\n", options.wrk_threads,
+                    options.connections, rates[static_cast<std::size_t>(round)].c_str());
+        std::printf("  steal: %.2f s quiet, %.2f s loaded\n",
+                    steals[static_cast<std::size_t>(round) * 2],
+                    steals[static_cast<std::size_t>(round) * 2 + 1]);
+    }
+    server.stop();
+    printer.stop();
+    std::filesystem::remove_all(data);
+    return 0;
+}
