@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "api.hpp"
+#include "strata/server/json_member.hpp"
 
 namespace strata::server::api {
 
@@ -35,9 +36,7 @@ bool JsonBody::parse(const std::string& body, std::string_view content_type, std
 }
 
 const rapidjson::Value* JsonBody::value(const char* name) const {
-    if (!document_.IsObject()) return nullptr;
-    const auto found = document_.FindMember(name);
-    return found == document_.MemberEnd() ? nullptr : &found->value;
+    return json_member(document_, name);
 }
 
 bool JsonBody::has(const char* name) const {

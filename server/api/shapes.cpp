@@ -9,6 +9,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "strata/server/json_member.hpp"
+
 namespace strata::server::api {
 namespace {
 
@@ -21,12 +23,12 @@ std::string_view basename(std::string_view path) {
 std::string analysis_member(const std::string& analysis_json, const char* name) {
     rapidjson::Document document;
     document.Parse(analysis_json.c_str());
-    if (document.HasParseError() || !document.IsObject()) return {};
-    const auto found = document.FindMember(name);
-    if (found == document.MemberEnd()) return {};
+    const rapidjson::Value* member =
+        document.HasParseError() ? nullptr : json_member(document, name);
+    if (member == nullptr) return {};
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    found->value.Accept(writer);
+    member->Accept(writer);
     return buffer.GetString();
 }
 

@@ -77,7 +77,7 @@ class UploadExchange final : public http::Exchange {
         return found->second;
     }
 
-    http::Response fail(int status, std::string message) {
+    http::Response fail(int status, const std::string& message) {
         abandon();
         return http::Response::error(status, message);
     }

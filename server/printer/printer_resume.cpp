@@ -69,7 +69,7 @@ std::string preamble(std::int64_t job_id, std::uint64_t first_line, const Interr
                   "%s\nG92 E%.5f\n%s\nG1 F%.0f\n"
                   "; strata: the job continues\n",
                   static_cast<long long>(job_id), static_cast<unsigned long long>(first_line),
-                  static_cast<long long>(job.layer + 1), job.z_mm, bed_c, hotend_c, job.z_mm, bed_c,
+                  static_cast<long long>(job.layer) + 1, job.z_mm, bed_c, hotend_c, job.z_mm, bed_c,
                   hotend_c, position[0], position[1], position[2],
                   point.state.e_relative ? "M83" : "M82",
                   point.state.e_relative ? 0.0 : point.state.e_mm,

@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "strata/json_writer.hpp"
+#include "strata/server/json_member.hpp"
 
 namespace strata::server {
 namespace {
@@ -31,10 +32,10 @@ streamer::JobTimeline plain_timeline(const StoredFile& file) {
     streamer::JobTimeline timeline;
     rapidjson::Document analysis;
     analysis.Parse(file.analysis_json.c_str());
-    if (!analysis.HasParseError() && analysis.IsObject() && analysis.HasMember("strata") &&
-        analysis["strata"].IsObject() && analysis["strata"].HasMember("lines") &&
-        analysis["strata"]["lines"].IsUint64())
-        timeline.total_lines = analysis["strata"]["lines"].GetUint64();
+    const rapidjson::Value* strata =
+        analysis.HasParseError() ? nullptr : json_member(analysis, "strata");
+    const rapidjson::Value* lines = strata != nullptr ? json_member(*strata, "lines") : nullptr;
+    if (lines != nullptr && lines->IsUint64()) timeline.total_lines = lines->GetUint64();
     timeline.total_s = file.estimated_s > 0.0 ? file.estimated_s : 0.0;
     return timeline;
 }
@@ -103,9 +104,11 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
     }
     auto candidate = std::make_unique<streamer::Streamer>(config);
     if (!candidate->connect(error)) {
-        const std::lock_guard lock(mutex_);
-        status_.state = streamer::PrinterState::disconnected;
-        status_.error = error;
+        {
+            const std::lock_guard lock(mutex_);
+            status_.state = streamer::PrinterState::disconnected;
+            status_.error = error;
+        }
         events_.publish("Error", "{\"error\":" + json_string(error) + "}");
         return false;
     }
