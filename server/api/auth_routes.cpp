@@ -56,9 +56,8 @@ http::Response get_server(Services& services, const Call&) {
 
 http::Response post_login(Services& services, const Call& call) {
     JsonBody body;
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
     std::string error;
-    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return http::Response::error(400, error);
     if (body.flag("passive").value_or(false)) {
         if (!call.principal) return http::Response::error(403, "not logged in");
         NewSession session;

@@ -54,10 +54,8 @@ http::Response get_connection(Services& services, const Call&) {
 
 http::Response post_connection(Services& services, const Call& call) {
     JsonBody body;
-    std::string error;
-    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return http::Response::error(400, error);
-    const std::string command = body.string("command").value_or("");
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     if (command == "disconnect") {
         services.printer.disconnect();
         return http::Response::empty(204);

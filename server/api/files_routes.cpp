@@ -69,31 +69,29 @@ http::Response get_file(Services& services, const Call& call) {
 http::Response post_file_command(Services& services, const Call& call) {
     if (!is_local(call)) return no_origin(call);
     JsonBody body;
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     std::string error;
-    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return http::Response::error(400, error);
-    const std::optional<std::string> command = body.string("command");
-    if (!command) return http::Response::error(400, "Mandatory parameters missing: command");
     const std::string& path = call.captures[1];
     const std::optional<StoredFile> file = services.library.find(path);
     if (!file) return http::Response::error(404, "no file " + path);
-    if (*command == "select") {
+    if (command == "select") {
         const bool print = body.flag("print").value_or(false);
         if (print && !services.printer.operational())
             return refused("the printer is not operational");
         if (services.printer.select(*file, print, error) != Refusal::none) return refused(error);
         return http::Response::empty(204);
     }
-    if (*command == "unselect") {
+    if (command == "unselect") {
         services.printer.unselect();
         return http::Response::empty(204);
     }
-    if (*command == "analyse") {
+    if (command == "analyse") {
         if (services.printer.printing_file(path)) return refused("the file is being printed");
         services.library.prepare(file->id);
         return http::Response::empty(204);
     }
-    return http::Response::error(400, "command is invalid: " + *command);
+    return http::Response::error(400, "command is invalid: " + command);
 }
 
 http::Response delete_file(Services& services, const Call& call) {

@@ -16,19 +16,17 @@ http::Response get_job(Services& services, const Call&) {
 
 http::Response post_job(Services& services, const Call& call) {
     JsonBody body;
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
+    if (command != "start" && command != "cancel" && command != "pause")
+        return http::Response::error(400, "command is invalid: " + command);
     std::string error;
-    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return http::Response::error(400, error);
-    const std::optional<std::string> command = body.string("command");
-    if (!command) return http::Response::error(400, "Mandatory parameters missing: command");
-    if (*command != "start" && *command != "cancel" && *command != "pause")
-        return http::Response::error(400, "command is invalid: " + *command);
     // OctoPrint checks this before anything else.
     if (!services.printer.operational()) return refused("Printer is not operational");
     Refusal refusal = Refusal::none;
-    if (*command == "start") {
+    if (command == "start") {
         refusal = services.printer.start(error);
-    } else if (*command == "cancel") {
+    } else if (command == "cancel") {
         refusal = services.printer.cancel(error);
     } else {
         const std::string action = body.string("action").value_or("toggle");

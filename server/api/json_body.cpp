@@ -87,4 +87,19 @@ std::optional<std::vector<std::string>> JsonBody::strings(const char* name) cons
     return out;
 }
 
+std::optional<http::Response> read_body(const Call& call, JsonBody& body) {
+    std::string error;
+    if (body.parse(call.body, call.head.header("content-type").value_or(""), error))
+        return std::nullopt;
+    return http::Response::error(400, error);
+}
+
+std::optional<http::Response> read_command(const Call& call, JsonBody& body, std::string& command) {
+    if (std::optional<http::Response> refused = read_body(call, body)) return refused;
+    const std::optional<std::string> found = body.string("command");
+    if (!found) return http::Response::error(400, "Mandatory parameters missing: command");
+    command = *found;
+    return std::nullopt;
+}
+
 }  // namespace strata::server::api

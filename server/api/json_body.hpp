@@ -10,7 +10,11 @@
 
 #include <rapidjson/document.h>
 
+#include "strata/server/http.hpp"
+
 namespace strata::server::api {
+
+struct Call;
 
 class JsonBody {
   public:
@@ -30,5 +34,11 @@ class JsonBody {
   private:
     rapidjson::Document document_;
 };
+
+/// Reads the call's body into `body`; the 400 answer naming what is wrong when it cannot.
+[[nodiscard]] std::optional<http::Response> read_body(const Call& call, JsonBody& body);
+/// The same, with OctoPrint's mandatory `command` field.
+[[nodiscard]] std::optional<http::Response> read_command(const Call& call, JsonBody& body,
+                                                         std::string& command);
 
 }  // namespace strata::server::api

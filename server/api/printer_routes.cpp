@@ -34,10 +34,6 @@ http::Response send(Services& services, const std::vector<std::string>& commands
     return http::Response::empty(204);
 }
 
-bool parse_body(const Call& call, JsonBody& body, std::string& error) {
-    return body.parse(call.body, call.head.header("content-type").value_or(""), error);
-}
-
 http::Response temperatures(Services& services, bool tools, bool bed) {
     const PrinterStatus status = services.printer.status();
     if (!services.printer.operational()) return refused(not_operational);
@@ -88,8 +84,7 @@ http::Response get_printer(Services& services, const Call& call) {
 
 http::Response post_printer_command(Services& services, const Call& call) {
     JsonBody body;
-    std::string error;
-    if (!parse_body(call, body, error)) return http::Response::error(400, error);
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
     const bool one = body.has("command");
     const bool many = body.has("commands");
     if (body.has("script"))
@@ -113,9 +108,8 @@ http::Response get_printer_bed(Services& services, const Call&) {
 
 http::Response post_printer_tool(Services& services, const Call& call) {
     JsonBody body;
-    std::string error;
-    if (!parse_body(call, body, error)) return http::Response::error(400, error);
-    const std::string command = body.string("command").value_or("");
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     if (!services.printer.operational()) return refused(not_operational);
     if (command == "target") return tool_targets(services, body);
     if (command == "select") {
@@ -146,9 +140,8 @@ http::Response post_printer_tool(Services& services, const Call& call) {
 
 http::Response post_printer_bed(Services& services, const Call& call) {
     JsonBody body;
-    std::string error;
-    if (!parse_body(call, body, error)) return http::Response::error(400, error);
-    const std::string command = body.string("command").value_or("");
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     if (!services.printer.operational()) return refused(not_operational);
     if (command == "target") {
         const std::optional<double> target = body.number("target");
@@ -163,9 +156,8 @@ http::Response post_printer_bed(Services& services, const Call& call) {
 
 http::Response post_printhead(Services& services, const Call& call) {
     JsonBody body;
-    std::string error;
-    if (!parse_body(call, body, error)) return http::Response::error(400, error);
-    const std::string command = body.string("command").value_or("");
+    std::string command;
+    if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     if (!services.printer.operational()) return refused(not_operational);
     if (command == "feedrate") {
         const std::optional<double> factor = body.number("factor");

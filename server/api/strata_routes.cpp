@@ -106,9 +106,8 @@ http::Response get_webhooks(Services& services, const Call&) {
 
 http::Response post_webhook(Services& services, const Call& call) {
     JsonBody body;
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
     std::string error;
-    if (!body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return http::Response::error(400, error);
     const std::optional<std::string> url = body.string("url");
     if (!url || !(url->starts_with("http://") || url->starts_with("https://")))
         return http::Response::error(400, "url: an http:// or https:// address is needed");

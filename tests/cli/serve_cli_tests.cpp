@@ -91,6 +91,16 @@ bool eventually(Condition done, double timeout_s) {
     return done();
 }
 
+// Whether the printer becomes operational (and idle) within 20 s.
+bool operational(httplib::Client& http) {
+    return eventually(
+        [&] {
+            const auto job = http.Get("/api/job");
+            return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
+        },
+        20.0);
+}
+
 TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     const std::filesystem::path data = test_directory("serve_crash");
     std::filesystem::remove_all(data);
@@ -118,12 +128,7 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
             http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
             204);
         // Upload-and-print while still connecting would store the file without printing it.
-        ASSERT_TRUE(eventually(
-            [&] {
-                const auto job = http.Get("/api/job");
-                return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
-            },
-            20.0));
+        ASSERT_TRUE(operational(http));
         const httplib::MultipartFormDataItems form = {
             {"print", "true", "", ""},
             {"file", read_file_text(data_file("ps281_mini_cube_m486.gcode")), "cube.gcode",
@@ -154,12 +159,7 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     // The printer finished what it had queued; the host reconnects and resumes the job.
     ASSERT_EQ(http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
               204);
-    ASSERT_TRUE(eventually(
-        [&] {
-            const auto job = http.Get("/api/job");
-            return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
-        },
-        20.0));
+    ASSERT_TRUE(operational(http));
     const auto resume = http.Post("/api/strata/jobs/1/resume", "", "application/json");
     ASSERT_TRUE(resume);
     ASSERT_EQ(resume->status, 204) << resume->body;

@@ -1,8 +1,6 @@
 // Events on a live server: the SSE stream resumes after a reconnect with exactly the events the
 // client missed (Last-Event-ID), and a webhook that fails is retried and then delivered, signed
 // with the shared secret.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 #include "strata/server/webhooks.hpp"
 
@@ -21,14 +20,8 @@ namespace {
 class SseClient {
   public:
     SseClient(std::uint16_t port, const std::string& key, std::int64_t last_event_id) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-        timeval timeout{5, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        fd_ = testing::connect_loopback(port);
+        EXPECT_GE(fd_, 0);
         std::string request = "GET /api/events HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + key + "\r\n";
         if (last_event_id > 0)
             request += "Last-Event-ID: " + std::to_string(last_event_id) + "\r\n";

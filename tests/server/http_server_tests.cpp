@@ -1,8 +1,6 @@
 // The HTTP adapter on a real loopback socket: keep-alive JSON, small bodies and their limit,
 // file bodies with Range, an event stream pushed from another thread, and what a malformed
 // request gets. A client is cpp-httplib, or a raw socket where the bytes themselves matter.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/loopback.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/http.hpp"
 
@@ -85,16 +84,10 @@ class HttpServerTest : public ::testing::Test {
 
     // The raw bytes a request gets back, until the server closes the connection.
     std::string raw_exchange(const std::string& request) const {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(server_->port());
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        const int fd = testing::connect_loopback(server_->port());
+        EXPECT_GE(fd, 0);
         EXPECT_EQ(::send(fd, request.data(), request.size(), 0),
                   static_cast<ssize_t>(request.size()));
-        timeval timeout{5, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         std::string answer;
         char buffer[4096];
         for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
@@ -184,16 +177,10 @@ TEST_F(HttpServerTest, MalformedRequestsGetAnErrorAndAClosedConnection) {
 }
 
 TEST_F(HttpServerTest, AnEventStreamIsPushedFromAnotherThread) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(server_->port());
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const int fd = testing::connect_loopback(server_->port());
+    ASSERT_GE(fd, 0);
     const std::string request = "GET /events HTTP/1.1\r\nHost: x\r\n\r\n";
     ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-    timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     std::string received;
     char buffer[4096];
     while (received.find("\r\n\r\n") == std::string::npos) {

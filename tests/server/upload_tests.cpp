@@ -2,13 +2,12 @@
 // names, path traversal, an upload cut off mid-body, Expect: 100-continue, and a 1 GB upload
 // streamed from the client. Each ends with a clear status and nothing half-written: the uploads
 // folder is empty afterwards and nothing lands outside the data directory.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <rapidjson/document.h>
 
+#include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -30,17 +29,7 @@ class UploadTest : public ServerTest {
 
     [[nodiscard]] std::size_t stored_files() const { return server_->library().list().size(); }
 
-    int raw_socket() const {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(server_->port());
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-        timeval timeout{5, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        return fd;
-    }
+    [[nodiscard]] int raw_socket() const { return testing::connect_loopback(server_->port()); }
 
     const std::string gcode_ = "G28\nG1 X10 Y10 Z0.2 F3000\nG1 X20 E1\n";
 };
