@@ -75,7 +75,7 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
     json.field("resource", origin + "/api/files/local/" + url_path(file.path));
     json.field("download", origin + "/downloads/files/local/" + url_path(file.path));
     json.end_object();
-    json.field("hash", file.sha256);
+    json.field("hash", file.hash);
     json.field("size", file.size_bytes);
     json.field("date", static_cast<std::int64_t>(std::floor(file.uploaded_s)));
     if (!file.analysis_json.empty()) {

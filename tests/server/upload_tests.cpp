@@ -172,7 +172,7 @@ TEST_F(UploadTest, AGigabyteStreamsToDiskWithItsHash) {
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->size_bytes, file_bytes);
     EXPECT_EQ(std::filesystem::file_size(directory_ / "files" / "big.gcode"), file_bytes);
-    EXPECT_EQ(stored->sha256.size(), 64U);
+    EXPECT_EQ(stored->hash.size(), 64U);
     EXPECT_TRUE(uploads_folder_empty());
     // Deleting it mid-prep leaves no job behind.
     ASSERT_EQ(client(operator_key_).Delete("/api/files/local/big.gcode")->status, 204);

@@ -27,7 +27,7 @@ struct StoredFile {
     std::string path;  ///< Relative to the files folder, '/'-separated.
     std::string display_name;
     std::uint64_t size_bytes = 0;
-    std::string sha256;
+    std::string hash;  ///< BLAKE2b-256 of the content, hex.
     double uploaded_s = 0.0;
     std::string state;  ///< stored, analyzing, ready, failed
     std::string error;
