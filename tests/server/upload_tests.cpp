@@ -61,6 +61,14 @@ TEST_F(UploadTest, ADuplicateNameReplacesUnlessNoOverwrite) {
     ASSERT_EQ(try_upload("same.gcode", second).first, 201);
     ASSERT_EQ(stored_files(), 1U);
     EXPECT_EQ(server_->library().list()[0].size_bytes, second.size());
+    // The hash is BLAKE2b-256 of the content, as coreutils' b2sum computes it.
+    const std::string stored = (directory_ / "files" / "same.gcode").string();
+    std::FILE* b2sum = ::popen(("b2sum -l 256 '" + stored + "'").c_str(), "r");
+    ASSERT_NE(b2sum, nullptr);
+    char digest[65] = {};
+    ASSERT_EQ(std::fread(digest, 1, 64, b2sum), 64U);
+    ::pclose(b2sum);
+    EXPECT_EQ(server_->library().list()[0].hash, std::string(digest));
     EXPECT_EQ(read_file(directory_ / "files" / "same.gcode"), second);
     const auto [status, body] = try_upload("same.gcode", gcode_, {{"noOverwrite", "true", "", ""}});
     EXPECT_EQ(status, 409);
