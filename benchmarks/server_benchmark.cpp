@@ -38,6 +38,7 @@ struct Options {
 };
 
 struct Gaps {
+    std::uint64_t underruns = 0;  ///< The printer's planner ran dry waiting for the host.
     double p50_ms = 0.0;
     double p99_ms = 0.0;
     double max_ms = 0.0;
@@ -68,10 +69,11 @@ double steal_s() {
     return values[7] / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-// Starts the selected file's print and waits for its end; the lines' arrival times.
-std::vector<double> print_once(server::Server& server, streamer::VirtualPrinter& printer,
-                               const server::StoredFile& file) {
+// Prints the file to its end; the gaps between its lines' arrivals, and the underruns.
+Gaps print_once(server::Server& server, streamer::VirtualPrinter& printer,
+                const server::StoredFile& file) {
     const std::size_t before = printer.line_arrivals_s().size();
+    const std::uint64_t underruns_before = printer.state().planner_underruns;
     std::string error;
     if (server.printer().select(file, true, error) != server::Refusal::none) {
         std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
@@ -81,7 +83,9 @@ std::vector<double> print_once(server::Server& server, streamer::VirtualPrinter&
     while (server.printer().status().state != streamer::PrinterState::operational)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::vector<double> all = printer.line_arrivals_s();
-    return {all.begin() + static_cast<std::ptrdiff_t>(before), all.end()};
+    Gaps gaps = summarise({all.begin() + static_cast<std::ptrdiff_t>(before), all.end()});
+    gaps.underruns = printer.state().planner_underruns - underruns_before;
+    return gaps;
 }
 
 // "N req/s, latency avg/p99-ish" from wrk's output, and any errors it counted.
@@ -101,8 +105,9 @@ std::string wrk_summary(const std::filesystem::path& output) {
 }
 
 void report(const char* label, const Gaps& gaps) {
-    std::printf("%-24s %8zu lines  gap p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms\n", label,
-                gaps.lines, gaps.p50_ms, gaps.p99_ms, gaps.max_ms);
+    std::printf("%-24s %8zu lines  gap p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  underruns %llu\n",
+                label, gaps.lines, gaps.p50_ms, gaps.p99_ms, gaps.max_ms,
+                static_cast<unsigned long long>(gaps.underruns));
 }
 
 }  // namespace
@@ -179,7 +184,7 @@ int main(int argc, char** argv) {
     for (int round = 0; round < options.rounds; ++round) {
         const double steal_before = steal_s();
         const auto started = std::chrono::steady_clock::now();
-        quiet.push_back(summarise(print_once(server, printer, stored)));
+        quiet.push_back(print_once(server, printer, stored));
         const double quiet_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         const double steal_between = steal_s();
@@ -191,7 +196,7 @@ int main(int argc, char** argv) {
                                 "s -H 'X-Api-Key: " + key + "' " + url + " > " +
                                 (data / "wrk.txt").string() + " 2>&1";
         std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
-        loaded.push_back(summarise(print_once(server, printer, stored)));
+        loaded.push_back(print_once(server, printer, stored));
         load.join();
         steals.push_back(steal_between - steal_before);
         steals.push_back(steal_s() - steal_between);
