@@ -49,6 +49,12 @@ http::Response download_timelapse(Services& services, const Call& call);
 // events_route.cpp
 std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call);
 
+// profiles_routes.cpp
+http::Response get_profiles(Services& services, const Call& call);
+http::Response get_profile(Services& services, const Call& call);
+http::Response put_profile(Services& services, const Call& call);
+http::Response delete_profile(Services& services, const Call& call);
+
 // strata_routes.cpp
 http::Response get_strata_file(Services& services, const Call& call);
 http::Response get_strata_jobs(Services& services, const Call& call);

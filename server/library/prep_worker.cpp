@@ -10,6 +10,7 @@
 #include "strata/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/server/library.hpp"
+#include "strata/server/profiles.hpp"
 
 namespace strata::server {
 namespace {
@@ -160,6 +161,10 @@ void FileLibrary::prepare_now(std::int64_t id) {
     });
     events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
     planner::PrepOptions options;
+    // The default timelapse profile, when there is one (stored only once valid).
+    const std::optional<StoredProfile> profile =
+        store_.with([](Database& db) { return Profiles(db).default_of(ProfileKind::timelapse); });
+    if (profile) options.profile = planner::load_timelapse_profile(profile->body_json).profile;
     options.input_path = absolute(file).string();
     options.output_path = (data_ / "jobs" / (std::to_string(id) + ".gcode")).string();
     options.index_path = options.output_path + ".index.json";

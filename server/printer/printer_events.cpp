@@ -71,7 +71,8 @@ Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
         error = "the job could not be recorded in the store";
         return Refusal::not_ready;
     }
-    if (timeline.snapshots > 0 && !settings_.cameras.empty()) begin_timelapse(file, timeline);
+    const std::vector<timelapse::CameraConfig> capturing = cameras();
+    if (timeline.snapshots > 0 && !capturing.empty()) begin_timelapse(file, timeline, capturing);
     if (!streamer_->start_job(what.stream_path, timeline, error)) {
         streamer_->set_capture({});
         end_timelapse();

@@ -11,6 +11,7 @@
 
 #include "strata/json_writer.hpp"
 #include "strata/server/json_member.hpp"
+#include "strata/server/profiles.hpp"
 
 namespace strata::server {
 namespace {
@@ -93,8 +94,21 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
     }
     streamer::StreamerConfig config = settings_.streamer;
     if (!link.target.empty()) config.link = link;
+    if (config.link.target.empty()) {  // The default printer profile's port, if any.
+        const std::optional<StoredProfile> profile =
+            store_.with([](Database& db) { return Profiles(db).default_of(ProfileKind::printer); });
+        PrinterProfile printer;
+        if (profile && !read_printer_profile(profile->body_json, printer)) {
+            config.link.target = printer.port;
+            if (printer.baudrate > 0) config.link.baud = printer.baudrate;
+        }
+    }
+    if (config.link.target.empty()) {
+        error = "no port given, configured or in the default printer profile";
+        return false;
+    }
     config.capture_timeout_s =
-        std::max(config.capture_timeout_s, timelapse::longest_capture_s(settings_.cameras) + 1.0);
+        std::max(config.capture_timeout_s, timelapse::longest_capture_s(cameras()) + 1.0);
     {
         const std::lock_guard lock(mutex_);
         status_.state = streamer::PrinterState::connecting;
@@ -171,6 +185,18 @@ void PrinterService::disconnect_locked() {
 PrinterStatus PrinterService::status() const {
     const std::lock_guard lock(mutex_);
     return status_;
+}
+
+std::vector<timelapse::CameraConfig> PrinterService::cameras() const {
+    std::vector<timelapse::CameraConfig> all = settings_.cameras;
+    const std::vector<StoredProfile> profiles =
+        store_.with([](Database& db) { return Profiles(db).list(ProfileKind::camera); });
+    for (const StoredProfile& profile : profiles) {
+        timelapse::CameraConfig camera;
+        if (!read_camera_profile(profile.name, profile.body_json, camera) && camera.enabled)
+            all.push_back(std::move(camera));
+    }
+    return all;
 }
 
 bool PrinterService::operational() const {

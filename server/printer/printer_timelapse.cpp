@@ -29,10 +29,10 @@ std::string video_stem_for(const StoredFile& file) {
 
 }  // namespace
 
-bool PrinterService::begin_timelapse(const StoredFile& file,
-                                     const streamer::JobTimeline& timeline) {
+bool PrinterService::begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
+                                     const std::vector<timelapse::CameraConfig>& cameras) {
     timelapse::CaptureSettings settings;
-    settings.cameras = settings_.cameras;
+    settings.cameras = cameras;
     const std::string stem = video_stem_for(file);
     settings.frames_directory = settings_.timelapse_directory / "frames" / stem;
     settings.videos_directory = settings_.timelapse_directory;

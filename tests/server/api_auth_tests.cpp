@@ -21,7 +21,10 @@ std::string concrete(const std::string& pattern) {
         }
         const std::size_t close = pattern.find('}', i);
         const std::string name = pattern.substr(i + 1, close - i - 1);
-        path += name == "origin" ? "local" : (name == "id" ? "1" : "x.gcode");
+        path += name == "origin" ? "local"
+                : name == "id"   ? "1"
+                : name == "kind" ? "camera"
+                                 : "x.gcode";
         i = close;
     }
     return path;
@@ -32,6 +35,7 @@ httplib::Result call(httplib::Client& http, const RouteDescription& route,
     const std::string path = concrete(route.pattern);
     if (route.method == "GET") return http.Get(path, headers);
     if (route.method == "DELETE") return http.Delete(path, headers);
+    if (route.method == "PUT") return http.Put(path, headers, "{}", "application/json");
     return http.Post(path, headers, "{}", "application/json");
 }
 

@@ -89,6 +89,8 @@ class PrinterService {
 
   private:
     void disconnect_locked();
+    /// The configured cameras and the enabled camera profiles.
+    [[nodiscard]] std::vector<timelapse::CameraConfig> cameras() const;
     void pump();
     void handle(const streamer::StreamerEvent& event);
     void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
@@ -103,7 +105,8 @@ class PrinterService {
     };
     Refusal launch(const StoredFile& file, const Launch& what,
                    const streamer::JobTimeline& timeline, std::string& error);
-    bool begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline);
+    bool begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
+                         const std::vector<timelapse::CameraConfig>& cameras);
     void end_timelapse();
     void persist_progress(const streamer::JobProgress& progress, std::string_view state);
     void persist_end(std::int64_t job_id, std::string_view state, std::string_view result);

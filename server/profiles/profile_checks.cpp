@@ -1,0 +1,204 @@
+// Profile validation. A timelapse profile is the planner's own (its loader names the field it
+// refuses); printer and camera profiles are checked here, field by field: unknown fields are
+// refused (a misspelt key must not be silently ignored), types and ranges are checked, and the
+// first problem is returned with the field's name.
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "strata/planner/timelapse_profile.hpp"
+#include "strata/server/json_member.hpp"
+#include "strata/server/profiles.hpp"
+
+namespace strata::server {
+namespace {
+
+using Check = std::function<std::optional<std::string>(const rapidjson::Value&)>;
+
+Check number_in(double low, double high) {
+    return [low, high](const rapidjson::Value& value) -> std::optional<std::string> {
+        if (!value.IsNumber() || !std::isfinite(value.GetDouble()) || value.GetDouble() < low ||
+            value.GetDouble() > high)
+            return "must be a number from " + std::to_string(low).substr(0, 8) + " to " +
+                   std::to_string(high).substr(0, 8);
+        return std::nullopt;
+    };
+}
+
+std::optional<std::string> is_text(const rapidjson::Value& value) {
+    if (!value.IsString()) return std::string("must be a string");
+    return std::nullopt;
+}
+
+std::optional<std::string> is_flag(const rapidjson::Value& value) {
+    if (!value.IsBool()) return std::string("must be true or false");
+    return std::nullopt;
+}
+
+std::optional<std::string> is_http_url(const rapidjson::Value& value) {
+    if (!value.IsString()) return std::string("must be a string");
+    const std::string_view url(value.GetString(), value.GetStringLength());
+    if (!url.starts_with("http://") && !url.starts_with("https://"))
+        return std::string("must be an http:// or https:// address");
+    return std::nullopt;
+}
+
+std::optional<std::string> is_camera_kind(const rapidjson::Value& value) {
+    if (!value.IsString()) return std::string("must be snapshot, stream or script");
+    const std::string_view kind(value.GetString(), value.GetStringLength());
+    if (kind != "snapshot" && kind != "stream" && kind != "script")
+        return std::string("must be snapshot, stream or script");
+    return std::nullopt;
+}
+
+std::optional<std::string> is_rotation(const rapidjson::Value& value) {
+    if (!value.IsInt() || value.GetInt() % 90 != 0 || value.GetInt() < 0 || value.GetInt() > 270)
+        return std::string("must be 0, 90, 180 or 270");
+    return std::nullopt;
+}
+
+// Parses `body` and checks each member against `checks`; the document for reading afterwards.
+std::optional<ProfileProblem> check_fields(std::string_view body,
+                                           const std::map<std::string, Check>& checks,
+                                           rapidjson::Document& document) {
+    document.Parse(body.data(), body.size());
+    if (document.HasParseError() || !document.IsObject())
+        return ProfileProblem{"", "the profile must be a JSON object"};
+    for (const auto& member : document.GetObject()) {
+        const std::string name(member.name.GetString(), member.name.GetStringLength());
+        const auto check = checks.find(name);
+        if (check == checks.end()) return ProfileProblem{name, "unknown setting"};
+        if (std::optional<std::string> wrong = check->second(member.value))
+            return ProfileProblem{name, *wrong};
+    }
+    return std::nullopt;
+}
+
+std::string text_of(const rapidjson::Value& object, std::string_view name,
+                    std::string fallback = {}) {
+    const rapidjson::Value* found = json_member(object, name);
+    return found != nullptr ? std::string(found->GetString(), found->GetStringLength()) : fallback;
+}
+
+double number_of(const rapidjson::Value& object, std::string_view name, double fallback) {
+    const rapidjson::Value* found = json_member(object, name);
+    return found != nullptr ? found->GetDouble() : fallback;
+}
+
+bool flag_of(const rapidjson::Value& object, std::string_view name, bool fallback) {
+    const rapidjson::Value* found = json_member(object, name);
+    return found != nullptr ? found->GetBool() : fallback;
+}
+
+const std::map<std::string, Check>& printer_checks() {
+    static const std::map<std::string, Check> checks = {
+        {"port", is_text},
+        {"baudrate", number_in(0, 4'000'000)},
+        {"bed_x_mm", number_in(1, 2000)},
+        {"bed_y_mm", number_in(1, 2000)},
+        {"max_z_mm", number_in(1, 2000)},
+    };
+    return checks;
+}
+
+const std::map<std::string, Check>& camera_checks() {
+    static const std::map<std::string, Check> checks = {
+        {"kind", is_camera_kind}, {"url", is_http_url},          {"command", is_text},
+        {"username", is_text},    {"password", is_text},         {"verify_tls", is_flag},
+        {"enabled", is_flag},     {"delay_s", number_in(0, 60)}, {"timeout_s", number_in(0.1, 300)},
+        {"rotate", is_rotation},  {"flip_h", is_flag},           {"flip_v", is_flag},
+    };
+    return checks;
+}
+
+// The planner's "field 'a.b': why" as a problem.
+ProfileProblem planner_problem(const std::string& error) {
+    constexpr std::string_view prefix = "field '";
+    if (error.rfind(prefix, 0) == 0) {
+        const std::size_t end = error.find("': ", prefix.size());
+        if (end != std::string::npos)
+            return {error.substr(prefix.size(), end - prefix.size()), error.substr(end + 3)};
+    }
+    return {"", error};
+}
+
+}  // namespace
+
+std::optional<ProfileKind> parse_profile_kind(std::string_view text) {
+    if (text == "printer") return ProfileKind::printer;
+    if (text == "timelapse") return ProfileKind::timelapse;
+    if (text == "camera") return ProfileKind::camera;
+    return std::nullopt;
+}
+
+std::string_view to_string(ProfileKind kind) {
+    switch (kind) {
+        case ProfileKind::printer: return "printer";
+        case ProfileKind::timelapse: return "timelapse";
+        case ProfileKind::camera: return "camera";
+    }
+    return "camera";
+}
+
+std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_view body_json) {
+    if (kind == ProfileKind::timelapse) {
+        const planner::ProfileLoad load = planner::load_timelapse_profile(body_json);
+        if (load.ok()) return std::nullopt;
+        return planner_problem(load.error);
+    }
+    if (kind == ProfileKind::printer) {
+        PrinterProfile ignored;
+        return read_printer_profile(body_json, ignored);
+    }
+    timelapse::CameraConfig ignored;
+    return read_camera_profile("camera", body_json, ignored);
+}
+
+std::optional<ProfileProblem> read_printer_profile(std::string_view body_json,
+                                                   PrinterProfile& out) {
+    rapidjson::Document document;
+    if (auto problem = check_fields(body_json, printer_checks(), document)) return problem;
+    PrinterProfile read;
+    read.port = text_of(document, "port");
+    read.baudrate = static_cast<int>(number_of(document, "baudrate", 0.0));
+    read.bed_x_mm = number_of(document, "bed_x_mm", read.bed_x_mm);
+    read.bed_y_mm = number_of(document, "bed_y_mm", read.bed_y_mm);
+    read.max_z_mm = number_of(document, "max_z_mm", read.max_z_mm);
+    out = read;
+    return std::nullopt;
+}
+
+std::optional<ProfileProblem> read_camera_profile(std::string_view name, std::string_view body_json,
+                                                  timelapse::CameraConfig& out) {
+    rapidjson::Document document;
+    if (auto problem = check_fields(body_json, camera_checks(), document)) return problem;
+    timelapse::CameraConfig camera;
+    camera.name = std::string(name);
+    const std::string kind = text_of(document, "kind", "snapshot");
+    camera.kind = kind == "stream"   ? timelapse::CameraKind::mjpeg_stream
+                  : kind == "script" ? timelapse::CameraKind::script
+                                     : timelapse::CameraKind::http_snapshot;
+    camera.url = text_of(document, "url");
+    camera.command = text_of(document, "command");
+    if (camera.kind == timelapse::CameraKind::script && camera.command.empty())
+        return ProfileProblem{"command", "a script camera needs its command"};
+    if (camera.kind != timelapse::CameraKind::script && camera.url.empty())
+        return ProfileProblem{"url", "a " + kind + " camera needs its address"};
+    camera.username = text_of(document, "username");
+    camera.password = text_of(document, "password");
+    camera.verify_tls = flag_of(document, "verify_tls", true);
+    camera.enabled = flag_of(document, "enabled", true);
+    camera.delay_s = number_of(document, "delay_s", camera.delay_s);
+    camera.timeout_s =
+        number_of(document, "timeout_s", camera.kind == timelapse::CameraKind::script ? 30.0 : 5.0);
+    camera.transform.rotation =
+        static_cast<timelapse::Rotation>(static_cast<int>(number_of(document, "rotate", 0)) / 90);
+    camera.transform.flip_horizontal = flag_of(document, "flip_h", false);
+    camera.transform.flip_vertical = flag_of(document, "flip_v", false);
+    out = camera;
+    return std::nullopt;
+}
+
+}  // namespace strata::server
