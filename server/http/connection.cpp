@@ -58,7 +58,13 @@ Connection::~Connection() {
     if (file_fd_ >= 0) ::close(file_fd_);
 }
 
+bool Connection::idle_for(std::chrono::steady_clock::time_point now,
+                          std::chrono::milliseconds limit) const {
+    return !stream_ && now - last_activity_ > limit;
+}
+
 void Connection::on_input(std::string_view bytes) {
+    last_activity_ = std::chrono::steady_clock::now();
     if (closing_ || stream_) {  // An event stream's client has nothing more to say.
         dropped_bytes_ += bytes.size();
         if (dropped_bytes_ > max_dropped_bytes) output_.reset();
@@ -192,6 +198,7 @@ void Connection::write_next_slice() {
             const std::shared_ptr<Connection> connection = self.lock();
             if (!connection) return;
             if (!written) connection->file_left_ = 0;
+            connection->last_activity_ = std::chrono::steady_clock::now();  // A slow reader reads.
             connection->write_next_slice();
         },
         false);

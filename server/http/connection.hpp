@@ -5,6 +5,7 @@
 // listener.cpp connects it to a Pistache peer through `ConnectionOutput`.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -43,6 +44,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     void on_input(std::string_view bytes);
     void on_disconnect();
+    /// Whether nothing came in and nothing went out for `limit`: a client that stalled mid-request
+    /// or an idle keep-alive connection. Event streams are never idle (their client only reads).
+    [[nodiscard]] bool idle_for(std::chrono::steady_clock::time_point now,
+                                std::chrono::milliseconds limit) const;
 
     /// Bytes of a file body are read and written this many at a time.
     static constexpr std::size_t file_slice_bytes = std::size_t{256} * 1024;
@@ -81,6 +86,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     int file_fd_ = -1;
     std::uint64_t file_left_ = 0;
     std::uint64_t file_offset_ = 0;
+    std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace strata::server::http

@@ -6,11 +6,15 @@
 // the connections it owns; only `Peer::send`, which pushes onto a thread-safe queue, is ever
 // called from other threads (event streams).
 #include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include <pistache/listener.h>
 #include <pistache/peer.h>
 #include <pistache/tcp.h>
 
+#include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "connection.hpp"
@@ -93,20 +97,27 @@ struct OpenConnection {
 
 class ReactorHandler final : public Pistache::Tcp::Handler {
   public:
-    ReactorHandler(Application& application, RequestParser::Limits limits)
-        : application_(application), limits_(limits) {}
+    ReactorHandler(Application& application, RequestParser::Limits limits,
+                   std::chrono::milliseconds idle_timeout)
+        : application_(application), limits_(limits), idle_timeout_(idle_timeout) {}
     // A clone per reactor thread starts without connections (and without the transport, which
     // Pistache associates afterwards).
     ReactorHandler(const ReactorHandler& other)
-        : Pistache::Tcp::Handler(other), application_(other.application_), limits_(other.limits_) {}
+        : Pistache::Tcp::Handler(other),
+          application_(other.application_),
+          limits_(other.limits_),
+          idle_timeout_(other.idle_timeout_) {}
     ReactorHandler& operator=(const ReactorHandler&) = delete;
-    ~ReactorHandler() override = default;
+    ~ReactorHandler() override {
+        if (timer_fd_ >= 0) ::close(timer_fd_);
+    }
 
     std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
         return std::make_shared<ReactorHandler>(*this);
     }
 
     void onConnection(const PeerPtr& peer) override {
+        if (timer_fd_ < 0) arm_sweep();
         OpenConnection open;
         open.output = std::make_unique<PeerOutput>(peer);
         open.connection = std::make_shared<Connection>(application_, Peer{peer->address().host()},
@@ -130,9 +141,36 @@ class ReactorHandler final : public Pistache::Tcp::Handler {
     }
 
   private:
+    // The idle sweep runs on this reactor's own thread, from a timer its epoll loop waits on
+    // (Pistache's transport timers), so it touches the connections without a lock. Each sweep
+    // arms a new timer fd: Pistache adds a timer's fd to its epoll set each time it is armed,
+    // which fails for an fd armed before; the fd that fired is closed once the next is armed.
+    void arm_sweep() {
+        const int fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (fd < 0) return;  // No sweeping without timers; connections still end with clients.
+        const auto period = std::max(std::chrono::milliseconds(100), idle_timeout_ / 4);
+        Pistache::Async::Promise<std::uint64_t> fired(
+            [this, fd, period](Pistache::Async::Deferred<std::uint64_t> deferred) {
+                transport()->armTimer(fd, period, std::move(deferred));
+            });
+        fired.then([this](std::uint64_t) { sweep(); },
+                   [](const std::exception_ptr&) {});  // The reactor is shutting down.
+        if (timer_fd_ >= 0) ::close(timer_fd_);
+        timer_fd_ = fd;
+    }
+
+    void sweep() {
+        const auto now = std::chrono::steady_clock::now();
+        for (auto& [id, open] : connections_)
+            if (open.connection->idle_for(now, idle_timeout_)) open.output->reset();
+        arm_sweep();
+    }
+
     Application& application_;
     RequestParser::Limits limits_;
+    std::chrono::milliseconds idle_timeout_;
     std::unordered_map<std::size_t, OpenConnection> connections_;
+    int timer_fd_ = -1;  ///< The armed sweep timer.
 };
 
 }  // namespace
@@ -160,8 +198,9 @@ bool HttpServer::start(std::string& error) {
         flags.setFlag(Pistache::Tcp::Options::CloseOnExec);
         impl_->listener.init(impl_->options.threads == 0 ? 1 : impl_->options.threads, flags,
                              "strata-http");
-        impl_->listener.setHandler(
-            std::make_shared<ReactorHandler>(impl_->application, impl_->options.limits));
+        impl_->listener.setHandler(std::make_shared<ReactorHandler>(
+            impl_->application, impl_->options.limits,
+            std::chrono::milliseconds(static_cast<long>(impl_->options.idle_timeout_s * 1000.0))));
         impl_->listener.bind(address);
         impl_->listener.runThreaded();
     } catch (const std::exception& failure) {

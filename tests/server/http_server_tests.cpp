@@ -75,6 +75,7 @@ class HttpServerTest : public ::testing::Test {
         out.close();
         ServerOptions options;
         options.port = 0;
+        options.idle_timeout_s = 1.0;
         server_ = std::make_unique<HttpServer>(options, application_);
         std::string error;
         ASSERT_TRUE(server_->start(error)) << error;
@@ -208,6 +209,36 @@ TEST_F(HttpServerTest, AnEventStreamIsPushedFromAnotherThread) {
            std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_FALSE(application_.stream->open());
+}
+
+TEST_F(HttpServerTest, StalledAndIdleConnectionsCloseButStreamsStayOpen) {
+    const int stalled = testing::connect_loopback(server_->port());
+    const int idle = testing::connect_loopback(server_->port());
+    const int stream = testing::connect_loopback(server_->port());
+    ASSERT_TRUE(stalled >= 0 && idle >= 0 && stream >= 0);
+    const std::string partial = "GET /hello HTTP/1.1\r\nHost: x\r\n";  // No blank line, ever.
+    const std::string whole = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string events = "GET /events HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_GT(::send(stalled, partial.data(), partial.size(), 0), 0);
+    ASSERT_GT(::send(idle, whole.data(), whole.size(), 0), 0);
+    ASSERT_GT(::send(stream, events.data(), events.size(), 0), 0);
+    char buffer[4096];
+    ASSERT_GT(::recv(idle, buffer, sizeof buffer, 0), 0);          // Its answer; then it idles.
+    ASSERT_GT(::recv(stream, buffer, sizeof buffer, 0), 0);        // The stream's head.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // Past the 1 s limit.
+    // Closed by the server: end of file or a reset, not the 5 s receive timeout running out.
+    const auto closed = [&buffer](int fd) {
+        const ssize_t read = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        return read == 0 || (read < 0 && errno == ECONNRESET);
+    };
+    EXPECT_TRUE(closed(stalled));
+    EXPECT_TRUE(closed(idle));
+    ASSERT_TRUE(application_.stream->push("data: still here\n\n"));
+    const ssize_t got = ::recv(stream, buffer, sizeof buffer, 0);
+    ASSERT_GT(got, 0);
+    EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(got)), "data: still here\n\n");
+    for (const int fd : {stalled, idle, stream})
+        ::close(fd);
 }
 
 }  // namespace

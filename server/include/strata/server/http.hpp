@@ -113,6 +113,10 @@ struct ServerOptions {
     std::uint16_t port = 5000;  ///< 0: any free port (see HttpServer::port()).
     unsigned threads = 2;
     RequestParser::Limits limits;
+    /// A connection with nothing in or out for this long is closed: a client that stalled in
+    /// the middle of a request (its upload is dropped) or an idle keep-alive connection. Event
+    /// streams are exempt.
+    double idle_timeout_s = 60.0;
 };
 
 class HttpServer {
