@@ -66,7 +66,8 @@ std::optional<ProfileProblem> check_fields(std::string_view body,
     document.Parse(body.data(), body.size());
     if (document.HasParseError() || !document.IsObject())
         return ProfileProblem{"", "the profile must be a JSON object"};
-    for (const auto& member : document.GetObject()) {
+    const rapidjson::Value& root = document;
+    for (const auto& member : root.GetObject()) {
         const std::string name(member.name.GetString(), member.name.GetStringLength());
         const auto check = checks.find(name);
         if (check == checks.end()) return ProfileProblem{name, "unknown setting"};
@@ -79,7 +80,8 @@ std::optional<ProfileProblem> check_fields(std::string_view body,
 std::string text_of(const rapidjson::Value& object, std::string_view name,
                     std::string fallback = {}) {
     const rapidjson::Value* found = json_member(object, name);
-    return found != nullptr ? std::string(found->GetString(), found->GetStringLength()) : fallback;
+    return found != nullptr ? std::string(found->GetString(), found->GetStringLength())
+                            : std::move(fallback);
 }
 
 double number_of(const rapidjson::Value& object, std::string_view name, double fallback) {

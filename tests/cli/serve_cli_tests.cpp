@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 #include "strata_child.hpp"
@@ -109,7 +110,7 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     rapidjson::Document created;
     created.Parse(user.output.c_str());
     ASSERT_TRUE(created.IsObject() && created.HasMember("api_key")) << user.output;
-    const std::string key = created["api_key"].GetString();
+    const std::string key = testing::at(created, "api_key").GetString();
 
     streamer::VirtualPrinterConfig printer_config;
     printer_config.time_scale = 0.05;  // The sample's 5.5 minutes in about 16 s.
@@ -138,8 +139,8 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
         ASSERT_TRUE(eventually(
             [&] {
                 const rapidjson::Document jobs = newest_job(http);
-                return jobs.IsObject() && jobs["jobs"].Size() == 1 &&
-                       jobs["jobs"][0]["layer"].GetInt64() >= 12;
+                return jobs.IsObject() && testing::at(jobs, "jobs").Size() == 1 &&
+                       testing::at(jobs, "jobs.0.layer").GetInt64() >= 12;
             },
             60.0));
         serve.kill(SIGKILL);
@@ -151,11 +152,11 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     http.set_default_headers({{"X-Api-Key", key}});
     const rapidjson::Document jobs = newest_job(http);
     ASSERT_TRUE(jobs.IsObject());
-    const auto& interrupted = jobs["jobs"][0];
-    EXPECT_EQ(std::string(interrupted["state"].GetString()), "interrupted");
-    EXPECT_GT(interrupted["last_line"].GetInt64(), 0);
-    EXPECT_GE(interrupted["layer"].GetInt64(), 12);
-    z_at_crash = interrupted["z"].GetDouble();
+    const auto& interrupted = testing::at(jobs, "jobs.0");
+    EXPECT_EQ(std::string(testing::at(interrupted, "state").GetString()), "interrupted");
+    EXPECT_GT(testing::at(interrupted, "last_line").GetInt64(), 0);
+    EXPECT_GE(testing::at(interrupted, "layer").GetInt64(), 12);
+    z_at_crash = testing::at(interrupted, "z").GetDouble();
     // The printer finished what it had queued; the host reconnects and resumes the job.
     ASSERT_EQ(http.Post("/api/connection", R"({"command":"connect"})", "application/json")->status,
               204);
@@ -166,12 +167,12 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     ASSERT_TRUE(eventually(
         [&] {
             const rapidjson::Document now = newest_job(http);
-            return now.IsObject() && now["jobs"].Size() == 2 &&
-                   std::string(now["jobs"][0]["state"].GetString()) == "finished";
+            return now.IsObject() && testing::at(now, "jobs").Size() == 2 &&
+                   std::string(testing::at(now, "jobs.0.state").GetString()) == "finished";
         },
         60.0));
     const rapidjson::Document finished = newest_job(http);
-    EXPECT_EQ(finished["jobs"][0]["resumed_from"].GetInt64(), 1);
+    EXPECT_EQ(testing::at(finished, "jobs.0.resumed_from").GetInt64(), 1);
     // What the printer did after the crash: the preamble, then the job's own end.
     const std::vector<std::string> log = printer.executed_log();
     std::vector<std::string> after(log.begin() + static_cast<std::ptrdiff_t>(executed_at_crash),

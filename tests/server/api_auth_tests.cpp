@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "../support/json_at.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -104,7 +105,7 @@ TEST_F(ServerAuthTest, ASessionCookieWorksAndNeedsItsCsrfTokenForChanges) {
     rapidjson::Document body;
     body.Parse(login->body.c_str());
     ASSERT_TRUE(body.IsObject());
-    const std::string csrf = body["csrf_token"].GetString();
+    const std::string csrf = testing::at(body, "csrf_token").GetString();
     const std::string token = cookie.substr(15, cookie.find(';') - 15);
     const httplib::Headers session = {{"Cookie", "strata_session=" + token}};
     const auto job = http.Get("/api/job", session);
@@ -154,7 +155,7 @@ TEST_F(ServerAuthTest, TheOpenApiDocumentListsExactlyTheRoutes) {
     document.Parse(result->body.c_str());
     ASSERT_TRUE(document.IsObject() && document.HasMember("paths"));
     std::set<std::string> documented;
-    for (const auto& path : document["paths"].GetObject())
+    for (const auto& path : testing::at(document, "paths").GetObject())
         for (const auto& method : path.value.GetObject())
             documented.insert(std::string(method.name.GetString()) + " " + path.name.GetString());
     std::set<std::string> served;
@@ -165,7 +166,9 @@ TEST_F(ServerAuthTest, TheOpenApiDocumentListsExactlyTheRoutes) {
         std::string pattern = route.pattern;
         if (const std::size_t star = pattern.find("*}"); star != std::string::npos)
             pattern.erase(star, 1);
-        served.insert(method + " " + pattern);
+        method += " ";
+        method += pattern;
+        served.insert(method);
     }
     EXPECT_EQ(documented, served);
 }

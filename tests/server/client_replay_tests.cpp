@@ -4,6 +4,7 @@
 // its 409 handling and Range reads. Each step checks the fields that client reads.
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -20,7 +21,7 @@ std::string state_text(httplib::Client& http) {
     const auto job = http.Get("/api/job");
     if (!job || job->status != 200) return "";
     const rapidjson::Document document = parse(job->body);
-    return document["state"].GetString();
+    return testing::at(document, "state").GetString();
 }
 
 using ClientReplayTest = ServerTest;
@@ -34,7 +35,7 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
     ASSERT_EQ(version->status, 200);
     const rapidjson::Document answer = parse(version->body);
     ASSERT_TRUE(answer.HasMember("api"));
-    EXPECT_EQ(std::string(answer["text"].GetString()).rfind("OctoPrint", 0), 0U);
+    EXPECT_EQ(std::string(testing::at(answer, "text").GetString()).rfind("OctoPrint", 0), 0U);
     // OctoPrint::upload(): the test again, then the form: print, path, file (octet-stream).
     ASSERT_TRUE(http.Get("/api/version"));
     const std::string gcode = read_file(sample_gcode);
@@ -51,17 +52,17 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
         uploaded->get_header_value("Location"),
         "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/files/local/mini cube.gcode");
     const rapidjson::Document body = parse(uploaded->body);
-    EXPECT_TRUE(body["done"].GetBool());
-    EXPECT_TRUE(body["effectivePrint"].GetBool());
-    EXPECT_EQ(std::string(body["files"]["local"]["path"].GetString()), "mini cube.gcode");
+    EXPECT_TRUE(testing::at(body, "done").GetBool());
+    EXPECT_TRUE(testing::at(body, "effectivePrint").GetBool());
+    EXPECT_EQ(std::string(testing::at(body, "files.local.path").GetString()), "mini cube.gcode");
     // The file prints once its prep is done, and to the end.
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Operational"; }, 60.0));
     const auto job = http.Get("/api/job");
     ASSERT_TRUE(job);
     const rapidjson::Document done = parse(job->body);
-    EXPECT_DOUBLE_EQ(done["progress"]["completion"].GetDouble(), 100.0);
-    EXPECT_EQ(std::string(done["job"]["file"]["name"].GetString()), "mini cube.gcode");
+    EXPECT_DOUBLE_EQ(testing::at(done, "progress.completion").GetDouble(), 100.0);
+    EXPECT_EQ(std::string(testing::at(done, "job.file.name").GetString()), "mini cube.gcode");
 }
 
 TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
@@ -70,22 +71,22 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
     const auto settings = http.Get("/api/settings");
     ASSERT_TRUE(settings);
     const rapidjson::Document read = parse(settings->body);
-    EXPECT_FALSE(read["feature"]["sdSupport"].GetBool());
-    EXPECT_TRUE(read["webcam"]["streamUrl"].IsString());
-    EXPECT_TRUE(read["plugins"].IsObject());
+    EXPECT_FALSE(testing::at(read, "feature.sdSupport").GetBool());
+    EXPECT_TRUE(testing::at(read, "webcam.streamUrl").IsString());
+    EXPECT_TRUE(testing::at(read, "plugins").IsObject());
     const auto version = http.Get("/api/version");
     ASSERT_TRUE(version);
-    EXPECT_TRUE(parse(version->body)["server"].IsString());
+    EXPECT_TRUE(testing::at(parse(version->body), "server").IsString());
     const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
     ASSERT_TRUE(login);
     EXPECT_EQ(login->status, 200);
     const auto profiles = http.Get("/api/printerprofiles");
     ASSERT_TRUE(profiles);
     const rapidjson::Document profile = parse(profiles->body);
-    const auto& current = profile["profiles"]["_default"];
-    EXPECT_TRUE(current["current"].GetBool());
-    EXPECT_TRUE(current["axes"]["z"]["speed"].IsNumber());
-    EXPECT_TRUE(current["axes"]["x"]["inverted"].IsBool());
+    const auto& current = testing::at(profile, "profiles._default");
+    EXPECT_TRUE(testing::at(current, "current").GetBool());
+    EXPECT_TRUE(testing::at(current, "axes.z.speed").IsNumber());
+    EXPECT_TRUE(testing::at(current, "axes.x.inverted").IsBool());
     // Temperatures arrive with the printer's first report.
     std::string printer;
     ASSERT_TRUE(eventually([&] {
@@ -94,9 +95,9 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
         return printer.find("tool0") != std::string::npos;
     }));
     const rapidjson::Document state = parse(printer);
-    EXPECT_TRUE(state["state"]["flags"]["ready"].GetBool());
-    EXPECT_TRUE(state["temperature"]["tool0"]["actual"].IsNumber());
-    EXPECT_TRUE(state["temperature"]["bed"]["target"].IsNumber());
+    EXPECT_TRUE(testing::at(state, "state.flags.ready").GetBool());
+    EXPECT_TRUE(testing::at(state, "temperature.tool0.actual").IsNumber());
+    EXPECT_TRUE(testing::at(state, "temperature.bed.target").IsNumber());
     // Upload with select and print; Cura reads the Location header.
     const auto uploaded = upload(operator_key_, "cube.gcode", read_file(sample_gcode),
                                  {{"select", "true", "", ""}, {"print", "true", "", ""}});
@@ -110,7 +111,7 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
     EXPECT_EQ(pause->status, 204);
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Paused"; }));
     const auto flags = parse(http.Get("/api/printer")->body);
-    EXPECT_TRUE(flags["state"]["flags"]["paused"].GetBool());
+    EXPECT_TRUE(testing::at(flags, "state.flags.paused").GetBool());
     const auto resume = http.Post("/api/job", R"({"command":"pause"})", "application/json");
     ASSERT_TRUE(resume);
     EXPECT_EQ(resume->status, 204);
@@ -131,19 +132,20 @@ TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     const auto offline = http.Get("/api/printer?history=true");
     ASSERT_TRUE(offline);
     EXPECT_EQ(offline->status, 409);
-    EXPECT_TRUE(parse(offline->body)["error"].IsString());
+    EXPECT_TRUE(testing::at(parse(offline->body), "error").IsString());
     const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
     ASSERT_TRUE(login);
     const rapidjson::Document user = parse(login->body);
-    EXPECT_FALSE(std::string(user["session"].GetString()).empty());
-    EXPECT_NE(std::string(user["name"].GetString()), "_api");
-    EXPECT_NE(std::string(user["needs"]["group"][0].GetString()), "guests");
+    EXPECT_FALSE(std::string(testing::at(user, "session").GetString()).empty());
+    EXPECT_NE(std::string(testing::at(user, "name").GetString()), "_api");
+    EXPECT_NE(std::string(testing::at(user, "needs.group.0").GetString()), "guests");
     const auto current = http.Get("/api/currentuser");
     ASSERT_TRUE(current);
-    EXPECT_EQ(std::string(parse(current->body)["name"].GetString()), "otto");
+    EXPECT_EQ(std::string(testing::at(parse(current->body), "name").GetString()), "otto");
     const auto connection = http.Get("/api/connection");
     ASSERT_TRUE(connection);
-    EXPECT_EQ(std::string(parse(connection->body)["current"]["state"].GetString()), "Offline");
+    EXPECT_EQ(std::string(testing::at(parse(connection->body), "current.state").GetString()),
+              "Offline");
     ASSERT_TRUE(connect_printer());
     // Upload with only `file` and print=true, with an explicit Content-Length (httplib's).
     const std::string gcode = read_file(sample_gcode);
@@ -154,19 +156,19 @@ TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     const auto listing = http.Get("/api/files/local?recursive=true");
     ASSERT_TRUE(listing);
     const rapidjson::Document files = parse(listing->body);
-    ASSERT_EQ(files["files"].Size(), 1U);
-    const auto& item = files["files"][0];
-    EXPECT_EQ(std::string(item["path"].GetString()), "monster.gcode");
-    EXPECT_EQ(item["size"].GetUint64(), gcode.size());
-    EXPECT_TRUE(item["date"].IsInt64());
-    EXPECT_EQ(std::string(item["type"].GetString()), "machinecode");
+    ASSERT_EQ(testing::at(files, "files").Size(), 1U);
+    const auto& item = testing::at(files, "files.0");
+    EXPECT_EQ(std::string(testing::at(item, "path").GetString()), "monster.gcode");
+    EXPECT_EQ(testing::at(item, "size").GetUint64(), gcode.size());
+    EXPECT_TRUE(testing::at(item, "date").IsInt64());
+    EXPECT_EQ(std::string(testing::at(item, "type").GetString()), "machinecode");
     ASSERT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
     const auto flags = http.Get("/api/printer?history=true");
     ASSERT_TRUE(flags);
-    EXPECT_TRUE(parse(flags->body)["state"]["flags"]["operational"].GetBool());
+    EXPECT_TRUE(testing::at(parse(flags->body), "state.flags.operational").GetBool());
     const auto job = parse(http.Get("/api/job")->body);
-    EXPECT_EQ(std::string(job["job"]["file"]["path"].GetString()), "monster.gcode");
-    EXPECT_EQ(job["job"]["file"]["size"].GetUint64(), gcode.size());
+    EXPECT_EQ(std::string(testing::at(job, "job.file.path").GetString()), "monster.gcode");
+    EXPECT_EQ(testing::at(job, "job.file.size").GetUint64(), gcode.size());
     // Chunked reads of the file being printed.
     const auto head = http.Get("/downloads/files/local/monster.gcode", {{"Range", "bytes=0-99"}});
     ASSERT_TRUE(head);

@@ -9,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 #include "strata/server/webhooks.hpp"
@@ -31,7 +32,7 @@ class SseClient {
     }
     ~SseClient() { ::close(fd_); }
     void wait_at_most_ms(int milliseconds) {
-        timeval timeout{0, milliseconds * 1000};
+        timeval timeout{0, static_cast<suseconds_t>(milliseconds) * 1000};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     }
     SseClient(const SseClient&) = delete;
@@ -149,8 +150,8 @@ TEST_F(EventsApiTest, AFailingWebhookIsRetriedAndDeliveredSigned) {
     rapidjson::Document body;
     body.Parse(hits[1].body.c_str());
     ASSERT_TRUE(body.IsObject());
-    EXPECT_EQ(body["id"].GetInt64(), id);
-    EXPECT_EQ(body["payload"]["x"].GetInt(), 1);
+    EXPECT_EQ(testing::at(body, "id").GetInt64(), id);
+    EXPECT_EQ(testing::at(body, "payload.x").GetInt(), 1);
     // The signature checks out with the secret and the timestamp it names.
     const std::string& signature = hits[1].signature;
     const std::int64_t timestamp = std::stoll(signature.substr(2, signature.find(',') - 2));

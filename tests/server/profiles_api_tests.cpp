@@ -3,6 +3,7 @@
 // uploads are prepared with.
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -17,7 +18,7 @@ std::string refused_field(httplib::Client& http, const std::string& path, const 
     if (result->status != 400) return "status " + std::to_string(result->status);
     rapidjson::Document answer;
     answer.Parse(result->body.c_str());
-    return answer["field"].GetString();
+    return testing::at(answer, "field").GetString();
 }
 
 TEST_F(ProfilesApiTest, ARefusedProfileNamesItsField) {
@@ -60,8 +61,8 @@ TEST_F(ProfilesApiTest, AProfileIsStoredReplacedListedAndDeleted) {
     ASSERT_TRUE(one);
     rapidjson::Document profile;
     profile.Parse(one->body.c_str());
-    EXPECT_EQ(std::string(profile["settings"]["url"].GetString()), "http://cam/other");
-    EXPECT_TRUE(profile["default"].GetBool());
+    EXPECT_EQ(std::string(testing::at(profile, "settings.url").GetString()), "http://cam/other");
+    EXPECT_TRUE(testing::at(profile, "default").GetBool());
     EXPECT_EQ(client(operator_key_).Put(path, "{}", "application/json")->status, 403);
     EXPECT_EQ(http.Delete(path)->status, 204);
     EXPECT_EQ(http.Delete(path)->status, 404);
