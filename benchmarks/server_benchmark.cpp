@@ -24,6 +24,7 @@
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
 #include "strata/streamer/virtual_printer.hpp"
+#include "vm_steal.hpp"
 
 namespace {
 
@@ -57,16 +58,6 @@ Gaps summarise(std::vector<double> arrivals) {
     gaps.p99_ms = between[std::min(between.size() - 1, between.size() * 99 / 100)];
     gaps.max_ms = between.back();
     return gaps;
-}
-
-double steal_s() {
-    std::ifstream stat("/proc/stat");
-    std::string cpu;
-    double values[8] = {};
-    stat >> cpu;
-    for (double& value : values)
-        stat >> value;
-    return values[7] / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 // Prints the file to its end; the gaps between its lines' arrivals, and the underruns.
@@ -182,12 +173,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> rates;
     std::vector<double> steals;
     for (int round = 0; round < options.rounds; ++round) {
-        const double steal_before = steal_s();
+        const double steal_before = bench::steal_s();
         const auto started = std::chrono::steady_clock::now();
         quiet.push_back(print_once(server, printer, stored));
         const double quiet_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        const double steal_between = steal_s();
+        const double steal_between = bench::steal_s();
         // wrk runs for as long as the quiet print took, starting with the loaded one.
         const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/job";
         const std::string wrk = "wrk -t" + std::to_string(options.wrk_threads) + " -c" +
@@ -199,7 +190,7 @@ int main(int argc, char** argv) {
         loaded.push_back(print_once(server, printer, stored));
         load.join();
         steals.push_back(steal_between - steal_before);
-        steals.push_back(steal_s() - steal_between);
+        steals.push_back(bench::steal_s() - steal_between);
         rates.push_back(wrk_summary(data / "wrk.txt"));
         if (round == 0)
             std::printf("file %s, printer time scale %.3f, print %.1f s\n", name.c_str(),

@@ -22,6 +22,7 @@
 
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
+#include "vm_steal.hpp"
 
 namespace {
 
@@ -52,17 +53,6 @@ double streaming_thread_cpu_s() {
         return run_ns * 1e-9;
     }
     return 0.0;
-}
-
-// Seconds of CPU the hypervisor took from this VM, all CPUs together (/proc/stat's steal).
-double steal_s() {
-    std::ifstream stat("/proc/stat");
-    std::string cpu;
-    double ticks[8] = {};
-    stat >> cpu;
-    for (double& tick : ticks)
-        stat >> tick;
-    return ticks[7] / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 // A virtual printer in a child process; its pty path comes back through a pipe.
@@ -133,7 +123,7 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     const double began_s = steady_s();
     const double began_cpu_s = cpu_s();
     const double began_thread_cpu_s = streaming_thread_cpu_s();
-    const double began_steal_s = steal_s();
+    const double began_steal_s = strata::bench::steal_s();
     StreamerEvent event;
     for (;;) {
         if (!streamer.wait_event(event, 1.0)) continue;
@@ -146,7 +136,7 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     result.seconds = steady_s() - began_s;
     result.cpu_s = cpu_s() - began_cpu_s;
     result.thread_cpu_s = streaming_thread_cpu_s() - began_thread_cpu_s;
-    result.steal_s = steal_s() - began_steal_s;
+    result.steal_s = strata::bench::steal_s() - began_steal_s;
     result.counters = streamer.counters();
     result.counters.bytes_sent -= before.bytes_sent;
     result.counters.lines_sent -= before.lines_sent;
