@@ -4,6 +4,7 @@
 // installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves nothing.
 // `select`/`print` are downgraded, never refused, when the printer cannot take them, and the
 // answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does.
+#include <cerrno>
 #include <map>
 
 #include "routes.hpp"
@@ -49,6 +50,7 @@ class UploadExchange final : public http::Exchange {
                 return;
             }
             upload_ = services_.library.begin_upload(failure_);
+            if (!upload_) failure_status_ = 500;
             part_name_ = part.filename;
             part_ = upload_ ? Part::file : Part::none;
             return;
@@ -61,7 +63,7 @@ class UploadExchange final : public http::Exchange {
     void on_data(std::string_view data) {
         if (!failure_.empty()) return;
         if (part_ == Part::file) {
-            if (!upload_->write(data, failure_)) write_failed_ = true;
+            if (!upload_->write(data, failure_)) failure_status_ = errno == ENOSPC ? 507 : 500;
         } else if (part_ == Part::field) {
             std::string& value = fields_[field_];
             if (value.size() + data.size() > max_field_bytes)
@@ -91,7 +93,7 @@ class UploadExchange final : public http::Exchange {
     std::string field_;
     std::map<std::string, std::string> fields_;
     std::string failure_;
-    bool write_failed_ = false;
+    int failure_status_ = 400;  ///< A malformed body unless the disk failed us.
 };
 
 // G-code is text: a NUL byte in its first kilobytes means it is something else.
@@ -100,7 +102,7 @@ bool looks_like_text(const std::string& head) {
 }
 
 http::Response UploadExchange::finish() {
-    if (!failure_.empty()) return fail(write_failed_ ? 507 : 400, failure_);
+    if (!failure_.empty()) return fail(failure_status_, failure_);
     if (!parser_.finished()) return fail(400, "the multipart body ended early");
     if (!upload_) {
         if (field("foldername"))
