@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "strata/server/accounts.hpp"
+#include "strata/server/clock.hpp"
 #include "strata/server/event_hub.hpp"
 #include "strata/server/http.hpp"
 #include "strata/server/library.hpp"
@@ -97,6 +98,5 @@ struct Route {
 
 /// OctoPrint's booleans: true, yes, y, 1 (any case).
 [[nodiscard]] bool truthy(std::string_view text);
-double unix_now_s();
 
 }  // namespace strata::server::api

@@ -216,9 +216,4 @@ bool truthy(std::string_view text) {
     return lowered == "true" || lowered == "yes" || lowered == "y" || lowered == "1";
 }
 
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 }  // namespace strata::server::api

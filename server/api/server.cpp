@@ -31,7 +31,7 @@ struct Server::Impl {
             if (wake.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; })) break;
             lock.unlock();
             events.heartbeat();
-            store.with([](Database& db) { return Sessions(db).expire(api::unix_now_s()); });
+            store.with([](Database& db) { return Sessions(db).expire(unix_now_s()); });
             lock.lock();
         }
     }

@@ -1,22 +1,13 @@
 // EventHub: one mutex orders publishing against subscribing, so a new subscriber's catch-up
 // (read from the store) and its live feed meet without a gap or a repeat.
 #include "strata/server/event_hub.hpp"
+#include "strata/server/clock.hpp"
 
-#include <chrono>
 #include <cstdio>
 
 #include "strata/server/webhooks.hpp"
 
 namespace strata::server {
-namespace {
-
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
-
 std::int64_t EventHub::publish(std::string_view type, std::string_view payload_json) {
     std::function<void()> listener;
     std::int64_t id = 0;

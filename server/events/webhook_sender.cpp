@@ -7,15 +7,11 @@
 #include <sstream>
 
 #include "strata/json_writer.hpp"
+#include "strata/server/clock.hpp"
 #include "strata/server/webhooks.hpp"
 
 namespace strata::server {
 namespace {
-
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) {
     return size * count;

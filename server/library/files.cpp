@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "strata/server/clock.hpp"
 #include "strata/server/library.hpp"
 
 namespace strata::server {
@@ -26,11 +27,6 @@ constexpr const char* file_columns =
     "id, path, display_name, size_bytes, hash, uploaded_s, state, coalesce(error, ''), "
     "coalesce(analysis_json, ''), coalesce(job_path, ''), coalesce(index_path, ''), "
     "coalesce(estimated_s, -1), coalesce(snapshots, 0)";
-
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 StoredFile file_from_row(const Statement& row) {
     StoredFile file;

@@ -6,15 +6,11 @@
 #include <sstream>
 
 #include "strata/json_writer.hpp"
+#include "strata/server/clock.hpp"
 #include "strata/server/printer_service.hpp"
 
 namespace strata::server {
 namespace {
-
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string file_payload(const StoredFile& file, const char* extra_key = nullptr,
                          std::string_view extra = {}) {

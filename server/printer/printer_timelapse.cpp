@@ -7,15 +7,11 @@
 #include <sstream>
 
 #include "strata/json_writer.hpp"
+#include "strata/server/clock.hpp"
 #include "strata/server/printer_service.hpp"
 
 namespace strata::server {
 namespace {
-
-double unix_now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // `<file stem>_<local start time>`: prints of the same file stay apart.
 std::string video_stem_for(const StoredFile& file) {
