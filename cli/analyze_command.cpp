@@ -288,6 +288,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
     bool as_json = false;
     bool with_time = true;
     planner::PrintTimeOptions time_options;
+    time_options.plan_on_worker_thread = true;  // Nothing here asks for the time per line.
     for (const std::string& argument : arguments) {
         if (argument == "--time-model=firmware" || argument == "--time-model=slicer") {
             time_options.estimator.exact_firmware = argument == "--time-model=firmware";

@@ -234,7 +234,9 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
     parser::AnalysisOptions options;
-    planner::PrintTimeEstimator estimator{planner::PrintTimeOptions::normal_mode_only()};
+    planner::PrintTimeOptions time_options = planner::PrintTimeOptions::normal_mode_only();
+    time_options.plan_on_worker_thread = true;
+    planner::PrintTimeEstimator estimator(time_options);
     planner::attach(estimator, options);
     const parser::AnalysisResult analyzed = parser::analyze_file(file, options);
     if (analyzed.error != parser::AnalysisError::none) {

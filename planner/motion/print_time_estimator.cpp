@@ -8,7 +8,7 @@
 #include "arc_segments.hpp"
 #include "limit_commands.hpp"
 #include "machine_setup.hpp"
-#include "motion_planner.hpp"
+#include "motion_pipeline.hpp"
 #include "strata/planner/print_time.hpp"
 
 namespace strata::planner {
@@ -46,7 +46,8 @@ struct Heater {
 
 class PrintTimeEstimator::Impl {
   public:
-    explicit Impl(const PrintTimeOptions& options) : options_(options) {}
+    explicit Impl(const PrintTimeOptions& options)
+        : options_(options), planners_(options.plan_on_worker_thread) {}
 
     void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine) {
         const motion::MachineSetup setup = motion::machine_setup(
@@ -83,41 +84,38 @@ class PrintTimeEstimator::Impl {
     PrintTimeEstimate finish() {
         synchronize(0.0);
         PrintTimeEstimate estimate;
-        for (const Mode& mode : modes_) {
-            const double total_s = mode.planner->elapsed_s();
-            estimate.modes.push_back({mode.name, total_s - heating_s_ - dwell_s_, total_s});
+        for (std::size_t mode = 0; mode < modes_.size(); ++mode) {
+            const double total_s = planners_.elapsed_s(mode);
+            estimate.modes.push_back({modes_[mode].name, total_s - heating_s_ - dwell_s_, total_s});
         }
         estimate.heating_s = heating_s_;
         estimate.dwell_s = dwell_s_;
         estimate.firmware = firmware_;
-        estimate.junction = modes_.empty() ? JunctionModel::classic_jerk
-                                           : modes_.front().planner->limits().junction;
+        estimate.junction =
+            modes_.empty() ? JunctionModel::classic_jerk : planners_.limits(0).junction;
         estimate.limits_source = limits_source_;
-        if (!modes_.empty())
-            timeline_.record(last_line_, modes_.front().planner->elapsed_s(), true);
+        // The worker is idle after elapsed_s(): the timeline is this thread's again.
+        if (!modes_.empty()) timeline_.record(last_line_, planners_.elapsed_s(0), true);
         estimate.samples = timeline_.release();
         return estimate;
     }
 
-    [[nodiscard]] double timed_elapsed_s() const {
-        return modes_.empty() ? 0.0 : modes_.front().planner->elapsed_s();
-    }
+    [[nodiscard]] double timed_elapsed_s() { return modes_.empty() ? 0.0 : planners_.elapsed_s(0); }
     [[nodiscard]] const MotionLimits& limits() const {
-        return modes_.empty() ? default_limits_ : modes_.front().planner->limits();
+        return modes_.empty() ? default_limits_ : planners_.limits(0);
     }
     [[nodiscard]] const EstimatorConfig& config() const { return config_; }
 
   private:
     struct Mode {
         std::string name;
-        std::unique_ptr<motion::MotionPlanner> planner;
         bool normal;
     };
 
     void add_mode(const std::string& name, const MotionLimits& limits, bool normal) {
         Timeline* timeline = normal ? &timeline_ : nullptr;
-        modes_.push_back(
-            {name, std::make_unique<motion::MotionPlanner>(limits, config_, timeline), normal});
+        planners_.add_mode(limits, config_, timeline);
+        modes_.push_back({name, normal});
     }
 
     void on_comment(std::string_view comment) {
@@ -127,18 +125,20 @@ class PrintTimeEstimator::Impl {
     }
 
     void apply_limits(const parser::GcodeLine& line, bool inches) {
-        for (Mode& mode : modes_) {
+        for (std::size_t mode = 0; mode < modes_.size(); ++mode) {
             // Like PrusaSlicer, limit commands reach the stealth mode only once printing started:
             // the start G-code's limits are the normal mode's.
-            if (!mode.normal && !printing_started_ && line.command_number != 566) continue;
-            motion::apply_limit_command(line, firmware_, inches, mode.planner->limits());
+            if (!modes_[mode].normal && !printing_started_ && line.command_number != 566) continue;
+            motion::apply_limit_command(line, firmware_, inches, planners_.limits(mode));
+            planners_.commit_limits(mode);
         }
     }
 
-    void synchronize(double extra_s) {
-        for (Mode& mode : modes_)
-            mode.planner->synchronize(extra_s);
-    }
+    void synchronize(double extra_s) { planners_.synchronize(extra_s); }
+
+    // What the heaters are timed against. It waits for the planner thread, so only the commands
+    // that need it ask (not every M-code: PrusaSlicer writes an M204 at every feature change).
+    double now_s() { return planners_.elapsed_s(0); }
 
     void on_g_code(const parser::LineEvent& event) {
         const parser::GcodeLine& line = event.line;
@@ -158,24 +158,21 @@ class PrintTimeEstimator::Impl {
 
     void on_m_code(const parser::LineEvent& event) {
         const parser::GcodeLine& line = event.line;
-        const double now_s = modes_.front().planner->elapsed_s();
         switch (line.command_number) {
             case 0:
             case 1:
             case 400: synchronize(0.0); return;
             case 104:
-                if (line.has('S')) hotend_.set_target(now_s, line.value('S'));
+                if (line.has('S')) hotend_.set_target(now_s(), line.value('S'));
                 return;
             case 140:
-                if (line.has('S')) bed_.set_target(now_s, line.value('S'));
+                if (line.has('S')) bed_.set_target(now_s(), line.value('S'));
                 return;
-            case 109: return wait_for(hotend_, line, now_s);
-            case 190: return wait_for(bed_, line, now_s);
+            case 109: return wait_for(hotend_, line);
+            case 190: return wait_for(bed_, line);
             case 221:
-                if (line.has('S') && !line.has('T')) {
-                    for (Mode& mode : modes_)
-                        mode.planner->set_extrude_factor(line.value('S') / 100.0);
-                }
+                if (line.has('S') && !line.has('T'))
+                    planners_.set_extrude_factor(line.value('S') / 100.0);
                 return;
             case 702:
                 if (line.has('C')) {
@@ -189,10 +186,10 @@ class PrintTimeEstimator::Impl {
         }
     }
 
-    void wait_for(Heater& heater, const parser::GcodeLine& line, double now_s) {
+    void wait_for(Heater& heater, const parser::GcodeLine& line) {
         if (!line.has('S') && !line.has('R')) return;
         const double target = line.has('R') ? line.value('R') : line.value('S');
-        const double wait_s = heater.wait(now_s, target, line.has('R'));
+        const double wait_s = heater.wait(now_s(), target, line.has('R'));
         heating_s_ += wait_s;
         synchronize(wait_s);
     }
@@ -234,6 +231,8 @@ class PrintTimeEstimator::Impl {
     bool extruder_unloaded_ = true;
     bool wiping_ = false;
     bool printing_started_ = false;
+    // Last, so it is destroyed (and its thread stopped) before the timeline its planners write.
+    motion::MotionPipeline planners_;
 };
 
 void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_mm,
@@ -246,9 +245,7 @@ void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_m
     } else if (wiping_ || (delta_mm[3] > 0.0 && (delta_mm[0] != 0.0 || delta_mm[1] != 0.0))) {
         move_class = motion::MoveClass::print;
     }
-    const motion::MoveRequest request{delta_mm, feedrate_mm_s, move_class, line, xyz_length_mm};
-    for (Mode& mode : modes_)
-        mode.planner->move(request);
+    planners_.move(motion::MoveRequest{delta_mm, feedrate_mm_s, move_class, line, xyz_length_mm});
     printing_started_ = true;
     last_line_ = line;
 }

@@ -16,10 +16,19 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Pass one: analysis, time estimate and snapshot plan. The plan and the job's index use the normal
-// mode's timeline only, so a stealth mode is not timed.
+// The plan and the job's index use the normal mode's timeline only, so a stealth mode is not
+// timed. The firmware planner runs on the second core, unless snapshots are triggered by time:
+// that trigger asks for the elapsed time at every line, and each ask waits for the worker.
+PrintTimeOptions time_options(const TimelapseProfile& profile) {
+    PrintTimeOptions options = PrintTimeOptions::normal_mode_only();
+    options.plan_on_worker_thread = profile.triggers.every_time_s <= 0.0;
+    return options;
+}
+
+// Pass one: analysis, time estimate and snapshot plan.
 struct PlanPass {
-    PrintTimeEstimator estimator{PrintTimeOptions::normal_mode_only()};
+    explicit PlanPass(const TimelapseProfile& profile) : estimator(time_options(profile)) {}
+    PrintTimeEstimator estimator;
     std::optional<parser::MachineConfig> machine;
 };
 
@@ -78,7 +87,7 @@ std::string_view to_string(PrepError error) {
 PrepResult prep_file(const PrepOptions& options) {
     PrepResult result;
     const auto started = Clock::now();
-    PlanPass pass;
+    PlanPass pass(options.profile);
     if (!run_plan_pass(options, result, pass)) return result;
     result.plan_seconds = seconds_since(started);
 

@@ -47,6 +47,10 @@ struct PrintTimeOptions {
     /// Also time the stealth mode when the file declares one. Only the normal mode is sampled,
     /// so callers that need just its timeline (prep, print) save a second planner per move.
     bool time_stealth_mode = true;
+    /// Run the firmware planners on a worker thread, a few thousand moves behind the parser: about
+    /// a third of a pass moves to the second core, and the times do not change. Callers that ask
+    /// for `timed_elapsed_s()` on every line should leave it off: each call waits for the worker.
+    bool plan_on_worker_thread = false;
 
     [[nodiscard]] static PrintTimeOptions normal_mode_only() {
         PrintTimeOptions options;
@@ -66,7 +70,8 @@ class PrintTimeEstimator {
     void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine);
     void on_line(const parser::LineEvent& event);
     /// Normal mode's elapsed time over the moves timed so far: it lags the last line by what the
-    /// look-ahead queue holds (a few hundred moves at most).
+    /// look-ahead queue holds (a few hundred moves at most). With `plan_on_worker_thread`, it
+    /// waits for the worker to catch up.
     [[nodiscard]] double timed_elapsed_s() const;
     /// The normal mode's limits in force now and the estimator's settings (after `on_start`):
     /// what a caller timing extra moves (a snapshot block) plans them with.
