@@ -36,12 +36,12 @@ def steal_s():
     return int(values[7]) / os.sysconf("SC_CLK_TCK")
 
 
-def file_state(port, key, name):
+def file_item(port, key, name):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/files/local/{name}",
                                      headers={"X-Api-Key": key})
     with urllib.request.urlopen(request) as answer:
         item = json.load(answer)
-    return item["strata"]["state"], item["strata"].get("error", "")
+    return item
 
 
 def run_once(strata, path):
@@ -66,11 +66,13 @@ def run_once(strata, path):
         uploaded = time.monotonic()
         if upload.stdout != "201":
             raise SystemExit(f"upload answered {upload.stdout}")
-        state, error = "stored", ""
+        state, error, item = "stored", "", {}
         while state in ("stored", "analyzing"):
             time.sleep(0.05)
-            state, error = file_state(port, key, name)
+            item = file_item(port, key, name)
+            state, error = item["strata"]["state"], item["strata"].get("error", "")
         ready = time.monotonic()
+        passes = item.get("gcodeAnalysis", {}).get("strata", {})
         peak_kb = proc_status_kb(server.pid, "VmHWM")
         steal = steal_s() - steal_before
         server.terminate()
@@ -83,6 +85,8 @@ def run_once(strata, path):
             "rss_before_mb": rss_before_kb / 1024,
             "peak_rise_mb": (peak_kb - rss_before_kb) / 1024,
             "steal_s": steal,
+            "plan_s": passes.get("plan_s", 0.0),
+            "splice_s": passes.get("splice_s", 0.0),
         }
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -100,7 +104,8 @@ def main():
         result = run_once(options.strata, options.file)
         print(f"run {run + 1}: upload {result['upload_s']:.2f} s "
               f"({size_mb / result['upload_s']:.0f} MB/s), ready after {result['ready_s']:.2f} s "
-              f"({size_mb / result['ready_s']:.1f} MB/s of file); peak RSS "
+              f"({size_mb / result['ready_s']:.1f} MB/s of file; pass one {result['plan_s']:.2f} s, "
+              f"pass two {result['splice_s']:.2f} s); peak RSS "
               f"+{result['peak_rise_mb']:.1f} MB over {result['rss_before_mb']:.1f} MB; "
               f"steal {result['steal_s']:.2f} s")
     sys.stdout.flush()

@@ -95,7 +95,8 @@ PrepResult prep_file(const PrepOptions& options) {
     const VerifyOptions verify = verify_options(result.plan);
     const splice::SpliceInputs inputs{options.input_path,    result.analysis.bytes,
                                       result.analysis.lines, options.output_path,
-                                      *pass.machine,         verify};
+                                      *pass.machine,         verify,
+                                      options.durable};
     splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
     const auto discard = [&] {
         if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());
@@ -130,7 +131,8 @@ PrepResult prep_file(const PrepOptions& options) {
     }
     std::string error;
     if (!options.index_path.empty() &&
-        !splice::write_atomically(options.index_path, job_index_json(result), error)) {
+        !splice::write_atomically(options.index_path, job_index_json(result), options.durable,
+                                  error)) {
         discard();
         result.error = PrepError::write_failed;
         result.message = error;

@@ -39,7 +39,9 @@ class TemporaryFile {
         if (fd_ >= 0) ::close(fd_);
     }
 
-    bool create(const std::string& target, std::string& error) {
+    /// `durable`: flushed to the disk before `close` returns; otherwise the caller syncs later.
+    bool create(const std::string& target, bool durable, std::string& error) {
+        durable_ = durable;
         std::string pattern = target + ".strata-XXXXXX";
         fd_ = ::mkstemp(pattern.data());
         if (fd_ < 0) {
@@ -101,7 +103,7 @@ class TemporaryFile {
 
     bool close(std::string& error) {
         if (!flush(error)) return false;
-        if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+        if ((durable_ && ::fsync(fd_) != 0) || ::close(fd_) != 0) {
             fd_ = -1;
             error = system_error("cannot finish " + path_);
             return false;
@@ -117,7 +119,7 @@ class TemporaryFile {
     // Starts writing what is copied to the disk while the copy goes on, so the final fsync
     // waits for the last few megabytes only. Advisory: where it fails, fsync does it all.
     void start_writeback() {
-        if (bytes_ - writeback_from_ < writeback_bytes) return;
+        if (!durable_ || bytes_ - writeback_from_ < writeback_bytes) return;
         ::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
                           static_cast<off_t>(bytes_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
         writeback_from_ = bytes_;
@@ -148,6 +150,7 @@ class TemporaryFile {
     std::string buffer_;
     std::uint64_t bytes_ = 0;
     bool kernel_copy_ = true;
+    bool durable_ = true;
     std::uint64_t writeback_from_ = 0;
 };
 
@@ -232,7 +235,7 @@ SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
     Original original;
     if (!original.open(inputs, result.error)) return result;
     TemporaryFile output;
-    if (!output.create(inputs.output_path, result.error)) return result;
+    if (!output.create(inputs.output_path, inputs.durable, result.error)) return result;
     result.temporary_path = output.path();
     BlockSimulation blocks(inputs.machine, inputs.verify);
     std::string& out = output.buffer();
@@ -275,9 +278,10 @@ bool install(const std::string& temporary, const std::string& target, std::strin
     return true;
 }
 
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
+bool write_atomically(const std::string& path, const std::string& text, bool durable,
+                      std::string& error) {
     TemporaryFile file;
-    if (!file.create(path, error)) return false;
+    if (!file.create(path, durable, error)) return false;
     file.buffer() = text;
     if (!file.close(error) || !install(file.path(), path, error)) {
         std::remove(file.path().c_str());

@@ -34,18 +34,20 @@ struct SpliceInputs {
     const std::string& output_path;
     const parser::MachineConfig& machine;
     const VerifyOptions& verify;
+    /// Flush the job to the disk before returning (see `PrepOptions::durable`).
+    bool durable = true;
 };
 
 /// Writes the job to a temporary file beside `output_path`, left for the caller to install or
 /// remove.
 [[nodiscard]] SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan);
 
-/// Renames `temporary` over `target` after flushing it to disk.
+/// Renames `temporary` (flushed to disk already, unless not durable) over `target`.
 [[nodiscard]] bool install(const std::string& temporary, const std::string& target,
                            std::string& error);
 
-/// Writes `text` to `path` atomically (temporary file, fsync, rename).
-[[nodiscard]] bool write_atomically(const std::string& path, const std::string& text,
+/// Writes `text` to `path` atomically (temporary file, fsync when `durable`, rename).
+[[nodiscard]] bool write_atomically(const std::string& path, const std::string& text, bool durable,
                                     std::string& error);
 
 }  // namespace strata::planner::splice

@@ -2,7 +2,9 @@
 // prep on each (analysis, time estimate, snapshot plan, annotated job, verification), with
 // progress events at most twice a second. A file the planner cannot plan a timelapse for (no
 // printable area, already prepared) is still ready: it prints as it is, without snapshots.
-#include <sodium.h>
+// A job is announced ready, then flushed to the disk; a crash before the flush means a new prep.
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <sstream>
@@ -53,9 +55,79 @@ std::string analysis_json(const planner::PrepResult& result) {
     json.field("time_added_s", result.time_added_s);
     json.field("warnings", analysis.diagnostics.warning_count());
     json.field("errors", analysis.diagnostics.error_count());
+    // How long the two passes took: what a slow "analyzing" is explained by.
+    json.field("plan_s", result.plan_seconds);
+    json.field("splice_s", result.splice_seconds);
     json.end_object();
     json.end_object();
     return out.str();
+}
+
+// What prep makes of a file: its job (and index) beside the data, with the default timelapse
+// profile when there is one (stored only once valid).
+planner::PrepOptions prep_options(Store& store, const std::string& input_path,
+                                  const std::filesystem::path& job_path) {
+    planner::PrepOptions options;
+    const std::optional<StoredProfile> profile =
+        store.with([](Database& db) { return Profiles(db).default_of(ProfileKind::timelapse); });
+    if (profile) options.profile = planner::load_timelapse_profile(profile->body_json).profile;
+    options.input_path = input_path;
+    options.output_path = job_path.string();
+    options.index_path = options.output_path + ".index.json";
+    options.durable = false;  // Flushed after the file is announced ready: see sync_job().
+    return options;
+}
+
+// The file's row after its prep. A file the planner cannot plan a timelapse for prints as it is.
+struct PrepOutcome {
+    std::string state = "ready";
+    std::string error;
+    std::string job_path;
+    std::string index_path;  ///< Empty when no job was written (nothing to flush).
+};
+
+PrepOutcome outcome_of(const planner::PrepResult& result, const planner::PrepOptions& options) {
+    PrepOutcome outcome{"ready", "", options.output_path, options.index_path};
+    if (result.error == planner::PrepError::unreadable ||
+        result.error == planner::PrepError::write_failed) {
+        outcome = PrepOutcome{"failed", result.message, "", ""};
+    } else if (result.error != planner::PrepError::none) {
+        outcome = PrepOutcome{"ready", "prints without a timelapse: " + result.message,
+                              options.input_path, ""};
+    }
+    return outcome;
+}
+
+bool record_outcome(Store& store, std::int64_t id, const PrepOutcome& outcome,
+                    const planner::PrepResult& result) {
+    const std::string analysis = outcome.state == "ready" ? analysis_json(result) : std::string();
+    return store.with([&](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare(
+            "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
+            "job_path = nullif(?, ''), index_path = nullif(?, ''), estimated_s = ?, "
+            "snapshots = ?, job_synced = ? WHERE id = ?",
+            ignored);
+        return update.valid() &&
+               update.bind(1, outcome.state)
+                   .bind(2, outcome.error)
+                   .bind(3, analysis)
+                   .bind(4, outcome.job_path)
+                   .bind(5, outcome.index_path)
+                   .bind(6, result.estimate.total_s())
+                   .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
+                   .bind(8, static_cast<std::int64_t>(outcome.index_path.empty() ? 1 : 0))
+                   .bind(9, id)
+                   .run(ignored);
+    });
+}
+
+// fsync() of a file or a folder, opened only for it.
+bool flush_to_disk(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool flushed = ::fsync(fd) == 0;
+    return ::close(fd) == 0 && flushed;
 }
 
 std::string progress_json(const StoredFile& file, double fraction) {
@@ -89,10 +161,15 @@ bool FileLibrary::start(std::string& error) {
     // Uploads a crash cut short are incomplete: nothing refers to them.
     for (const auto& entry : std::filesystem::directory_iterator(data_ / "uploads", failure))
         std::filesystem::remove(entry.path(), failure);
-    // Files whose prep a crash cut short are prepared again.
+    // Files whose prep a crash cut short are prepared again, and so are those whose job was not
+    // yet flushed to the disk when the crash came: it may be cut short or empty. Until then
+    // they are not ready, so nothing prints them.
     const std::vector<std::int64_t> unfinished = store_.with([](Database& db) {
         std::vector<std::int64_t> ids;
         std::string ignored;
+        Statement unsynced = db.prepare(
+            "UPDATE files SET state = 'stored' WHERE state = 'ready' AND job_synced = 0", ignored);
+        if (unsynced.valid()) (void)unsynced.run(ignored);
         Statement select =
             db.prepare("SELECT id FROM files WHERE state IN ('stored', 'analyzing')", ignored);
         while (select.valid() && select.step(ignored) == Statement::Step::row)
@@ -160,14 +237,8 @@ void FileLibrary::prepare_now(std::int64_t id) {
         return update.valid() && update.bind(1, id).run(ignored);
     });
     events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
-    planner::PrepOptions options;
-    // The default timelapse profile, when there is one (stored only once valid).
-    const std::optional<StoredProfile> profile =
-        store_.with([](Database& db) { return Profiles(db).default_of(ProfileKind::timelapse); });
-    if (profile) options.profile = planner::load_timelapse_profile(profile->body_json).profile;
-    options.input_path = absolute(file).string();
-    options.output_path = (data_ / "jobs" / (std::to_string(id) + ".gcode")).string();
-    options.index_path = options.output_path + ".index.json";
+    planner::PrepOptions options = prep_options(store_, absolute(file).string(),
+                                                data_ / "jobs" / (std::to_string(id) + ".gcode"));
     auto last_event = std::chrono::steady_clock::now();
     options.on_progress = [&](std::uint64_t done, std::uint64_t total) {
         const double fraction = total == 0 ? 0.0 : static_cast<double>(done) / total;
@@ -181,41 +252,9 @@ void FileLibrary::prepare_now(std::int64_t id) {
         events_.publish("FilePrepProgress", progress_json(file, fraction));
     };
     const planner::PrepResult result = planner::prep_file(options);
-    std::string state = "ready";
-    std::string error;
-    std::string job_path = options.output_path;
-    std::string index_path = options.index_path;
-    if (result.error == planner::PrepError::unreadable ||
-        result.error == planner::PrepError::write_failed) {
-        state = "failed";
-        error = result.message;
-        job_path.clear();
-        index_path.clear();
-    } else if (result.error != planner::PrepError::none) {
-        error = "prints without a timelapse: " + result.message;
-        job_path = options.input_path;
-        index_path.clear();
-    }
-    const std::string analysis = state == "ready" ? analysis_json(result) : std::string();
-    const bool recorded = store_.with([&](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare(
-            "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
-            "job_path = nullif(?, ''), index_path = nullif(?, ''), estimated_s = ?, "
-            "snapshots = ? WHERE id = ?",
-            ignored);
-        return update.valid() &&
-               update.bind(1, state)
-                   .bind(2, error)
-                   .bind(3, analysis)
-                   .bind(4, job_path)
-                   .bind(5, index_path)
-                   .bind(6, result.estimate.total_s())
-                   .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
-                   .bind(8, id)
-                   .run(ignored);
-    });
-    if (!recorded || !find(id)) {  // Deleted (or replaced) while it was being prepared.
+    const PrepOutcome outcome = outcome_of(result, options);
+    if (!record_outcome(store_, id, outcome, result) || !find(id)) {
+        // Deleted (or replaced) while it was being prepared.
         std::error_code ignored;
         std::filesystem::remove(options.output_path, ignored);
         std::filesystem::remove(options.index_path, ignored);
@@ -223,17 +262,35 @@ void FileLibrary::prepare_now(std::int64_t id) {
     }
     std::ostringstream out;
     JsonWriter json(out);
-    json.begin_object().field("path", file.path).field("state", state);
-    if (!error.empty()) json.field("error", error);
+    json.begin_object().field("path", file.path).field("state", outcome.state);
+    if (!outcome.error.empty()) json.field("error", outcome.error);
     json.end_object();
-    events_.publish(state == "ready" ? "MetadataAnalysisFinished" : "FilePrepFailed", out.str());
+    const bool ready = outcome.state == "ready";
+    events_.publish(ready ? "MetadataAnalysisFinished" : "FilePrepFailed", out.str());
     std::function<void(const StoredFile&)> listener;
     {
         const std::lock_guard lock(mutex_);
         listener = ready_listener_;
     }
-    if (state != "ready" || !listener) return;
-    if (const std::optional<StoredFile> ready = find(id)) listener(*ready);
+    if (ready && listener) {
+        if (const std::optional<StoredFile> now_ready = find(id)) listener(*now_ready);
+    }
+    if (!outcome.index_path.empty()) sync_job(id, outcome.job_path, outcome.index_path);
+}
+
+void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,
+                           const std::string& index_path) {
+    // The renames are made durable by flushing the folder; a failure leaves job_synced at 0, so
+    // the job is prepared again at the next start.
+    if (!flush_to_disk(job_path) || !flush_to_disk(index_path) ||
+        !flush_to_disk((data_ / "jobs").string()))
+        return;
+    store_.with([&](Database& db) {
+        std::string ignored;
+        Statement update =
+            db.prepare("UPDATE files SET job_synced = 1 WHERE id = ? AND job_path = ?", ignored);
+        return update.valid() && update.bind(1, id).bind(2, job_path).run(ignored);
+    });
 }
 
 void FileLibrary::on_ready(std::function<void(const StoredFile&)> listener) {

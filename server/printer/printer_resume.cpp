@@ -150,6 +150,13 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
         error = "the job's file is gone";
         return Refusal::no_file;
     }
+    // After a crash a job that was not yet on the disk is prepared again (the same bytes: prep
+    // is deterministic); until then it may be cut short.
+    if (file->state != "ready") {
+        error =
+            "the job's file is being prepared again (" + file->state + "); resume it when ready";
+        return Refusal::not_ready;
+    }
     streamer::JobTimeline original;
     if (!file->index_path.empty() && file->job_path == job->job_path)
         (void)streamer::load_job_index(file->index_path, original, error);

@@ -164,12 +164,20 @@ constexpr std::string_view file_hash_sql = R"sql(
 ALTER TABLE files RENAME COLUMN sha256 TO hash;
 )sql";
 
+// A prepared job is announced ready before it is flushed to the disk (the flush would hold a
+// large file's "ready" back by seconds); this records when it has been. After a crash, a job
+// that never was is prepared again.
+constexpr std::string_view job_synced_sql = R"sql(
+ALTER TABLE files ADD COLUMN job_synced INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
     {3, "profiles, settings, events, webhooks", configuration_sql},
     {4, "jobs: job file, line offset, resumed job", resume_sql},
     {5, "files: the content hash's column renamed", file_hash_sql},
+    {6, "files: whether the prepared job is on the disk", job_synced_sql},
 };
 
 }  // namespace

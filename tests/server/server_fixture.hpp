@@ -61,7 +61,16 @@ class ServerTest : public ::testing::Test {
         config.printer.streamer.link.target = printer_->path();
         config.printer.timelapse_directory = directory_ / "timelapse";
         configure(config);
+        config_ = config;
         server_ = std::make_unique<Server>(config);
+        ASSERT_TRUE(server_->start(error)) << error;
+    }
+
+    /// Stops the server and starts a new one on the same data directory and printer.
+    void restart_server() {
+        server_.reset();
+        server_ = std::make_unique<Server>(config_);
+        std::string error;
         ASSERT_TRUE(server_->start(error)) << error;
     }
 
@@ -111,6 +120,7 @@ class ServerTest : public ::testing::Test {
     }
 
     std::filesystem::path directory_;
+    ServerConfig config_;
     std::string admin_key_;
     std::string admin_password_;
     std::string operator_key_;

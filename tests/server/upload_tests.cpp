@@ -1,7 +1,8 @@
 // Uploads at the edges, on a live server: empty, not G-code (by name and by content), duplicate
-// names, path traversal, an upload cut off mid-body, Expect: 100-continue, and a 1 GB upload
-// streamed from the client. Each ends with a clear status and nothing half-written: the uploads
-// folder is empty afterwards and nothing lands outside the data directory.
+// names, path traversal, an upload cut off mid-body, Expect: 100-continue, a 1 GB upload
+// streamed from the client, and a prepared job's way to the disk across a crash. Each ends with a
+// clear status and nothing half-written: the uploads folder is empty afterwards and nothing lands
+// outside the data directory.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,6 +31,31 @@ class UploadTest : public ServerTest {
     [[nodiscard]] std::size_t stored_files() const { return server_->library().list().size(); }
 
     [[nodiscard]] int raw_socket() const { return testing::connect_loopback(server_->port()); }
+
+    // Straight from the SQLite file (WAL: a second connection reads beside the server's).
+    [[nodiscard]] std::int64_t query_int(const std::string& sql_text,
+                                         const std::string& text_parameter = "") const {
+        Database db;
+        std::string error;
+        if (!db.open(directory_ / "strata.db", error)) return -1;
+        Statement select = db.prepare(sql_text, error);
+        if (!select.valid()) return -1;
+        if (!text_parameter.empty()) select.bind(1, text_parameter);
+        return select.step(error) == Statement::Step::row ? select.int64(0) : -1;
+    }
+    [[nodiscard]] bool sql(const std::string& sql_text) const {
+        Database db;
+        std::string error;
+        if (!db.open(directory_ / "strata.db", error)) return false;
+        Statement statement = db.prepare(sql_text, error);
+        return statement.valid() && statement.run(error);
+    }
+    [[nodiscard]] std::int64_t job_synced(const std::string& path) const {
+        return query_int("SELECT job_synced FROM files WHERE path = ? AND state = 'ready'", path);
+    }
+    [[nodiscard]] std::int64_t analyses_started() const {
+        return query_int("SELECT count(*) FROM events WHERE type = 'MetadataAnalysisStarted'");
+    }
 
     const std::string gcode_ = "G28\nG1 X10 Y10 Z0.2 F3000\nG1 X20 E1\n";
 };
@@ -113,6 +139,48 @@ TEST_F(UploadTest, AnUploadCutOffMidBodyLeavesNothing) {
     EXPECT_TRUE(eventually([&] { return uploads_folder_empty(); }, 5.0));
     EXPECT_EQ(stored_files(), 0U);
     EXPECT_FALSE(std::filesystem::exists(directory_ / "files" / "cut.gcode"));
+}
+
+// A prepared job is announced ready, then flushed to the disk, and the flush is recorded.
+TEST_F(UploadTest, AReadyJobIsFlushedToTheDiskAndThatIsRecorded) {
+    ASSERT_EQ(upload(operator_key_, "cube.gcode", read_file(sample_gcode))->status, 201);
+    ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
+    const std::optional<StoredFile> file = server_->library().find("cube.gcode");
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->state, "ready");
+    EXPECT_EQ(std::filesystem::path(file->job_path).parent_path(), directory_ / "jobs");
+}
+
+// A crash between "ready" and the flush (simulated: the flag unset and the job cut short, as a
+// power cut can leave it) means a new prep at the next start. Prep is deterministic, so the job
+// comes back byte for byte.
+TEST_F(UploadTest, AJobNotYetOnTheDiskAtACrashIsPreparedAgain) {
+    ASSERT_EQ(upload(operator_key_, "cube.gcode", read_file(sample_gcode))->status, 201);
+    ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
+    const std::string job_path = server_->library().find("cube.gcode")->job_path;
+    const std::string job = read_file(job_path);
+    ASSERT_GT(job.size(), 1000U);
+    server_.reset();
+    ASSERT_TRUE(sql("UPDATE files SET job_synced = 0"));
+    std::filesystem::resize_file(job_path, job.size() / 2);
+    const std::int64_t preps_before = analyses_started();
+
+    restart_server();
+    ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
+    EXPECT_EQ(analyses_started(), preps_before + 1);
+    EXPECT_EQ(server_->library().find("cube.gcode")->state, "ready");
+    EXPECT_EQ(read_file(job_path), job);
+}
+
+// A job flushed before the crash is not prepared again.
+TEST_F(UploadTest, AJobOnTheDiskIsNotPreparedAgainAtTheNextStart) {
+    ASSERT_EQ(upload(operator_key_, "cube.gcode", read_file(sample_gcode))->status, 201);
+    ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
+    const std::int64_t preps_before = analyses_started();
+    restart_server();
+    server_->library().wait_idle();
+    EXPECT_EQ(analyses_started(), preps_before);
+    EXPECT_EQ(server_->library().find("cube.gcode")->state, "ready");
 }
 
 TEST_F(UploadTest, ExpectContinueIsAnsweredBeforeTheBody) {

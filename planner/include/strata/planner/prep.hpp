@@ -27,6 +27,10 @@ struct PrepOptions {
     /// Also re-simulate the original and the job side by side before installing the job (what
     /// `strata verify` does); pass two's block checks already prove the invariant.
     bool full_verify = false;
+    /// Flush the job and its index to the disk before they are installed. Off, they are still
+    /// installed by an atomic rename but may not survive a power cut: for a caller that syncs
+    /// them later and prepares again, after a crash, what it had not synced (the server).
+    bool durable = true;
     parser::ProgressObserver on_progress;
 };
 

@@ -113,6 +113,7 @@ class FileLibrary {
     friend class Upload;
     void run_worker();
     void prepare_now(std::int64_t id);
+    void sync_job(std::int64_t id, const std::string& job_path, const std::string& index_path);
     bool install(StoredFile& file, std::string& error);
 
     std::filesystem::path data_;
