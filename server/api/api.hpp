@@ -20,6 +20,7 @@
 #include "strata/server/http.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/printer_service.hpp"
+#include "strata/server/recordings.hpp"
 #include "strata/server/server.hpp"
 #include "strata/server/sessions.hpp"
 
@@ -57,6 +58,7 @@ struct Services {
     EventHub& events;
     FileLibrary& library;
     PrinterService& printer;
+    Recordings& recordings;
     KeyCache keys;
     std::mutex login_mutex;
     LoginLimiter login_limiter;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api.hpp"
+#include "strata/json_writer.hpp"
 
 namespace strata::server::api {
 
@@ -45,6 +46,17 @@ http::Response get_timelapses(Services& services, const Call& call);
 http::Response get_timelapse(Services& services, const Call& call);
 http::Response delete_timelapse(Services& services, const Call& call);
 http::Response download_timelapse(Services& services, const Call& call);
+
+// recordings_routes.cpp
+/// OctoPrint's `unrendered` list of GET /api/timelapse?unrendered=true.
+void write_unrendered(JsonWriter& json, Services& services);
+http::Response post_unrendered(Services& services, const Call& call);
+http::Response delete_unrendered(Services& services, const Call& call);
+http::Response get_recordings(Services& services, const Call& call);
+http::Response get_recording_frames(Services& services, const Call& call);
+http::Response get_recording_frame(Services& services, const Call& call);
+http::Response post_recording_render(Services& services, const Call& call);
+http::Response delete_recording(Services& services, const Call& call);
 
 // events_route.cpp
 std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call);

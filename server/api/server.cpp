@@ -1,7 +1,7 @@
 // Server: the composition. Members are built in dependency order (store, events, webhooks,
-// library, printer, the API, the HTTP adapter) and stopped in the reverse: no new requests
-// first, then the printer, then the workers. A heartbeat thread keeps event streams alive and
-// expires old sessions.
+// library, printer, recordings, the API, the HTTP adapter) and stopped in the reverse: no new
+// requests first, then the printer, then the workers. A heartbeat thread keeps event streams alive
+// and expires old sessions.
 #include "strata/server/server.hpp"
 
 #include <sys/stat.h>
@@ -21,7 +21,8 @@ struct Server::Impl {
           webhooks(store),
           library(config.data_directory, store, events),
           printer(config.printer, store, events, library),
-          services{config, store, events, library, printer, {}, {}, {}},
+          recordings(config.printer.timelapse_directory, store, events),
+          services{config, store, events, library, printer, recordings, {}, {}, {}},
           application(services),
           http(config.http, application) {}
 
@@ -42,6 +43,7 @@ struct Server::Impl {
     WebhookSender webhooks;
     FileLibrary library;
     PrinterService printer;
+    Recordings recordings;
     api::Services services;
     api::ApiApplication application;
     http::HttpServer http;

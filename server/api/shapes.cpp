@@ -3,6 +3,7 @@
 #include "shapes.hpp"
 
 #include <cmath>
+#include <ctime>
 #include <map>
 
 #include <rapidjson/document.h>
@@ -44,6 +45,28 @@ const char* const admin_permissions[] = {"SETTINGS", "ADMIN", "TIMELAPSE_ADMIN"}
 
 http::Response refused(const std::string& error) {
     return http::Response::error(409, error);
+}
+
+std::string human_size(std::int64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    auto value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%s", value, units[unit]);
+    return text;
+}
+
+std::string date_text(double unix_s) {
+    const auto seconds = static_cast<std::time_t>(unix_s);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
+    return text;
 }
 
 std::string url_path(std::string_view path) {

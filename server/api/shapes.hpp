@@ -15,6 +15,10 @@ namespace strata::server::api {
 
 /// `path` percent-encoded for a URL (slashes kept).
 [[nodiscard]] std::string url_path(std::string_view path);
+/// `bytes` as OctoPrint shows sizes: "12.3MB".
+[[nodiscard]] std::string human_size(std::int64_t bytes);
+/// A Unix time as OctoPrint shows dates: "2026-11-21 22:03" (local time).
+[[nodiscard]] std::string date_text(double unix_s);
 
 void write_file_item(JsonWriter& json, const StoredFile& file, const std::string& origin);
 /// The files as OctoPrint's tree: folders (from the paths) with `children` when `recursive`,

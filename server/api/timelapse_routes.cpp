@@ -2,8 +2,6 @@
 // download, as OctoPrint does), deleting one, and /downloads/timelapse with Range (browsers
 // seek in a video by asking for slices). A name is only ever looked up in the store, so a
 // request cannot reach a file the store does not list.
-#include <ctime>
-
 #include "routes.hpp"
 #include "shapes.hpp"
 
@@ -39,29 +37,7 @@ std::optional<Video> video_named(Services& services, std::string_view name) {
     return std::nullopt;
 }
 
-std::string human_size(std::int64_t bytes) {
-    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-    auto value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024.0 && unit < 4) {
-        value /= 1024.0;
-        ++unit;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f%s", value, units[unit]);
-    return text;
-}
-
-std::string date_text(double unix_s) {
-    const auto seconds = static_cast<std::time_t>(unix_s);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
-    return text;
-}
-
-http::Response timelapse_list(Services& services) {
+http::Response timelapse_list(Services& services, bool unrendered) {
     const std::vector<Video> videos = ready_videos(services);
     const bool enabled = !services.config.printer.cameras.empty();
     return json_reply(200, [&](JsonWriter& json) {
@@ -86,7 +62,7 @@ http::Response timelapse_list(Services& services) {
             json.end_object();
         }
         json.end_array();
-        json.key("unrendered").begin_array().end_array();
+        if (unrendered) write_unrendered(json, services);
         json.end_object();
     });
 }
@@ -101,8 +77,8 @@ std::string video_type(const std::filesystem::path& path) {
 
 }  // namespace
 
-http::Response get_timelapses(Services& services, const Call&) {
-    return timelapse_list(services);
+http::Response get_timelapses(Services& services, const Call& call) {
+    return timelapse_list(services, call.query_flag("unrendered"));
 }
 
 http::Response get_timelapse(Services& services, const Call& call) {
@@ -124,7 +100,7 @@ http::Response delete_timelapse(Services& services, const Call& call) {
         Statement remove = db.prepare("DELETE FROM timelapses WHERE id = ?", unused);
         return remove.valid() && remove.bind(1, video->id).run(unused);
     });
-    return timelapse_list(services);
+    return timelapse_list(services, false);
 }
 
 http::Response download_timelapse(Services& services, const Call& call) {

@@ -204,6 +204,11 @@ bool PrinterService::operational() const {
     return is_operational(status_.state);
 }
 
+std::string PrinterService::recording_prefix() const {
+    const std::lock_guard lock(mutex_);
+    return capture_ ? video_stem_ + "_" : std::string();
+}
+
 bool PrinterService::printing_file(std::string_view path) const {
     const std::lock_guard lock(mutex_);
     return is_busy(status_.state) && status_.selected && status_.selected->path == path;

@@ -1,6 +1,8 @@
 // A print's timelapse through the server: the virtual printer's webcam configured as a camera,
 // a G-code uploaded with print=true, the print captured at every snapshot and rendered, and the
-// video listed by GET /api/timelapse and served with Range, with a MovieDone event.
+// video listed by GET /api/timelapse and served with Range, with a MovieDone event. Then the
+// recording behind it: its frames and their metadata, a render with other settings, OctoPrint's
+// unrendered timelapses once the videos are gone, and deleting the frames.
 #include <rapidjson/document.h>
 
 #include "../support/json_at.hpp"
@@ -78,6 +80,106 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
         return found;
     };
     EXPECT_TRUE(eventually(movie_done_stored, 10.0));
+}
+
+class RecordingsApiTest : public TimelapseApiTest {
+  protected:
+    rapidjson::Document get_json(httplib::Client& http, const std::string& path) {
+        rapidjson::Document document;
+        const auto answer = http.Get(path);
+        document.Parse(answer && answer->status == 200 ? answer->body.c_str() : "null");
+        return document;
+    }
+    bool listed_video(httplib::Client& http, const std::string& name) {
+        const auto answer = http.Get("/api/timelapse");
+        return answer && answer->body.find("\"" + name + "\"") != std::string::npos;
+    }
+    // Prints the sample and waits for its video; returns the recording's name.
+    std::string print_once(httplib::Client& http) {
+        EXPECT_TRUE(connect_printer());
+        const auto uploaded = upload(operator_key_, "cube.gcode", read_file(sample_gcode),
+                                     {{"print", "true", "", ""}});
+        EXPECT_TRUE(uploaded && uploaded->status == 201);
+        rapidjson::Document recordings;
+        EXPECT_TRUE(eventually(
+            [&] {
+                recordings = get_json(http, "/api/strata/recordings");
+                return recordings.IsObject() && testing::at(recordings, "recordings").Size() == 1 &&
+                       testing::at(recordings, "recordings.0").HasMember("video");
+            },
+            90.0));
+        if (!recordings.IsObject() || testing::at(recordings, "recordings").Size() != 1) return "";
+        return testing::at(recordings, "recordings.0.name").GetString();
+    }
+};
+
+TEST_F(RecordingsApiTest, ARecordingsFramesAreListedServedRenderedAgainAndDeleted) {
+    httplib::Client viewer = client(viewer_key_);
+    httplib::Client operator_client = client(operator_key_);
+    const std::string name = print_once(viewer);
+    ASSERT_FALSE(name.empty());
+    EXPECT_EQ(name.substr(name.size() - 8), "_camera0");
+    const std::string base = "/api/strata/recordings/" + name;
+
+    // Every snapshot's frame, with the layer and height it was taken at, served as a JPEG.
+    const rapidjson::Document frames = get_json(viewer, base + "/frames");
+    ASSERT_TRUE(frames.IsObject());
+    const rapidjson::Value& list = testing::at(frames, "frames");
+    ASSERT_GT(list.Size(), 5U);
+    EXPECT_GT(testing::at(list[1], "layer").GetInt64(), testing::at(list[0], "layer").GetInt64());
+    EXPECT_GT(testing::at(list[list.Size() - 1], "z_mm").GetDouble(), 1.0);
+    const auto jpeg = viewer.Get(testing::at(list[0], "url").GetString());
+    ASSERT_TRUE(jpeg);
+    EXPECT_EQ(jpeg->status, 200);
+    EXPECT_EQ(jpeg->get_header_value("Content-Type"), "image/jpeg");
+    EXPECT_EQ(jpeg->body.substr(0, 2), "\xFF\xD8");
+    EXPECT_EQ(viewer.Get(base + "/frames/9999")->status, 404);
+    EXPECT_EQ(viewer.Get(base + "/frames/x")->status, 400);
+    EXPECT_EQ(viewer.Get("/api/strata/recordings/nothing/frames")->status, 404);
+
+    // Rendered again as a GIF at 5 fps; a bad setting is refused by name, a viewer may not.
+    const auto bad = operator_client.Post(base + "/render", R"({"fps":-1})", "application/json");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+    const auto unknown =
+        operator_client.Post(base + "/render", R"({"speed":2})", "application/json");
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->status, 400);
+    EXPECT_NE(unknown->body.find(R"("field":"speed")"), std::string::npos) << unknown->body;
+    EXPECT_EQ(viewer.Post(base + "/render", "{}", "application/json")->status, 403);
+    const auto render = operator_client.Post(
+        base + "/render", R"({"format":"gif","fps":5,"rotate":90})", "application/json");
+    ASSERT_TRUE(render);
+    ASSERT_EQ(render->status, 202) << render->body;
+    ASSERT_TRUE(eventually([&] { return listed_video(viewer, name + ".gif"); }, 60.0));
+    const auto gif = viewer.Get("/downloads/timelapse/" + name + ".gif");
+    ASSERT_TRUE(gif);
+    EXPECT_EQ(gif->body.substr(0, 4), "GIF8");
+
+    // With both videos deleted the frames are an unrendered timelapse, rendered by OctoPrint's
+    // command into the default MP4.
+    for (const std::string extension : {".mp4", ".gif"})
+        EXPECT_EQ(operator_client.Delete("/api/timelapse/" + name + extension)->status, 200);
+    const rapidjson::Document unrendered = get_json(viewer, "/api/timelapse?unrendered=true");
+    ASSERT_TRUE(unrendered.IsObject());
+    ASSERT_EQ(testing::at(unrendered, "unrendered").Size(), 1U);
+    EXPECT_EQ(std::string(testing::at(unrendered, "unrendered.0.name").GetString()), name);
+    EXPECT_FALSE(testing::at(unrendered, "unrendered.0.recording").GetBool());
+    EXPECT_GT(testing::at(unrendered, "unrendered.0.bytes").GetInt64(), 1000);
+    EXPECT_EQ(operator_client
+                  .Post("/api/timelapse/unrendered/" + name, R"({"command":"render"})",
+                        "application/json")
+                  ->status,
+              204);
+    ASSERT_TRUE(eventually([&] { return listed_video(viewer, name + ".mp4"); }, 60.0));
+    const rapidjson::Document rendered = get_json(viewer, "/api/timelapse?unrendered=true");
+    EXPECT_EQ(testing::at(rendered, "unrendered").Size(), 0U);
+
+    // Deleting the frames keeps the video.
+    EXPECT_EQ(operator_client.Delete(base)->status, 204);
+    EXPECT_EQ(testing::at(get_json(viewer, "/api/strata/recordings"), "recordings").Size(), 0U);
+    EXPECT_TRUE(listed_video(viewer, name + ".mp4"));
+    EXPECT_EQ(operator_client.Delete(base)->status, 404);
 }
 
 }  // namespace

@@ -70,6 +70,9 @@ class PrinterService {
     void disconnect();
     [[nodiscard]] PrinterStatus status() const;
     [[nodiscard]] bool operational() const;
+    /// The name prefix of the recordings the running job is capturing (`<stem>_`); empty when
+    /// none is.
+    [[nodiscard]] std::string recording_prefix() const;
 
     /// Selects a file (and with `print`, prints it as soon as it is ready).
     Refusal select(const StoredFile& file, bool print, std::string& error);

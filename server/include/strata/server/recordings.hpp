@@ -1,0 +1,83 @@
+// Recordings: the frame sets timelapses are rendered from, one per camera and print, kept under
+// `<timelapse>/frames/<stem>/<camera>/` (or packed into `<camera>.tar` by the archive policy).
+// A recording is named `<stem>_<camera>`, the name of the video rendered from it. Recordings
+// without a ready video are OctoPrint's "unrendered timelapses". This lists them, reads their
+// frames, deletes them, and renders them again, one at a time on a worker thread at low priority,
+// with a MovieRendering event before and MovieDone or MovieFailed after.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "strata/server/event_hub.hpp"
+#include "strata/server/store.hpp"
+#include "strata/timelapse/frames.hpp"
+#include "strata/timelapse/render.hpp"
+
+namespace strata::server {
+
+struct Recording {
+    std::string name;                ///< `<stem>_<camera>`.
+    std::string camera;              ///< The camera's (safe) name.
+    std::filesystem::path location;  ///< The frame directory, or the archive.
+    bool archived = false;
+    std::uint64_t bytes = 0;
+    std::size_t frames = 0;  ///< Listed frames; unknown (0) for an archive.
+    double modified_unix_s = 0.0;
+    std::string video;  ///< File name of its ready video; empty when unrendered.
+};
+
+class Recordings {
+  public:
+    Recordings(std::filesystem::path timelapse_directory, Store& store, EventHub& events);
+    ~Recordings();
+    Recordings(const Recordings&) = delete;
+    Recordings& operator=(const Recordings&) = delete;
+
+    /// Every recording, newest first.
+    [[nodiscard]] std::vector<Recording> list();
+    [[nodiscard]] std::optional<Recording> find(std::string_view name);
+    /// The frames of a recording kept as a directory; false with `error` otherwise.
+    bool frames(const Recording& recording, std::vector<timelapse::Frame>& frames,
+                std::string& error) const;
+    /// Queues a render of `name` with `options` (format, rate, transform, overlay...). The video
+    /// replaces one of the same name. False with `error` when it is unknown or already queued.
+    bool render(const std::string& name, const timelapse::RenderOptions& options,
+                std::string& error);
+    /// Whether `name` is queued or rendering.
+    [[nodiscard]] bool rendering(std::string_view name);
+    /// Deletes a recording's frames (never its video); false with `error`.
+    bool remove(const std::string& name, std::string& error);
+    /// The path a recording's video gets for `format`.
+    [[nodiscard]] std::filesystem::path video_path(const std::string& name,
+                                                   timelapse::VideoFormat format) const;
+
+  private:
+    struct Job {
+        std::string name;
+        timelapse::RenderOptions options;
+    };
+    void work();
+    void render_now(const Job& job);
+    void record_video(const Recording& recording, const std::filesystem::path& video,
+                      const timelapse::RenderResult& result);
+
+    std::filesystem::path directory_;  ///< Videos here, frames under `frames/`.
+    Store& store_;
+    EventHub& events_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    std::string rendering_;  ///< The name being rendered now.
+    bool stopping_ = false;
+    std::thread worker_;
+};
+
+}  // namespace strata::server

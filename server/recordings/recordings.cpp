@@ -1,0 +1,289 @@
+// Recordings (see recordings.hpp): the frame folders found on disk, matched with the ready videos
+// the store lists, and the render worker. A name from a request is only ever compared with the
+// names found, never joined to a path, so it cannot reach outside the frames folder.
+#include "strata/server/recordings.hpp"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "strata/json_writer.hpp"
+#include "strata/server/clock.hpp"
+
+namespace strata::server {
+namespace {
+
+double modified_s(const std::filesystem::path& path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) return 0.0;
+    return static_cast<double>(status.st_mtim.tv_sec) +
+           static_cast<double>(status.st_mtim.tv_nsec) / 1e9;
+}
+
+std::uint64_t bytes_under(const std::filesystem::path& path) {
+    std::error_code failure;
+    if (std::filesystem::is_regular_file(path, failure))
+        return std::filesystem::file_size(path, failure);
+    std::uint64_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path, failure)) {
+        if (entry.is_regular_file(failure)) bytes += entry.file_size(failure);
+    }
+    return bytes;
+}
+
+// Ready videos by their stem (`<stem>_<camera>`), as file names.
+std::map<std::string, std::string> ready_videos(Store& store) {
+    return store.with([](Database& db) {
+        std::map<std::string, std::string> videos;
+        std::string ignored;
+        Statement select = db.prepare("SELECT path FROM timelapses WHERE state = 'ready'", ignored);
+        while (select.valid() && select.step(ignored) == Statement::Step::row) {
+            const std::filesystem::path path(select.text(0));
+            videos[path.stem().string()] = path.filename().string();
+        }
+        return videos;
+    });
+}
+
+std::string extension_of(timelapse::VideoFormat format) {
+    switch (format) {
+        case timelapse::VideoFormat::webm_vp9: return ".webm";
+        case timelapse::VideoFormat::gif: return ".gif";
+        case timelapse::VideoFormat::mp4_h264: break;
+    }
+    return ".mp4";
+}
+
+// A render reads an archived recording from a scratch folder beside it, removed afterwards.
+class Unpacked {
+  public:
+    Unpacked(const Recording& recording, std::string& error) {
+        if (!recording.archived) {
+            directory_ = recording.location;
+            return;
+        }
+        scratch_ = recording.location.parent_path() / ("." + recording.camera + ".render");
+        std::error_code ignored;
+        std::filesystem::remove_all(scratch_, ignored);
+        if (timelapse::extract_frame_archive(recording.location, scratch_, error))
+            directory_ = scratch_;
+    }
+    ~Unpacked() {
+        std::error_code ignored;
+        if (!scratch_.empty()) std::filesystem::remove_all(scratch_, ignored);
+    }
+    Unpacked(const Unpacked&) = delete;
+    Unpacked& operator=(const Unpacked&) = delete;
+    [[nodiscard]] const std::filesystem::path& directory() const { return directory_; }
+
+  private:
+    std::filesystem::path directory_;
+    std::filesystem::path scratch_;
+};
+
+}  // namespace
+
+Recordings::Recordings(std::filesystem::path timelapse_directory, Store& store, EventHub& events)
+    : directory_(std::move(timelapse_directory)), store_(store), events_(events) {}
+
+Recordings::~Recordings() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+std::vector<Recording> Recordings::list() {
+    const std::map<std::string, std::string> videos = ready_videos(store_);
+    std::vector<Recording> found;
+    std::error_code failure;
+    for (const auto& print : std::filesystem::directory_iterator(directory_ / "frames", failure)) {
+        if (!print.is_directory(failure)) continue;
+        for (const auto& entry : std::filesystem::directory_iterator(print.path(), failure)) {
+            const std::filesystem::path& path = entry.path();
+            const bool archived = entry.is_regular_file(failure) && path.extension() == ".tar";
+            // Scratch folders of renders in progress start with a dot.
+            if ((!archived && !entry.is_directory(failure)) ||
+                path.filename().string().starts_with("."))
+                continue;
+            Recording recording;
+            recording.camera = archived ? path.stem().string() : path.filename().string();
+            recording.name = print.path().filename().string() + "_" + recording.camera;
+            recording.location = path;
+            recording.archived = archived;
+            recording.bytes = bytes_under(path);
+            recording.modified_unix_s = modified_s(path);
+            std::vector<timelapse::Frame> frames;
+            std::string ignored;
+            if (!archived && timelapse::load_frames(path, frames, ignored))
+                recording.frames = frames.size();
+            if (const auto video = videos.find(recording.name); video != videos.end())
+                recording.video = video->second;
+            found.push_back(std::move(recording));
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const Recording& a, const Recording& b) {
+        return a.modified_unix_s > b.modified_unix_s;
+    });
+    return found;
+}
+
+std::optional<Recording> Recordings::find(std::string_view name) {
+    for (Recording& recording : list())
+        if (recording.name == name) return std::move(recording);
+    return std::nullopt;
+}
+
+bool Recordings::frames(const Recording& recording, std::vector<timelapse::Frame>& frames,
+                        std::string& error) const {
+    if (recording.archived) {
+        error = "the frames of " + recording.name +
+                " are archived; rendering it unpacks them for the render only";
+        return false;
+    }
+    return timelapse::load_frames(recording.location, frames, error);
+}
+
+std::filesystem::path Recordings::video_path(const std::string& name,
+                                             timelapse::VideoFormat format) const {
+    return directory_ / (name + extension_of(format));
+}
+
+bool Recordings::render(const std::string& name, const timelapse::RenderOptions& options,
+                        std::string& error) {
+    if (!find(name)) {
+        error = "no recording " + name;
+        return false;
+    }
+    const std::lock_guard lock(mutex_);
+    const bool queued =
+        std::any_of(queue_.begin(), queue_.end(), [&](const Job& job) { return job.name == name; });
+    if (queued || rendering_ == name) {
+        error = name + " is being rendered already";
+        return false;
+    }
+    queue_.push_back({name, options});
+    if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+    wake_.notify_all();
+    return true;
+}
+
+bool Recordings::rendering(std::string_view name) {
+    const std::lock_guard lock(mutex_);
+    return rendering_ == name || std::any_of(queue_.begin(), queue_.end(),
+                                             [&](const Job& job) { return job.name == name; });
+}
+
+bool Recordings::remove(const std::string& name, std::string& error) {
+    const std::optional<Recording> recording = find(name);
+    if (!recording) {
+        error = "no recording " + name;
+        return false;
+    }
+    if (rendering(name)) {
+        error = name + " is being rendered";
+        return false;
+    }
+    std::error_code failure;
+    std::filesystem::remove_all(recording->location, failure);
+    if (failure) {
+        error = "cannot delete " + recording->location.string() + ": " + failure.message();
+        return false;
+    }
+    // The print's folder goes with its last recording.
+    const std::filesystem::path print = recording->location.parent_path();
+    if (std::filesystem::is_empty(print, failure)) std::filesystem::remove(print, failure);
+    return true;
+}
+
+void Recordings::work() {
+    // Like the live render: a re-render yields the CPU to a print's streaming and to requests.
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        const Job job = std::move(queue_.front());
+        queue_.pop_front();
+        rendering_ = job.name;
+        lock.unlock();
+        render_now(job);
+        lock.lock();
+        rendering_.clear();
+    }
+}
+
+void Recordings::render_now(const Job& job) {
+    const std::filesystem::path video = video_path(job.name, job.options.format);
+    const auto publish = [&](const char* type, const std::string& error) {
+        std::ostringstream payload;
+        JsonWriter json(payload);
+        json.begin_object()
+            .field("name", job.name)
+            .field("movie", video.string())
+            .field("movie_basename", video.filename().string());
+        if (!error.empty()) json.field("error", error);
+        json.end_object();
+        events_.publish(type, payload.str());
+    };
+    timelapse::RenderResult result;
+    const std::optional<Recording> recording = find(job.name);
+    if (!recording) {
+        publish("MovieFailed", "the recording was deleted before its render");
+        return;
+    }
+    publish("MovieRendering", "");
+    const Unpacked unpacked(*recording, result.error);
+    std::vector<timelapse::Frame> frames;
+    if (!unpacked.directory().empty() &&
+        timelapse::load_frames(unpacked.directory(), frames, result.error)) {
+        if (frames.empty()) {
+            result.error = "no frames";
+        } else {
+            timelapse::RenderOptions options = job.options;
+            options.thumbnail = std::filesystem::path(video).replace_extension(".thumb.jpg");
+            result = timelapse::render_frames(frames, video, options);
+        }
+    }
+    record_video(*recording, video, result);
+    publish(result.ok ? "MovieDone" : "MovieFailed", result.ok ? "" : result.error);
+}
+
+void Recordings::record_video(const Recording& recording, const std::filesystem::path& video,
+                              const timelapse::RenderResult& result) {
+    if (!result.ok) return;  // A failed render leaves the previous video, if any, as it was.
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(video, ignored);
+    store_.with([&](Database& db) {
+        std::string unused;
+        // The job a recording came from, from a video it had before (any format).
+        std::int64_t job_id = 0;
+        Statement select = db.prepare("SELECT coalesce(job_id, 0), path FROM timelapses", unused);
+        while (select.valid() && select.step(unused) == Statement::Step::row)
+            if (std::filesystem::path(select.text(1)).stem() == recording.name)
+                job_id = select.int64(0);
+        Statement insert = db.prepare(
+            "INSERT OR REPLACE INTO timelapses (job_id, camera, path, thumbnail_path, size_bytes, "
+            "frames, duration_s, created_s, state) VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, "
+            "'ready')",
+            unused);
+        return insert.valid() &&
+               insert.bind(1, job_id)
+                   .bind(2, recording.camera)
+                   .bind(3, video.string())
+                   .bind(4, std::filesystem::path(video).replace_extension(".thumb.jpg").string())
+                   .bind(5, static_cast<std::int64_t>(size))
+                   .bind(6, static_cast<std::int64_t>(result.frames_read))
+                   .bind(7, result.duration_s)
+                   .bind(8, unix_now_s())
+                   .run(unused);
+    });
+}
+
+}  // namespace strata::server
