@@ -1,8 +1,10 @@
 // Server load benchmark: `GET /api/job` hammered by wrk over loopback while a job streams to the
 // virtual printer, and whether the streamer's pacing suffers. The same file is printed again and
-// again on one server, alternately quietly and under wrk for the whole print. For each print the
-// gaps between consecutive lines arriving at the printer (seen on the wire, by the printer) are
-// summarised; the two distributions should match. The printer thread runs at SCHED_FIFO like the
+// again on one server, alternately quietly and under wrk for the whole print. For each print,
+// seen on the wire by the printer: the gaps between consecutive lines (set mostly by the printer's
+// own pace: a long move holds the next ok back), and the host's reaction time, from each ok to
+// the line sent in answer (the streamer's own part: its thread, the kernel's pty path). Quiet
+// and loaded should match. The printer thread runs at SCHED_FIFO like the
 // microcontroller it stands for (root only), the streamer thread as it always does.
 // usage: server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N]
 //                         [--rounds N]
@@ -38,25 +40,50 @@ struct Options {
     int rounds = 2;
 };
 
-struct Gaps {
-    std::uint64_t underruns = 0;  ///< The printer's planner ran dry waiting for the host.
+struct Spread {
     double p50_ms = 0.0;
     double p99_ms = 0.0;
     double max_ms = 0.0;
+    std::size_t samples = 0;
+};
+
+struct Gaps {
+    std::uint64_t underruns = 0;  ///< The printer's planner ran dry waiting for the host.
+    Spread between_lines;         ///< Line to line: mostly the printer's own pace.
+    Spread reaction;              ///< An ok to the line the host sends in answer.
     std::size_t lines = 0;
 };
 
-Gaps summarise(std::vector<double> arrivals) {
+Spread spread_of(std::vector<double> values_ms) {
+    Spread spread;
+    spread.samples = values_ms.size();
+    if (values_ms.empty()) return spread;
+    std::sort(values_ms.begin(), values_ms.end());
+    spread.p50_ms = values_ms[values_ms.size() / 2];
+    spread.p99_ms = values_ms[std::min(values_ms.size() - 1, values_ms.size() * 99 / 100)];
+    spread.max_ms = values_ms.back();
+    return spread;
+}
+
+// The gaps between lines, and the host's reaction: for each ok followed by a line before the
+// next ok, the time from the ok's write to that line's arrival. The first measures the
+// printer's pace as much as the host's; the second only the host (streamer, kernel, pty).
+Gaps summarise(const std::vector<double>& arrivals, const std::vector<double>& oks) {
     Gaps gaps;
+    gaps.lines = arrivals.size();
     std::vector<double> between;
     for (std::size_t i = 1; i < arrivals.size(); ++i)
         between.push_back((arrivals[i] - arrivals[i - 1]) * 1000.0);
-    gaps.lines = arrivals.size();
-    if (between.empty()) return gaps;
-    std::sort(between.begin(), between.end());
-    gaps.p50_ms = between[between.size() / 2];
-    gaps.p99_ms = between[std::min(between.size() - 1, between.size() * 99 / 100)];
-    gaps.max_ms = between.back();
+    gaps.between_lines = spread_of(std::move(between));
+    std::vector<double> reaction;
+    auto arrival = arrivals.begin();
+    for (std::size_t i = 0; i < oks.size(); ++i) {
+        arrival = std::upper_bound(arrival, arrivals.end(), oks[i]);
+        if (arrival == arrivals.end()) break;
+        if (i + 1 < oks.size() && *arrival > oks[i + 1]) continue;  // Not an answer to this ok.
+        reaction.push_back((*arrival - oks[i]) * 1000.0);
+    }
+    gaps.reaction = spread_of(std::move(reaction));
     return gaps;
 }
 
@@ -64,6 +91,7 @@ Gaps summarise(std::vector<double> arrivals) {
 Gaps print_once(server::Server& server, streamer::VirtualPrinter& printer,
                 const server::StoredFile& file) {
     const std::size_t before = printer.line_arrivals_s().size();
+    const std::size_t oks_before = printer.ok_writes_s().size();
     const std::uint64_t underruns_before = printer.state().planner_underruns;
     std::string error;
     if (server.printer().select(file, true, error) != server::Refusal::none) {
@@ -74,7 +102,9 @@ Gaps print_once(server::Server& server, streamer::VirtualPrinter& printer,
     while (server.printer().status().state != streamer::PrinterState::operational)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::vector<double> all = printer.line_arrivals_s();
-    Gaps gaps = summarise({all.begin() + static_cast<std::ptrdiff_t>(before), all.end()});
+    const std::vector<double> oks = printer.ok_writes_s();
+    Gaps gaps = summarise({all.begin() + static_cast<std::ptrdiff_t>(before), all.end()},
+                          {oks.begin() + static_cast<std::ptrdiff_t>(oks_before), oks.end()});
     gaps.underruns = printer.state().planner_underruns - underruns_before;
     return gaps;
 }
@@ -96,9 +126,13 @@ std::string wrk_summary(const std::filesystem::path& output) {
 }
 
 void report(const char* label, const Gaps& gaps) {
-    std::printf("%-24s %8zu lines  gap p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms  underruns %llu\n",
-                label, gaps.lines, gaps.p50_ms, gaps.p99_ms, gaps.max_ms,
-                static_cast<unsigned long long>(gaps.underruns));
+    std::printf(
+        "%-20s %6zu lines  between lines p50 %7.3f p99 %8.3f max %8.3f ms;  "
+        "reaction to ok (%zu) p50 %6.3f p99 %6.3f max %7.3f ms;  underruns %llu\n",
+        label, gaps.lines, gaps.between_lines.p50_ms, gaps.between_lines.p99_ms,
+        gaps.between_lines.max_ms, gaps.reaction.samples, gaps.reaction.p50_ms,
+        gaps.reaction.p99_ms, gaps.reaction.max_ms,
+        static_cast<unsigned long long>(gaps.underruns));
 }
 
 }  // namespace

@@ -92,6 +92,9 @@ struct VirtualPrinter::Impl {
     void power_on(double wall_s);
     bool pump_input(double wall_s);
     bool pump_output(double wall_s);
+    /// Records when each `ok` line starts going out (an "o" at a line start: no other reply
+    /// starts with it).
+    void note_oks(std::string_view written);
     [[nodiscard]] double printer_now(double wall_s) const {
         return config.time_scale > 0.0 ? (wall_s - started_wall_s) / config.time_scale
                                        : instant_now_s;
@@ -101,7 +104,9 @@ struct VirtualPrinter::Impl {
 
     VirtualPrinterConfig config;
     virtual_printer::Firmware firmware;
-    mutable std::mutex mutex;  ///< Guards `firmware` against the accessors.
+    mutable std::mutex mutex;  ///< Guards `firmware` and `ok_writes_s` against the accessors.
+    std::vector<double> ok_writes_s;
+    bool at_line_start = true;
     Wire to_printer;
     Wire to_host;
     int master = -1;
@@ -153,6 +158,17 @@ bool VirtualPrinter::Impl::pump_input(double wall_s) {
     return true;
 }
 
+void VirtualPrinter::Impl::note_oks(std::string_view written) {
+    if (written.empty()) return;
+    const double now_s = steady_now_s();
+    const std::lock_guard lock(mutex);
+    for (const char c : written) {
+        if (at_line_start && c == 'o' && ok_writes_s.size() < config.log_limit)
+            ok_writes_s.push_back(now_s);
+        at_line_start = c == '\n';
+    }
+}
+
 bool VirtualPrinter::Impl::pump_output(double wall_s) {
     const std::string_view ready = to_host.arrived(wall_s);
     if (ready.empty()) return false;
@@ -165,6 +181,7 @@ bool VirtualPrinter::Impl::pump_output(double wall_s) {
     const ssize_t written = ::write(master, sent.data(), sent.size());
     const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
     to_host.unread(ready.size() - done);
+    note_oks(sent.substr(0, done));
     return done > 0;
 }
 
@@ -306,6 +323,11 @@ std::vector<std::string> VirtualPrinter::executed_log() const {
 std::vector<double> VirtualPrinter::line_arrivals_s() const {
     const std::lock_guard lock(impl_->mutex);
     return impl_->firmware.line_arrivals_s();
+}
+
+std::vector<double> VirtualPrinter::ok_writes_s() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->ok_writes_s;
 }
 
 std::vector<PrintedSegment> VirtualPrinter::printed_since(std::size_t first) const {

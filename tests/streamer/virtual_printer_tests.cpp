@@ -52,6 +52,30 @@ TEST_F(VirtualPrinterWire, ThePtyHasNoWireToCross) {
     EXPECT_NE(link_->describe().find("pty"), std::string::npos);
 }
 
+// Each ok's write time is kept, after the line it answers arrived: what the server benchmark
+// measures the host's reaction time from. Other replies (echo, start) are not oks.
+TEST_F(VirtualPrinterWire, EachOkIsTimedWhenWrittenAfterItsLine) {
+    open();
+    const std::size_t before = printer_->ok_writes_s().size();
+    EXPECT_EQ(before, 0u);  // `start` and its echo lines are no oks.
+    for (std::uint64_t number = 0; number < 3; ++number) {
+        write(numbered(number, number == 0 ? "M110 N0" : "G1 X5 Y5"));
+        EXPECT_NE(read_until("ok\n").find("ok"), std::string::npos);
+    }
+    write("BOGUS\n");
+    EXPECT_NE(read_until("ok\n").find("Unknown command"), std::string::npos);
+    const std::vector<double> oks = printer_->ok_writes_s();
+    const std::vector<double> arrivals = printer_->line_arrivals_s();
+    ASSERT_EQ(oks.size(), 4u);
+    ASSERT_EQ(arrivals.size(), 4u);
+    for (std::size_t i = 0; i < oks.size(); ++i) {
+        EXPECT_GE(oks[i], arrivals[i]);
+        if (i + 1 < oks.size()) {
+            EXPECT_LE(oks[i], arrivals[i + 1]);
+        }
+    }
+}
+
 TEST_F(VirtualPrinterWire, TheTailOfALineIsAnUnknownCommandNotAMove) {
     open();
     write(numbered(0, "M110 N0"));

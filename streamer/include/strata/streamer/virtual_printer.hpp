@@ -104,6 +104,9 @@ class VirtualPrinter {
     [[nodiscard]] std::vector<std::string> executed_log() const;
     /// When each line arrived (steady clock, seconds): the host's pacing, seen from the wire.
     [[nodiscard]] std::vector<double> line_arrivals_s() const;
+    /// When each `ok` was written to the host (steady clock, seconds). With the arrivals, the
+    /// host's reaction time: from an ok to the next line it sends in answer.
+    [[nodiscard]] std::vector<double> ok_writes_s() const;
     /// Extrusions finished from index `first` on.
     [[nodiscard]] std::vector<PrintedSegment> printed_since(std::size_t first) const;
     /// Power-cycles the board: `start`, all state lost.
