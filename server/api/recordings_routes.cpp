@@ -259,8 +259,4 @@ http::Response post_unrendered(Services& services, const Call& call) {
     return queue_render(services, *recording, timelapse::RenderOptions{}, 204);
 }
 
-http::Response delete_unrendered(Services& services, const Call& call) {
-    return delete_recording(services, call);
-}
-
 }  // namespace strata::server::api

@@ -53,7 +53,7 @@ constexpr Route table[] = {
      "A timelapse's bytes (Range)"},
     {"POST", "/api/timelapse/unrendered/{name}", operator_, post_unrendered, nullptr,
      "Render an unrendered timelapse (command: render)"},
-    {"DELETE", "/api/timelapse/unrendered/{name}", operator_, delete_unrendered, nullptr,
+    {"DELETE", "/api/timelapse/unrendered/{name}", operator_, delete_recording, nullptr,
      "Delete an unrendered timelapse's frames"},
     // strata's own.
     {"GET", "/api/events", viewer, nullptr, get_events,

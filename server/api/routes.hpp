@@ -51,7 +51,6 @@ http::Response download_timelapse(Services& services, const Call& call);
 /// OctoPrint's `unrendered` list of GET /api/timelapse?unrendered=true.
 void write_unrendered(JsonWriter& json, Services& services);
 http::Response post_unrendered(Services& services, const Call& call);
-http::Response delete_unrendered(Services& services, const Call& call);
 http::Response get_recordings(Services& services, const Call& call);
 http::Response get_recording_frames(Services& services, const Call& call);
 http::Response get_recording_frame(Services& services, const Call& call);

@@ -8,44 +8,21 @@
 namespace strata::server::api {
 namespace {
 
-struct Video {
-    std::int64_t id = 0;
-    std::string path;
-    std::string thumbnail_path;
-    std::int64_t size_bytes = 0;
-    double created_s = 0.0;
-};
-
-std::vector<Video> ready_videos(Services& services) {
-    return services.store.with([](Database& db) {
-        std::vector<Video> videos;
-        std::string ignored;
-        Statement select = db.prepare(
-            "SELECT id, path, coalesce(thumbnail_path, ''), coalesce(size_bytes, 0), created_s "
-            "FROM timelapses WHERE state = 'ready' ORDER BY created_s DESC",
-            ignored);
-        while (select.valid() && select.step(ignored) == Statement::Step::row)
-            videos.push_back(
-                {select.int64(0), select.text(1), select.text(2), select.int64(3), select.real(4)});
-        return videos;
-    });
-}
-
-std::optional<Video> video_named(Services& services, std::string_view name) {
-    for (Video& video : ready_videos(services))
+std::optional<TimelapseVideo> video_named(Services& services, std::string_view name) {
+    for (TimelapseVideo& video : services.recordings.ready_videos())
         if (std::filesystem::path(video.path).filename() == name) return std::move(video);
     return std::nullopt;
 }
 
 http::Response timelapse_list(Services& services, bool unrendered) {
-    const std::vector<Video> videos = ready_videos(services);
+    const std::vector<TimelapseVideo> videos = services.recordings.ready_videos();
     const bool enabled = !services.config.printer.cameras.empty();
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         json.key("config").begin_object().field("type", enabled ? "strata" : "off").end_object();
         json.field("enabled", enabled);
         json.key("files").begin_array();
-        for (const Video& video : videos) {
+        for (const TimelapseVideo& video : videos) {
             const std::string name = std::filesystem::path(video.path).filename().string();
             json.begin_object();
             json.field("name", name);
@@ -90,7 +67,7 @@ http::Response get_timelapse(Services& services, const Call& call) {
 }
 
 http::Response delete_timelapse(Services& services, const Call& call) {
-    const std::optional<Video> video = video_named(services, call.captures[0]);
+    const std::optional<TimelapseVideo> video = video_named(services, call.captures[0]);
     if (!video) return http::Response::error(404, "no timelapse " + call.captures[0]);
     std::error_code ignored;
     std::filesystem::remove(video->path, ignored);
@@ -105,7 +82,7 @@ http::Response delete_timelapse(Services& services, const Call& call) {
 
 http::Response download_timelapse(Services& services, const Call& call) {
     const std::string& name = call.captures[0];
-    for (const Video& video : ready_videos(services)) {
+    for (const TimelapseVideo& video : services.recordings.ready_videos()) {
         const std::filesystem::path path(video.path);
         const std::filesystem::path thumbnail(video.thumbnail_path);
         if (path.filename() == name) return file_answer(call, path, video_type(path));

@@ -35,20 +35,6 @@ std::uint64_t bytes_under(const std::filesystem::path& path) {
     return bytes;
 }
 
-// Ready videos by their stem (`<stem>_<camera>`), as file names.
-std::map<std::string, std::string> ready_videos(Store& store) {
-    return store.with([](Database& db) {
-        std::map<std::string, std::string> videos;
-        std::string ignored;
-        Statement select = db.prepare("SELECT path FROM timelapses WHERE state = 'ready'", ignored);
-        while (select.valid() && select.step(ignored) == Statement::Step::row) {
-            const std::filesystem::path path(select.text(0));
-            videos[path.stem().string()] = path.filename().string();
-        }
-        return videos;
-    });
-}
-
 std::string extension_of(timelapse::VideoFormat format) {
     switch (format) {
         case timelapse::VideoFormat::webm_vp9: return ".webm";
@@ -99,8 +85,28 @@ Recordings::~Recordings() {
     if (worker_.joinable()) worker_.join();
 }
 
-std::vector<Recording> Recordings::list() {
-    const std::map<std::string, std::string> videos = ready_videos(store_);
+std::vector<TimelapseVideo> Recordings::ready_videos() {
+    return store_.with([](Database& db) {
+        std::vector<TimelapseVideo> videos;
+        std::string ignored;
+        Statement select = db.prepare(
+            "SELECT id, path, coalesce(thumbnail_path, ''), coalesce(size_bytes, 0), created_s "
+            "FROM timelapses WHERE state = 'ready' ORDER BY created_s DESC",
+            ignored);
+        while (select.valid() && select.step(ignored) == Statement::Step::row)
+            videos.push_back(
+                {select.int64(0), select.text(1), select.text(2), select.int64(3), select.real(4)});
+        return videos;
+    });
+}
+
+std::vector<Recording> Recordings::scan(std::string_view only) {
+    // Ready videos by their stem (`<stem>_<camera>`, a recording's name), as file names.
+    std::map<std::string, std::string, std::less<>> videos;
+    for (const TimelapseVideo& video : ready_videos()) {
+        const std::filesystem::path path(video.path);
+        videos[path.stem().string()] = path.filename().string();
+    }
     std::vector<Recording> found;
     std::error_code failure;
     for (const auto& print : std::filesystem::directory_iterator(directory_ / "frames", failure)) {
@@ -115,6 +121,7 @@ std::vector<Recording> Recordings::list() {
             Recording recording;
             recording.camera = archived ? path.stem().string() : path.filename().string();
             recording.name = print.path().filename().string() + "_" + recording.camera;
+            if (!only.empty() && recording.name != only) continue;
             recording.location = path;
             recording.archived = archived;
             recording.bytes = bytes_under(path);
@@ -134,10 +141,15 @@ std::vector<Recording> Recordings::list() {
     return found;
 }
 
+std::vector<Recording> Recordings::list() {
+    return scan({});
+}
+
 std::optional<Recording> Recordings::find(std::string_view name) {
-    for (Recording& recording : list())
-        if (recording.name == name) return std::move(recording);
-    return std::nullopt;
+    if (name.empty()) return std::nullopt;
+    std::vector<Recording> found = scan(name);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
 }
 
 bool Recordings::frames(const Recording& recording, std::vector<timelapse::Frame>& frames,

@@ -1,7 +1,8 @@
 // Recordings: the frame sets timelapses are rendered from, one per camera and print, kept under
 // `<timelapse>/frames/<stem>/<camera>/` (or packed into `<camera>.tar` by the archive policy).
 // A recording is named `<stem>_<camera>`, the name of the video rendered from it. Recordings
-// without a ready video are OctoPrint's "unrendered timelapses". This lists them, reads their
+// without a ready video are OctoPrint's "unrendered timelapses". This lists the ready videos
+// (the one query of them) and the recordings, reads their
 // frames, deletes them, and renders them again, one at a time on a worker thread at low priority,
 // with a MovieRendering event before and MovieDone or MovieFailed after.
 #pragma once
@@ -23,6 +24,15 @@
 
 namespace strata::server {
 
+/// A rendered video the store lists as ready.
+struct TimelapseVideo {
+    std::int64_t id = 0;
+    std::string path;
+    std::string thumbnail_path;
+    std::int64_t size_bytes = 0;
+    double created_s = 0.0;
+};
+
 struct Recording {
     std::string name;                ///< `<stem>_<camera>`.
     std::string camera;              ///< The camera's (safe) name.
@@ -41,6 +51,8 @@ class Recordings {
     Recordings(const Recordings&) = delete;
     Recordings& operator=(const Recordings&) = delete;
 
+    /// The ready videos, newest first (what GET /api/timelapse lists).
+    [[nodiscard]] std::vector<TimelapseVideo> ready_videos();
     /// Every recording, newest first.
     [[nodiscard]] std::vector<Recording> list();
     [[nodiscard]] std::optional<Recording> find(std::string_view name);
@@ -64,6 +76,8 @@ class Recordings {
         std::string name;
         timelapse::RenderOptions options;
     };
+    /// Recordings found on disk; only the one named `only` when it is not empty.
+    std::vector<Recording> scan(std::string_view only);
     void work();
     void render_now(const Job& job);
     void record_video(const Recording& recording, const std::filesystem::path& video,
