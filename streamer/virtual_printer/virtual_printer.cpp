@@ -93,7 +93,7 @@ struct VirtualPrinter::Impl {
     bool pump_input(double wall_s);
     bool pump_output(double wall_s);
     /// Records when each `ok` line starts going out (an "o" at a line start: no other reply
-    /// starts with it).
+    /// starts with it). Called with `mutex` held.
     void note_oks(std::string_view written);
     [[nodiscard]] double printer_now(double wall_s) const {
         return config.time_scale > 0.0 ? (wall_s - started_wall_s) / config.time_scale
@@ -161,7 +161,6 @@ bool VirtualPrinter::Impl::pump_input(double wall_s) {
 void VirtualPrinter::Impl::note_oks(std::string_view written) {
     if (written.empty()) return;
     const double now_s = steady_now_s();
-    const std::lock_guard lock(mutex);
     for (const char c : written) {
         if (at_line_start && c == 'o' && ok_writes_s.size() < config.log_limit)
             ok_writes_s.push_back(now_s);
@@ -178,6 +177,9 @@ bool VirtualPrinter::Impl::pump_output(double wall_s) {
         garble(noise.data(), noise.size());
     }
     const std::string_view sent = mismatched ? std::string_view(noise) : ready;
+    // Held across the write so no reader of `ok_writes_s` can see an ok on the wire before its
+    // time is kept (the master is non-blocking: the lock is held for a copy, not a wait).
+    const std::lock_guard lock(mutex);
     const ssize_t written = ::write(master, sent.data(), sent.size());
     const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
     to_host.unread(ready.size() - done);
