@@ -56,7 +56,8 @@ class MotionPipeline {
 
     void post(const Command& command);
     void run(const Command& command, const Batch& batch);
-    void hand_off();
+    /// Queues the filling batch; wakes the worker when `wake_now` or enough batches wait.
+    void hand_off(bool wake_now);
     void drain();
     void work();
 
