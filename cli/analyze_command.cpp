@@ -313,6 +313,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
         return exit_code::usage;
     }
     parser::AnalysisOptions options;
+    options.lex_on_worker_thread = true;
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
     planner::PrintTimeEstimator estimator(time_options);
     if (with_time) planner::attach(estimator, options);

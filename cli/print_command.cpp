@@ -234,6 +234,7 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
     parser::AnalysisOptions options;
+    options.lex_on_worker_thread = true;
     planner::PrintTimeOptions time_options = planner::PrintTimeOptions::normal_mode_only();
     time_options.plan_on_worker_thread = true;
     planner::PrintTimeEstimator estimator(time_options);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../simulator/arc.hpp"
+#include "lexed_lines.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"
@@ -264,17 +265,22 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
 
     AnalysisPass pass(analysis, machine,
                       LayerTrackerConfig{analysis.slicer.settings.layer_height_mm.value_or(0.0)});
-    std::string_view text;
     std::uint64_t next_progress = progress_every_bytes;
-    while (reader.next(text)) {
-        if (reader.last_line_cut()) {
-            analysis.diagnostics.warn(reader.line_number(),
-                                      "line longer than 16 MiB; only its start was read");
-        }
-        pass.on_line(lex_line(text), reader.line_number(), reader.bytes_read(), options.on_line);
-        if (options.on_progress && reader.bytes_read() >= next_progress) {
-            options.on_progress(reader.bytes_read(), analysis.bytes);
-            next_progress += progress_every_bytes;
+    LexedLines lexed(reader, options.lex_on_worker_thread);
+    while (const LexedBatch* batch = lexed.next()) {
+        std::size_t next_cut = 0;
+        for (std::size_t i = 0; i < batch->count; ++i) {
+            const std::uint64_t number = batch->first_number + i;
+            if (next_cut < batch->cut.size() && batch->cut[next_cut] == i) {
+                ++next_cut;
+                analysis.diagnostics.warn(number,
+                                          "line longer than 16 MiB; only its start was read");
+            }
+            pass.on_line(batch->lines[i], number, batch->end_bytes[i], options.on_line);
+            if (options.on_progress && batch->end_bytes[i] >= next_progress) {
+                options.on_progress(batch->end_bytes[i], analysis.bytes);
+                next_progress += progress_every_bytes;
+            }
         }
     }
     if (!reader.error().empty()) {

@@ -3,11 +3,15 @@
 #include "strata/parser/lexer.hpp"
 
 #include <algorithm>
+#include <new>
+#include <type_traits>
 
 #include "config.hpp"
 #include "grammar.hpp"
 
 namespace strata::parser {
+
+static_assert(std::is_trivially_destructible_v<GcodeLine>, "lex_line reuses slots in place");
 
 unsigned reprap_checksum(std::string_view bytes) {
     unsigned checksum = 0;
@@ -18,6 +22,15 @@ unsigned reprap_checksum(std::string_view bytes) {
 
 GcodeLine lex_line(std::string_view text) {
     GcodeLine line;
+    lex_line(text, line);
+    return line;
+}
+
+void lex_line(std::string_view text, GcodeLine& out) {
+    // A fresh default-initialised line in the slot: its fields get their defaults and its value
+    // slots are left alone, exactly as for a local. GcodeLine is trivially destructible and has
+    // no const members, so the slot's old object needs no destructor and `out` still names it.
+    GcodeLine& line = *new (&out) GcodeLine;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     line.raw = text;
     lexer::iterator_type first = text.data();
@@ -29,7 +42,6 @@ GcodeLine lex_line(std::string_view text) {
         line.error_column =
             static_cast<std::uint16_t>(std::min<std::ptrdiff_t>(first - text.data(), 0xFFFF));
     }
-    return line;
 }
 
 }  // namespace strata::parser

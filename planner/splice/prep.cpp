@@ -35,6 +35,7 @@ struct PlanPass {
 bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pass) {
     snapshots::SnapshotPlanner planner(options.profile, pass.estimator);
     parser::AnalysisOptions analysis;
+    analysis.lex_on_worker_thread = true;
     analysis.on_start = [&](const parser::SlicerInfo& slicer,
                             const parser::MachineConfig& machine) {
         pass.machine = machine;

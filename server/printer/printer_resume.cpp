@@ -34,6 +34,7 @@ struct ResumePoint {
 ResumePoint find_resume_point(const std::string& job_path, std::uint64_t first_line) {
     ResumePoint point;
     parser::AnalysisOptions options;
+    options.lex_on_worker_thread = true;
     options.on_line = [&point, first_line](const parser::LineEvent& event) {
         if (event.number >= first_line) {
             if (event.number == first_line) {

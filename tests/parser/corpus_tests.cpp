@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/corpus_required.hpp"
+#include "analysis_fingerprint.hpp"
 #include "strata/parser/analysis.hpp"
 
 namespace strata::parser {
@@ -115,6 +116,20 @@ TEST_P(Corpus, AnalyzesCleanly) {
                 : 0;
     }
     EXPECT_EQ(outside, 0u) << "of " << printed.size() << " printed moves";
+}
+
+// Lexing on a worker thread must leave every line event and the analysis as they were.
+TEST_P(Corpus, LexingOnAWorkerThreadChangesNothing) {
+    const std::string path = GetParam().string();
+    AnalysisOptions options;
+    const testing::AnalysisFingerprint inline_lexed = testing::fingerprint_of(path, options);
+    options.lex_on_worker_thread = true;
+    const testing::AnalysisFingerprint threaded = testing::fingerprint_of(path, options);
+    EXPECT_EQ(threaded.summary, inline_lexed.summary);
+    EXPECT_TRUE(threaded.line_hashes == inline_lexed.line_hashes)
+        << threaded.line_hashes.size() << " events threaded, " << inline_lexed.line_hashes.size()
+        << " inline";
+    EXPECT_GT(threaded.line_hashes.size(), 0u);
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::filesystem::path>& info) {

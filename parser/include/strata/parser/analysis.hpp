@@ -101,6 +101,9 @@ struct AnalysisOptions {
     /// settings when the file declares them and `trust_file_settings` is set.
     MachineConfig machine;
     bool trust_file_settings = true;
+    /// Read and lex lines a few batches ahead on a worker thread, so lexing and the simulation
+    /// share two cores. The lines, the events and the analysis are the same either way.
+    bool lex_on_worker_thread = false;
     StartObserver on_start;
     LineObserver on_line;
     ProgressObserver on_progress;

@@ -13,6 +13,10 @@ namespace strata::parser {
 /// Never fails: problems are reported in `GcodeLine::error` and `error_column`.
 [[nodiscard]] GcodeLine lex_line(std::string_view line);
 
+/// The same, into `out`, which is overwritten: what a batch of reused line slots needs, where
+/// returning a GcodeLine (about 430 bytes) by value would cost a copy per line.
+void lex_line(std::string_view line, GcodeLine& out);
+
 /// XOR of the bytes, the RepRap checksum that `*NN` carries.
 [[nodiscard]] unsigned reprap_checksum(std::string_view bytes);
 
