@@ -1,6 +1,7 @@
 // /api/printer and its tool, bed and printhead commands. Everything answers 409 while the
 // printer is not operational (FDM Monster turns that 409 and its `error` into "USB
 // disconnected"); jogging, homing and extruding are refused while a job prints.
+#include <charconv>
 #include <cmath>
 
 #include "json_body.hpp"
@@ -34,10 +35,39 @@ http::Response send(Services& services, const std::vector<std::string>& commands
     return http::Response::empty(204);
 }
 
-http::Response temperatures(Services& services, bool tools, bool bed) {
-    const PrinterStatus status = services.printer.status();
+// `history=true` with an optional `limit=N` (OctoPrint's query): the reports to list, or the
+// answer to a bad `limit`.
+struct HistoryQuery {
+    bool wanted = false;
+    std::size_t limit = 0;  ///< 0: every kept report.
+    std::optional<http::Response> bad;
+};
+
+HistoryQuery history_query(const Call& call) {
+    HistoryQuery query;
+    query.wanted = call.query_flag("history");
+    const std::optional<std::string_view> limit = call.query_value("limit");
+    if (!query.wanted || !limit) return query;
+    std::size_t value = 0;
+    const auto [end, problem] =
+        std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (problem != std::errc() || end != limit->data() + limit->size() || value == 0)
+        query.bad = field_error("limit", "must be a whole number above 0");
+    query.limit = value;
+    return query;
+}
+
+http::Response temperatures(Services& services, const Call& call, bool tools, bool bed) {
     if (!services.printer.operational()) return refused(not_operational);
-    return json_reply(200, [&](JsonWriter& json) { write_temperatures(json, status, tools, bed); });
+    const HistoryQuery history = history_query(call);
+    if (history.bad) return *history.bad;
+    const PrinterStatus status = services.printer.status();
+    const std::vector<TemperatureSample> samples =
+        history.wanted ? services.printer.temperature_history(history.limit)
+                       : std::vector<TemperatureSample>{};
+    return json_reply(200, [&](JsonWriter& json) {
+        write_temperatures(json, status, tools, bed, history.wanted ? &samples : nullptr);
+    });
 }
 
 // `target` for tools: {"targets": {"tool0": 210, ...}}.
@@ -62,16 +92,22 @@ http::Response tool_targets(Services& services, const JsonBody& body) {
 
 http::Response get_printer(Services& services, const Call& call) {
     if (!services.printer.operational()) return refused(not_operational);
+    const HistoryQuery history = history_query(call);
+    if (history.bad) return *history.bad;
     const PrinterStatus status = services.printer.status();
     const std::string exclude(call.query_value("exclude").value_or(""));
     const auto excluded = [&exclude](std::string_view part) {
         return exclude.find(part) != std::string::npos;
     };
+    const std::vector<TemperatureSample> samples =
+        history.wanted && !excluded("temperature")
+            ? services.printer.temperature_history(history.limit)
+            : std::vector<TemperatureSample>{};
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         if (!excluded("temperature")) {
             json.key("temperature");
-            write_temperatures(json, status, true, true);
+            write_temperatures(json, status, true, true, history.wanted ? &samples : nullptr);
         }
         if (!excluded("sd")) json.key("sd").begin_object().field("ready", false).end_object();
         if (!excluded("state")) {
@@ -98,12 +134,12 @@ http::Response post_printer_command(Services& services, const Call& call) {
     return send(services, *commands);
 }
 
-http::Response get_printer_tool(Services& services, const Call&) {
-    return temperatures(services, true, false);
+http::Response get_printer_tool(Services& services, const Call& call) {
+    return temperatures(services, call, true, false);
 }
 
-http::Response get_printer_bed(Services& services, const Call&) {
-    return temperatures(services, false, true);
+http::Response get_printer_bed(Services& services, const Call& call) {
+    return temperatures(services, call, false, true);
 }
 
 http::Response post_printer_tool(Services& services, const Call& call) {

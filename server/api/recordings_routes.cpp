@@ -12,13 +12,6 @@
 namespace strata::server::api {
 namespace {
 
-http::Response field_error(const std::string& field, const std::string& message) {
-    return json_reply(400, [&](JsonWriter& json) {
-        json.begin_object().field("error", field + ": " + message).field("field", field);
-        json.end_object();
-    });
-}
-
 bool being_recorded(Services& services, const Recording& recording) {
     const std::string prefix = services.printer.recording_prefix();
     return !prefix.empty() && recording.name.starts_with(prefix);

@@ -231,25 +231,53 @@ void write_state(JsonWriter& json, const PrinterStatus& status) {
     json.end_object();
 }
 
-void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed) {
-    json.begin_object();
-    for (std::uint8_t i = 0; i < status.heater_count; ++i) {
-        const streamer::HeaterReading& heater = status.heaters[i];
-        std::string name;
-        if (heater.heater == 'T' && tools)
-            name = "tool" + std::to_string(heater.index < 0 ? 0 : heater.index);
-        else if (heater.heater == 'B' && bed)
-            name = "bed";
-        else if (heater.heater == 'C' && tools && bed)
-            name = "chamber";
-        if (name.empty()) continue;
-        json.key(name).begin_object();
-        json.field("actual", heater.actual_c);
-        json.field("target", heater.target_c.value_or(0.0));
-        json.field("offset", 0);
+namespace {
+
+// OctoPrint's key for a heater; empty when the reading is not asked for.
+std::string heater_key(const streamer::HeaterReading& heater, bool tools, bool bed) {
+    if (heater.heater == 'T' && tools)
+        return "tool" + std::to_string(heater.index < 0 ? 0 : heater.index);
+    if (heater.heater == 'B' && bed) return "bed";
+    if (heater.heater == 'C' && tools && bed) return "chamber";
+    return {};
+}
+
+void write_readings(JsonWriter& json, const streamer::HeaterReading* heaters, std::uint8_t count,
+                    bool tools, bool bed, bool with_offset) {
+    for (std::uint8_t i = 0; i < count; ++i) {
+        const std::string key = heater_key(heaters[i], tools, bed);
+        if (key.empty()) continue;
+        json.key(key).begin_object();
+        json.field("actual", heaters[i].actual_c);
+        json.field("target", heaters[i].target_c.value_or(0.0));
+        if (with_offset) json.field("offset", 0);
         json.end_object();
     }
+}
+
+}  // namespace
+
+void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed,
+                        const std::vector<TemperatureSample>* history) {
+    json.begin_object();
+    write_readings(json, status.heaters.data(), status.heater_count, tools, bed, true);
+    if (history != nullptr) {
+        json.key("history").begin_array();
+        for (const TemperatureSample& sample : *history) {
+            json.begin_object().field("time", static_cast<std::int64_t>(sample.time_unix_s));
+            write_readings(json, sample.heaters.data(), sample.heater_count, tools, bed, false);
+            json.end_object();
+        }
+        json.end_array();
+    }
     json.end_object();
+}
+
+http::Response field_error(const std::string& field, const std::string& message) {
+    return json_reply(400, [&](JsonWriter& json) {
+        json.begin_object().field("error", field + ": " + message).field("field", field);
+        json.end_object();
+    });
 }
 
 void write_user(JsonWriter& json, const User& user, bool full) {

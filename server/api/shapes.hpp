@@ -27,7 +27,10 @@ void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
                      std::string_view folder, bool recursive, const std::string& origin);
 void write_job(JsonWriter& json, const PrinterStatus& status);
 void write_state(JsonWriter& json, const PrinterStatus& status);
-void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed);
+/// The tools' and/or the bed's readings, and with `history` (non-null) OctoPrint's `history`
+/// array of earlier reports.
+void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed,
+                        const std::vector<TemperatureSample>* history = nullptr);
 /// The user record `POST /api/login` and `GET /api/currentuser` answer with.
 void write_user(JsonWriter& json, const User& user, bool full);
 
@@ -47,5 +50,8 @@ http::Response json_reply(int status, Write&& write) {
 /// The answer to a printer command the printer's state refused: OctoPrint's 409 (whatever the
 /// reason: not operational, busy, nothing printing, nothing selected).
 [[nodiscard]] http::Response refused(const std::string& error);
+
+/// 400 for a bad request field or query parameter: `{"error": "FIELD: MESSAGE", "field": FIELD}`.
+[[nodiscard]] http::Response field_error(const std::string& field, const std::string& message);
 
 }  // namespace strata::server::api

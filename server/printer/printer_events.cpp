@@ -105,6 +105,7 @@ void PrinterService::handle(const streamer::StreamerEvent& event) {
             case Kind::temperatures:
                 status_.heaters = event.heaters;
                 status_.heater_count = event.heater_count;
+                temperatures_.record({unix_now_s(), event.heaters, event.heater_count});
                 return;
             case Kind::progress: status_.progress = event.progress; break;
             case Kind::error: status_.error = event.text; break;

@@ -112,6 +112,7 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
     {
         const std::lock_guard lock(mutex_);
         status_.state = streamer::PrinterState::connecting;
+        temperatures_.clear();  // Another connection may be another printer.
         status_.error.clear();
         status_.port = config.link.target;
         status_.baud = config.link.baud;
@@ -185,6 +186,11 @@ void PrinterService::disconnect_locked() {
 PrinterStatus PrinterService::status() const {
     const std::lock_guard lock(mutex_);
     return status_;
+}
+
+std::vector<TemperatureSample> PrinterService::temperature_history(std::size_t limit) const {
+    const std::lock_guard lock(mutex_);
+    return temperatures_.newest(limit);
 }
 
 std::vector<timelapse::CameraConfig> PrinterService::cameras() const {

@@ -12,8 +12,8 @@
 
 namespace strata::testing {
 
-inline const rapidjson::Value& at(const rapidjson::Value& root, std::string_view path) {
-    static const rapidjson::Value missing;  // Null.
+/// The value at `path`, or nullptr when a step is missing.
+inline const rapidjson::Value* find(const rapidjson::Value& root, std::string_view path) {
     const rapidjson::Value* value = &root;
     std::string_view rest = path;
     while (!rest.empty()) {
@@ -31,11 +31,22 @@ inline const rapidjson::Value& at(const rapidjson::Value& root, std::string_view
                     step)
                     next = &member.value;
         }
-        if (next == nullptr) {
-            ADD_FAILURE() << "no '" << step << "' in the path " << path;
-            return missing;
-        }
+        if (next == nullptr) return nullptr;
         value = next;
+    }
+    return value;
+}
+
+inline bool has(const rapidjson::Value& root, std::string_view path) {
+    return find(root, path) != nullptr;
+}
+
+inline const rapidjson::Value& at(const rapidjson::Value& root, std::string_view path) {
+    static const rapidjson::Value missing;  // Null.
+    const rapidjson::Value* value = find(root, path);
+    if (value == nullptr) {
+        ADD_FAILURE() << "nothing at the path " << path;
+        return missing;
     }
     return *value;
 }

@@ -17,6 +17,7 @@
 #include "strata/server/event_hub.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/store.hpp"
+#include "strata/server/temperature_history.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/timelapse/capture.hpp"
 
@@ -69,6 +70,8 @@ class PrinterService {
     void connect_in_background(const streamer::LinkOptions& link);
     void disconnect();
     [[nodiscard]] PrinterStatus status() const;
+    /// The newest `limit` temperature reports (all kept when 0), oldest first.
+    [[nodiscard]] std::vector<TemperatureSample> temperature_history(std::size_t limit) const;
     [[nodiscard]] bool operational() const;
     /// The name prefix of the recordings the running job is capturing (`<stem>_`); empty when
     /// none is.
@@ -122,6 +125,7 @@ class PrinterService {
     std::mutex control_;        ///< One command at a time; owns `streamer_`'s lifetime.
     mutable std::mutex mutex_;  ///< Guards status_ and the members below.
     PrinterStatus status_;
+    TemperatureHistory temperatures_;
     std::unique_ptr<streamer::Streamer> streamer_;
     std::unique_ptr<timelapse::TimelapseCapture> capture_;
     std::string resume_job_path_;  ///< A resume job's file, removed when the job ends.

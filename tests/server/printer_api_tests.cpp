@@ -1,0 +1,168 @@
+// /api/printer and its tool, bed, printhead and command endpoints against a live server on the
+// virtual printer: the temperatures and their history (OctoPrint's `history=true&limit=N`), the
+// G-code each command becomes as the printer executed it, 400 naming what is wrong, and 409
+// when the printer is offline or when a job prints and the command would disturb it.
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+#include "../support/json_at.hpp"
+#include "server_fixture.hpp"
+#include "strata/server/clock.hpp"
+
+namespace strata::server::test {
+namespace {
+
+rapidjson::Document parse(const std::string& text) {
+    rapidjson::Document document;
+    document.Parse(text.c_str());
+    EXPECT_FALSE(document.HasParseError()) << text;
+    return document;
+}
+
+class PrinterApiTest : public ServerTest {
+  protected:
+    /// Whether the printer executed `expected` in this order (other lines may come between).
+    bool executed_in_order(const std::vector<std::string>& expected) const {
+        const std::vector<std::string> log = printer_->executed_log();
+        auto from = log.begin();
+        for (const std::string& line : expected) {
+            from = std::find(from, log.end(), line);
+            if (from == log.end()) return false;
+            ++from;
+        }
+        return true;
+    }
+    int post(httplib::Client& http, const std::string& path, const std::string& body) {
+        const auto answer = http.Post(path, body, "application/json");
+        return answer ? answer->status : -1;
+    }
+};
+
+TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChecked) {
+    const double connected_unix_s = unix_now_s();
+    ASSERT_TRUE(connect_printer());
+    ASSERT_TRUE(eventually([&] { return server_->printer().temperature_history(0).size() >= 4; }));
+    httplib::Client http = client(viewer_key_);
+
+    const rapidjson::Document plain = parse(http.Get("/api/printer")->body);
+    EXPECT_TRUE(testing::at(plain, "temperature.tool0.actual").IsNumber());
+    EXPECT_EQ(testing::at(plain, "temperature.tool0.offset").GetInt(), 0);
+    EXPECT_TRUE(testing::at(plain, "temperature.bed.target").IsNumber());
+    EXPECT_FALSE(testing::has(plain, "temperature.history"));
+
+    const rapidjson::Document full = parse(http.Get("/api/printer?history=true")->body);
+    const rapidjson::Value& history = testing::at(full, "temperature.history");
+    ASSERT_TRUE(history.IsArray());
+    ASSERT_GE(history.Size(), 4u);
+    std::int64_t previous = 0;
+    for (const auto& sample : history.GetArray()) {
+        const std::int64_t time = testing::at(sample, "time").GetInt64();
+        EXPECT_GE(time, previous);
+        EXPECT_GE(time, static_cast<std::int64_t>(connected_unix_s) - 1);
+        EXPECT_LE(time, static_cast<std::int64_t>(unix_now_s()) + 1);
+        previous = time;
+        EXPECT_TRUE(testing::at(sample, "tool0.actual").IsNumber());
+        EXPECT_TRUE(testing::at(sample, "tool0.target").IsNumber());
+        EXPECT_TRUE(testing::at(sample, "bed.actual").IsNumber());
+        EXPECT_FALSE(testing::has(sample, "tool0.offset"));  // OctoPrint's history has none.
+    }
+
+    const rapidjson::Document two = parse(http.Get("/api/printer?history=true&limit=2")->body);
+    ASSERT_EQ(testing::at(two, "temperature.history").Size(), 2u);
+    EXPECT_GE(testing::at(two, "temperature.history.1.time").GetInt64(), previous);
+    const rapidjson::Document excluded =
+        parse(http.Get("/api/printer?history=true&exclude=temperature")->body);
+    EXPECT_FALSE(testing::has(excluded, "temperature"));
+    EXPECT_TRUE(testing::has(excluded, "state.flags"));
+
+    const rapidjson::Document bed = parse(http.Get("/api/printer/bed?history=true&limit=1")->body);
+    EXPECT_TRUE(testing::has(bed, "bed.actual"));
+    EXPECT_FALSE(testing::has(bed, "tool0"));
+    ASSERT_EQ(testing::at(bed, "history").Size(), 1u);
+    EXPECT_TRUE(testing::has(bed, "history.0.bed.actual"));
+    EXPECT_FALSE(testing::has(bed, "history.0.tool0"));
+    const rapidjson::Document tool = parse(http.Get("/api/printer/tool?history=1")->body);
+    EXPECT_TRUE(testing::has(tool, "tool0.actual"));
+    EXPECT_TRUE(testing::has(tool, "history.0.tool0.actual"));
+    EXPECT_FALSE(testing::has(tool, "history.0.bed"));
+
+    for (const char* limit : {"0", "-1", "two", "3x"}) {
+        const auto bad = http.Get(std::string("/api/printer?history=true&limit=") + limit);
+        ASSERT_TRUE(bad);
+        EXPECT_EQ(bad->status, 400) << limit;
+        EXPECT_EQ(std::string(testing::at(parse(bad->body), "field").GetString()), "limit");
+    }
+    // A target set through the API shows in the newest reports.
+    httplib::Client operator_http = client(operator_key_);
+    EXPECT_EQ(
+        post(operator_http, "/api/printer/tool", R"({"command":"target","targets":{"tool0":215}})"),
+        204);
+    EXPECT_TRUE(eventually([&] {
+        const rapidjson::Document newest =
+            parse(http.Get("/api/printer?history=true&limit=1")->body);
+        return testing::at(newest, "temperature.history.0.tool0.target").GetDouble() == 215.0;
+    }));
+}
+
+TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
+    httplib::Client http = client(operator_key_);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":60})"), 409);
+    EXPECT_EQ(http.Get("/api/printer/tool")->status, 409);
+    ASSERT_TRUE(connect_printer());
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"target","targets":{"tool0":205.5}})"),
+              204);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":60})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"flowrate","factor":95})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"extrude","amount":5,"speed":120})"),
+              204);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"home","axes":["x","y"]})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"jog","x":10,"y":-5.5})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"feedrate","factor":110})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":["M117 hello","M400"]})"), 204);
+    EXPECT_TRUE(eventually([&] {
+        return executed_in_order({"M104 T0 S205.5", "M140 S60", "M221 S95", "G91", "M83",
+                                  "G1 E5 F120", "M82", "G90", "G28 X Y", "G91",
+                                  "G1 X10 Y-5.5 F6000", "G90", "M220 S110", "M117 hello", "M400"});
+    })) << ::testing::PrintToString(printer_->executed_log());
+
+    // Bad values are named and nothing is sent.
+    const std::size_t executed = printer_->executed_log().size();
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"target","targets":{"tool0":900}})"),
+              400);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"target","targets":{"nozzle":200}})"),
+              400);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"flowrate","factor":10})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"extrude"})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":-1})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"home","axes":["w"]})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"jog"})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"spin"})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/command", R"({"command":"M105","commands":["M105"]})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":[42]})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":5})"), 400);
+    httplib::Client viewer = client(viewer_key_);
+    EXPECT_EQ(post(viewer, "/api/printer/bed", R"({"command":"target","target":50})"), 403);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(printer_->executed_log().size(), executed) << "a refused command was sent";
+}
+
+TEST_F(PrinterApiTest, WhileAJobPrintsMovesAndExtrusionAreRefusedButTemperaturesAreNot) {
+    ASSERT_TRUE(connect_printer());
+    const auto uploaded =
+        upload(operator_key_, "busy.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
+    ASSERT_TRUE(uploaded);
+    ASSERT_EQ(uploaded->status, 201);
+    ASSERT_TRUE(eventually(
+        [&] { return server_->printer().status().state == streamer::PrinterState::printing; }));
+    httplib::Client http = client(operator_key_);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"extrude","amount":5})"), 409);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"jog","x":1})"), 409);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"home","axes":["z"]})"), 409);
+    EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"feedrate","factor":120})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":65})"), 204);
+    EXPECT_TRUE(eventually([&] { return executed_in_order({"M220 S120", "M140 S65"}); }));
+}
+
+}  // namespace
+}  // namespace strata::server::test
