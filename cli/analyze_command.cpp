@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "commands.hpp"
 #include "strata/json_writer.hpp"
@@ -123,17 +124,8 @@ void write_time_json(JsonWriter& json, const planner::PrintTimeEstimate& time) {
     json.end_object();
 }
 
-void write_json(const Analysis& analysis, const std::optional<planner::PrintTimeEstimate>& time,
-                std::ostream& out) {
-    JsonWriter json(out);
-    json.begin_object();
-    json.field("file", analysis.file).field("bytes", analysis.bytes).field("lines", analysis.lines);
-    json.key("slicer").begin_object();
-    json.field("name", parser::to_string(analysis.slicer.slicer));
-    json.key("version");
-    analysis.slicer.version.empty() ? json.null() : json.value(analysis.slicer.version);
-    json.end_object();
-    json.field("firmware_flavor", parser::to_string(analysis.flavor));
+void write_layers_json(JsonWriter& json, const Analysis& analysis,
+                       const std::optional<planner::PrintTimeEstimate>& time) {
     json.field("layers", static_cast<std::uint64_t>(analysis.layers.size()));
     json.field("layers_from_comments", analysis.layers_from_comments);
     json.key("layer_list").begin_array();
@@ -147,24 +139,22 @@ void write_json(const Analysis& analysis, const std::optional<planner::PrintTime
         json.end_object();
     }
     json.end_array();
+}
+
+void write_point(JsonWriter& json, const char* key, const std::array<double, 3>& point_mm) {
+    json.key(key).begin_array().value(point_mm[0]).value(point_mm[1]).value(point_mm[2]);
+    json.end_array();
+}
+
+// The bounding box, filament, move counts and distances.
+void write_geometry_json(JsonWriter& json, const Analysis& analysis) {
     json.key("bbox_mm");
     if (analysis.printed_bbox.empty) {
         json.null();
     } else {
-        const auto& box = analysis.printed_bbox;
         json.begin_object();
-        json.key("min")
-            .begin_array()
-            .value(box.min_mm[0])
-            .value(box.min_mm[1])
-            .value(box.min_mm[2])
-            .end_array();
-        json.key("max")
-            .begin_array()
-            .value(box.max_mm[0])
-            .value(box.max_mm[1])
-            .value(box.max_mm[2])
-            .end_array();
+        write_point(json, "min", analysis.printed_bbox.min_mm);
+        write_point(json, "max", analysis.printed_bbox.max_mm);
         json.end_object();
     }
     json.key("filament_mm").begin_array();
@@ -190,20 +180,38 @@ void write_json(const Analysis& analysis, const std::optional<planner::PrintTime
             json.field(parser::to_string(static_cast<parser::FeatureType>(index)), length_mm);
     }
     json.end_object();
-    write_settings_json(json, analysis.slicer.settings);
-    json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
-    if (time) write_time_json(json, *time);
+}
+
+void write_diagnostics_json(JsonWriter& json, const parser::Diagnostics& diagnostics) {
     json.key("diagnostics").begin_object();
-    json.field("errors", analysis.diagnostics.error_count())
-        .field("warnings", analysis.diagnostics.warning_count());
+    json.field("errors", diagnostics.error_count()).field("warnings", diagnostics.warning_count());
     json.key("first").begin_array();
-    for (const parser::Diagnostic& diagnostic : analysis.diagnostics.first()) {
+    for (const parser::Diagnostic& diagnostic : diagnostics.first()) {
         json.begin_object().field("line", diagnostic.line);
         json.field("severity",
                    diagnostic.severity == parser::Severity::error ? "error" : "warning");
         json.field("message", diagnostic.message).end_object();
     }
     json.end_array().end_object();
+}
+
+void write_json(const Analysis& analysis, const std::optional<planner::PrintTimeEstimate>& time,
+                std::ostream& out) {
+    JsonWriter json(out);
+    json.begin_object();
+    json.field("file", analysis.file).field("bytes", analysis.bytes).field("lines", analysis.lines);
+    json.key("slicer").begin_object();
+    json.field("name", parser::to_string(analysis.slicer.slicer));
+    json.key("version");
+    analysis.slicer.version.empty() ? json.null() : json.value(analysis.slicer.version);
+    json.end_object();
+    json.field("firmware_flavor", parser::to_string(analysis.flavor));
+    write_layers_json(json, analysis, time);
+    write_geometry_json(json, analysis);
+    write_settings_json(json, analysis.slicer.settings);
+    json.field("slicer_estimate_s", analysis.slicer.settings.estimate_s);
+    if (time) write_time_json(json, *time);
+    write_diagnostics_json(json, analysis.diagnostics);
     json.field("seconds", analysis.seconds);
     json.end_object();
     out << '\n';
@@ -313,7 +321,10 @@ int run_analyze(const std::vector<std::string>& arguments) {
         return exit_code::usage;
     }
     parser::AnalysisOptions options;
-    options.lex_on_worker_thread = true;
+    // The planner has the second core (with the estimate); the lexer a third, or the second
+    // when nothing is timed. On two cores a third thread only took turns (same pass time).
+    const unsigned cores = std::thread::hardware_concurrency();
+    options.lex_on_worker_thread = cores >= 3 || (cores == 2 && !with_time);
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
     planner::PrintTimeEstimator estimator(time_options);
     if (with_time) planner::attach(estimator, options);

@@ -27,12 +27,13 @@ struct PrepArguments {
     std::string index_path;
     bool no_index = false;
     bool as_json = false;
+    unsigned threads = planner::default_prep_threads();
     std::vector<std::string> overrides;
 };
 
 constexpr const char* usage_text =
     "usage: strata prep FILE [-o OUT] [--profile P.json] [--set key=value]... [--json]\n"
-    "                   [--index PATH | --no-index]\n";
+    "                   [--index PATH | --no-index] [--threads 1|2|3]\n";
 
 // Returns false (after saying why) on a bad command line.
 bool parse(const std::vector<std::string>& arguments, PrepArguments& parsed) {
@@ -56,6 +57,15 @@ bool parse(const std::vector<std::string>& arguments, PrepArguments& parsed) {
             std::string setting;
             if (!value(setting)) return false;
             parsed.overrides.push_back(setting);
+        } else if (argument == "--threads") {
+            std::string count;
+            if (!value(count)) return false;
+            if (count != "1" && count != "2" && count != "3") {
+                std::fprintf(stderr, "strata prep: --threads is 1, 2 or 3, not '%s'\n",
+                             count.c_str());
+                return false;
+            }
+            parsed.threads = static_cast<unsigned>(count[0] - '0');
         } else if (argument == "--no-index") {
             parsed.no_index = true;
         } else if (argument == "--json") {
@@ -134,6 +144,7 @@ void write_json(const planner::PrepResult& result, const PrepArguments& argument
     }
     json.end_array();
     json.field("plan_seconds", result.plan_seconds).field("splice_seconds", result.splice_seconds);
+    json.field("threads", static_cast<std::uint64_t>(arguments.threads));
     json.key("per_snapshot");
     planner::write_snapshots_json(json, result);
     json.end_object();
@@ -202,6 +213,7 @@ int run_prep(const std::vector<std::string>& arguments) {
     options.input_path = parsed.input;
     options.output_path = parsed.output;
     options.index_path = parsed.index_path;
+    options.threads = parsed.threads;
     if (::isatty(STDERR_FILENO) != 0 && !parsed.as_json) options.on_progress = draw_progress;
     const planner::PrepResult result = planner::prep_file(options);
     const std::string shown_name =

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.hpp"
@@ -234,7 +235,7 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
     parser::AnalysisOptions options;
-    options.lex_on_worker_thread = true;
+    options.lex_on_worker_thread = std::thread::hardware_concurrency() >= 3;  // Planner first.
     planner::PrintTimeOptions time_options = planner::PrintTimeOptions::normal_mode_only();
     time_options.plan_on_worker_thread = true;
     planner::PrintTimeEstimator estimator(time_options);

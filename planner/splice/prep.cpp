@@ -1,7 +1,9 @@
 // prep_file (see prep.hpp): pass one, pass two, the verdict, the install.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <thread>
 
 #include "../snapshots/snapshot_planner.hpp"
 #include "splicer.hpp"
@@ -16,18 +18,35 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Which parts of pass one get a thread of their own. The firmware planner is the first to, as
+// it has most to do off the parsing thread, unless snapshots are triggered by time: that trigger
+// asks for the elapsed time at every line, and each ask would wait for the planner's thread.
+struct PassThreads {
+    bool planner = false;
+    bool lexer = false;
+};
+
+PassThreads pass_threads(const PrepOptions& options) {
+    const bool planner_may = options.profile.triggers.every_time_s <= 0.0;
+    PassThreads threads;
+    threads.planner = planner_may && options.threads >= 2;
+    threads.lexer = options.threads >= 3 || (!planner_may && options.threads == 2);
+    return threads;
+}
+
 // The plan and the job's index use the normal mode's timeline only, so a stealth mode is not
-// timed. The firmware planner runs on the second core, unless snapshots are triggered by time:
-// that trigger asks for the elapsed time at every line, and each ask waits for the worker.
-PrintTimeOptions time_options(const TimelapseProfile& profile) {
+// timed.
+PrintTimeOptions time_options(const PassThreads& threads) {
     PrintTimeOptions options = PrintTimeOptions::normal_mode_only();
-    options.plan_on_worker_thread = profile.triggers.every_time_s <= 0.0;
+    options.plan_on_worker_thread = threads.planner;
     return options;
 }
 
 // Pass one: analysis, time estimate and snapshot plan.
 struct PlanPass {
-    explicit PlanPass(const TimelapseProfile& profile) : estimator(time_options(profile)) {}
+    explicit PlanPass(const PassThreads& threads_used)
+        : threads(threads_used), estimator(time_options(threads_used)) {}
+    PassThreads threads;
     PrintTimeEstimator estimator;
     std::optional<parser::MachineConfig> machine;
 };
@@ -35,7 +54,7 @@ struct PlanPass {
 bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pass) {
     snapshots::SnapshotPlanner planner(options.profile, pass.estimator);
     parser::AnalysisOptions analysis;
-    analysis.lex_on_worker_thread = true;
+    analysis.lex_on_worker_thread = pass.threads.lexer;
     analysis.on_start = [&](const parser::SlicerInfo& slicer,
                             const parser::MachineConfig& machine) {
         pass.machine = machine;
@@ -85,10 +104,15 @@ std::string_view to_string(PrepError error) {
     return "?";
 }
 
+unsigned default_prep_threads() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 2 : std::min(cores, 3u);  // 0: not known.
+}
+
 PrepResult prep_file(const PrepOptions& options) {
     PrepResult result;
     const auto started = Clock::now();
-    PlanPass pass(options.profile);
+    PlanPass pass(pass_threads(options));
     if (!run_plan_pass(options, result, pass)) return result;
     result.plan_seconds = seconds_since(started);
 

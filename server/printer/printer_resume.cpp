@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "strata/parser/analysis.hpp"
 #include "strata/server/printer_service.hpp"
@@ -34,7 +35,7 @@ struct ResumePoint {
 ResumePoint find_resume_point(const std::string& job_path, std::uint64_t first_line) {
     ResumePoint point;
     parser::AnalysisOptions options;
-    options.lex_on_worker_thread = true;
+    options.lex_on_worker_thread = std::thread::hardware_concurrency() >= 2;  // Nothing timed.
     options.on_line = [&point, first_line](const parser::LineEvent& event) {
         if (event.number >= first_line) {
             if (event.number == first_line) {

@@ -118,6 +118,15 @@ TEST_F(CliPrep, ExitCodesNameWhatFailed) {
                   .exit_code,
               1);
     EXPECT_EQ(run_strata("prep /nonexistent/x.gcode 2>/dev/null").exit_code, 2);
+    const ChildRun threads =
+        run_strata("prep --threads 4 " + data_file("ps281_mini_cube_m486.gcode") + " 2>&1");
+    EXPECT_EQ(threads.exit_code, 1);
+    EXPECT_NE(threads.output.find("--threads is 1, 2 or 3, not '4'"), std::string::npos)
+        << threads.output;
+    const ChildRun one = run_strata("prep --json --threads 1 -o " + path("one.gcode") + " " +
+                                    data_file("ps281_mini_cube_m486.gcode"));
+    EXPECT_EQ(one.exit_code, 0) << one.output;
+    EXPECT_NE(one.output.find("\"threads\":1"), std::string::npos);
     // No bed in a Cura file: the area must be given.
     const ChildRun cura = run_strata("prep -o " + path("c.gcode") + " " +
                                      data_file("cura_master_marlin_small.gcode") + " 2>&1");

@@ -39,10 +39,12 @@ class Prep : public ::testing::Test {
     void TearDown() override { fs::remove_all(directory_); }
 
     // Preps `input` with `settings` (dotted overrides) into a job and returns the result.
-    PrepResult prep(const std::string& input, const std::vector<std::string>& settings = {}) {
+    PrepResult prep(const std::string& input, const std::vector<std::string>& settings = {},
+                    unsigned threads = default_prep_threads()) {
         const ProfileLoad profile = load_timelapse_profile("{}", settings);
         EXPECT_TRUE(profile.ok()) << profile.error;
         PrepOptions options;
+        options.threads = threads;
         options.profile = profile.profile;
         options.input_path = input;
         options.output_path = job_path();
@@ -105,6 +107,40 @@ TEST_F(Prep, EveryNthLayerAndHeightIncrements) {
         last_z = snapshot.layer_z_mm;
     }
     EXPECT_TRUE(verify(cube, by_height).equivalent);
+}
+
+// One, two or three threads for pass one (with a time trigger, two means the lexer's rather than
+// the planner's): the same job to the byte, the same index, the same estimate.
+TEST_F(Prep, EveryThreadCountGivesTheSameJob) {
+    // The area is given because the Cura file declares no bed.
+    const std::vector<std::vector<std::string>> profiles = {
+        {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[250,210]"},
+        {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[250,210]", "triggers.every_n_layers=0",
+         "triggers.every_time_s=10"}};
+    for (const std::string name : {"ps281_mini_cube_m486.gcode", "ps261_mini_vase_relative_e.gcode",
+                                   "cura_master_marlin_small.gcode"}) {
+        for (const auto& settings : profiles) {
+            std::string first_job;
+            std::string first_index;
+            double first_estimate_s = 0.0;
+            for (const unsigned threads : {1u, 2u, 3u}) {
+                const PrepResult result = prep(data_file(name), settings, threads);
+                ASSERT_EQ(result.error, PrepError::none) << name << ": " << result.message;
+                const std::string job = read_text(job_path());
+                const std::string index = read_text(directory_ / "job.gcode.index.json");
+                if (threads == 1) {
+                    first_job = job;
+                    first_index = index;
+                    first_estimate_s = result.estimate.total_s();
+                    EXPECT_FALSE(result.plan.snapshots.empty()) << name;
+                    continue;
+                }
+                EXPECT_TRUE(job == first_job) << name << " with " << threads << " threads";
+                EXPECT_EQ(index, first_index) << name << " with " << threads << " threads";
+                EXPECT_EQ(result.estimate.total_s(), first_estimate_s) << name;
+            }
+        }
+    }
 }
 
 TEST_F(Prep, TimeTriggersAreSpacedByEstimatedPrintTime) {

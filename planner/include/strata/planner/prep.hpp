@@ -19,6 +19,9 @@
 
 namespace strata::planner {
 
+/// min(3, the cores this machine has), at least 1.
+[[nodiscard]] unsigned default_prep_threads();
+
 struct PrepOptions {
     TimelapseProfile profile;
     std::string input_path;
@@ -31,6 +34,10 @@ struct PrepOptions {
     /// installed by an atomic rename but may not survive a power cut: for a caller that syncs
     /// them later and prepares again, after a crash, what it had not synced (the server).
     bool durable = true;
+    /// Threads for pass one: 1, all on the caller's; 2, the firmware planner on a second (or,
+    /// when snapshots are triggered by time, the lexer); 3, both. `default_prep_threads()` is as
+    /// many as the machine has cores, up to 3: on two cores a third thread only takes turns.
+    unsigned threads = default_prep_threads();
     parser::ProgressObserver on_progress;
 };
 
