@@ -117,6 +117,10 @@ struct VirtualPrinter::Impl {
     std::atomic<bool> stopping{false};
     std::atomic<bool> reset_requested{false};
     bool mismatched = false;  ///< The host's rate is not the emulated UART's.
+    /// Bytes across the wire found the pty full: wait for room. Bytes still on the wire are
+    /// waited for by the timeout instead; POLLOUT for them would return at once, and the loop
+    /// would spin at SCHED_FIFO for as long as a reply takes to cross (87 us a byte at 115200).
+    bool output_blocked = false;
     /// Reads land here; a member so no 64 KiB is cleared on every turn of the loop.
     std::array<char, 65536> input_buffer;
     double started_wall_s = 0.0;
@@ -170,6 +174,7 @@ void VirtualPrinter::Impl::note_oks(std::string_view written) {
 
 bool VirtualPrinter::Impl::pump_output(double wall_s) {
     const std::string_view ready = to_host.arrived(wall_s);
+    output_blocked = false;
     if (ready.empty()) return false;
     std::string noise;
     if (mismatched) {
@@ -182,6 +187,7 @@ bool VirtualPrinter::Impl::pump_output(double wall_s) {
     const std::lock_guard lock(mutex);
     const ssize_t written = ::write(master, sent.data(), sent.size());
     const std::size_t done = written > 0 ? static_cast<std::size_t>(written) : 0;
+    output_blocked = done < ready.size();
     to_host.unread(ready.size() - done);
     note_oks(sent.substr(0, done));
     return done > 0;
@@ -233,8 +239,8 @@ void VirtualPrinter::Impl::run() {
             close_pty();
             break;
         }
-        const double wake_at_s =
-            std::min({wall_of(next_event_s, wall_s), to_printer.next_s(), to_host.next_s()});
+        const double wake_at_s = std::min({wall_of(next_event_s, wall_s), to_printer.next_s(),
+                                           output_blocked ? INFINITY : to_host.next_s()});
         // Microsecond wake-ups: a byte takes 40-90 us on an emulated wire, and a millisecond
         // of rounding per reply would show up as idle wire.
         timespec timeout{};
@@ -253,7 +259,7 @@ void VirtualPrinter::Impl::run() {
         }
         std::array<pollfd, 2> waits = {
             pollfd{master,
-                   static_cast<short>((want_input ? POLLIN : 0) | (to_host.empty() ? 0 : POLLOUT)),
+                   static_cast<short>((want_input ? POLLIN : 0) | (output_blocked ? POLLOUT : 0)),
                    0},
             pollfd{wake, POLLIN, 0}};
         ::ppoll(waits.data(), waits.size(), timeout_pointer, nullptr);
