@@ -54,6 +54,7 @@ class LexedLines {
 
     LineReader& reader_;
     const bool threaded_;
+    const std::size_t batch_lines_;
     LexedBatch current_;  ///< The batch the caller holds.
     bool holding_ = false;
     // The filling side's state: the caller's when inline, the worker's when threaded.
