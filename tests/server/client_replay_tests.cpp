@@ -10,17 +10,10 @@
 namespace strata::server::test {
 namespace {
 
-rapidjson::Document parse(const std::string& text) {
-    rapidjson::Document document;
-    document.Parse(text.c_str());
-    EXPECT_FALSE(document.HasParseError()) << text;
-    return document;
-}
-
 std::string state_text(httplib::Client& http) {
     const auto job = http.Get("/api/job");
     if (!job || job->status != 200) return "";
-    const rapidjson::Document document = parse(job->body);
+    const rapidjson::Document document = testing::parse_json(job->body);
     return testing::at(document, "state").GetString();
 }
 
@@ -33,7 +26,7 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
     const auto version = http.Get("/api/version");
     ASSERT_TRUE(version);
     ASSERT_EQ(version->status, 200);
-    const rapidjson::Document answer = parse(version->body);
+    const rapidjson::Document answer = testing::parse_json(version->body);
     ASSERT_TRUE(answer.HasMember("api"));
     EXPECT_EQ(std::string(testing::at(answer, "text").GetString()).rfind("OctoPrint", 0), 0U);
     // OctoPrint::upload(): the test again, then the form: print, path, file (octet-stream).
@@ -51,7 +44,7 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
     EXPECT_EQ(
         uploaded->get_header_value("Location"),
         "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/files/local/mini cube.gcode");
-    const rapidjson::Document body = parse(uploaded->body);
+    const rapidjson::Document body = testing::parse_json(uploaded->body);
     EXPECT_TRUE(testing::at(body, "done").GetBool());
     EXPECT_TRUE(testing::at(body, "effectivePrint").GetBool());
     EXPECT_EQ(std::string(testing::at(body, "files.local.path").GetString()), "mini cube.gcode");
@@ -60,7 +53,7 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Operational"; }, 60.0));
     const auto job = http.Get("/api/job");
     ASSERT_TRUE(job);
-    const rapidjson::Document done = parse(job->body);
+    const rapidjson::Document done = testing::parse_json(job->body);
     EXPECT_DOUBLE_EQ(testing::at(done, "progress.completion").GetDouble(), 100.0);
     EXPECT_EQ(std::string(testing::at(done, "job.file.name").GetString()), "mini cube.gcode");
 }
@@ -70,19 +63,19 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
     httplib::Client http = client(operator_key_);
     const auto settings = http.Get("/api/settings");
     ASSERT_TRUE(settings);
-    const rapidjson::Document read = parse(settings->body);
+    const rapidjson::Document read = testing::parse_json(settings->body);
     EXPECT_FALSE(testing::at(read, "feature.sdSupport").GetBool());
     EXPECT_TRUE(testing::at(read, "webcam.streamUrl").IsString());
     EXPECT_TRUE(testing::at(read, "plugins").IsObject());
     const auto version = http.Get("/api/version");
     ASSERT_TRUE(version);
-    EXPECT_TRUE(testing::at(parse(version->body), "server").IsString());
+    EXPECT_TRUE(testing::at(testing::parse_json(version->body), "server").IsString());
     const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
     ASSERT_TRUE(login);
     EXPECT_EQ(login->status, 200);
     const auto profiles = http.Get("/api/printerprofiles");
     ASSERT_TRUE(profiles);
-    const rapidjson::Document profile = parse(profiles->body);
+    const rapidjson::Document profile = testing::parse_json(profiles->body);
     const auto& current = testing::at(profile, "profiles._default");
     EXPECT_TRUE(testing::at(current, "current").GetBool());
     EXPECT_TRUE(testing::at(current, "axes.z.speed").IsNumber());
@@ -94,7 +87,7 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
         printer = answer ? answer->body : "";
         return printer.find("tool0") != std::string::npos;
     }));
-    const rapidjson::Document state = parse(printer);
+    const rapidjson::Document state = testing::parse_json(printer);
     EXPECT_TRUE(testing::at(state, "state.flags.ready").GetBool());
     EXPECT_TRUE(testing::at(state, "temperature.tool0.actual").IsNumber());
     EXPECT_TRUE(testing::at(state, "temperature.bed.target").IsNumber());
@@ -110,7 +103,7 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
     ASSERT_TRUE(pause);
     EXPECT_EQ(pause->status, 204);
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Paused"; }));
-    const auto flags = parse(http.Get("/api/printer")->body);
+    const auto flags = testing::parse_json(http.Get("/api/printer")->body);
     EXPECT_TRUE(testing::at(flags, "state.flags.paused").GetBool());
     const auto resume = http.Post("/api/job", R"({"command":"pause"})", "application/json");
     ASSERT_TRUE(resume);
@@ -132,19 +125,21 @@ TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     const auto offline = http.Get("/api/printer?history=true");
     ASSERT_TRUE(offline);
     EXPECT_EQ(offline->status, 409);
-    EXPECT_TRUE(testing::at(parse(offline->body), "error").IsString());
+    EXPECT_TRUE(testing::at(testing::parse_json(offline->body), "error").IsString());
     const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
     ASSERT_TRUE(login);
-    const rapidjson::Document user = parse(login->body);
+    const rapidjson::Document user = testing::parse_json(login->body);
     EXPECT_FALSE(std::string(testing::at(user, "session").GetString()).empty());
     EXPECT_NE(std::string(testing::at(user, "name").GetString()), "_api");
     EXPECT_NE(std::string(testing::at(user, "needs.group.0").GetString()), "guests");
     const auto current = http.Get("/api/currentuser");
     ASSERT_TRUE(current);
-    EXPECT_EQ(std::string(testing::at(parse(current->body), "name").GetString()), "otto");
+    EXPECT_EQ(std::string(testing::at(testing::parse_json(current->body), "name").GetString()),
+              "otto");
     const auto connection = http.Get("/api/connection");
     ASSERT_TRUE(connection);
-    EXPECT_EQ(std::string(testing::at(parse(connection->body), "current.state").GetString()),
+    EXPECT_EQ(std::string(
+                  testing::at(testing::parse_json(connection->body), "current.state").GetString()),
               "Offline");
     ASSERT_TRUE(connect_printer());
     // Upload with only `file` and print=true, with an explicit Content-Length (httplib's).
@@ -155,7 +150,7 @@ TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     ASSERT_EQ(uploaded->status, 201);
     const auto listing = http.Get("/api/files/local?recursive=true");
     ASSERT_TRUE(listing);
-    const rapidjson::Document files = parse(listing->body);
+    const rapidjson::Document files = testing::parse_json(listing->body);
     ASSERT_EQ(testing::at(files, "files").Size(), 1U);
     const auto& item = testing::at(files, "files.0");
     EXPECT_EQ(std::string(testing::at(item, "path").GetString()), "monster.gcode");
@@ -165,8 +160,8 @@ TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     ASSERT_TRUE(eventually([&] { return state_text(http) == "Printing"; }));
     const auto flags = http.Get("/api/printer?history=true");
     ASSERT_TRUE(flags);
-    EXPECT_TRUE(testing::at(parse(flags->body), "state.flags.operational").GetBool());
-    const auto job = parse(http.Get("/api/job")->body);
+    EXPECT_TRUE(testing::at(testing::parse_json(flags->body), "state.flags.operational").GetBool());
+    const auto job = testing::parse_json(http.Get("/api/job")->body);
     EXPECT_EQ(std::string(testing::at(job, "job.file.path").GetString()), "monster.gcode");
     EXPECT_EQ(testing::at(job, "job.file.size").GetUint64(), gcode.size());
     // Chunked reads of the file being printed.

@@ -13,13 +13,6 @@
 namespace strata::server::test {
 namespace {
 
-rapidjson::Document parse(const std::string& text) {
-    rapidjson::Document document;
-    document.Parse(text.c_str());
-    EXPECT_FALSE(document.HasParseError()) << text;
-    return document;
-}
-
 class PrinterApiTest : public ServerTest {
   protected:
     /// Whether the printer executed `expected` in this order (other lines may come between).
@@ -45,13 +38,14 @@ TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChe
     ASSERT_TRUE(eventually([&] { return server_->printer().temperature_history(0).size() >= 4; }));
     httplib::Client http = client(viewer_key_);
 
-    const rapidjson::Document plain = parse(http.Get("/api/printer")->body);
+    const rapidjson::Document plain = testing::parse_json(http.Get("/api/printer")->body);
     EXPECT_TRUE(testing::at(plain, "temperature.tool0.actual").IsNumber());
     EXPECT_EQ(testing::at(plain, "temperature.tool0.offset").GetInt(), 0);
     EXPECT_TRUE(testing::at(plain, "temperature.bed.target").IsNumber());
     EXPECT_FALSE(testing::has(plain, "temperature.history"));
 
-    const rapidjson::Document full = parse(http.Get("/api/printer?history=true")->body);
+    const rapidjson::Document full =
+        testing::parse_json(http.Get("/api/printer?history=true")->body);
     const rapidjson::Value& history = testing::at(full, "temperature.history");
     ASSERT_TRUE(history.IsArray());
     ASSERT_GE(history.Size(), 4u);
@@ -68,21 +62,24 @@ TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChe
         EXPECT_FALSE(testing::has(sample, "tool0.offset"));  // OctoPrint's history has none.
     }
 
-    const rapidjson::Document two = parse(http.Get("/api/printer?history=true&limit=2")->body);
+    const rapidjson::Document two =
+        testing::parse_json(http.Get("/api/printer?history=true&limit=2")->body);
     ASSERT_EQ(testing::at(two, "temperature.history").Size(), 2u);
     EXPECT_GE(testing::at(two, "temperature.history.1.time").GetInt64(), previous);
     const rapidjson::Document excluded =
-        parse(http.Get("/api/printer?history=true&exclude=temperature")->body);
+        testing::parse_json(http.Get("/api/printer?history=true&exclude=temperature")->body);
     EXPECT_FALSE(testing::has(excluded, "temperature"));
     EXPECT_TRUE(testing::has(excluded, "state.flags"));
 
-    const rapidjson::Document bed = parse(http.Get("/api/printer/bed?history=true&limit=1")->body);
+    const rapidjson::Document bed =
+        testing::parse_json(http.Get("/api/printer/bed?history=true&limit=1")->body);
     EXPECT_TRUE(testing::has(bed, "bed.actual"));
     EXPECT_FALSE(testing::has(bed, "tool0"));
     ASSERT_EQ(testing::at(bed, "history").Size(), 1u);
     EXPECT_TRUE(testing::has(bed, "history.0.bed.actual"));
     EXPECT_FALSE(testing::has(bed, "history.0.tool0"));
-    const rapidjson::Document tool = parse(http.Get("/api/printer/tool?history=1")->body);
+    const rapidjson::Document tool =
+        testing::parse_json(http.Get("/api/printer/tool?history=1")->body);
     EXPECT_TRUE(testing::has(tool, "tool0.actual"));
     EXPECT_TRUE(testing::has(tool, "history.0.tool0.actual"));
     EXPECT_FALSE(testing::has(tool, "history.0.bed"));
@@ -91,7 +88,8 @@ TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChe
         const auto bad = http.Get(std::string("/api/printer?history=true&limit=") + limit);
         ASSERT_TRUE(bad);
         EXPECT_EQ(bad->status, 400) << limit;
-        EXPECT_EQ(std::string(testing::at(parse(bad->body), "field").GetString()), "limit");
+        EXPECT_EQ(std::string(testing::at(testing::parse_json(bad->body), "field").GetString()),
+                  "limit");
     }
     // A target set through the API shows in the newest reports.
     httplib::Client operator_http = client(operator_key_);
@@ -100,7 +98,7 @@ TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChe
         204);
     EXPECT_TRUE(eventually([&] {
         const rapidjson::Document newest =
-            parse(http.Get("/api/printer?history=true&limit=1")->body);
+            testing::parse_json(http.Get("/api/printer?history=true&limit=1")->body);
         return testing::at(newest, "temperature.history.0.tool0.target").GetDouble() == 215.0;
     }));
 }

@@ -12,6 +12,14 @@
 
 namespace strata::testing {
 
+/// `text` parsed as JSON; a parse error is a test failure that shows the text.
+inline rapidjson::Document parse_json(const std::string& text) {
+    rapidjson::Document document;
+    document.Parse(text.c_str());
+    EXPECT_FALSE(document.HasParseError()) << text;
+    return document;
+}
+
 /// The value at `path`, or nullptr when a step is missing.
 inline const rapidjson::Value* find(const rapidjson::Value& root, std::string_view path) {
     const rapidjson::Value* value = &root;
