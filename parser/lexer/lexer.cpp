@@ -20,17 +20,11 @@ unsigned reprap_checksum(std::string_view bytes) {
     return checksum & 0xFFu;
 }
 
-GcodeLine lex_line(std::string_view text) {
-    GcodeLine line;
-    lex_line(text, line);
-    return line;
-}
+namespace {
 
-void lex_line(std::string_view text, GcodeLine& out) {
-    // A fresh default-initialised line in the slot: its fields get their defaults and its value
-    // slots are left alone, exactly as for a local. GcodeLine is trivially destructible and has
-    // no const members, so the slot's old object needs no destructor and `out` still names it.
-    GcodeLine& line = *new (&out) GcodeLine;
+// Lexes into `line`, which must be freshly default-initialised (its value slots are written only
+// for the words present, so nothing else needs clearing).
+void lex_into_fresh(std::string_view text, GcodeLine& line) {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     line.raw = text;
     lexer::iterator_type first = text.data();
@@ -42,6 +36,21 @@ void lex_line(std::string_view text, GcodeLine& out) {
         line.error_column =
             static_cast<std::uint16_t>(std::min<std::ptrdiff_t>(first - text.data(), 0xFFFF));
     }
+}
+
+}  // namespace
+
+GcodeLine lex_line(std::string_view text) {
+    GcodeLine line;
+    lex_into_fresh(text, line);
+    return line;
+}
+
+void lex_line(std::string_view text, GcodeLine& out) {
+    // A fresh default-initialised line in the slot: its fields get their defaults and its value
+    // slots are left alone, exactly as for a local. GcodeLine is trivially destructible and has
+    // no const members, so the slot's old object needs no destructor and `out` still names it.
+    lex_into_fresh(text, *new (&out) GcodeLine);
 }
 
 }  // namespace strata::parser

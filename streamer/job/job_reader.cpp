@@ -71,7 +71,7 @@ bool JobReader::open(const std::string& path, std::string& error) {
 bool JobReader::next(JobItem& item) {
     std::string_view raw;
     while (reader_.next(raw)) {
-        line_ = parser::lex_line(raw);
+        parser::lex_line(raw, line_);  // Into the member: no 430-byte copy per job line.
         const parser::GcodeLine& line = line_;
         if (line.kind == parser::LineKind::empty || line.kind == parser::LineKind::comment)
             continue;
