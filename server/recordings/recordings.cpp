@@ -227,7 +227,7 @@ void Recordings::work() {
         lock.unlock();
         render_now(job);
         lock.lock();
-        rendering_.clear();
+        rendering_.clear();  // Also when render_now returned early.
     }
 }
 
@@ -262,6 +262,12 @@ void Recordings::render_now(const Job& job) {
             options.thumbnail = std::filesystem::path(video).replace_extension(".thumb.jpg");
             result = timelapse::render_frames(frames, video, options);
         }
+    }
+    {
+        // Done before the video is listed: a client that sees it listed (or hears MovieDone)
+        // may ask for another render of it at once, and must not be told one is running.
+        const std::lock_guard lock(mutex_);
+        rendering_.clear();
     }
     record_video(*recording, video, result);
     publish(result.ok ? "MovieDone" : "MovieFailed", result.ok ? "" : result.error);
