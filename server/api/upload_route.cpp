@@ -1,5 +1,5 @@
 // POST /api/files/local: the multipart upload, streamed. The `file` part goes through the
-// multipart parser straight into an Upload (a temporary file and a running BLAKE2b hash), so memory
+// multipart parser straight into an Upload (a temporary file and a running XXH3-128 hash), so memory
 // stays bounded whatever the size; the small fields are collected. Only a whole, valid upload is
 // installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves nothing.
 // `select`/`print` are downgraded, never refused, when the printer cannot take them, and the

@@ -158,8 +158,9 @@ ALTER TABLE jobs ADD COLUMN line_offset INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN resumed_from INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
 )sql";
 
-// Uploads are hashed with BLAKE2b-256, not SHA-256 (four times the speed without SHA
-// instructions); the column says what it holds without naming the algorithm.
+// The content hash is named for what it holds, not for an algorithm: it was SHA-256, then
+// BLAKE2b-256 (64 hex digits, kept in older rows), and is XXH3-128 now (32 hex digits; see
+// server/library/files.cpp for why a cryptographic hash bought nothing there).
 constexpr std::string_view file_hash_sql = R"sql(
 ALTER TABLE files RENAME COLUMN sha256 TO hash;
 )sql";

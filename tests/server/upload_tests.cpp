@@ -8,6 +8,9 @@
 
 #include <rapidjson/document.h>
 
+#include <array>
+#include <cstdio>
+
 #include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 
@@ -60,6 +63,16 @@ class UploadTest : public ServerTest {
     const std::string gcode_ = "G28\nG1 X10 Y10 Z0.2 F3000\nG1 X20 E1\n";
 };
 
+// XXH3-128 of a file as xxHash's own command computes it: the server's hash, found independently.
+std::string xxhsum_of(const std::filesystem::path& path) {
+    std::FILE* xxhsum = ::popen(("xxhsum -H2 '" + path.string() + "'").c_str(), "r");
+    if (xxhsum == nullptr) return "xxhsum cannot run";
+    std::array<char, 33> digest{};
+    const std::size_t got = std::fread(digest.data(), 1, 32, xxhsum);
+    ::pclose(xxhsum);
+    return got == 32 ? std::string(digest.data()) : "xxhsum printed no digest";
+}
+
 TEST_F(UploadTest, AnEmptyFileIsRefused) {
     const auto [status, body] = try_upload("empty.gcode", "");
     EXPECT_EQ(status, 400);
@@ -83,18 +96,14 @@ TEST_F(UploadTest, WhatIsNotGcodeIsRefusedWith415) {
 
 TEST_F(UploadTest, ADuplicateNameReplacesUnlessNoOverwrite) {
     ASSERT_EQ(try_upload("same.gcode", gcode_).first, 201);
-    const std::string second = gcode_ + "G1 X30 E2\n";
+    std::string second = gcode_;
+    while (second.size() < std::size_t{3} << 19)
+        second += "G1 X30 E2\n";  // 1.5 MiB.
     ASSERT_EQ(try_upload("same.gcode", second).first, 201);
     ASSERT_EQ(stored_files(), 1U);
     EXPECT_EQ(server_->library().list()[0].size_bytes, second.size());
-    // The hash is BLAKE2b-256 of the content, as coreutils' b2sum computes it.
-    const std::string stored = (directory_ / "files" / "same.gcode").string();
-    std::FILE* b2sum = ::popen(("b2sum -l 256 '" + stored + "'").c_str(), "r");
-    ASSERT_NE(b2sum, nullptr);
-    char digest[65] = {};
-    ASSERT_EQ(std::fread(digest, 1, 64, b2sum), 64U);
-    ::pclose(b2sum);
-    EXPECT_EQ(server_->library().list()[0].hash, std::string(digest));
+    // The hash runs on across the upload's 1 MiB buffer flushes.
+    EXPECT_EQ(server_->library().list()[0].hash, xxhsum_of(directory_ / "files" / "same.gcode"));
     EXPECT_EQ(read_file(directory_ / "files" / "same.gcode"), second);
     const auto [status, body] = try_upload("same.gcode", gcode_, {{"noOverwrite", "true", "", ""}});
     EXPECT_EQ(status, 409);
@@ -248,7 +257,7 @@ TEST_F(UploadTest, AGigabyteStreamsToDiskWithItsHash) {
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->size_bytes, file_bytes);
     EXPECT_EQ(std::filesystem::file_size(directory_ / "files" / "big.gcode"), file_bytes);
-    EXPECT_EQ(stored->hash.size(), 64U);
+    EXPECT_EQ(stored->hash, xxhsum_of(directory_ / "files" / "big.gcode"));
     EXPECT_TRUE(uploads_folder_empty());
     // Deleting it mid-prep leaves no job behind.
     ASSERT_EQ(client(operator_key_).Delete("/api/files/local/big.gcode")->status, 204);

@@ -27,7 +27,7 @@ struct StoredFile {
     std::string path;  ///< Relative to the files folder, '/'-separated.
     std::string display_name;
     std::uint64_t size_bytes = 0;
-    std::string hash;  ///< BLAKE2b-256 of the content, hex.
+    std::string hash;  ///< XXH3-128 of the content, hex (as `xxhsum -H2` prints it).
     double uploaded_s = 0.0;
     std::string state;  ///< stored, analyzing, ready, failed
     std::string error;
