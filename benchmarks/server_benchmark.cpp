@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "flags.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
@@ -119,12 +120,15 @@ std::string wrk_summary(const std::filesystem::path& output) {
     std::string line;
     std::string summary;
     while (std::getline(in, line)) {
-        if (line.find("Requests/sec:") != std::string::npos)
-            summary = line.substr(line.find(':') + 1) + " req/s" + summary;
-        if (line.find("Latency") != std::string::npos) summary += ";" + line;
+        if (line.find("Requests/sec:") != std::string::npos) {
+            std::string rate = line.substr(line.find(':') + 1);
+            rate += " req/s";
+            summary.insert(0, rate);
+        }
+        if (line.find("Latency") != std::string::npos) summary.append(";").append(line);
         if (line.find("Non-2xx") != std::string::npos ||
             line.find("Socket errors") != std::string::npos)
-            summary += "; " + line;
+            summary.append("; ").append(line);
     }
     return summary;
 }
@@ -139,113 +143,151 @@ void report(const char* label, const Gaps& gaps) {
         static_cast<unsigned long long>(gaps.underruns));
 }
 
+Options parse_options(int argc, char** argv) {
+    Options options;
+    benchmarks::parse_flags(
+        argc, argv,
+        {{"--file", [&](const std::string& v) { return !(options.file = v).empty(); }},
+         {"--time-scale",
+          [&](const std::string& v) {
+              return benchmarks::read_double(v, 0.0, options.time_scale);
+          }},
+         {"--connections",
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.connections); }},
+         {"--threads",
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.wrk_threads); }},
+         {"--rounds",
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.rounds); }},
+         {"--wrk-session",
+          [&](const std::string& v) {
+              options.wrk_own_session = v == "own";
+              return v == "own" || v == "shared";
+          }}},
+        "server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N] "
+        "[--rounds N] [--wrk-session own|shared]");
+    return options;
+}
+
+// An admin's API key in a new store under `data`, or empty with `error`.
+std::string add_bench_user(const std::filesystem::path& data, std::string& error) {
+    server::Database db;
+    server::NewUser created;
+    if (!db.open(data / "strata.db", error) ||
+        !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created, error))
+        return {};
+    return created.api_key;
+}
+
+// The file goes in as an upload would, and is prepared once.
+bool store_file(server::Server& server, const std::string& file, server::StoredFile& stored,
+                std::string& error) {
+    std::unique_ptr<server::Upload> upload = server.library().begin_upload(error);
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    int status = 0;
+    const std::string name = std::filesystem::path(file).filename().string();
+    if (!upload || !upload->write(content.str(), error) ||
+        !upload->commit(name, name, false, stored, status, error))
+        return false;
+    server.library().wait_idle();
+    stored = *server.library().find(stored.id);
+    return true;
+}
+
+std::string wrk_command(const Options& options, int port, const std::string& key, int seconds,
+                        const std::filesystem::path& output) {
+    std::string command = options.wrk_own_session ? "setsid " : "";
+    command += "wrk -t" + std::to_string(options.wrk_threads);
+    command += " -c" + std::to_string(options.connections);
+    command += " -d" + std::to_string(seconds) + "s";
+    command += " -H 'X-Api-Key: " + key + "'";
+    command += " http://127.0.0.1:" + std::to_string(port) + "/api/job";
+    command += " > " + output.string() + " 2>&1";
+    return command;
+}
+
+struct Round {
+    Gaps quiet;
+    Gaps loaded;
+    std::string rate;
+    double quiet_s = 0.0;
+    double quiet_steal_s = 0.0;
+    double loaded_steal_s = 0.0;
+};
+
+// A quiet print, then the same print with wrk running for as long as the quiet one took.
+Round run_round(server::Server& server, streamer::VirtualPrinter& printer,
+                const server::StoredFile& stored, const Options& options, const std::string& key,
+                const std::filesystem::path& data) {
+    Round round;
+    const double steal_before = bench::steal_s();
+    const auto started = std::chrono::steady_clock::now();
+    round.quiet = print_once(server, printer, stored);
+    round.quiet_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double steal_between = bench::steal_s();
+    const std::string wrk =
+        wrk_command(options, server.port(), key, static_cast<int>(round.quiet_s), data / "wrk.txt");
+    std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
+    round.loaded = print_once(server, printer, stored);
+    load.join();
+    round.quiet_steal_s = steal_between - steal_before;
+    round.loaded_steal_s = bench::steal_s() - steal_between;
+    round.rate = wrk_summary(data / "wrk.txt");
+    return round;
+}
+
+int fail(const std::string& error) {
+    std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+    return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    Options options;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string argument = argv[i];
-        if (argument == "--file") options.file = argv[i + 1];
-        if (argument == "--time-scale") options.time_scale = std::atof(argv[i + 1]);
-        if (argument == "--connections") options.connections = std::atoi(argv[i + 1]);
-        if (argument == "--threads") options.wrk_threads = std::atoi(argv[i + 1]);
-        if (argument == "--rounds") options.rounds = std::max(1, std::atoi(argv[i + 1]));
-        if (argument == "--wrk-session")
-            options.wrk_own_session = std::string(argv[i + 1]) != "shared";
-    }
+    const Options options = parse_options(argc, argv);
     const std::filesystem::path data = std::filesystem::temp_directory_path() /
                                        ("strata-server-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(data);
-    std::string key;
-    {
-        server::Database db;
-        std::string error;
-        server::NewUser created;
-        if (!db.open(data / "strata.db", error) ||
-            !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created,
-                                           error)) {
-            std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
-            return 1;
-        }
-        key = created.api_key;
-    }
+    std::string error;
+    const std::string key = add_bench_user(data, error);
+    if (key.empty()) return fail(error);
     streamer::VirtualPrinterConfig printer_config;
     printer_config.time_scale = options.time_scale;
     printer_config.realtime_priority = true;
     printer_config.log_limit = 100'000'000;
     streamer::VirtualPrinter printer(printer_config);
-    std::string error;
-    if (!printer.start(error)) {
-        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
-        return 1;
-    }
+    if (!printer.start(error)) return fail(error);
     server::ServerConfig config;
     config.data_directory = data;
     config.http.port = 0;
     config.printer.streamer.link.target = printer.path();
     config.printer.timelapse_directory = data / "timelapse";
     server::Server server(config);
-    if (!server.start(error) || !server.printer().connect({}, error)) {
-        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
-        return 1;
-    }
-    // The file goes in as an upload would, and is prepared once.
-    std::unique_ptr<server::Upload> upload = server.library().begin_upload(error);
-    std::ifstream in(options.file, std::ios::binary);
-    std::stringstream content;
-    content << in.rdbuf();
     server::StoredFile stored;
-    int status = 0;
-    const std::string name = std::filesystem::path(options.file).filename().string();
-    if (!upload || !upload->write(content.str(), error) ||
-        !upload->commit(name, name, false, stored, status, error)) {
-        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
-        return 1;
-    }
-    server.library().wait_idle();
-    stored = *server.library().find(stored.id);
+    if (!server.start(error) || !server.printer().connect({}, error) ||
+        !store_file(server, options.file, stored, error))
+        return fail(error);
 
     // A first print heats the printer, so every measured print starts hot; then quiet and
     // loaded prints alternate, `--rounds` of each.
     (void)print_once(server, printer, stored);
-    std::vector<Gaps> quiet;
-    std::vector<Gaps> loaded;
-    std::vector<std::string> rates;
-    std::vector<double> steals;
-    for (int round = 0; round < options.rounds; ++round) {
-        const double steal_before = bench::steal_s();
-        const auto started = std::chrono::steady_clock::now();
-        quiet.push_back(print_once(server, printer, stored));
-        const double quiet_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        const double steal_between = bench::steal_s();
-        // wrk runs for as long as the quiet print took, starting with the loaded one.
-        const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/job";
-        const std::string wrk =
-            std::string(options.wrk_own_session ? "setsid " : "") + "wrk -t" +
-            std::to_string(options.wrk_threads) + " -c" + std::to_string(options.connections) +
-            " -d" + std::to_string(static_cast<int>(quiet_s)) + "s -H 'X-Api-Key: " + key + "' " +
-            url + " > " + (data / "wrk.txt").string() + " 2>&1";
-        std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
-        loaded.push_back(print_once(server, printer, stored));
-        load.join();
-        steals.push_back(steal_between - steal_before);
-        steals.push_back(bench::steal_s() - steal_between);
-        rates.push_back(wrk_summary(data / "wrk.txt"));
-        if (round == 0)
-            std::printf("file %s, printer time scale %.3f, print %.1f s, wrk in %s session\n",
-                        name.c_str(), options.time_scale, quiet_s,
-                        options.wrk_own_session ? "its own" : "our");
-    }
-    for (int round = 0; round < options.rounds; ++round) {
-        std::printf("round %d\n", round + 1);
-        report("  quiet print", quiet[static_cast<std::size_t>(round)]);
-        report("  print under wrk", loaded[static_cast<std::size_t>(round)]);
+    std::vector<Round> rounds;
+    rounds.reserve(static_cast<std::size_t>(options.rounds));
+    for (int round = 0; round < options.rounds; ++round)
+        rounds.push_back(run_round(server, printer, stored, options, key, data));
+    std::printf("file %s, printer time scale %.3f, print %.1f s, wrk in %s session\n",
+                stored.display_name.c_str(), options.time_scale, rounds.front().quiet_s,
+                options.wrk_own_session ? "its own" : "our");
+    for (std::size_t round = 0; round < rounds.size(); ++round) {
+        std::printf("round %zu\n", round + 1);
+        report("  quiet print", rounds[round].quiet);
+        report("  print under wrk", rounds[round].loaded);
         std::printf("  GET /api/job (wrk -t%d -c%d): %s\n", options.wrk_threads,
-                    options.connections, rates[static_cast<std::size_t>(round)].c_str());
-        std::printf("  steal: %.2f s quiet, %.2f s loaded\n",
-                    steals[static_cast<std::size_t>(round) * 2],
-                    steals[static_cast<std::size_t>(round) * 2 + 1]);
+                    options.connections, rounds[round].rate.c_str());
+        std::printf("  steal: %.2f s quiet, %.2f s loaded\n", rounds[round].quiet_steal_s,
+                    rounds[round].loaded_steal_s);
     }
     server.stop();
     printer.stop();

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "flags.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 #include "vm_steal.hpp"
@@ -254,10 +255,16 @@ bool real_time(const std::string& segments) {
 int main(int argc, char** argv) {
     int lines = 3000;
     std::string part;
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::string(argv[i]) == "--lines") lines = std::atoi(argv[i + 1]);
-        if (std::string(argv[i]) == "--part") part = argv[i + 1];
-    }
+    strata::benchmarks::parse_flags(
+        argc, argv,
+        {{"--lines",
+          [&](const std::string& v) { return strata::benchmarks::read_int(v, 1, lines); }},
+         {"--part",
+          [&](const std::string& v) {
+              part = v;
+              return v == "utilization" || v == "unthrottled" || v == "realtime";
+          }}},
+        "stream_benchmark [--lines N] [--part utilization|unthrottled|realtime]");
     const auto directory = std::filesystem::temp_directory_path();
     const std::string square = square_job(directory / "strata_stream_square.gcode", lines);
     const std::string long_square = square_job(directory / "strata_stream_long.gcode", lines * 10);
