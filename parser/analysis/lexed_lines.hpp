@@ -1,7 +1,9 @@
 // Lines read and lexed in batches, optionally a few batches ahead on a worker thread, so the
-// analysis pass spends its own thread on the simulator and the line observers only. A batch owns
-// its lines' bytes: the GcodeLines' views stay valid while the reader moves on, until the batch
-// is given back. The same batches are made either way, so threaded or not gives the same lines.
+// analysis pass spends its own thread on the simulator and the line observers only. A threaded
+// batch owns its lines' bytes, so the GcodeLines' views stay valid while the reader moves on; an
+// inline batch ends where the reader would have to read on, and its views point into the
+// reader's buffer. Either way a batch's lines are valid until the next batch is asked for, and
+// threaded or not gives the same lines (batches may end in other places).
 #pragma once
 
 #include <condition_variable>
@@ -18,8 +20,8 @@
 namespace strata::parser {
 
 struct LexedBatch {
-    std::string text;                      ///< The lines' bytes back to back (no end-of-line).
-    std::vector<GcodeLine> lines;          ///< Slots; the first `count` hold this batch's lines.
+    std::string text;              ///< Threaded: the lines' bytes back to back (no end-of-line).
+    std::vector<GcodeLine> lines;  ///< Slots; the first `count` hold this batch's lines.
     std::vector<std::uint64_t> end_bytes;  ///< Per line: where the next line begins in the file.
     std::vector<std::uint32_t> cut;        ///< Indexes of lines cut at max_line_bytes.
     std::size_t count = 0;
@@ -49,6 +51,9 @@ class LexedLines {
     };
     /// Reads and lexes lines into `batch` until it is full; false when the file had no more.
     bool fill(LexedBatch& batch);
+    /// The same for the caller's own thread, without copying the lines: the batch ends early
+    /// where the reader would have to read on.
+    bool fill_in_place(LexedBatch& batch);
     void add(LexedBatch& batch, const Pending& line) const;
     void work();
 

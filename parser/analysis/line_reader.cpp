@@ -71,23 +71,29 @@ bool LineReader::refill() {
     return true;
 }
 
-bool LineReader::next(std::string_view& line) {
+bool LineReader::next_buffered(std::string_view& line) {
     for (;;) {
         const char* start = buffer_.data() + begin_;
         const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
-        if (newline != nullptr) {
-            const auto length = static_cast<std::size_t>(newline - start);
-            begin_ += length + 1;
-            consumed_bytes_ += length + 1;
-            if (skipping_rest_of_line_) {
-                skipping_rest_of_line_ = false;
-                continue;  // The tail of a line already handed out in cut form.
-            }
-            line = {start, length};
-            ++line_number_;
-            last_line_cut_ = false;
-            return true;
+        if (newline == nullptr) return false;
+        const auto length = static_cast<std::size_t>(newline - start);
+        begin_ += length + 1;
+        consumed_bytes_ += length + 1;
+        if (skipping_rest_of_line_) {
+            skipping_rest_of_line_ = false;
+            continue;  // The tail of a line already handed out in cut form.
         }
+        line = {start, length};
+        ++line_number_;
+        last_line_cut_ = false;
+        return true;
+    }
+}
+
+bool LineReader::next(std::string_view& line) {
+    for (;;) {
+        if (next_buffered(line)) return true;
+        const char* start = buffer_.data() + begin_;
         if (end_ - begin_ >= max_line_bytes && !skipping_rest_of_line_) {
             // Hand out the first max_line_bytes; drop the rest of this line as it streams past.
             line = {start, max_line_bytes};

@@ -22,8 +22,13 @@ class LineReader {
 
     /// Opens `path`; false with `error()` set when it cannot be read.
     bool open(const std::string& path);
-    /// The next line without its `\n`; false at the end of the file or on a read error.
+    /// The next line without its `\n`; false at the end of the file or on a read error. May
+    /// read on, which moves the buffer: earlier views are then no longer valid.
     bool next(std::string_view& line);
+    /// The next line if the buffer already holds all of it; false, having read nothing, when it
+    /// does not (call `next`). Never moves the buffer, so every view handed out since the last
+    /// `next` stays valid.
+    bool next_buffered(std::string_view& line);
 
     [[nodiscard]] std::uint64_t line_number() const {
         return line_number_;
