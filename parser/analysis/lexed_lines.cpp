@@ -56,15 +56,19 @@ const LexedBatch* LexedLines::next() {
     return &current_;
 }
 
-bool LexedLines::fill(LexedBatch& batch) {
+void LexedLines::empty(LexedBatch& batch) const {
     batch.text.clear();
     batch.cut.clear();
     batch.count = 0;
     if (batch.lines.size() < batch_lines_) {
         batch.lines.resize(batch_lines_);
         batch.end_bytes.resize(batch_lines_);
-        batch.text.reserve(batch_lines_ * text_bytes_per_line);
     }
+}
+
+bool LexedLines::fill(LexedBatch& batch) {
+    empty(batch);
+    batch.text.reserve(batch_lines_ * text_bytes_per_line);
     while (batch.count < batch_lines_) {
         if (!has_pending_) {
             if (reader_done_ || !reader_.next(pending_.text)) {
@@ -87,13 +91,7 @@ bool LexedLines::fill(LexedBatch& batch) {
 }
 
 bool LexedLines::fill_in_place(LexedBatch& batch) {
-    batch.text.clear();
-    batch.cut.clear();
-    batch.count = 0;
-    if (batch.lines.size() < batch_lines_) {
-        batch.lines.resize(batch_lines_);
-        batch.end_bytes.resize(batch_lines_);
-    }
+    empty(batch);
     // Only the batch's first line may make the reader read on (and move its buffer); the rest
     // are lines the buffer already holds, so all the batch's views stay valid until the next
     // fill, which comes only once the caller is done with this batch.

@@ -49,6 +49,8 @@ class LexedLines {
         std::uint64_t end_byte = 0;
         bool cut = false;
     };
+    /// Makes `batch` empty, with its slots for `batch_lines_` lines.
+    void empty(LexedBatch& batch) const;
     /// Reads and lexes lines into `batch` until it is full; false when the file had no more.
     bool fill(LexedBatch& batch);
     /// The same for the caller's own thread, without copying the lines: the batch ends early
