@@ -321,10 +321,8 @@ int run_analyze(const std::vector<std::string>& arguments) {
         return exit_code::usage;
     }
     parser::AnalysisOptions options;
-    // The planner has the second core (with the estimate); the lexer a third, or the second
-    // when nothing is timed. On two cores a third thread only took turns (same pass time).
-    const unsigned cores = std::thread::hardware_concurrency();
-    options.lex_on_worker_thread = cores >= 3 || (cores == 2 && !with_time);
+    options.lex_on_worker_thread = parser::lexer_thread_fits(
+        std::thread::hardware_concurrency(), with_time && time_options.plan_on_worker_thread);
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
     planner::PrintTimeEstimator estimator(time_options);
     if (with_time) planner::attach(estimator, options);

@@ -234,10 +234,11 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
 
 // The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
-    parser::AnalysisOptions options;
-    options.lex_on_worker_thread = std::thread::hardware_concurrency() >= 3;  // Planner first.
     planner::PrintTimeOptions time_options = planner::PrintTimeOptions::normal_mode_only();
     time_options.plan_on_worker_thread = true;
+    parser::AnalysisOptions options;
+    options.lex_on_worker_thread = parser::lexer_thread_fits(std::thread::hardware_concurrency(),
+                                                             time_options.plan_on_worker_thread);
     planner::PrintTimeEstimator estimator(time_options);
     planner::attach(estimator, options);
     const parser::AnalysisResult analyzed = parser::analyze_file(file, options);

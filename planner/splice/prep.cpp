@@ -30,7 +30,7 @@ PassThreads pass_threads(const PrepOptions& options) {
     const bool planner_may = options.profile.triggers.every_time_s <= 0.0;
     PassThreads threads;
     threads.planner = planner_may && options.threads >= 2;
-    threads.lexer = options.threads >= 3 || (!planner_may && options.threads == 2);
+    threads.lexer = parser::lexer_thread_fits(options.threads, threads.planner);
     return threads;
 }
 

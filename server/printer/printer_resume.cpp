@@ -35,7 +35,8 @@ struct ResumePoint {
 ResumePoint find_resume_point(const std::string& job_path, std::uint64_t first_line) {
     ResumePoint point;
     parser::AnalysisOptions options;
-    options.lex_on_worker_thread = std::thread::hardware_concurrency() >= 2;  // Nothing timed.
+    options.lex_on_worker_thread =
+        parser::lexer_thread_fits(std::thread::hardware_concurrency(), false);  // Nothing timed.
     options.on_line = [&point, first_line](const parser::LineEvent& event) {
         if (event.number >= first_line) {
             if (event.number == first_line) {

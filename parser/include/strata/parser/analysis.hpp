@@ -109,6 +109,13 @@ struct AnalysisOptions {
     ProgressObserver on_progress;
 };
 
+/// Whether a lexer thread has a core to itself among `threads` (cores, or threads a caller
+/// allows): the firmware planner takes the second when it runs on a thread of its own, so the
+/// lexer gets the third, or else the second. On two cores a third thread only takes turns.
+[[nodiscard]] constexpr bool lexer_thread_fits(unsigned threads, bool planner_has_a_thread) {
+    return threads >= (planner_has_a_thread ? 3u : 2u);
+}
+
 [[nodiscard]] AnalysisResult analyze_file(const std::string& path,
                                           const AnalysisOptions& options = {});
 
