@@ -13,7 +13,6 @@
 // (the GcodeLine), which keeps the parse allocation-free.
 #pragma once
 
-#include <cmath>
 #include <cstring>  // memchr
 
 #include <boost/spirit/home/x3.hpp>
@@ -28,17 +27,6 @@ namespace x3 = boost::spirit::x3;
 
 namespace detail {
 
-inline char to_upper(char c) {
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-}
-
-inline void report(GcodeLine& line, LexError error, const char* at) {
-    if (line.error != LexError::none) return;  // The first error is the one worth reading.
-    line.error = error;
-    line.error_column =
-        static_cast<std::uint16_t>(std::min<std::ptrdiff_t>(at - line.raw.data(), 0xFFFF));
-}
-
 inline std::string_view view(const boost::iterator_range<const char*>& range) {
     return {range.begin(), static_cast<std::size_t>(range.end() - range.begin())};
 }
@@ -48,47 +36,6 @@ inline std::string_view trim_right(std::string_view text) {
         text.remove_suffix(1);
     }
     return text;
-}
-
-// Commands whose argument is free text, not words (Marlin: M23 select, M28 write, M30 delete,
-// M32 select+print, M33 long name, M117 display, M118 echo, M928 log).
-inline bool takes_string_argument(const GcodeLine& line) {
-    if (line.command_letter != 'M' || line.subcode >= 0) return false;
-    switch (line.command_number) {
-        case 23:
-        case 28:
-        case 30:
-        case 32:
-        case 33:
-        case 117:
-        case 118:
-        case 928:
-        // Bambu Studio: M1002 takes a text action (`M1002 gcode_claim_action : 2`), M624/M625
-        // carry base64 object masks.
-        case 624:
-        case 625:
-        case 1002: return true;
-        default: return false;
-    }
-}
-
-// Marlin never reads an exponent; `X1e308` is X1 followed by E308. In files written without
-// spaces (`G1X5E0.5`) that is normal; when the rest of the line is spaced it is almost certainly
-// a number meant with an exponent, so it is reported.
-inline bool looks_like_exponent(const GcodeLine& line, const char* letter_at) {
-    if (letter_at == line.raw.data() || static_cast<unsigned>(letter_at[-1] - '0') >= 10u)
-        return false;
-    for (const char* p = line.raw.data(); p < letter_at; ++p) {
-        if (*p == ' ' || *p == '\t') return true;
-    }
-    return false;
-}
-
-// Commands with a word whose value is text rather than a number: M486 A<object name>,
-// M115 U<firmware version>, Prusa's M862.x P"<printer>" checks.
-inline bool takes_text_words(const GcodeLine& line) {
-    return line.command_letter == 'M' &&
-           (line.command_number == 486 || line.command_number == 115 || line.command_number == 862);
 }
 
 /// Succeeds, consuming nothing, when `predicate` holds for the line read so far: lets the grammar
@@ -103,22 +50,8 @@ struct line_predicate_parser : x3::parser<line_predicate_parser<predicate>> {
         return predicate(rcontext);
     }
 };
-using text_words_allowed_parser = line_predicate_parser<takes_text_words>;
-using string_argument_expected_parser = line_predicate_parser<takes_string_argument>;
-
-/// Stores one numeric word into the line; shared by the word action and the word-run parser.
-inline void store_numeric_word(GcodeLine& line, const NumericWord& word) {
-    const char* at = word.letter_at;
-    const char letter = to_upper(*at);
-    if (!std::isfinite(word.value)) {
-        report(line, LexError::non_finite_number, at);
-        return;  // A non-finite value is never handed on as if it were a coordinate.
-    }
-    if (letter == 'E' && looks_like_exponent(line, at))
-        report(line, LexError::exponent_like_number, at);
-    line.word_mask |= GcodeLine::bit(letter);
-    line.word_value[static_cast<std::size_t>(letter - 'A')] = word.value;
-}
+using text_words_allowed_parser = line_predicate_parser<words::takes_text_words>;
+using string_argument_expected_parser = line_predicate_parser<words::takes_string_argument>;
 
 /// A run of numeric words (`X1.5 Y2 E0.03`), stored straight into the line: the common case of
 /// every move, kept out of the per-word alternative below so it costs one call per line.
@@ -128,62 +61,25 @@ struct numeric_word_run_parser : x3::parser<numeric_word_run_parser> {
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& /*context*/,
                RContext& rcontext, Attribute& /*attribute*/) const {
-        bool any = false;
-        for (;;) {
-            const char* cursor = first;
-            while (cursor != last && numeric_word_parser::is_blank(*cursor))
-                ++cursor;
-            NumericWord word;
-            const char* end = numeric_word_parser::read(cursor, last, word);
-            if (end == nullptr) return any;
-            store_numeric_word(rcontext, word);
-            first = end;
-            any = true;
-        }
+        const char* end = words::read_numeric_words(first, last, rcontext);
+        if (end == first) return false;
+        first = end;
+        return true;
     }
 };
 
-/// The command word (`G1`, `m117`, `T1000`, `G29.1`), followed by a separator or a letter, written
-/// straight into the line. Equivalent to `char_("GMTPgmtp") >> uint32 >> -('.' >> uint8) >>
-/// &(separator | letter)` with an action, as one call: every command line starts with it.
+/// The command word (`G1`, `m117`, `T1000`, `G29.1`), written straight into the line. Equivalent
+/// to `char_("GMTPgmtp") >> uint32 >> -('.' >> uint8) >> &(separator | letter)` with an action,
+/// as one call: every command line starts with it.
 struct command_head_parser : x3::parser<command_head_parser> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
-
-    static bool is_digit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
-
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& /*context*/,
                RContext& rcontext, Attribute& /*attribute*/) const {
-        if (last - first < 2) return false;
-        const char letter = to_upper(*first);
-        if (letter != 'G' && letter != 'M' && letter != 'T' && letter != 'P') return false;
-        const char* cursor = first + 1;
-        std::uint64_t number = 0;
-        const char* digits = cursor;
-        while (cursor != last && is_digit(*cursor) && cursor - digits < 10)
-            number = number * 10 + static_cast<unsigned>(*cursor++ - '0');
-        if (cursor == digits || number > 0xFFFFFFFFu || (cursor != last && is_digit(*cursor)))
-            return false;
-        int subcode = -1;
-        if (cursor != last && *cursor == '.' && cursor + 1 != last && is_digit(cursor[1])) {
-            const char* sub = ++cursor;
-            subcode = 0;
-            while (cursor != last && is_digit(*cursor) && cursor - sub < 3)
-                subcode = subcode * 10 + (*cursor++ - '0');
-            if (subcode > 127 || (cursor != last && is_digit(*cursor))) return false;
-        }
-        if (cursor != last && !numeric_word_parser::is_blank(*cursor) &&
-            !numeric_word_parser::is_letter(*cursor) && *cursor != ';' && *cursor != '*' &&
-            *cursor != '(') {
-            return false;
-        }
-        GcodeLine& line = rcontext;
-        line.kind = LineKind::command;
-        line.command_letter = letter;
-        line.command_number = static_cast<std::uint32_t>(number);
-        line.subcode = static_cast<std::int8_t>(subcode);
-        first = cursor;
+        const char* end = words::read_command_head(first, last, rcontext);
+        if (end == nullptr) return false;
+        first = end;
         return true;
     }
 };
@@ -201,12 +97,12 @@ inline auto const on_line_number = [](auto& ctx) {
 inline auto const on_words_only = [](auto& ctx) { x3::_val(ctx).kind = LineKind::command; };
 
 inline auto const on_word = [](auto& ctx) {
-    detail::store_numeric_word(x3::_val(ctx), x3::_attr(ctx));
+    words::store_numeric_word(x3::_val(ctx), x3::_attr(ctx));
 };
 
 inline auto const on_bare_word = [](auto& ctx) {
     auto& line = x3::_val(ctx);
-    const char letter = detail::to_upper(x3::_attr(ctx));
+    const char letter = words::to_upper(x3::_attr(ctx));
     line.word_mask |= GcodeLine::bit(letter);
     line.bare_word_mask |= GcodeLine::bit(letter);
     line.word_value[static_cast<std::size_t>(letter - 'A')] = 0.0;
@@ -216,7 +112,7 @@ inline auto const on_quoted_word = [](auto& ctx) {
     // RepRapFirmware's quoted parameters (`M98 P"homeall.g"`): the text becomes the argument.
     auto& line = x3::_val(ctx);
     auto& attribute = x3::_attr(ctx);
-    const char letter = detail::to_upper(boost::fusion::at_c<0>(attribute));
+    const char letter = words::to_upper(boost::fusion::at_c<0>(attribute));
     std::string_view quoted = detail::view(boost::fusion::at_c<1>(attribute));
     line.word_mask |= GcodeLine::bit(letter);
     line.bare_word_mask |= GcodeLine::bit(letter);
@@ -229,7 +125,7 @@ inline auto const on_quoted_word = [](auto& ctx) {
 inline auto const on_text_word = [](auto& ctx) {
     auto& line = x3::_val(ctx);
     auto& attribute = x3::_attr(ctx);
-    const char letter = detail::to_upper(boost::fusion::at_c<0>(attribute));
+    const char letter = words::to_upper(boost::fusion::at_c<0>(attribute));
     line.word_mask |= GcodeLine::bit(letter);
     line.bare_word_mask |= GcodeLine::bit(letter);
     line.word_value[static_cast<std::size_t>(letter - 'A')] = 0.0;
@@ -237,15 +133,15 @@ inline auto const on_text_word = [](auto& ctx) {
 };
 
 inline auto const on_bad_number = [](auto& ctx) {
-    detail::report(x3::_val(ctx), LexError::bad_number, x3::_attr(ctx).begin());
+    words::report(x3::_val(ctx), LexError::bad_number, x3::_attr(ctx).begin());
 };
 
 inline auto const on_stray_number = [](auto& ctx) {
-    detail::report(x3::_val(ctx), LexError::stray_number, x3::_attr(ctx).begin());
+    words::report(x3::_val(ctx), LexError::stray_number, x3::_attr(ctx).begin());
 };
 
 inline auto const on_bad_token = [](auto& ctx) {
-    detail::report(x3::_val(ctx), LexError::bad_token, x3::_attr(ctx).begin());
+    words::report(x3::_val(ctx), LexError::bad_token, x3::_attr(ctx).begin());
 };
 
 inline auto const on_string_argument = [](auto& ctx) {
@@ -268,8 +164,8 @@ inline auto const on_macro_param = [](auto& ctx) {
     auto& line = x3::_val(ctx);
     auto& attribute = x3::_attr(ctx);
     if (line.macro_param_count == GcodeLine::max_macro_params) {
-        detail::report(line, LexError::too_many_macro_params,
-                       boost::fusion::at_c<0>(attribute).begin());
+        words::report(line, LexError::too_many_macro_params,
+                      boost::fusion::at_c<0>(attribute).begin());
         return;
     }
     auto offset = [&line](std::string_view part) {
@@ -279,7 +175,7 @@ inline auto const on_macro_param = [](auto& ctx) {
     const std::string_view key = detail::view(boost::fusion::at_c<0>(attribute));
     const std::string_view value = detail::view(boost::fusion::at_c<1>(attribute));
     if (value.data() + value.size() - line.raw.data() > 0xFFFF) {
-        detail::report(line, LexError::too_many_macro_params, key.data());
+        words::report(line, LexError::too_many_macro_params, key.data());
         return;  // Offsets are 16-bit; a macro line over 64 KiB is not a real macro.
     }
     line.macro_params[line.macro_param_count++] =
@@ -314,11 +210,11 @@ inline auto const on_checksum = [](auto& ctx) {
     line.checksum = boost::fusion::at_c<1>(attribute);
     const auto expected =
         reprap_checksum({line.raw.data(), static_cast<std::size_t>(star - line.raw.data())});
-    if (expected != line.checksum) detail::report(line, LexError::bad_checksum, star);
+    if (expected != line.checksum) words::report(line, LexError::bad_checksum, star);
 };
 
 inline auto const on_malformed_checksum = [](auto& ctx) {
-    detail::report(x3::_val(ctx), LexError::malformed_checksum, x3::_attr(ctx).begin());
+    words::report(x3::_val(ctx), LexError::malformed_checksum, x3::_attr(ctx).begin());
 };
 
 // ---- the grammar ------------------------------------------------------------------------

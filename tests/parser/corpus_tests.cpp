@@ -16,7 +16,9 @@
 
 #include "../support/corpus_required.hpp"
 #include "analysis_fingerprint.hpp"
+#include "line_difference.hpp"
 #include "strata/parser/analysis.hpp"
+#include "strata/parser/lexer.hpp"
 
 namespace strata::parser {
 namespace {
@@ -130,6 +132,20 @@ TEST_P(Corpus, LexingOnAWorkerThreadChangesNothing) {
         << threaded.line_hashes.size() << " events threaded, " << inline_lexed.line_hashes.size()
         << " inline";
     EXPECT_GT(threaded.line_hashes.size(), 0u);
+}
+
+// lex_line's shortcut for common lines must read every line of every slicer's file as the
+// grammar alone does.
+TEST_P(Corpus, ShortcutLexesEveryLineAsTheGrammarDoes) {
+    std::ifstream in(GetParam(), std::ios::binary);
+    std::string text;
+    std::size_t number = 0;
+    while (std::getline(in, text)) {
+        ++number;
+        ASSERT_EQ(testing::line_difference(lex_line(text), lex_line_by_grammar(text)), "")
+            << "line " << number;
+    }
+    EXPECT_GT(number, 0u);
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::filesystem::path>& info) {

@@ -1,11 +1,16 @@
 // Grammar tests: every construct the lexer reads, and every way a line can be wrong.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "line_difference.hpp"
 #include "strata/parser/lexer.hpp"
 
 namespace strata::parser {
@@ -291,6 +296,125 @@ TEST(Lexer, VeryLongLine) {
     const GcodeLine line = lex_line(thumbnail);
     EXPECT_EQ(line.kind, LineKind::comment);
     EXPECT_EQ(line.comment.size(), thumbnail.size() - 1);
+}
+
+// lex_line takes a shortcut through the common lines; the grammar alone must read every line the
+// same, field by field and view by view.
+std::string shortcut_difference(const std::string& text) {
+    return testing::line_difference(lex_line(text), lex_line_by_grammar(text));
+}
+
+TEST(LexerShortcut, ReadsTrickyLinesAsTheGrammarDoes) {
+    const std::vector<std::string> lines = {"",
+                                            "   ",
+                                            "\t\r",
+                                            "\r",
+                                            ";",
+                                            "; comment",
+                                            "  ;c",
+                                            "G1",
+                                            "G1 ",
+                                            "G1;",
+                                            "G1 ;x",
+                                            "G1 X5",
+                                            "G1 X5 ",
+                                            "G1X5Y98F9000",
+                                            "g1 x5 y-3.5",
+                                            "G1 X5;c",
+                                            "G1 X5 ; c ; d",
+                                            "G1 X .5 Y-.5 Z+1 E5.",
+                                            "G1 X1 X2",
+                                            "G1 X5\r",
+                                            "G1 X5 Y",
+                                            "G1 X5 *12",
+                                            "G1 X5 (c)",
+                                            "G1 X5 Y3 E1 F1800 ; move",
+                                            "G1 X5E0.5",
+                                            "G1 X5 Y3E0.5",
+                                            "G1X5E0.5 ;c",
+                                            "G1 Xnan",
+                                            "G1 X inf",
+                                            "G1 Xinfinity",
+                                            "G1 X-inf",
+                                            "G1 X1e5",
+                                            "G1 X1..2",
+                                            "G1 X5 0.2 F10",
+                                            "G1 X99999999999999999999999.5",
+                                            "G1 X0.00000000000000000000001",
+                                            "G28 X Y",
+                                            "G28 XY",
+                                            "M117 Hello",
+                                            "M117",
+                                            "M23 file.gco",
+                                            "M486 S1",
+                                            "M486 AObject",
+                                            "M486 Anancy",
+                                            "M862.3 P\"MK4\"",
+                                            "M115 U3.0",
+                                            "G29.1 X1",
+                                            "G29.128 X1",
+                                            "G29. X1",
+                                            "T0",
+                                            "T1000 S1",
+                                            "P0",
+                                            "N5 G1 X5*97",
+                                            "N5 G1 X5*12",
+                                            "S900",
+                                            "X5 Y3",
+                                            "PRINT_START EXTRUDER=200",
+                                            "@pause",
+                                            "M1002 gcode_claim_action : 2",
+                                            "G1 X5\tY3",
+                                            "G1\tX5",
+                                            "G99999999999 X1",
+                                            "G4294967296 X1",
+                                            "M104 S200 T0",
+                                            "G1 F",
+                                            "G1 X-",
+                                            "G1 X+",
+                                            "G1 X.",
+                                            "G1 X5 ;",
+                                            std::string("G1 X5\0Y3", 8),
+                                            "G1 X5 Y3 *",
+                                            "G92 E0",
+                                            "G1 E-.8 F2100",
+                                            "G1 X" + std::string(400, '9'),
+                                            "; " + std::string(1000, 'A')};
+    for (const std::string& line : lines)
+        EXPECT_EQ(shortcut_difference(line), "") << "\"" << line << "\"";
+}
+
+TEST(LexerShortcut, ReadsRandomLinesAsTheGrammarDoes) {
+    // Pieces lines are made of, and pieces that break them, joined at random.
+    const std::array<std::string_view, 34> pieces = {
+        "G1",  "G0",  "M117", "M486", "T0",   "G29.1", "N12", "g1",
+        " ",   " ",   "\t",   "\r",   "X",    "Y",     "E",   "e",
+        "F",   "A",   "5",    "12.5", "-0.8", ".5",    "+3",  "99999999999999999999",
+        "nan", "inf", ";",    "; c",  "*",    "*71",   "(",   ")",
+        "\"",  "=",
+    };
+    std::mt19937 random(20261122);
+    for (int trial = 0; trial < 200000; ++trial) {
+        std::string text;
+        const int count = static_cast<int>(random() % 9);
+        for (int i = 0; i < count; ++i)
+            text += pieces[random() % pieces.size()];
+        ASSERT_EQ(shortcut_difference(text), "") << "\"" << text << "\"";
+    }
+}
+
+TEST(LexerShortcut, ReadsTheBundledFilesAsTheGrammarDoes) {
+    std::size_t lines = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(STRATA_TEST_DATA_DIR)) {
+        if (entry.path().extension() != ".gcode") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::string text;
+        for (std::size_t number = 1; std::getline(in, text); ++number, ++lines) {
+            ASSERT_EQ(shortcut_difference(text), "")
+                << entry.path().filename().string() << ":" << number;
+        }
+    }
+    EXPECT_GT(lines, 10000u);
 }
 
 }  // namespace
