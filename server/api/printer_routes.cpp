@@ -1,6 +1,7 @@
 // /api/printer and its tool, bed and printhead commands. Everything answers 409 while the
 // printer is not operational (FDM Monster turns that 409 and its `error` into "USB
 // disconnected"); jogging, homing and extruding are refused while a job prints.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -88,6 +89,40 @@ http::Response tool_targets(Services& services, const JsonBody& body) {
     return send(services, commands);
 }
 
+// OctoPrint accepts offsets within ±50 °C.
+constexpr double max_offset_c = 50.0;
+
+http::Response set_offsets(Services& services, const TemperatureOffsetChange& change) {
+    std::string error;
+    if (services.printer.set_temperature_offsets(change, error) != Refusal::none)
+        return refused(error);
+    return http::Response::empty(204);
+}
+
+// `offset` for tools: {"offsets": {"tool0": 10, ...}}.
+http::Response tool_offsets(Services& services, const JsonBody& body) {
+    const rapidjson::Value* offsets = body.value("offsets");
+    if (offsets == nullptr || !offsets->IsObject())
+        return http::Response::error(400, "Mandatory parameters missing: offsets");
+    TemperatureOffsetChange change;
+    for (const auto& member : offsets->GetObject()) {
+        const std::string name(member.name.GetString(), member.name.GetStringLength());
+        std::size_t tool = change.tool_c.size();
+        const char* digits = name.data() + std::min<std::size_t>(name.size(), 4);
+        const auto [end, problem] = std::from_chars(digits, name.data() + name.size(), tool);
+        if (!name.starts_with("tool") || problem != std::errc() ||
+            end != name.data() + name.size() || tool >= change.tool_c.size()) {
+            return http::Response::error(400, "offsets." + name + " must be tool0 to tool" +
+                                                  std::to_string(change.tool_c.size() - 1));
+        }
+        if (!member.value.IsNumber() || std::abs(member.value.GetDouble()) > max_offset_c)
+            return http::Response::error(400,
+                                         "offsets." + name + " must be a number from -50 to 50");
+        change.tool_c[tool] = member.value.GetDouble();
+    }
+    return set_offsets(services, change);
+}
+
 }  // namespace
 
 http::Response get_printer(Services& services, const Call& call) {
@@ -169,8 +204,7 @@ http::Response post_printer_tool(Services& services, const Call& call) {
             return http::Response::error(400, "factor must be a number from 75 to 125");
         return send(services, {"M221 S" + number_text(*factor)});
     }
-    if (command == "offset")
-        return http::Response::error(400, "temperature offsets are not supported");
+    if (command == "offset") return tool_offsets(services, body);
     return http::Response::error(400, "command is invalid: " + command);
 }
 
@@ -185,8 +219,14 @@ http::Response post_printer_bed(Services& services, const Call& call) {
             return http::Response::error(400, "target must be a number from 0 to 200");
         return send(services, {"M140 S" + number_text(*target)});
     }
-    if (command == "offset")
-        return http::Response::error(400, "temperature offsets are not supported");
+    if (command == "offset") {
+        const std::optional<double> offset = body.number("offset");
+        if (!offset || std::abs(*offset) > max_offset_c)
+            return http::Response::error(400, "offset must be a number from -50 to 50");
+        TemperatureOffsetChange change;
+        change.bed_c = *offset;
+        return set_offsets(services, change);
+    }
     return http::Response::error(400, "command is invalid: " + command);
 }
 

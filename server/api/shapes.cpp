@@ -242,15 +242,24 @@ std::string heater_key(const streamer::HeaterReading& heater, bool tools, bool b
     return {};
 }
 
+double offset_of(const streamer::HeaterReading& heater,
+                 const streamer::TemperatureOffsets& offsets) {
+    if (heater.heater == 'B') return offsets.bed_c;
+    const std::size_t tool = heater.index < 0 ? 0 : static_cast<std::size_t>(heater.index);
+    if (heater.heater == 'T' && tool < offsets.tool_c.size()) return offsets.tool_c[tool];
+    return 0.0;
+}
+
+// `offsets`: with each reading's offset (the current state), or without (history entries).
 void write_readings(JsonWriter& json, const streamer::HeaterReading* heaters, std::uint8_t count,
-                    bool tools, bool bed, bool with_offset) {
+                    bool tools, bool bed, const streamer::TemperatureOffsets* offsets) {
     for (std::uint8_t i = 0; i < count; ++i) {
         const std::string key = heater_key(heaters[i], tools, bed);
         if (key.empty()) continue;
         json.key(key).begin_object();
         json.field("actual", heaters[i].actual_c);
         json.field("target", heaters[i].target_c.value_or(0.0));
-        if (with_offset) json.field("offset", 0);
+        if (offsets != nullptr) json.field("offset", offset_of(heaters[i], *offsets));
         json.end_object();
     }
 }
@@ -260,12 +269,13 @@ void write_readings(JsonWriter& json, const streamer::HeaterReading* heaters, st
 void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed,
                         const std::vector<TemperatureSample>* history) {
     json.begin_object();
-    write_readings(json, status.heaters.data(), status.heater_count, tools, bed, true);
+    write_readings(json, status.heaters.data(), status.heater_count, tools, bed,
+                   &status.temperature_offsets);
     if (history != nullptr) {
         json.key("history").begin_array();
         for (const TemperatureSample& sample : *history) {
             json.begin_object().field("time", static_cast<std::int64_t>(sample.time_unix_s));
-            write_readings(json, sample.heaters.data(), sample.heater_count, tools, bed, false);
+            write_readings(json, sample.heaters.data(), sample.heater_count, tools, bed, nullptr);
             json.end_object();
         }
         json.end_array();

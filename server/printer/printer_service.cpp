@@ -131,6 +131,7 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
     {
         const std::lock_guard lock(mutex_);
         status_.state = streamer_->state();
+        streamer_->set_temperature_offsets(status_.temperature_offsets);
     }
     pumping_ = true;
     pump_ = std::thread([this] { pump(); });
@@ -368,6 +369,22 @@ Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
         else
             streamer_->send_command(command);
     }
+    return Refusal::none;
+}
+
+Refusal PrinterService::set_temperature_offsets(const TemperatureOffsetChange& change,
+                                                std::string& error) {
+    const std::lock_guard control(control_);
+    if (!streamer_ || !operational()) {
+        error = "the printer is not operational";
+        return Refusal::not_operational;
+    }
+    const std::lock_guard lock(mutex_);
+    streamer::TemperatureOffsets& offsets = status_.temperature_offsets;
+    for (std::size_t tool = 0; tool < offsets.tool_c.size(); ++tool)
+        offsets.tool_c[tool] = change.tool_c[tool].value_or(offsets.tool_c[tool]);
+    offsets.bed_c = change.bed_c.value_or(offsets.bed_c);
+    streamer_->set_temperature_offsets(offsets);
     return Refusal::none;
 }
 

@@ -333,6 +333,9 @@ void Streamer::cancel() {
 void Streamer::send_command(const std::string& command) {
     session_->post({Control::Kind::command, command, {}});
 }
+void Streamer::set_temperature_offsets(const TemperatureOffsets& offsets) {
+    session_->post({Control::Kind::temperature_offsets, {}, {}, offsets});
+}
 void Streamer::emergency_stop() {
     session_->emergency_stop();
 }

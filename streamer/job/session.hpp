@@ -40,10 +40,19 @@ inline StreamerEvent make_event(EventKind kind, std::string text = {}) {
 }
 
 struct Control {
-    enum class Kind : std::uint8_t { start_job, pause, resume, cancel, command, disconnect };
+    enum class Kind : std::uint8_t {
+        start_job,
+        pause,
+        resume,
+        cancel,
+        command,
+        disconnect,
+        temperature_offsets,
+    };
     Kind kind;
     std::string text;
     JobTimeline timeline;
+    TemperatureOffsets offsets{};  ///< For `temperature_offsets`.
 };
 
 /// Runs the capture callback off the streamer thread, so a slow camera only ever delays the
@@ -188,6 +197,8 @@ class Streamer::Session : public ProtocolListener {
     double next_progress_s_ = 0.0;
     std::size_t lines_since_sync_ = 0;
     std::int64_t reported_layer_ = -2;
+    TemperatureOffsets temperature_offsets_;  ///< Added to the job's temperatures as sent.
+    std::string offset_scratch_;
     parser::Simulator simulator_;  ///< The job as sent: where a pause finds the head.
     parser::Diagnostics diagnostics_;
 };

@@ -40,6 +40,7 @@ void Streamer::Session::apply(Control& control, double now) {
             break;
         }
         case Control::Kind::disconnect: stopping_ = true; break;
+        case Control::Kind::temperature_offsets: temperature_offsets_ = control.offsets; break;
     }
 }
 
@@ -92,8 +93,10 @@ void Streamer::Session::feed_job(double now) {
 bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
     switch (item.kind) {
         case JobItem::Kind::send: {
-            protocol_.enqueue(item.text, item.line);
             const parser::GcodeLine& line = reader_.lexed();
+            protocol_.enqueue(offset_temperature(item.text, line, simulator_.state().tool,
+                                                 temperature_offsets_, offset_scratch_),
+                              item.line);
             if (config_.sync_every_lines > 0 && protocol_.strategy() != SendStrategy::advanced_ok &&
                 ++lines_since_sync_ >= config_.sync_every_lines) {
                 protocol_.enqueue("M105", tag::poll);

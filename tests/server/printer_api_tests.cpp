@@ -40,7 +40,7 @@ TEST_F(PrinterApiTest, TemperaturesComeWithTheirHistoryWhenAskedAndItsLimitIsChe
 
     const rapidjson::Document plain = testing::parse_json(http.Get("/api/printer")->body);
     EXPECT_TRUE(testing::at(plain, "temperature.tool0.actual").IsNumber());
-    EXPECT_EQ(testing::at(plain, "temperature.tool0.offset").GetInt(), 0);
+    EXPECT_EQ(testing::at(plain, "temperature.tool0.offset").GetDouble(), 0.0);
     EXPECT_TRUE(testing::at(plain, "temperature.bed.target").IsNumber());
     EXPECT_FALSE(testing::has(plain, "temperature.history"));
 
@@ -138,7 +138,7 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"spin"})"), 400);
     EXPECT_EQ(post(http, "/api/printer/command", R"({"command":"M105","commands":["M105"]})"), 400);
     EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":[42]})"), 400);
-    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":5})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":55})"), 400);
     httplib::Client viewer = client(viewer_key_);
     EXPECT_EQ(post(viewer, "/api/printer/bed", R"({"command":"target","target":50})"), 403);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -160,6 +160,54 @@ TEST_F(PrinterApiTest, WhileAJobPrintsMovesAndExtrusionAreRefusedButTemperatures
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"feedrate","factor":120})"), 204);
     EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":65})"), 204);
     EXPECT_TRUE(eventually([&] { return executed_in_order({"M220 S120", "M140 S65"}); }));
+}
+
+// OctoPrint's temperature offsets: shown with each heater, added to the temperatures the job
+// sets (never to an S0 that turns a heater off, never to the user's own commands).
+TEST_F(PrinterApiTest, TemperatureOffsetsAreShownAndAddedToTheJobsTemperaturesOnly) {
+    httplib::Client http = client(operator_key_);
+    const std::string tool_offset = R"({"command":"offset","offsets":{"tool0":10}})";
+    EXPECT_EQ(post(http, "/api/printer/tool", tool_offset), 409);
+    ASSERT_TRUE(connect_printer());
+    ASSERT_TRUE(eventually([&] { return server_->printer().status().heater_count >= 2; }));
+    EXPECT_EQ(post(http, "/api/printer/tool", tool_offset), 204);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":-5})"), 204);
+    for (const char* bad : {R"({"command":"offset","offsets":{"tool0":50.5}})",
+                            R"({"command":"offset","offsets":{"nozzle":5}})",
+                            R"({"command":"offset","offsets":{"tool8":5}})",
+                            R"({"command":"offset","offsets":{"tool":5}})",
+                            R"({"command":"offset","offsets":{"tool0x":5}})",
+                            R"({"command":"offset","offsets":{"tool0":"hot"}})",
+                            R"({"command":"offset","offsets":[5]})", R"({"command":"offset"})"}) {
+        EXPECT_EQ(post(http, "/api/printer/tool", bad), 400) << bad;
+    }
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":"warm"})"), 400);
+    EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":-51})"), 400);
+    httplib::Client viewer = client(viewer_key_);
+    EXPECT_EQ(post(viewer, "/api/printer/bed", R"({"command":"offset","offset":1})"), 403);
+
+    const rapidjson::Document state = testing::parse_json(viewer.Get("/api/printer")->body);
+    EXPECT_EQ(testing::at(state, "temperature.tool0.offset").GetDouble(), 10.0);
+    EXPECT_EQ(testing::at(state, "temperature.bed.offset").GetDouble(), -5.0);
+    const rapidjson::Document tool = testing::parse_json(viewer.Get("/api/printer/tool")->body);
+    EXPECT_EQ(testing::at(tool, "tool0.offset").GetDouble(), 10.0);
+
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"target","targets":{"tool0":150}})"),
+              204);
+    EXPECT_TRUE(eventually([&] { return executed_in_order({"M104 T0 S150"}); }));
+    // The sample's start G-code: M140 S60, M104 T0 S170, M109 T0 R170, M190 S60, M104 S230,
+    // M109 S230; then M104 S225 at its first layer.
+    const auto uploaded =
+        upload(operator_key_, "hot.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
+    ASSERT_TRUE(uploaded);
+    ASSERT_EQ(uploaded->status, 201);
+    EXPECT_TRUE(eventually(
+        [&] {
+            return executed_in_order({"M140 S55", "M104 S180 T0", "M109 R180 T0", "M190 S55",
+                                      "M104 S240", "M109 S240", "M104 S235"});
+        },
+        60.0))
+        << ::testing::PrintToString(printer_->executed_log());
 }
 
 }  // namespace

@@ -46,6 +46,14 @@ struct PrinterStatus {
     streamer::JobProgress progress;
     double last_print_s = -1.0;
     bool print_pending = false;  ///< Starts when the selected file is ready.
+    /// Added to the temperatures a job sets; kept for the server's life, across connections.
+    streamer::TemperatureOffsets temperature_offsets;
+};
+
+/// New temperature offsets for some heaters (in °C); the others keep theirs.
+struct TemperatureOffsetChange {
+    std::array<std::optional<double>, streamer::TemperatureOffsets::max_tools> tool_c{};
+    std::optional<double> bed_c;
 };
 
 /// OctoPrint's state text for a status (clients string-match it).
@@ -88,6 +96,10 @@ class PrinterService {
     /// Resumes an interrupted job from the start of its last layer: home X and Y, heat, set Z
     /// with G92, continue. Refused unless operational and idle.
     Refusal resume_interrupted(std::int64_t job_id, std::string& error);
+    /// Changes OctoPrint's temperature offsets (the caller checks their range; heaters left
+    /// out keep theirs): shown with the temperatures and added to those the job sets, from its
+    /// next line on.
+    Refusal set_temperature_offsets(const TemperatureOffsetChange& change, std::string& error);
     /// Called by the library when a file is ready (starts a pending print).
     void file_ready(const StoredFile& file);
     /// Whether `path` is the file being printed (it may not be replaced or deleted).

@@ -4,6 +4,7 @@
 // precomputed estimate instead of from bytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -81,5 +82,24 @@ class JobReader {
 /// The same for a line already lexed.
 [[nodiscard]] std::string_view clean_lexed(std::string_view raw, const parser::GcodeLine& line,
                                            std::string& scratch);
+
+/// OctoPrint's temperature offsets: added to the temperatures a printing job sets (the S, or R,
+/// of its M104 / M109 for each tool and of its M140 / M190 for the bed), so a print runs hotter
+/// or cooler without slicing it again. Commands the user sends are never offset.
+struct TemperatureOffsets {
+    static constexpr std::size_t max_tools = 8;
+    std::array<double, max_tools> tool_c{};
+    double bed_c = 0.0;
+};
+
+/// `text`, the wire form of the job line lexed as `line`, with the offset for its heater added
+/// to the temperature it sets; the new text is built in `scratch`. `text` itself when the line
+/// sets no temperature, the offset is 0, or the heater is turned off (an S0 stays 0). The
+/// temperature never goes below 0. `active_tool` is the heater of an M104 / M109 without T.
+[[nodiscard]] std::string_view offset_temperature(std::string_view text,
+                                                  const parser::GcodeLine& line,
+                                                  std::uint32_t active_tool,
+                                                  const TemperatureOffsets& offsets,
+                                                  std::string& scratch);
 
 }  // namespace strata::streamer

@@ -144,6 +144,8 @@ class Streamer {
     void cancel();
     /// A command typed by the user; sent between job lines.
     void send_command(const std::string& command);
+    /// Replaces the offsets added to the temperatures the job sets, from its next line on.
+    void set_temperature_offsets(const TemperatureOffsets& offsets);
     /// M112 now, then the link is closed; the job fails with "emergency stop".
     void emergency_stop();
 
