@@ -81,6 +81,7 @@ Recordings::~Recordings() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
     }
+    cancel_render_ = true;
     wake_.notify_all();
     if (worker_.joinable()) worker_.join();
 }
@@ -260,7 +261,7 @@ void Recordings::render_now(const Job& job) {
         } else {
             timelapse::RenderOptions options = job.options;
             options.thumbnail = std::filesystem::path(video).replace_extension(".thumb.jpg");
-            result = timelapse::render_frames(frames, video, options);
+            result = timelapse::render_frames(frames, video, options, &cancel_render_);
         }
     }
     {

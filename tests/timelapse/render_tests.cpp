@@ -1,8 +1,15 @@
 // The renderer against ffprobe: synthetic JPEG frames rendered to MP4, WebM and GIF, and the
 // container read back by FFmpeg's own prober (codec, frame count, frame rate, duration with the
 // pre- and post-roll), plus the errors a bad frame directory gives.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "render_fixture.hpp"
 
@@ -85,6 +92,53 @@ TEST_F(Render, AnOddSizeLosesItsLastRowAndColumn) {
     auto fields = probe(video);
     EXPECT_EQ(fields["width"], "64");
     EXPECT_EQ(fields["height"], "48");
+}
+
+// A cancel (the server stopping) ends the render at the next frame and leaves nothing behind.
+TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
+    write_frames(8, 64, 48);
+    const fs::path video = directory_ / "out.mp4";
+    std::atomic<bool> cancel{true};
+    RenderResult result = render_frames(frames_in(directory_ / "frames"), video, {}, &cancel);
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error, "cancelled");
+    EXPECT_FALSE(fs::exists(video));
+
+    // Mid-way: frame 5 is a pipe that holds the decoder until the video's partial file exists
+    // and the cancel is set, so the render cannot have finished first.
+    std::vector<Frame> frames = frames_in(directory_ / "frames");
+    std::ifstream original(frames[5].path, std::ios::binary);
+    const std::string jpeg{std::istreambuf_iterator<char>(original), {}};
+    const fs::path pipe = directory_ / "pipe.jpg";
+    ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+    frames[5].path = pipe;
+    cancel = false;
+    std::atomic<bool> returned{false};
+    std::thread feeder([&] {
+        const fs::path partial = video.string() + ".partial";
+        for (int i = 0; i < 2000 && !fs::exists(partial); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        cancel = true;
+        // The frame is handed over once a decoder opens the pipe; if none ever does (the
+        // render stopped before it got there), nobody waits for it.
+        while (!returned) {
+            const int fd = ::open(pipe.c_str(), O_WRONLY | O_NONBLOCK);
+            if (fd < 0) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                continue;
+            }
+            EXPECT_EQ(::write(fd, jpeg.data(), jpeg.size()), static_cast<ssize_t>(jpeg.size()));
+            ::close(fd);
+            return;
+        }
+    });
+    result = render_frames(frames, video, {}, &cancel);
+    returned = true;
+    feeder.join();
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error, "cancelled");
+    EXPECT_FALSE(fs::exists(video));
+    EXPECT_FALSE(fs::exists(video.string() + ".partial"));
 }
 
 TEST_F(Render, BadFramesAreNamedAndLeaveNoVideo) {

@@ -56,7 +56,7 @@ bool validate(const RenderOptions& options, std::string& error) {
 }
 
 RenderResult render_frames(const std::vector<Frame>& frames, const std::filesystem::path& output,
-                           const RenderOptions& options) {
+                           const RenderOptions& options, const std::atomic<bool>* cancel) {
     RenderResult result;
     if (!validate(options, result.error)) return result;
     if (frames.empty()) {
@@ -68,6 +68,10 @@ RenderResult render_frames(const std::vector<Frame>& frames, const std::filesyst
     {
         render::OrderedDecoder decoder(frames, options, render::worker_count(options.threads));
         for (const Frame& frame : frames) {
+            if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+                result.error = "cancelled";
+                return result;  // The writer removes its temporary file.
+            }
             render::Picture picture;
             if (!decoder.next(picture, result.error) ||
                 !writer.add(std::move(picture), frame, result.error))

@@ -7,6 +7,7 @@
 // with a MovieRendering event before and MovieDone or MovieFailed after.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -91,6 +92,9 @@ class Recordings {
     std::deque<Job> queue_;
     std::string rendering_;  ///< The name being rendered now.
     bool stopping_ = false;
+    /// Set when the server stops: a render in progress ends at its next frame, so stopping
+    /// never waits out a long encode; the recording stays unrendered.
+    std::atomic<bool> cancel_render_{false};
     std::thread worker_;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -89,10 +90,13 @@ struct RenderResult {
 
 /// Encodes `frames` into `output`, written to a temporary file beside it and renamed into place
 /// only when complete. Every frame must have the first frame's size. Frames are decoded on
-/// worker threads while the encoder runs.
+/// worker threads while the encoder runs. When `cancel` is given and becomes true (from any
+/// thread), the render stops before its next frame with the error "cancelled", and leaves
+/// neither the output nor its temporary file.
 [[nodiscard]] RenderResult render_frames(const std::vector<Frame>& frames,
                                          const std::filesystem::path& output,
-                                         const RenderOptions& options);
+                                         const RenderOptions& options,
+                                         const std::atomic<bool>* cancel = nullptr);
 
 /// Renders while the print runs: each frame is encoded as it is captured, so at the end only
 /// the post-roll and the encoder's tail remain. The frame rate is fixed when the first frame
