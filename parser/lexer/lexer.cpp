@@ -71,10 +71,11 @@ std::string_view without_carriage_return(std::string_view text) {
 // Lexes into `line`, which must be freshly default-initialised (its value slots are written only
 // for the words present, so nothing else needs clearing).
 void lex_into_fresh(std::string_view text, GcodeLine& line) {
-    line.raw = without_carriage_return(text);
+    const std::string_view raw = without_carriage_return(text);
+    line.raw = raw;
     if (lex_common_line(line)) return;
     new (&line) GcodeLine;  // Fresh again: the shortcut may have written part of the line.
-    line.raw = without_carriage_return(text);
+    line.raw = raw;
     lex_by_grammar(line);
 }
 

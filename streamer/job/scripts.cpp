@@ -2,16 +2,17 @@
 #include "scripts.hpp"
 
 #include <algorithm>
-#include <charconv>
+
+#include "gcode_number.hpp"
 
 namespace strata::streamer {
 namespace {
 
 // Shortest exact decimal: what goes back must be exactly where the job was.
 std::string number(double value) {
-    std::array<char, 32> text{};
-    const auto [end, error] = std::to_chars(text.data(), text.data() + text.size(), value);
-    return std::string(text.data(), end);
+    std::string text;
+    append_gcode_number(text, value);
+    return text;
 }
 
 std::string feedrate(double mm_s) {

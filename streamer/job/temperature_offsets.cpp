@@ -1,9 +1,9 @@
 // offset_temperature (see strata/streamer/job.hpp): a job's temperature command rewritten with
 // the user's offset on the streamer thread, as the line is queued for the printer.
 #include <algorithm>
-#include <charconv>
 #include <optional>
 
+#include "gcode_number.hpp"
 #include "strata/streamer/job.hpp"
 
 namespace strata::streamer {
@@ -28,12 +28,6 @@ std::optional<double> offset_for(const parser::GcodeLine& line, std::uint32_t ac
     }
 }
 
-void append_number(std::string& out, double value) {
-    char digits[32];
-    const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
-    out.append(digits, error == std::errc() ? end : digits);
-}
-
 }  // namespace
 
 std::string_view offset_temperature(std::string_view text, const parser::GcodeLine& line,
@@ -47,14 +41,14 @@ std::string_view offset_temperature(std::string_view text, const parser::GcodeLi
     if (target_letter == 0 || line.value(target_letter) <= 0.0) return text;
     scratch.clear();
     scratch += line.command_letter;
-    append_number(scratch, static_cast<double>(line.command_number));
+    append_gcode_number(scratch, static_cast<double>(line.command_number));
     for (char letter = 'A'; letter <= 'Z'; ++letter) {
         if (!line.has(letter)) continue;
         double value = line.value(letter);
         if (letter == target_letter) value = std::max(0.0, value + *offset_c);
         scratch += ' ';
         scratch += letter;
-        append_number(scratch, value);
+        append_gcode_number(scratch, value);
     }
     return scratch;
 }
