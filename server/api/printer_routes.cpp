@@ -71,6 +71,20 @@ http::Response temperatures(Services& services, const Call& call, bool tools, bo
     });
 }
 
+// A tool's key, `tool0` to `tool7` (the tools a temperature offset is kept for), as its number.
+// Anything else is refused rather than passed on: the number becomes part of a G-code line, and
+// a key such as `tool1; M502` or `tool0\nM500` must not reach the printer as a second command.
+constexpr const char* tool_range = "tool0 to tool7";
+
+std::optional<std::size_t> tool_of(std::string_view key) {
+    constexpr std::size_t tool_count = std::tuple_size_v<decltype(TemperatureOffsetChange::tool_c)>;
+    static_assert(tool_count == 8, "tool_range names tool0 to tool7");
+    if (!key.starts_with("tool") || key.size() != 5) return std::nullopt;
+    const char digit = key[4];
+    if (digit < '0' || digit >= static_cast<char>('0' + tool_count)) return std::nullopt;
+    return static_cast<std::size_t>(digit - '0');
+}
+
 // `target` for tools: {"targets": {"tool0": 210, ...}}.
 http::Response tool_targets(Services& services, const JsonBody& body) {
     const rapidjson::Value* targets = body.value("targets");
@@ -79,12 +93,13 @@ http::Response tool_targets(Services& services, const JsonBody& body) {
     std::vector<std::string> commands;
     for (const auto& member : targets->GetObject()) {
         const std::string name(member.name.GetString(), member.name.GetStringLength());
-        if (!name.starts_with("tool") || name.size() == 4 || !member.value.IsNumber())
-            return http::Response::error(400, "targets." + name + " must be toolN: number");
+        const std::optional<std::size_t> tool = tool_of(name);
+        if (!tool || !member.value.IsNumber())
+            return http::Response::error(400, "targets." + name + " must be " + tool_range);
         const double celsius = member.value.GetDouble();
         if (celsius < 0.0 || celsius > 500.0)
             return http::Response::error(400, "targets." + name + " is out of range (0-500)");
-        commands.push_back("M104 T" + name.substr(4) + " S" + number_text(celsius));
+        commands.push_back("M104 T" + std::to_string(*tool) + " S" + number_text(celsius));
     }
     return send(services, commands);
 }
@@ -107,18 +122,12 @@ http::Response tool_offsets(Services& services, const JsonBody& body) {
     TemperatureOffsetChange change;
     for (const auto& member : offsets->GetObject()) {
         const std::string name(member.name.GetString(), member.name.GetStringLength());
-        std::size_t tool = change.tool_c.size();
-        const char* digits = name.data() + std::min<std::size_t>(name.size(), 4);
-        const auto [end, problem] = std::from_chars(digits, name.data() + name.size(), tool);
-        if (!name.starts_with("tool") || problem != std::errc() ||
-            end != name.data() + name.size() || tool >= change.tool_c.size()) {
-            return http::Response::error(400, "offsets." + name + " must be tool0 to tool" +
-                                                  std::to_string(change.tool_c.size() - 1));
-        }
+        const std::optional<std::size_t> tool = tool_of(name);
+        if (!tool) return http::Response::error(400, "offsets." + name + " must be " + tool_range);
         if (!member.value.IsNumber() || std::abs(member.value.GetDouble()) > max_offset_c)
             return http::Response::error(400,
                                          "offsets." + name + " must be a number from -50 to 50");
-        change.tool_c[tool] = member.value.GetDouble();
+        change.tool_c[*tool] = member.value.GetDouble();
     }
     return set_offsets(services, change);
 }
@@ -184,10 +193,9 @@ http::Response post_printer_tool(Services& services, const Call& call) {
     if (!services.printer.operational()) return refused(not_operational);
     if (command == "target") return tool_targets(services, body);
     if (command == "select") {
-        const std::string tool = body.string("tool").value_or("");
-        if (!tool.starts_with("tool") || tool.size() == 4)
-            return http::Response::error(400, "tool must be toolN");
-        return send(services, {"T" + tool.substr(4)});
+        const std::optional<std::size_t> tool = tool_of(body.string("tool").value_or(""));
+        if (!tool) return http::Response::error(400, std::string("tool must be ") + tool_range);
+        return send(services, {"T" + std::to_string(*tool)});
     }
     if (command == "extrude") {
         const std::optional<double> amount = body.number("amount");

@@ -112,6 +112,7 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
               204);
     EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":60})"), 204);
     EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"flowrate","factor":95})"), 204);
+    EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"select","tool":"tool0"})"), 204);
     EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"extrude","amount":5,"speed":120})"),
               204);
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"home","axes":["x","y"]})"), 204);
@@ -119,7 +120,7 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"feedrate","factor":110})"), 204);
     EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":["M117 hello","M400"]})"), 204);
     EXPECT_TRUE(eventually([&] {
-        return executed_in_order({"M104 T0 S205.5", "M140 S60", "M221 S95", "G91", "M83",
+        return executed_in_order({"M104 T0 S205.5", "M140 S60", "M221 S95", "T0", "G91", "M83",
                                   "G1 E5 F120", "M82", "G90", "G28 X Y", "G91",
                                   "G1 X10 Y-5.5 F6000", "G90", "M220 S110", "M117 hello", "M400"});
     })) << ::testing::PrintToString(printer_->executed_log());
@@ -130,6 +131,19 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
               400);
     EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"target","targets":{"nozzle":200}})"),
               400);
+    // A tool key is tool0 to tool7 and nothing more: its number becomes part of the G-code line.
+    for (const char* bad :
+         {R"({"command":"target","targets":{"toolx":200}})",
+          R"({"command":"target","targets":{"tool8":200}})",
+          R"({"command":"target","targets":{"tool0; M502":200}})",
+          R"({"command":"target","targets":{"tool0\nM500":200}})",
+          R"({"command":"select","tool":"tool1\nM502"})",
+          R"({"command":"select","tool":"toolbox"})", R"({"command":"select"})"}) {
+        const httplib::Result answer = http.Post("/api/printer/tool", bad, "application/json");
+        ASSERT_TRUE(answer) << bad;
+        EXPECT_EQ(answer->status, 400) << bad;
+        EXPECT_NE(answer->body.find("tool0 to tool7"), std::string::npos) << answer->body;
+    }
     EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"flowrate","factor":10})"), 400);
     EXPECT_EQ(post(http, "/api/printer/tool", R"({"command":"extrude"})"), 400);
     EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"target","target":-1})"), 400);
