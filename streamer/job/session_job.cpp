@@ -34,9 +34,17 @@ void Streamer::Session::apply(Control& control, double now) {
             }
             break;
         case Control::Kind::command: {
-            std::string scratch;
-            const std::string_view command = clean_command(control.text, scratch);
-            if (handshake_done_ && !command.empty()) protocol_.enqueue(command, tag::user);
+            // Text with line breaks is several commands. Sent as one, the break would split the
+            // numbered line on the wire, and the firmware would ask again and again for a line
+            // whose checksum it can never match.
+            std::string_view text = control.text;
+            while (handshake_done_ && !text.empty()) {
+                const std::size_t end = std::min(text.find_first_of("\r\n"), text.size());
+                std::string scratch;
+                const std::string_view command = clean_command(text.substr(0, end), scratch);
+                if (!command.empty()) protocol_.enqueue(command, tag::user);
+                text.remove_prefix(std::min(end + 1, text.size()));
+            }
             break;
         }
         case Control::Kind::disconnect: stopping_ = true; break;

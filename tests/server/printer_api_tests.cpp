@@ -119,10 +119,14 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"jog","x":10,"y":-5.5})"), 204);
     EXPECT_EQ(post(http, "/api/printer/printhead", R"({"command":"feedrate","factor":110})"), 204);
     EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":["M117 hello","M400"]})"), 204);
+    // Line breaks within a command make it several.
+    EXPECT_EQ(post(http, "/api/printer/command", R"({"command":"M118 one\r\nM118 two\nM400"})"),
+              204);
     EXPECT_TRUE(eventually([&] {
         return executed_in_order({"M104 T0 S205.5", "M140 S60", "M221 S95", "T0", "G91", "M83",
                                   "G1 E5 F120", "M82", "G90", "G28 X Y", "G91",
-                                  "G1 X10 Y-5.5 F6000", "G90", "M220 S110", "M117 hello", "M400"});
+                                  "G1 X10 Y-5.5 F6000", "G90", "M220 S110", "M117 hello", "M400",
+                                  "M118 one", "M118 two", "M400"});
     })) << ::testing::PrintToString(printer_->executed_log());
 
     // Bad values are named and nothing is sent.
