@@ -101,7 +101,7 @@ void Server::stop() {
     }
     impl.wake.notify_all();
     if (impl.heartbeat.joinable()) impl.heartbeat.join();
-    impl.printer.disconnect();
+    impl.printer.shut_down();
     impl.library.stop();
     impl.events.on_published({});
     impl.webhooks.stop();

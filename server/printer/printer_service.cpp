@@ -63,6 +63,17 @@ PrinterService::PrinterService(PrinterSettings settings, Store& store, EventHub&
     : settings_(std::move(settings)), store_(store), events_(events), library_(library) {}
 
 PrinterService::~PrinterService() {
+    shut_down();
+}
+
+void PrinterService::shut_down() {
+    // A stopping server does not wait out a timelapse's encode: the videos end "cancelled" and
+    // their frames stay, for a render from the recordings later.
+    {
+        const std::lock_guard lock(mutex_);
+        if (capture_) capture_->cancel_renders();
+        if (finishing_ != nullptr) finishing_->cancel_renders();
+    }
     {
         const std::lock_guard lock(connector_mutex_);
         if (connector_.joinable()) connector_.join();

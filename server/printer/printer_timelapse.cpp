@@ -65,11 +65,22 @@ void PrinterService::end_timelapse() {
     {
         const std::lock_guard lock(mutex_);
         capture = std::move(capture_);
+        finishing_ = capture.get();
         job_id = status_.job_id;
     }
     if (!capture) return;
-    for (const timelapse::VideoOutcome& video : capture->finish()) {
+    const std::vector<timelapse::VideoOutcome> videos = capture->finish();
+    {
+        const std::lock_guard lock(mutex_);
+        finishing_ = nullptr;
+    }
+    for (const timelapse::VideoOutcome& video : videos) {
         const bool ok = video.result.ok;
+        // Only shut_down() cancels a render.
+        const std::string error = video.result.error == "cancelled"
+                                      ? "the server stopped before the video was made; its "
+                                        "frames are kept for a render later"
+                                      : video.result.error;
         std::error_code ignored;
         const auto size = ok ? std::filesystem::file_size(video.path, ignored) : 0;
         store_.with([&](Database& db) {
@@ -90,7 +101,7 @@ void PrinterService::end_timelapse() {
                        .bind(6, static_cast<std::int64_t>(video.result.frames_read))
                        .bind(7, unix_now_s())
                        .bind(8, ok ? "ready" : "failed")
-                       .bind(9, video.result.error)
+                       .bind(9, error)
                        .run(unused);
         });
         std::ostringstream payload;
@@ -99,7 +110,7 @@ void PrinterService::end_timelapse() {
             .field("movie", video.path.string())
             .field("movie_basename", video.path.filename().string())
             .field("camera", video.camera);
-        if (!ok) json.field("error", video.result.error);
+        if (!ok) json.field("error", error);
         json.end_object();
         events_.publish(ok ? "MovieDone" : "MovieFailed", payload.str());
     }

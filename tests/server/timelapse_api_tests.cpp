@@ -82,6 +82,46 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
     EXPECT_TRUE(eventually(movie_done_stored, 10.0));
 }
 
+// Stopping the server mid-print does not wait for a video (rendering the frames so far again, at
+// their own frame rate, takes minutes on a Pi): the render is cancelled, no video or partial file
+// is left, and the frames stay as an unrendered timelapse for a render later.
+TEST_F(TimelapseApiTest, StoppingTheServerMidPrintKeepsTheFramesAndMakesNoVideo) {
+    ASSERT_TRUE(connect_printer());
+    const auto uploaded =
+        upload(operator_key_, "cube.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
+    ASSERT_TRUE(uploaded);
+    ASSERT_EQ(uploaded->status, 201);
+    const std::filesystem::path timelapses = directory_ / "timelapse";
+    const auto frames_on_disk = [&] {
+        std::size_t count = 0;
+        std::error_code ignored;
+        for (std::filesystem::recursive_directory_iterator it(timelapses / "frames", ignored), end;
+             it != end; it.increment(ignored))
+            count += it->path().extension() == ".jpg" ? 1 : 0;
+        return count;
+    };
+    // 3 of the sample's 46 snapshots: well before the print ends.
+    ASSERT_TRUE(eventually([&] { return frames_on_disk() >= 3; }, 60.0));
+    server_.reset();
+    for (const auto& entry : std::filesystem::directory_iterator(timelapses)) {
+        const std::string extension = entry.path().extension().string();
+        EXPECT_TRUE(extension != ".mp4" && extension != ".partial") << entry.path();
+    }
+    const std::size_t kept = frames_on_disk();
+    EXPECT_GE(kept, 3u);
+
+    restart_server();
+    httplib::Client http = client(viewer_key_);
+    const auto listing = http.Get("/api/timelapse?unrendered=true");
+    ASSERT_TRUE(listing);
+    rapidjson::Document document;
+    document.Parse(listing->body.c_str());
+    ASSERT_TRUE(document.IsObject()) << listing->body;
+    EXPECT_EQ(testing::at(document, "files").Size(), 0u) << listing->body;
+    ASSERT_EQ(testing::at(document, "unrendered").Size(), 1u) << listing->body;
+    EXPECT_EQ(frames_on_disk(), kept);
+}
+
 class RecordingsApiTest : public TimelapseApiTest {
   protected:
     rapidjson::Document get_json(httplib::Client& http, const std::string& path) {
@@ -159,7 +199,7 @@ TEST_F(RecordingsApiTest, ARecordingsFramesAreListedServedRenderedAgainAndDelete
     // With both videos deleted the frames are an unrendered timelapse, rendered by OctoPrint's
     // command into the default MP4.
     for (const std::string extension : {".mp4", ".gif"})
-        EXPECT_EQ(operator_client.Delete("/api/timelapse/" + name + extension)->status, 200);
+        EXPECT_EQ(operator_client.Delete("/api/timelapse/" + (name + extension))->status, 200);
     const rapidjson::Document unrendered = get_json(viewer, "/api/timelapse?unrendered=true");
     ASSERT_TRUE(unrendered.IsObject());
     ASSERT_EQ(testing::at(unrendered, "unrendered").Size(), 1U);

@@ -94,6 +94,49 @@ TEST_F(Render, AnOddSizeLosesItsLastRowAndColumn) {
     EXPECT_EQ(fields["height"], "48");
 }
 
+// A frame that holds its decoder: its path is replaced by a pipe, which is handed the frame's
+// bytes only once `partial` exists and `cancel` is set, so a render is provably mid-way when it
+// is cancelled. If no decoder ever opens the pipe (the render stopped before it got there),
+// nobody waits for it.
+class HeldFrame {
+  public:
+    HeldFrame(Frame& frame, const fs::path& pipe, const fs::path& partial,
+              std::atomic<bool>& cancel) {
+        std::ifstream original(frame.path, std::ios::binary);
+        jpeg_.assign(std::istreambuf_iterator<char>(original), {});
+        EXPECT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+        frame.path = pipe;
+        feeder_ = std::thread([this, pipe, partial, &cancel] {
+            for (int i = 0; i < 2000 && !fs::exists(partial); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            cancel = true;
+            while (!released_) {
+                const int fd = ::open(pipe.c_str(), O_WRONLY | O_NONBLOCK);
+                if (fd < 0) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    continue;
+                }
+                EXPECT_EQ(::write(fd, jpeg_.data(), jpeg_.size()),
+                          static_cast<ssize_t>(jpeg_.size()));
+                ::close(fd);
+                return;
+            }
+        });
+    }
+    HeldFrame(const HeldFrame&) = delete;
+    HeldFrame& operator=(const HeldFrame&) = delete;
+    /// The render returned: the feeder stops waiting for a decoder.
+    ~HeldFrame() {
+        released_ = true;
+        feeder_.join();
+    }
+
+  private:
+    std::string jpeg_;
+    std::atomic<bool> released_{false};
+    std::thread feeder_;
+};
+
 // A cancel (the server stopping) ends the render at the next frame and leaves nothing behind.
 TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
     write_frames(8, 64, 48);
@@ -104,41 +147,42 @@ TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
     EXPECT_EQ(result.error, "cancelled");
     EXPECT_FALSE(fs::exists(video));
 
-    // Mid-way: frame 5 is a pipe that holds the decoder until the video's partial file exists
-    // and the cancel is set, so the render cannot have finished first.
     std::vector<Frame> frames = frames_in(directory_ / "frames");
-    std::ifstream original(frames[5].path, std::ios::binary);
-    const std::string jpeg{std::istreambuf_iterator<char>(original), {}};
-    const fs::path pipe = directory_ / "pipe.jpg";
-    ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
-    frames[5].path = pipe;
     cancel = false;
-    std::atomic<bool> returned{false};
-    std::thread feeder([&] {
-        const fs::path partial = video.string() + ".partial";
-        for (int i = 0; i < 2000 && !fs::exists(partial); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        cancel = true;
-        // The frame is handed over once a decoder opens the pipe; if none ever does (the
-        // render stopped before it got there), nobody waits for it.
-        while (!returned) {
-            const int fd = ::open(pipe.c_str(), O_WRONLY | O_NONBLOCK);
-            if (fd < 0) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                continue;
-            }
-            EXPECT_EQ(::write(fd, jpeg.data(), jpeg.size()), static_cast<ssize_t>(jpeg.size()));
-            ::close(fd);
-            return;
-        }
-    });
-    result = render_frames(frames, video, {}, &cancel);
-    returned = true;
-    feeder.join();
+    {
+        const HeldFrame held(frames[5], directory_ / "pipe.jpg", video.string() + ".partial",
+                             cancel);
+        result = render_frames(frames, video, {}, &cancel);
+    }
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.error, "cancelled");
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
+}
+
+// The same for a render made while the print runs: cancelled with frames still queued (the
+// print cut short, so `finish` would otherwise render them all again at another frame rate),
+// it encodes no further frame and leaves no video.
+TEST_F(Render, ACancelledIncrementalRenderEndsWithoutAVideo) {
+    write_frames(12, 64, 48);
+    std::vector<Frame> frames = frames_in(directory_ / "frames");
+    const fs::path video = directory_ / "live.mp4";
+    std::atomic<bool> cancel{false};
+    RenderResult result;
+    {
+        const HeldFrame held(frames[5], directory_ / "pipe.jpg", video.string() + ".partial",
+                             cancel);
+        IncrementalRender live(video, {}, 40, &cancel);
+        for (const Frame& frame : frames)
+            live.add(frame);
+        result = live.finish();
+    }
+    EXPECT_FALSE(result.ok);
+    EXPECT_EQ(result.error, "cancelled");
+    EXPECT_FALSE(fs::exists(video));
+    EXPECT_FALSE(fs::exists(video.string() + ".partial"));
+    // The frames are all still there, for a render later.
+    EXPECT_EQ(frames_in(directory_ / "frames").size(), 12u);
 }
 
 TEST_F(Render, BadFramesAreNamedAndLeaveNoVideo) {

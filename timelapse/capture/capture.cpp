@@ -17,7 +17,8 @@ struct TimelapseCapture::Lane {
     std::filesystem::path video;
     RenderOptions options;
 
-    Lane(const CameraConfig& config, const CaptureSettings& settings)
+    Lane(const CameraConfig& config, const CaptureSettings& settings,
+         const std::atomic<bool>& cancel_render)
         : camera(make_camera(config)),
           name(safe_name(config.name)),
           writer(settings.frames_directory / name),
@@ -30,7 +31,8 @@ struct TimelapseCapture::Lane {
         const std::string stem = settings.video_stem + "_" + name;
         video = settings.videos_directory / (stem + extension);
         options.thumbnail = settings.videos_directory / (stem + ".thumb.jpg");
-        render = std::make_unique<IncrementalRender>(video, options, settings.planned_snapshots);
+        render = std::make_unique<IncrementalRender>(video, options, settings.planned_snapshots,
+                                                     &cancel_render);
     }
 
     CameraOutcome capture(const FrameInfo& info, Clock::time_point parked_at) {
@@ -74,7 +76,8 @@ TimelapseCapture::TimelapseCapture(CaptureSettings settings) : settings_(std::mo
     if (!settings_.videos_directory.empty())
         std::filesystem::create_directories(settings_.videos_directory, ignored);
     for (const CameraConfig& config : settings_.cameras)
-        if (config.enabled) lanes_.push_back(std::make_unique<Lane>(config, settings_));
+        if (config.enabled)
+            lanes_.push_back(std::make_unique<Lane>(config, settings_, cancel_renders_));
 }
 
 TimelapseCapture::~TimelapseCapture() = default;

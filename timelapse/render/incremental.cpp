@@ -21,6 +21,7 @@ struct IncrementalRender::Impl {
     std::filesystem::path output;
     RenderOptions options;
     std::size_t planned_frames;
+    const std::atomic<bool>* cancel;  ///< May be null: never cancelled.
     double fps;
     std::unique_ptr<render::VideoWriter> writer;
     render::FramePreparer preparer;
@@ -33,10 +34,12 @@ struct IncrementalRender::Impl {
     std::string error;  ///< The first failure; later frames are not encoded.
     std::thread thread;
 
-    Impl(std::filesystem::path output_path, RenderOptions render_options, std::size_t planned)
+    Impl(std::filesystem::path output_path, RenderOptions render_options, std::size_t planned,
+         const std::atomic<bool>* cancel_flag)
         : output(std::move(output_path)),
           options(std::move(render_options)),
           planned_frames(std::max<std::size_t>(planned, 1)),
+          cancel(cancel_flag),
           fps(frame_rate_for(options, planned_frames)),
           writer(std::make_unique<render::VideoWriter>(output, options, fps)),
           preparer(options) {
@@ -53,7 +56,7 @@ struct IncrementalRender::Impl {
             if (queue.empty()) return;
             Frame frame = std::move(queue.front());
             queue.pop_front();
-            const bool failed = !error.empty();
+            const bool failed = !error.empty() || cancelled();
             lock.unlock();
             std::string frame_error;
             render::Picture picture;
@@ -63,11 +66,14 @@ struct IncrementalRender::Impl {
             if (!ok && error.empty()) error = frame_error;
         }
     }
+
+    [[nodiscard]] bool cancelled() const { return cancel != nullptr && cancel->load(); }
 };
 
 IncrementalRender::IncrementalRender(std::filesystem::path output, RenderOptions options,
-                                     std::size_t planned_frames)
-    : impl_(std::make_unique<Impl>(std::move(output), std::move(options), planned_frames)) {}
+                                     std::size_t planned_frames, const std::atomic<bool>* cancel)
+    : impl_(std::make_unique<Impl>(std::move(output), std::move(options), planned_frames, cancel)) {
+}
 
 IncrementalRender::~IncrementalRender() {
     if (impl_->thread.joinable()) {
@@ -101,6 +107,11 @@ RenderResult IncrementalRender::finish() {
         impl.thread.join();
     }
     RenderResult result;
+    if (impl.cancelled()) {
+        impl.writer.reset();  // Its partial file goes with it.
+        result.error = "cancelled";
+        return result;
+    }
     if (!impl.error.empty()) {
         result.error = impl.error;
         return result;
@@ -110,7 +121,7 @@ RenderResult IncrementalRender::finish() {
     // incremental file is dropped first: both would write the same temporary file.
     if (!impl.added.empty() && frame_rate_for(impl.options, impl.added.size()) != impl.fps) {
         impl.writer.reset();
-        return render_frames(impl.added, impl.output, impl.options);
+        return render_frames(impl.added, impl.output, impl.options, impl.cancel);
     }
     (void)impl.writer->finish(result);
     return result;

@@ -93,6 +93,9 @@ class PrinterService {
     Refusal cancel(std::string& error);
     /// Commands typed by the user (or a client); sent between job lines.
     Refusal send_commands(const std::vector<std::string>& commands, std::string& error);
+    /// For a server that is stopping: disconnects, and a timelapse being rendered ends without
+    /// its video (its frames stay) rather than holding the stop up for the encode.
+    void shut_down();
     /// Resumes an interrupted job from the start of its last layer: home X and Y, heat, set Z
     /// with G92, continue. Refused unless operational and idle.
     Refusal resume_interrupted(std::int64_t job_id, std::string& error);
@@ -140,6 +143,9 @@ class PrinterService {
     TemperatureHistory temperatures_;
     std::unique_ptr<streamer::Streamer> streamer_;
     std::unique_ptr<timelapse::TimelapseCapture> capture_;
+    /// The capture whose videos `end_timelapse` is finishing (it owns it meanwhile), so that
+    /// stopping the server can cancel those renders too.
+    timelapse::TimelapseCapture* finishing_ = nullptr;
     std::string resume_job_path_;  ///< A resume job's file, removed when the job ends.
     std::string video_stem_;       ///< The running job's timelapse name.
     std::thread pump_;

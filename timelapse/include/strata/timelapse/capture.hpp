@@ -4,6 +4,7 @@
 // applied. A camera that fails is reported and skipped for that snapshot: the print goes on.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -61,12 +62,18 @@ class TimelapseCapture {
     /// Ends the renders (seconds: only the post-roll and the encoder's tail are left) and applies
     /// the frame policy to the cameras whose video was written.
     std::vector<VideoOutcome> finish();
+    /// From any thread, also while `finish` runs: the renders stop at their next frame and end
+    /// "cancelled", without a video; the frames stay, for a render later. For a server that is
+    /// stopping, which must not wait out an encode (minutes, on a Pi, when `finish` renders again
+    /// at another frame rate).
+    void cancel_renders() { cancel_renders_ = true; }
     /// A camera's frame directory.
     [[nodiscard]] std::filesystem::path frames_of(const std::string& camera) const;
 
   private:
     struct Lane;
     CaptureSettings settings_;
+    std::atomic<bool> cancel_renders_{false};  ///< Before the lanes: their renders read it.
     std::vector<std::unique_ptr<Lane>> lanes_;
 };
 

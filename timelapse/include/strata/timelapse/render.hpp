@@ -102,10 +102,12 @@ struct RenderResult {
 /// the post-roll and the encoder's tail remain. The frame rate is fixed when the first frame
 /// arrives, from the number of frames the job plans; if the print ends with another count and
 /// the options give that count another rate, `finish` renders again from the frame store.
+/// Once `cancel` (when given) is set, no further frame is encoded, neither here nor in that
+/// second render: `finish` returns "cancelled" at once and leaves no video behind.
 class IncrementalRender {
   public:
     IncrementalRender(std::filesystem::path output, RenderOptions options,
-                      std::size_t planned_frames);
+                      std::size_t planned_frames, const std::atomic<bool>* cancel = nullptr);
     ~IncrementalRender();
     IncrementalRender(const IncrementalRender&) = delete;
     IncrementalRender& operator=(const IncrementalRender&) = delete;
