@@ -165,10 +165,7 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
 
 TEST_F(PrinterApiTest, WhileAJobPrintsMovesAndExtrusionAreRefusedButTemperaturesAreNot) {
     ASSERT_TRUE(connect_printer());
-    const auto uploaded =
-        upload(operator_key_, "busy.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
-    ASSERT_TRUE(uploaded);
-    ASSERT_EQ(uploaded->status, 201);
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("busy.gcode"));
     ASSERT_TRUE(eventually(
         [&] { return server_->printer().status().state == streamer::PrinterState::printing; }));
     httplib::Client http = client(operator_key_);
@@ -215,10 +212,7 @@ TEST_F(PrinterApiTest, TemperatureOffsetsAreShownAndAddedToTheJobsTemperaturesOn
     EXPECT_TRUE(eventually([&] { return executed_in_order({"M104 T0 S150"}); }));
     // The sample's start G-code: M140 S60, M104 T0 S170, M109 T0 R170, M190 S60, M104 S230,
     // M109 S230; then M104 S225 at its first layer.
-    const auto uploaded =
-        upload(operator_key_, "hot.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
-    ASSERT_TRUE(uploaded);
-    ASSERT_EQ(uploaded->status, 201);
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("hot.gcode"));
     EXPECT_TRUE(eventually(
         [&] {
             return executed_in_order({"M140 S55", "M104 S180 T0", "M109 R180 T0", "M190 S55",

@@ -119,6 +119,15 @@ class ServerTest : public ::testing::Test {
         return eventually([&] { return server_->printer().operational(); });
     }
 
+    /// Uploads the sample as `name` with print=true, as a slicer's "upload and print" does, on
+    /// a printer already connected; wrap it in ASSERT_NO_FATAL_FAILURE.
+    void upload_and_print_sample(const std::string& name) {
+        const auto uploaded =
+            upload(operator_key_, name, read_file(sample_gcode), {{"print", "true", "", ""}});
+        ASSERT_TRUE(uploaded);
+        ASSERT_EQ(uploaded->status, 201) << uploaded->body;
+    }
+
     std::filesystem::path directory_;
     ServerConfig config_;
     std::string admin_key_;

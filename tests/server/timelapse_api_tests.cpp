@@ -38,10 +38,7 @@ class TimelapseApiTest : public ServerTest {
 
 TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
     ASSERT_TRUE(connect_printer());
-    const auto uploaded =
-        upload(operator_key_, "cube.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
-    ASSERT_TRUE(uploaded);
-    ASSERT_EQ(uploaded->status, 201);
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
     httplib::Client http = client(viewer_key_);
     rapidjson::Document listing;
     ASSERT_TRUE(eventually(
@@ -87,10 +84,7 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
 // is left, and the frames stay as an unrendered timelapse for a render later.
 TEST_F(TimelapseApiTest, StoppingTheServerMidPrintKeepsTheFramesAndMakesNoVideo) {
     ASSERT_TRUE(connect_printer());
-    const auto uploaded =
-        upload(operator_key_, "cube.gcode", read_file(sample_gcode), {{"print", "true", "", ""}});
-    ASSERT_TRUE(uploaded);
-    ASSERT_EQ(uploaded->status, 201);
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
     const std::filesystem::path timelapses = directory_ / "timelapse";
     const auto frames_on_disk = [&] {
         std::size_t count = 0;
