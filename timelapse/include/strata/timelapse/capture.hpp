@@ -63,9 +63,10 @@ class TimelapseCapture {
     /// the frame policy to the cameras whose video was written.
     std::vector<VideoOutcome> finish();
     /// From any thread, also while `finish` runs: the renders stop at their next frame and end
-    /// "cancelled", without a video; the frames stay, for a render later. For a server that is
-    /// stopping, which must not wait out an encode (minutes, on a Pi, when `finish` renders again
-    /// at another frame rate).
+    /// "cancelled", without a video; the frames stay, for a render later (as OctoPrint leaves a
+    /// print's frames unrendered when it stops). For a server that is stopping, which should not
+    /// wait for the frames still queued and the encoder's tail, nor, for a video of fixed length,
+    /// for every frame rendered again at another rate.
     void cancel_renders() { cancel_renders_ = true; }
     /// A camera's frame directory.
     [[nodiscard]] std::filesystem::path frames_of(const std::string& camera) const;
