@@ -1,7 +1,6 @@
 // /api/printer and its tool, bed and printhead commands. Everything answers 409 while the
 // printer is not operational (FDM Monster turns that 409 and its `error` into "USB
 // disconnected"); jogging, homing and extruding are refused while a job prints.
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -77,7 +76,7 @@ http::Response temperatures(Services& services, const Call& call, bool tools, bo
 constexpr const char* tool_range = "tool0 to tool7";
 
 std::optional<std::size_t> tool_of(std::string_view key) {
-    constexpr std::size_t tool_count = std::tuple_size_v<decltype(TemperatureOffsetChange::tool_c)>;
+    constexpr std::size_t tool_count = streamer::TemperatureOffsets::max_tools;
     static_assert(tool_count == 8, "tool_range names tool0 to tool7");
     if (!key.starts_with("tool") || key.size() != 5) return std::nullopt;
     const char digit = key[4];

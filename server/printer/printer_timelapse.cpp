@@ -77,7 +77,7 @@ void PrinterService::end_timelapse() {
     for (const timelapse::VideoOutcome& video : videos) {
         const bool ok = video.result.ok;
         // Only shut_down() cancels a render.
-        const std::string error = video.result.error == "cancelled"
+        const std::string error = video.result.cancelled
                                       ? "the server stopped before the video was made; its "
                                         "frames are kept for a render later"
                                       : video.result.error;

@@ -38,9 +38,9 @@ void Streamer::Session::apply(Control& control, double now) {
             // numbered line on the wire, and the firmware would ask again and again for a line
             // whose checksum it can never match.
             std::string_view text = control.text;
+            std::string scratch;
             while (handshake_done_ && !text.empty()) {
                 const std::size_t end = std::min(text.find_first_of("\r\n"), text.size());
-                std::string scratch;
                 const std::string_view command = clean_command(text.substr(0, end), scratch);
                 if (!command.empty()) protocol_.enqueue(command, tag::user);
                 text.remove_prefix(std::min(end + 1, text.size()));

@@ -145,6 +145,7 @@ TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
     RenderResult result = render_frames(frames_in(directory_ / "frames"), video, {}, &cancel);
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.error, "cancelled");
+    EXPECT_TRUE(result.cancelled);
     EXPECT_FALSE(fs::exists(video));
 
     std::vector<Frame> frames = frames_in(directory_ / "frames");
@@ -156,6 +157,7 @@ TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
     }
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.error, "cancelled");
+    EXPECT_TRUE(result.cancelled);
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
 }
@@ -179,6 +181,7 @@ TEST_F(Render, ACancelledIncrementalRenderEndsWithoutAVideo) {
     }
     EXPECT_FALSE(result.ok);
     EXPECT_EQ(result.error, "cancelled");
+    EXPECT_TRUE(result.cancelled);
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
     // The frames are all still there, for a render later.

@@ -109,6 +109,7 @@ RenderResult IncrementalRender::finish() {
     RenderResult result;
     if (impl.cancelled()) {
         impl.writer.reset();  // Its partial file goes with it.
+        result.cancelled = true;
         result.error = "cancelled";
         return result;
     }

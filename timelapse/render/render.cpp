@@ -69,6 +69,7 @@ RenderResult render_frames(const std::vector<Frame>& frames, const std::filesyst
         render::OrderedDecoder decoder(frames, options, render::worker_count(options.threads));
         for (const Frame& frame : frames) {
             if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+                result.cancelled = true;
                 result.error = "cancelled";
                 return result;  // The writer removes its temporary file.
             }

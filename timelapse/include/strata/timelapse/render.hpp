@@ -72,7 +72,8 @@ struct RenderOptions {
 
 struct RenderResult {
     bool ok = false;
-    std::string error;  ///< What failed, naming the frame file or the option.
+    bool cancelled = false;  ///< Stopped by the caller's cancel flag (`error` says "cancelled").
+    std::string error;       ///< What failed, naming the frame file or the option.
     std::uint64_t frames_read = 0;
     std::uint64_t frames_written = 0;  ///< Including the pre- and post-roll copies.
     int width = 0;
