@@ -121,7 +121,7 @@ PrepResult prep_file(const PrepOptions& options) {
     const splice::SpliceInputs inputs{options.input_path,    result.analysis.bytes,
                                       result.analysis.lines, options.output_path,
                                       *pass.machine,         verify,
-                                      options.durable};
+                                      options.durable,       options.release_original_cache};
     splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
     const auto discard = [&] {
         if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());

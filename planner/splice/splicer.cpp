@@ -217,15 +217,33 @@ class Original {
             return false;
         }
         ends_with_newline_ = last == '\n';
+        release_cache_ = inputs.release_original_cache;
+        page_bytes_ = static_cast<std::uint64_t>(std::max(::sysconf(_SC_PAGESIZE), 1L));
         return true;
     }
 
     [[nodiscard]] int fd() const { return fd_; }
     [[nodiscard]] bool ends_with_newline() const { return ends_with_newline_; }
 
+    /// Drops the cached pages of what was copied, up to `copied_bytes`, when asked to. Advisory:
+    /// the kernel keeps dirty pages (and a page only partly copied stays until the next call).
+    void release_cache(std::uint64_t copied_bytes) {
+        if (!release_cache_ || copied_bytes - released_bytes_ < release_every_bytes) return;
+        ::posix_fadvise(fd_, static_cast<off_t>(released_bytes_),
+                        static_cast<off_t>(copied_bytes - released_bytes_), POSIX_FADV_DONTNEED);
+        released_bytes_ = copied_bytes - copied_bytes % page_bytes_;
+    }
+    void release_all_cache() {
+        if (release_cache_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
+    }
+
   private:
+    static constexpr std::uint64_t release_every_bytes = 4u << 20;
     int fd_ = -1;
     bool ends_with_newline_ = true;
+    bool release_cache_ = false;
+    std::uint64_t page_bytes_ = 4096;
+    std::uint64_t released_bytes_ = 0;
 };
 
 }  // namespace
@@ -246,6 +264,7 @@ SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
                               result.error))
             return result;
         copied_bytes = snapshot.after_byte;
+        original.release_cache(copied_bytes);
         if (copied_bytes == inputs.source_bytes && !original.ends_with_newline()) out += '\n';
         const std::uint64_t begin_line = snapshot.after_line + block_lines + 1;
         const auto steps =
@@ -261,6 +280,7 @@ SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
     if (!output.copy_from(original.fd(), copied_bytes, inputs.source_bytes - copied_bytes,
                           result.error))
         return result;
+    original.release_all_cache();
     result.lines = inputs.source_lines + block_lines;
     blocks.checker().finish(result.lines);
     if (!output.close(result.error)) return result;

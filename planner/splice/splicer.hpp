@@ -36,6 +36,9 @@ struct SpliceInputs {
     const VerifyOptions& verify;
     /// Flush the job to the disk before returning (see `PrepOptions::durable`).
     bool durable = true;
+    /// Drop the original's pages from the page cache once copied (see
+    /// `PrepOptions::release_original_cache`).
+    bool release_original_cache = false;
 };
 
 /// Writes the job to a temporary file beside `output_path`, left for the caller to install or

@@ -1,6 +1,12 @@
 // strata prep end to end through the library: triggers, position modes, stabilization, safety
 // rules and vase mode on real slicer files, each job re-verified by the full side-by-side
 // comparison (verify_files), plus the verifier's own failure cases on tampered jobs.
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -368,6 +374,62 @@ TEST_F(Prep, AnOriginalOnAnotherFilesystemIsCopiedToo) {
     fs::remove(elsewhere);
     ASSERT_EQ(result.error, PrepError::none) << result.message;
     EXPECT_EQ(without_blocks(job), original);
+}
+
+// How many of the file's pages are in the page cache (its mapping is gone again on return, so
+// it keeps none of them there itself).
+std::size_t cached_pages(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    const auto bytes = static_cast<std::size_t>(fs::file_size(path));
+    void* mapped = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (mapped == MAP_FAILED) return 0;
+    const auto page_bytes = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> resident((bytes + page_bytes - 1) / page_bytes);
+    const bool known = ::mincore(mapped, bytes, resident.data()) == 0;
+    ::munmap(mapped, bytes);
+    if (!known) return 0;
+    return static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(),
+                                                  [](unsigned char page) { return page & 1; }));
+}
+
+// A copy of the cube, on the disk (so its cached pages are clean) and read into the cache.
+std::string synced_cached_copy(const fs::path& path) {
+    fs::copy_file(cube, path);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::fsync(fd), 0);
+    ::close(fd);
+    (void)read_text(path);
+    return path.string();
+}
+
+TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
+    struct statfs filesystem {};
+    ASSERT_EQ(::statfs(directory_.c_str(), &filesystem), 0);
+    // On tmpfs the cache is the file itself: nothing can be dropped.
+    if (filesystem.f_type == TMPFS_MAGIC) GTEST_SKIP() << directory_ << " is on tmpfs";
+    const std::string kept = synced_cached_copy(directory_ / "kept.gcode");
+    const std::string released = synced_cached_copy(directory_ / "released.gcode");
+    const std::size_t pages = cached_pages(kept);
+    ASSERT_GT(pages, 10u);
+    ASSERT_EQ(cached_pages(released), pages);
+
+    ASSERT_EQ(prep(kept).error, PrepError::none);
+    EXPECT_EQ(cached_pages(kept), pages);  // By default the original stays cached.
+
+    const ProfileLoad profile = load_timelapse_profile("{}");
+    PrepOptions options;
+    options.profile = profile.profile;
+    options.input_path = released;
+    options.output_path = (directory_ / "released_job.gcode").string();
+    options.release_original_cache = true;
+    const PrepResult result = prep_file(options);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    EXPECT_EQ(cached_pages(released), 0u);
+    EXPECT_EQ(without_blocks(read_text(options.output_path)), read_text(released));
+    EXPECT_EQ(read_text(options.output_path), read_text(job_path()));
 }
 
 TEST_F(Prep, AnOriginalChangedBetweenThePassesIsNotSpliced) {

@@ -34,6 +34,12 @@ struct PrepOptions {
     /// installed by an atomic rename but may not survive a power cut: for a caller that syncs
     /// them later and prepares again, after a crash, what it had not synced (the server).
     bool durable = true;
+    /// Drop the original's pages from the page cache as pass two copies them, so the job takes
+    /// their place in memory instead of doubling the file's footprint there (and the job's new
+    /// pages are the ones just freed). For a caller that prints the job, not the original, and
+    /// whose original is on the disk already (the server syncs an upload before preparing it):
+    /// only clean pages are dropped. A full verification then reads the original from the disk.
+    bool release_original_cache = false;
     /// Threads for pass one: 1, all on the caller's; 2, the firmware planner on a second (or,
     /// when snapshots are triggered by time, the lexer); 3, both. `default_prep_threads()` is as
     /// many as the machine has cores, up to 3: on two cores a third thread only takes turns.
