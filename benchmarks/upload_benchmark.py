@@ -7,8 +7,10 @@ Reports, per run: the upload's time and MB/s, the time and MB/s from the upload'
 far the server's peak RSS (VmHWM) rose above its resident size before the upload. The server
 runs in its own process on a fresh data directory; the VM's steal is shown beside each run.
 
-usage: upload_benchmark.py --strata build-release/cli/strata [--file F] [--repeat N]
-The default file is build/bench/sphere_500.gcode (`scripts/make-large-gcode
+usage: upload_benchmark.py --strata build-release/cli/strata [--file F] [--repeat N] [--pause S]
+`--pause S` waits S seconds before each run. Back to back, a run writes into the memory the last
+one freed; on a VM that hands freed memory back to its host, a pause of 20 s or more makes every
+run fault in new memory, as an upload after an idle spell does. The default file is build/bench/sphere_500.gcode (`scripts/make-large-gcode
 build/bench/sphere_500.gcode 5`, about 500 MB).
 """
 import argparse
@@ -97,10 +99,12 @@ def main():
     parser.add_argument("--strata", required=True)
     parser.add_argument("--file", default="build/bench/sphere_500.gcode")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--pause", type=float, default=0.0)
     options = parser.parse_args()
     size_mb = os.path.getsize(options.file) / 1e6
     print(f"file {options.file}: {size_mb:.1f} MB")
     for run in range(options.repeat):
+        time.sleep(options.pause)
         result = run_once(options.strata, options.file)
         print(f"run {run + 1}: upload {result['upload_s']:.2f} s "
               f"({size_mb / result['upload_s']:.0f} MB/s), ready after {result['ready_s']:.2f} s "
