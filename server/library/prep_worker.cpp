@@ -76,7 +76,7 @@ planner::PrepOptions prep_options(Store& store, const std::string& input_path,
     options.index_path = options.output_path + ".index.json";
     options.durable = false;  // Flushed after the file is announced ready: see sync_job().
     // The job is what prints; the original, synced when its upload was installed, is read again
-    // only by a download. Its cached pages make room for the job's as they are copied.
+    // only by a download or another prep. Its cached pages make room for the job's.
     options.release_original_cache = true;
     return options;
 }
