@@ -405,13 +405,31 @@ std::string synced_cached_copy(const fs::path& path) {
     return path.string();
 }
 
-TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
+bool on_tmpfs(const fs::path& path) {
     struct statfs filesystem {};
-    ASSERT_EQ(::statfs(directory_.c_str(), &filesystem), 0);
-    // On tmpfs the cache is the file itself: nothing can be dropped.
-    if (filesystem.f_type == TMPFS_MAGIC) GTEST_SKIP() << directory_ << " is on tmpfs";
-    const std::string kept = synced_cached_copy(directory_ / "kept.gcode");
-    const std::string released = synced_cached_copy(directory_ / "released.gcode");
+    return ::statfs(path.c_str(), &filesystem) == 0 && filesystem.f_type == TMPFS_MAGIC;
+}
+
+// A folder on a disk for the test's originals, removed with the test.
+struct DiskFolder {
+    explicit DiskFolder(fs::path where) : path(std::move(where)) { fs::create_directories(path); }
+    DiskFolder(const DiskFolder&) = delete;
+    DiskFolder& operator=(const DiskFolder&) = delete;
+    ~DiskFolder() { fs::remove_all(path); }
+    fs::path path;
+};
+
+TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
+    // On tmpfs the cache is the file itself: nothing can be dropped. Where the temporary folder
+    // is on tmpfs, the build tree (the tests' working folder) is on a disk.
+    const fs::path disk = on_tmpfs(fs::temp_directory_path())
+                              ? fs::current_path() / (directory_.filename().string() + "_disk")
+                              : directory_ / "disk";
+    if (on_tmpfs(disk.parent_path()))
+        GTEST_SKIP() << "both the temporary folder and " << disk.parent_path() << " are on tmpfs";
+    const DiskFolder folder(disk);
+    const std::string kept = synced_cached_copy(disk / "kept.gcode");
+    const std::string released = synced_cached_copy(disk / "released.gcode");
     const std::size_t pages = cached_pages(kept);
     ASSERT_GT(pages, 10u);
     ASSERT_EQ(cached_pages(released), pages);
