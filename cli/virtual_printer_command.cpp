@@ -22,7 +22,7 @@ namespace {
 constexpr const char* usage_text =
     "usage: strata virtual-printer [--link PATH] [--baud N] [--time-scale X] [--advanced-ok]\n"
     "           [--rx-buffer BYTES] [--bufsize N] [--planner-blocks N] [--seed N]\n"
-    "           [--fault KIND=RATE]...   (KIND: corrupt_line drop_ok duplicate_ok\n"
+    "           [--fault KIND=RATE]...   (KIND: corrupt_line rx_overrun drop_ok duplicate_ok\n"
     "            spurious_resend busy error_halt reset disconnect thermal_runaway)\n"
     "           [--webcam PORT] [--webcam-size WxH] [--bed XxY] [--webcam-follows-z]\n";
 
@@ -70,6 +70,7 @@ bool set_fault(streamer::FaultRates& faults, const std::string& setting) {
     if (*end != '\0' || rate < 0.0 || rate > 1.0) return false;
     const std::vector<std::pair<const char*, double*>> kinds = {
         {"corrupt_line", &faults.corrupt_line},
+        {"rx_overrun", &faults.rx_overrun},
         {"drop_ok", &faults.drop_ok},
         {"duplicate_ok", &faults.duplicate_ok},
         {"spurious_resend", &faults.spurious_resend},

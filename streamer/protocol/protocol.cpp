@@ -1,9 +1,9 @@
-// Protocol (see protocol.hpp): numbering, the send window, acknowledgements, resend requests and
+// Protocol (see protocol.hpp): numbering, the send window, acknowledgements, error episodes and
 // timeouts. The resend rules answer OctoPrint's known failures: a rejected line's followers are
-// each rejected with the same request, so requests that echo one already served are ignored;
-// the line asked for is the one resent (never N-1), and only once the followers are answered or
-// the link has gone quiet (the settle wait); a request repeated `max_consecutive_resends` times
-// is a stuck conversation, not a loop.
+// each rejected with the same request, so requests that echo the episode's are not acted on;
+// the line asked for is the one resent (never N-1), and only once the episode's marker shows the
+// followers are gone; an episode for the same line `max_consecutive_resends` times over with no
+// line taken between is a stuck conversation, not a loop.
 #include "strata/streamer/protocol.hpp"
 
 #include <algorithm>
@@ -129,7 +129,8 @@ void Protocol::reset(double now_s) {
     in_flight_bytes_ = 0;
     send_index_ = 0;
     next_number_ = 0;
-    settling_ = false;
+    episode_ = false;
+    marker_due_ = false;
     rejection_ok_due_ = false;
     fragment_oks_pending_ = 0;
     highest_sent_ = 0;
@@ -137,6 +138,8 @@ void Protocol::reset(double now_s) {
     timeouts_in_a_row_ = 0;
     same_resend_count_ = 0;
     last_reply_s_ = now_s;
+    last_received_s_ = now_s;
+    last_ok_s_ = now_s;
     enqueue("M110 N0", probe_tag);
 }
 
@@ -171,14 +174,16 @@ bool Protocol::window_allows(std::size_t bytes) const {
 
 std::size_t Protocol::fill(std::string& wire, double now_s) {
     std::size_t sent = 0;
-    if (settling_) return sent;
-    while (!failed_ && send_index_ < history_.size()) {
+    if (failed_) return sent;
+    if (marker_due_) send_marker(wire, now_s);
+    if (episode_) return sent;  // Nothing is resent before the marker is back.
+    while (send_index_ < history_.size()) {
         const Sent& line = history_[send_index_];
         if (!window_allows(line.wire.size())) break;
         if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
         wire += line.wire;
         in_flight_.push_back(
-            {line.number, line.wire.size(), false, line.long_running, line.is_m105, false});
+            {line.number, line.wire.size(), false, line.long_running, line.is_m105, false, false});
         in_flight_bytes_ += line.wire.size();
         ++send_index_;
         ++sent;
@@ -196,18 +201,18 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
 
 void Protocol::on_received(std::string_view line, double now_s) {
     const Reply reply = parse_reply(line);
-    if (settling_) settle_deadline_s_ = now_s + settle_wait_s_;  // The firmware is still talking.
+    last_received_s_ = now_s;
     switch (reply.kind) {
         case ReplyKind::ok:
             last_reply_s_ = now_s;
             timeouts_in_a_row_ = 0;
-            on_ok(reply);
+            on_ok(reply, now_s);
             break;
         case ReplyKind::wait:
             // Marlin says `wait` only with an empty command queue: whatever is still counted
             // in flight was done and its ok lost.
             last_reply_s_ = now_s;
-            if (!in_flight_.empty()) acknowledge_oldest();
+            if (!in_flight_.empty() && !episode_) acknowledge_oldest();
             break;
         case ReplyKind::busy:
             last_reply_s_ = now_s;
@@ -215,12 +220,11 @@ void Protocol::on_received(std::string_view line, double now_s) {
             break;
         case ReplyKind::resend:
             last_reply_s_ = now_s;
-            on_resend(reply, now_s);
+            on_resend(reply);
             break;
         case ReplyKind::echo: note_unknown_command(reply); break;
         default: break;
     }
-    end_settling_if_answered();
     listener_.on_reply(reply);
 }
 
@@ -234,10 +238,14 @@ void Protocol::note_strategy(const Reply& reply) {
     }
 }
 
-void Protocol::on_ok(const Reply& reply) {
+void Protocol::on_ok(const Reply& reply, double now_s) {
     note_strategy(reply);
     const bool rejection = std::exchange(rejection_ok_due_, false);
-    if (fragment_oks_pending_ > 0) {
+    if (!rejection) {
+        ok_gap_s_ = 0.9 * ok_gap_s_ + 0.1 * std::min(1.0, now_s - last_ok_s_);
+        last_ok_s_ = now_s;
+    }
+    if (fragment_oks_pending_ > 0 && !rejection) {
         --fragment_oks_pending_;
         ++counters_.fragment_oks;
         if (!reply.line) return;  // ADVANCED_OK's N is still true: acknowledging by it is safe.
@@ -252,17 +260,31 @@ void Protocol::on_ok(const Reply& reply) {
     }
 }
 
-// Which lines an ok acknowledges: the one its ADVANCED_OK number names (and any before it whose
-// oks were lost), everything up to M105 for M105's own ok, the first stale line for the ok
-// printed with a resend request, else the oldest.
+// Which entry an ok answers. The ok printed with a resend request: a stale line (or a damaged
+// marker). ADVANCED_OK's number: that line and any before it whose oks were lost (N0: a
+// marker). M105's temperatures: everything up to that M105. A plain ok: the oldest entry that
+// is no stale line, which is a line that ran, or a marker.
 void Protocol::settle(const Reply& reply, bool rejection) {
+    if (rejection) {
+        answer_rejection();
+        return;
+    }
+    const auto is_marker = [](const InFlight& entry) { return entry.marker; };
     if (reply.line) {
+        if (*reply.line == 0) {  // A marker's, or the handshake's own M110 N0.
+            const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(), is_marker);
+            if (marker != in_flight_.end()) {
+                answer_marker(marker);
+                return;
+            }
+        }
         acknowledge_through(*reply.line);
         return;
     }
     if (reply.heater_count > 0) {
-        const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                       [](const InFlight& entry) { return entry.is_m105; });
+        const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(), [](const InFlight& e) {
+            return e.is_m105 && !e.stale && !e.marker;
+        });
         if (m105 != in_flight_.end()) {
             const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
             if (count > 1) ++counters_.resyncs;
@@ -271,40 +293,60 @@ void Protocol::settle(const Reply& reply, bool rejection) {
             return;
         }
     }
-    // The ok printed with a resend request answers a rejected line; any other, a line that ran.
-    // Lines accepted before the rejected one are ahead of the stale ones in flight, and nothing
-    // new goes out until the stale ones are answered.
-    if (rejection) {
-        acknowledge_first_stale();
+    const auto ran = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                  [](const InFlight& entry) { return !entry.stale; });
+    if (ran == in_flight_.end()) return;  // Only stale lines: they are answered by rejections.
+    if (ran->marker) {
+        answer_marker(ran);
         return;
     }
-    acknowledge_oldest();
+    remove_in_flight(ran);
 }
 
-void Protocol::acknowledge_first_stale() {
+// The marker was read after every stale line: those not answered were thrown away.
+void Protocol::answer_marker(std::deque<InFlight>::iterator marker) {
+    remove_in_flight(marker);
+    if (episode_) end_episode();
+}
+
+void Protocol::answer_rejection() {
     const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
                                     [](const InFlight& entry) { return entry.stale; });
-    if (stale == in_flight_.end()) {
-        acknowledge_oldest();
+    if (stale != in_flight_.end()) {
+        remove_in_flight(stale);
+        // Every stale line answered: nothing sent before the marker can throw away what is
+        // sent now. The marker stays counted in flight; its ok comes first.
+        if (episode_ && std::none_of(in_flight_.begin(), in_flight_.end(),
+                                     [](const InFlight& entry) { return entry.stale; }))
+            end_episode();
         return;
     }
-    in_flight_bytes_ -= stale->bytes;
-    in_flight_.erase(stale);
+    // No stale line left: a damaged marker was refused. Another goes out.
+    const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                     [](const InFlight& entry) { return entry.marker; });
+    if (marker != in_flight_.end()) {
+        remove_in_flight(marker);
+        if (episode_) marker_due_ = true;
+    }
+}
+
+void Protocol::remove_in_flight(std::deque<InFlight>::iterator entry) {
+    const InFlight removed = *entry;
+    in_flight_bytes_ -= removed.bytes;
+    in_flight_.erase(entry);
+    if (removed.stale || removed.marker) return;
+    const std::size_t index = removed.number - history_.front().number;
+    if (removed.number >= last_resend_number_) same_resend_count_ = 0;
+    listener_.on_acknowledged(history_[index].tag);
 }
 
 void Protocol::acknowledge_oldest() {
-    const InFlight entry = in_flight_.front();
-    in_flight_.pop_front();
-    in_flight_bytes_ -= entry.bytes;
-    if (entry.stale) return;
-    const std::size_t index = entry.number - history_.front().number;
-    if (entry.number >= last_resend_number_) same_resend_count_ = 0;
-    listener_.on_acknowledged(history_[index].tag);
+    remove_in_flight(in_flight_.begin());
 }
 
 void Protocol::acknowledge_through(std::uint64_t number) {
     const auto found = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return !e.stale && e.number == number;
+        return !e.stale && !e.marker && e.number == number;
     });
     if (found == in_flight_.end()) return;  // A duplicated ok: that line is done already.
     const auto count = static_cast<std::size_t>(found - in_flight_.begin()) + 1;
@@ -313,12 +355,12 @@ void Protocol::acknowledge_through(std::uint64_t number) {
         acknowledge_oldest();
 }
 
-void Protocol::on_resend(const Reply& reply, double now_s) {
+void Protocol::on_resend(const Reply& reply) {
     rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
     if (!reply.line || history_.empty()) return;
     const std::uint64_t number = *reply.line;
-    if (settling_) {
-        ++counters_.duplicate_resends;  // A follower of the rejected line, rejected in turn.
+    if (episode_ && number == episode_number_) {
+        ++counters_.duplicate_resends;  // A stale line (or a damaged marker) refused in turn.
         return;
     }
     if (number < history_.front().number) {
@@ -326,8 +368,10 @@ void Protocol::on_resend(const Reply& reply, double now_s) {
              ", older than the resend history");
         return;
     }
+    if (!episode_ && refuses_marker(number)) return;  // Its ok removes the marker.
     const std::size_t index = number - history_.front().number;
-    if (index >= send_index_) return;  // Not sent yet: nothing to send again.
+    if (index >= send_index_ && !episode_) return;  // Not sent yet: nothing to send again.
+    if (index >= history_.size()) return;
     same_resend_count_ = number == last_resend_number_ ? same_resend_count_ + 1 : 1;
     last_resend_number_ = number;
     if (same_resend_count_ > config_.max_consecutive_resends) {
@@ -336,21 +380,70 @@ void Protocol::on_resend(const Reply& reply, double now_s) {
         return;
     }
     ++counters_.resends;
-    // Lines before the one asked for were accepted: their oks come when they have run, which
-    // can be after this request. Everything from it on will be rejected (each with an ok) or
-    // was thrown away: count it, send it again.
-    for (InFlight& entry : in_flight_)
-        entry.stale = entry.stale || entry.number >= number;
+    start_episode(number, index);
+}
+
+// The firmware reads what it is sent in order and refuses a line as it reads it: a request for
+// `number` refuses the first thing in flight that was not taken already, a line numbered from
+// `number` on or a marker (a damaged one). A marker refused after its episode ended is no new
+// error: lines sent after it are taken as they come (or thrown away with the RX buffer, and
+// then the next line is refused in turn).
+bool Protocol::refuses_marker(std::uint64_t number) const {
+    const auto first = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+        return e.marker || e.number >= number;
+    });
+    return first != in_flight_.end() && first->marker;
+}
+
+// Lines before the one asked for were taken: their oks come when they have run, which can be
+// after this request. Every line from it on will be refused (each with an ok) or was thrown away.
+void Protocol::start_episode(std::uint64_t number, std::size_t index) {
+    if (episode_) end_episode();  // Another number: the firmware took lines after all.
+    bool any_stale = false;
+    for (InFlight& entry : in_flight_) {
+        entry.stale = entry.stale || (!entry.marker && entry.number >= number);
+        any_stale = any_stale || entry.stale;
+    }
     send_index_ = index;
-    settling_ = !in_flight_.empty();
-    const double wire_s =
-        wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
-    settle_wait_s_ = settle_floor_s_ + wire_s;
-    settle_deadline_s_ = now_s + settle_wait_s_;
+    episode_ = any_stale;
+    episode_number_ = number;
+    markers_this_episode_ = 0;
+    marker_due_ = any_stale;
+}
+
+void Protocol::end_episode() {
+    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
+        if (!entry->stale) {
+            ++entry;
+            continue;
+        }
+        in_flight_bytes_ -= entry->bytes;
+        ++counters_.flushed_lines;
+        entry = in_flight_.erase(entry);
+    }
+    episode_ = false;
+    marker_due_ = false;
+}
+
+// `N0 M110 N<n-1>`: numbered 0, which no job line is, so ADVANCED_OK's ok names it.
+void Protocol::send_marker(std::string& wire, double now_s) {
+    marker_due_ = false;
+    const std::size_t start = wire.size();
+    append_numbered(wire, 0,
+                    "M110 N" + std::to_string(episode_number_ > 0 ? episode_number_ - 1 : 0));
+    const std::size_t bytes = wire.size() - start;
+    in_flight_.push_back({0, bytes, false, false, false, false, true});
+    in_flight_bytes_ += bytes;
+    ++counters_.markers;
+    ++counters_.lines_sent;
+    counters_.bytes_sent += bytes;
+    ++markers_this_episode_;
+    marker_sent_s_ = now_s;
 }
 
 // Marlin echoes the text of a command it does not know. Text that is none of the lines in
-// flight is the tail of a line whose head was thrown away (RX flush or overflow).
+// flight is the tail of a line whose head was thrown away (RX flush or overflow); so is a line
+// whose `N` was damaged into `n` (Marlin's parser skips only an upper-case N).
 void Protocol::note_unknown_command(const Reply& reply) {
     constexpr std::string_view marker = "Unknown command:";
     const std::size_t at = reply.text.find(marker);
@@ -358,92 +451,98 @@ void Protocol::note_unknown_command(const Reply& reply) {
     std::string_view echoed = trim_blanks(reply.text.substr(at + marker.size()));
     if (echoed.size() >= 2 && echoed.front() == '"' && echoed.back() == '"')
         echoed = echoed.substr(1, echoed.size() - 2);
+    const bool damaged_number = echoed.size() > 1 && echoed.front() == 'n' &&
+                                std::isdigit(static_cast<unsigned char>(echoed[1])) != 0;
     echoed = strip_numbering(echoed);
-    const bool ours = std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
-    });
+    const bool ours =
+        !damaged_number &&
+        std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+            return !e.marker &&
+                   strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
+        });
     if (!ours) ++fragment_oks_pending_;
-}
-
-void Protocol::end_settling_if_answered() {
-    if (settling_ && std::none_of(in_flight_.begin(), in_flight_.end(),
-                                  [](const InFlight& entry) { return entry.stale; }))
-        settling_ = false;
-}
-
-// The settle wait is over with stale lines unanswered: the firmware threw them away.
-void Protocol::drop_unanswered() {
-    const auto stale = [](const InFlight& entry) { return entry.stale; };
-    for (const InFlight& entry : in_flight_) {
-        if (!stale(entry)) continue;
-        in_flight_bytes_ -= entry.bytes;
-        ++counters_.flushed_lines;
-    }
-    in_flight_.erase(std::remove_if(in_flight_.begin(), in_flight_.end(), stale), in_flight_.end());
-    settling_ = false;
 }
 
 double Protocol::timeout_s() const {
     // A firmware that has said `busy` keeps saying it while a command runs long (Marlin's host
     // keepalive): its silence means a lost reply whatever is in flight.
     if (busy_seen_) return config_.busy_timeout_s;
-    const bool long_running = std::any_of(in_flight_.begin(), in_flight_.end(),
-                                          [](const InFlight& entry) { return entry.long_running; });
-    return long_running ? config_.long_command_timeout_s : config_.ok_timeout_s;
+    return config_.ok_timeout_s;
 }
 
+bool Protocol::long_running_in_flight() const {
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [](const InFlight& entry) { return entry.long_running; });
+}
+
+// The window is full and lines wait: lost oks may be what holds it. A probe costs a few bytes;
+// one that finds the RX buffer full is at worst refused and sent again.
 bool Protocol::stalled() const {
-    // The window is full, lines wait, and a probe would still fit the RX buffer: lost oks may be
-    // what holds the window, and a probe costs a few bytes.
-    return !failed_ && !in_flight_.empty() && send_index_ < history_.size() &&
+    return !failed_ && !episode_ && !in_flight_.empty() && send_index_ < history_.size() &&
            !window_allows(history_[send_index_].wire.size()) &&
            std::none_of(in_flight_.begin(), in_flight_.end(),
-                        [](const InFlight& entry) { return entry.probe; }) &&
-           in_flight_bytes_ + probe_bytes <= config_.rx_buffer_bytes;
+                        [](const InFlight& entry) { return entry.probe; });
+}
+
+// How long a held window waits before a probe: several times the usual gap between oks, so a
+// printer that answers every few milliseconds is probed within tens of them, and one that
+// runs long moves is not probed for each.
+double Protocol::stall_wait_s() const {
+    const bool fits = in_flight_bytes_ + probe_bytes <= config_.rx_buffer_bytes;
+    const double wait_s = std::clamp(8.0 * ok_gap_s_, 0.03, config_.stall_probe_s);
+    return fits ? wait_s : 2.0 * wait_s;
+}
+
+double Protocol::marker_deadline_s() const {
+    const double wire_s =
+        wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
+    const double backoff_s =
+        settle_floor_s_ * static_cast<double>(1 << std::min(markers_this_episode_, 8));
+    return std::max(last_received_s_, marker_sent_s_) + std::min(backoff_s, config_.ok_timeout_s) +
+           wire_s;
 }
 
 double Protocol::next_deadline_s() const {
-    const double settled_s =
-        settling_ ? settle_deadline_s_ : std::numeric_limits<double>::infinity();
-    if (in_flight_.empty() || failed_) return settled_s;
-    double deadline_s = std::min(settled_s, last_reply_s_ + timeout_s());
+    if (failed_) return std::numeric_limits<double>::infinity();
+    if (episode_) return std::min(marker_deadline_s(), last_reply_s_ + timeout_s());
+    if (in_flight_.empty()) return std::numeric_limits<double>::infinity();
+    double deadline_s = last_reply_s_ + timeout_s();
     if (config_.stall_probe_s > 0.0 && stalled())
-        deadline_s = std::min(deadline_s, last_reply_s_ + config_.stall_probe_s);
+        deadline_s = std::min(deadline_s, last_reply_s_ + stall_wait_s());
     return deadline_s;
 }
 
 void Protocol::on_tick(std::string& wire, double now_s) {
-    if (settling_ && now_s >= settle_deadline_s_) drop_unanswered();
-    // While settling the firmware may still flush what arrives: a probe would only be lost.
-    if (settling_ || in_flight_.empty() || failed_ || now_s < next_deadline_s()) return;
+    if (failed_ || now_s < next_deadline_s()) return;
+    if (episode_ && now_s >= marker_deadline_s()) {
+        send_marker(wire, now_s);  // Quiet: the marker was thrown away, or its ok lost.
+        if (now_s < last_reply_s_ + timeout_s()) return;
+    }
+    if (in_flight_.empty()) return;
     if (now_s < last_reply_s_ + timeout_s()) {
         ++counters_.stall_probes;  // Early: the window is held, not the printer silent.
     } else {
         ++counters_.timeouts;
-        if (++timeouts_in_a_row_ > config_.max_timeouts) {
+        // Under G28, M109, M400 and the like silence is expected for long; the probe still goes
+        // out (a lost ok is found in seconds), but only silence past the long limit fails.
+        const bool long_wait =
+            long_running_in_flight() && now_s < last_reply_s_ + config_.long_command_timeout_s;
+        if (!long_wait && ++timeouts_in_a_row_ > config_.max_timeouts) {
             fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
                  " timeouts; is it still connected and alive?");
             return;
         }
     }
-    send_probe(wire);
+    if (!episode_) send_probe(wire);
     last_reply_s_ = now_s;
 }
 
 // The probe is an M105 numbered in sequence, sent at once outside the window (which lost oks may
 // hold full). Its ok, recognisable by the temperatures, settles everything sent before it: the
 // firmware checked the numbers up to it, so a line lost on the way would have made it ask for
-// that line instead. The lines queued behind it are numbered one further.
+// that line instead. The lines queued behind it are numbered one further. An earlier probe
+// still unanswered stays counted: its ok may yet come, and settles only what was before it.
 void Protocol::send_probe(std::string& wire) {
-    // An earlier probe unanswered after a whole wait: lost, or its ok was. This one stands in.
-    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
-        if (!entry->probe) {
-            ++entry;
-            continue;
-        }
-        in_flight_bytes_ -= entry->bytes;
-        entry = in_flight_.erase(entry);
-    }
     const std::size_t at = send_index_;
     const std::uint64_t number = at < history_.size() ? history_[at].number : next_number_;
     for (std::size_t i = at; i < history_.size(); ++i) {
@@ -456,10 +555,11 @@ void Protocol::send_probe(std::string& wire) {
     Sent probe{number, timeout_probe_tag, {}, false, true};
     append_numbered(probe.wire, number, probe_command);
     wire += probe.wire;
-    in_flight_.push_back({number, probe.wire.size(), false, false, true, true});
+    in_flight_.push_back({number, probe.wire.size(), false, false, true, true, false});
     in_flight_bytes_ += probe.wire.size();
     ++counters_.lines_sent;
     counters_.bytes_sent += probe.wire.size();
+    if (number > highest_sent_) highest_sent_ = number;
     history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(probe));
     ++send_index_;
 }
@@ -467,9 +567,9 @@ void Protocol::send_probe(std::string& wire) {
 void Protocol::prune_history() {
     while (send_index_ > 0 && send_index_ > config_.history_lines) {
         const std::uint64_t oldest = history_.front().number;
-        const bool still_in_flight =
-            std::any_of(in_flight_.begin(), in_flight_.end(),
-                        [&](const InFlight& entry) { return entry.number == oldest; });
+        const bool still_in_flight = std::any_of(
+            in_flight_.begin(), in_flight_.end(),
+            [&](const InFlight& entry) { return !entry.marker && entry.number == oldest; });
         if (still_in_flight) break;
         history_.pop_front();
         --send_index_;

@@ -91,9 +91,11 @@ class Firmware {
 
     // Lines into commands (firmware_lines.cpp).
     bool take_lines();
+    void receive_with_wire_faults(char byte);
     void accept_line(std::string_view line);
+    std::optional<std::uint64_t> check_numbered(std::string_view text);
     void reject(std::string_view error, std::uint64_t last_line);
-    LineFaults draw_faults(bool& corrupt, bool& spurious);
+    LineFaults draw_faults(bool& spurious);
     void check_emergency(std::string_view bytes, double wall_s);
 
     // Commands (firmware_commands.cpp).
@@ -117,7 +119,17 @@ class Firmware {
     bool finish_blocks(double now_s);
     void collect_timed();
 
+    static constexpr std::size_t npos = ~std::size_t{0};
+    /// The wire faults of the line arriving now (offsets from its first byte; npos: none).
+    struct WireFaults {
+        std::size_t offset = 0;
+        std::size_t damage_at = npos;
+        std::size_t lose_from = npos;
+        std::size_t lose_bytes = 0;
+    };
+
     VirtualPrinterConfig config_;
+    WireFaults wire_;
     std::string rx_;
     std::string line_buffer_;     ///< The line being received (Marlin's serial line buffer).
     std::string emergency_tail_;  ///< The last bytes received, for an M112 split across reads.

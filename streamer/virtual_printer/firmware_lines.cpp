@@ -1,7 +1,12 @@
-// The firmware's serial side: the RX buffer, the line buffer (MAX_CMD_SIZE), the emergency
-// parser, and Marlin's line checks (get_serial_commands): a numbered line needs its checksum and
-// the next number; a bad one is answered with `Error:...`, `Resend: <last + 1>`, `ok`, and the
-// RX buffer is flushed.
+// The firmware's serial side, as Marlin 2.x's GCodeQueue (Marlin/src/gcode/queue.cpp) has it:
+// the RX buffer, the line buffer (MAX_CMD_SIZE), the emergency parser, and the checks of
+// get_serial_commands: a line that starts with `N` must carry the next number (checked first; a
+// lower one, a line already taken, fails too), then a `*` and a matching checksum. A bad line is
+// answered by gcode_line_error: `Error:<what>, Last Line: <n>`, the RX buffer read out and
+// discarded, then flush_and_request_resend's `Resend: <n + 1>` and `ok`. Lines still on the wire
+// arrive afterwards and get the same answers; a line the discard cut arrives without its head.
+// Faults on the wire (a damaged byte, an overrun that loses bytes) happen as bytes arrive, so
+// Marlin's own checks find them.
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -47,6 +52,7 @@ Firmware::Firmware(const VirtualPrinterConfig& config)
 void Firmware::power_on(double now_s) {
     rx_.clear();
     line_buffer_.clear();
+    wire_ = WireFaults{};
     commands_.clear();
     planner_.clear();
     // Moves the timer still holds belong to the previous power cycle: drained, not run.
@@ -73,9 +79,44 @@ void Firmware::receive(std::string_view bytes, double wall_s) {
         if (c == '\n' && line_arrivals_s_.size() < config_.log_limit)
             line_arrivals_s_.push_back(wall_s);
     check_emergency(bytes, wall_s);
-    const std::size_t room = rx_room();
-    if (bytes.size() > room) counted_.rx_overflow_bytes += bytes.size() - room;
-    rx_.append(bytes.substr(0, room));
+    const bool wire_faults = config_.faults.corrupt_line > 0.0 || config_.faults.rx_overrun > 0.0;
+    for (std::size_t at = 0; at < bytes.size();) {
+        const std::size_t room = rx_room();
+        if (room == 0) {
+            counted_.rx_overflow_bytes += bytes.size() - at;
+            return;
+        }
+        if (!wire_faults) {
+            const std::size_t taken = std::min(room, bytes.size() - at);
+            rx_.append(bytes.substr(at, taken));
+            at += taken;
+            continue;
+        }
+        receive_with_wire_faults(bytes[at++]);
+    }
+}
+
+// Each line that starts on the wire draws its faults: the offset of a byte to damage, and of a
+// run of bytes to lose. Offsets count from the line's first byte, past a damaged end of line.
+void Firmware::receive_with_wire_faults(char byte) {
+    if (wire_.offset == 0) {
+        std::uniform_real_distribution<double> chance(0.0, 1.0);
+        std::uniform_int_distribution<std::size_t> offset(0, 31);
+        wire_.damage_at = chance(random_) < config_.faults.corrupt_line ? offset(random_) : npos;
+        wire_.lose_from = chance(random_) < config_.faults.rx_overrun ? offset(random_) : npos;
+        wire_.lose_bytes = std::uniform_int_distribution<std::size_t>(1, 24)(random_);
+    }
+    const std::size_t offset = wire_.offset++;
+    if (offset == wire_.damage_at)
+        byte = static_cast<char>(byte ^ (1 << std::uniform_int_distribution<int>(0, 6)(random_)));
+    const bool lost = wire_.lose_from != npos && offset >= wire_.lose_from &&
+                      offset < wire_.lose_from + wire_.lose_bytes;
+    if (byte == '\n') wire_.offset = 0;
+    if (lost) {
+        ++counted_.rx_overflow_bytes;
+        return;
+    }
+    rx_ += byte;
 }
 
 // Marlin's emergency parser reads M112 as the bytes arrive, ahead of a full command queue.
@@ -109,11 +150,10 @@ bool Firmware::take_lines() {
     return progress;
 }
 
-LineFaults Firmware::draw_faults(bool& corrupt, bool& spurious) {
+LineFaults Firmware::draw_faults(bool& spurious) {
     std::uniform_real_distribution<double> chance(0.0, 1.0);
     const FaultRates& rates = config_.faults;
     const auto hit = [&](double rate) { return rate > 0.0 && chance(random_) < rate; };
-    corrupt = hit(rates.corrupt_line);
     spurious = hit(rates.spurious_resend);
     LineFaults faults;
     faults.drop_ok = hit(rates.drop_ok);
@@ -127,30 +167,74 @@ LineFaults Firmware::draw_faults(bool& corrupt, bool& spurious) {
 }
 
 void Firmware::accept_line(std::string_view line) {
-    const parser::GcodeLine lexed = parser::lex_line(line);
-    if (lexed.kind == parser::LineKind::empty || lexed.kind == parser::LineKind::comment) return;
+    // The line buffer holds no comment (process_stream_char stops at `;`), and an empty one is
+    // no command and gets no ok.
+    std::string_view text = line.substr(0, line.find(';'));
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    if (trim_blanks(text).empty()) return;
     Command command;
-    if (lexed.has_line_number) {
-        const bool m110 = lexed.is('M', 110);
-        if (!lexed.has_checksum) return reject("No Checksum with line number", last_line_);
-        if (!checksum_matches(line)) return reject("checksum mismatch", last_line_);
-        if (!m110 && lexed.line_number != last_line_ + 1)
-            return reject("Line Number is not Last Line Number+1", last_line_);
-        bool corrupt = false;
+    if (text.front() == 'N') {
+        const std::optional<std::uint64_t> number = check_numbered(text);
+        if (!number) return;
         bool spurious = false;
-        if (!m110) command.faults = draw_faults(corrupt, spurious);
-        if (corrupt) return reject("checksum mismatch", last_line_);
+        const bool m110 = text.find("M110") != std::string_view::npos;
+        if (!m110) command.faults = draw_faults(spurious);
         if (spurious) return reject({}, last_line_);
-        last_line_ = m110 && lexed.has('N') ? static_cast<std::uint64_t>(lexed.value('N'))
-                                            : lexed.line_number;
-        command.number = lexed.line_number;
-    } else if (lexed.has_checksum) {
+        last_line_ = *number;
+        // ADVANCED_OK's ok_to_send echoes the digits after the line's own leading `N`, which
+        // for `N0 M110 N5` is 0, not the 5 it set.
+        std::uint64_t leading = 0;
+        std::from_chars(text.data() + 1, text.data() + text.size(), leading);
+        command.number = leading;
+    } else if (text.find('*') != std::string_view::npos && text.front() != 'n') {
+        // Marlin 1.1's check (2.x's get_serial_commands dropped it and runs such a line): the
+        // tail of a line whose number was lost is refused, not run.
         return reject("No Line Number with checksum", last_line_);
     }
-    command.text = strip_numbering(line);
+    // Marlin's parser skips an `N` word only in upper case (GCODE_CASE_INSENSITIVE is off by
+    // default): a line whose `N` was damaged into `n` is an unknown command, not a move.
+    command.text = text.front() == 'n' ? trim_blanks(text) : strip_numbering(text);
     commands_.push_back(std::move(command));
 }
 
+// get_serial_commands' checks of a line that starts with `N`, in its order; the line's number
+// when it passes, else nothing (answered already). M110 takes any number: the one after its
+// own `N` (`N0 M110 N5` sets 5), else the line's.
+std::optional<std::uint64_t> Firmware::check_numbered(std::string_view text) {
+    const bool m110 = text.find("M110") != std::string_view::npos;
+    std::size_t number_at = 1;
+    if (m110) {
+        const std::size_t second = text.find('N', 4);
+        if (second != std::string_view::npos) number_at = second + 1;
+    }
+    // strtol: digits after an optional sign; none at all reads as 0.
+    std::int64_t number = 0;
+    const std::string_view digits = text.substr(number_at);
+    const char* from = digits.data() + (!digits.empty() && digits.front() == '+' ? 1 : 0);
+    std::from_chars(from, digits.data() + digits.size(), number);
+    const auto expected = static_cast<std::int64_t>(last_line_) + 1;
+    if (!m110 && number != expected) {
+        if (!config_.reject_duplicate_lines && number > 0 && number < expected) {
+            output_ += "ok\n";  // Taken already: skipped, as Repetier firmware does.
+            return std::nullopt;
+        }
+        reject("Line Number is not Last Line Number+1", last_line_);
+        return std::nullopt;
+    }
+    if (text.rfind('*') == std::string_view::npos) {
+        reject("No Checksum with line number", last_line_);
+        return std::nullopt;
+    }
+    if (!checksum_matches(text)) {
+        reject("checksum mismatch", last_line_);
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, number));
+}
+
+// gcode_line_error, then flush_and_request_resend. An empty `error` is a request alone (the
+// spurious fault: a good line refused).
 void Firmware::reject(std::string_view error, std::uint64_t last_line) {
     ++counted_.resend_requests;
     if (!error.empty()) {
@@ -158,6 +242,8 @@ void Firmware::reject(std::string_view error, std::uint64_t last_line) {
         output_ += error;
         output_ += ", Last Line: " + std::to_string(last_line) + "\n";
     }
+    // `while (read_serial(...) != -1)`: what is in the RX buffer now; bytes still on the wire
+    // arrive afterwards. Boards whose serial driver keeps them skip this.
     if (config_.flush_rx_on_resend) rx_.clear();
     line_buffer_.clear();
     output_ += "Resend: " + std::to_string(last_line + 1) + "\nok\n";

@@ -24,6 +24,7 @@
 #include "firmware.hpp"
 #include "pty_speed.hpp"
 #include "strata/streamer/virtual_printer.hpp"
+#include "wire.hpp"
 
 namespace strata::streamer {
 namespace {
@@ -32,48 +33,6 @@ double steady_now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-
-// Bytes that cross a wire at a fixed rate, one way.
-class Wire {
-  public:
-    explicit Wire(int baud) : byte_s_(baud > 0 ? 10.0 / baud : 0.0) {}
-    void push(std::string_view bytes, double now_s) {
-        queue_.erase(0, taken_);
-        taken_ = 0;
-        if (queue_.empty()) busy_from_s_ = now_s;  // An idle wire starts sending now.
-        queue_.append(bytes);
-    }
-    /// Bytes fully across by `now_s`, removed.
-    std::string_view arrived(double now_s) {
-        queue_.erase(0, taken_);
-        std::size_t count = queue_.size();
-        if (byte_s_ > 0.0) {
-            const auto across = static_cast<std::size_t>(
-                std::max(0.0, std::floor((now_s - busy_from_s_) / byte_s_ + 1e-9)));
-            count = std::min(count, across);
-            busy_from_s_ += static_cast<double>(count) * byte_s_;
-        }
-        taken_ = count;
-        return std::string_view(queue_).substr(0, taken_);
-    }
-    /// Gives back bytes `arrived` handed out that could not be used.
-    void unread(std::size_t bytes) {
-        taken_ -= bytes;
-        if (byte_s_ > 0.0) busy_from_s_ -= static_cast<double>(bytes) * byte_s_;
-    }
-    [[nodiscard]] bool empty() const { return queue_.size() == taken_; }
-    void clear() {
-        queue_.clear();
-        taken_ = 0;
-    }
-    [[nodiscard]] double next_s() const { return empty() ? INFINITY : busy_from_s_ + byte_s_; }
-
-  private:
-    double byte_s_;
-    std::string queue_;
-    std::size_t taken_ = 0;
-    double busy_from_s_ = 0.0;
-};
 
 // What bytes sent at the wrong rate look like on the other side: different bytes, no newlines
 // where there were some.
@@ -107,8 +66,8 @@ struct VirtualPrinter::Impl {
     mutable std::mutex mutex;  ///< Guards `firmware` and `ok_writes_s` against the accessors.
     std::vector<double> ok_writes_s;
     bool at_line_start = true;
-    Wire to_printer;
-    Wire to_host;
+    virtual_printer::Wire to_printer;
+    virtual_printer::Wire to_host;
     int master = -1;
     int slave = -1;
     int wake = -1;

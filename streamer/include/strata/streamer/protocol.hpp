@@ -8,8 +8,18 @@
 // resend request rejected it), so the oldest line in flight is the one an `ok` acknowledges.
 // ADVANCED_OK's `N` and the temperatures of M105's own `ok` re-synchronise that count when an
 // `ok` was lost on the way.
+//
+// An error episode: Marlin rejects a bad line with `Resend: n` + `ok`, and every numbered line
+// still in flight behind it is rejected the same way as it arrives, or thrown away unanswered
+// with the RX buffer. The first request rewinds to `n` once; the requests that follow are its
+// echoes and only answer stale lines. Nothing is resent until the firmware has provably read
+// everything sent before: a marker, `N0 M110 N<n-1>` (M110 is exempt from the number check, is
+// checksummed, and sets the number the firmware already has), goes out behind the stale lines,
+// and its `ok` (an ok that no line ahead of it claims, or ADVANCED_OK's `N0`) closes the
+// episode. A marker thrown away by a later rejection is sent again when the link goes quiet.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -46,12 +56,10 @@ struct ProtocolConfig {
     double stall_probe_s = 1.0;
     int max_timeouts = 5;              ///< Consecutive probes unanswered: the printer is gone.
     int max_consecutive_resends = 10;  ///< The same line asked for again and again: stuck.
-    /// After a resend request nothing new goes out until every line sent before it has been
-    /// answered, or the link has been quiet this long plus the wire time of the unanswered
-    /// bytes. A firmware that empties its RX buffer with the request (AVR Marlin) never answers
-    /// the lines it threw away, and a line sent while it is still rejecting old ones is thrown
-    /// away with them: sent at once, the resent line is lost again and again.
-    /// Unset: the link's reply latency (Link::wire_timing).
+    /// In an error episode (see `Protocol`), silence this long plus the wire time of the bytes
+    /// in flight before the marker is sent again: it may have been thrown away with the RX
+    /// buffer, or its ok lost. A marker sent too early costs a few bytes, never a line.
+    /// Unset: the link's reply latency (Link::wire_timing), at least 20 ms.
     std::optional<double> resend_settle_s;
     /// The link's speed in bytes per second, for the wire time above; 0: no wire. Unset: the
     /// link's (Link::wire_timing).
@@ -80,8 +88,9 @@ struct ProtocolCounters {
     std::uint64_t stall_probes = 0;  ///< Probes sent because the window stayed full.
     std::uint64_t resyncs = 0;       ///< Lost oks made good by ADVANCED_OK N or M105's ok.
     /// Lines sent before a resend request that the firmware never answered (flushed with its
-    /// RX buffer); found by the settle wait.
+    /// RX buffer); found when the episode's marker came back.
     std::uint64_t flushed_lines = 0;
+    std::uint64_t markers = 0;       ///< Episode markers sent (`N0 M110 N<n-1>`).
     std::uint64_t fragment_oks = 0;  ///< Oks of line fragments (`Unknown command`), not counted.
 };
 
@@ -116,7 +125,7 @@ class Protocol {
     /// The link's timing, for what the configuration leaves unset (see `resend_settle_s`).
     void use_wire_timing(double bytes_per_s, double reply_latency_s) {
         wire_bytes_per_s_ = config_.wire_bytes_per_s.value_or(bytes_per_s);
-        settle_floor_s_ = config_.resend_settle_s.value_or(reply_latency_s);
+        settle_floor_s_ = config_.resend_settle_s.value_or(std::max(0.02, reply_latency_s));
     }
 
     [[nodiscard]] SendStrategy strategy() const { return strategy_; }
@@ -137,24 +146,32 @@ class Protocol {
         bool stale;  ///< Sent before a resend: the firmware will reject it (and ask again).
         bool long_running;
         bool is_m105;
-        bool probe;  ///< The timeout probe (M105), sent outside the window.
+        bool probe;   ///< The timeout probe (M105), sent outside the window.
+        bool marker;  ///< An episode's marker (`N0 M110 N<n-1>`): no line of the job.
     };
 
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
-    void on_ok(const Reply& reply);
+    void on_ok(const Reply& reply, double now_s);
     /// `rejection`: the ok came right after a resend request, so it answers a rejected line.
     void settle(const Reply& reply, bool rejection);
-    void on_resend(const Reply& reply, double now_s);
+    void on_resend(const Reply& reply);
+    void start_episode(std::uint64_t number, std::size_t index);
+    void answer_marker(std::deque<InFlight>::iterator marker);
+    [[nodiscard]] bool refuses_marker(std::uint64_t number) const;
+    void end_episode();
+    void send_marker(std::string& wire, double now_s);
     void note_unknown_command(const Reply& reply);
-    void end_settling_if_answered();
-    void drop_unanswered();
     void acknowledge_oldest();
-    void acknowledge_first_stale();
+    void answer_rejection();
     void acknowledge_through(std::uint64_t number);
+    void remove_in_flight(std::deque<InFlight>::iterator entry);
     void note_strategy(const Reply& reply);
     void prune_history();
     [[nodiscard]] double timeout_s() const;
     [[nodiscard]] bool stalled() const;
+    [[nodiscard]] double stall_wait_s() const;
+    [[nodiscard]] bool long_running_in_flight() const;
+    [[nodiscard]] double marker_deadline_s() const;
     void fail(const std::string& reason);
     void send_probe(std::string& wire);
 
@@ -171,16 +188,20 @@ class Protocol {
     bool busy_seen_ = false;
     bool failed_ = false;
     double last_reply_s_ = 0.0;
+    double last_received_s_ = 0.0;  ///< Any line at all from the printer.
     int timeouts_in_a_row_ = 0;
     std::uint64_t last_resend_number_ = 0;
-    int same_resend_count_ = 0;
-    /// After a resend request, until every stale line is answered or the link is quiet.
-    bool settling_ = false;
+    int same_resend_count_ = 0;  ///< Episodes for the same line with no line taken since.
+    bool episode_ = false;       ///< Between a resend request and its marker's ok.
+    std::uint64_t episode_number_ = 0;
+    bool marker_due_ = false;  ///< `fill` sends a marker first.
+    double marker_sent_s_ = 0.0;
+    int markers_this_episode_ = 0;
+    double last_ok_s_ = 0.0;
+    double ok_gap_s_ = 0.01;         ///< Moving average of the time between oks.
     bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.
-    double settle_deadline_s_ = 0.0;
-    double settle_wait_s_ = 0.0;
-    double settle_floor_s_;    ///< `resend_settle_s`, or the link's reply latency.
-    double wire_bytes_per_s_;  ///< `wire_bytes_per_s`, or the link's speed.
+    double settle_floor_s_;          ///< `resend_settle_s`, or the link's reply latency.
+    double wire_bytes_per_s_;        ///< `wire_bytes_per_s`, or the link's speed.
     /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or
     /// an overflow. The ok after each answers the fragment, not a line.
     std::size_t fragment_oks_pending_ = 0;

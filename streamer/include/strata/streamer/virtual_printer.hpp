@@ -19,7 +19,13 @@ namespace strata::streamer {
 /// Per received numbered line, the chance of each fault (0..1).
 struct FaultRates {
     // Recoverable: the host must end with every line executed exactly once.
-    double corrupt_line = 0.0;     ///< The line arrives damaged: checksum error, resend.
+    /// One byte of the line is damaged on the wire (a bit flipped): whichever check Marlin makes
+    /// first fails (line number, checksum, a missing `*`), or a damaged end of line merges it
+    /// with the next.
+    double corrupt_line = 0.0;
+    /// A run of the line's bytes is lost on arrival, as when the UART's receive interrupt is
+    /// late (an RX overrun): the line arrives cut, or merged with the next.
+    double rx_overrun = 0.0;
     double drop_ok = 0.0;          ///< The line runs but its ok never leaves.
     double duplicate_ok = 0.0;     ///< Its ok is sent twice.
     double spurious_resend = 0.0;  ///< A good line is refused and asked for again.
@@ -44,8 +50,14 @@ struct VirtualPrinterConfig {
     double time_scale = 1.0;
     bool advanced_ok = false;  ///< `ok N<line> P<planner free> B<queue free>`.
     bool autoreport = true;    ///< M155 temperature autoreport (else the host must poll M105).
-    /// Marlin's flush_and_request_resend empties the RX buffer with each resend request.
+    /// Marlin's GCodeQueue::gcode_line_error reads out and discards everything in the RX
+    /// buffer before it asks for the line again (AVR boards); some 32-bit boards' serial
+    /// drivers do not, and the lines already received are then rejected one by one.
     bool flush_rx_on_resend = true;
+    /// Marlin rejects a line whose number is not the last plus one, a lower one (a resend of a
+    /// line it already took) included. Off: a line numbered at or below the last is answered
+    /// with `ok` and not run again, as Repetier firmware skips it.
+    bool reject_duplicate_lines = true;
     std::string firmware_name = "Marlin strata-virtual 2.1";
     double ambient_c = 22.0;
     double hotend_rate_c_s = 4.0;

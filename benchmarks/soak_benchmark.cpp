@@ -1,0 +1,219 @@
+// The streamer's soak: a real job of 100,000 commands through the host protocol to the strict
+// Marlin 2 virtual firmware over an emulated UART (strata/streamer/wire_simulation.hpp, a
+// simulated clock, so a run takes seconds), for every send strategy, at 115200 and 250000 baud,
+// clean and with each fault kind alone and all together, over several seeds, for each firmware
+// variant (RX discarded with a resend request or kept; duplicates rejected or skipped). A run
+// passes when the firmware ran the job's commands exactly once each, in order. The table gives
+// the passes, the median simulated time against the clean run's, the wire use of clean runs, and
+// the resends and probes. Exit status 1 when any run failed.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flags.hpp"
+#include "strata/streamer/job.hpp"
+#include "strata/streamer/wire_simulation.hpp"
+
+namespace {
+
+using strata::streamer::FaultRates;
+using strata::streamer::SendStrategy;
+
+constexpr std::string_view usage =
+    "soak_benchmark [--file F.gcode] [--lines N] [--seeds N] [--rate R] [--variant "
+    "all|discard|keep|skip]\n"
+    "               [--baud B] [--strategy S] [--fault F] [--trace 1]\n"
+    "  B, S, F: run only that baud rate, send strategy or fault (clean, corrupt, lost_ok, "
+    "dup_ok,\n  busy, spurious, overrun, all); --trace 1 prints the conversation to stderr\n"
+    "  F: a real job (default ../shared/corpus/prusaslicer/ps271_benchy_arcfit_m486.gcode);\n"
+    "  N: its first N commands (default 100000); R: each fault's rate (default 0.02)";
+
+struct Fault {
+    const char* name;
+    void (*set)(FaultRates&, double);
+};
+
+const std::vector<Fault>& faults() {
+    static const std::vector<Fault> all = {
+        {"clean", [](FaultRates&, double) {}},
+        {"corrupt", [](FaultRates& f, double r) { f.corrupt_line = r; }},
+        {"lost_ok", [](FaultRates& f, double r) { f.drop_ok = r; }},
+        {"dup_ok", [](FaultRates& f, double r) { f.duplicate_ok = r; }},
+        {"busy", [](FaultRates& f, double r) { f.busy = r; }},
+        {"spurious", [](FaultRates& f, double r) { f.spurious_resend = r; }},
+        {"overrun", [](FaultRates& f, double r) { f.rx_overrun = r; }},
+        {"all", [](FaultRates& f, double r) {
+             f.corrupt_line = f.drop_ok = f.duplicate_ok = f.busy = f.spurious_resend =
+                 f.rx_overrun = r;
+         }}};
+    return all;
+}
+
+struct Variant {
+    const char* name;
+    bool discard_rx;
+    bool reject_duplicates;
+};
+
+std::vector<std::string> read_job(const std::string& path, std::size_t lines) {
+    strata::streamer::JobReader reader;
+    std::string error;
+    if (!reader.open(path, error)) {
+        std::fprintf(stderr, "soak_benchmark: %s\n", error.c_str());
+        std::exit(2);
+    }
+    std::vector<std::string> commands;
+    strata::streamer::JobItem item;
+    while (commands.size() < lines && reader.next(item))
+        if (item.kind == strata::streamer::JobItem::Kind::send) commands.emplace_back(item.text);
+    return commands;
+}
+
+double median(std::vector<double> values) {
+    if (values.empty()) return 0.0;
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// First index where the firmware's log and the job part, or -1.
+long first_difference(const std::vector<std::string>& ran, const std::vector<std::string>& job) {
+    const std::size_t common = std::min(ran.size(), job.size());
+    for (std::size_t i = 0; i < common; ++i)
+        if (ran[i] != job[i]) return static_cast<long>(i);
+    return ran.size() == job.size() ? -1 : static_cast<long>(common);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string file = "../shared/corpus/prusaslicer/ps271_benchy_arcfit_m486.gcode";
+    int lines = 100'000;
+    int seeds = 5;
+    double rate = 0.02;
+    std::string variant_name = "all";
+    int only_baud = 0;
+    std::string only_strategy;
+    std::string only_fault;
+    int trace = 0;
+    strata::benchmarks::parse_flags(
+        argc, argv,
+        {{"--file", [&](const std::string& v) { return !(file = v).empty(); }},
+         {"--lines",
+          [&](const std::string& v) { return strata::benchmarks::read_int(v, 1, lines); }},
+         {"--seeds",
+          [&](const std::string& v) { return strata::benchmarks::read_int(v, 1, seeds); }},
+         {"--rate",
+          [&](const std::string& v) { return strata::benchmarks::read_double(v, 0.0, rate); }},
+         {"--baud",
+          [&](const std::string& v) { return strata::benchmarks::read_int(v, 1, only_baud); }},
+         {"--strategy",
+          [&](const std::string& v) {
+              SendStrategy parsed{};
+              only_strategy = v;
+              return strata::streamer::parse_send_strategy(v, parsed);
+          }},
+         {"--fault",
+          [&](const std::string& v) {
+              only_fault = v;
+              return std::any_of(faults().begin(), faults().end(),
+                                 [&](const Fault& f) { return v == f.name; });
+          }},
+         {"--trace",
+          [&](const std::string& v) { return strata::benchmarks::read_int(v, 0, trace); }},
+         {"--variant",
+          [&](const std::string& v) {
+              variant_name = v;
+              return v == "all" || v == "discard" || v == "keep" || v == "skip";
+          }}},
+        usage);
+    std::vector<std::string> job = read_job(file, static_cast<std::size_t>(lines));
+    std::vector<std::string> expected = job;
+    expected.emplace_back("M400");
+    std::printf("job: %zu commands of %s; fault rate %.3f; %d seeds\n", job.size(), file.c_str(),
+                rate, seeds);
+    const std::vector<Variant> variants = {
+        {"discard", true, true}, {"keep", false, true}, {"skip", true, false}};
+    int failed_runs = 0;
+    std::printf("%-8s %-7s %-14s %-9s %6s %9s %7s %9s %8s %7s\n", "variant", "baud", "strategy",
+                "fault", "passed", "median_s", "x_clean", "wire_use", "resends", "probes");
+    for (const Variant& variant : variants) {
+        if (variant_name != "all" && variant_name != variant.name) continue;
+        for (const int baud : {115200, 250000}) {
+            if (only_baud != 0 && baud != only_baud) continue;
+            for (const SendStrategy strategy :
+                 {SendStrategy::automatic, SendStrategy::ping_pong, SendStrategy::counted_window,
+                  SendStrategy::byte_counting, SendStrategy::advanced_ok}) {
+                if (!only_strategy.empty() && to_string(strategy) != only_strategy) continue;
+                double clean_s = 0.0;
+                for (const Fault& fault : faults()) {
+                    if (!only_fault.empty() && only_fault != fault.name &&
+                        std::string_view(fault.name) != "clean")
+                        continue;
+                    std::vector<double> times;
+                    std::vector<double> uses;
+                    int passed = 0;
+                    std::uint64_t resends = 0;
+                    std::uint64_t probes = 0;
+                    for (int seed = 1; seed <= seeds; ++seed) {
+                        strata::streamer::WireSimulationConfig config;
+                        config.printer.baud = baud;
+                        config.printer.time_scale = 0.0;
+                        config.printer.advanced_ok = strategy == SendStrategy::advanced_ok ||
+                                                     strategy == SendStrategy::automatic;
+                        config.printer.flush_rx_on_resend = variant.discard_rx;
+                        config.printer.reject_duplicate_lines = variant.reject_duplicates;
+                        config.printer.seed = static_cast<std::uint64_t>(seed);
+                        fault.set(config.printer.faults, rate);
+                        config.protocol.strategy = strategy;
+                        if (trace != 0)
+                            config.trace = [](double at_s, char direction, std::string_view bytes) {
+                                std::fprintf(stderr, "%.6f %c %.*s", at_s, direction,
+                                             static_cast<int>(bytes.size()), bytes.data());
+                                if (!bytes.ends_with('\n')) std::fputc('\n', stderr);
+                            };
+                        const auto result = strata::streamer::simulate_print(job, config);
+                        const long difference = first_difference(result.executed, expected);
+                        const bool ok = result.finished && difference < 0;
+                        passed += ok ? 1 : 0;
+                        if (!ok) {
+                            ++failed_runs;
+                            std::fprintf(stderr,
+                                         "FAILED %s %d %s %s seed %d: %s; first difference at "
+                                         "command %ld (%zu ran)\n",
+                                         variant.name, baud,
+                                         std::string(to_string(strategy)).c_str(), fault.name, seed,
+                                         result.failure.c_str(), difference,
+                                         result.executed.size());
+                            for (long i = std::max(0L, difference - 2);
+                                 i >= 0 && i < difference + 3; ++i) {
+                                const auto at = static_cast<std::size_t>(i);
+                                std::fprintf(stderr, "  %ld: ran \"%s\" job \"%s\"\n", i,
+                                             at < result.executed.size()
+                                                 ? result.executed[at].c_str()
+                                                 : "<end>",
+                                             at < expected.size() ? expected[at].c_str() : "<end>");
+                            }
+                        }
+                        times.push_back(result.elapsed_s);
+                        uses.push_back(result.wire_use(baud));
+                        resends += result.counters.resends;
+                        probes += result.counters.timeouts + result.counters.stall_probes;
+                    }
+                    const double median_s = median(times);
+                    if (std::string_view(fault.name) == "clean") clean_s = median_s;
+                    std::printf("%-8s %-7d %-14s %-9s %3d/%-2d %9.2f %7.3f %8.1f%% %8llu %7llu\n",
+                                variant.name, baud, std::string(to_string(strategy)).c_str(),
+                                fault.name, passed, seeds, median_s,
+                                clean_s > 0.0 ? median_s / clean_s : 0.0, 100.0 * median(uses),
+                                static_cast<unsigned long long>(resends / seeds),
+                                static_cast<unsigned long long>(probes / seeds));
+                    std::fflush(stdout);
+                }
+            }
+        }
+    }
+    std::printf("%d failed runs\n", failed_runs);
+    return failed_runs == 0 ? 0 : 1;
+}
