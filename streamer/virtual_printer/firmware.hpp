@@ -56,6 +56,9 @@ class Firmware {
     void receive(std::string_view bytes, double wall_s);
     /// Runs everything due by `now_s`.
     void advance(double now_s);
+    /// The instant clock (`now_s`, moved on): jumps from event to event while commands wait on
+    /// the firmware's own events (moves, dwells, heaters), so they run at once.
+    void advance_instantly(double& now_s);
     /// Printer time of the next thing that happens without new input (infinity: nothing).
     [[nodiscard]] double next_event_s() const;
     /// Replies produced so far, handed over.

@@ -33,6 +33,15 @@ void Firmware::advance(double now_s) {
     keep_alive(now_s);
 }
 
+void Firmware::advance_instantly(double& now_s) {
+    while (has_commands() && std::isfinite(next_event_s())) {
+        const double before = now_s;
+        now_s = std::max(now_s, next_event_s());
+        advance(now_s);
+        if (now_s == before) break;
+    }
+}
+
 bool Firmware::wait_over(double now_s) {
     switch (wait_) {
         case Wait::none: return true;

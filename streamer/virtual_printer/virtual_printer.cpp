@@ -181,14 +181,7 @@ void VirtualPrinter::Impl::run() {
             const std::lock_guard lock(mutex);
             if (reset_requested.exchange(false)) power_on(wall_s);
             firmware.advance(printer_now(wall_s));
-            // The instant clock jumps only while commands wait on the firmware's own events.
-            while (config.time_scale <= 0.0 && firmware.has_commands() &&
-                   std::isfinite(firmware.next_event_s())) {
-                const double before = instant_now_s;
-                instant_now_s = std::max(instant_now_s, firmware.next_event_s());
-                firmware.advance(instant_now_s);
-                if (instant_now_s == before) break;
-            }
+            if (config.time_scale <= 0.0) firmware.advance_instantly(instant_now_s);
             to_host.push(firmware.take_output(), wall_s);
             next_event_s = firmware.next_event_s();
             disconnect = firmware.wants_disconnect();

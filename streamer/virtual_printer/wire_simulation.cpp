@@ -74,13 +74,7 @@ class Printer {
     void run(double now_s, std::string_view arrived) {
         firmware_.receive(arrived, now_s);
         firmware_.advance(clock(now_s));
-        while (config_.time_scale <= 0.0 && firmware_.has_commands() &&
-               std::isfinite(firmware_.next_event_s())) {
-            const double before = instant_s_;
-            instant_s_ = std::max(instant_s_, firmware_.next_event_s());
-            firmware_.advance(instant_s_);
-            if (instant_s_ == before) break;
-        }
+        if (config_.time_scale <= 0.0) firmware_.advance_instantly(instant_s_);
     }
     [[nodiscard]] double next_event_s(double now_s) const {
         const double next = firmware_.next_event_s();
