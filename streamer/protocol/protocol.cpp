@@ -140,6 +140,9 @@ void Protocol::reset(double now_s) {
     last_reply_s_ = now_s;
     last_received_s_ = now_s;
     last_ok_s_ = now_s;
+    clock_s_ = now_s;
+    unconfirmed_.clear();
+    fence_queued_ = false;
     enqueue("M110 N0", probe_tag);
 }
 
@@ -152,6 +155,7 @@ void Protocol::enqueue(std::string_view command, std::uint64_t tag) {
 }
 
 void Protocol::drop_queued() {
+    fence_queued_ = false;
     if (send_index_ >= history_.size()) return;
     next_number_ = history_[send_index_].number;
     history_.erase(history_.begin() + static_cast<std::ptrdiff_t>(send_index_), history_.end());
@@ -177,9 +181,12 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
     if (failed_) return sent;
     if (marker_due_) send_marker(wire, now_s);
     if (episode_) return sent;  // Nothing is resent before the marker is back.
+    clock_s_ = now_s;
+    if (fence_due(now_s)) queue_fence();
     while (send_index_ < history_.size()) {
         const Sent& line = history_[send_index_];
         if (!window_allows(line.wire.size())) break;
+        if (line.tag == fence_tag) fence_queued_ = false;
         if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
         wire += line.wire;
         in_flight_.push_back(
@@ -201,6 +208,7 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
 
 void Protocol::on_received(std::string_view line, double now_s) {
     const Reply reply = parse_reply(line);
+    clock_s_ = now_s;
     last_received_s_ = now_s;
     switch (reply.kind) {
         case ReplyKind::ok:
@@ -212,7 +220,7 @@ void Protocol::on_received(std::string_view line, double now_s) {
             // Marlin says `wait` only with an empty command queue: whatever is still counted
             // in flight was done and its ok lost.
             last_reply_s_ = now_s;
-            if (!in_flight_.empty() && !episode_) acknowledge_oldest();
+            if (!in_flight_.empty() && !episode_) acknowledge_oldest(false);
             break;
         case ReplyKind::busy:
             last_reply_s_ = now_s;
@@ -250,7 +258,7 @@ void Protocol::on_ok(const Reply& reply, double now_s) {
         ++counters_.fragment_oks;
         if (!reply.line) return;  // ADVANCED_OK's N is still true: acknowledging by it is safe.
     }
-    if (!in_flight_.empty())
+    if (!in_flight_.empty() || !unconfirmed_.empty())
         settle(reply, rejection);  // Else a duplicate, or a line sent by another host.
     if (strategy_ == SendStrategy::advanced_ok && reply.buffer_free) {
         // B is the command queue's free slots when this line left it; Marlin reports one too
@@ -269,29 +277,25 @@ void Protocol::settle(const Reply& reply, bool rejection) {
         answer_rejection();
         return;
     }
-    const auto is_marker = [](const InFlight& entry) { return entry.marker; };
     if (reply.line) {
-        if (*reply.line == 0) {  // A marker's, or the handshake's own M110 N0.
-            const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(), is_marker);
-            if (marker != in_flight_.end()) {
-                answer_marker(marker);
-                return;
-            }
+        // A line still in flight with that number, else a marker (numbered n-1 like the line
+        // that was taken before the episode; that line's own ok came first).
+        const bool a_line = std::any_of(
+            in_flight_.begin(), in_flight_.end(),
+            [&](const InFlight& e) { return !e.stale && !e.marker && e.number == *reply.line; });
+        const auto marker =
+            std::find_if(in_flight_.begin(), in_flight_.end(),
+                         [&](const InFlight& e) { return e.marker && e.number == *reply.line; });
+        if (!a_line && marker != in_flight_.end()) {
+            answer_marker(marker);
+            return;
         }
         acknowledge_through(*reply.line);
         return;
     }
     if (reply.heater_count > 0) {
-        const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(), [](const InFlight& e) {
-            return e.is_m105 && !e.stale && !e.marker;
-        });
-        if (m105 != in_flight_.end()) {
-            const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
-            if (count > 1) ++counters_.resyncs;
-            for (std::size_t i = 0; i < count; ++i)
-                acknowledge_oldest();
-            return;
-        }
+        confirm_through_m105();
+        return;
     }
     const auto ran = std::find_if(in_flight_.begin(), in_flight_.end(),
                                   [](const InFlight& entry) { return !entry.stale; });
@@ -300,48 +304,95 @@ void Protocol::settle(const Reply& reply, bool rejection) {
         answer_marker(ran);
         return;
     }
-    remove_in_flight(ran);
+    remove_in_flight(ran, false);  // A plain ok could be a copy: the line is done on trust.
+}
+
+// M105's ok carries the temperatures: it answers the first M105 not yet answered, and the
+// firmware ran everything before it. Without one to answer it is a late or repeated copy and
+// settles nothing.
+void Protocol::confirm_through_m105() {
+    const auto is_m105 = [](const InFlight& e) { return e.is_m105 && !e.stale && !e.marker; };
+    const auto trusted = std::find_if(unconfirmed_.begin(), unconfirmed_.end(), is_m105);
+    if (trusted != unconfirmed_.end()) {
+        const auto count = static_cast<std::size_t>(trusted - unconfirmed_.begin()) + 1;
+        for (std::size_t i = 0; i < count; ++i)
+            confirm_oldest_unconfirmed();
+        return;
+    }
+    const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(), is_m105);
+    if (m105 == in_flight_.end()) return;
+    const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
+    if (count > 1) ++counters_.resyncs;
+    for (std::size_t i = 0; i < count; ++i)
+        acknowledge_oldest();
+}
+
+void Protocol::confirm_oldest_unconfirmed() {
+    const InFlight entry = unconfirmed_.front();
+    unconfirmed_.pop_front();
+    listener_.on_acknowledged(history_[entry.number - history_.front().number].tag);
 }
 
 // The marker was read after every stale line: those not answered were thrown away.
 void Protocol::answer_marker(std::deque<InFlight>::iterator marker) {
-    remove_in_flight(marker);
+    remove_in_flight(marker, false);
     if (episode_) end_episode();
 }
 
 void Protocol::answer_rejection() {
+    // A firmware that refuses everything, however often its requests are answered, is stuck:
+    // an episode has as many refusals as stale lines, pieces of cut lines and damaged markers.
+    if (episode_ &&
+        ++refusals_this_episode_ > stale_this_episode_ + config_.max_consecutive_resends) {
+        fail("the printer keeps asking for line " + std::to_string(episode_number_) +
+             " again and again: communication stuck");
+        return;
+    }
     const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
                                     [](const InFlight& entry) { return entry.stale; });
     if (stale != in_flight_.end()) {
-        remove_in_flight(stale);
-        // Every stale line answered: nothing sent before the marker can throw away what is
-        // sent now. The marker stays counted in flight; its ok comes first.
-        if (episode_ && std::none_of(in_flight_.begin(), in_flight_.end(),
-                                     [](const InFlight& entry) { return entry.stale; }))
-            end_episode();
+        // Counting refusals never ends the episode: a line cut in two by a flush can be refused
+        // twice (its head without `*`, its tail without `N`), so only the marker's ok shows that
+        // nothing sent before it is still to come. The refusal may have thrown the marker away
+        // with the RX buffer: another goes out behind it, so the last refusal is always followed
+        // by one (a marker that survives too is answered in its turn; one that does not is let
+        // go by the next M105).
+        remove_in_flight(stale, false);
+        if (episode_) marker_due_ = true;
         return;
     }
-    // No stale line left: a damaged marker was refused. Another goes out.
+    // No stale line left: a damaged marker was refused, or a piece of a cut line. Another
+    // marker goes out; if the first one was not refused after all, its ok ends the episode
+    // just as well (every marker was sent after every stale line).
     const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(),
                                      [](const InFlight& entry) { return entry.marker; });
     if (marker != in_flight_.end()) {
-        remove_in_flight(marker);
+        remove_in_flight(marker, false);
         if (episode_) marker_due_ = true;
     }
 }
 
-void Protocol::remove_in_flight(std::deque<InFlight>::iterator entry) {
+// `confirmed`: the answer names the line (ADVANCED_OK's N, an M105's own ok behind it), so it
+// and every line answered before it on trust have run. Else the line waits, answered on trust,
+// for such an answer: a copied plain ok must never make a line that has not run look done.
+void Protocol::remove_in_flight(std::deque<InFlight>::iterator entry, bool confirmed) {
     const InFlight removed = *entry;
     in_flight_bytes_ -= removed.bytes;
     in_flight_.erase(entry);
     if (removed.stale || removed.marker) return;
-    const std::size_t index = removed.number - history_.front().number;
     if (removed.number >= last_resend_number_) same_resend_count_ = 0;
-    listener_.on_acknowledged(history_[index].tag);
+    if (!confirmed) {
+        if (unconfirmed_.empty()) unconfirmed_since_s_ = clock_s_;
+        unconfirmed_.push_back(removed);
+        return;
+    }
+    while (!unconfirmed_.empty())
+        confirm_oldest_unconfirmed();
+    listener_.on_acknowledged(history_[removed.number - history_.front().number].tag);
 }
 
-void Protocol::acknowledge_oldest() {
-    remove_in_flight(in_flight_.begin());
+void Protocol::acknowledge_oldest(bool confirmed) {
+    remove_in_flight(in_flight_.begin(), confirmed);
 }
 
 void Protocol::acknowledge_through(std::uint64_t number) {
@@ -390,7 +441,7 @@ void Protocol::on_resend(const Reply& reply) {
 // then the next line is refused in turn).
 bool Protocol::refuses_marker(std::uint64_t number) const {
     const auto first = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return e.marker || e.number >= number;
+        return e.marker || (!e.stale && e.number >= number);
     });
     return first != in_flight_.end() && first->marker;
 }
@@ -399,11 +450,21 @@ bool Protocol::refuses_marker(std::uint64_t number) const {
 // after this request. Every line from it on will be refused (each with an ok) or was thrown away.
 void Protocol::start_episode(std::uint64_t number, std::size_t index) {
     if (episode_) end_episode();  // Another number: the firmware took lines after all.
+    // Lines from `number` on that a copied ok made look done are refused or thrown away too.
+    while (!unconfirmed_.empty() && unconfirmed_.back().number >= number) {
+        InFlight entry = unconfirmed_.back();
+        unconfirmed_.pop_back();
+        in_flight_bytes_ += entry.bytes;
+        in_flight_.push_front(entry);
+    }
     bool any_stale = false;
+    stale_this_episode_ = 0;
     for (InFlight& entry : in_flight_) {
         entry.stale = entry.stale || (!entry.marker && entry.number >= number);
         any_stale = any_stale || entry.stale;
+        stale_this_episode_ += entry.stale ? 1 : 0;
     }
+    refusals_this_episode_ = 0;
     send_index_ = index;
     episode_ = any_stale;
     episode_number_ = number;
@@ -425,14 +486,17 @@ void Protocol::end_episode() {
     marker_due_ = false;
 }
 
-// `N0 M110 N<n-1>`: numbered 0, which no job line is, so ADVANCED_OK's ok names it.
+// `N<n-1> M110`: M110 takes the line's own number as the last one (n-1, which the firmware has
+// already) when it reads the line, and without an `N` word it does nothing when it runs. With
+// one (`M110 N<x>`) Marlin's M110 handler would set the number again when the command runs,
+// and a marker still queued behind a long move would then undo lines read in the meantime.
 void Protocol::send_marker(std::string& wire, double now_s) {
     marker_due_ = false;
     const std::size_t start = wire.size();
-    append_numbered(wire, 0,
-                    "M110 N" + std::to_string(episode_number_ > 0 ? episode_number_ - 1 : 0));
+    const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
+    append_numbered(wire, number, "M110");
     const std::size_t bytes = wire.size() - start;
-    in_flight_.push_back({0, bytes, false, false, false, false, true});
+    in_flight_.push_back({number, bytes, false, false, false, false, true});
     in_flight_bytes_ += bytes;
     ++counters_.markers;
     ++counters_.lines_sent;
@@ -543,6 +607,43 @@ void Protocol::on_tick(std::string& wire, double now_s) {
 // that line instead. The lines queued behind it are numbered one further. An earlier probe
 // still unanswered stays counted: its ok may yet come, and settles only what was before it.
 void Protocol::send_probe(std::string& wire) {
+    // An earlier probe with nothing of the job sent behind it: if its ok still comes, it settles
+    // no more than this one's; if it was lost, this one stands in.
+    while (!in_flight_.empty() && in_flight_.back().probe) {
+        in_flight_bytes_ -= in_flight_.back().bytes;
+        in_flight_.pop_back();
+    }
+    const std::size_t at = insert_m105(timeout_probe_tag);
+    const Sent& probe = history_[at];
+    wire += probe.wire;
+    in_flight_.push_back({probe.number, probe.wire.size(), false, false, true, true, false});
+    in_flight_bytes_ += probe.wire.size();
+    ++counters_.lines_sent;
+    counters_.bytes_sent += probe.wire.size();
+    if (probe.number > highest_sent_) highest_sent_ = probe.number;
+    ++send_index_;
+}
+
+// Lines answered on trust wait for an M105 behind them: when nothing more is queued (the job's
+// end, a snapshot's M400, a pause), or after `confirm_interval_s` while streaming, one goes out
+// next, inside the window, unless one is on its way already.
+bool Protocol::fence_due(double now_s) const {
+    if (unconfirmed_.empty() || fence_queued_ || failed_) return false;
+    if (std::any_of(in_flight_.begin(), in_flight_.end(),
+                    [](const InFlight& e) { return e.is_m105 && !e.stale; }))
+        return false;
+    return queued() == 0 || now_s - unconfirmed_since_s_ >= config_.confirm_interval_s;
+}
+
+void Protocol::queue_fence() {
+    insert_m105(fence_tag);
+    fence_queued_ = true;
+    ++counters_.fences;
+}
+
+// An M105 numbered in sequence at the next place to send; the lines queued behind it are
+// numbered one further. Returns its place in the history.
+std::size_t Protocol::insert_m105(std::uint64_t tag) {
     const std::size_t at = send_index_;
     const std::uint64_t number = at < history_.size() ? history_[at].number : next_number_;
     for (std::size_t i = at; i < history_.size(); ++i) {
@@ -552,25 +653,22 @@ void Protocol::send_probe(std::string& wire) {
         append_numbered(queued.wire, ++queued.number, command);
     }
     ++next_number_;
-    Sent probe{number, timeout_probe_tag, {}, false, true};
-    append_numbered(probe.wire, number, probe_command);
-    wire += probe.wire;
-    in_flight_.push_back({number, probe.wire.size(), false, false, true, true, false});
-    in_flight_bytes_ += probe.wire.size();
-    ++counters_.lines_sent;
-    counters_.bytes_sent += probe.wire.size();
-    if (number > highest_sent_) highest_sent_ = number;
-    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(probe));
-    ++send_index_;
+    Sent m105{number, tag, {}, false, true};
+    append_numbered(m105.wire, number, probe_command);
+    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(m105));
+    return at;
 }
 
 void Protocol::prune_history() {
     while (send_index_ > 0 && send_index_ > config_.history_lines) {
         const std::uint64_t oldest = history_.front().number;
-        const bool still_in_flight = std::any_of(
-            in_flight_.begin(), in_flight_.end(),
-            [&](const InFlight& entry) { return !entry.marker && entry.number == oldest; });
-        if (still_in_flight) break;
+        const auto is_oldest = [&](const InFlight& entry) {
+            return !entry.marker && entry.number == oldest;
+        };
+        // A line answered on trust keeps its place until confirmed: its tag is read then.
+        if (std::any_of(in_flight_.begin(), in_flight_.end(), is_oldest) ||
+            std::any_of(unconfirmed_.begin(), unconfirmed_.end(), is_oldest))
+            break;
         history_.pop_front();
         --send_index_;
     }

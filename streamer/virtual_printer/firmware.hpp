@@ -95,6 +95,7 @@ class Firmware {
     // Lines into commands (firmware_lines.cpp).
     bool take_lines();
     void receive_with_wire_faults(char byte);
+    void note_damage();
     void accept_line(std::string_view line);
     std::optional<std::uint64_t> check_numbered(std::string_view text);
     void reject(std::string_view error, std::uint64_t last_line);
@@ -133,6 +134,12 @@ class Firmware {
 
     VirtualPrinterConfig config_;
     WireFaults wire_;
+    /// Line ends received and taken (or thrown away): a line's place in the stream, so a line
+    /// that lost or changed bytes on its way is known when it is taken.
+    std::uint64_t newlines_in_ = 0;
+    std::uint64_t newlines_out_ = 0;
+    std::deque<std::uint64_t> damaged_lines_;
+    bool line_damaged_ = false;  ///< The line being checked now is one of them.
     std::string rx_;
     std::string line_buffer_;     ///< The line being received (Marlin's serial line buffer).
     std::string emergency_tail_;  ///< The last bytes received, for an M112 split across reads.

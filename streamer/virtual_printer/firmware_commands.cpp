@@ -158,6 +158,12 @@ void Firmware::execute_m_code(Command& command, const parser::GcodeLine& line, d
             output_ += text;
             break;
         }
+        case 110:
+            // Marlin's M110 handler: `M110 N<x>` sets the last line number again as it runs
+            // (a line's own `N`, read with it, is no parameter).
+            if (line.has('N'))
+                last_line_ = static_cast<std::uint64_t>(std::max(0.0, line.value('N')));
+            break;
         case 115: report_firmware(); break;
         case 155:
             if (!config_.autoreport) {

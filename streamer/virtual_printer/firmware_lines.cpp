@@ -29,6 +29,12 @@ bool checksum_matches(std::string_view line) {
     return checksum_of(line.substr(0, star)) == value;
 }
 
+// Marlin ends a line at either byte (ISEOL): a `\r` made by a damaged byte ends one too.
+std::uint64_t line_ends(std::string_view bytes) {
+    return static_cast<std::uint64_t>(
+        std::count_if(bytes.begin(), bytes.end(), [](char c) { return c == '\n' || c == '\r'; }));
+}
+
 }  // namespace
 
 void Heater::advance(double now_s) {
@@ -52,7 +58,11 @@ Firmware::Firmware(const VirtualPrinterConfig& config)
 void Firmware::power_on(double now_s) {
     rx_.clear();
     line_buffer_.clear();
+    emergency_tail_.clear();  // An M112 before the boot halts nothing after it.
     wire_ = WireFaults{};
+    damaged_lines_.clear();
+    newlines_in_ = 0;
+    newlines_out_ = 0;
     commands_.clear();
     planner_.clear();
     // Moves the timer still holds belong to the previous power cycle: drained, not run.
@@ -84,16 +94,26 @@ void Firmware::receive(std::string_view bytes, double wall_s) {
         const std::size_t room = rx_room();
         if (room == 0) {
             counted_.rx_overflow_bytes += bytes.size() - at;
+            note_damage();
             return;
         }
         if (!wire_faults) {
-            const std::size_t taken = std::min(room, bytes.size() - at);
-            rx_.append(bytes.substr(at, taken));
-            at += taken;
+            const std::string_view taken = bytes.substr(at, std::min(room, bytes.size() - at));
+            rx_.append(taken);
+            newlines_in_ +=
+                static_cast<std::uint64_t>(std::count(taken.begin(), taken.end(), '\n'));
+            at += taken.size();
             continue;
         }
         receive_with_wire_faults(bytes[at++]);
     }
+}
+
+// The line now arriving (counted in line ends received) lost or changed bytes. Kept so that a
+// damaged line the checks let through can be counted: no host can see those.
+void Firmware::note_damage() {
+    if (damaged_lines_.empty() || damaged_lines_.back() != newlines_in_)
+        damaged_lines_.push_back(newlines_in_);
 }
 
 // Each line that starts on the wire draws its faults: the offset of a byte to damage, and of a
@@ -107,16 +127,20 @@ void Firmware::receive_with_wire_faults(char byte) {
         wire_.lose_bytes = std::uniform_int_distribution<std::size_t>(1, 24)(random_);
     }
     const std::size_t offset = wire_.offset++;
-    if (offset == wire_.damage_at)
+    if (offset == wire_.damage_at) {
         byte = static_cast<char>(byte ^ (1 << std::uniform_int_distribution<int>(0, 6)(random_)));
+        note_damage();
+    }
     const bool lost = wire_.lose_from != npos && offset >= wire_.lose_from &&
                       offset < wire_.lose_from + wire_.lose_bytes;
     if (byte == '\n') wire_.offset = 0;
     if (lost) {
         ++counted_.rx_overflow_bytes;
+        note_damage();
         return;
     }
     rx_ += byte;
+    if (byte == '\n' || byte == '\r') ++newlines_in_;
 }
 
 // Marlin's emergency parser reads M112 as the bytes arrive, ahead of a full command queue.
@@ -145,6 +169,10 @@ bool Firmware::take_lines() {
             break;
         }
         rx_.erase(0, end + 1);
+        const std::uint64_t line_index = newlines_out_++;
+        while (!damaged_lines_.empty() && damaged_lines_.front() < line_index)
+            damaged_lines_.pop_front();
+        line_damaged_ = !damaged_lines_.empty() && damaged_lines_.front() == line_index;
         accept_line(std::exchange(line_buffer_, {}));  // May flush rx_.
     }
     return progress;
@@ -195,6 +223,7 @@ void Firmware::accept_line(std::string_view line) {
     // Marlin's parser skips an `N` word only in upper case (GCODE_CASE_INSENSITIVE is off by
     // default): a line whose `N` was damaged into `n` is an unknown command, not a move.
     command.text = text.front() == 'n' ? trim_blanks(text) : strip_numbering(text);
+    if (line_damaged_) ++counted_.damaged_lines_taken;
     commands_.push_back(std::move(command));
 }
 
@@ -215,8 +244,9 @@ std::optional<std::uint64_t> Firmware::check_numbered(std::string_view text) {
     std::from_chars(from, digits.data() + digits.size(), number);
     const auto expected = static_cast<std::int64_t>(last_line_) + 1;
     if (!m110 && number != expected) {
-        if (!config_.reject_duplicate_lines && number > 0 && number < expected) {
-            output_ += "ok\n";  // Taken already: skipped, as Repetier firmware does.
+        if (!config_.reject_duplicate_lines && number > 0 && number < expected &&
+            text.rfind('*') != std::string_view::npos && checksum_matches(text)) {
+            output_ += "ok\n";  // An intact line taken already: skipped, as Repetier does.
             return std::nullopt;
         }
         reject("Line Number is not Last Line Number+1", last_line_);
@@ -244,7 +274,10 @@ void Firmware::reject(std::string_view error, std::uint64_t last_line) {
     }
     // `while (read_serial(...) != -1)`: what is in the RX buffer now; bytes still on the wire
     // arrive afterwards. Boards whose serial driver keeps them skip this.
-    if (config_.flush_rx_on_resend) rx_.clear();
+    if (config_.flush_rx_on_resend) {
+        newlines_out_ += line_ends(rx_);
+        rx_.clear();
+    }
     line_buffer_.clear();
     output_ += "Resend: " + std::to_string(last_line + 1) + "\nok\n";
 }

@@ -160,19 +160,19 @@ class Streaming : public ::testing::Test {
         connect(config);
         return (directory_ / "snap.gcode").string();
     }
-    // The printer's log without the handshake (M110, M115, M155) and, when asked, without the
-    // streamer's timeout probes (M105) and error-episode markers (M110 N<n>); the jobs tested
-    // here have none of their own.
+    // The printer's log without the handshake (M110, M105, M115, M155) and without the
+    // streamer's own lines: M105 probes and confirmations, M110 error-episode markers (counted in
+    // `probes` when given). The jobs tested here have none of their own.
     std::vector<std::string> printed_commands(std::size_t* probes = nullptr) const {
         std::vector<std::string> log = printer_->executed_log();
         std::size_t skip = 0;
         while (skip < log.size() && (log[skip].rfind("M110", 0) == 0 || log[skip] == "M115" ||
-                                     log[skip].rfind("M155", 0) == 0))
+                                     log[skip] == "M105" || log[skip].rfind("M155", 0) == 0))
             ++skip;
         std::vector<std::string> commands;
         for (std::size_t i = skip; i < log.size(); ++i) {
-            if (probes != nullptr && (log[i] == "M105" || log[i].rfind("M110 N", 0) == 0)) {
-                ++*probes;
+            if (log[i] == "M105" || log[i].rfind("M110", 0) == 0) {
+                if (probes != nullptr) ++*probes;
                 continue;
             }
             commands.push_back(log[i]);

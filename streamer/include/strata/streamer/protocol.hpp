@@ -13,10 +13,11 @@
 // still in flight behind it is rejected the same way as it arrives, or thrown away unanswered
 // with the RX buffer. The first request rewinds to `n` once; the requests that follow are its
 // echoes and only answer stale lines. Nothing is resent until the firmware has provably read
-// everything sent before: a marker, `N0 M110 N<n-1>` (M110 is exempt from the number check, is
-// checksummed, and sets the number the firmware already has), goes out behind the stale lines,
-// and its `ok` (an ok that no line ahead of it claims, or ADVANCED_OK's `N0`) closes the
-// episode. A marker thrown away by a later rejection is sent again when the link goes quiet.
+// everything sent before: a marker, `N<n-1> M110` (M110 is exempt from the number check, is
+// checksummed, sets the number the firmware already has as it is read, and does nothing when it
+// runs), goes out behind the stale lines, and its `ok` (an ok that no line ahead of it claims,
+// or ADVANCED_OK's `N<n-1>` once line n-1 is answered) closes the episode. A marker thrown away by
+// a later rejection is sent again when the link goes quiet.
 #pragma once
 
 #include <algorithm>
@@ -54,7 +55,11 @@ struct ProtocolConfig {
     /// With the window full and lines waiting, a probe this soon after the last reply: lost
     /// oks holding the window are found without the full timeout. 0: off.
     double stall_probe_s = 1.0;
-    int max_timeouts = 5;              ///< Consecutive probes unanswered: the printer is gone.
+    int max_timeouts = 5;  ///< Consecutive probes unanswered: the printer is gone.
+    /// A plain `ok` may be a copy (a firmware or line fault), so it frees the window but only
+    /// an M105's own ok (or ADVANCED_OK's number) shows the lines before it ran. While streaming,
+    /// an M105 goes out this often to confirm them; when nothing more is queued, at once.
+    double confirm_interval_s = 0.25;
     int max_consecutive_resends = 10;  ///< The same line asked for again and again: stuck.
     /// In an error episode (see `Protocol`), silence this long plus the wire time of the bytes
     /// in flight before the marker is sent again: it may have been thrown away with the RX
@@ -90,7 +95,8 @@ struct ProtocolCounters {
     /// Lines sent before a resend request that the firmware never answered (flushed with its
     /// RX buffer); found when the episode's marker came back.
     std::uint64_t flushed_lines = 0;
-    std::uint64_t markers = 0;       ///< Episode markers sent (`N0 M110 N<n-1>`).
+    std::uint64_t markers = 0;       ///< Episode markers sent (`N<n-1> M110`).
+    std::uint64_t fences = 0;        ///< M105s queued to confirm lines answered by plain oks.
     std::uint64_t fragment_oks = 0;  ///< Oks of line fragments (`Unknown command`), not counted.
 };
 
@@ -99,6 +105,8 @@ class Protocol {
     static constexpr std::uint64_t probe_tag = ~std::uint64_t{0};
     /// The tag of the M105 `on_tick` sends when the printer is silent or the window held.
     static constexpr std::uint64_t timeout_probe_tag = probe_tag - 1;
+    /// The tag of the M105 that confirms lines answered by plain oks (see `confirm_interval_s`).
+    static constexpr std::uint64_t fence_tag = probe_tag - 2;
 
     Protocol(const ProtocolConfig& config, ProtocolListener& listener);
 
@@ -113,7 +121,10 @@ class Protocol {
     /// Lines enqueued and not yet sent: the caller keeps this small (a few lines ahead).
     [[nodiscard]] std::size_t queued() const { return history_.size() - send_index_; }
     [[nodiscard]] std::size_t in_flight() const { return in_flight_.size(); }
-    [[nodiscard]] bool idle() const { return queued() == 0 && in_flight_.empty(); }
+    /// Nothing queued, nothing unanswered, and every line answered known to have run.
+    [[nodiscard]] bool idle() const {
+        return queued() == 0 && in_flight_.empty() && unconfirmed_.empty();
+    }
 
     /// Appends to `wire` every queued line the strategy allows in flight now; returns how many.
     std::size_t fill(std::string& wire, double now_s);
@@ -147,7 +158,7 @@ class Protocol {
         bool long_running;
         bool is_m105;
         bool probe;   ///< The timeout probe (M105), sent outside the window.
-        bool marker;  ///< An episode's marker (`N0 M110 N<n-1>`): no line of the job.
+        bool marker;  ///< An episode's marker (`N<n-1> M110`): no line of the job.
     };
 
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
@@ -161,10 +172,15 @@ class Protocol {
     void end_episode();
     void send_marker(std::string& wire, double now_s);
     void note_unknown_command(const Reply& reply);
-    void acknowledge_oldest();
+    void acknowledge_oldest(bool confirmed = true);
+    void confirm_through_m105();
+    void confirm_oldest_unconfirmed();
+    [[nodiscard]] bool fence_due(double now_s) const;
+    void queue_fence();
+    std::size_t insert_m105(std::uint64_t tag);
     void answer_rejection();
     void acknowledge_through(std::uint64_t number);
-    void remove_in_flight(std::deque<InFlight>::iterator entry);
+    void remove_in_flight(std::deque<InFlight>::iterator entry, bool confirmed = true);
     void note_strategy(const Reply& reply);
     void prune_history();
     [[nodiscard]] double timeout_s() const;
@@ -182,6 +198,13 @@ class Protocol {
     std::size_t send_index_ = 0;
     std::deque<InFlight> in_flight_;
     std::size_t in_flight_bytes_ = 0;
+    /// Lines answered by a plain ok, oldest first, before the M105 (or ADVANCED_OK number) that
+    /// shows they ran: the listener hears of them then. A copied ok is indistinguishable from
+    /// the real one, so a plain ok frees the window but proves nothing.
+    std::deque<InFlight> unconfirmed_;
+    double unconfirmed_since_s_ = 0.0;
+    bool fence_queued_ = false;
+    double clock_s_ = 0.0;  ///< The time of the last call in.
     std::uint64_t next_number_ = 1;
     std::uint64_t highest_sent_ = 0;     ///< The highest line number sent since the last reset.
     std::size_t advanced_capacity_ = 1;  ///< Lines the last ADVANCED_OK said would fit.
@@ -197,6 +220,8 @@ class Protocol {
     bool marker_due_ = false;  ///< `fill` sends a marker first.
     double marker_sent_s_ = 0.0;
     int markers_this_episode_ = 0;
+    int stale_this_episode_ = 0;
+    int refusals_this_episode_ = 0;
     double last_ok_s_ = 0.0;
     double ok_gap_s_ = 0.01;         ///< Moving average of the time between oks.
     bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.

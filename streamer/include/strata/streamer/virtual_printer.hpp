@@ -55,8 +55,8 @@ struct VirtualPrinterConfig {
     /// drivers do not, and the lines already received are then rejected one by one.
     bool flush_rx_on_resend = true;
     /// Marlin rejects a line whose number is not the last plus one, a lower one (a resend of a
-    /// line it already took) included. Off: a line numbered at or below the last is answered
-    /// with `ok` and not run again, as Repetier firmware skips it.
+    /// line it already took) included. Off: an intact line (its checksum matches) numbered
+    /// below the next is answered with `ok` and not run again, as Repetier firmware skips it.
     bool reject_duplicate_lines = true;
     std::string firmware_name = "Marlin strata-virtual 2.1";
     double ambient_c = 22.0;
@@ -92,6 +92,10 @@ struct LiveState {
     /// Lines that were no command (fragments of lines, unknown words): echoed, not executed.
     std::uint64_t unknown_commands = 0;
     std::uint64_t rx_overflow_bytes = 0;
+    /// Lines that lost or changed bytes on the way and were still taken as commands: their
+    /// damage left the XOR checksum as it was (two equal bytes lost, a merge whose sum agrees),
+    /// or they carried none. No host can tell them from good lines.
+    std::uint64_t damaged_lines_taken = 0;
     /// Times the stepper found the next block not yet planned with look-ahead (the host did
     /// not keep the planner fed): each one plans the queue to a stop.
     std::uint64_t planner_underruns = 0;
@@ -109,7 +113,8 @@ class VirtualPrinter {
     /// Opens the pty and starts the firmware thread; false with `error` on failure.
     bool start(std::string& error);
     void stop();
-    /// The pty a host opens (`/dev/pts/N`).
+    /// The pty a host opens (`/dev/pts/N`). Each open boots the board afresh (`start`), as
+    /// DTR resets an Arduino-based printer: that is how a host recovers it after M112.
     [[nodiscard]] const std::string& path() const;
     [[nodiscard]] LiveState state() const;
     /// Commands executed so far, as received without line number and checksum.
