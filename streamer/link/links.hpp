@@ -3,12 +3,17 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "strata/streamer/link.hpp"
 
 namespace strata::streamer::links {
+
+/// How long DTR is dropped to reset a board on open (an Arduino's auto-reset capacitor needs
+/// far less; a USB-serial bridge may need a USB frame or two).
+constexpr std::chrono::milliseconds dtr_pulse{100};
 
 [[nodiscard]] std::unique_ptr<Link> open_termios(const LinkOptions& options, std::string& error);
 /// Nothing when libserialport cannot open the device (a pty, a device without sysfs entry).

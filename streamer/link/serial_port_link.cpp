@@ -4,6 +4,7 @@
 #include <libserialport.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "links.hpp"
 
@@ -74,6 +75,12 @@ std::unique_ptr<Link> open_serial_port(const LinkOptions& options, std::string& 
         sp_close(port);
         sp_free_port(port);
         return nullptr;
+    }
+    if (options.reset_on_open) {
+        // A board that cannot be reset this way (native USB) ignores it.
+        sp_set_dtr(port, SP_DTR_OFF);
+        std::this_thread::sleep_for(dtr_pulse);
+        sp_set_dtr(port, SP_DTR_ON);
     }
     return std::make_unique<SerialPortLink>(port, fd, options.baud);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -121,6 +122,12 @@ std::unique_ptr<Link> open_termios(const LinkOptions& options, std::string& erro
     }
     // Exclusive, as OctoPrint opens it: a second program writing to the printer corrupts lines.
     ::ioctl(fd, TIOCEXCL);
+    if (options.reset_on_open && !is_pty(fd)) {
+        int dtr = TIOCM_DTR;
+        ::ioctl(fd, TIOCMBIC, &dtr);
+        std::this_thread::sleep_for(dtr_pulse);
+        ::ioctl(fd, TIOCMBIS, &dtr);
+    }
     return std::make_unique<TermiosLink>(fd, options.target, options.baud);
 }
 

@@ -2,7 +2,9 @@
 // moves bytes between the pty and the firmware, at the emulated baud rate when there is one
 // (a UART: bytes that find the RX buffer full are lost) or as the RX buffer makes room (native
 // USB: flow controlled), and keeps the printer's clock: wall time over the time scale, or, with
-// a scale of 0, jumping to the firmware's next event whenever commands wait on it.
+// a scale of 0, jumping to the firmware's next event whenever commands wait on it. The board
+// boots when a host opens the pty (and again at each later open), as opening the port of an
+// Arduino-based printer resets it through DTR.
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -49,6 +51,10 @@ struct VirtualPrinter::Impl {
 
     void run();
     void power_on(double wall_s);
+    [[nodiscard]] bool host_attached() const;
+    void attach(double wall_s);
+    bool wait_for_work(double wall_s, double next_event_s, bool attached);
+    void drain_wake() const;
     bool pump_input(double wall_s);
     bool pump_output(double wall_s);
     /// Records when each `ok` line starts going out (an "o" at a line start: no other reply
@@ -69,7 +75,6 @@ struct VirtualPrinter::Impl {
     virtual_printer::Wire to_printer;
     virtual_printer::Wire to_host;
     int master = -1;
-    int slave = -1;
     int wake = -1;
     std::string path;
     std::thread thread;
@@ -107,7 +112,7 @@ bool VirtualPrinter::Impl::pump_input(double wall_s) {
     }
     // A UART: everything the host wrote is on the wire, arriving at the baud rate; what finds
     // the RX buffer full is lost. A host at another rate sends noise.
-    mismatched = virtual_printer::host_baud(slave) != config.baud;
+    mismatched = virtual_printer::host_baud(master) != config.baud;
     for (;;) {
         const ssize_t got = ::read(master, buffer.data(), buffer.size());
         if (got <= 0) break;
@@ -160,6 +165,24 @@ void VirtualPrinter::Impl::power_on(double wall_s) {
     firmware.power_on(printer_now(wall_s));
 }
 
+// Whether a host has the pty open: with no descriptor of the other side open anywhere (the
+// virtual printer keeps none of its own) the master reports a hang-up.
+bool VirtualPrinter::Impl::host_attached() const {
+    pollfd probe{master, 0, 0};
+    ::poll(&probe, 1, 0);
+    return (probe.revents & POLLHUP) == 0;
+}
+
+// Opening the port resets the board, as the DTR line resets an Arduino-based one: a host that
+// connects again after an emergency stop (M112 halts Marlin for good) or a crash finds a freshly
+// booted printer, and nothing it wrote or was sent before.
+void VirtualPrinter::Impl::attach(double wall_s) {
+    const std::lock_guard lock(mutex);
+    ::tcflush(master, TCIOFLUSH);
+    to_host.clear();
+    power_on(wall_s);
+}
+
 void VirtualPrinter::Impl::run() {
     ::pthread_setname_np(::pthread_self(), "strata-vprinter");
     if (config.realtime_priority) {
@@ -168,11 +191,14 @@ void VirtualPrinter::Impl::run() {
         ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &priority);
     }
     started_wall_s = steady_now_s();
-    {
-        const std::lock_guard lock(mutex);
-        power_on(started_wall_s);
-    }
+    bool attached = false;
     while (!stopping.load()) {
+        if (!attached && host_attached()) {
+            attached = true;
+            attach(steady_now_s());
+        }
+        // Also while no host has the pty open: what it wrote before closing (its M112) is
+        // still read and run, and the board goes on with what it has queued.
         const double wall_s = steady_now_s();
         pump_input(wall_s);
         double next_event_s = INFINITY;
@@ -191,42 +217,49 @@ void VirtualPrinter::Impl::run() {
             close_pty();
             break;
         }
-        const double wake_at_s = std::min({wall_of(next_event_s, wall_s), to_printer.next_s(),
-                                           output_blocked ? INFINITY : to_host.next_s()});
-        // Microsecond wake-ups: a byte takes 40-90 us on an emulated wire, and a millisecond
-        // of rounding per reply would show up as idle wire.
-        timespec timeout{};
-        const timespec* timeout_pointer = nullptr;
-        if (std::isfinite(wake_at_s)) {
-            const double wait_s = std::max(0.0, wake_at_s - wall_s);
-            timeout.tv_sec = static_cast<time_t>(wait_s);
-            timeout.tv_nsec =
-                static_cast<long>((wait_s - static_cast<double>(timeout.tv_sec)) * 1e9);
-            timeout_pointer = &timeout;
-        }
-        bool want_input = config.baud > 0;
-        if (!want_input) {
-            const std::lock_guard lock(mutex);
-            want_input = firmware.rx_room() > 0;
-        }
-        std::array<pollfd, 2> waits = {
-            pollfd{master,
-                   static_cast<short>((want_input ? POLLIN : 0) | (output_blocked ? POLLOUT : 0)),
-                   0},
-            pollfd{wake, POLLIN, 0}};
-        ::ppoll(waits.data(), waits.size(), timeout_pointer, nullptr);
-        if ((waits[1].revents & POLLIN) != 0) {
-            std::uint64_t count = 0;
-            (void)!::read(wake, &count, sizeof count);
-        }
+        attached = wait_for_work(wall_s, next_event_s, attached);
     }
+}
+
+// Sleeps until the wire, the firmware, the host or a control needs the loop; returns whether a
+// host still has the pty open. Without one the master reports a hang-up at once, so only the
+// clock (at most 10 ms, to see a host arrive) and the controls wake the loop.
+bool VirtualPrinter::Impl::wait_for_work(double wall_s, double next_event_s, bool attached) {
+    double wake_at_s = std::min({wall_of(next_event_s, wall_s), to_printer.next_s(),
+                                 output_blocked ? INFINITY : to_host.next_s()});
+    if (!attached) wake_at_s = std::min(wake_at_s, wall_s + 0.01);
+    // Microsecond wake-ups: a byte takes 40-90 us on an emulated wire, and a millisecond of
+    // rounding per reply would show up as idle wire.
+    timespec timeout{};
+    const timespec* timeout_pointer = nullptr;
+    if (std::isfinite(wake_at_s)) {
+        const double wait_s = std::max(0.0, wake_at_s - wall_s);
+        timeout.tv_sec = static_cast<time_t>(wait_s);
+        timeout.tv_nsec = static_cast<long>((wait_s - static_cast<double>(timeout.tv_sec)) * 1e9);
+        timeout_pointer = &timeout;
+    }
+    bool want_input = config.baud > 0;
+    if (!want_input) {
+        const std::lock_guard lock(mutex);
+        want_input = firmware.rx_room() > 0;
+    }
+    const short master_events =
+        static_cast<short>((want_input ? POLLIN : 0) | (output_blocked ? POLLOUT : 0));
+    std::array<pollfd, 2> waits = {pollfd{wake, POLLIN, 0},
+                                   pollfd{attached ? master : -1, master_events, 0}};
+    ::ppoll(waits.data(), waits.size(), timeout_pointer, nullptr);
+    if ((waits[0].revents & POLLIN) != 0) drain_wake();
+    return attached && (waits[1].revents & POLLHUP) == 0;
+}
+
+void VirtualPrinter::Impl::drain_wake() const {
+    std::uint64_t count = 0;
+    (void)!::read(wake, &count, sizeof count);
 }
 
 void VirtualPrinter::Impl::close_pty() {
     if (master >= 0) ::close(master);
-    if (slave >= 0) ::close(slave);
     master = -1;
-    slave = -1;
 }
 
 VirtualPrinter::VirtualPrinter(const VirtualPrinterConfig& config)
@@ -238,17 +271,19 @@ VirtualPrinter::~VirtualPrinter() {
 
 bool VirtualPrinter::start(std::string& error) {
     std::array<char, 256> name{};
-    if (::openpty(&impl_->master, &impl_->slave, name.data(), nullptr, nullptr) != 0) {
+    int slave = -1;
+    if (::openpty(&impl_->master, &slave, name.data(), nullptr, nullptr) != 0) {
         error = std::string("cannot open a pseudo-terminal: ") + std::strerror(errno);
         return false;
     }
     termios raw{};
-    ::tcgetattr(impl_->slave, &raw);
+    ::tcgetattr(slave, &raw);
     ::cfmakeraw(&raw);
-    ::tcsetattr(impl_->slave, TCSANOW, &raw);
+    ::tcsetattr(slave, TCSANOW, &raw);
+    // The host's side stays closed until a host opens it: that is how its arrival is seen.
+    ::close(slave);
     ::fcntl(impl_->master, F_SETFL, ::fcntl(impl_->master, F_GETFL) | O_NONBLOCK);
     ::fcntl(impl_->master, F_SETFD, FD_CLOEXEC);
-    ::fcntl(impl_->slave, F_SETFD, FD_CLOEXEC);
     impl_->wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     impl_->path = name.data();
     impl_->thread = std::thread([this] { impl_->run(); });

@@ -1,8 +1,10 @@
-// `strata serve` as a process: killed with SIGKILL in the middle of a print (what a crash or a
-// power cut does to the host), started again on the same data directory, it shows the job as
-// interrupted at its last confirmed line and layer, and resumes it from the start of that layer
-// on the same (virtual) printer, which never stopped: X and Y homed, Z declared with G92, the
-// rest of the job printed to the end.
+// `strata serve` as a process, on the virtual printer over a real pty. Killed with SIGKILL in the
+// middle of a print (what a crash or a power cut does to the host), started again on the same
+// data directory, it shows the job as interrupted at its last confirmed line and layer, and
+// resumes it from the start of that layer: X and Y homed, Z declared with G92, the rest of the
+// job printed to the end. An emergency stop (M112) halts the printer for good, and connecting
+// again brings it back (opening the port resets the board); a printer that resets by itself in
+// the middle of a print ends the job, which is sent no further.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -100,6 +103,136 @@ bool operational(httplib::Client& http) {
             return job && job->body.find("\"state\":\"Operational\"") != std::string::npos;
         },
         20.0);
+}
+
+// A server user's API key, made with `strata user add` in `data`.
+std::string admin_key(const std::filesystem::path& data) {
+    const ChildRun user = run_strata("user add ada --admin --json --data " + data.string());
+    EXPECT_EQ(user.exit_code, 0) << user.output;
+    rapidjson::Document created;
+    created.Parse(user.output.c_str());
+    if (!created.IsObject() || !created.HasMember("api_key")) return {};
+    return testing::at(created, "api_key").GetString();
+}
+
+// Connects the server to its printer and starts the sample cube; false when either failed.
+bool connect_and_print(httplib::Client& http) {
+    const auto connected =
+        http.Post("/api/connection", R"({"command":"connect"})", "application/json");
+    if (!connected || connected->status != 204 || !operational(http)) return false;
+    const httplib::MultipartFormDataItems form = {
+        {"print", "true", "", ""},
+        {"file", read_file_text(data_file("ps281_mini_cube_m486.gcode")), "cube.gcode",
+         "application/octet-stream"}};
+    const auto uploaded = http.Post("/api/files/local", form);
+    return uploaded && uploaded->status == 201;
+}
+
+// The newest job's state and result, once it has ended (empty when it has not in 30 s).
+std::pair<std::string, std::string> ended_job(httplib::Client& http) {
+    std::pair<std::string, std::string> ended;
+    eventually(
+        [&] {
+            const rapidjson::Document jobs = newest_job(http);
+            if (!jobs.IsObject() || testing::at(jobs, "jobs").Size() == 0) return false;
+            const std::string state = testing::at(jobs, "jobs.0.state").GetString();
+            if (state == "printing" || state == "paused") return false;
+            ended = {state, testing::at(jobs, "jobs.0.result").GetString()};
+            return true;
+        },
+        30.0);
+    return ended;
+}
+
+TEST(ServeCli, AfterAnEmergencyStopConnectingAgainBringsThePrinterBack) {
+    const std::filesystem::path data = test_directory("serve_m112");
+    std::filesystem::remove_all(data);
+    const std::string key = admin_key(data);
+    ASSERT_FALSE(key.empty());
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.05;
+    streamer::VirtualPrinter printer(printer_config);
+    std::string error;
+    ASSERT_TRUE(printer.start(error)) << error;
+    ServeProcess serve(data, printer.path());
+    ASSERT_GT(serve.port(), 0);
+    httplib::Client http("127.0.0.1", serve.port());
+    http.set_default_headers({{"X-Api-Key", key}});
+    ASSERT_TRUE(connect_and_print(http));
+    ASSERT_TRUE(eventually([&] { return printer.executed_log().size() > 100; }, 30.0));
+
+    const auto stop =
+        http.Post("/api/printer/command", R"({"command":"M112"})", "application/json");
+    ASSERT_TRUE(stop);
+    EXPECT_EQ(stop->status, 204);
+    ASSERT_TRUE(eventually([&] { return printer.state().halted; }, 5.0));
+    const auto [state, result] = ended_job(http);
+    EXPECT_EQ(state, "failed");
+    EXPECT_NE(result.find("emergency stop"), std::string::npos) << result;
+    const std::size_t ran_before = printer.executed_log().size();
+
+    // Marlin's kill() waits for a reset: only opening the port again (DTR) brings it back.
+    const auto again = http.Post("/api/connection", R"({"command":"connect"})", "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 204) << again->body;
+    ASSERT_TRUE(operational(http));
+    EXPECT_FALSE(printer.state().halted);
+    EXPECT_EQ(
+        http.Post("/api/printer/command", R"({"command":"G1 X12 Y34 F3000"})", "application/json")
+            ->status,
+        204);
+    EXPECT_TRUE(eventually(
+        [&] {
+            const std::vector<std::string> log = printer.executed_log();
+            return std::find(log.begin() + static_cast<std::ptrdiff_t>(ran_before), log.end(),
+                             "G1 X12 Y34 F3000") != log.end();
+        },
+        10.0));
+    serve.kill(SIGTERM);
+    printer.stop();
+    std::filesystem::remove_all(data);
+}
+
+TEST(ServeCli, APrinterThatResetsMidPrintEndsTheJobAndIsSentNoMoreOfIt) {
+    const std::filesystem::path data = test_directory("serve_reset");
+    std::filesystem::remove_all(data);
+    const std::string key = admin_key(data);
+    ASSERT_FALSE(key.empty());
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.05;
+    streamer::VirtualPrinter printer(printer_config);
+    std::string error;
+    ASSERT_TRUE(printer.start(error)) << error;
+    ServeProcess serve(data, printer.path());
+    ASSERT_GT(serve.port(), 0);
+    httplib::Client http("127.0.0.1", serve.port());
+    http.set_default_headers({{"X-Api-Key", key}});
+    ASSERT_TRUE(connect_and_print(http));
+    ASSERT_TRUE(eventually([&] { return printer.executed_log().size() > 300; }, 30.0));
+
+    const std::size_t ran_before = printer.executed_log().size();
+    printer.reset();  // A brown-out, a watchdog: the board boots and says `start`.
+    const auto [state, result] = ended_job(http);
+    EXPECT_EQ(state, "failed");
+    EXPECT_NE(result.find("reset"), std::string::npos) << result;
+    // The server greets the freshly booted board and is ready again, without restarting.
+    ASSERT_TRUE(operational(http));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // From the greeting on, only the greeting itself and temperature requests: none of the job.
+    // (Lines the old board took before it reset ran before the greeting; any the host sent
+    // after the reset were refused by their numbers.)
+    const std::vector<std::string> log = printer.executed_log();
+    const auto greeting =
+        std::find(log.begin() + static_cast<std::ptrdiff_t>(ran_before), log.end(), "M110 N0");
+    ASSERT_NE(greeting, log.end());
+    for (auto command = greeting; command != log.end(); ++command) {
+        const bool own = command->rfind("M110", 0) == 0 || *command == "M115" ||
+                         command->rfind("M155", 0) == 0 || *command == "M105";
+        EXPECT_TRUE(own) << "sent after the reset: " << *command;
+    }
+    serve.kill(SIGTERM);
+    printer.stop();
+    std::filesystem::remove_all(data);
 }
 
 TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {

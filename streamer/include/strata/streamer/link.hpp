@@ -54,6 +54,10 @@ struct LinkOptions {
     std::string target;
     int baud = 115200;
     double connect_timeout_s = 5.0;  ///< TCP only.
+    /// Pulse DTR once the serial port is open: an Arduino-based board reboots, as it does
+    /// whenever a host opens its port, and a board that M112 halted (Marlin's kill() waits for
+    /// a reset) comes back. No effect on ptys and TCP bridges.
+    bool reset_on_open = true;
 };
 
 /// Opens `options.target`; nothing, with `error` set, when it cannot be opened.
