@@ -101,10 +101,10 @@ struct Options {
 // One configuration over every seed.
 struct Row {
     int passed = 0;
-    /// Runs that did not run the job exactly, in which the firmware took a line damaged on the
-    /// wire that Marlin's XOR checksum did not catch (two equal bytes lost, a merge whose sum
-    /// agrees: `LiveState::damaged_lines_taken`). No host can find those, so they are counted
-    /// apart from the host's failures.
+    /// Runs in which the firmware took lines damaged on the wire that Marlin's XOR checksum did
+    /// not catch (two equal bytes lost, a merge whose sum agrees), and otherwise ran the job
+    /// exactly once, in order (`ran_as_sent`). No host can find those lines, so these runs are
+    /// counted apart from the host's failures.
     int collided = 0;
     int failed = 0;
     std::vector<double> times_s;
@@ -149,9 +149,9 @@ Row run_row(const std::vector<std::string>& job, const Options& options, const V
         if (options.trace != 0) config.trace = trace_to_stderr;
         const auto result = strata::streamer::simulate_print(job, config);
         const long difference = first_difference(result.executed, expected);
-        if (result.finished && difference < 0) {
+        if (result.finished && difference < 0 && result.damaged_ran == 0) {
             ++row.passed;
-        } else if (result.printer.damaged_lines_taken > 0) {
+        } else if (strata::streamer::ran_as_sent(result, expected)) {
             ++row.collided;
         } else {
             ++row.failed;

@@ -69,6 +69,8 @@ class Firmware {
 
     [[nodiscard]] LiveState live_state() const;
     [[nodiscard]] const std::vector<std::string>& executed_log() const { return log_; }
+    /// Places in `executed_log` of commands that were damaged on the wire and ran all the same.
+    [[nodiscard]] const std::vector<std::size_t>& damaged_in_log() const { return damaged_in_log_; }
     [[nodiscard]] const std::vector<double>& line_arrivals_s() const { return line_arrivals_s_; }
     [[nodiscard]] const std::vector<PrintedSegment>& printed() const { return printed_; }
 
@@ -79,6 +81,7 @@ class Firmware {
         LineFaults faults;
         bool executed = false;
         bool ok_with_temperatures = false;  ///< M105: its ok carries the readings.
+        bool damaged = false;  ///< Changed on the wire, yet taken (see `damaged_lines_taken`).
     };
     struct Block {
         std::uint64_t id;
@@ -153,6 +156,7 @@ class Firmware {
     std::mt19937_64 random_;
     std::string output_;
     std::vector<std::string> log_;
+    std::vector<std::size_t> damaged_in_log_;
     std::vector<double> line_arrivals_s_;  ///< When each line's end arrived (steady clock).
     std::vector<PrintedSegment> printed_;
 

@@ -113,7 +113,10 @@ bool Firmware::execute(Command& command, double now_s) {
         return true;
     }
     ++counted_.executed;
-    if (log_.size() < config_.log_limit) log_.push_back(command.text);
+    if (log_.size() < config_.log_limit) {
+        if (command.damaged) damaged_in_log_.push_back(log_.size());
+        log_.push_back(command.text);
+    }
     if (line.error != parser::LexError::none) return true;  // Reached the firmware, not run.
     const parser::MachineState before = simulator_.state();
     const parser::MachineState& after = simulator_.step(line, counted_.executed, diagnostics_);

@@ -224,6 +224,7 @@ void Firmware::accept_line(std::string_view line) {
     // default): a line whose `N` was damaged into `n` is an unknown command, not a move.
     command.text = text.front() == 'n' ? trim_blanks(text) : strip_numbering(text);
     if (line_damaged_) ++counted_.damaged_lines_taken;
+    command.damaged = line_damaged_;
     commands_.push_back(std::move(command));
 }
 

@@ -104,18 +104,29 @@ double next_delivery_s(const virtual_printer::Wire& wire) {
     return wire.across_s(count);
 }
 
-// Removes the protocol's own lines from what the firmware ran: its M105 probes and its episode
-// markers (M110), where the job has no such command at that place.
-std::vector<std::string> without_probes(const std::vector<std::string>& executed,
-                                        const std::vector<std::string>& expected,
-                                        std::uint64_t& probes) {
+// What the firmware ran from `first` on, without the protocol's own lines (its M105 probes and
+// confirmations, its M110 markers, where the job has no such command at that place) and
+// without the commands damaged on the wire (counted in `damaged`).
+std::vector<std::string> job_part(const virtual_printer::Firmware& firmware, std::size_t first,
+                                  const std::vector<std::string>& expected, std::uint64_t& own,
+                                  std::uint64_t& damaged) {
+    const std::vector<std::string>& log = firmware.executed_log();
+    const std::vector<std::size_t>& damaged_at = firmware.damaged_in_log();
+    auto next_damaged = std::lower_bound(damaged_at.begin(), damaged_at.end(), first);
     std::vector<std::string> kept;
-    kept.reserve(executed.size());
+    kept.reserve(log.size() - first);
     std::size_t at = 0;
-    for (const std::string& command : executed) {
-        const bool own = command == "M105" || command == "M110" || command.starts_with("M110 ");
-        if (own && (at >= expected.size() || expected[at] != command)) {
-            ++probes;
+    for (std::size_t i = first; i < log.size(); ++i) {
+        if (next_damaged != damaged_at.end() && *next_damaged == i) {
+            ++next_damaged;
+            ++damaged;
+            continue;
+        }
+        const std::string& command = log[i];
+        const bool protocol_line =
+            command == "M105" || command == "M110" || command.starts_with("M110 ");
+        if (protocol_line && (at >= expected.size() || expected[at] != command)) {
+            ++own;
             continue;
         }
         kept.push_back(command);
@@ -195,13 +206,29 @@ WireSimulationResult simulate_print(const std::vector<std::string>& commands,
                              : "the conversation stopped: nothing left to wait for";
     }
     result.elapsed_s = now_s - std::max(0.0, started_s);
-    const auto& log = printer.firmware().executed_log();
-    const std::vector<std::string> ran(log.begin() + static_cast<std::ptrdiff_t>(handshake_log),
-                                       log.end());
-    result.executed = without_probes(ran, job, result.probes_executed);
+    result.executed = job_part(printer.firmware(), handshake_log, job, result.probes_executed,
+                               result.damaged_ran);
     result.counters = host.protocol().counters();
     result.printer = printer.firmware().live_state();
     return result;
+}
+
+bool ran_as_sent(const WireSimulationResult& result, const std::vector<std::string>& expected) {
+    if (!result.finished) return false;
+    // `executed` must be `expected` with at most one line left out per damaged line that ran
+    // or was refused as an unknown command in its place (counted in damaged_lines_taken).
+    std::size_t skipped = 0;
+    std::size_t at = 0;
+    for (const std::string& command : result.executed) {
+        while (at < expected.size() && expected[at] != command) {
+            ++at;
+            ++skipped;
+        }
+        if (at == expected.size()) return false;  // Out of order, or run twice.
+        ++at;
+    }
+    skipped += expected.size() - at;
+    return skipped <= result.printer.damaged_lines_taken;
 }
 
 }  // namespace strata::streamer

@@ -36,10 +36,13 @@ struct WireSimulationConfig {
 };
 
 struct WireSimulationResult {
-    bool finished = false;              ///< Every line acknowledged and the protocol idle.
-    std::string failure;                ///< The protocol's reason, or the time limit.
-    double elapsed_s = 0.0;             ///< Simulated time from the handshake to the last ok.
-    std::vector<std::string> executed;  ///< What the firmware ran after the handshake.
+    bool finished = false;   ///< Every line acknowledged and the protocol idle.
+    std::string failure;     ///< The protocol's reason, or the time limit.
+    double elapsed_s = 0.0;  ///< Simulated time from the handshake to the last ok.
+    /// What the firmware ran after the handshake, without the protocol's own lines and
+    /// without the lines damaged on the wire that its checks let through (`damaged_ran`).
+    std::vector<std::string> executed;
+    std::uint64_t damaged_ran = 0;
     /// Of those, the protocol's own lines (M105 probes, M110 markers), removed from `executed`.
     std::uint64_t probes_executed = 0;
     ProtocolCounters counters;
@@ -50,8 +53,14 @@ struct WireSimulationResult {
 };
 
 /// Streams `commands` (plus the final M400 the streamer sends) through the protocol to the
-/// firmware. `executed` lists what ran, without the protocol's own probes and markers.
+/// firmware.
 [[nodiscard]] WireSimulationResult simulate_print(const std::vector<std::string>& commands,
                                                   const WireSimulationConfig& config);
+
+/// Whether the run printed the job exactly once, in order, allowing only for what no host can
+/// prevent: each line the firmware took damaged (an XOR checksum collision) may stand in for
+/// one line of the job. `expected` is the job with its final M400.
+[[nodiscard]] bool ran_as_sent(const WireSimulationResult& result,
+                               const std::vector<std::string>& expected);
 
 }  // namespace strata::streamer
