@@ -119,9 +119,9 @@ bool is_long_running(std::string_view command) {
 Protocol::Protocol(const ProtocolConfig& config, ProtocolListener& listener)
     : config_(config),
       listener_(listener),
-      strategy_(config.strategy),
       settle_floor_s_(config.resend_settle_s.value_or(0.02)),
-      wire_bytes_per_s_(config.wire_bytes_per_s.value_or(0.0)) {}
+      wire_bytes_per_s_(config.wire_bytes_per_s.value_or(0.0)),
+      strategy_(config.strategy) {}
 
 void Protocol::reset(double now_s) {
     history_.clear();
@@ -334,7 +334,7 @@ void Protocol::confirm_oldest_unconfirmed() {
 }
 
 // The marker was read after every stale line: those not answered were thrown away.
-void Protocol::answer_marker(std::deque<InFlight>::iterator marker) {
+void Protocol::answer_marker(const std::deque<InFlight>::iterator& marker) {
     remove_in_flight(marker, false);
     if (episode_) end_episode();
 }
@@ -375,7 +375,7 @@ void Protocol::answer_rejection() {
 // `confirmed`: the answer names the line (ADVANCED_OK's N, an M105's own ok behind it), so it
 // and every line answered before it on trust have run. Else the line waits, answered on trust,
 // for such an answer: a copied plain ok must never make a line that has not run look done.
-void Protocol::remove_in_flight(std::deque<InFlight>::iterator entry, bool confirmed) {
+void Protocol::remove_in_flight(const std::deque<InFlight>::iterator& entry, bool confirmed) {
     const InFlight removed = *entry;
     in_flight_bytes_ -= removed.bytes;
     in_flight_.erase(entry);

@@ -167,7 +167,7 @@ class Protocol {
     void settle(const Reply& reply, bool rejection);
     void on_resend(const Reply& reply);
     void start_episode(std::uint64_t number, std::size_t index);
-    void answer_marker(std::deque<InFlight>::iterator marker);
+    void answer_marker(const std::deque<InFlight>::iterator& marker);
     [[nodiscard]] bool refuses_marker(std::uint64_t number) const;
     void end_episode();
     void send_marker(std::string& wire, double now_s);
@@ -180,7 +180,7 @@ class Protocol {
     std::size_t insert_m105(std::uint64_t tag);
     void answer_rejection();
     void acknowledge_through(std::uint64_t number);
-    void remove_in_flight(std::deque<InFlight>::iterator entry, bool confirmed = true);
+    void remove_in_flight(const std::deque<InFlight>::iterator& entry, bool confirmed = true);
     void note_strategy(const Reply& reply);
     void prune_history();
     [[nodiscard]] double timeout_s() const;
@@ -193,43 +193,49 @@ class Protocol {
 
     const ProtocolConfig config_;
     ProtocolListener& listener_;
-    SendStrategy strategy_;
     std::deque<Sent> history_;  ///< Acknowledged lines kept for resends, then queued ones.
-    std::size_t send_index_ = 0;
     std::deque<InFlight> in_flight_;
-    std::size_t in_flight_bytes_ = 0;
     /// Lines answered by a plain ok, oldest first, before the M105 (or ADVANCED_OK number) that
     /// shows they ran: the listener hears of them then. A copied ok is indistinguishable from
     /// the real one, so a plain ok frees the window but proves nothing.
     std::deque<InFlight> unconfirmed_;
-    double unconfirmed_since_s_ = 0.0;
-    bool fence_queued_ = false;
-    double clock_s_ = 0.0;  ///< The time of the last call in.
+
+    // Numbering and the window.
+    std::size_t send_index_ = 0;
+    std::size_t in_flight_bytes_ = 0;
     std::uint64_t next_number_ = 1;
     std::uint64_t highest_sent_ = 0;     ///< The highest line number sent since the last reset.
     std::size_t advanced_capacity_ = 1;  ///< Lines the last ADVANCED_OK said would fit.
-    bool busy_seen_ = false;
-    bool failed_ = false;
+    /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or
+    /// an overflow. The ok after each answers the fragment, not a line.
+    std::size_t fragment_oks_pending_ = 0;
+
+    // Time.
+    double clock_s_ = 0.0;  ///< The time of the last call in.
+    double unconfirmed_since_s_ = 0.0;
     double last_reply_s_ = 0.0;
     double last_received_s_ = 0.0;  ///< Any line at all from the printer.
-    int timeouts_in_a_row_ = 0;
-    std::uint64_t last_resend_number_ = 0;
-    int same_resend_count_ = 0;  ///< Episodes for the same line with no line taken since.
-    bool episode_ = false;       ///< Between a resend request and its marker's ok.
+    double last_ok_s_ = 0.0;
+    double ok_gap_s_ = 0.01;   ///< Moving average of the time between oks.
+    double settle_floor_s_;    ///< `resend_settle_s`, or the link's reply latency.
+    double wire_bytes_per_s_;  ///< `wire_bytes_per_s`, or the link's speed.
+
+    // The error episode (between a resend request and its marker's ok).
     std::uint64_t episode_number_ = 0;
-    bool marker_due_ = false;  ///< `fill` sends a marker first.
+    std::uint64_t last_resend_number_ = 0;
     double marker_sent_s_ = 0.0;
     int markers_this_episode_ = 0;
     int stale_this_episode_ = 0;
     int refusals_this_episode_ = 0;
-    double last_ok_s_ = 0.0;
-    double ok_gap_s_ = 0.01;         ///< Moving average of the time between oks.
+    int same_resend_count_ = 0;  ///< Episodes for the same line with no line taken since.
+    int timeouts_in_a_row_ = 0;
+    bool episode_ = false;
+    bool marker_due_ = false;        ///< `fill` sends a marker first.
     bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.
-    double settle_floor_s_;          ///< `resend_settle_s`, or the link's reply latency.
-    double wire_bytes_per_s_;        ///< `wire_bytes_per_s`, or the link's speed.
-    /// `Unknown command` echoes of text that is no line in flight: a fragment left by a flush or
-    /// an overflow. The ok after each answers the fragment, not a line.
-    std::size_t fragment_oks_pending_ = 0;
+    bool fence_queued_ = false;
+    bool busy_seen_ = false;
+    bool failed_ = false;
+    SendStrategy strategy_;
     ProtocolCounters counters_;
 };
 
