@@ -1,16 +1,12 @@
-// Protocol (see protocol.hpp): numbering, the send window, acknowledgements, error episodes and
-// timeouts. The resend rules answer OctoPrint's known failures: a rejected line's followers are
-// each rejected with the same request, so requests that echo the episode's are not acted on;
-// the line asked for is the one resent (never N-1), and only once the episode's marker shows the
-// followers are gone; an episode for the same line `max_consecutive_resends` times over with no
-// line taken between is a stuck conversation, not a loop.
+// Protocol (see protocol.hpp): numbering, the send window, and which line each reply answers,
+// on trust (a plain ok) or confirmed (an M105's own ok, ADVANCED_OK's number). Error episodes
+// are in protocol_episodes.cpp, timeouts, probes and confirming M105s in protocol_probes.cpp.
 #include "strata/streamer/protocol.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <limits>
 #include <utility>
 
 namespace strata::streamer {
@@ -28,10 +24,6 @@ std::pair<char, unsigned> command_of(std::string_view command) {
     if (error != std::errc() || (letter != 'G' && letter != 'M')) return {0, 0};
     return {letter, number};
 }
-
-constexpr std::string_view probe_command = "M105";
-// `N<number> M105*<checksum>\n` with a number of up to seven digits.
-constexpr std::size_t probe_bytes = 20;
 
 }  // namespace
 
@@ -333,45 +325,6 @@ void Protocol::confirm_oldest_unconfirmed() {
     listener_.on_acknowledged(history_[entry.number - history_.front().number].tag);
 }
 
-// The marker was read after every stale line: those not answered were thrown away.
-void Protocol::answer_marker(const std::deque<InFlight>::iterator& marker) {
-    remove_in_flight(marker, false);
-    if (episode_) end_episode();
-}
-
-void Protocol::answer_rejection() {
-    // A firmware that refuses everything, however often its requests are answered, is stuck:
-    // an episode has as many refusals as stale lines, pieces of cut lines and damaged markers.
-    if (episode_ &&
-        ++refusals_this_episode_ > stale_this_episode_ + config_.max_consecutive_resends) {
-        fail("the printer keeps asking for line " + std::to_string(episode_number_) +
-             " again and again: communication stuck");
-        return;
-    }
-    const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                    [](const InFlight& entry) { return entry.stale; });
-    if (stale != in_flight_.end()) {
-        // Counting refusals never ends the episode: a line cut in two by a flush can be refused
-        // twice (its head without `*`, its tail without `N`), so only the marker's ok shows that
-        // nothing sent before it is still to come. The refusal may have thrown the marker away
-        // with the RX buffer: another goes out behind it, so the last refusal is always followed
-        // by one (a marker that survives too is answered in its turn; one that does not is let
-        // go by the next M105).
-        remove_in_flight(stale, false);
-        if (episode_) marker_due_ = true;
-        return;
-    }
-    // No stale line left: a damaged marker was refused, or a piece of a cut line. Another
-    // marker goes out; if the first one was not refused after all, its ok ends the episode
-    // just as well (every marker was sent after every stale line).
-    const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                     [](const InFlight& entry) { return entry.marker; });
-    if (marker != in_flight_.end()) {
-        remove_in_flight(marker, false);
-        if (episode_) marker_due_ = true;
-    }
-}
-
 // `confirmed`: the answer names the line (ADVANCED_OK's N, an M105's own ok behind it), so it
 // and every line answered before it on trust have run. Else the line waits, answered on trust,
 // for such an answer: a copied plain ok must never make a line that has not run look done.
@@ -406,105 +359,6 @@ void Protocol::acknowledge_through(std::uint64_t number) {
         acknowledge_oldest();
 }
 
-void Protocol::on_resend(const Reply& reply) {
-    rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
-    if (!reply.line || history_.empty()) return;
-    const std::uint64_t number = *reply.line;
-    if (episode_ && number == episode_number_) {
-        ++counters_.duplicate_resends;  // A stale line (or a damaged marker) refused in turn.
-        return;
-    }
-    if (number < history_.front().number) {
-        fail("the printer asked for line " + std::to_string(number) +
-             ", older than the resend history");
-        return;
-    }
-    if (!episode_ && refuses_marker(number)) return;  // Its ok removes the marker.
-    const std::size_t index = number - history_.front().number;
-    if (index >= send_index_ && !episode_) return;  // Not sent yet: nothing to send again.
-    if (index >= history_.size()) return;
-    same_resend_count_ = number == last_resend_number_ ? same_resend_count_ + 1 : 1;
-    last_resend_number_ = number;
-    if (same_resend_count_ > config_.max_consecutive_resends) {
-        fail("the printer keeps asking for line " + std::to_string(number) +
-             " again and again: communication stuck");
-        return;
-    }
-    ++counters_.resends;
-    start_episode(number, index);
-}
-
-// The firmware reads what it is sent in order and refuses a line as it reads it: a request for
-// `number` refuses the first thing in flight that was not taken already, a line numbered from
-// `number` on or a marker (a damaged one). A marker refused after its episode ended is no new
-// error: lines sent after it are taken as they come (or thrown away with the RX buffer, and
-// then the next line is refused in turn).
-bool Protocol::refuses_marker(std::uint64_t number) const {
-    const auto first = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-        return e.marker || (!e.stale && e.number >= number);
-    });
-    return first != in_flight_.end() && first->marker;
-}
-
-// Lines before the one asked for were taken: their oks come when they have run, which can be
-// after this request. Every line from it on will be refused (each with an ok) or was thrown away.
-void Protocol::start_episode(std::uint64_t number, std::size_t index) {
-    if (episode_) end_episode();  // Another number: the firmware took lines after all.
-    // Lines from `number` on that a copied ok made look done are refused or thrown away too.
-    while (!unconfirmed_.empty() && unconfirmed_.back().number >= number) {
-        InFlight entry = unconfirmed_.back();
-        unconfirmed_.pop_back();
-        in_flight_bytes_ += entry.bytes;
-        in_flight_.push_front(entry);
-    }
-    bool any_stale = false;
-    stale_this_episode_ = 0;
-    for (InFlight& entry : in_flight_) {
-        entry.stale = entry.stale || (!entry.marker && entry.number >= number);
-        any_stale = any_stale || entry.stale;
-        stale_this_episode_ += entry.stale ? 1 : 0;
-    }
-    refusals_this_episode_ = 0;
-    send_index_ = index;
-    episode_ = any_stale;
-    episode_number_ = number;
-    markers_this_episode_ = 0;
-    marker_due_ = any_stale;
-}
-
-void Protocol::end_episode() {
-    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
-        if (!entry->stale) {
-            ++entry;
-            continue;
-        }
-        in_flight_bytes_ -= entry->bytes;
-        ++counters_.flushed_lines;
-        entry = in_flight_.erase(entry);
-    }
-    episode_ = false;
-    marker_due_ = false;
-}
-
-// `N<n-1> M110`: M110 takes the line's own number as the last one (n-1, which the firmware has
-// already) when it reads the line, and without an `N` word it does nothing when it runs. With
-// one (`M110 N<x>`) Marlin's M110 handler would set the number again when the command runs,
-// and a marker still queued behind a long move would then undo lines read in the meantime.
-void Protocol::send_marker(std::string& wire, double now_s) {
-    marker_due_ = false;
-    const std::size_t start = wire.size();
-    const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
-    append_numbered(wire, number, "M110");
-    const std::size_t bytes = wire.size() - start;
-    in_flight_.push_back({number, bytes, false, false, false, false, true});
-    in_flight_bytes_ += bytes;
-    ++counters_.markers;
-    ++counters_.lines_sent;
-    counters_.bytes_sent += bytes;
-    ++markers_this_episode_;
-    marker_sent_s_ = now_s;
-}
-
 // Marlin echoes the text of a command it does not know. Text that is none of the lines in
 // flight is the tail of a line whose head was thrown away (RX flush or overflow); so is a line
 // whose `N` was damaged into `n` (Marlin's parser skips only an upper-case N).
@@ -525,138 +379,6 @@ void Protocol::note_unknown_command(const Reply& reply) {
                    strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
         });
     if (!ours) ++fragment_oks_pending_;
-}
-
-double Protocol::timeout_s() const {
-    // A firmware that has said `busy` keeps saying it while a command runs long (Marlin's host
-    // keepalive): its silence means a lost reply whatever is in flight.
-    if (busy_seen_) return config_.busy_timeout_s;
-    return config_.ok_timeout_s;
-}
-
-bool Protocol::long_running_in_flight() const {
-    return std::any_of(in_flight_.begin(), in_flight_.end(),
-                       [](const InFlight& entry) { return entry.long_running; });
-}
-
-// The window is full and lines wait: lost oks may be what holds it. A probe costs a few bytes;
-// one that finds the RX buffer full is at worst refused and sent again.
-bool Protocol::stalled() const {
-    return !failed_ && !episode_ && !in_flight_.empty() && send_index_ < history_.size() &&
-           !window_allows(history_[send_index_].wire.size()) &&
-           std::none_of(in_flight_.begin(), in_flight_.end(),
-                        [](const InFlight& entry) { return entry.probe; });
-}
-
-// How long a held window waits before a probe: several times the usual gap between oks, so a
-// printer that answers every few milliseconds is probed within tens of them, and one that
-// runs long moves is not probed for each.
-double Protocol::stall_wait_s() const {
-    const bool fits = in_flight_bytes_ + probe_bytes <= config_.rx_buffer_bytes;
-    const double wait_s = std::clamp(8.0 * ok_gap_s_, 0.03, config_.stall_probe_s);
-    return fits ? wait_s : 2.0 * wait_s;
-}
-
-double Protocol::marker_deadline_s() const {
-    const double wire_s =
-        wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
-    const double backoff_s =
-        settle_floor_s_ * static_cast<double>(1 << std::min(markers_this_episode_, 8));
-    return std::max(last_received_s_, marker_sent_s_) + std::min(backoff_s, config_.ok_timeout_s) +
-           wire_s;
-}
-
-double Protocol::next_deadline_s() const {
-    if (failed_) return std::numeric_limits<double>::infinity();
-    if (episode_) return std::min(marker_deadline_s(), last_reply_s_ + timeout_s());
-    if (in_flight_.empty()) return std::numeric_limits<double>::infinity();
-    double deadline_s = last_reply_s_ + timeout_s();
-    if (config_.stall_probe_s > 0.0 && stalled())
-        deadline_s = std::min(deadline_s, last_reply_s_ + stall_wait_s());
-    return deadline_s;
-}
-
-void Protocol::on_tick(std::string& wire, double now_s) {
-    if (failed_ || now_s < next_deadline_s()) return;
-    if (episode_ && now_s >= marker_deadline_s()) {
-        send_marker(wire, now_s);  // Quiet: the marker was thrown away, or its ok lost.
-        if (now_s < last_reply_s_ + timeout_s()) return;
-    }
-    if (in_flight_.empty()) return;
-    if (now_s < last_reply_s_ + timeout_s()) {
-        ++counters_.stall_probes;  // Early: the window is held, not the printer silent.
-    } else {
-        ++counters_.timeouts;
-        // Under G28, M109, M400 and the like silence is expected for long; the probe still goes
-        // out (a lost ok is found in seconds), but only silence past the long limit fails.
-        const bool long_wait =
-            long_running_in_flight() && now_s < last_reply_s_ + config_.long_command_timeout_s;
-        if (!long_wait && ++timeouts_in_a_row_ > config_.max_timeouts) {
-            fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
-                 " timeouts; is it still connected and alive?");
-            return;
-        }
-    }
-    if (!episode_) send_probe(wire);
-    last_reply_s_ = now_s;
-}
-
-// The probe is an M105 numbered in sequence, sent at once outside the window (which lost oks may
-// hold full). Its ok, recognisable by the temperatures, settles everything sent before it: the
-// firmware checked the numbers up to it, so a line lost on the way would have made it ask for
-// that line instead. The lines queued behind it are numbered one further. An earlier probe
-// still unanswered stays counted: its ok may yet come, and settles only what was before it.
-void Protocol::send_probe(std::string& wire) {
-    // An earlier probe with nothing of the job sent behind it: if its ok still comes, it settles
-    // no more than this one's; if it was lost, this one stands in.
-    while (!in_flight_.empty() && in_flight_.back().probe) {
-        in_flight_bytes_ -= in_flight_.back().bytes;
-        in_flight_.pop_back();
-    }
-    const std::size_t at = insert_m105(timeout_probe_tag);
-    const Sent& probe = history_[at];
-    wire += probe.wire;
-    in_flight_.push_back({probe.number, probe.wire.size(), false, false, true, true, false});
-    in_flight_bytes_ += probe.wire.size();
-    ++counters_.lines_sent;
-    counters_.bytes_sent += probe.wire.size();
-    if (probe.number > highest_sent_) highest_sent_ = probe.number;
-    ++send_index_;
-}
-
-// Lines answered on trust wait for an M105 behind them: when nothing more is queued (the job's
-// end, a snapshot's M400, a pause), or after `confirm_interval_s` while streaming, one goes out
-// next, inside the window, unless one is on its way already.
-bool Protocol::fence_due(double now_s) const {
-    if (unconfirmed_.empty() || fence_queued_ || failed_) return false;
-    if (std::any_of(in_flight_.begin(), in_flight_.end(),
-                    [](const InFlight& e) { return e.is_m105 && !e.stale; }))
-        return false;
-    return queued() == 0 || now_s - unconfirmed_since_s_ >= config_.confirm_interval_s;
-}
-
-void Protocol::queue_fence() {
-    insert_m105(fence_tag);
-    fence_queued_ = true;
-    ++counters_.fences;
-}
-
-// An M105 numbered in sequence at the next place to send; the lines queued behind it are
-// numbered one further. Returns its place in the history.
-std::size_t Protocol::insert_m105(std::uint64_t tag) {
-    const std::size_t at = send_index_;
-    const std::uint64_t number = at < history_.size() ? history_[at].number : next_number_;
-    for (std::size_t i = at; i < history_.size(); ++i) {
-        Sent& queued = history_[i];
-        const std::string command(strip_numbering(queued.wire));
-        queued.wire.clear();
-        append_numbered(queued.wire, ++queued.number, command);
-    }
-    ++next_number_;
-    Sent m105{number, tag, {}, false, true};
-    append_numbered(m105.wire, number, probe_command);
-    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(m105));
-    return at;
 }
 
 void Protocol::prune_history() {

@@ -1,0 +1,161 @@
+// Protocol's error episodes (see protocol.hpp). The resend rules answer OctoPrint's known
+// failures: a rejected line's followers are each rejected with the same request, so requests
+// that echo the episode's are not acted on; the line asked for is the one resent (never N-1),
+// and only once the episode's marker shows the followers are gone; refusals past the stale
+// lines, or an episode for the same line `max_consecutive_resends` times over with no line
+// taken between, are a stuck conversation, not a loop.
+#include <algorithm>
+#include <string>
+
+#include "strata/streamer/protocol.hpp"
+
+namespace strata::streamer {
+
+// The marker was read after every stale line: those not answered were thrown away.
+void Protocol::answer_marker(const std::deque<InFlight>::iterator& marker) {
+    remove_in_flight(marker, false);
+    if (episode_) end_episode();
+}
+
+void Protocol::answer_rejection() {
+    // A firmware that refuses everything, however often its requests are answered, is stuck:
+    // an episode has as many refusals as stale lines, pieces of cut lines and damaged markers.
+    if (episode_ &&
+        ++refusals_this_episode_ > stale_this_episode_ + config_.max_consecutive_resends) {
+        fail("the printer keeps asking for line " + std::to_string(episode_number_) +
+             " again and again: communication stuck");
+        return;
+    }
+    const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                    [](const InFlight& entry) { return entry.stale; });
+    if (stale != in_flight_.end()) {
+        // Counting refusals never ends the episode: a line cut in two by a flush can be refused
+        // twice (its head without `*`, its tail without `N`), so only the marker's ok shows that
+        // nothing sent before it is still to come. The refusal may have thrown the marker away
+        // with the RX buffer: another goes out behind it, so the last refusal is always followed
+        // by one (a marker that survives too is answered in its turn; one that does not is let
+        // go by the next M105).
+        remove_in_flight(stale, false);
+        if (episode_) marker_due_ = true;
+        return;
+    }
+    // No stale line left: a damaged marker was refused, or a piece of a cut line. Another
+    // marker goes out; if the first one was not refused after all, its ok ends the episode
+    // just as well (every marker was sent after every stale line).
+    const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                     [](const InFlight& entry) { return entry.marker; });
+    if (marker != in_flight_.end()) {
+        remove_in_flight(marker, false);
+        if (episode_) marker_due_ = true;
+    }
+}
+
+void Protocol::on_resend(const Reply& reply) {
+    rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
+    if (!reply.line || history_.empty()) return;
+    const std::uint64_t number = *reply.line;
+    if (episode_ && number == episode_number_) {
+        ++counters_.duplicate_resends;  // A stale line (or a damaged marker) refused in turn.
+        return;
+    }
+    if (number < history_.front().number) {
+        fail("the printer asked for line " + std::to_string(number) +
+             ", older than the resend history");
+        return;
+    }
+    if (!episode_ && refuses_marker(number)) return;  // Its ok removes the marker.
+    const std::size_t index = number - history_.front().number;
+    if (index >= send_index_ && !episode_) return;  // Not sent yet: nothing to send again.
+    if (index >= history_.size()) return;
+    same_resend_count_ = number == last_resend_number_ ? same_resend_count_ + 1 : 1;
+    last_resend_number_ = number;
+    if (same_resend_count_ > config_.max_consecutive_resends) {
+        fail("the printer keeps asking for line " + std::to_string(number) +
+             " again and again: communication stuck");
+        return;
+    }
+    ++counters_.resends;
+    start_episode(number, index);
+}
+
+// The firmware reads what it is sent in order and refuses a line as it reads it: a request for
+// `number` refuses the first thing in flight that was not taken already, a line numbered from
+// `number` on or a marker (a damaged one). A marker refused after its episode ended is no new
+// error: lines sent after it are taken as they come (or thrown away with the RX buffer, and
+// then the next line is refused in turn).
+bool Protocol::refuses_marker(std::uint64_t number) const {
+    const auto first = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+        return e.marker || (!e.stale && e.number >= number);
+    });
+    return first != in_flight_.end() && first->marker;
+}
+
+// Lines before the one asked for were taken: their oks come when they have run, which can be
+// after this request. Every line from it on will be refused (each with an ok) or was thrown away.
+void Protocol::start_episode(std::uint64_t number, std::size_t index) {
+    if (episode_) end_episode();  // Another number: the firmware took lines after all.
+    // Lines from `number` on that a copied ok made look done are refused or thrown away too.
+    while (!unconfirmed_.empty() && unconfirmed_.back().number >= number) {
+        InFlight entry = unconfirmed_.back();
+        unconfirmed_.pop_back();
+        in_flight_bytes_ += entry.bytes;
+        in_flight_.push_front(entry);
+    }
+    bool any_stale = false;
+    stale_this_episode_ = 0;
+    for (InFlight& entry : in_flight_) {
+        entry.stale = entry.stale || (!entry.marker && entry.number >= number);
+        any_stale = any_stale || entry.stale;
+        stale_this_episode_ += entry.stale ? 1 : 0;
+    }
+    refusals_this_episode_ = 0;
+    send_index_ = index;
+    episode_ = any_stale;
+    episode_number_ = number;
+    markers_this_episode_ = 0;
+    marker_due_ = any_stale;
+}
+
+void Protocol::end_episode() {
+    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
+        if (!entry->stale) {
+            ++entry;
+            continue;
+        }
+        in_flight_bytes_ -= entry->bytes;
+        ++counters_.flushed_lines;
+        entry = in_flight_.erase(entry);
+    }
+    episode_ = false;
+    marker_due_ = false;
+}
+
+// `N<n-1> M110`: M110 takes the line's own number as the last one (n-1, which the firmware has
+// already) when it reads the line, and without an `N` word it does nothing when it runs. With
+// one (`M110 N<x>`) Marlin's M110 handler would set the number again when the command runs,
+// and a marker still queued behind a long move would then undo lines read in the meantime.
+void Protocol::send_marker(std::string& wire, double now_s) {
+    marker_due_ = false;
+    const std::size_t start = wire.size();
+    const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
+    append_numbered(wire, number, "M110");
+    const std::size_t bytes = wire.size() - start;
+    in_flight_.push_back({number, bytes, false, false, false, false, true});
+    in_flight_bytes_ += bytes;
+    ++counters_.markers;
+    ++counters_.lines_sent;
+    counters_.bytes_sent += bytes;
+    ++markers_this_episode_;
+    marker_sent_s_ = now_s;
+}
+
+double Protocol::marker_deadline_s() const {
+    const double wire_s =
+        wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
+    const double backoff_s =
+        settle_floor_s_ * static_cast<double>(1 << std::min(markers_this_episode_, 8));
+    return std::max(last_received_s_, marker_sent_s_) + std::min(backoff_s, config_.ok_timeout_s) +
+           wire_s;
+}
+
+}  // namespace strata::streamer
