@@ -24,10 +24,13 @@ using strata::streamer::SendStrategy;
 
 constexpr std::string_view usage =
     "soak_benchmark [--file F.gcode] [--lines N] [--seeds N] [--rate R] [--variant "
-    "all|discard|keep|skip]\n"
-    "               [--baud B] [--strategy S] [--fault F] [--trace 1]\n"
+    "all|discard|keep|skip|marlin1]\n"
+    "               [--baud B] [--strategy S] [--fault F] [--trace 1] [--time-scale X]\n"
     "  B, S, F: run only that baud rate, send strategy or fault (clean, corrupt, lost_ok, "
-    "dup_ok,\n  busy, spurious, overrun, all); --trace 1 prints the conversation to stderr\n"
+    "dup_ok,\n  busy, spurious, overrun, all); --trace 1 prints the conversation to stderr; X: "
+    "the\n"
+    "  printer's time scale (default 0: commands run at once, the wire sets the pace; 1: moves\n"
+    "  take their real time, so lines wait in the RX buffer behind a full command queue)\n"
     "  F: a real job (default ../shared/corpus/prusaslicer/ps271_benchy_arcfit_m486.gcode);\n"
     "  N: its first N commands (default 100000); R: each fault's rate (default 0.02)";
 
@@ -56,6 +59,7 @@ struct Variant {
     const char* name;
     bool discard_rx;
     bool reject_duplicates;
+    bool refuse_headless = false;  ///< Marlin 1.x's "No Line Number with checksum".
 };
 
 std::vector<std::string> read_job(const std::string& path, std::size_t lines) {
@@ -96,6 +100,7 @@ struct Options {
     std::string strategy;
     std::string fault;
     int trace = 0;
+    double time_scale = 0.0;  ///< The printer's: 0 runs commands instantly, 1 in real time.
 };
 
 // One configuration over every seed.
@@ -139,10 +144,11 @@ Row run_row(const std::vector<std::string>& job, const Options& options, const V
     for (int seed = 1; seed <= options.seeds; ++seed) {
         strata::streamer::WireSimulationConfig config;
         config.printer.baud = baud;
-        config.printer.time_scale = 0.0;
+        config.printer.time_scale = options.time_scale;
         config.printer.advanced_ok = strategy == SendStrategy::advanced_ok;
         config.printer.flush_rx_on_resend = variant.discard_rx;
         config.printer.reject_duplicate_lines = variant.reject_duplicates;
+        config.printer.refuse_checksum_without_number = variant.refuse_headless;
         config.printer.seed = static_cast<std::uint64_t>(seed);
         fault.set(config.printer.faults, options.rate);
         config.protocol.strategy = strategy;
@@ -198,10 +204,12 @@ Options parse_options(int argc, char** argv) {
                                  [&](const Fault& f) { return v == f.name; });
           }},
          {"--trace", [&](const std::string& v) { return b::read_int(v, 0, o.trace); }},
+         {"--time-scale",
+          [&](const std::string& v) { return b::read_double(v, 0.0, o.time_scale); }},
          {"--variant",
           [&](const std::string& v) {
               o.variant = v;
-              return v == "all" || v == "discard" || v == "keep" || v == "skip";
+              return v == "all" || v == "discard" || v == "keep" || v == "skip" || v == "marlin2";
           }}},
         usage);
     return o;
@@ -215,8 +223,10 @@ int main(int argc, char** argv) {
         read_job(options.file, static_cast<std::size_t>(options.lines));
     std::printf("job: %zu commands of %s; fault rate %.3f; %d seeds\n", job.size(),
                 options.file.c_str(), options.rate, options.seeds);
-    const std::vector<Variant> variants = {
-        {"discard", true, true}, {"keep", false, true}, {"skip", true, false}};
+    const std::vector<Variant> variants = {{"discard", true, true},
+                                           {"keep", false, true},
+                                           {"skip", true, false},
+                                           {"marlin2", true, true, false}};
     const std::vector<SendStrategy> strategies = {
         SendStrategy::automatic, SendStrategy::ping_pong, SendStrategy::counted_window,
         SendStrategy::byte_counting, SendStrategy::advanced_ok};

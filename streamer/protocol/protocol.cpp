@@ -124,6 +124,8 @@ void Protocol::reset(double now_s) {
     episode_ = false;
     marker_due_ = false;
     rejection_ok_due_ = false;
+    headless_refusal_due_ = false;
+    headless_refused_ = false;
     fragment_oks_pending_ = 0;
     highest_sent_ = 0;
     failed_ = false;
@@ -223,6 +225,13 @@ void Protocol::on_received(std::string_view line, double now_s) {
             on_resend(reply);
             break;
         case ReplyKind::echo: note_unknown_command(reply); break;
+        case ReplyKind::error:
+            // Marlin 1.x's refusal of a line that has a checksum and no number: the tail of a
+            // line whose head went elsewhere (thrown away, or ended early by a damaged byte).
+            // It is no line of ours, so its ok answers none.
+            if (reply.text.find("No Line Number with checksum") != std::string_view::npos)
+                headless_refusal_due_ = true;
+            break;
         default: break;
     }
     listener_.on_reply(reply);
@@ -241,6 +250,7 @@ void Protocol::note_strategy(const Reply& reply) {
 void Protocol::on_ok(const Reply& reply, double now_s) {
     note_strategy(reply);
     const bool rejection = std::exchange(rejection_ok_due_, false);
+    if (rejection && std::exchange(headless_refused_, false)) return;
     if (!rejection) {
         ok_gap_s_ = 0.9 * ok_gap_s_ + 0.1 * std::min(1.0, now_s - last_ok_s_);
         last_ok_s_ = now_s;

@@ -6,6 +6,7 @@
 // taken between, are a stuck conversation, not a loop.
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "strata/streamer/protocol.hpp"
 
@@ -52,6 +53,7 @@ void Protocol::answer_rejection() {
 
 void Protocol::on_resend(const Reply& reply) {
     rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
+    headless_refused_ = std::exchange(headless_refusal_due_, false);
     if (!reply.line || history_.empty()) return;
     const std::uint64_t number = *reply.line;
     if (episode_ && number == episode_number_) {

@@ -215,9 +215,9 @@ void Firmware::accept_line(std::string_view line) {
         std::uint64_t leading = 0;
         std::from_chars(text.data() + 1, text.data() + text.size(), leading);
         command.number = leading;
-    } else if (text.find('*') != std::string_view::npos && text.front() != 'n') {
-        // Marlin 1.1's check (2.x's get_serial_commands dropped it and runs such a line): the
-        // tail of a line whose number was lost is refused, not run.
+    } else if (config_.refuse_checksum_without_number &&
+               text.find('*') != std::string_view::npos && text.front() != 'n') {
+        // Marlin 1.x's check: the tail of a line whose number was lost is refused, not run.
         return reject("No Line Number with checksum", last_line_);
     }
     // Marlin's parser skips an `N` word only in upper case (GCODE_CASE_INSENSITIVE is off by

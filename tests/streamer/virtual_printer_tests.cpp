@@ -13,9 +13,10 @@ using namespace strata::streamer::testing;
 
 class VirtualPrinterWire : public Streaming {
   protected:
-    void open() {
+    void open(bool refuse_checksum_without_number = false) {
         VirtualPrinterConfig printer;
         printer.time_scale = 0.0;
+        printer.refuse_checksum_without_number = refuse_checksum_without_number;
         start_printer(printer);
         std::string error;
         link_ = open_link({printer_->path(), 115200, 1.0}, error);
@@ -92,8 +93,8 @@ TEST_F(VirtualPrinterWire, TheTailOfALineIsAnUnknownCommandNotAMove) {
     EXPECT_EQ(printer_->state().unknown_commands, 2u);
 }
 
-TEST_F(VirtualPrinterWire, ATailWithItsChecksumButNoNumberIsRefused) {
-    open();
+TEST_F(VirtualPrinterWire, ATailWithItsChecksumButNoNumberIsRefusedByMarlin1) {
+    open(true);
     write(numbered(0, "M110 N0"));
     read_until("ok\n");
     // The end of "N7 G1 X1*..": the checksum survived, the number did not.
@@ -104,6 +105,19 @@ TEST_F(VirtualPrinterWire, ATailWithItsChecksumButNoNumberIsRefused) {
         << reply;
     EXPECT_NE(reply.find("Resend: 1"), std::string::npos) << reply;
     EXPECT_EQ(printer_->executed_log(), std::vector<std::string>{"M110 N0"});
+}
+
+TEST_F(VirtualPrinterWire, ATailWithItsChecksumButNoNumberRunsOnMarlin2) {
+    // Marlin 2's get_serial_commands checks only lines that start with N, and its parser drops
+    // the `*` and what follows: the tail runs as a command, as Marlin 2 runs it.
+    open();
+    write(numbered(0, "M110 N0"));
+    read_until("ok\n");
+    const std::string line = numbered(7, "G1 X1 Y2");
+    write(line.substr(3));
+    const std::string reply = read_until("ok\n");
+    EXPECT_EQ(reply.find("Error"), std::string::npos) << reply;
+    EXPECT_EQ(printer_->executed_log(), (std::vector<std::string>{"M110 N0", "G1 X1 Y2"}));
 }
 
 }  // namespace

@@ -232,6 +232,8 @@ class Protocol {
     bool episode_ = false;
     bool marker_due_ = false;        ///< `fill` sends a marker first.
     bool rejection_ok_due_ = false;  ///< A resend request came: the next ok answers a rejection.
+    bool headless_refusal_due_ = false;  ///< "No Line Number with checksum" came.
+    bool headless_refused_ = false;      ///< The refusal whose ok is due was of such a line.
     bool fence_queued_ = false;
     bool busy_seen_ = false;
     bool failed_ = false;

@@ -58,6 +58,12 @@ struct VirtualPrinterConfig {
     /// line it already took) included. Off: an intact line (its checksum matches) numbered
     /// below the next is answered with `ok` and not run again, as Repetier firmware skips it.
     bool reject_duplicate_lines = true;
+    /// Marlin 1.x (and Prusa-Firmware) refuse a line that carries a checksum but no number
+    /// ("No Line Number with checksum"), which is what a line whose head was thrown away with
+    /// the RX buffer looks like. Marlin 2.x's get_serial_commands takes it, and its parser runs
+    /// it when it starts with G, M or T: the command of a line cut just before it then runs,
+    /// and again when the whole line is sent again.
+    bool refuse_checksum_without_number = false;
     std::string firmware_name = "Marlin strata-virtual 2.1";
     double ambient_c = 22.0;
     double hotend_rate_c_s = 4.0;
