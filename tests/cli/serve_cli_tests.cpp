@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -144,84 +145,85 @@ std::pair<std::string, std::string> ended_job(httplib::Client& http) {
     return ended;
 }
 
-TEST(ServeCli, AfterAnEmergencyStopConnectingAgainBringsThePrinterBack) {
-    const std::filesystem::path data = test_directory("serve_m112");
-    std::filesystem::remove_all(data);
-    const std::string key = admin_key(data);
-    ASSERT_FALSE(key.empty());
-    streamer::VirtualPrinterConfig printer_config;
-    printer_config.time_scale = 0.05;
-    streamer::VirtualPrinter printer(printer_config);
-    std::string error;
-    ASSERT_TRUE(printer.start(error)) << error;
-    ServeProcess serve(data, printer.path());
-    ASSERT_GT(serve.port(), 0);
-    httplib::Client http("127.0.0.1", serve.port());
-    http.set_default_headers({{"X-Api-Key", key}});
-    ASSERT_TRUE(connect_and_print(http));
-    ASSERT_TRUE(eventually([&] { return printer.executed_log().size() > 100; }, 30.0));
+// `strata serve` in its own process on a fresh data directory, the virtual printer (time scale
+// 0.05) on a real pty, and a client with an admin's key, printing the sample cube.
+class ServedPrint : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        data_ = test_directory("serve_print");
+        std::filesystem::remove_all(data_);
+        const std::string key = admin_key(data_);
+        ASSERT_FALSE(key.empty());
+        streamer::VirtualPrinterConfig printer_config;
+        printer_config.time_scale = 0.05;
+        printer_ = std::make_unique<streamer::VirtualPrinter>(printer_config);
+        std::string error;
+        ASSERT_TRUE(printer_->start(error)) << error;
+        serve_ = std::make_unique<ServeProcess>(data_, printer_->path());
+        ASSERT_GT(serve_->port(), 0);
+        http_ = std::make_unique<httplib::Client>("127.0.0.1", serve_->port());
+        http_->set_default_headers({{"X-Api-Key", key}});
+        ASSERT_TRUE(connect_and_print(*http_));
+    }
+    void TearDown() override {
+        http_.reset();
+        serve_.reset();
+        if (printer_) printer_->stop();
+        std::filesystem::remove_all(data_);
+    }
 
+    std::filesystem::path data_;
+    std::unique_ptr<streamer::VirtualPrinter> printer_;
+    std::unique_ptr<ServeProcess> serve_;
+    std::unique_ptr<httplib::Client> http_;
+};
+
+TEST_F(ServedPrint, AfterAnEmergencyStopConnectingAgainBringsThePrinterBack) {
+    ASSERT_TRUE(eventually([&] { return printer_->executed_log().size() > 100; }, 30.0));
     const auto stop =
-        http.Post("/api/printer/command", R"({"command":"M112"})", "application/json");
+        http_->Post("/api/printer/command", R"({"command":"M112"})", "application/json");
     ASSERT_TRUE(stop);
     EXPECT_EQ(stop->status, 204);
-    ASSERT_TRUE(eventually([&] { return printer.state().halted; }, 5.0));
-    const auto [state, result] = ended_job(http);
+    ASSERT_TRUE(eventually([&] { return printer_->state().halted; }, 5.0));
+    const auto [state, result] = ended_job(*http_);
     EXPECT_EQ(state, "failed");
     EXPECT_NE(result.find("emergency stop"), std::string::npos) << result;
-    const std::size_t ran_before = printer.executed_log().size();
+    const std::size_t ran_before = printer_->executed_log().size();
 
     // Marlin's kill() waits for a reset: only opening the port again (DTR) brings it back.
-    const auto again = http.Post("/api/connection", R"({"command":"connect"})", "application/json");
+    const auto again =
+        http_->Post("/api/connection", R"({"command":"connect"})", "application/json");
     ASSERT_TRUE(again);
     EXPECT_EQ(again->status, 204) << again->body;
-    ASSERT_TRUE(operational(http));
-    EXPECT_FALSE(printer.state().halted);
-    EXPECT_EQ(
-        http.Post("/api/printer/command", R"({"command":"G1 X12 Y34 F3000"})", "application/json")
-            ->status,
-        204);
+    ASSERT_TRUE(operational(*http_));
+    EXPECT_FALSE(printer_->state().halted);
+    const auto moved = http_->Post("/api/printer/command", R"({"command":"G1 X12 Y34 F3000"})",
+                                   "application/json");
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->status, 204);
     EXPECT_TRUE(eventually(
         [&] {
-            const std::vector<std::string> log = printer.executed_log();
+            const std::vector<std::string> log = printer_->executed_log();
             return std::find(log.begin() + static_cast<std::ptrdiff_t>(ran_before), log.end(),
                              "G1 X12 Y34 F3000") != log.end();
         },
         10.0));
-    serve.kill(SIGTERM);
-    printer.stop();
-    std::filesystem::remove_all(data);
 }
 
-TEST(ServeCli, APrinterThatResetsMidPrintEndsTheJobAndIsSentNoMoreOfIt) {
-    const std::filesystem::path data = test_directory("serve_reset");
-    std::filesystem::remove_all(data);
-    const std::string key = admin_key(data);
-    ASSERT_FALSE(key.empty());
-    streamer::VirtualPrinterConfig printer_config;
-    printer_config.time_scale = 0.05;
-    streamer::VirtualPrinter printer(printer_config);
-    std::string error;
-    ASSERT_TRUE(printer.start(error)) << error;
-    ServeProcess serve(data, printer.path());
-    ASSERT_GT(serve.port(), 0);
-    httplib::Client http("127.0.0.1", serve.port());
-    http.set_default_headers({{"X-Api-Key", key}});
-    ASSERT_TRUE(connect_and_print(http));
-    ASSERT_TRUE(eventually([&] { return printer.executed_log().size() > 300; }, 30.0));
-
-    const std::size_t ran_before = printer.executed_log().size();
-    printer.reset();  // A brown-out, a watchdog: the board boots and says `start`.
-    const auto [state, result] = ended_job(http);
+TEST_F(ServedPrint, APrinterThatResetsMidPrintEndsTheJobAndIsSentNoMoreOfIt) {
+    ASSERT_TRUE(eventually([&] { return printer_->executed_log().size() > 300; }, 30.0));
+    const std::size_t ran_before = printer_->executed_log().size();
+    printer_->reset();  // A brown-out, a watchdog: the board boots and says `start`.
+    const auto [state, result] = ended_job(*http_);
     EXPECT_EQ(state, "failed");
     EXPECT_NE(result.find("reset"), std::string::npos) << result;
     // The server greets the freshly booted board and is ready again, without restarting.
-    ASSERT_TRUE(operational(http));
+    ASSERT_TRUE(operational(*http_));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     // From the greeting on, only the greeting itself and temperature requests: none of the job.
     // (Lines the old board took before it reset ran before the greeting; any the host sent
     // after the reset were refused by their numbers.)
-    const std::vector<std::string> log = printer.executed_log();
+    const std::vector<std::string> log = printer_->executed_log();
     const auto greeting =
         std::find(log.begin() + static_cast<std::ptrdiff_t>(ran_before), log.end(), "M110 N0");
     ASSERT_NE(greeting, log.end());
@@ -230,9 +232,6 @@ TEST(ServeCli, APrinterThatResetsMidPrintEndsTheJobAndIsSentNoMoreOfIt) {
                          command->rfind("M155", 0) == 0 || *command == "M105";
         EXPECT_TRUE(own) << "sent after the reset: " << *command;
     }
-    serve.kill(SIGTERM);
-    printer.stop();
-    std::filesystem::remove_all(data);
 }
 
 TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
