@@ -55,17 +55,31 @@ void Protocol::on_resend(const Reply& reply) {
     rejection_ok_due_ = true;  // Marlin follows every resend request with an ok.
     headless_refused_ = std::exchange(headless_refusal_due_, false);
     if (!reply.line || history_.empty()) return;
-    const std::uint64_t number = *reply.line;
+    std::uint64_t number = *reply.line;
     if (episode_ && number == episode_number_) {
         ++counters_.duplicate_resends;  // A stale line (or a damaged marker) refused in turn.
         return;
     }
-    if (number < history_.front().number) {
-        fail("the printer asked for line " + std::to_string(number) +
-             ", older than the resend history");
-        return;
-    }
     if (!episode_ && refuses_marker(number)) return;  // Its ok removes the marker.
+    // A number older than anything kept, or past anything sent: the firmware's count is not
+    // ours. A marker damaged on the wire whose checksum still matched sets it anywhere (M110 is
+    // exempt from the number check); the firmware then refuses every line. The last marker's
+    // line is where it stood: rewind there, and the new marker sets the count back.
+    if (number < history_.front().number || number > highest_sent_ + 1) {
+        const std::uint64_t rewind_to = last_marker_number_ + 1;
+        if (counters_.markers == 0 || rewind_to < history_.front().number ||
+            rewind_to > highest_sent_) {
+            fail("the printer asked for line " + std::to_string(number) +
+                 ", which is not one of the lines sent: its count and the host's differ");
+            return;
+        }
+        ++counters_.resyncs;
+        if (episode_ && rewind_to == episode_number_) {
+            marker_due_ = true;  // The episode stands; its next marker sets the count back.
+            return;
+        }
+        number = rewind_to;
+    }
     const std::size_t index = number - history_.front().number;
     if (index >= send_index_ && !episode_) return;  // Not sent yet: nothing to send again.
     if (index >= history_.size()) return;
@@ -141,6 +155,7 @@ void Protocol::send_marker(std::string& wire, double now_s) {
     const std::size_t start = wire.size();
     const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
     append_numbered(wire, number, "M110");
+    last_marker_number_ = number;
     const std::size_t bytes = wire.size() - start;
     in_flight_.push_back({number, bytes, false, false, false, false, true});
     in_flight_bytes_ += bytes;

@@ -265,6 +265,31 @@ TEST_F(ProtocolTest, TheOkOfALineFragmentAcknowledgesNothing) {
     EXPECT_EQ(protocol_->counters().fragment_oks, 1u);
 }
 
+TEST_F(ProtocolTest, AMarkerThatSetTheFirmwaresCountWrongIsUndoneByTheNext) {
+    // Bytes lost inside a marker can still match its checksum, and M110 skips the number
+    // check: the firmware's count is then anywhere, and it refuses every line, asking for a
+    // number the host never sent. The host rewinds to the marker's line; the new marker sets
+    // the count back.
+    refuse_line_2_of_4(0.002);
+    EXPECT_EQ(send(0.002), std::vector<std::string>{marker_for(2)});
+    receive("ok", 0.01);               // A marker's ok (the damaged one was taken as N5 M110).
+    ASSERT_EQ(send(0.01).size(), 3u);  // 2, 3 and 4 again.
+    receive("Error:Line Number is not Last Line Number+1, Last Line: 5", 0.02);
+    receive("Resend: 6", 0.02);
+    receive("ok", 0.02);
+    EXPECT_TRUE(recorder_.failures.empty());
+    EXPECT_EQ(send(0.02), std::vector<std::string>{marker_for(2)});
+    receive("Resend: 6", 0.03);  // 3 and 4, refused in turn.
+    receive("ok", 0.03);
+    receive("Resend: 6", 0.03);
+    receive("ok", 0.03);
+    receive("ok", 0.04);  // The new marker: the count is 1 again.
+    const auto resent = send(0.04);
+    ASSERT_EQ(resent.size(), 3u);
+    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    EXPECT_EQ(protocol_->counters().resyncs, 3u);
+}
+
 TEST_F(ProtocolTest, ARequestForALineNotSentYetIsIgnored) {
     start(SendStrategy::ping_pong);
     enqueue(2);

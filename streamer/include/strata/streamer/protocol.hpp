@@ -222,6 +222,7 @@ class Protocol {
 
     // The error episode (between a resend request and its marker's ok).
     std::uint64_t episode_number_ = 0;
+    std::uint64_t last_marker_number_ = 0;  ///< n-1 of the last marker sent.
     std::uint64_t last_resend_number_ = 0;
     double marker_sent_s_ = 0.0;
     int markers_this_episode_ = 0;
