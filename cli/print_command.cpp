@@ -20,7 +20,6 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -166,12 +165,6 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
     return true;
 }
 
-// The latest progress, from the event loop to the capture thread (for the frames' metadata).
-struct LatestProgress {
-    std::mutex mutex;
-    streamer::JobProgress progress;
-};
-
 std::unique_ptr<timelapse::TimelapseCapture> make_timelapse(const PrintArguments& parsed,
                                                             const streamer::JobTimeline& timeline) {
     if (parsed.cameras.empty()) return nullptr;
@@ -192,19 +185,17 @@ std::unique_ptr<timelapse::TimelapseCapture> make_timelapse(const PrintArguments
     return std::make_unique<timelapse::TimelapseCapture>(settings);
 }
 
-// The streamer's capture callback: every camera, with the frame's metadata from the progress.
-void attach_timelapse(streamer::Streamer& printer, timelapse::TimelapseCapture& capture,
-                      LatestProgress& latest) {
-    printer.set_capture([&latest, &capture](std::uint32_t snapshot, std::string& error) {
+// The streamer's capture callback: every camera, with the frame's metadata from where the job
+// stood when the head parked.
+void attach_timelapse(streamer::Streamer& printer, timelapse::TimelapseCapture& capture) {
+    printer.set_capture([&printer, &capture](std::uint32_t snapshot, std::string& error) {
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
-        {
-            const std::lock_guard lock(latest.mutex);
-            info.layer = static_cast<std::uint32_t>(latest.progress.layer + 1);
-            info.z_mm = latest.progress.z_mm;
-            info.elapsed_s = latest.progress.elapsed_s;
-            info.progress_percent = latest.progress.percent;
-        }
+        const streamer::JobProgress progress = printer.snapshot_progress();
+        info.layer = static_cast<std::uint32_t>(progress.layer + 1);
+        info.z_mm = progress.z_mm;
+        info.elapsed_s = progress.elapsed_s;
+        info.progress_percent = progress.percent;
         const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
         error = report.error;
         return report.ok;
@@ -320,7 +311,7 @@ std::string temperatures_text(const streamer::StreamerEvent& event) {
 }
 
 // Follows the job to its end; Ctrl-C cancels, a second one stops the printer at once.
-int follow(streamer::Streamer& printer, int signals, LatestProgress& latest) {
+int follow(streamer::Streamer& printer, int signals) {
     const bool terminal = ::isatty(STDERR_FILENO) != 0;
     std::string temperatures;
     int interrupts = 0;
@@ -340,12 +331,9 @@ int follow(streamer::Streamer& printer, int signals, LatestProgress& latest) {
         if (!printer.wait_event(event, 0.1)) continue;
         switch (event.kind) {
             case streamer::EventKind::temperatures: temperatures = temperatures_text(event); break;
-            case streamer::EventKind::progress: {
-                const std::lock_guard lock(latest.mutex);
-                latest.progress = event.progress;
+            case streamer::EventKind::progress:
                 if (terminal) draw_status(event.progress, temperatures);
                 break;
-            }
             case streamer::EventKind::snapshot:
                 if (!event.ok) std::fprintf(stderr, "\nstrata print: %s\n", event.text.c_str());
                 break;
@@ -392,11 +380,10 @@ int run_print(const std::vector<std::string>& arguments) {
     // after the head has moved on.
     parsed.config.capture_timeout_s = std::max(parsed.config.capture_timeout_s,
                                                timelapse::longest_capture_s(parsed.cameras) + 1.0);
-    // Declared before the streamer: its capture thread may use them until it is gone.
-    LatestProgress latest;
+    // Declared before the streamer: its capture thread may use it until it is gone.
     const std::unique_ptr<timelapse::TimelapseCapture> capture = make_timelapse(parsed, timeline);
     streamer::Streamer printer(parsed.config);
-    if (capture) attach_timelapse(printer, *capture, latest);
+    if (capture) attach_timelapse(printer, *capture);
     std::string error;
     if (!printer.connect(error)) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
@@ -405,7 +392,7 @@ int run_print(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
         exit_status = exit_code::print_failed;
     } else {
-        exit_status = follow(printer, signals, latest);
+        exit_status = follow(printer, signals);
         const auto print_ended = std::chrono::steady_clock::now();
         printer.set_capture({});  // A capture cut short by a cancel has finished after this.
         if (capture) finish_timelapse(*capture, print_ended);

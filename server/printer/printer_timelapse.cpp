@@ -45,13 +45,13 @@ bool PrinterService::begin_timelapse(const StoredFile& file, const streamer::Job
     streamer_->set_capture([this, capturing](std::uint32_t snapshot, std::string& error) {
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
-        {
-            const std::lock_guard lock(mutex_);
-            info.layer = static_cast<std::uint32_t>(status_.progress.layer + 1);
-            info.z_mm = status_.progress.z_mm;
-            info.elapsed_s = status_.progress.elapsed_s;
-            info.progress_percent = status_.progress.percent;
-        }
+        // Where the job stood when the head parked, from the streamer itself: the progress
+        // event that says so may not have been read yet.
+        const streamer::JobProgress progress = streamer_->snapshot_progress();
+        info.layer = static_cast<std::uint32_t>(progress.layer + 1);
+        info.z_mm = progress.z_mm;
+        info.elapsed_s = progress.elapsed_s;
+        info.progress_percent = progress.percent;
         const timelapse::SnapshotReport report = capturing->capture(info, timelapse::Clock::now());
         error = report.error;
         return report.ok;

@@ -368,6 +368,11 @@ bool Streamer::realtime() const {
     return session_->shared_realtime.load();
 }
 
+JobProgress Streamer::snapshot_progress() const {
+    const std::lock_guard lock(session_->snapshot_mutex);
+    return session_->shared_snapshot_progress;
+}
+
 std::string_view to_string(PrinterState state) {
     switch (state) {
         case PrinterState::disconnected: return "disconnected";

@@ -110,6 +110,8 @@ class Streamer::Session : public ProtocolListener {
     ProtocolCounters shared_counters;
     std::atomic<SendStrategy> shared_strategy{SendStrategy::automatic};
     std::atomic<bool> shared_realtime{false};
+    mutable std::mutex snapshot_mutex;
+    JobProgress shared_snapshot_progress;  ///< Guarded by snapshot_mutex.
     CaptureWorker capture;
 
   private:

@@ -152,6 +152,13 @@ void Streamer::Session::job_tick(double now) {
     if (barrier_ && !capturing_ && protocol_.idle()) {
         // Every move before the snapshot, M400 included, is acknowledged: the head is parked.
         parked_since_s_ = now;
+        {
+            // Every line before the snapshot was confirmed just now, all at once: the progress
+            // events that say so may be read after the capture has begun.
+            const std::lock_guard lock(snapshot_mutex);
+            shared_snapshot_progress = progress(now);
+        }
+        report_progress(now, false);
         if (capture.has_callback()) {
             capture.request(*barrier_);
             capturing_ = true;

@@ -160,6 +160,9 @@ class Streamer {
     [[nodiscard]] SendStrategy strategy() const;
     /// Whether the streamer thread runs at real-time priority.
     [[nodiscard]] bool realtime() const;
+    /// The job's progress when the head parked for the snapshot being captured: for the
+    /// capture callback, which runs before the progress event that says so is read.
+    [[nodiscard]] JobProgress snapshot_progress() const;
 
   private:
     class Session;
