@@ -62,13 +62,14 @@ void Protocol::on_resend(const Reply& reply) {
     }
     if (!episode_ && refuses_marker(number)) return;  // Its ok removes the marker.
     // A number older than anything kept, or past anything sent: the firmware's count is not
-    // ours. A marker damaged on the wire whose checksum still matched sets it anywhere (M110 is
-    // exempt from the number check); the firmware then refuses every line. The last marker's
-    // line is where it stood: rewind there, and the new marker sets the count back.
+    // ours. A line damaged on the wire whose checksum still matched set it anywhere (a marker
+    // most easily: M110 is exempt from the number check), and the firmware refuses every line
+    // since. Everything answered was taken: rewind to the oldest line still unanswered, whose
+    // marker sets the count back to the line before it.
     if (number < history_.front().number || number > highest_sent_ + 1) {
-        const std::uint64_t rewind_to = last_marker_number_ + 1;
-        if (counters_.markers == 0 || rewind_to < history_.front().number ||
-            rewind_to > highest_sent_) {
+        const std::uint64_t rewind_to = oldest_unanswered();
+        if (rewind_to < history_.front().number ||
+            rewind_to - history_.front().number > send_index_) {
             fail("the printer asked for line " + std::to_string(number) +
                  ", which is not one of the lines sent: its count and the host's differ");
             return;
@@ -79,6 +80,12 @@ void Protocol::on_resend(const Reply& reply) {
             return;
         }
         number = rewind_to;
+        if (number - history_.front().number == send_index_) {
+            // Nothing unanswered: only the count is wrong. A marker alone sets it back.
+            episode_number_ = number;
+            marker_due_ = true;
+            return;
+        }
     }
     const std::size_t index = number - history_.front().number;
     if (index >= send_index_ && !episode_) return;  // Not sent yet: nothing to send again.
@@ -104,6 +111,16 @@ bool Protocol::refuses_marker(std::uint64_t number) const {
         return e.marker || (!e.stale && e.number >= number);
     });
     return first != in_flight_.end() && first->marker;
+}
+
+// The number of the oldest line sent and not answered (stale ones included), else of the next
+// line to send.
+std::uint64_t Protocol::oldest_unanswered() const {
+    std::uint64_t oldest =
+        send_index_ < history_.size() ? history_[send_index_].number : next_number_;
+    for (const InFlight& entry : in_flight_)
+        if (!entry.marker) oldest = std::min(oldest, entry.number);
+    return oldest;
 }
 
 // Lines before the one asked for were taken: their oks come when they have run, which can be
@@ -155,7 +172,6 @@ void Protocol::send_marker(std::string& wire, double now_s) {
     const std::size_t start = wire.size();
     const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
     append_numbered(wire, number, "M110");
-    last_marker_number_ = number;
     const std::size_t bytes = wire.size() - start;
     in_flight_.push_back({number, bytes, false, false, false, false, true});
     in_flight_bytes_ += bytes;

@@ -169,6 +169,7 @@ class Protocol {
     void start_episode(std::uint64_t number, std::size_t index);
     void answer_marker(const std::deque<InFlight>::iterator& marker);
     [[nodiscard]] bool refuses_marker(std::uint64_t number) const;
+    [[nodiscard]] std::uint64_t oldest_unanswered() const;
     void end_episode();
     void send_marker(std::string& wire, double now_s);
     void note_unknown_command(const Reply& reply);
@@ -222,7 +223,6 @@ class Protocol {
 
     // The error episode (between a resend request and its marker's ok).
     std::uint64_t episode_number_ = 0;
-    std::uint64_t last_marker_number_ = 0;  ///< n-1 of the last marker sent.
     std::uint64_t last_resend_number_ = 0;
     double marker_sent_s_ = 0.0;
     int markers_this_episode_ = 0;
