@@ -209,7 +209,7 @@ Options parse_options(int argc, char** argv) {
          {"--variant",
           [&](const std::string& v) {
               o.variant = v;
-              return v == "all" || v == "discard" || v == "keep" || v == "skip" || v == "marlin2";
+              return v == "all" || v == "discard" || v == "keep" || v == "skip" || v == "marlin1";
           }}},
         usage);
     return o;
@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
     const std::vector<Variant> variants = {{"discard", true, true},
                                            {"keep", false, true},
                                            {"skip", true, false},
-                                           {"marlin2", true, true, false}};
+                                           {"marlin1", true, true, true}};
     const std::vector<SendStrategy> strategies = {
         SendStrategy::automatic, SendStrategy::ping_pong, SendStrategy::counted_window,
         SendStrategy::byte_counting, SendStrategy::advanced_ok};
