@@ -27,28 +27,21 @@ void Protocol::answer_rejection() {
              " again and again: communication stuck");
         return;
     }
-    const auto stale = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                    [](const InFlight& entry) { return entry.stale; });
-    if (stale != in_flight_.end()) {
-        // Counting refusals never ends the episode: a line cut in two by a flush can be refused
-        // twice (its head without `*`, its tail without `N`), so only the marker's ok shows that
-        // nothing sent before it is still to come. The refusal may have thrown the marker away
-        // with the RX buffer: another goes out behind it, so the last refusal is always followed
-        // by one (a marker that survives too is answered in its turn; one that does not is let
-        // go by the next M105).
-        remove_in_flight(stale, false);
-        if (episode_) marker_due_ = true;
-        return;
-    }
-    // No stale line left: a damaged marker was refused, or a piece of a cut line. Another
-    // marker goes out; if the first one was not refused after all, its ok ends the episode
-    // just as well (every marker was sent after every stale line).
-    const auto marker = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                     [](const InFlight& entry) { return entry.marker; });
-    if (marker != in_flight_.end()) {
-        remove_in_flight(marker, false);
-        if (episode_) marker_due_ = true;
-    }
+    // The first stale line; with none left, a damaged marker was refused, or a piece of a cut
+    // line. Counting refusals never ends the episode: a line cut in two by a flush can be
+    // refused twice (its head without `*`, its tail without `N`), so only the marker's ok shows
+    // that nothing sent before it is still to come. The refusal may have thrown the marker away
+    // with the RX buffer: another goes out behind it, so the last refusal is always followed by
+    // one (a marker that survives too is answered in its turn; one that does not is let go by
+    // the next M105, and any marker's ok ends the episode: all were sent after every stale line).
+    auto answered = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                 [](const InFlight& entry) { return entry.stale; });
+    if (answered == in_flight_.end())
+        answered = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                [](const InFlight& entry) { return entry.marker; });
+    if (answered == in_flight_.end()) return;
+    remove_in_flight(answered, false);
+    if (episode_) marker_due_ = true;
 }
 
 void Protocol::on_resend(const Reply& reply) {
