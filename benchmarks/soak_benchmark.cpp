@@ -23,7 +23,8 @@ using strata::streamer::FaultRates;
 using strata::streamer::SendStrategy;
 
 constexpr std::string_view usage =
-    "soak_benchmark [--file F.gcode] [--lines N] [--seeds N] [--rate R] [--variant "
+    "soak_benchmark [--file F.gcode] [--lines N] [--seeds N] [--first-seed N] [--rate R] "
+    "[--variant "
     "all|discard|keep|skip|marlin1]\n"
     "               [--baud B] [--strategy S] [--fault F] [--trace 1] [--time-scale X]\n"
     "  B, S, F: run only that baud rate, send strategy or fault (clean, corrupt, lost_ok, "
@@ -32,7 +33,9 @@ constexpr std::string_view usage =
     "  printer's time scale (default 0: commands run at once, the wire sets the pace; 1: moves\n"
     "  take their real time, so lines wait in the RX buffer behind a full command queue)\n"
     "  F: a real job (default ../shared/corpus/prusaslicer/ps271_benchy_arcfit_m486.gcode);\n"
-    "  N: its first N commands (default 100000); R: each fault's rate (default 0.02)";
+    "  N: its first N commands (default 100000); R: each fault's rate (default 0.02);\n"
+    "  seeds run: --first-seed (default 1) and the --seeds - 1 after it, so one failing run\n"
+    "  reported as `seed K` is repeated alone by --first-seed K --seeds 1";
 
 struct Fault {
     const char* name;
@@ -94,6 +97,7 @@ struct Options {
     std::string file = "../shared/corpus/prusaslicer/ps271_benchy_arcfit_m486.gcode";
     int lines = 100'000;
     int seeds = 5;
+    int first_seed = 1;  ///< Seeds run are first_seed .. first_seed + seeds - 1.
     double rate = 0.02;
     std::string variant = "all";
     int baud = 0;
@@ -141,7 +145,7 @@ Row run_row(const std::vector<std::string>& job, const Options& options, const V
     std::vector<std::string> expected = job;
     expected.emplace_back("M400");
     Row row;
-    for (int seed = 1; seed <= options.seeds; ++seed) {
+    for (int seed = options.first_seed; seed < options.first_seed + options.seeds; ++seed) {
         strata::streamer::WireSimulationConfig config;
         config.printer.baud = baud;
         config.printer.time_scale = options.time_scale;
@@ -189,6 +193,7 @@ Options parse_options(int argc, char** argv) {
         {{"--file", [&](const std::string& v) { return !(o.file = v).empty(); }},
          {"--lines", [&](const std::string& v) { return b::read_int(v, 1, o.lines); }},
          {"--seeds", [&](const std::string& v) { return b::read_int(v, 1, o.seeds); }},
+         {"--first-seed", [&](const std::string& v) { return b::read_int(v, 1, o.first_seed); }},
          {"--rate", [&](const std::string& v) { return b::read_double(v, 0.0, o.rate); }},
          {"--baud", [&](const std::string& v) { return b::read_int(v, 1, o.baud); }},
          {"--strategy",

@@ -127,6 +127,7 @@ void Protocol::reset(double now_s) {
     headless_refusal_due_ = false;
     headless_refused_ = false;
     fragment_oks_pending_ = 0;
+    previous_was_m105_ok_ = false;
     highest_sent_ = 0;
     failed_ = false;
     timeouts_in_a_row_ = 0;
@@ -183,8 +184,8 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
         if (line.tag == fence_tag) fence_queued_ = false;
         if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
         wire += line.wire;
-        in_flight_.push_back(
-            {line.number, line.wire.size(), false, line.long_running, line.is_m105, false, false});
+        in_flight_.push_back({line.number, line.wire.size(), false, line.long_running, line.is_m105,
+                              false, false, 0});
         in_flight_bytes_ += line.wire.size();
         ++send_index_;
         ++sent;
@@ -234,6 +235,8 @@ void Protocol::on_received(std::string_view line, double now_s) {
             break;
         default: break;
     }
+    if (reply.kind != ReplyKind::temperature)
+        previous_was_m105_ok_ = reply.kind == ReplyKind::ok && reply.heater_count > 0;
     listener_.on_reply(reply);
 }
 
@@ -299,9 +302,18 @@ void Protocol::settle(const Reply& reply, bool rejection) {
         confirm_through_m105();
         return;
     }
-    const auto ran = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                  [](const InFlight& entry) { return !entry.stale; });
+    const auto not_stale = [](const InFlight& entry) { return !entry.stale; };
+    auto ran = std::find_if(in_flight_.begin(), in_flight_.end(), not_stale);
+    // An earlier episode's closer ahead of a plain ok: its ok (with temperatures) was lost.
+    while (ran != in_flight_.end() && ran->closer() &&
+           !(episode_ && ran->episode == episode_serial_)) {
+        drop_in_flight(ran);
+        ran = std::find_if(in_flight_.begin(), in_flight_.end(), not_stale);
+    }
     if (ran == in_flight_.end()) return;  // Only stale lines: they are answered by rejections.
+    // This episode's closer answers with temperatures: a plain ok ahead of it is a marker's, or
+    // a piece of a cut line's that Marlin 2 ran (it runs lines without `N` unchecked).
+    if (ran->closer()) return;
     if (ran->marker) {
         answer_marker(ran);
         return;
@@ -321,8 +333,21 @@ void Protocol::confirm_through_m105() {
             confirm_oldest_unconfirmed();
         return;
     }
-    const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(), is_m105);
+    // An episode's closer is an M105 too (a marker, so `is_m105` above passes it by).
+    const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                   [](const InFlight& e) { return e.is_m105 && !e.stale; });
     if (m105 == in_flight_.end()) return;
+    if (m105->closer()) {
+        // Right behind another M105's ok, with the closer's marker still ahead of it (whose ok
+        // comes first): a copy of that ok, not the closer's, which would end the episode early.
+        if (episode_ && m105->episode == episode_serial_ && previous_was_m105_ok_ &&
+            m105 != in_flight_.begin() && std::prev(m105)->marker && !std::prev(m105)->closer()) {
+            ++counters_.repeated_m105_oks;
+            return;
+        }
+        answer_closer(m105);
+        return;
+    }
     const auto count = static_cast<std::size_t>(m105 - in_flight_.begin()) + 1;
     if (count > 1) ++counters_.resyncs;
     for (std::size_t i = 0; i < count; ++i)
@@ -382,12 +407,18 @@ void Protocol::note_unknown_command(const Reply& reply) {
     const bool damaged_number = echoed.size() > 1 && echoed.front() == 'n' &&
                                 std::isdigit(static_cast<unsigned char>(echoed[1])) != 0;
     echoed = strip_numbering(echoed);
+    // Any line from the oldest in flight on: stale lines keep the numbers they were sent with,
+    // which an episode's closer has since moved one on in the history.
+    std::uint64_t oldest = history_.empty() ? 0 : history_.back().number + 1;
+    for (const InFlight& entry : in_flight_)
+        if (!entry.marker) oldest = std::min(oldest, entry.number);
     const bool ours =
-        !damaged_number &&
-        std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
-            return !e.marker &&
-                   strip_numbering(history_[e.number - history_.front().number].wire) == echoed;
-        });
+        !damaged_number && !history_.empty() &&
+        std::any_of(history_.begin() + static_cast<std::ptrdiff_t>(std::clamp<std::uint64_t>(
+                                           oldest - history_.front().number, 0, history_.size())),
+                    history_.end(), [&](const Sent& sent) {
+                        return sent.tag != closer_tag && strip_numbering(sent.wire) == echoed;
+                    });
     if (!ours) ++fragment_oks_pending_;
 }
 

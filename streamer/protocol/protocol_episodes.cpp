@@ -1,7 +1,7 @@
 // Protocol's error episodes (see protocol.hpp). The resend rules answer OctoPrint's known
 // failures: a rejected line's followers are each rejected with the same request, so requests
 // that echo the episode's are not acted on; the line asked for is the one resent (never N-1),
-// and only once the episode's marker shows the followers are gone; refusals past the stale
+// and only once the episode's closer shows the followers are gone; refusals past the stale
 // lines, or an episode for the same line `max_consecutive_resends` times over with no line
 // taken between, are a stuck conversation, not a loop.
 #include <algorithm>
@@ -12,10 +12,37 @@
 
 namespace strata::streamer {
 
-// The marker was read after every stale line: those not answered were thrown away.
+// A marker's ok frees its bytes and shows nothing more: Marlin 2 answers a piece of a cut line
+// that runs without its `N` with the same plain ok. The closer behind it ends the episode.
 void Protocol::answer_marker(const std::deque<InFlight>::iterator& marker) {
     remove_in_flight(marker, false);
-    if (episode_) end_episode();
+}
+
+// A closer's temperatures: the firmware read everything sent before it. Lines ahead of it ran;
+// stale lines and markers ahead of it were refused or thrown away. Its own episode is over, and
+// the job goes on after the closer's place.
+void Protocol::answer_closer(const std::deque<InFlight>::iterator& closer) {
+    const bool closes = episode_ && closer->episode == episode_serial_;
+    auto ahead = static_cast<std::size_t>(closer - in_flight_.begin());
+    for (; ahead > 0; --ahead) {
+        if (in_flight_.front().stale || in_flight_.front().marker) {
+            if (in_flight_.front().stale) ++counters_.flushed_lines;
+            drop_in_flight(in_flight_.begin());
+        } else {
+            acknowledge_oldest();
+        }
+    }
+    drop_in_flight(in_flight_.begin());
+    while (!unconfirmed_.empty())
+        confirm_oldest_unconfirmed();
+    if (!closes) return;
+    end_episode();
+    if (send_index_ < history_.size() && history_[send_index_].tag == closer_tag) ++send_index_;
+}
+
+void Protocol::drop_in_flight(const std::deque<InFlight>::iterator& entry) {
+    in_flight_bytes_ -= entry->bytes;
+    in_flight_.erase(entry);
 }
 
 void Protocol::answer_rejection() {
@@ -40,8 +67,14 @@ void Protocol::answer_rejection() {
         answered = std::find_if(in_flight_.begin(), in_flight_.end(),
                                 [](const InFlight& entry) { return entry.marker; });
     if (answered == in_flight_.end()) return;
+    const bool pair_refused = answered->marker;
     remove_in_flight(answered, false);
-    if (episode_) marker_due_ = true;
+    // A refused marker or closer leaves the pair broken: another goes out at once. A stale
+    // line's refusal may have thrown the pair away with the RX buffer, or not (it may still be
+    // on the wire, or the firmware keeps its buffer): a second pair now would come back too as
+    // often as not, and two pairs answering make either's answers ambiguous. Silence tells:
+    // the pair goes out again when the link has been quiet for long enough (`on_tick`).
+    if (episode_ && pair_refused) marker_due_ = true;
 }
 
 void Protocol::on_resend(const Reply& reply) {
@@ -140,6 +173,10 @@ void Protocol::start_episode(std::uint64_t number, std::size_t index) {
     episode_number_ = number;
     markers_this_episode_ = 0;
     marker_due_ = any_stale;
+    if (any_stale) {
+        ++episode_serial_;
+        insert_m105(closer_tag);  // At `index`: the closer is line `number` now.
+    }
 }
 
 void Protocol::end_episode() {
@@ -166,16 +203,39 @@ void Protocol::send_marker(std::string& wire, double now_s) {
     const std::uint64_t number = episode_number_ > 0 ? episode_number_ - 1 : 0;
     append_numbered(wire, number, "M110");
     const std::size_t bytes = wire.size() - start;
-    in_flight_.push_back({number, bytes, false, false, false, false, true});
+    in_flight_.push_back({number, bytes, false, false, false, false, true, episode_serial_});
     in_flight_bytes_ += bytes;
     ++counters_.markers;
     ++counters_.lines_sent;
     counters_.bytes_sent += bytes;
     ++markers_this_episode_;
     marker_sent_s_ = now_s;
+    if (!episode_ || send_index_ >= history_.size() || history_[send_index_].tag != closer_tag)
+        return;  // A marker alone: only the count was wrong.
+    const Sent& closer = history_[send_index_];
+    wire += closer.wire;
+    in_flight_.push_back(
+        {closer.number, closer.wire.size(), false, false, true, false, true, episode_serial_});
+    in_flight_bytes_ += closer.wire.size();
+    ++counters_.closers;
+    ++counters_.lines_sent;
+    counters_.bytes_sent += closer.wire.size();
 }
 
+// Lines sent before the episode and not answered yet are ahead of the pair in the firmware's
+// queue: their oks come first, and under a long command (M109, G28) nothing comes for long. The
+// pair goes out again only once the link is quiet with none of them left, or past the timeout
+// that applies to them (their oks may be lost too).
 double Protocol::marker_deadline_s() const {
+    bool ahead = false;
+    bool long_ahead = false;
+    for (const InFlight& entry : in_flight_) {
+        if (entry.marker) break;
+        if (entry.stale) continue;
+        ahead = true;
+        long_ahead = long_ahead || entry.long_running;
+    }
+    if (ahead) return last_reply_s_ + (long_ahead ? config_.long_command_timeout_s : timeout_s());
     const double wire_s =
         wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
     const double backoff_s =

@@ -60,7 +60,7 @@ double Protocol::next_deadline_s() const {
 void Protocol::on_tick(std::string& wire, double now_s) {
     if (failed_ || now_s < next_deadline_s()) return;
     if (episode_ && now_s >= marker_deadline_s()) {
-        send_marker(wire, now_s);  // Quiet: the marker was thrown away, or its ok lost.
+        send_marker(wire, now_s);  // Quiet: the pair was thrown away, or an answer of it lost.
         if (now_s < last_reply_s_ + timeout_s()) return;
     }
     if (in_flight_.empty()) return;
@@ -72,9 +72,12 @@ void Protocol::on_tick(std::string& wire, double now_s) {
         // out (a lost ok is found in seconds), but only silence past the long limit fails.
         const bool long_wait =
             long_running_in_flight() && now_s < last_reply_s_ + config_.long_command_timeout_s;
-        if (!long_wait && ++timeouts_in_a_row_ > config_.max_timeouts) {
-            fail("no answer from the printer after " + std::to_string(config_.max_timeouts) +
-                 " timeouts; is it still connected and alive?");
+        if (!long_wait && ++timeouts_in_a_row_ > config_.max_timeouts &&
+            now_s - last_received_s_ >= config_.silence_limit_s) {
+            fail("no answer from the printer for " +
+                 std::to_string(static_cast<long>(now_s - last_received_s_)) + " s (" +
+                 std::to_string(timeouts_in_a_row_) +
+                 " probes unanswered); is it still connected and alive?");
             return;
         }
     }
@@ -97,7 +100,7 @@ void Protocol::send_probe(std::string& wire) {
     const std::size_t at = insert_m105(timeout_probe_tag);
     const Sent& probe = history_[at];
     wire += probe.wire;
-    in_flight_.push_back({probe.number, probe.wire.size(), false, false, true, true, false});
+    in_flight_.push_back({probe.number, probe.wire.size(), false, false, true, true, false, 0});
     in_flight_bytes_ += probe.wire.size();
     ++counters_.lines_sent;
     counters_.bytes_sent += probe.wire.size();

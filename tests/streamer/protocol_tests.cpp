@@ -70,13 +70,14 @@ class ProtocolTest : public ::testing::Test {
             if (line.find(" M105*") != std::string::npos)
                 receive("ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", now_s);
     }
-    // The error episode's marker for a request for line `number`.
-    static std::string marker_for(std::uint64_t number) {
+    // The error episode's marker and closer for a request for line `number`.
+    static std::vector<std::string> episode_lines_for(std::uint64_t number) {
         std::string wire;
         append_numbered(wire, number - 1, "M110");
-        wire.pop_back();
-        return wire;
+        append_numbered(wire, number, "M105");
+        return lines_of(wire);
     }
+    static constexpr const char* temperatures = "ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0";
     void enqueue(int count) {
         for (int i = 0; i < count; ++i)
             protocol_->enqueue("G1 X" + std::to_string(next_tag_), next_tag_), ++next_tag_;
@@ -178,31 +179,33 @@ TEST_F(ProtocolTest, OneRewindPerErrorEpisodeHoweverOftenItIsAskedFor) {
     receive("Resend: 2");
     receive("ok");
     // Nothing is resent while the firmware still has old lines to reject: it could flush a
-    // line sent now together with them. The marker goes out behind them.
-    EXPECT_EQ(send(), std::vector<std::string>{marker_for(2)});
+    // line sent now together with them. The marker and the closer go out behind them.
+    EXPECT_EQ(send(), episode_lines_for(2));
     for (int follower = 0; follower < 3; ++follower) {
         receive("Error:Line Number is not Last Line Number+1, Last Line: 1");
         receive("Resend: 2");
         receive("ok");
     }
-    // Every stale line is answered, but only a marker's ok shows nothing else is on its way.
-    // Each refusal may have thrown the marker away with the RX buffer: another goes out behind
-    // the last one.
-    EXPECT_EQ(send(), std::vector<std::string>{marker_for(2)});
-    receive("ok");  // The first marker's.
+    // Every stale line is answered, but only the closer's ok shows nothing else is on its way.
+    // The refusals may have thrown the pair away with the RX buffer, or not: it goes out again
+    // only once the link is quiet, so that two pairs never answer at once.
+    EXPECT_TRUE(send().empty());
+    receive("ok");  // The marker's: a plain ok could be a piece of a cut line's.
+    EXPECT_TRUE(send().empty());
+    receive(temperatures);  // The closer's: line 2 is the M105 now, the job moves on.
     const auto resent = send();
     ASSERT_EQ(resent.size(), 4u);
-    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
-    EXPECT_EQ(resent[3].substr(0, 3), "N5 ");
-    receive("ok");  // The second marker's: it was read before the lines sent again.
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
+    EXPECT_EQ(resent[3].substr(0, 3), "N6 ");
     for (int i = 0; i < 4; ++i)
         receive("ok");
     confirm();
     EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
     EXPECT_EQ(protocol_->counters().resends, 1u);
     EXPECT_EQ(protocol_->counters().duplicate_resends, 3u);
-    EXPECT_EQ(protocol_->counters().markers, 2u);
+    EXPECT_EQ(protocol_->counters().markers, 1u);
     EXPECT_EQ(protocol_->counters().flushed_lines, 0u);
+    EXPECT_EQ(protocol_->next_line_number(), 8u);  // Five lines, the closer, the last M105.
     EXPECT_TRUE(protocol_->idle());
 }
 
@@ -210,12 +213,14 @@ TEST_F(ProtocolTest, FollowersFlushedWithTheRxBufferAreLetGoWhenTheMarkerComesBa
     // Marlin on AVR empties its RX buffer when it asks for a resend: 3 and 4 vanish unanswered.
     // However long the link is quiet, only the marker's ok shows they are gone.
     refuse_line_2_of_4(0.002);
-    EXPECT_EQ(send(0.002), std::vector<std::string>{marker_for(2)});
+    EXPECT_EQ(send(0.002), episode_lines_for(2));
     EXPECT_TRUE(send(0.015).empty());
-    receive("ok", 0.016);  // The marker: read after everything sent before it.
+    receive("ok", 0.016);  // The marker's.
+    EXPECT_TRUE(send(0.016).empty());
+    receive(temperatures, 0.016);  // The closer: read after everything sent before it.
     const auto resent = send(0.016);
     ASSERT_EQ(resent.size(), 3u);
-    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
     for (int i = 0; i < 3; ++i)
         receive("ok", 0.03);
     confirm(0.03);
@@ -230,8 +235,8 @@ TEST_F(ProtocolTest, AMarkerThrownAwayIsSentAgainWhenTheLinkGoesQuiet) {
     config_.resend_settle_s = 0.01;
     config_.wire_bytes_per_s = 1000.0;
     refuse_line_2_of_4(0.1);
-    EXPECT_EQ(send(0.1), std::vector<std::string>{marker_for(2)});
-    receive("Resend: 2", 0.105);  // 3 is refused; its flush may have taken the marker.
+    EXPECT_EQ(send(0.1), episode_lines_for(2));
+    receive("Resend: 2", 0.105);  // 3 is refused; its flush may have taken marker and closer.
     receive("ok", 0.105);
     const double deadline_s = protocol_->next_deadline_s();
     EXPECT_GT(deadline_s, 0.105 + 0.02);  // The backoff and the wire time of what is in flight.
@@ -239,9 +244,14 @@ TEST_F(ProtocolTest, AMarkerThrownAwayIsSentAgainWhenTheLinkGoesQuiet) {
     protocol_->on_tick(wire, deadline_s - 0.001);
     EXPECT_TRUE(wire.empty());
     protocol_->on_tick(wire, deadline_s);
-    EXPECT_EQ(lines_of(wire), std::vector<std::string>{marker_for(2)});
-    receive("ok", deadline_s + 0.01);  // One marker came back: 4 was thrown away.
-    EXPECT_EQ(send(deadline_s + 0.01).size(), 3u);
+    EXPECT_EQ(lines_of(wire), episode_lines_for(2));
+    receive("ok", deadline_s + 0.01);  // One pair came back: 4 was thrown away.
+    receive(temperatures, deadline_s + 0.01);
+    // The other pair is still counted in flight (its answers may yet come, under a long move
+    // ahead of it), so two lines fit.
+    const auto resent = send(deadline_s + 0.01);
+    ASSERT_EQ(resent.size(), 2u);
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
     EXPECT_EQ(protocol_->counters().flushed_lines, 1u);
     EXPECT_EQ(protocol_->counters().markers, 2u);
 }
@@ -268,26 +278,27 @@ TEST_F(ProtocolTest, TheOkOfALineFragmentAcknowledgesNothing) {
 TEST_F(ProtocolTest, AMarkerThatSetTheFirmwaresCountWrongIsUndoneByTheNext) {
     // Bytes lost inside a marker can still match its checksum, and M110 skips the number
     // check: the firmware's count is then anywhere, and it refuses every line, asking for a
-    // number the host never sent. The host rewinds to the marker's line; the new marker sets
+    // number the host never sent. The host rewinds to the episode's line; the next marker sets
     // the count back.
     refuse_line_2_of_4(0.002);
-    EXPECT_EQ(send(0.002), std::vector<std::string>{marker_for(2)});
-    receive("ok", 0.01);               // A marker's ok (the damaged one was taken as N5 M110).
-    ASSERT_EQ(send(0.01).size(), 3u);  // 2, 3 and 4 again.
+    EXPECT_EQ(send(0.002), episode_lines_for(2));
+    receive("ok", 0.01);  // The damaged marker's, taken as N5 M110; the closer is refused.
     receive("Error:Line Number is not Last Line Number+1, Last Line: 5", 0.02);
     receive("Resend: 6", 0.02);
     receive("ok", 0.02);
     EXPECT_TRUE(recorder_.failures.empty());
-    EXPECT_EQ(send(0.02), std::vector<std::string>{marker_for(2)});
+    EXPECT_EQ(send(0.02), episode_lines_for(2));
     receive("Resend: 6", 0.03);  // 3 and 4, refused in turn.
     receive("ok", 0.03);
     receive("Resend: 6", 0.03);
     receive("ok", 0.03);
     receive("ok", 0.04);  // The new marker: the count is 1 again.
+    receive(temperatures, 0.04);
     const auto resent = send(0.04);
-    ASSERT_EQ(resent.size(), 3u);
-    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    ASSERT_FALSE(resent.empty());
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
     EXPECT_EQ(protocol_->counters().resyncs, 3u);
+    EXPECT_TRUE(recorder_.failures.empty());
 }
 
 TEST_F(ProtocolTest, ARequestForALineNotSentYetIsIgnored) {
@@ -362,8 +373,9 @@ TEST_F(ProtocolTest, ALineLostBeforeTheProbeIsAskedForNotTakenAsDone) {
     receive("ok", 1.21);
     EXPECT_TRUE(recorder_.acknowledged.empty());  // Line 1's plain ok proves nothing alone.
     // Both 2 and the probe were stale, the probe is answered: 2 may still be on its way.
-    EXPECT_EQ(send(1.21), std::vector<std::string>{marker_for(2)});
-    receive("ok", 1.22);  // The marker: 2 is gone.
+    EXPECT_EQ(send(1.21), episode_lines_for(2));
+    receive("ok", 1.22);          // The marker.
+    receive(temperatures, 1.22);  // The closer: 2 is gone.
     // From here the firmware answers every line once, M105s with their temperatures.
     double now_s = 1.22;
     std::vector<std::string> sent = send(now_s);
@@ -423,8 +435,8 @@ namespace {
 
 TEST_F(ProtocolTest, AResendWithoutItsOkStillEndsWithEveryLineAcknowledgedOnce) {
     // Some firmwares ask for a resend and send no ok with it (OctoPrint's
-    // supportResendsWithoutOk). The marker's ok is then taken for the refusal's; the marker is
-    // sent again when the link goes quiet, and the count never runs ahead of what ran.
+    // supportResendsWithoutOk). The marker's ok is then taken for the refusal's; marker and
+    // closer are sent again when the link goes quiet, and the count never runs ahead of what ran.
     config_.resend_settle_s = 0.02;
     start(SendStrategy::counted_window, 2);
     enqueue(3);
@@ -432,19 +444,22 @@ TEST_F(ProtocolTest, AResendWithoutItsOkStillEndsWithEveryLineAcknowledgedOnce) 
     receive("ok", 0.01);  // Line 1 ran.
     ASSERT_EQ(send(0.01).size(), 1u);
     receive("Resend: 2", 0.02);  // 2 refused, 3 flushed with the RX buffer; no ok at all.
-    EXPECT_EQ(send(0.02), std::vector<std::string>{marker_for(2)});
-    receive("ok", 0.025);  // The marker's, read as the refusal's.
+    EXPECT_EQ(send(0.02), episode_lines_for(2));
+    receive("ok", 0.025);          // The marker's, read as the refusal's.
+    receive(temperatures, 0.025);  // The closer's.
     std::string wire;
     double now_s = 0.025;
-    std::vector<std::string> resent;
+    std::vector<std::string> resent = send(now_s);
     for (int turn = 0; turn < 20 && resent.empty(); ++turn) {
         now_s = std::max(now_s + 0.001, protocol_->next_deadline_s());
         protocol_->on_tick(wire, now_s);
-        if (!wire.empty()) receive("ok", now_s);  // Each marker sent again comes back.
+        for (const std::string& line : lines_of(wire))  // Each pair sent again comes back.
+            receive(line.find(" M105*") != std::string::npos ? temperatures : "ok", now_s);
         wire.clear();
         resent = send(now_s);
     }
-    EXPECT_EQ(resent[0].substr(0, 3), "N2 ");
+    ASSERT_FALSE(resent.empty());
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
     // From here the firmware answers each line once (M105 with its temperatures); the orphan
     // marker takes one ok too many, which only delays the count until a probe settles it.
     for (int turn = 0; turn < 50 && !protocol_->idle(); ++turn) {

@@ -15,9 +15,11 @@
 // echoes and only answer stale lines. Nothing is resent until the firmware has provably read
 // everything sent before: a marker, `N<n-1> M110` (M110 is exempt from the number check, is
 // checksummed, sets the number the firmware already has as it is read, and does nothing when it
-// runs), goes out behind the stale lines, and its `ok` (an ok that no line ahead of it claims,
-// or ADVANCED_OK's `N<n-1>` once line n-1 is answered) closes the episode. A marker thrown away by
-// a later rejection is sent again when the link goes quiet.
+// runs), goes out behind the stale lines, followed by the episode's closer, `N<n> M105` (line n
+// from then on is the M105; the job's lines move one number on). The closer's ok, recognisable
+// by its temperatures, closes the episode: a plain ok cannot, since Marlin 2 runs a piece of a
+// cut line that lost its `N` and answers it with one. A refused marker or closer is sent again
+// at once; a pair thrown away with the RX buffer by a later rejection, when the link goes quiet.
 #pragma once
 
 #include <algorithm>
@@ -55,7 +57,11 @@ struct ProtocolConfig {
     /// With the window full and lines waiting, a probe this soon after the last reply: lost
     /// oks holding the window are found without the full timeout. 0: off.
     double stall_probe_s = 1.0;
-    int max_timeouts = 5;  ///< Consecutive probes unanswered: the printer is gone.
+    /// Consecutive probes unanswered, and nothing at all heard for `silence_limit_s`: the
+    /// printer is gone. Marlin says nothing while a long move fills its queue (probes wait
+    /// behind it), so silence alone is no proof; OctoPrint waits 5 x 30 s while printing.
+    int max_timeouts = 5;
+    double silence_limit_s = 150.0;
     /// A plain `ok` may be a copy (a firmware or line fault), so it frees the window but only
     /// an M105's own ok (or ADVANCED_OK's number) shows the lines before it ran. While streaming,
     /// an M105 goes out this often to confirm them; when nothing more is queued, at once.
@@ -96,8 +102,12 @@ struct ProtocolCounters {
     /// RX buffer); found when the episode's marker came back.
     std::uint64_t flushed_lines = 0;
     std::uint64_t markers = 0;       ///< Episode markers sent (`N<n-1> M110`).
+    std::uint64_t closers = 0;       ///< Episode closers sent (`N<n> M105`).
     std::uint64_t fences = 0;        ///< M105s queued to confirm lines answered by plain oks.
     std::uint64_t fragment_oks = 0;  ///< Oks of line fragments (`Unknown command`), not counted.
+    /// M105 oks right behind another that would have let an episode's closer go before its
+    /// marker was answered: copies, not counted.
+    std::uint64_t repeated_m105_oks = 0;
 };
 
 class Protocol {
@@ -107,6 +117,8 @@ class Protocol {
     static constexpr std::uint64_t timeout_probe_tag = probe_tag - 1;
     /// The tag of the M105 that confirms lines answered by plain oks (see `confirm_interval_s`).
     static constexpr std::uint64_t fence_tag = probe_tag - 2;
+    /// The tag of an error episode's closing M105 (see the class comment).
+    static constexpr std::uint64_t closer_tag = probe_tag - 3;
 
     Protocol(const ProtocolConfig& config, ProtocolListener& listener);
 
@@ -158,7 +170,10 @@ class Protocol {
         bool long_running;
         bool is_m105;
         bool probe;   ///< The timeout probe (M105), sent outside the window.
-        bool marker;  ///< An episode's marker (`N<n-1> M110`): no line of the job.
+        bool marker;  ///< An episode's marker or closer (`is_m105`): no line of the job.
+        /// The serial of the episode whose marker or closer this is; 0: none.
+        std::uint32_t episode = 0;
+        [[nodiscard]] bool closer() const { return marker && is_m105; }
     };
 
     [[nodiscard]] bool window_allows(std::size_t bytes) const;
@@ -168,6 +183,8 @@ class Protocol {
     void on_resend(const Reply& reply);
     void start_episode(std::uint64_t number, std::size_t index);
     void answer_marker(const std::deque<InFlight>::iterator& marker);
+    void answer_closer(const std::deque<InFlight>::iterator& closer);
+    void drop_in_flight(const std::deque<InFlight>::iterator& entry);
     [[nodiscard]] bool refuses_marker(std::uint64_t number) const;
     [[nodiscard]] std::uint64_t oldest_unanswered() const;
     void end_episode();
@@ -225,6 +242,7 @@ class Protocol {
     std::uint64_t episode_number_ = 0;
     std::uint64_t last_resend_number_ = 0;
     double marker_sent_s_ = 0.0;
+    std::uint32_t episode_serial_ = 0;  ///< Counts episodes, to tell their closers apart.
     int markers_this_episode_ = 0;
     int stale_this_episode_ = 0;
     int refusals_this_episode_ = 0;
@@ -236,6 +254,7 @@ class Protocol {
     bool headless_refusal_due_ = false;  ///< "No Line Number with checksum" came.
     bool headless_refused_ = false;      ///< The refusal whose ok is due was of such a line.
     bool fence_queued_ = false;
+    bool previous_was_m105_ok_ = false;  ///< The last line received was an M105's ok.
     bool busy_seen_ = false;
     bool failed_ = false;
     SendStrategy strategy_;
