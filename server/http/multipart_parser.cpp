@@ -101,8 +101,11 @@ bool MultipartParser::feed(std::string_view bytes, const Callbacks& callbacks) {
                 return false;
             }
             if (end == std::string::npos) return true;
-            if (!parse_part_head(std::string_view(buffer_).substr(2, end - 2), callbacks))
-                return false;
+            // `\r\n\r\n` right after the delimiter: a part without headers (whose data must
+            // not be read as its headers).
+            const std::string_view head =
+                end == 0 ? std::string_view() : std::string_view(buffer_).substr(2, end - 2);
+            if (!parse_part_head(head, callbacks)) return false;
             buffer_.erase(0, end + 4);
             state_ = State::part_data;
             continue;

@@ -84,15 +84,17 @@ std::size_t RequestParser::feed_head(std::string_view bytes, const Callbacks& ca
     const std::size_t searched_from = buffer_.size() >= 3 ? buffer_.size() - 3 : 0;
     buffer_.append(bytes);
     const std::size_t end = buffer_.find("\r\n\r\n", searched_from);
+    // The limit counts the head with its blank line, so that it holds however the bytes are
+    // split: without the blank line yet, a buffer of the limit's size can only grow past it.
     if (end == std::string::npos) {
-        if (buffer_.size() > limits_.max_head_bytes)
+        if (buffer_.size() >= limits_.max_head_bytes)
             fail(431, "request head over " + std::to_string(limits_.max_head_bytes) + " bytes");
         return bytes.size();
     }
     const std::size_t leftover = buffer_.size() - (end + 4);
     const std::string head = buffer_.substr(0, end + 2);
     buffer_.clear();
-    if (head.size() > limits_.max_head_bytes) {
+    if (end + 4 > limits_.max_head_bytes) {
         fail(431, "request head over " + std::to_string(limits_.max_head_bytes) + " bytes");
         return bytes.size();
     }
@@ -137,6 +139,8 @@ bool RequestParser::parse_head(std::string_view head, const Callbacks& callbacks
                 return fail(400, "conflicting Content-Length headers");
             content_length = value;
         } else if (name == "transfer-encoding") {
+            // Two of them are read differently by different servers and proxies (smuggling).
+            if (transfer_encoding) return fail(400, "more than one Transfer-Encoding header");
             transfer_encoding = lower(value);
         }
         request.headers.emplace_back(std::move(name), std::move(value));
@@ -215,9 +219,10 @@ std::size_t RequestParser::feed_chunked(std::string_view bytes, const Callbacks&
             fail(400, "malformed chunk size");
         } else if (size == 0) {
             state_ = State::trailer;
-        } else if ((body_bytes_ += size) > limits_.max_body_bytes) {
+        } else if (size > limits_.max_body_bytes - body_bytes_) {  // Cannot wrap: body <= max.
             fail(413, "body over " + std::to_string(limits_.max_body_bytes) + " bytes");
         } else {
+            body_bytes_ += size;
             remaining_ = size;
             state_ = State::chunk_data;
         }

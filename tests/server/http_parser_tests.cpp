@@ -86,6 +86,13 @@ TEST(RequestParser, WhatIsNotAcceptableGetsItsStatus) {
         {"PRI * HTTP/2.0\r\n\r\n", 400},
         {"GET / HTTP/1.1\r\nBad Header: x\r\n\r\n", 400},
         {"GET / HTTP/1.1\r\nX: " + std::string(600, 'a') + "\r\n\r\n", 431},
+        // Two codings are read differently by different servers (request smuggling).
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+         400},
+        // A chunk size that would wrap the running total past zero.
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n"
+         "FFFFFFFFFFFFFFFF\r\n",
+         413},
     };
     for (const Case& c : cases) {
         RequestParser parser({512, 1000});
@@ -93,6 +100,26 @@ TEST(RequestParser, WhatIsNotAcceptableGetsItsStatus) {
         EXPECT_FALSE(parser.feed(c.request, seen.callbacks())) << c.request;
         EXPECT_EQ(parser.error().status, c.status) << c.request << ": " << parser.error().message;
         EXPECT_FALSE(parser.feed("GET / HTTP/1.1\r\n\r\n", seen.callbacks()));  // Stays failed.
+    }
+}
+
+// A head is accepted or refused by its size alone, never by how its bytes arrive: around the
+// limit, every split gives the answer the whole head gets.
+TEST(RequestParser, TheHeadLimitHoldsHoweverTheBytesAreSplit) {
+    constexpr std::size_t limit = 256;
+    const std::string start = "GET / HTTP/1.1\r\nX: ";
+    for (std::size_t size = limit - 4; size <= limit + 4; ++size) {
+        const std::string request = start + std::string(size - start.size() - 4, 'a') + "\r\n\r\n";
+        ASSERT_EQ(request.size(), size);
+        const bool fits = size <= limit;
+        for (std::size_t split = 0; split <= request.size(); ++split) {
+            RequestParser parser({limit, 1000});
+            Seen seen;
+            const bool accepted = parser.feed(request.substr(0, split), seen.callbacks()) &&
+                                  parser.feed(request.substr(split), seen.callbacks());
+            EXPECT_EQ(accepted, fits) << "head of " << size << " bytes split at " << split;
+            EXPECT_EQ(seen.completed, fits ? 1 : 0);
+        }
     }
 }
 
@@ -156,6 +183,25 @@ TEST(MultipartParser, HoldsBackNoMoreThanADelimiter) {
     EXPECT_LE(most_held, std::string("\r\n------strata").size());
     ASSERT_EQ(parts.data.size(), 1u);
     EXPECT_EQ(parts.data[0].size(), 80u * 64 * 1024);
+}
+
+// `--b\r\n\r\n` is a part without headers: refused the same way however the body is split (its
+// data once came back as its headers when the body arrived in one piece).
+TEST(MultipartParser, APartWithoutHeadersIsRefusedHoweverTheBytesAreSplit) {
+    const std::string body =
+        "--b\r\n\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.gcode\"\r\n"
+        "\r\nG1 X1\r\n--b--\r\n";
+    for (std::size_t split = 0; split <= body.size(); ++split) {
+        MultipartParser parser;
+        std::string error;
+        ASSERT_TRUE(parser.start("multipart/form-data; boundary=b", error));
+        Parts parts;
+        const bool accepted = parser.feed(body.substr(0, split), parts.callbacks()) &&
+                              parser.feed(body.substr(split), parts.callbacks());
+        EXPECT_FALSE(accepted) << "split at " << split;
+        EXPECT_EQ(parser.error(), "a part without a form field name") << "split at " << split;
+        EXPECT_TRUE(parts.heads.empty()) << "split at " << split;
+    }
 }
 
 TEST(MultipartParser, MistakesAreNamed) {
