@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "profile_fields.hpp"
+#include "strata/json_limits.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner {
@@ -122,6 +123,9 @@ std::string apply_override(rapidjson::Document& document, const std::string& set
         if (dot == std::string::npos) break;
         start = dot + 1;
     }
+    if (json_too_deep_at(text))
+        return "setting '" + setting + "': nested deeper than " + std::to_string(max_json_depth) +
+               " levels";
     rapidjson::Document value(&allocator);
     value.Parse<parse_flags>(text.c_str(), text.size());
     if (value.HasParseError()) {
@@ -141,6 +145,11 @@ ProfileLoad load_timelapse_profile(std::string_view json_text,
     if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         document.SetObject();
     } else {
+        if (const auto deep = json_too_deep_at(json_text)) {
+            result.error = "JSON nested deeper than " + std::to_string(max_json_depth) +
+                           " levels at byte " + std::to_string(*deep);
+            return result;
+        }
         document.Parse<parse_flags>(json_text.data(), json_text.size());
         if (document.HasParseError()) {
             result.error = std::string("JSON syntax error at byte ") +

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "api.hpp"
+#include "strata/json_limits.hpp"
 #include "strata/server/json_member.hpp"
 
 namespace strata::server::api {
@@ -20,6 +21,11 @@ bool JsonBody::parse(const std::string& body, std::string_view content_type, std
     if (body.empty()) {
         document_.SetObject();
         return true;
+    }
+    if (const auto deep = json_too_deep_at(body)) {
+        error = "the body is not JSON this server reads: nested deeper than " +
+                std::to_string(max_json_depth) + " levels at byte " + std::to_string(*deep);
+        return false;
     }
     document_.Parse(body.c_str(), body.size());
     if (document_.HasParseError()) {

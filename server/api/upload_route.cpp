@@ -1,9 +1,9 @@
 // POST /api/files/local: the multipart upload, streamed. The `file` part goes through the
-// multipart parser straight into an Upload (a temporary file and a running XXH3-128 hash), so memory
-// stays bounded whatever the size; the small fields are collected. Only a whole, valid upload is
-// installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves nothing.
-// `select`/`print` are downgraded, never refused, when the printer cannot take them, and the
-// answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does.
+// multipart parser straight into an Upload (a temporary file and a running XXH3-128 hash), so
+// memory stays bounded whatever the size; the small fields are collected. Only a whole, valid
+// upload is installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves
+// nothing. `select`/`print` are downgraded, never refused, when the printer cannot take them, and
+// the answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does.
 #include <cerrno>
 #include <map>
 
@@ -14,6 +14,10 @@ namespace strata::server::api {
 namespace {
 
 constexpr std::size_t max_field_bytes = std::size_t{64} * 1024;
+// OctoPrint's upload has a handful of small fields (path, filename, select, print, userdata):
+// more, or more bytes of them, is no upload but a way to hold the server's memory.
+constexpr std::size_t max_fields = 32;
+constexpr std::size_t max_all_fields_bytes = std::size_t{256} * 1024;
 
 class UploadExchange final : public http::Exchange {
   public:
@@ -55,8 +59,13 @@ class UploadExchange final : public http::Exchange {
             part_ = upload_ ? Part::file : Part::none;
             return;
         }
+        if (++field_count_ > max_fields) {
+            failure_ = "more than " + std::to_string(max_fields) + " form fields";
+            return;
+        }
         part_ = Part::field;
         field_ = part.name;
+        fields_bytes_ -= fields_[field_].size();
         fields_[field_].clear();
     }
 
@@ -66,10 +75,15 @@ class UploadExchange final : public http::Exchange {
             if (!upload_->write(data, failure_)) failure_status_ = errno == ENOSPC ? 507 : 500;
         } else if (part_ == Part::field) {
             std::string& value = fields_[field_];
-            if (value.size() + data.size() > max_field_bytes)
+            if (value.size() + data.size() > max_field_bytes) {
                 failure_ = "the form field '" + field_ + "' is too long";
-            else
+            } else if (fields_bytes_ + data.size() > max_all_fields_bytes) {
+                failure_ = "the form fields are over " + std::to_string(max_all_fields_bytes) +
+                           " bytes in all (at '" + field_ + "')";
+            } else {
                 value.append(data);
+                fields_bytes_ += data.size();
+            }
         }
     }
 
@@ -92,6 +106,8 @@ class UploadExchange final : public http::Exchange {
     Part part_ = Part::none;
     std::string field_;
     std::map<std::string, std::string> fields_;
+    std::size_t field_count_ = 0;
+    std::size_t fields_bytes_ = 0;  ///< Of every field's value.
     std::string failure_;
     int failure_status_ = 400;  ///< A malformed body unless the disk failed us.
 };

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 
+#include "strata/json_limits.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 #include "strata/server/json_member.hpp"
 #include "strata/server/profiles.hpp"
@@ -63,6 +64,9 @@ std::optional<std::string> is_rotation(const rapidjson::Value& value) {
 std::optional<ProfileProblem> check_fields(std::string_view body,
                                            const std::map<std::string, Check>& checks,
                                            rapidjson::Document& document) {
+    if (const auto deep = json_too_deep_at(body))
+        return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
+                                      " levels at byte " + std::to_string(*deep)};
     document.Parse(body.data(), body.size());
     if (document.HasParseError() || !document.IsObject())
         return ProfileProblem{"", "the profile must be a JSON object"};

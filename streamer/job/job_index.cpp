@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "strata/json_limits.hpp"
 #include "strata/streamer/job.hpp"
 
 namespace strata::streamer {
@@ -60,8 +61,14 @@ bool load_job_index(const std::string& path, JobTimeline& timeline, std::string&
     }
     std::ostringstream text;
     text << in.rdbuf();
+    const std::string json = text.str();
+    if (const auto deep = json_too_deep_at(json)) {
+        error = path + ": nested deeper than " + std::to_string(max_json_depth) +
+                " levels at offset " + std::to_string(*deep);
+        return false;
+    }
     rapidjson::Document document;
-    document.Parse(text.str().c_str());
+    document.Parse(json.c_str(), json.size());
     if (document.HasParseError()) {
         error = path + ": " + rapidjson::GetParseError_En(document.GetParseError()) +
                 " at offset " + std::to_string(document.GetErrorOffset());

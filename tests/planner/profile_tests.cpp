@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include "strata/planner/timelapse_profile.hpp"
 
@@ -117,6 +118,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadProfile{R"({"triggers": {"every_time_s": 1e400}})", "JSON syntax error at byte"},
         BadProfile{"{\"triggers\": {\"every_n_layers\": 2}", "JSON syntax error at byte 34"},
         BadProfile{"[1, 2]", "the profile must be a JSON object"}));
+
+// `strata prep --profile` on 150 KB of `[` once overflowed RapidJSON's recursive parser.
+TEST(TimelapseProfile, DeepNestingIsRefusedNotParsed) {
+    const ProfileLoad deep = load_timelapse_profile(std::string(150'000, '['));
+    EXPECT_FALSE(deep.ok());
+    EXPECT_EQ(deep.error, "JSON nested deeper than 64 levels at byte 64");
+    const ProfileLoad set = load_timelapse_profile("", {"motion.lift_mm=" + std::string(100, '[')});
+    EXPECT_NE(set.error.find("nested deeper than 64 levels"), std::string::npos) << set.error;
+}
 
 TEST(TimelapseProfile, OverridesApplyOnTopOfTheFile) {
     const ProfileLoad load = load_timelapse_profile(

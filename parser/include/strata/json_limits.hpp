@@ -1,0 +1,44 @@
+// A bound on JSON nesting, checked on the text before RapidJSON parses it. RapidJSON's parser
+// recurses once per nested array or object, and so do CopyFrom, Accept and comparisons: about
+// 150 KB of `[` overflow the stack and kill the process. Every document strata reads (request
+// bodies, profiles, its own job index) is a few levels deep.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace strata {
+
+inline constexpr int max_json_depth = 64;
+
+/// The offset of the first `[` or `{` that opens a level deeper than `max_depth`, or nothing.
+/// Brackets inside strings do not count; the text need not be valid JSON.
+[[nodiscard]] inline std::optional<std::size_t> json_too_deep_at(std::string_view text,
+                                                                 int max_depth = max_json_depth) {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return at;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace strata

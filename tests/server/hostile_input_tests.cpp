@@ -1,0 +1,78 @@
+// What a hostile client sends, on a live server (issue 23's probe): each gets a clear 4xx and the
+// server stays up for everyone else. Deeply nested JSON once overflowed RapidJSON's recursive
+// parser and killed the process without credentials; thousands of large form fields once held
+// over 140 MB.
+#include <string>
+
+#include "server_fixture.hpp"
+
+namespace strata::server::test {
+namespace {
+
+using HostileInputTest = ServerTest;
+
+TEST_F(HostileInputTest, DeeplyNestedJsonIsRefusedWithoutCredentials) {
+    httplib::Client http = client();
+    for (const std::size_t depth : {std::size_t{65}, std::size_t{150'000}}) {
+        const std::string body(depth, '[');
+        const auto login = http.Post("/api/login", body, "application/json");
+        ASSERT_TRUE(login) << depth << " levels: the server is gone";
+        EXPECT_EQ(login->status, 400) << login->body;
+        EXPECT_NE(login->body.find("nested deeper than 64 levels"), std::string::npos)
+            << login->body;
+    }
+    const std::string nested_object = R"({"user": "ada", "x": )" + std::string(100, '{');
+    const auto object = http.Post("/api/login", nested_object, "application/json");
+    ASSERT_TRUE(object);
+    EXPECT_EQ(object->status, 400);
+    // Brackets inside strings are text, not nesting.
+    const std::string in_string = R"({"user": ")" + std::string(1000, '[') + R"(", "pass": "x"})";
+    const auto text = http.Post("/api/login", in_string, "application/json");
+    ASSERT_TRUE(text);
+    EXPECT_EQ(text->status, 403) << text->body;  // A wrong login, read as one.
+    const auto version = client(admin_key_).Get("/api/version");
+    ASSERT_TRUE(version);
+    EXPECT_EQ(version->status, 200);
+}
+
+TEST_F(HostileInputTest, DeeplyNestedProfilesAreRefusedByName) {
+    httplib::Client http = client(admin_key_);
+    const std::string body = R"({"name": "top", "snapshot_url": )" + std::string(200'000, '[');
+    const auto put = http.Put("/api/strata/profiles/camera/top", body, "application/json");
+    ASSERT_TRUE(put) << "the server is gone";
+    EXPECT_EQ(put->status, 400) << put->body;
+    EXPECT_NE(put->body.find("nested deeper"), std::string::npos) << put->body;
+}
+
+TEST_F(HostileInputTest, FormFieldsAreCappedInNumberAndInAll) {
+    httplib::Client http = client(admin_key_);
+    httplib::MultipartFormDataItems many;
+    for (int i = 0; i < 40; ++i)
+        many.push_back({"field" + std::to_string(i), "x", "", ""});
+    many.push_back({"file", "G1 X1\n", "a.gcode", "application/octet-stream"});
+    const auto too_many = http.Post("/api/files/local", many);
+    ASSERT_TRUE(too_many);
+    EXPECT_EQ(too_many->status, 400);
+    EXPECT_NE(too_many->body.find("more than 32 form fields"), std::string::npos) << too_many->body;
+
+    httplib::MultipartFormDataItems large;
+    for (int i = 0; i < 6; ++i)
+        large.push_back({"field" + std::to_string(i), std::string(60 * 1024, 'a'), "", ""});
+    large.push_back({"file", "G1 X1\n", "a.gcode", "application/octet-stream"});
+    const auto too_large = http.Post("/api/files/local", large);
+    ASSERT_TRUE(too_large);
+    EXPECT_EQ(too_large->status, 400);
+    EXPECT_NE(too_large->body.find("in all (at 'field4')"), std::string::npos) << too_large->body;
+
+    // What OctoPrint's clients send still goes in.
+    const httplib::MultipartFormDataItems normal = {
+        {"select", "true", "", ""},
+        {"path", "", "", ""},
+        {"file", "G1 X1\n", "ok.gcode", "application/octet-stream"}};
+    const auto stored = http.Post("/api/files/local", normal);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 201) << stored->body;
+}
+
+}  // namespace
+}  // namespace strata::server::test
