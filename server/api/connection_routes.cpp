@@ -80,8 +80,10 @@ http::Response post_connection(Services& services, const Call& call) {
     return http::Response::empty(204);
 }
 
-http::Response get_settings(Services& services, const Call&) {
+http::Response get_settings(Services& services, const Call& call) {
     const ServerConfig& config = services.config;
+    // Where strata keeps its data and which device it talks to is for admins only.
+    const bool admin = call.principal && call.principal->user.role == Role::admin;
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
@@ -89,13 +91,15 @@ http::Response get_settings(Services& services, const Call&) {
         json.key("feature").begin_object();
         json.field("sdSupport", false).field("temperatureGraph", true);
         json.end_object();
-        json.key("folder").begin_object();
-        json.field("uploads", (config.data_directory / "files").string());
-        json.field("timelapse", config.printer.timelapse_directory.string());
-        json.end_object();
+        if (admin) {
+            json.key("folder").begin_object();
+            json.field("uploads", (config.data_directory / "files").string());
+            json.field("timelapse", config.printer.timelapse_directory.string());
+            json.end_object();
+        }
         json.key("gcodeAnalysis").begin_object().field("runAt", "always").end_object();
         json.key("serial").begin_object();
-        json.field("port", config.printer.streamer.link.target);
+        if (admin) json.field("port", config.printer.streamer.link.target);
         json.field("baudrate", config.printer.streamer.link.baud);
         json.end_object();
         json.key("webcam").begin_object();

@@ -10,11 +10,11 @@
 namespace strata::server::api {
 namespace {
 
-void write_profile(JsonWriter& json, const StoredProfile& profile) {
+void write_profile(JsonWriter& json, ProfileKind kind, const StoredProfile& profile) {
     json.begin_object();
     json.field("name", profile.name).field("default", profile.is_default);
     json.field("updated", profile.updated_s);
-    json.key("settings").raw(profile.body_json);
+    json.key("settings").raw(without_secrets(kind, profile.body_json));
     json.end_object();
 }
 
@@ -37,7 +37,7 @@ http::Response get_profiles(Services& services, const Call& call) {
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object().key("profiles").begin_array();
         for (const StoredProfile& profile : profiles)
-            write_profile(json, profile);
+            write_profile(json, kind, profile);
         json.end_array().end_object();
     });
 }
@@ -49,7 +49,7 @@ http::Response get_profile(Services& services, const Call& call) {
     const std::optional<StoredProfile> profile =
         services.store.with([&](Database& db) { return Profiles(db).find(kind, name); });
     if (!profile) return http::Response::error(404, "no " + call.captures[0] + " profile " + name);
-    return json_reply(200, [&](JsonWriter& json) { write_profile(json, *profile); });
+    return json_reply(200, [&](JsonWriter& json) { write_profile(json, kind, *profile); });
 }
 
 http::Response put_profile(Services& services, const Call& call) {
@@ -58,7 +58,11 @@ http::Response put_profile(Services& services, const Call& call) {
     const std::string& name = call.captures[1];
     if (name.empty() || name.size() > 100)
         return http::Response::error(400, "a profile name has 1 to 100 characters");
-    if (const std::optional<ProfileProblem> problem = validate_profile(kind, call.body)) {
+    const std::optional<StoredProfile> before =
+        services.store.with([&](Database& db) { return Profiles(db).find(kind, name); });
+    const std::string body =
+        with_stored_secrets(kind, call.body, before ? before->body_json : "{}");
+    if (const std::optional<ProfileProblem> problem = validate_profile(kind, body)) {
         return json_reply(400, [&](JsonWriter& json) {
             const std::string where = problem->field.empty() ? "" : problem->field + ": ";
             json.begin_object().field("error", where + problem->message);
@@ -68,15 +72,15 @@ http::Response put_profile(Services& services, const Call& call) {
     std::string error;
     const bool existed = services.store.with([&](Database& db) {
         const bool found = Profiles(db).find(kind, name).has_value();
-        if (!Profiles(db).put(kind, name, call.body, call.query_flag("default"), unix_now_s(),
-                              error))
+        if (!Profiles(db).put(kind, name, body, call.query_flag("default"), unix_now_s(), error))
             error = error.empty() ? "the profile could not be stored" : error;
         return found;
     });
     if (!error.empty()) return http::Response::error(500, error);
     const std::optional<StoredProfile> stored =
         services.store.with([&](Database& db) { return Profiles(db).find(kind, name); });
-    return json_reply(existed ? 200 : 201, [&](JsonWriter& json) { write_profile(json, *stored); });
+    return json_reply(existed ? 200 : 201,
+                      [&](JsonWriter& json) { write_profile(json, kind, *stored); });
 }
 
 http::Response delete_profile(Services& services, const Call& call) {

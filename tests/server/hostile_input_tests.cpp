@@ -74,5 +74,50 @@ TEST_F(HostileInputTest, FormFieldsAreCappedInNumberAndInAll) {
     EXPECT_EQ(stored->status, 201) << stored->body;
 }
 
+// A camera's password is write-only: nobody reads it back (a viewer least of all), a profile read
+// and saved back as shown keeps it, and an empty one clears it. The settings clients read show
+// data paths and the serial device to admins only.
+TEST_F(HostileInputTest, SecretsAreWriteOnlyAndPathsAdminOnly) {
+    httplib::Client admin = client(admin_key_);
+    const std::string path = "/api/strata/profiles/camera/top";
+    const auto created =
+        admin.Put(path, R"({"url":"http://cam/snap","username":"u","password":"hunter2"})",
+                  "application/json");
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    EXPECT_EQ(created->body.find("hunter2"), std::string::npos) << created->body;
+    for (const std::string& key : {viewer_key_, admin_key_}) {
+        const auto one = client(key).Get(path);
+        ASSERT_TRUE(one);
+        EXPECT_EQ(one->body.find("hunter2"), std::string::npos) << one->body;
+        EXPECT_NE(one->body.find(R"("password_set":true)"), std::string::npos) << one->body;
+        const auto listed = client(key).Get("/api/strata/profiles/camera");
+        ASSERT_TRUE(listed);
+        EXPECT_EQ(listed->body.find("hunter2"), std::string::npos) << listed->body;
+    }
+    // Saved back as shown (with the flag, without the secret): the password stays.
+    const auto shown = admin.Get(path);
+    const std::size_t at = shown->body.find(R"("settings":)");
+    ASSERT_NE(at, std::string::npos);
+    const std::string settings = shown->body.substr(at + 11, shown->body.size() - at - 12);
+    const auto saved = admin.Put(path, settings, "application/json");
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->status, 200) << saved->body << " for " << settings;
+    EXPECT_NE(saved->body.find(R"("password_set":true)"), std::string::npos) << saved->body;
+    const auto cleared =
+        admin.Put(path, R"({"url":"http://cam/snap","password":""})", "application/json");
+    ASSERT_TRUE(cleared);
+    EXPECT_NE(cleared->body.find(R"("password_set":false)"), std::string::npos) << cleared->body;
+
+    const auto for_viewer = client(viewer_key_).Get("/api/settings");
+    ASSERT_TRUE(for_viewer);
+    EXPECT_EQ(for_viewer->status, 200);
+    EXPECT_EQ(for_viewer->body.find(directory_.string()), std::string::npos) << for_viewer->body;
+    EXPECT_EQ(for_viewer->body.find(printer_->path()), std::string::npos) << for_viewer->body;
+    const auto for_admin = client(admin_key_).Get("/api/settings");
+    ASSERT_TRUE(for_admin);
+    EXPECT_NE(for_admin->body.find(directory_.string()), std::string::npos) << for_admin->body;
+}
+
 }  // namespace
 }  // namespace strata::server::test

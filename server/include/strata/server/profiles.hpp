@@ -43,6 +43,14 @@ std::optional<ProfileProblem> read_printer_profile(std::string_view body_json, P
 std::optional<ProfileProblem> read_camera_profile(std::string_view name, std::string_view body_json,
                                                   timelapse::CameraConfig& out);
 
+/// `body_json` as the API shows it: each secret (a camera's `password`) replaced by
+/// `<name>_set`, true when one is stored.
+[[nodiscard]] std::string without_secrets(ProfileKind kind, std::string_view body_json);
+/// `body_json` to store over `stored_json`: a secret it leaves out is kept from the stored body,
+/// and the `<name>_set` flags the API showed are dropped.
+[[nodiscard]] std::string with_stored_secrets(ProfileKind kind, std::string_view body_json,
+                                              std::string_view stored_json);
+
 struct StoredProfile {
     std::string name;
     bool is_default = false;
