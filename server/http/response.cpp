@@ -1,29 +1,22 @@
 // The small parts of the adapter's face: response builders, event streams, the two stock
 // exchanges (answer at once; collect a small body), Range and query parsing.
 #include <charconv>
+#include <sstream>
 #include <utility>
 
+#include "strata/json_writer.hpp"
 #include "strata/server/http.hpp"
 
 namespace strata::server::http {
 namespace {
 
-// JSON string escaping for error messages (which may quote user input).
+// Error messages may quote user input. One string writer for all JSON strata writes: control
+// characters escaped, bytes that are no valid UTF-8 written as U+FFFD (an echoed file name must not
+// make the answer unreadable).
 std::string json_quoted(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out + '"';
+    std::ostringstream out;
+    JsonWriter(out).value(text);
+    return out.str();
 }
 
 class ImmediateExchange final : public Exchange {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "strata/json_writer.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/library.hpp"
 
@@ -85,6 +86,11 @@ std::string unique_upload_name() {
 
 std::optional<std::string> sanitize_path(std::string_view folder, std::string_view name,
                                          std::string& error) {
+    // Names go into every file listing's JSON, which is UTF-8.
+    if (!JsonWriter::is_utf8(name) || !JsonWriter::is_utf8(folder)) {
+        error = "the file name is not valid UTF-8";
+        return std::nullopt;
+    }
     std::string path;
     std::string_view rest = folder;
     while (!rest.empty()) {

@@ -2,6 +2,8 @@
 // server stays up for everyone else. Deeply nested JSON once overflowed RapidJSON's recursive
 // parser and killed the process without credentials; thousands of large form fields once held
 // over 140 MB.
+#include <rapidjson/document.h>
+
 #include <string>
 
 #include "server_fixture.hpp"
@@ -117,6 +119,29 @@ TEST_F(HostileInputTest, SecretsAreWriteOnlyAndPathsAdminOnly) {
     const auto for_admin = client(admin_key_).Get("/api/settings");
     ASSERT_TRUE(for_admin);
     EXPECT_NE(for_admin->body.find(directory_.string()), std::string::npos) << for_admin->body;
+}
+
+// A file name that is not UTF-8 is refused by name; the listing every client reads stays JSON.
+TEST_F(HostileInputTest, AFileNameThatIsNotUtf8IsRefused) {
+    httplib::Client http = client(admin_key_);
+    const httplib::MultipartFormDataItems latin1 = {
+        {"file", "G1 X1\n", "caf\xe9.gcode", "application/octet-stream"}};
+    const auto refused = http.Post("/api/files/local", latin1);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_NE(refused->body.find("not valid UTF-8"), std::string::npos) << refused->body;
+    EXPECT_NE(refused->body.find("caf\\ufffd.gcode"), std::string::npos) << refused->body;
+    const httplib::MultipartFormDataItems utf8 = {
+        {"file", "G1 X1\n", "W\xc3\xbcrfel.gcode", "application/octet-stream"}};
+    const auto stored = http.Post("/api/files/local", utf8);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 201) << stored->body;
+    const auto listing = http.Get("/api/files");
+    ASSERT_TRUE(listing);
+    rapidjson::Document document;
+    document.Parse(listing->body.c_str());
+    EXPECT_FALSE(document.HasParseError()) << listing->body;
+    EXPECT_NE(listing->body.find("W\xc3\xbcrfel.gcode"), std::string::npos);
 }
 
 }  // namespace

@@ -114,7 +114,20 @@ class JsonWriter {
     }
     void string(std::string_view text) {
         out_ << '"';
-        for (char c : text) {
+        for (std::size_t at = 0; at < text.size(); ++at) {
+            const char c = text[at];
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                // JSON is UTF-8: a byte that starts no valid sequence becomes U+FFFD, so one bad
+                // file name or echoed byte cannot make a whole answer unreadable.
+                const std::size_t length = utf8_sequence_length(text, at);
+                if (length == 0) {
+                    out_ << "\\ufffd";
+                } else {
+                    out_ << text.substr(at, length);
+                    at += length - 1;
+                }
+                continue;
+            }
             switch (c) {
                 case '"': out_ << "\\\""; break;
                 case '\\': out_ << "\\\\"; break;
@@ -134,6 +147,46 @@ class JsonWriter {
         out_ << '"';
     }
 
+  public:
+    /// The length of the valid UTF-8 sequence that starts at `at` (1 to 4), or 0 when none does
+    /// (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, cut short).
+    [[nodiscard]] static std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+        const auto byte = [&](std::size_t i) {
+            return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u;
+        };
+        const unsigned lead = byte(at);
+        if (lead < 0x80) return 1;
+        const auto continuation = [&](std::size_t i) { return (byte(i) & 0xC0u) == 0x80u; };
+        if (lead >= 0xC2 && lead <= 0xDF) return continuation(at + 1) ? 2 : 0;
+        if (lead >= 0xE0 && lead <= 0xEF) {
+            const unsigned second = byte(at + 1);
+            const bool ok = (lead == 0xE0   ? second >= 0xA0 && second <= 0xBF
+                             : lead == 0xED ? second >= 0x80 && second <= 0x9F
+                                            : continuation(at + 1)) &&
+                            continuation(at + 2);
+            return ok ? 3 : 0;
+        }
+        if (lead >= 0xF0 && lead <= 0xF4) {
+            const unsigned second = byte(at + 1);
+            const bool ok = (lead == 0xF0   ? second >= 0x90 && second <= 0xBF
+                             : lead == 0xF4 ? second >= 0x80 && second <= 0x8F
+                                            : continuation(at + 1)) &&
+                            continuation(at + 2) && continuation(at + 3);
+            return ok ? 4 : 0;
+        }
+        return 0;
+    }
+    /// Whether `text` is all valid UTF-8.
+    [[nodiscard]] static bool is_utf8(std::string_view text) {
+        for (std::size_t at = 0; at < text.size();) {
+            const std::size_t length = utf8_sequence_length(text, at);
+            if (length == 0) return false;
+            at += length;
+        }
+        return true;
+    }
+
+  private:
     std::ostream& out_;
     std::vector<bool> first_;
     bool after_key_ = false;
