@@ -36,11 +36,13 @@ std::string without_secrets(ProfileKind kind, std::string_view body_json) {
     if (kind != ProfileKind::camera || !parse_object(body_json, document))
         return std::string(body_json);
     auto& allocator = document.GetAllocator();
+    // HasMember and operator[], not member iterators: RapidJSON's iterator comparisons are
+    // ambiguous in C++20.
     for (const char* field : secret_fields) {
-        const auto found = document.FindMember(field);
-        const bool set = found != document.MemberEnd() && found->value.IsString() &&
-                         found->value.GetStringLength() > 0;
-        if (found != document.MemberEnd()) document.RemoveMember(found);
+        const bool present = document.HasMember(field);
+        const bool set =
+            present && document[field].IsString() && document[field].GetStringLength() > 0;
+        if (present) document.RemoveMember(field);
         const std::string flag = std::string(field) + "_set";
         document.AddMember(rapidjson::Value(flag.c_str(), allocator), rapidjson::Value(set),
                            allocator);
@@ -58,10 +60,9 @@ std::string with_stored_secrets(ProfileKind kind, std::string_view body_json,
     auto& allocator = document.GetAllocator();
     bool changed = false;
     for (const char* field : secret_fields) {
-        const auto kept = stored.FindMember(field);
-        if (document.HasMember(field) || kept == stored.MemberEnd()) continue;
+        if (document.HasMember(field) || !stored.HasMember(field)) continue;
         document.AddMember(rapidjson::Value(field, allocator),
-                           rapidjson::Value(kept->value, allocator), allocator);
+                           rapidjson::Value(stored[field], allocator), allocator);
         changed = true;
     }
     // A `password_set` read back from the API is no setting: it goes.
