@@ -124,8 +124,13 @@ struct Row {
 
 void print_failure(const char* what, const strata::streamer::WireSimulationResult& result,
                    const std::vector<std::string>& expected, long difference) {
-    std::fprintf(stderr, "%s: %s; first difference at command %ld (%zu ran)\n", what,
-                 result.failure.c_str(), difference, result.executed.size());
+    std::fprintf(stderr,
+                 "%s: %s; first difference at command %ld (%zu ran; the firmware took %llu "
+                 "damaged lines)\n",
+                 what, result.failure.c_str(), difference, result.executed.size(),
+                 static_cast<unsigned long long>(result.printer.damaged_lines_taken));
+    if (!result.executed.empty())
+        std::fprintf(stderr, "  the last command run: \"%s\"\n", result.executed.back().c_str());
     for (long i = std::max(0L, difference - 2); i >= 0 && i < difference + 3; ++i) {
         const auto at = static_cast<std::size_t>(i);
         std::fprintf(stderr, "  %ld: ran \"%s\" job \"%s\"\n", i,

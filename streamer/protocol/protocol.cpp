@@ -128,6 +128,7 @@ void Protocol::reset(double now_s) {
     headless_refused_ = false;
     fragment_oks_pending_ = 0;
     previous_was_m105_ok_ = false;
+    m114_ok_due_ = false;
     highest_sent_ = 0;
     failed_ = false;
     timeouts_in_a_row_ = 0;
@@ -145,6 +146,7 @@ void Protocol::enqueue(std::string_view command, std::uint64_t tag) {
     Sent sent{next_number_++, tag, {}, is_long_running(command), false};
     const auto [letter, number] = command_of(command);
     sent.is_m105 = letter == 'M' && number == 105;
+    sent.is_m114 = letter == 'M' && number == 114;
     append_numbered(sent.wire, sent.number, command);
     history_.push_back(std::move(sent));
 }
@@ -175,7 +177,9 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
     std::size_t sent = 0;
     if (failed_) return sent;
     if (marker_due_) send_marker(wire, now_s);
-    if (episode_) return sent;  // Nothing is resent before the marker is back.
+    // Nothing is resent before the closer is back, nor sent while a marker or closer is still
+    // counted after it: a refusal then can only be theirs (see `marker_deadline_s`).
+    if (episode_ || pairs_in_flight()) return sent;
     clock_s_ = now_s;
     if (fence_due(now_s)) queue_fence();
     while (send_index_ < history_.size()) {
@@ -185,7 +189,7 @@ std::size_t Protocol::fill(std::string& wire, double now_s) {
         if (in_flight_.empty()) last_reply_s_ = now_s;  // The wait for an answer starts now.
         wire += line.wire;
         in_flight_.push_back({line.number, line.wire.size(), false, line.long_running, line.is_m105,
-                              false, false, 0});
+                              false, false, 0, line.is_m114});
         in_flight_bytes_ += line.wire.size();
         ++send_index_;
         ++sent;
@@ -226,6 +230,11 @@ void Protocol::on_received(std::string_view line, double now_s) {
             on_resend(reply);
             break;
         case ReplyKind::echo: note_unknown_command(reply); break;
+        case ReplyKind::position:
+            last_reply_s_ = now_s;
+            timeouts_in_a_row_ = 0;
+            on_position();
+            break;
         case ReplyKind::error:
             // Marlin 1.x's refusal of a line that has a checksum and no number: the tail of a
             // line whose head went elsewhere (thrown away, or ended early by a damaged byte).
@@ -254,6 +263,8 @@ void Protocol::on_ok(const Reply& reply, double now_s) {
     note_strategy(reply);
     const bool rejection = std::exchange(rejection_ok_due_, false);
     if (rejection && std::exchange(headless_refused_, false)) return;
+    // The ok after a position line is M114's, settled with it; an M105's ok means it was lost.
+    if (std::exchange(m114_ok_due_, false) && !rejection && reply.heater_count == 0) return;
     if (!rejection) {
         ok_gap_s_ = 0.9 * ok_gap_s_ + 0.1 * std::min(1.0, now_s - last_ok_s_);
         last_ok_s_ = now_s;
@@ -352,6 +363,25 @@ void Protocol::confirm_through_m105() {
     if (count > 1) ++counters_.resyncs;
     for (std::size_t i = 0; i < count; ++i)
         acknowledge_oldest();
+}
+
+// A position line: the first M114 counted in flight (a probe, or the job's own) has run, and so
+// has everything sent before it; an M105 probe ahead of it lost its ok. Without one it is a late
+// answer of a probe let go; its ok comes next either way.
+void Protocol::on_position() {
+    m114_ok_due_ = true;
+    const auto m114 = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                   [](const InFlight& e) { return e.is_m114 && !e.stale; });
+    if (m114 == in_flight_.end()) return;
+    const auto count = static_cast<std::size_t>(m114 - in_flight_.begin()) + 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (in_flight_.front().stale || in_flight_.front().marker)
+            drop_in_flight(in_flight_.begin());
+        else
+            acknowledge_oldest();
+    }
+    while (!unconfirmed_.empty())
+        confirm_oldest_unconfirmed();
 }
 
 void Protocol::confirm_oldest_unconfirmed() {

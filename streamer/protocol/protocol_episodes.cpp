@@ -40,6 +40,22 @@ void Protocol::answer_closer(const std::deque<InFlight>::iterator& closer) {
     if (send_index_ < history_.size() && history_[send_index_].tag == closer_tag) ++send_index_;
 }
 
+bool Protocol::pairs_in_flight() const {
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [](const InFlight& entry) { return entry.marker; });
+}
+
+void Protocol::forget_pairs() {
+    for (auto entry = in_flight_.begin(); entry != in_flight_.end();) {
+        if (entry->marker) {
+            in_flight_bytes_ -= entry->bytes;
+            entry = in_flight_.erase(entry);
+        } else {
+            ++entry;
+        }
+    }
+}
+
 void Protocol::drop_in_flight(const std::deque<InFlight>::iterator& entry) {
     in_flight_bytes_ -= entry->bytes;
     in_flight_.erase(entry);
@@ -175,7 +191,7 @@ void Protocol::start_episode(std::uint64_t number, std::size_t index) {
     marker_due_ = any_stale;
     if (any_stale) {
         ++episode_serial_;
-        insert_m105(closer_tag);  // At `index`: the closer is line `number` now.
+        insert_line(closer_tag, "M105");  // At `index`: the closer is line `number` now.
     }
 }
 
@@ -223,9 +239,14 @@ void Protocol::send_marker(std::string& wire, double now_s) {
 }
 
 // Lines sent before the episode and not answered yet are ahead of the pair in the firmware's
-// queue: their oks come first, and under a long command (M109, G28) nothing comes for long. The
-// pair goes out again only once the link is quiet with none of them left, or past the timeout
-// that applies to them (their oks may be lost too).
+// queue: their oks come first, and under a long command nothing comes for long, so the pair goes
+// out again only past the timeout that applies to them (their oks may be lost too, with the
+// pair). With none ahead, the firmware answers the pair as it reads it: a quiet spell (backing
+// off, plus the wire time of what is in flight) means it was thrown away or an answer of it
+// lost. Every pair sent stays counted; when the episode closes on one closer's temperatures,
+// the others are waited for the same way before the job goes on (answered, or let go after the
+// quiet spell), so that a refusal of one of them is never taken for a job line's, nor a late
+// answer for anything else's.
 double Protocol::marker_deadline_s() const {
     bool ahead = false;
     bool long_ahead = false;

@@ -11,7 +11,6 @@
 namespace strata::streamer {
 namespace {
 
-constexpr std::string_view probe_command = "M105";
 // `N<number> M105*<checksum>\n` with a number of up to seven digits.
 constexpr std::size_t probe_bytes = 20;
 
@@ -49,7 +48,8 @@ double Protocol::stall_wait_s() const {
 
 double Protocol::next_deadline_s() const {
     if (failed_) return std::numeric_limits<double>::infinity();
-    if (episode_) return std::min(marker_deadline_s(), last_reply_s_ + timeout_s());
+    if (episode_ || pairs_in_flight())
+        return std::min(marker_deadline_s(), last_reply_s_ + timeout_s());
     if (in_flight_.empty()) return std::numeric_limits<double>::infinity();
     double deadline_s = last_reply_s_ + timeout_s();
     if (config_.stall_probe_s > 0.0 && stalled())
@@ -62,6 +62,9 @@ void Protocol::on_tick(std::string& wire, double now_s) {
     if (episode_ && now_s >= marker_deadline_s()) {
         send_marker(wire, now_s);  // Quiet: the pair was thrown away, or an answer of it lost.
         if (now_s < last_reply_s_ + timeout_s()) return;
+    } else if (!episode_ && pairs_in_flight() && now_s >= marker_deadline_s()) {
+        forget_pairs();  // Quiet after the episode: what is left will never be answered.
+        return;
     }
     if (in_flight_.empty()) return;
     if (now_s < last_reply_s_ + timeout_s()) {
@@ -81,26 +84,40 @@ void Protocol::on_tick(std::string& wire, double now_s) {
             return;
         }
     }
-    if (!episode_) send_probe(wire);
+    if (!episode_) send_probe(wire, now_s);
     last_reply_s_ = now_s;
 }
 
-// The probe is an M105 numbered in sequence, sent at once outside the window (which lost oks may
-// hold full). Its ok, recognisable by the temperatures, settles everything sent before it: the
-// firmware checked the numbers up to it, so a line lost on the way would have made it ask for
-// that line instead. The lines queued behind it are numbered one further. An earlier probe
-// still unanswered stays counted: its ok may yet come, and settles only what was before it.
-void Protocol::send_probe(std::string& wire) {
-    // An earlier probe with nothing of the job sent behind it: if its ok still comes, it settles
-    // no more than this one's; if it was lost, this one stands in.
-    while (!in_flight_.empty() && in_flight_.back().probe) {
-        in_flight_bytes_ -= in_flight_.back().bytes;
-        in_flight_.pop_back();
-    }
-    const std::size_t at = insert_m105(timeout_probe_tag);
+// A probe is numbered in sequence and sent at once outside the window (which lost oks may hold
+// full). Its answer settles everything sent before it: the firmware checked the numbers up to
+// it, so a line lost on the way would have made it ask for that line instead. The lines queued
+// behind it are numbered one further. Probes are M114 (a position line, then an ok) and M105
+// (temperatures in its ok), at most one of each counted in flight: under a long move they wait
+// in the firmware's queue and are all answered later, and two of a kind could not be told apart.
+// The other kind's answer shows an earlier probe's was lost (answers come in order). Only an
+// M114 is ever let go unanswered, so a late M105 ok can never be taken for another M105's (an
+// error episode's closer's).
+void Protocol::send_probe(std::string& wire, double now_s) {
+    const auto outstanding = [&](bool m114) {
+        return std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& e) {
+            return e.probe && !e.stale && e.is_m114 == m114;
+        });
+    };
+    const bool m105_waiting = outstanding(false) != in_flight_.end();
+    const auto m114 = outstanding(true);
+    // Both wait: a long move holds the queue, and more probes would only fill the RX buffer
+    // until it overflows. Only when no ok at all has come for the long limit is the M114 taken
+    // for lost (both answers lost is rare; the temperature reports say the printer is alive).
+    if (m105_waiting && m114 != in_flight_.end() &&
+        now_s - last_ok_s_ < config_.long_command_timeout_s)
+        return;
+    const bool use_m114 = m105_waiting || m114 == in_flight_.end();
+    if (use_m114 && m114 != in_flight_.end()) drop_in_flight(m114);  // Its answer is harmless.
+    const std::size_t at = insert_line(timeout_probe_tag, use_m114 ? "M114" : "M105");
     const Sent& probe = history_[at];
     wire += probe.wire;
-    in_flight_.push_back({probe.number, probe.wire.size(), false, false, true, true, false, 0});
+    in_flight_.push_back(
+        {probe.number, probe.wire.size(), false, false, !use_m114, true, false, 0, use_m114});
     in_flight_bytes_ += probe.wire.size();
     ++counters_.lines_sent;
     counters_.bytes_sent += probe.wire.size();
@@ -120,26 +137,26 @@ bool Protocol::fence_due(double now_s) const {
 }
 
 void Protocol::queue_fence() {
-    insert_m105(fence_tag);
+    insert_line(fence_tag, "M105");
     fence_queued_ = true;
     ++counters_.fences;
 }
 
 // An M105 numbered in sequence at the next place to send; the lines queued behind it are
 // numbered one further. Returns its place in the history.
-std::size_t Protocol::insert_m105(std::uint64_t tag) {
+std::size_t Protocol::insert_line(std::uint64_t tag, std::string_view command) {
     const std::size_t at = send_index_;
     const std::uint64_t number = at < history_.size() ? history_[at].number : next_number_;
     for (std::size_t i = at; i < history_.size(); ++i) {
         Sent& queued = history_[i];
-        const std::string command(strip_numbering(queued.wire));
+        const std::string queued_command(strip_numbering(queued.wire));
         queued.wire.clear();
-        append_numbered(queued.wire, ++queued.number, command);
+        append_numbered(queued.wire, ++queued.number, queued_command);
     }
     ++next_number_;
-    Sent m105{number, tag, {}, false, true};
-    append_numbered(m105.wire, number, probe_command);
-    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(m105));
+    Sent line{number, tag, {}, false, command == "M105", command == "M114"};
+    append_numbered(line.wire, number, command);
+    history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(line));
     return at;
 }
 

@@ -43,7 +43,11 @@ class Host : public ProtocolListener {
     Protocol& protocol() { return protocol_; }
     void feed() {
         if (!handshake_done_) return;
-        if (!started_) started_ = true;
+        if (!started_) {
+            started_ = true;
+            if (config_.autoreport_s > 0)
+                protocol_.enqueue("M155 S" + std::to_string(config_.autoreport_s), handshake_tag);
+        }
         while (next_ < commands_.size() && protocol_.queued() < config_.send_ahead_lines) {
             protocol_.enqueue(commands_[next_], next_);
             ++next_;
@@ -104,9 +108,10 @@ double next_delivery_s(const virtual_printer::Wire& wire) {
     return wire.across_s(count);
 }
 
-// What the firmware ran from `first` on, without the protocol's own lines (its M105 probes and
-// confirmations, its M110 markers, where the job has no such command at that place) and
-// without the commands damaged on the wire (counted in `damaged`).
+// What the firmware ran from `first` on, without the protocol's own lines (its M105 and M114
+// probes, M105 confirmations and closers, its M110 markers, the M155 before the job, where the job
+// has no such command at that place) and without the commands damaged on the wire (counted in
+// `damaged`).
 std::vector<std::string> job_part(const virtual_printer::Firmware& firmware, std::size_t first,
                                   const std::vector<std::string>& expected, std::uint64_t& own,
                                   std::uint64_t& damaged) {
@@ -123,8 +128,8 @@ std::vector<std::string> job_part(const virtual_printer::Firmware& firmware, std
             continue;
         }
         const std::string& command = log[i];
-        const bool protocol_line =
-            command == "M105" || command == "M110" || command.starts_with("M110 ");
+        const bool protocol_line = command == "M105" || command == "M114" || command == "M110" ||
+                                   command.starts_with("M110 ") || command.starts_with("M155 ");
         if (protocol_line && (at >= expected.size() || expected[at] != command)) {
             ++own;
             continue;

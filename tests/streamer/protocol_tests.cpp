@@ -78,6 +78,13 @@ class ProtocolTest : public ::testing::Test {
         return lines_of(wire);
     }
     static constexpr const char* temperatures = "ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0";
+    static constexpr const char* position = "X:10.00 Y:20.00 Z:0.30 E:0.00 Count X:0 Y:0 Z:0";
+    // `command` numbered `number`, as on the wire.
+    static std::string numbered(std::uint64_t number, const char* command) {
+        std::string wire;
+        append_numbered(wire, number, command);
+        return wire;
+    }
     void enqueue(int count) {
         for (int i = 0; i < count; ++i)
             protocol_->enqueue("G1 X" + std::to_string(next_tag_), next_tag_), ++next_tag_;
@@ -247,10 +254,15 @@ TEST_F(ProtocolTest, AMarkerThrownAwayIsSentAgainWhenTheLinkGoesQuiet) {
     EXPECT_EQ(lines_of(wire), episode_lines_for(2));
     receive("ok", deadline_s + 0.01);  // One pair came back: 4 was thrown away.
     receive(temperatures, deadline_s + 0.01);
-    // The other pair is still counted in flight (its answers may yet come, under a long move
-    // ahead of it), so two lines fit.
-    const auto resent = send(deadline_s + 0.01);
-    ASSERT_EQ(resent.size(), 2u);
+    // The other pair may still answer (or be refused): nothing goes out until it has, or until
+    // the link has been quiet long enough to let it go.
+    EXPECT_TRUE(send(deadline_s + 0.01).empty());
+    const double quiet_s = protocol_->next_deadline_s();
+    wire.clear();
+    protocol_->on_tick(wire, quiet_s);
+    EXPECT_TRUE(wire.empty());
+    const auto resent = send(quiet_s);
+    ASSERT_EQ(resent.size(), 3u);
     EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
     EXPECT_EQ(protocol_->counters().flushed_lines, 1u);
     EXPECT_EQ(protocol_->counters().markers, 2u);
@@ -339,7 +351,7 @@ TEST_F(ProtocolTest, AdvancedOkNumbersMakeLostAndDuplicatedOksHarmless) {
     EXPECT_EQ(protocol_->counters().resyncs, 1u);
 }
 
-TEST_F(ProtocolTest, ATimeoutProbesWithM105AndItsOkSettlesLostOks) {
+TEST_F(ProtocolTest, ATimeoutProbesWithM114AndItsAnswerSettlesLostOks) {
     start(SendStrategy::counted_window, 2);
     enqueue(3);
     ASSERT_EQ(send(0.0).size(), 2u);
@@ -350,13 +362,81 @@ TEST_F(ProtocolTest, ATimeoutProbesWithM105AndItsOkSettlesLostOks) {
     // Autoreported temperatures are not an answer to anything: they do not hold off the probe.
     receive(" T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 0.9);
     protocol_->on_tick(wire, 1.2);
-    EXPECT_EQ(wire, "N3 M105*36\n");  // Numbered in sequence: the firmware checks the gap.
-    receive("ok T:210.0 /210.0 B:60.0 /60.0 @:0 B@:0", 1.3);
+    EXPECT_EQ(wire, numbered(3, "M114"));  // Numbered in sequence: the firmware checks the gap.
+    receive(position, 1.3);
     EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    receive("ok", 1.3);  // M114's own: it answers no line.
     const auto next = send(1.3);
     ASSERT_EQ(next.size(), 1u);
     EXPECT_EQ(next[0].substr(0, 3), "N4 ");  // Line 3 moved up one number behind the probe.
+    receive("ok", 1.4);
+    confirm(1.4);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_TRUE(protocol_->idle());
     EXPECT_EQ(protocol_->counters().timeouts, 1u);
+}
+
+// Under a long move the probes wait in the firmware's queue and are all answered later. At most
+// one M114 and one M105 are counted, and no more go out while both wait (they would only fill
+// the RX buffer): their answers are told apart, so none is taken for another's.
+TEST_F(ProtocolTest, ProbesUnderALongMoveAreAnsweredLateAndNoneIsMistakenForAnother) {
+    start(SendStrategy::counted_window, 2);
+    enqueue(3);
+    ASSERT_EQ(send(0.0).size(), 2u);
+    std::string wire;
+    protocol_->on_tick(wire, 1.1);
+    protocol_->on_tick(wire, 2.2);
+    protocol_->on_tick(wire, 3.3);
+    protocol_->on_tick(wire, 4.4);
+    EXPECT_EQ(lines_of(wire), (std::vector<std::string>{"N3 M114*36", "N4 M105*35"}));
+    EXPECT_TRUE(recorder_.failures.empty());
+    // The move ends: lines 1 and 2, then each probe in turn.
+    receive("ok", 4.5);
+    receive("ok", 4.5);
+    receive(position, 4.5);
+    receive("ok", 4.5);  // M114's own.
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    receive(temperatures, 4.5);
+    EXPECT_EQ(protocol_->in_flight(), 0u);
+    const auto next = send(4.6);
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0].substr(0, 3), "N5 ");
+    receive("ok", 4.7);
+    confirm(4.7);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_TRUE(protocol_->idle());
+}
+
+// A probe whose answer was lost is found by the other kind's answer: answers come in order.
+TEST_F(ProtocolTest, AProbeWhoseAnswerWasLostIsFoundByTheNextProbe) {
+    start(SendStrategy::counted_window, 2);
+    enqueue(3);
+    ASSERT_EQ(send(0.0).size(), 2u);
+    std::string wire;
+    protocol_->on_tick(wire, 1.1);  // M114: its position line and ok are lost.
+    protocol_->on_tick(wire, 2.2);  // M105.
+    EXPECT_EQ(lines_of(wire), (std::vector<std::string>{"N3 M114*36", "N4 M105*35"}));
+    receive("ok", 2.3);
+    receive("ok", 2.3);
+    receive(temperatures, 2.3);
+    EXPECT_EQ(protocol_->in_flight(), 0u);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    // Now the other way round: the M105's ok is lost, the M114 after it answers.
+    ASSERT_EQ(send(2.4).size(), 1u);
+    wire.clear();
+    protocol_->on_tick(wire, 3.5);  // M114.
+    protocol_->on_tick(wire, 4.6);  // M105, whose ok will be lost.
+    receive("ok", 4.7);             // Line 3's.
+    receive(position, 4.7);         // The first M114's.
+    receive("ok", 4.7);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(protocol_->in_flight(), 1u);  // The M105.
+    protocol_->on_tick(wire, 5.8);          // An M114 behind it.
+    EXPECT_EQ(lines_of(wire), (std::vector<std::string>{"N6 M114*33", "N7 M105*32", "N8 M114*47"}));
+    receive(position, 5.9);
+    receive("ok", 5.9);
+    EXPECT_EQ(protocol_->in_flight(), 0u);
+    EXPECT_TRUE(protocol_->idle());
 }
 
 TEST_F(ProtocolTest, ALineLostBeforeTheProbeIsAskedForNotTakenAsDone) {
@@ -366,7 +446,7 @@ TEST_F(ProtocolTest, ALineLostBeforeTheProbeIsAskedForNotTakenAsDone) {
     receive("ok", 0.1);  // Line 1 ran; line 2 never arrived: no ok will come for it.
     std::string wire;
     protocol_->on_tick(wire, 1.2);
-    ASSERT_EQ(wire, "N3 M105*36\n");
+    ASSERT_EQ(wire, numbered(3, "M114"));
     // The firmware expects line 2 and says so when the probe arrives.
     receive("Error:Line Number is not Last Line Number+1, Last Line: 1", 1.21);
     receive("Resend: 2", 1.21);
@@ -405,7 +485,7 @@ TEST_F(ProtocolTest, SilenceUnderALongCommandIsProbedButFailsOnlyPastTheLongLimi
     std::string wire;
     // A lost ok under M109 is found by the probe within the ok timeout, not the long one.
     protocol_->on_tick(wire, 1.5);
-    EXPECT_EQ(wire, "N2 M105*37\n");
+    EXPECT_EQ(wire, numbered(2, "M114"));
     for (int tick = 2; tick < 40; ++tick)
         protocol_->on_tick(wire, 1.5 * tick);
     EXPECT_TRUE(recorder_.failures.empty());  // Still under the long limit.

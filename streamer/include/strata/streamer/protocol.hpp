@@ -162,6 +162,7 @@ class Protocol {
         std::string wire;   ///< `N12 G1 X3*45\n`.
         bool long_running;  ///< G28, M109, M400, ...: silence is expected while it runs.
         bool is_m105;
+        bool is_m114 = false;
     };
     struct InFlight {
         std::uint64_t number;
@@ -173,6 +174,7 @@ class Protocol {
         bool marker;  ///< An episode's marker or closer (`is_m105`): no line of the job.
         /// The serial of the episode whose marker or closer this is; 0: none.
         std::uint32_t episode = 0;
+        bool is_m114 = false;  ///< Answered by a position line, then an ok.
         [[nodiscard]] bool closer() const { return marker && is_m105; }
     };
 
@@ -185,6 +187,9 @@ class Protocol {
     void answer_marker(const std::deque<InFlight>::iterator& marker);
     void answer_closer(const std::deque<InFlight>::iterator& closer);
     void drop_in_flight(const std::deque<InFlight>::iterator& entry);
+    /// Lets every marker and closer still counted go (see `marker_deadline_s`).
+    void forget_pairs();
+    [[nodiscard]] bool pairs_in_flight() const;
     [[nodiscard]] bool refuses_marker(std::uint64_t number) const;
     [[nodiscard]] std::uint64_t oldest_unanswered() const;
     void end_episode();
@@ -195,7 +200,9 @@ class Protocol {
     void confirm_oldest_unconfirmed();
     [[nodiscard]] bool fence_due(double now_s) const;
     void queue_fence();
-    std::size_t insert_m105(std::uint64_t tag);
+    /// `command` numbered in sequence at the next place to send (M105 or M114).
+    std::size_t insert_line(std::uint64_t tag, std::string_view command);
+    void on_position();
     void answer_rejection();
     void acknowledge_through(std::uint64_t number);
     void remove_in_flight(const std::deque<InFlight>::iterator& entry, bool confirmed = true);
@@ -207,7 +214,7 @@ class Protocol {
     [[nodiscard]] bool long_running_in_flight() const;
     [[nodiscard]] double marker_deadline_s() const;
     void fail(const std::string& reason);
-    void send_probe(std::string& wire);
+    void send_probe(std::string& wire, double now_s);
 
     const ProtocolConfig config_;
     ProtocolListener& listener_;
@@ -255,6 +262,7 @@ class Protocol {
     bool headless_refused_ = false;      ///< The refusal whose ok is due was of such a line.
     bool fence_queued_ = false;
     bool previous_was_m105_ok_ = false;  ///< The last line received was an M105's ok.
+    bool m114_ok_due_ = false;           ///< A position line came: the ok after it is M114's.
     bool busy_seen_ = false;
     bool failed_ = false;
     SendStrategy strategy_;

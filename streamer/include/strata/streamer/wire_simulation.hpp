@@ -29,7 +29,10 @@ struct WireSimulationConfig {
     /// From a reply's arrival to the host's answer leaving (the host's reaction time).
     double host_reaction_s = 100e-6;
     std::size_t send_ahead_lines = 16;  ///< As `StreamerConfig::send_ahead_lines`.
-    double limit_s = 36'000.0;          ///< Simulated seconds before the run counts as hung.
+    /// `M155 S<n>` before the job, as the streamer asks a firmware that can autoreport: the
+    /// temperature reports show the printer alive under a long move. 0: none.
+    int autoreport_s = 2;
+    double limit_s = 36'000.0;  ///< Simulated seconds before the run counts as hung.
     /// When set, every line crossing: the simulated time, '>' to the printer or '<' to the
     /// host, and the bytes (as they left, before any wire fault).
     std::function<void(double, char, std::string_view)> trace;
