@@ -3,6 +3,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include <cmath>
+
 #include "api.hpp"
 #include "strata/json_limits.hpp"
 #include "strata/server/json_member.hpp"
@@ -70,9 +72,10 @@ std::optional<double> JsonBody::number(const char* name) const {
     if (found == nullptr) return std::nullopt;
     if (found->IsNumber()) return found->GetDouble();
     if (found->IsString()) {
+        // strtod reads "nan" and "inf" too: no number strata writes into G-code may be either.
         char* end = nullptr;
         const double parsed = std::strtod(found->GetString(), &end);
-        if (end != found->GetString() && *end == '\0') return parsed;
+        if (end != found->GetString() && *end == '\0' && std::isfinite(parsed)) return parsed;
     }
     return std::nullopt;
 }

@@ -1,17 +1,47 @@
 // /api/printer and its tool, bed and printhead commands. Everything answers 409 while the
 // printer is not operational (FDM Monster turns that 409 and its `error` into "USB
-// disconnected"); jogging, homing and extruding are refused while a job prints.
+// disconnected"); jogging, homing and extruding are refused while a job prints. Every number
+// that becomes G-code is finite and within limits (travel within the default printer profile's
+// bed, a sane extrusion, speeds a printer can do), else the answer is a 400 naming the field.
+#include <array>
 #include <charconv>
 #include <cmath>
 
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/server/profiles.hpp"
 
 namespace strata::server::api {
 namespace {
 
 constexpr const char* not_operational = "Printer is not operational";
+constexpr double max_extrude_mm = 200.0;  // A filament load is about 100 mm.
+constexpr double max_extrude_speed_mm_min = 6000.0;
+constexpr double max_travel_speed_mm_min = 30000.0;  // 500 mm/s.
+
+// The bed of the default printer profile (the stock one when none is stored).
+PrinterProfile printer_limits(Services& services) {
+    PrinterProfile profile;
+    const std::optional<StoredProfile> stored = services.store.with(
+        [](Database& db) { return Profiles(db).default_of(ProfileKind::printer); });
+    if (stored) (void)read_printer_profile(stored->body_json, profile);
+    return profile;
+}
+
+// `name` from the body when present: a finite number within [low, high], else a 400 that says so.
+std::optional<http::Response> number_within(const JsonBody& body, const char* name, double low,
+                                            double high, double& out, const char* why = "") {
+    if (!body.has(name)) return std::nullopt;
+    const std::optional<double> value = body.number(name);
+    if (value && std::isfinite(*value) && *value >= low && *value <= high) {
+        out = *value;
+        return std::nullopt;
+    }
+    char range[96];
+    std::snprintf(range, sizeof range, " must be a number from %g to %g", low, high);
+    return http::Response::error(400, std::string(name) + range + why);
+}
 
 bool printing(const PrinterStatus& status) {
     using State = streamer::PrinterState;
@@ -197,13 +227,18 @@ http::Response post_printer_tool(Services& services, const Call& call) {
         return send(services, {"T" + std::to_string(*tool)});
     }
     if (command == "extrude") {
-        const std::optional<double> amount = body.number("amount");
-        if (!amount) return http::Response::error(400, "Mandatory parameters missing: amount");
+        if (!body.has("amount"))
+            return http::Response::error(400, "Mandatory parameters missing: amount");
+        double amount_mm = 0.0;
+        double speed_mm_min = 300.0;
+        if (auto wrong = number_within(body, "amount", -max_extrude_mm, max_extrude_mm, amount_mm))
+            return *wrong;
+        if (auto wrong = number_within(body, "speed", 1.0, max_extrude_speed_mm_min, speed_mm_min))
+            return *wrong;
         if (printing(services.printer.status())) return refused("Printer is currently printing");
-        const double speed_mm_min = body.number("speed").value_or(300.0);
-        return send(services,
-                    {"G91", "M83", "G1 E" + number_text(*amount) + " F" + number_text(speed_mm_min),
-                     "M82", "G90"});
+        return send(services, {"G91", "M83",
+                               "G1 E" + number_text(amount_mm) + " F" + number_text(speed_mm_min),
+                               "M82", "G90"});
     }
     if (command == "flowrate") {
         const std::optional<double> factor = body.number("factor");
@@ -262,18 +297,27 @@ http::Response post_printhead(Services& services, const Call& call) {
         }
         return send(services, {home});
     }
+    const bool absolute = body.flag("absolute").value_or(false);
+    const PrinterProfile limits = printer_limits(services);
+    const std::array<double, 3> extent_mm = {limits.bed_x_mm, limits.bed_y_mm, limits.max_z_mm};
+    const std::array<const char*, 3> axes = {"x", "y", "z"};
     std::string move = "G1";
-    for (const char* axis : {"x", "y", "z"}) {
-        if (!body.has(axis)) continue;
-        const std::optional<double> distance = body.number(axis);
-        if (!distance || !std::isfinite(*distance))
-            return http::Response::error(400, std::string(axis) + " must be a number");
-        move +=
-            " " + std::string(1, static_cast<char>(std::toupper(axis[0]))) + number_text(*distance);
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+        double distance_mm = 0.0;
+        if (!body.has(axes[i])) continue;
+        // Relative: no further than the bed is long; absolute: on the bed.
+        const double low = absolute ? 0.0 : -extent_mm[i];
+        if (auto wrong = number_within(body, axes[i], low, extent_mm[i], distance_mm,
+                                       " (the printer profile's size)"))
+            return *wrong;
+        move += " " + std::string(1, static_cast<char>(std::toupper(axes[i][0]))) +
+                number_text(distance_mm);
     }
     if (move == "G1") return http::Response::error(400, "jog needs x, y or z");
-    move += " F" + number_text(body.number("speed").value_or(6000.0));
-    const bool absolute = body.flag("absolute").value_or(false);
+    double speed_mm_min = 6000.0;
+    if (auto wrong = number_within(body, "speed", 1.0, max_travel_speed_mm_min, speed_mm_min))
+        return *wrong;
+    move += " F" + number_text(speed_mm_min);
     return send(services, {absolute ? "G90" : "G91", move, "G90"});
 }
 

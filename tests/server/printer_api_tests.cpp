@@ -157,6 +157,30 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
     EXPECT_EQ(post(http, "/api/printer/command", R"({"command":"M105","commands":["M105"]})"), 400);
     EXPECT_EQ(post(http, "/api/printer/command", R"({"commands":[42]})"), 400);
     EXPECT_EQ(post(http, "/api/printer/bed", R"({"command":"offset","offset":55})"), 400);
+    // Every number that becomes G-code is finite and within limits; the answer names the field.
+    // (NaN once went out as `Enan`, 1e308 as a move the size of the snprintf buffer.)
+    struct Bad {
+        const char* path;
+        const char* body;
+        const char* field;
+    };
+    for (const Bad& bad : {
+             Bad{"/api/printer/tool", R"({"command":"extrude","amount":"nan"})", "amount"},
+             Bad{"/api/printer/tool", R"({"command":"extrude","amount":"inf"})", "amount"},
+             Bad{"/api/printer/tool", R"({"command":"extrude","amount":1000})", "amount"},
+             Bad{"/api/printer/tool", R"({"command":"extrude","amount":5,"speed":-1})", "speed"},
+             Bad{"/api/printer/printhead", R"({"command":"jog","x":1e308})", "x"},
+             Bad{"/api/printer/printhead", R"({"command":"jog","y":"NaN"})", "y"},
+             Bad{"/api/printer/printhead", R"({"command":"jog","x":500})", "x"},
+             Bad{"/api/printer/printhead", R"({"command":"jog","z":-1,"absolute":true})", "z"},
+             Bad{"/api/printer/printhead", R"({"command":"jog","x":1,"speed":1e9})", "speed"},
+         }) {
+        const httplib::Result answer = http.Post(bad.path, bad.body, "application/json");
+        ASSERT_TRUE(answer) << bad.body;
+        EXPECT_EQ(answer->status, 400) << bad.body;
+        EXPECT_EQ(answer->body.find(std::string("\"error\":\"") + bad.field + " must be"), 1u)
+            << bad.body << ": " << answer->body;
+    }
     httplib::Client viewer = client(viewer_key_);
     EXPECT_EQ(post(viewer, "/api/printer/bed", R"({"command":"target","target":50})"), 403);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
