@@ -268,6 +268,7 @@ void Protocol::on_ok(const Reply& reply, double now_s) {
     if (!rejection) {
         ok_gap_s_ = 0.9 * ok_gap_s_ + 0.1 * std::min(1.0, now_s - last_ok_s_);
         last_ok_s_ = now_s;
+        probe_retries_ = 0;
     }
     if (fragment_oks_pending_ > 0 && !rejection) {
         --fragment_oks_pending_;
@@ -370,6 +371,7 @@ void Protocol::confirm_through_m105() {
 // answer of a probe let go; its ok comes next either way.
 void Protocol::on_position() {
     m114_ok_due_ = true;
+    probe_retries_ = 0;
     const auto m114 = std::find_if(in_flight_.begin(), in_flight_.end(),
                                    [](const InFlight& e) { return e.is_m114 && !e.stale; });
     if (m114 == in_flight_.end()) return;

@@ -106,11 +106,15 @@ void Protocol::send_probe(std::string& wire, double now_s) {
     const bool m105_waiting = outstanding(false) != in_flight_.end();
     const auto m114 = outstanding(true);
     // Both wait: a long move holds the queue, and more probes would only fill the RX buffer
-    // until it overflows. Only when no ok at all has come for the long limit is the M114 taken
-    // for lost (both answers lost is rare; the temperature reports say the printer is alive).
-    if (m105_waiting && m114 != in_flight_.end() &&
-        now_s - last_ok_s_ < config_.long_command_timeout_s)
-        return;
+    // until it overflows. But both can also be lost (a line cut into another, both gone): with
+    // no ok for a while (4 timeouts, doubling each time up to 64), the M114 is taken for lost
+    // and goes again, which the firmware answers or refuses in order.
+    if (m105_waiting && m114 != in_flight_.end()) {
+        const double wait_s = timeout_s() * static_cast<double>(4 << std::min(probe_retries_, 4));
+        if (now_s - std::max(last_ok_s_, last_probe_s_) < wait_s) return;
+        ++probe_retries_;
+    }
+    last_probe_s_ = now_s;
     const bool use_m114 = m105_waiting || m114 == in_flight_.end();
     if (use_m114 && m114 != in_flight_.end()) drop_in_flight(m114);  // Its answer is harmless.
     const std::size_t at = insert_line(timeout_probe_tag, use_m114 ? "M114" : "M105");
