@@ -19,7 +19,7 @@ std::string session_cookie(const std::string& token, double max_age_s) {
 // channel with it) and the CSRF token state-changing requests must send back.
 http::Response login_answer(const User& user, const NewSession& session,
                             std::string_view mechanism) {
-    return json_reply(200, [&](JsonWriter& json) {
+    http::Response answer = json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         write_user(json, user, true);
         json.key("apikey").null();
@@ -29,6 +29,8 @@ http::Response login_answer(const User& user, const NewSession& session,
         json.field("_login_mechanism", mechanism);
         json.end_object();
     });
+    answer.add_header("Cache-Control", "no-store");  // It carries the session's tokens.
+    return answer;
 }
 
 }  // namespace

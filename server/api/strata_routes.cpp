@@ -111,7 +111,23 @@ http::Response post_webhook(Services& services, const Call& call) {
     const std::optional<std::string> url = body.string("url");
     if (!url || !(url->starts_with("http://") || url->starts_with("https://")))
         return http::Response::error(400, "url: an http:// or https:// address is needed");
-    const std::string events = body.string("events").value_or("*");
+    // A list of event names, or "*" (or a comma-separated string of names): anything else is
+    // refused, never quietly stored as "*".
+    std::string events = "*";
+    if (body.has("events")) {
+        if (const std::optional<std::vector<std::string>> names = body.strings("events")) {
+            events.clear();
+            for (const std::string& name : *names) {
+                if (name.empty() || name.find_first_of(", ") != std::string::npos)
+                    return http::Response::error(400, "events: '" + name + "' is no event name");
+                events += (events.empty() ? "" : ",") + name;
+            }
+        } else if (const std::optional<std::string> text = body.string("events")) {
+            events = *text;
+        } else {
+            return http::Response::error(400, "events: a list of event names or \"*\" is needed");
+        }
+    }
     if (events.empty()) return http::Response::error(400, "events: a list or * is needed");
     const std::string secret = body.string("secret").value_or(generate_secret(32));
     if (secret.size() < 16) return http::Response::error(400, "secret: at least 16 characters");
@@ -120,10 +136,12 @@ http::Response post_webhook(Services& services, const Call& call) {
         return WebhookQueue(db).add_webhook(*url, secret, events, unix_now_s(), id, error);
     });
     if (!added) return http::Response::error(400, error);
-    return json_reply(201, [&](JsonWriter& json) {
+    http::Response answer = json_reply(201, [&](JsonWriter& json) {
         json.begin_object().field("id", id).field("url", *url).field("events", events);
         json.field("secret", secret).end_object();
     });
+    answer.add_header("Cache-Control", "no-store");  // It carries the signing secret.
+    return answer;
 }
 
 http::Response delete_webhook(Services& services, const Call& call) {

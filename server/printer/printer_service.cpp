@@ -4,6 +4,7 @@
 // follows it are in printer_events.cpp.
 #include "strata/server/printer_service.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <sstream>
 
@@ -41,6 +42,23 @@ streamer::JobTimeline plain_timeline(const StoredFile& file) {
     return timeline;
 }
 
+// Whether a command line is M112 (any case, with or without a comment or its own line number).
+bool is_emergency_stop(std::string_view line) {
+    line = line.substr(0, line.find(';'));
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+        line.remove_prefix(1);
+    if (!line.empty() && (line.front() == 'N' || line.front() == 'n')) {  // A line number.
+        std::size_t at = 1;
+        while (at < line.size() && std::isdigit(static_cast<unsigned char>(line[at])) != 0)
+            ++at;
+        line.remove_prefix(at);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+    }
+    if (line.size() < 4 || (line[0] != 'M' && line[0] != 'm') || line.substr(1, 3) != "112")
+        return false;
+    return line.size() == 4 || line[4] == ' ' || line[4] == '\t' || line[4] == '*';
+}
 }  // namespace
 
 std::string_view octoprint_state_text(const PrinterStatus& status) {
@@ -374,11 +392,22 @@ Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
         error = "the printer is not operational";
         return Refusal::not_operational;
     }
+    // Line by line: an M112 anywhere (`m112`, `M112 ; stop`, the third line of a command that
+    // holds three) takes the emergency path at once, ahead of everything queued, and what would
+    // follow it is not sent.
     for (const std::string& command : commands) {
-        if (command == "M112")
-            streamer_->emergency_stop();
-        else
-            streamer_->send_command(command);
+        std::string_view rest = command;
+        while (!rest.empty()) {
+            const std::size_t end = rest.find_first_of("\r\n");
+            const std::string_view line = rest.substr(0, end);
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+            if (is_emergency_stop(line)) {
+                streamer_->emergency_stop();
+                return Refusal::none;
+            }
+            if (line.find_first_not_of(" \t") != std::string_view::npos)
+                streamer_->send_command(std::string(line));
+        }
     }
     return Refusal::none;
 }

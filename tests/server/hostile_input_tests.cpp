@@ -144,5 +144,32 @@ TEST_F(HostileInputTest, AFileNameThatIsNotUtf8IsRefused) {
     EXPECT_NE(listing->body.find("W\xc3\xbcrfel.gcode"), std::string::npos);
 }
 
+// Answers that carry tokens or secrets are never cached; a webhook's events are stored as sent
+// (a list once became "*", every event), and what is neither a list nor a string is refused.
+TEST_F(HostileInputTest, TokensAreNotCachedAndWebhookEventsAreStoredAsSent) {
+    httplib::Client http = client();
+    const auto login = http.Post(
+        "/api/login", R"({"user":"ada","pass":")" + admin_password_ + R"("})", "application/json");
+    ASSERT_TRUE(login);
+    ASSERT_EQ(login->status, 200) << login->body;
+    EXPECT_EQ(login->get_header_value("Cache-Control"), "no-store");
+    httplib::Client admin = client(admin_key_);
+    const auto listed = admin.Post(
+        "/api/strata/webhooks", R"({"url":"http://127.0.0.1:9/h","events":["PrintDone","Error"]})",
+        "application/json");
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(listed->status, 201) << listed->body;
+    EXPECT_NE(listed->body.find(R"("events":"PrintDone,Error")"), std::string::npos)
+        << listed->body;
+    EXPECT_EQ(listed->get_header_value("Cache-Control"), "no-store");
+    for (const char* bad : {R"({"url":"http://127.0.0.1:9/h","events":42})",
+                            R"({"url":"http://127.0.0.1:9/h","events":["a,b"]})"}) {
+        const auto refused = admin.Post("/api/strata/webhooks", bad, "application/json");
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(refused->status, 400) << bad;
+        EXPECT_NE(refused->body.find("events"), std::string::npos) << refused->body;
+    }
+}
+
 }  // namespace
 }  // namespace strata::server::test

@@ -187,6 +187,20 @@ TEST_F(PrinterApiTest, EveryCommandReachesThePrinterAsItsGcode) {
     EXPECT_EQ(printer_->executed_log().size(), executed) << "a refused command was sent";
 }
 
+// An M112 inside a multi-line command takes the emergency path (ahead of everything queued),
+// whatever its case or comment, and what follows it is not sent.
+TEST_F(PrinterApiTest, AnEmergencyStopInsideACommandIsAnEmergencyStop) {
+    ASSERT_TRUE(connect_printer());
+    httplib::Client http = client(operator_key_);
+    EXPECT_EQ(post(http, "/api/printer/command",
+                   R"({"command":"M117 before\nm112 ; stop now\nM117 after"})"),
+              204);
+    ASSERT_TRUE(eventually([&] { return printer_->state().halted; }, 5.0));
+    EXPECT_GE(printer_->state().emergency_stop_wall_s, 0.0);
+    const std::vector<std::string> log = printer_->executed_log();
+    EXPECT_EQ(std::count(log.begin(), log.end(), "M117 after"), 0) << ::testing::PrintToString(log);
+}
+
 TEST_F(PrinterApiTest, WhileAJobPrintsMovesAndExtrusionAreRefusedButTemperaturesAreNot) {
     ASSERT_TRUE(connect_printer());
     ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("busy.gcode"));
