@@ -115,15 +115,15 @@ http::Response post_webhook(Services& services, const Call& call) {
     // refused, never quietly stored as "*".
     std::string events = "*";
     if (body.has("events")) {
-        if (const std::optional<std::vector<std::string>> names = body.strings("events")) {
+        if (const std::optional<std::string> text = body.string("events")) {
+            events = *text;
+        } else if (const std::optional<std::vector<std::string>> names = body.strings("events")) {
             events.clear();
             for (const std::string& name : *names) {
                 if (name.empty() || name.find_first_of(", ") != std::string::npos)
                     return http::Response::error(400, "events: '" + name + "' is no event name");
                 events += (events.empty() ? "" : ",") + name;
             }
-        } else if (const std::optional<std::string> text = body.string("events")) {
-            events = *text;
         } else {
             return http::Response::error(400, "events: a list of event names or \"*\" is needed");
         }
