@@ -6,6 +6,7 @@
 #include "application.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace strata::server::api {
 namespace {
@@ -204,9 +205,16 @@ bool Call::query_flag(std::string_view name) const {
     return value && truthy(*value);
 }
 
+// The Host header goes into Location headers and `refs`: only a host name or address with an
+// optional port is taken as it is (no quotes, slashes, spaces or markup a client could plant).
 std::string Call::origin() const {
-    const auto host = head.header("host");
-    return "http://" + std::string(host.value_or("127.0.0.1"));
+    const std::string_view host = head.header("host").value_or("");
+    const bool plain =
+        !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ||
+                   c == ':' || c == '[' || c == ']' || c == '_';
+        });
+    return "http://" + std::string(plain ? host : "127.0.0.1");
 }
 
 bool truthy(std::string_view text) {

@@ -59,8 +59,10 @@ Connection::~Connection() {
 }
 
 bool Connection::idle_for(std::chrono::steady_clock::time_point now,
-                          std::chrono::milliseconds limit) const {
-    return !stream_ && now - last_activity_ > limit;
+                          std::chrono::milliseconds limit,
+                          std::chrono::milliseconds head_limit) const {
+    if (stream_) return false;
+    return now - last_activity_ > limit || (head_started_ && now - *head_started_ > head_limit);
 }
 
 void Connection::on_input(std::string_view bytes) {
@@ -75,6 +77,10 @@ void Connection::on_input(std::string_view bytes) {
     callbacks.on_body = [this](std::string_view piece) { on_body(piece); };
     callbacks.on_complete = [this] { on_complete(); };
     if (!parser_.feed(bytes, callbacks)) fail(parser_.error());
+    if (!parser_.mid_head())
+        head_started_.reset();
+    else if (!head_started_)
+        head_started_ = last_activity_;
 }
 
 void Connection::on_head(RequestHead&& head) {

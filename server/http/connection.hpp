@@ -46,8 +46,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void on_disconnect();
     /// Whether nothing came in and nothing went out for `limit`: a client that stalled mid-request
     /// or an idle keep-alive connection. Event streams are never idle (their client only reads).
+    /// Or a request head that began longer than `head_limit` ago and has not ended.
     [[nodiscard]] bool idle_for(std::chrono::steady_clock::time_point now,
-                                std::chrono::milliseconds limit) const;
+                                std::chrono::milliseconds limit,
+                                std::chrono::milliseconds head_limit) const;
 
     /// Bytes of a file body are read and written this many at a time.
     static constexpr std::size_t file_slice_bytes = std::size_t{256} * 1024;
@@ -87,6 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::uint64_t file_left_ = 0;
     std::uint64_t file_offset_ = 0;
     std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+    /// When the request head now arriving began; unset between heads.
+    std::optional<std::chrono::steady_clock::time_point> head_started_;
 };
 
 }  // namespace strata::server::http

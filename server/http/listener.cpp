@@ -98,15 +98,19 @@ struct OpenConnection {
 class ReactorHandler final : public Pistache::Tcp::Handler {
   public:
     ReactorHandler(Application& application, RequestParser::Limits limits,
-                   std::chrono::milliseconds idle_timeout)
-        : application_(application), limits_(limits), idle_timeout_(idle_timeout) {}
+                   std::chrono::milliseconds idle_timeout, std::chrono::milliseconds head_timeout)
+        : application_(application),
+          limits_(limits),
+          idle_timeout_(idle_timeout),
+          head_timeout_(head_timeout) {}
     // A clone per reactor thread starts without connections (and without the transport, which
     // Pistache associates afterwards).
     ReactorHandler(const ReactorHandler& other)
         : Pistache::Tcp::Handler(other),
           application_(other.application_),
           limits_(other.limits_),
-          idle_timeout_(other.idle_timeout_) {}
+          idle_timeout_(other.idle_timeout_),
+          head_timeout_(other.head_timeout_) {}
     ReactorHandler& operator=(const ReactorHandler&) = delete;
     ~ReactorHandler() override {
         if (timer_fd_ >= 0) ::close(timer_fd_);
@@ -148,7 +152,8 @@ class ReactorHandler final : public Pistache::Tcp::Handler {
     void arm_sweep() {
         const int fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         if (fd < 0) return;  // No sweeping without timers; connections still end with clients.
-        const auto period = std::max(std::chrono::milliseconds(100), idle_timeout_ / 4);
+        const auto period =
+            std::max(std::chrono::milliseconds(100), std::min(idle_timeout_, head_timeout_) / 4);
         Pistache::Async::Promise<std::uint64_t> fired(
             [this, fd, period](Pistache::Async::Deferred<std::uint64_t> deferred) {
                 transport()->armTimer(fd, period, std::move(deferred));
@@ -162,13 +167,14 @@ class ReactorHandler final : public Pistache::Tcp::Handler {
     void sweep() {
         const auto now = std::chrono::steady_clock::now();
         for (auto& [id, open] : connections_)
-            if (open.connection->idle_for(now, idle_timeout_)) open.output->reset();
+            if (open.connection->idle_for(now, idle_timeout_, head_timeout_)) open.output->reset();
         arm_sweep();
     }
 
     Application& application_;
     RequestParser::Limits limits_;
     std::chrono::milliseconds idle_timeout_;
+    std::chrono::milliseconds head_timeout_;
     std::unordered_map<std::size_t, OpenConnection> connections_;
     int timer_fd_ = -1;  ///< The armed sweep timer.
 };
@@ -200,7 +206,8 @@ bool HttpServer::start(std::string& error) {
                              "strata-http");
         impl_->listener.setHandler(std::make_shared<ReactorHandler>(
             impl_->application, impl_->options.limits,
-            std::chrono::milliseconds(static_cast<long>(impl_->options.idle_timeout_s * 1000.0))));
+            std::chrono::milliseconds(static_cast<long>(impl_->options.idle_timeout_s * 1000.0)),
+            std::chrono::milliseconds(static_cast<long>(impl_->options.head_timeout_s * 1000.0))));
         impl_->listener.bind(address);
         impl_->listener.runThreaded();
     } catch (const std::exception& failure) {

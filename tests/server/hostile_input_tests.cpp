@@ -171,5 +171,18 @@ TEST_F(HostileInputTest, TokensAreNotCachedAndWebhookEventsAreStoredAsSent) {
     }
 }
 
+// The Host header goes into Location and `refs` only when it is a plain host and port.
+TEST_F(HostileInputTest, AHostHeaderWithMarkupIsNotReflected) {
+    httplib::Client http = client(admin_key_);
+    const httplib::MultipartFormDataItems form = {
+        {"file", "G1 X1\n", "host.gcode", "application/octet-stream"}};
+    httplib::Headers planted = {{"Host", "evil\"><script>x</script>"}};
+    const auto answer = http.Post("/api/files/local", planted, form);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 201) << answer->body;
+    EXPECT_EQ(answer->body.find("script"), std::string::npos) << answer->body;
+    EXPECT_EQ(answer->get_header_value("Location"), "http://127.0.0.1/api/files/local/host.gcode");
+}
+
 }  // namespace
 }  // namespace strata::server::test

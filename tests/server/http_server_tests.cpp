@@ -76,6 +76,7 @@ class HttpServerTest : public ::testing::Test {
         ServerOptions options;
         options.port = 0;
         options.idle_timeout_s = idle_timeout_s();
+        options.head_timeout_s = head_timeout_s();
         server_ = std::make_unique<HttpServer>(options, application_);
         std::string error;
         ASSERT_TRUE(server_->start(error)) << error;
@@ -84,6 +85,7 @@ class HttpServerTest : public ::testing::Test {
     // Long enough that a test thread starved of CPU on a loaded machine is not taken for an
     // idle client (a 1 s limit here once reset a connection mid-request in CI).
     [[nodiscard]] virtual double idle_timeout_s() const { return 30.0; }
+    [[nodiscard]] virtual double head_timeout_s() const { return 30.0; }
 
     httplib::Client client() const { return httplib::Client("127.0.0.1", server_->port()); }
 
@@ -249,6 +251,37 @@ TEST_F(IdleHttpServerTest, StalledAndIdleConnectionsCloseButStreamsStayOpen) {
     EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(got)), "data: still here\n\n");
     for (const int fd : {stalled, idle, stream})
         ::close(fd);
+}
+
+// A client that trickles its request head a byte at a time is never idle, but its head must
+// arrive whole within the head limit of its first byte.
+class TrickleHttpServerTest : public HttpServerTest {
+  protected:
+    [[nodiscard]] double head_timeout_s() const override { return 1.0; }
+};
+
+TEST_F(TrickleHttpServerTest, AHeadThatTricklesInIsCutOffAtItsDeadline) {
+    const int fd = testing::connect_loopback(server_->port());
+    ASSERT_GE(fd, 0);
+    const std::string head = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(40, 'a');
+    const auto started = std::chrono::steady_clock::now();
+    bool closed = false;
+    char buffer[256];
+    for (std::size_t i = 0; i < head.size() && !closed; ++i) {
+        if (::send(fd, &head[i], 1, MSG_NOSIGNAL) != 1) closed = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        const ssize_t read = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        closed = closed || read == 0 || (read < 0 && errno == ECONNRESET);
+    }
+    const double after_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_TRUE(closed) << "the trickle went on for " << after_s << " s";
+    EXPECT_LT(after_s, 6.0);  // 1 s limit, swept every 250 ms; 30 s idle limit.
+    ::close(fd);
+    // A whole head still gets its answer.
+    const auto answer = client().Get("/hello");
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
 }
 
 }  // namespace

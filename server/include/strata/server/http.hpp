@@ -117,6 +117,9 @@ struct ServerOptions {
     /// the middle of a request (its upload is dropped) or an idle keep-alive connection. Event
     /// streams are exempt.
     double idle_timeout_s = 60.0;
+    /// A request head must arrive whole within this long of its first byte: a client that
+    /// trickles a byte every few seconds is never idle, yet holds a connection for ever.
+    double head_timeout_s = 10.0;
 };
 
 class HttpServer {

@@ -54,6 +54,8 @@ class RequestParser {
     /// stream is not HTTP, with `error()` saying what to answer. Nothing more may be fed then.
     bool feed(std::string_view bytes, const Callbacks& callbacks);
     [[nodiscard]] const ParseError& error() const { return error_; }
+    /// Whether part of a request head has come and its end has not.
+    [[nodiscard]] bool mid_head() const { return state_ == State::head && !buffer_.empty(); }
 
   private:
     enum class State : std::uint8_t { head, body, chunk_size, chunk_data, chunk_end, trailer };
