@@ -60,7 +60,6 @@ struct Services {
     PrinterService& printer;
     Recordings& recordings;
     KeyCache keys;
-    std::mutex login_mutex;
     LoginLimiter login_limiter;
 };
 

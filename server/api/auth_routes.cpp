@@ -74,18 +74,13 @@ http::Response post_login(Services& services, const Call& call) {
     const std::optional<std::string> password = body.string("pass");
     if (!name || !password)
         return http::Response::error(400, "Mandatory parameters missing: user and pass");
-    {
-        const std::lock_guard lock(services.login_mutex);
-        if (!services.login_limiter.allowed(call.peer.address, unix_now_s()))
-            return http::Response::error(429, "too many failed logins: try again later");
-    }
+    // Counted before the password is checked: tries in parallel cannot pass the limit.
+    if (!services.login_limiter.try_attempt(call.peer.address, *name, unix_now_s()))
+        return http::Response::error(429, "too many failed logins: try again later");
     const std::optional<User> user = services.store.with(
         [&](Database& db) { return Accounts(db).check_password(*name, *password); });
-    if (!user) {
-        const std::lock_guard lock(services.login_mutex);
-        services.login_limiter.record_failure(call.peer.address, unix_now_s());
-        return http::Response::error(403, "wrong user name or password");
-    }
+    if (!user) return http::Response::error(403, "wrong user name or password");
+    services.login_limiter.succeeded(call.peer.address, *name);
     NewSession session;
     const bool opened = services.store.with(
         [&](Database& db) { return Sessions(db).open(user->id, unix_now_s(), session, error); });

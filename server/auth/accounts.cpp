@@ -174,8 +174,18 @@ std::int64_t Accounts::admin_count() {
     return count.int64(0);
 }
 
-bool LoginLimiter::allowed(const std::string& remote, double now_s) {
-    const auto found = failures_.find(remote);
+namespace {
+
+constexpr std::size_t per_address_minute = 3;
+// Accounts are keyed apart from addresses (an address has no NUL byte).
+std::string account_key(const std::string& account) {
+    return std::string("\0account:", 9) + account;
+}
+
+}  // namespace
+
+bool LoginLimiter::allowed_locked(const std::string& key, const Limits& limits, double now_s) {
+    const auto found = failures_.find(key);
     if (found == failures_.end()) return true;
     std::deque<double>& times = found->second;
     while (!times.empty() && times.front() <= now_s - 3600.0)
@@ -186,11 +196,38 @@ bool LoginLimiter::allowed(const std::string& remote, double now_s) {
             count += at > now_s - window_s ? 1 : 0;
         return count;
     };
-    return within(60.0) < 3 && within(600.0) < 5 && times.size() < 10;
+    return within(60.0) < limits.per_minute && within(600.0) < limits.per_ten_minutes &&
+           times.size() < limits.per_hour;
+}
+
+bool LoginLimiter::allowed(const std::string& remote, double now_s) {
+    const std::lock_guard lock(mutex_);
+    return allowed_locked(remote, {per_address_minute, 5, 10}, now_s);
 }
 
 void LoginLimiter::record_failure(const std::string& remote, double now_s) {
+    const std::lock_guard lock(mutex_);
     failures_[remote].push_back(now_s);
+}
+
+bool LoginLimiter::try_attempt(const std::string& remote, const std::string& account,
+                               double now_s) {
+    const std::lock_guard lock(mutex_);
+    const std::string by_account = account_key(account);
+    if (!allowed_locked(remote, {per_address_minute, 5, 10}, now_s) ||
+        !allowed_locked(by_account, {5, 10, 20}, now_s))
+        return false;
+    failures_[remote].push_back(now_s);
+    failures_[by_account].push_back(now_s);
+    return true;
+}
+
+void LoginLimiter::succeeded(const std::string& remote, const std::string& account) {
+    const std::lock_guard lock(mutex_);
+    for (const std::string& key : {remote, account_key(account)}) {
+        const auto found = failures_.find(key);
+        if (found != failures_.end() && !found->second.empty()) found->second.pop_back();
+    }
 }
 
 }  // namespace strata::server

@@ -99,6 +99,30 @@ TEST(LoginLimiter, FollowsOctoPrintsThreeFiveTen) {
     EXPECT_TRUE(limiter.allowed(client, 3700.0));
 }
 
+// 20 addresses with 3 tries each once checked 60 passwords of one account; the account has its
+// own limit, and an attempt counts before its answer, so tries in parallel cannot slip through.
+TEST(LoginLimiter, LimitsEachAccountWhateverTheAddressAndCountsAtOnce) {
+    LoginLimiter limiter;
+    int allowed = 0;
+    for (int address = 0; address < 20; ++address)
+        for (int attempt = 0; attempt < 3; ++attempt)
+            allowed +=
+                limiter.try_attempt("192.0.2." + std::to_string(address), "ada", 1.0) ? 1 : 0;
+    EXPECT_EQ(allowed, 5);                                       // 5 a minute for the account.
+    EXPECT_TRUE(limiter.try_attempt("192.0.2.1", "otto", 1.0));  // Another account.
+    EXPECT_FALSE(limiter.try_attempt("192.0.2.99", "ada", 30.0));
+    EXPECT_TRUE(limiter.try_attempt("192.0.2.99", "ada", 61.5));
+    // In parallel: the third try from one address is refused before the first two are answered.
+    LoginLimiter fresh;
+    EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
+    EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
+    EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
+    EXPECT_FALSE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
+    // A success takes its attempt back.
+    fresh.succeeded("198.51.100.1", "vera");
+    EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.5));
+}
+
 TEST(Secrets, AreRandomAndTheirDigestsStable) {
     const std::string a = generate_secret();
     const std::string b = generate_secret();
