@@ -70,13 +70,11 @@ void Protocol::answer_rejection() {
              " again and again: communication stuck");
         return;
     }
-    // The first stale line; with none left, a damaged marker was refused, or a piece of a cut
-    // line. Counting refusals never ends the episode: a line cut in two by a flush can be
-    // refused twice (its head without `*`, its tail without `N`), so only the marker's ok shows
-    // that nothing sent before it is still to come. The refusal may have thrown the marker away
-    // with the RX buffer: another goes out behind it, so the last refusal is always followed by
-    // one (a marker that survives too is answered in its turn; one that does not is let go by
-    // the next M105, and any marker's ok ends the episode: all were sent after every stale line).
+    // The first stale line; with none left, a damaged marker or closer was refused, or a piece
+    // of a cut line. Counting refusals never ends the episode: a line cut in two by a flush can
+    // be refused twice (its head without `*`, its tail without `N`), so only the closer's
+    // temperatures show that nothing sent before it is still to come. A pair that the refusal
+    // may have thrown away with the RX buffer goes out again once the link is quiet.
     auto answered = std::find_if(in_flight_.begin(), in_flight_.end(),
                                  [](const InFlight& entry) { return entry.stale; });
     if (answered == in_flight_.end())
