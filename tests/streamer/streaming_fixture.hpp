@@ -161,8 +161,9 @@ class Streaming : public ::testing::Test {
         return (directory_ / "snap.gcode").string();
     }
     // The printer's log without the handshake (M110, M105, M115, M155) and without the
-    // streamer's own lines: M105 probes and confirmations, M110 error-episode markers (counted in
-    // `probes` when given). The jobs tested here have none of their own.
+    // streamer's own lines: M105 and M114 probes, M105 confirmations and episode closers, M110
+    // error-episode markers (counted in `probes` when given). The jobs tested here have none of
+    // their own.
     std::vector<std::string> printed_commands(std::size_t* probes = nullptr) const {
         std::vector<std::string> log = printer_->executed_log();
         std::size_t skip = 0;
@@ -171,7 +172,7 @@ class Streaming : public ::testing::Test {
             ++skip;
         std::vector<std::string> commands;
         for (std::size_t i = skip; i < log.size(); ++i) {
-            if (log[i] == "M105" || log[i].rfind("M110", 0) == 0) {
+            if (log[i] == "M105" || log[i] == "M114" || log[i].rfind("M110", 0) == 0) {
                 if (probes != nullptr) ++*probes;
                 continue;
             }
