@@ -4,7 +4,6 @@
 // follows it are in printer_events.cpp.
 #include "strata/server/printer_service.hpp"
 
-#include <cctype>
 #include <chrono>
 #include <sstream>
 
@@ -13,6 +12,7 @@
 #include "strata/json_writer.hpp"
 #include "strata/server/json_member.hpp"
 #include "strata/server/profiles.hpp"
+#include "strata/streamer/protocol.hpp"
 
 namespace strata::server {
 namespace {
@@ -44,20 +44,10 @@ streamer::JobTimeline plain_timeline(const StoredFile& file) {
 
 // Whether a command line is M112 (any case, with or without a comment or its own line number).
 bool is_emergency_stop(std::string_view line) {
-    line = line.substr(0, line.find(';'));
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-        line.remove_prefix(1);
-    if (!line.empty() && (line.front() == 'N' || line.front() == 'n')) {  // A line number.
-        std::size_t at = 1;
-        while (at < line.size() && std::isdigit(static_cast<unsigned char>(line[at])) != 0)
-            ++at;
-        line.remove_prefix(at);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-            line.remove_prefix(1);
-    }
-    if (line.size() < 4 || (line[0] != 'M' && line[0] != 'm') || line.substr(1, 3) != "112")
-        return false;
-    return line.size() == 4 || line[4] == ' ' || line[4] == '\t' || line[4] == '*';
+    // The protocol's own reading of a numbered line: no `N<n>`, no `*<checksum>`, trimmed.
+    const std::string_view text = streamer::strip_numbering(line.substr(0, line.find(';')));
+    return text.size() >= 4 && (text[0] == 'M' || text[0] == 'm') && text.substr(1, 3) == "112" &&
+           (text.size() == 4 || text[4] == ' ' || text[4] == '\t');
 }
 }  // namespace
 

@@ -375,12 +375,20 @@ void Protocol::on_position() {
     const auto m114 = std::find_if(in_flight_.begin(), in_flight_.end(),
                                    [](const InFlight& e) { return e.is_m114 && !e.stale; });
     if (m114 == in_flight_.end()) return;
-    const auto count = static_cast<std::size_t>(m114 - in_flight_.begin()) + 1;
+    settle_read_through(static_cast<std::size_t>(m114 - in_flight_.begin()) + 1);
+}
+
+// The firmware has read the first `count` entries in flight and answered the last of them in
+// order: the lines among them ran (and every line answered on trust before them), stale lines
+// and markers were refused or thrown away.
+void Protocol::settle_read_through(std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
-        if (in_flight_.front().stale || in_flight_.front().marker)
+        if (in_flight_.front().stale || in_flight_.front().marker) {
+            if (in_flight_.front().stale) ++counters_.flushed_lines;
             drop_in_flight(in_flight_.begin());
-        else
+        } else {
             acknowledge_oldest();
+        }
     }
     while (!unconfirmed_.empty())
         confirm_oldest_unconfirmed();

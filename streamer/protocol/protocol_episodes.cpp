@@ -23,18 +23,7 @@ void Protocol::answer_marker(const std::deque<InFlight>::iterator& marker) {
 // the job goes on after the closer's place.
 void Protocol::answer_closer(const std::deque<InFlight>::iterator& closer) {
     const bool closes = episode_ && closer->episode == episode_serial_;
-    auto ahead = static_cast<std::size_t>(closer - in_flight_.begin());
-    for (; ahead > 0; --ahead) {
-        if (in_flight_.front().stale || in_flight_.front().marker) {
-            if (in_flight_.front().stale) ++counters_.flushed_lines;
-            drop_in_flight(in_flight_.begin());
-        } else {
-            acknowledge_oldest();
-        }
-    }
-    drop_in_flight(in_flight_.begin());
-    while (!unconfirmed_.empty())
-        confirm_oldest_unconfirmed();
+    settle_read_through(static_cast<std::size_t>(closer - in_flight_.begin()) + 1);
     if (!closes) return;
     end_episode();
     if (send_index_ < history_.size() && history_[send_index_].tag == closer_tag) ++send_index_;

@@ -203,6 +203,7 @@ class Protocol {
     /// `command` numbered in sequence at the next place to send (M105 or M114).
     std::size_t insert_line(std::uint64_t tag, std::string_view command);
     void on_position();
+    void settle_read_through(std::size_t count);
     void answer_rejection();
     void acknowledge_through(std::uint64_t number);
     void remove_in_flight(const std::deque<InFlight>::iterator& entry, bool confirmed = true);
