@@ -19,6 +19,7 @@
 #include "strata/server/event_hub.hpp"
 #include "strata/server/http.hpp"
 #include "strata/server/library.hpp"
+#include "strata/server/password_checker.hpp"
 #include "strata/server/printer_service.hpp"
 #include "strata/server/recordings.hpp"
 #include "strata/server/server.hpp"
@@ -61,6 +62,8 @@ struct Services {
     Recordings& recordings;
     KeyCache keys;
     LoginLimiter login_limiter;
+    /// Last, so it is stopped first: its checks finish while the rest still stands.
+    PasswordChecker password_checker;
 };
 
 struct Call {

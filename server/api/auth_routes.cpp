@@ -1,6 +1,8 @@
 // /api/version, /api/server, /api/login, /api/logout, /api/currentuser. Login opens a session in
-// an HttpOnly, SameSite=Strict cookie and hands out its CSRF token; failed logins are limited
-// per client address (3 a minute, 5 in ten minutes, 10 an hour).
+// an HttpOnly, SameSite=Strict cookie and hands out its CSRF token. Failed logins are limited per
+// client address and per account (LoginLimiter); the password is checked on the
+// PasswordChecker's thread, and the answer is given from there (http::LaterAnswer), so a flood
+// of logins does not hold up the reactor threads that serve everything else.
 #include "routes.hpp"
 
 #include "json_body.hpp"
@@ -31,6 +33,27 @@ http::Response login_answer(const User& user, const NewSession& session,
     });
     answer.add_header("Cache-Control", "no-store");  // It carries the session's tokens.
     return answer;
+}
+
+// The password checker's queue is full: the login was not tried, and may be again shortly.
+http::Response too_busy() {
+    http::Response busy = http::Response::error(503, "too many logins at once: try again");
+    busy.add_header("Retry-After", "1");
+    return busy;
+}
+
+// A session for a user whose password was right: the answer with the session cookie.
+http::Response open_session(Services& services, const User& user, bool remember) {
+    NewSession session;
+    std::string error;
+    const bool opened = services.store.with(
+        [&](Database& db) { return Sessions(db).open(user.id, unix_now_s(), session, error); });
+    if (!opened) return http::Response::error(500, error);
+    http::Response response = login_answer(user, session, "password");
+    response.add_header(
+        "Set-Cookie",
+        session_cookie(session.token, remember ? session.expires_s - unix_now_s() : 0.0));
+    return response;
 }
 
 }  // namespace
@@ -74,23 +97,33 @@ http::Response post_login(Services& services, const Call& call) {
     const std::optional<std::string> password = body.string("pass");
     if (!name || !password)
         return http::Response::error(400, "Mandatory parameters missing: user and pass");
+    if (!services.password_checker.has_room()) return too_busy();
     // Counted before the password is checked: tries in parallel cannot pass the limit.
     if (!services.login_limiter.try_attempt(call.peer.address, *name, unix_now_s()))
         return http::Response::error(429, "too many failed logins: try again later");
-    const std::optional<User> user = services.store.with(
-        [&](Database& db) { return Accounts(db).check_password(*name, *password); });
-    if (!user) return http::Response::error(403, "wrong user name or password");
-    services.login_limiter.succeeded(call.peer.address, *name);
-    NewSession session;
-    const bool opened = services.store.with(
-        [&](Database& db) { return Sessions(db).open(user->id, unix_now_s(), session, error); });
-    if (!opened) return http::Response::error(500, error);
-    http::Response response = login_answer(*user, session, "password");
-    const bool remember = body.flag("remember").value_or(false);
-    response.add_header(
-        "Set-Cookie",
-        session_cookie(session.token, remember ? session.expires_s - unix_now_s() : 0.0));
-    return response;
+    std::optional<std::pair<User, std::string>> record =
+        services.store.with([&](Database& db) { return Accounts(db).password_record(*name); });
+    std::optional<std::string> stored_hash;
+    if (record) stored_hash = record->second;
+    auto answer = std::make_shared<http::LaterAnswer>();
+    const bool queued = services.password_checker.submit(
+        std::move(stored_hash), *password,
+        [&services, answer, record = std::move(record), address = call.peer.address, name = *name,
+         remember = body.flag("remember").value_or(false)](bool matches) {
+            if (!matches || !record || !record->first.active) {
+                answer->give(http::Response::error(403, "wrong user name or password"));
+                return;
+            }
+            services.login_limiter.take_back(address, name);
+            answer->give(open_session(services, record->first, remember));
+        });
+    if (!queued) {
+        services.login_limiter.take_back(call.peer.address, *name);  // Never checked.
+        return too_busy();
+    }
+    http::Response later;
+    later.later = std::move(answer);
+    return later;
 }
 
 http::Response post_logout(Services& services, const Call& call) {

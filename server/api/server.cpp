@@ -22,7 +22,7 @@ struct Server::Impl {
           library(config.data_directory, store, events),
           printer(config.printer, store, events, library),
           recordings(config.printer.timelapse_directory, store, events),
-          services{config, store, events, library, printer, recordings, {}, {}},
+          services{config, store, events, library, printer, recordings, {}, {}, {}},
           application(services),
           http(config.http, application) {}
 

@@ -121,22 +121,28 @@ bool Accounts::add_user(std::string_view name, Role role, std::optional<std::str
     return add_api_key(created.user.id, "first key", created.api_key, error);
 }
 
-std::optional<User> Accounts::check_password(std::string_view name, std::string_view password) {
+std::optional<std::pair<User, std::string>> Accounts::password_record(std::string_view name) {
     std::string error;
     Statement select = db_.prepare(
         "SELECT id, name, role, active, password_hash FROM users WHERE name = ?", error);
     if (!select.valid()) return std::nullopt;
     select.bind(1, name);
     std::optional<User> user = read_user(select);
+    if (!user) return std::nullopt;
+    return std::pair{std::move(*user), select.text(4)};
+}
+
+std::optional<User> Accounts::check_password(std::string_view name, std::string_view password) {
+    std::optional<std::pair<User, std::string>> record = password_record(name);
     // A hash is checked whether the user exists or not, and for inactive users too, so the
     // answer's timing tells nothing about which names exist.
-    if (!user) {
+    if (!record) {
         if (unknown_user_hash_.empty()) unknown_user_hash_ = hash_password(generate_secret(16));
         (void)password_matches(unknown_user_hash_, password);
         return std::nullopt;
     }
-    if (!password_matches(select.text(4), password) || !user->active) return std::nullopt;
-    return user;
+    if (!password_matches(record->second, password) || !record->first.active) return std::nullopt;
+    return record->first;
 }
 
 bool Accounts::add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
@@ -184,6 +190,16 @@ std::string account_key(const std::string& account) {
 
 }  // namespace
 
+// Names tried once and never again would otherwise stay for ever: a flood of made-up names
+// grew the table without end. Entries with nothing in the last hour go, at most once a minute.
+void LoginLimiter::forget_old_locked(double now_s) {
+    if (now_s - forgot_at_s_ < 60.0) return;
+    forgot_at_s_ = now_s;
+    std::erase_if(failures_, [now_s](const auto& entry) {
+        return entry.second.empty() || entry.second.back() <= now_s - 3600.0;
+    });
+}
+
 bool LoginLimiter::allowed_locked(const std::string& key, const Limits& limits, double now_s) {
     const auto found = failures_.find(key);
     if (found == failures_.end()) return true;
@@ -207,12 +223,14 @@ bool LoginLimiter::allowed(const std::string& remote, double now_s) {
 
 void LoginLimiter::record_failure(const std::string& remote, double now_s) {
     const std::lock_guard lock(mutex_);
+    forget_old_locked(now_s);
     failures_[remote].push_back(now_s);
 }
 
 bool LoginLimiter::try_attempt(const std::string& remote, const std::string& account,
                                double now_s) {
     const std::lock_guard lock(mutex_);
+    forget_old_locked(now_s);
     const std::string by_account = account_key(account);
     if (!allowed_locked(remote, {per_address_minute, 5, 10}, now_s) ||
         !allowed_locked(by_account, {5, 10, 20}, now_s))
@@ -222,11 +240,13 @@ bool LoginLimiter::try_attempt(const std::string& remote, const std::string& acc
     return true;
 }
 
-void LoginLimiter::succeeded(const std::string& remote, const std::string& account) {
+void LoginLimiter::take_back(const std::string& remote, const std::string& account) {
     const std::lock_guard lock(mutex_);
     for (const std::string& key : {remote, account_key(account)}) {
         const auto found = failures_.find(key);
-        if (found != failures_.end() && !found->second.empty()) found->second.pop_back();
+        if (found == failures_.end()) continue;
+        if (!found->second.empty()) found->second.pop_back();
+        if (found->second.empty()) failures_.erase(found);  // A flood of names leaves nothing.
     }
 }
 

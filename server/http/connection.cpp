@@ -131,6 +131,14 @@ void Connection::fail(const ParseError& error) {
 }
 
 void Connection::respond(Response&& response) {
+    if (response.later) {
+        keep_alive_ = false;
+        closing_ = true;
+        Outgoing outgoing;
+        outgoing.later = std::move(response.later);
+        send(std::move(outgoing));
+        return;
+    }
     if (response.close) keep_alive_ = false;
     Outgoing outgoing;
     std::uint64_t body_bytes = response.file ? response.file->length : response.body.size();
@@ -162,6 +170,12 @@ void Connection::send(Outgoing&& outgoing) {
 void Connection::pump() {
     while (!writing_file_ && !queue_.empty()) {
         Outgoing& front = queue_.front();
+        if (front.later) {
+            std::shared_ptr<LaterAnswer> later = std::move(front.later);
+            queue_.clear();  // It is the last answer.
+            attach_later(std::move(later));
+            return;
+        }
         if (!front.file) {
             const bool close = front.close;
             output_.write(std::move(front.head_and_body), nullptr, close);
@@ -175,6 +189,18 @@ void Connection::pump() {
         output_.write(std::move(front.head_and_body), nullptr, false);
         write_next_slice();
     }
+}
+
+// The answer is written by whichever thread gives it, through the output's thread-safe writer;
+// it is the connection's last (see LaterAnswer), so its head says so.
+void Connection::attach_later(std::shared_ptr<LaterAnswer> later) {
+    later_ = std::move(later);
+    later_->attach(
+        [write = output_.closing_writer(), head_only = head_request_](Response&& answer) {
+            std::string bytes = head_of(answer, answer.body.size(), false);
+            if (!head_only) bytes += answer.body;
+            write(std::move(bytes));
+        });
 }
 
 void Connection::write_next_slice() {
@@ -232,6 +258,7 @@ void Connection::on_disconnect() {
         exchange_.reset();
     }
     if (stream_) stream_->detach();
+    if (later_) later_->detach();
     queue_.clear();
     if (file_fd_ >= 0) ::close(file_fd_);
     file_fd_ = -1;

@@ -32,6 +32,9 @@ class ConnectionOutput {
     virtual void reset() = 0;
     /// A writer any thread may call, for event streams.
     virtual EventStream::Writer stream_writer() = 0;
+    /// A writer any thread may call once, for an answer made elsewhere (`LaterAnswer`): the bytes,
+    /// then the sending side is shut.
+    virtual std::function<void(std::string&& bytes)> closing_writer() = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -60,6 +63,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     struct Outgoing {
         std::string head_and_body;
         std::optional<FileBody> file;
+        std::shared_ptr<LaterAnswer> later;  ///< The answer is made elsewhere; nothing after it.
         bool close = false;
     };
     void on_head(RequestHead&& head);
@@ -68,6 +72,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     void respond(Response&& response);
     void send(Outgoing&& outgoing);
     void pump();
+    void attach_later(std::shared_ptr<LaterAnswer> later);
     void write_next_slice();
     void finish_outgoing();
     void fail(const ParseError& error);
@@ -83,7 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool closing_ = false;             ///< Nothing more is read or answered.
     std::uint64_t dropped_bytes_ = 0;  ///< Read while closing.
     std::shared_ptr<EventStream> stream_;
-    std::deque<Outgoing> queue_;  ///< Behind a file body being written.
+    std::shared_ptr<LaterAnswer> later_;  ///< Attached and waited for; the connection's last.
+    std::deque<Outgoing> queue_;          ///< Behind a file body being written.
     bool writing_file_ = false;
     int file_fd_ = -1;
     std::uint64_t file_left_ = 0;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_map>
 
 #include "connection.hpp"
@@ -77,6 +78,30 @@ class PeerOutput final : public ConnectionOutput {
             const std::size_t size = bytes.size();
             peer->send(Pistache::RawBuffer(std::move(bytes), size));
             return true;
+        };
+    }
+
+    std::function<void(std::string&&)> closing_writer() override {
+        std::weak_ptr<Pistache::Tcp::Peer> weak = peer_;
+        std::shared_ptr<PeerLife> life = life_;
+        return [weak, life](std::string&& bytes) {
+            std::optional<Pistache::Async::Promise<ssize_t>> sent;
+            {
+                // Held across the push so the reactor cannot retire the fd in between.
+                const std::lock_guard lock(life->mutex);
+                const PeerPtr peer = weak.lock();
+                if (!peer || life->gone) return;
+                const std::size_t size = bytes.size();
+                sent.emplace(peer->send(Pistache::RawBuffer(std::move(bytes), size)));
+            }
+            // Outside the lock: a promise already kept runs this at once, on this thread.
+            sent->then(
+                [weak, life](ssize_t) {
+                    const std::lock_guard lock(life->mutex);
+                    const PeerPtr alive = weak.lock();
+                    if (alive && !life->gone) ::shutdown(alive->fd(), SHUT_WR);
+                },
+                [](const std::exception_ptr&) {});
         };
     }
 

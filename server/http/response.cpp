@@ -154,6 +154,44 @@ void EventStream::detach() {
     writer_ = nullptr;
 }
 
+void LaterAnswer::give(Response answer) {
+    Writer writer;
+    {
+        const std::lock_guard lock(mutex_);
+        if (done_ || given_) return;
+        if (!writer_) {
+            given_ = std::move(answer);
+            return;
+        }
+        writer = std::move(writer_);
+        done_ = true;
+    }
+    writer(std::move(answer));
+}
+
+void LaterAnswer::attach(Writer writer) {
+    Response answer;
+    {
+        const std::lock_guard lock(mutex_);
+        if (done_) return;
+        if (!given_) {
+            writer_ = std::move(writer);
+            return;
+        }
+        answer = std::move(*given_);
+        given_.reset();
+        done_ = true;
+    }
+    writer(std::move(answer));
+}
+
+void LaterAnswer::detach() {
+    const std::lock_guard lock(mutex_);
+    done_ = true;
+    writer_ = nullptr;
+    given_.reset();
+}
+
 std::unique_ptr<Exchange> answer_now(Response response) {
     return std::make_unique<ImmediateExchange>(std::move(response));
 }

@@ -1,10 +1,17 @@
 // Accounts on a real store: generated passwords and API keys work and are stored only as
 // digests, names are unique without case, mistakes name their field, inactive users are shut
-// out, and the failed-login limit follows OctoPrint's 3/minute, 5/10 minutes, 10/hour.
+// out, the failed-login limit follows OctoPrint's 3/minute, 5/10 minutes, 10/hour, and the
+// password checker answers from its own thread with a bounded queue.
 #include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
 
 #include "store_fixture.hpp"
 #include "strata/server/accounts.hpp"
+#include "strata/server/password_checker.hpp"
 
 namespace {
 
@@ -119,8 +126,69 @@ TEST(LoginLimiter, LimitsEachAccountWhateverTheAddressAndCountsAtOnce) {
     EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
     EXPECT_FALSE(fresh.try_attempt("198.51.100.1", "vera", 1.0));
     // A success takes its attempt back.
-    fresh.succeeded("198.51.100.1", "vera");
+    fresh.take_back("198.51.100.1", "vera");
     EXPECT_TRUE(fresh.try_attempt("198.51.100.1", "vera", 1.5));
+}
+
+// What a check reports, waited for: the checker answers on its own thread.
+class CheckResults {
+  public:
+    PasswordChecker::Done recorder(const std::string& label) {
+        return [this, label](bool matches) {
+            const std::lock_guard lock(mutex_);
+            results_[label] = matches;
+            changed_.notify_all();
+        };
+    }
+    std::optional<bool> wait_for(const std::string& label,
+                                 std::chrono::seconds limit = std::chrono::seconds(10)) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, limit, [&] { return results_.contains(label); });
+        const auto found = results_.find(label);
+        return found == results_.end() ? std::nullopt : std::optional<bool>(found->second);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, bool> results_;
+};
+
+TEST(PasswordCheckerTest, ChecksOnItsOwnThreadAndAnUnknownNameNeverMatches) {
+    const std::string hash = hash_password("correct horse");
+    PasswordChecker checker;
+    CheckResults results;
+    ASSERT_TRUE(checker.submit(hash, "correct horse", results.recorder("right")));
+    ASSERT_TRUE(checker.submit(hash, "correct horsE", results.recorder("wrong")));
+    ASSERT_TRUE(checker.submit(std::nullopt, "correct horse", results.recorder("nobody")));
+    EXPECT_EQ(results.wait_for("right"), std::optional<bool>(true));
+    EXPECT_EQ(results.wait_for("wrong"), std::optional<bool>(false));
+    EXPECT_EQ(results.wait_for("nobody"), std::optional<bool>(false));
+}
+
+TEST(PasswordCheckerTest, AFullQueueRefusesAtOnceAndNeverRunsTheRefusedCheck) {
+    const std::string hash = hash_password("correct horse");
+    PasswordChecker checker(PasswordChecker::Options{1, 1});
+    CheckResults results;
+    // The first check's report holds the only thread until the test lets it go.
+    std::promise<void> entered;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    ASSERT_TRUE(checker.submit(hash, "correct horse", [&](bool) {
+        entered.set_value();
+        released.wait();
+    }));
+    entered.get_future().wait();
+    EXPECT_TRUE(checker.has_room());
+    ASSERT_TRUE(checker.submit(hash, "correct horse", results.recorder("queued")));
+    EXPECT_FALSE(checker.has_room());
+    EXPECT_EQ(checker.pending(), 2U);
+    EXPECT_FALSE(checker.submit(hash, "correct horse", results.recorder("refused")));
+    release.set_value();
+    EXPECT_EQ(results.wait_for("queued"), std::optional<bool>(true));
+    EXPECT_TRUE(checker.has_room());
+    // One thread, in order: had it been queued, it would have run by now.
+    EXPECT_EQ(results.wait_for("refused", std::chrono::seconds(0)), std::nullopt);
 }
 
 TEST(Secrets, AreRandomAndTheirDigestsStable) {

@@ -7,7 +7,9 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -24,7 +26,33 @@ class TestApplication final : public Application {
     std::string file_path;
     std::shared_ptr<EventStream> stream = std::make_shared<EventStream>();
 
+    // `/later`: answered by the test, from a thread of its own, when it calls `give_later`.
+    // `/later-now`: answered by another thread before the adapter has even seen the response.
+    std::shared_ptr<LaterAnswer> wait_for_later() {
+        std::unique_lock lock(later_mutex_);
+        later_arrived_.wait_for(lock, std::chrono::seconds(5),
+                                [this] { return later_ != nullptr; });
+        return std::exchange(later_, nullptr);
+    }
+    static void give_later(const std::shared_ptr<LaterAnswer>& later, std::string body) {
+        std::thread([later, body = std::move(body)] {
+            later->give(Response::json(200, body));
+        }).join();
+    }
+
     std::unique_ptr<Exchange> begin(RequestHead head, const Peer& peer) override {
+        if (head.path == "/later" || head.path == "/later-now") {
+            Response response;
+            response.later = std::make_shared<LaterAnswer>();
+            if (head.path == "/later-now") {
+                give_later(response.later, "{\"now\":true}");
+            } else {
+                const std::lock_guard lock(later_mutex_);
+                later_ = response.later;
+                later_arrived_.notify_all();
+            }
+            return answer_now(std::move(response));
+        }
         if (head.path == "/hello")
             return answer_now(Response::json(200, "{\"peer\":\"" + peer.address + "\"}"));
         if (head.path == "/echo")
@@ -61,6 +89,11 @@ class TestApplication final : public Application {
         }
         return answer_now(Response::error(404, "no route " + head.path));
     }
+
+  private:
+    std::mutex later_mutex_;
+    std::condition_variable later_arrived_;
+    std::shared_ptr<LaterAnswer> later_;
 };
 
 class HttpServerTest : public ::testing::Test {
@@ -75,6 +108,7 @@ class HttpServerTest : public ::testing::Test {
         out.close();
         ServerOptions options;
         options.port = 0;
+        options.threads = threads();
         options.idle_timeout_s = idle_timeout_s();
         options.head_timeout_s = head_timeout_s();
         server_ = std::make_unique<HttpServer>(options, application_);
@@ -86,6 +120,7 @@ class HttpServerTest : public ::testing::Test {
     // idle client (a 1 s limit here once reset a connection mid-request in CI).
     [[nodiscard]] virtual double idle_timeout_s() const { return 30.0; }
     [[nodiscard]] virtual double head_timeout_s() const { return 30.0; }
+    [[nodiscard]] virtual unsigned threads() const { return 2; }
 
     httplib::Client client() const { return httplib::Client("127.0.0.1", server_->port()); }
 
@@ -282,6 +317,90 @@ TEST_F(TrickleHttpServerTest, AHeadThatTricklesInIsCutOffAtItsDeadline) {
     const auto answer = client().Get("/hello");
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->status, 200);
+}
+
+}  // namespace
+}  // namespace strata::server::http
+
+namespace strata::server::http {
+namespace {
+
+// One reactor thread: a later answer must not hold it, or nothing else is served meanwhile.
+class OneReactorHttpServerTest : public HttpServerTest {
+  protected:
+    [[nodiscard]] unsigned threads() const override { return 1; }
+};
+
+// Reads what `fd` gets until the server closes it (or 5 s pass).
+std::string read_until_closed(int fd) {
+    std::string answer;
+    char buffer[4096];
+    for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        answer.append(buffer, static_cast<std::size_t>(got));
+    return answer;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+        ++count;
+    return count;
+}
+
+TEST_F(OneReactorHttpServerTest, ALaterAnswerLeavesTheReactorFreeAndClosesItsConnection) {
+    const int fd = testing::connect_loopback(server_->port());
+    ASSERT_GE(fd, 0);
+    const std::string request = "GET /later HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    const std::shared_ptr<LaterAnswer> later = application_.wait_for_later();
+    ASSERT_NE(later, nullptr);
+    // The only reactor thread serves another client while the answer is still being made.
+    const auto meanwhile = client().Get("/hello");
+    ASSERT_TRUE(meanwhile);
+    EXPECT_EQ(meanwhile->status, 200);
+    TestApplication::give_later(later, "{\"late\":1}");
+    const std::string answer = read_until_closed(fd);
+    ::close(fd);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << answer;
+    EXPECT_NE(answer.find("Content-Length: 10\r\n"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+    EXPECT_TRUE(answer.ends_with("\r\n\r\n{\"late\":1}")) << answer;
+}
+
+TEST_F(HttpServerTest, ALaterAnswerKeepsItsPlaceAmongPipelinedRequests) {
+    const int fd = testing::connect_loopback(server_->port());
+    ASSERT_GE(fd, 0);
+    // Given before its turn (behind a 1 MB file): it waits for the file; the request after it
+    // is never answered, as the connection ends with the later answer.
+    const std::string requests =
+        "GET /file HTTP/1.1\r\n\r\nGET /later-now HTTP/1.1\r\n\r\n"
+        "GET /hello HTTP/1.1\r\n\r\n";
+    ASSERT_EQ(::send(fd, requests.data(), requests.size(), 0),
+              static_cast<ssize_t>(requests.size()));
+    const std::string answer = read_until_closed(fd);
+    ::close(fd);
+    EXPECT_EQ(count_of(answer, "HTTP/1.1 200 OK\r\n"), 2U);
+    const std::size_t second = answer.find("HTTP/1.1 200 OK\r\n", 1);
+    ASSERT_NE(second, std::string::npos);
+    EXPECT_EQ(second - (answer.find("\r\n\r\n") + 4), 1'000'000U);  // The whole file first.
+    EXPECT_TRUE(answer.ends_with("\r\n\r\n{\"now\":true}"))
+        << answer.substr(answer.size() > 200 ? answer.size() - 200 : 0);
+    EXPECT_EQ(answer.find("peer"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ALaterAnswerForAClientThatLeftIsDropped) {
+    int fd = testing::connect_loopback(server_->port());
+    ASSERT_GE(fd, 0);
+    const std::string request = "GET /later HTTP/1.1\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    const std::shared_ptr<LaterAnswer> later = application_.wait_for_later();
+    ASSERT_NE(later, nullptr);
+    ::close(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // The reactor sees it leave.
+    TestApplication::give_later(later, "{}");
+    const auto after = client().Get("/hello");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "strata/server/store.hpp"
 
@@ -54,6 +55,10 @@ class Accounts {
     /// The user whose name and password these are (active users only).
     [[nodiscard]] std::optional<User> check_password(std::string_view name,
                                                      std::string_view password);
+    /// The user of this name (active or not) with the stored password hash, for a check made
+    /// elsewhere (`PasswordChecker`); nothing is hashed here.
+    [[nodiscard]] std::optional<std::pair<User, std::string>> password_record(
+        std::string_view name);
     /// A new API key for `user_id`, returned in clear once.
     bool add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
                      std::string& error);
@@ -76,10 +81,10 @@ class LoginLimiter {
     void record_failure(const std::string& remote, double now_s);
     /// One check and record for both the address and the account: an attempt allowed is counted
     /// as a failure at once, so parallel tries cannot slip past the limit between the check and
-    /// the answer; `succeeded` takes it back.
+    /// the answer; `take_back` undoes it (the password was right, or it was never checked).
     [[nodiscard]] bool try_attempt(const std::string& remote, const std::string& account,
                                    double now_s);
-    void succeeded(const std::string& remote, const std::string& account);
+    void take_back(const std::string& remote, const std::string& account);
 
   private:
     struct Limits {
@@ -88,9 +93,11 @@ class LoginLimiter {
         std::size_t per_hour;
     };
     bool allowed_locked(const std::string& key, const Limits& limits, double now_s);
+    void forget_old_locked(double now_s);
 
     std::mutex mutex_;
     std::map<std::string, std::deque<double>> failures_;
+    double forgot_at_s_ = 0.0;  ///< When entries older than an hour were last dropped.
 };
 
 }  // namespace strata::server

@@ -27,6 +27,7 @@ struct FileBody {
 };
 
 class EventStream;
+class LaterAnswer;
 
 struct Response {
     int status = 200;
@@ -37,6 +38,9 @@ struct Response {
     /// Set for `text/event-stream`: the head goes out, then whatever is pushed to the stream
     /// until either side closes. The connection serves nothing else afterwards.
     std::shared_ptr<EventStream> stream;
+    /// Set when the answer is made on another thread (`LaterAnswer`): everything else here is
+    /// ignored, and the connection closes after the answer it is given.
+    std::shared_ptr<LaterAnswer> later;
     bool close = false;  ///< Close the connection after this response.
 
     static Response json(int status, std::string body);
@@ -64,6 +68,28 @@ class EventStream {
     Writer writer_;
     std::function<void()> attached_;
     bool detached_ = false;
+};
+
+/// An answer made off the reactor thread (a password check on `PasswordChecker`'s thread), so
+/// the reactor goes on serving other connections meanwhile. `give` may be called from any thread,
+/// before or after the adapter attaches; the answer goes out once both have happened. Its
+/// connection serves nothing after it (the reactor does not wait to read a next request), so
+/// it closes; a keep-alive client simply opens a new one.
+class LaterAnswer {
+  public:
+    using Writer = std::function<void(Response&& answer)>;
+    /// The answer; only the first call counts. A file or event stream in it is not sent.
+    void give(Response answer);
+    /// Called by the adapter when the answer's turn has come (earlier answers are out).
+    void attach(Writer writer);
+    /// Called by the adapter when the client has left: a later `give` writes nothing.
+    void detach();
+
+  private:
+    std::mutex mutex_;
+    Writer writer_;
+    std::optional<Response> given_;
+    bool done_ = false;  ///< Given and written, or detached.
 };
 
 /// One request in progress: the body arrives in pieces, then the answer is asked for.
