@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 namespace strata::streamer {
 namespace {
@@ -27,10 +28,12 @@ bool contains_nocase(std::string_view text, std::string_view needle) {
     return found != text.end();
 }
 
+// A reading as firmware prints it. `inf` and `nan` are refused: a line garbled into `T:inf`
+// would otherwise pass as a temperature (found by fuzz/serial_reply_fuzz.cpp).
 std::optional<double> to_double(std::string_view text) {
     double value = 0.0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end == text.data()) return std::nullopt;
+    if (error != std::errc() || end == text.data() || !std::isfinite(value)) return std::nullopt;
     return value;
 }
 

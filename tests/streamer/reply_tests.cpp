@@ -41,6 +41,17 @@ TEST(Reply, TemperatureLinesOfSeveralFirmwares) {
     EXPECT_DOUBLE_EQ(*attached.heaters[0].target_c, 210.0);
 }
 
+// Found by fuzz/serial_reply_fuzz.cpp: a garbled line's `inf` or `nan` passed as a reading.
+TEST(Reply, ReadingsThatAreNotFiniteAreNotReadings) {
+    const Reply garbled = parse_reply("T:inf4 /0.0 B:nan /60.0 C:1e999");
+    EXPECT_EQ(garbled.heater_count, 0);
+    const Reply target = parse_reply("T:200.0 /inf B:60.0 /60.0");
+    ASSERT_EQ(target.heater_count, 2);
+    EXPECT_FALSE(target.heaters[0].target_c.has_value());
+    const Reply position = parse_reply("X:nan Y:1.0 Z:inf E:0.0");
+    EXPECT_FALSE(position.position_mm.has_value());
+}
+
 TEST(Reply, ResendForms) {
     for (const char* line :
          {"Resend: 42", "Resend:42", "resend: N42", "rs N42", "rs 42", "Resend: N:42"}) {
