@@ -33,6 +33,12 @@ bool read_layers(const Value& layers, JobTimeline& timeline, std::string& error)
             error = "layers[" + std::to_string(i) + "] needs first_line and z_mm";
             return false;
         }
+        // Looked up by binary search: out of order, a line would land in the wrong layer.
+        if (!timeline.layers.empty() &&
+            first_line->GetUint64() < timeline.layers.back().first_line) {
+            error = "layers[" + std::to_string(i) + "].first_line goes back";
+            return false;
+        }
         timeline.layers.push_back({first_line->GetUint64(), z_mm->GetDouble()});
     }
     return true;
@@ -44,6 +50,15 @@ bool read_samples(const Value& samples, JobTimeline& timeline, std::string& erro
         if (!sample.IsArray() || sample.Size() != 2 || !sample[0].IsUint64() ||
             !sample[1].IsNumber()) {
             error = "time_samples[" + std::to_string(i) + "] must be [line, seconds]";
+            return false;
+        }
+        // Interpolated between neighbours found by binary search: lines must rise, and time
+        // cannot run backwards (progress would jump about).
+        const bool rises = timeline.samples.empty() ||
+                           (sample[0].GetUint64() > timeline.samples.back().line &&
+                            sample[1].GetDouble() >= timeline.samples.back().elapsed_s);
+        if (!rises || sample[1].GetDouble() < 0.0) {
+            error = "time_samples[" + std::to_string(i) + "] must come after the one before";
             return false;
         }
         timeline.samples.push_back({sample[0].GetUint64(), sample[1].GetDouble()});
