@@ -150,6 +150,16 @@ std::string_view to_string(ProfileKind kind) {
 
 std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_view body_json) {
     if (kind == ProfileKind::timelapse) {
+        // The planner's loader takes comments, trailing commas and an empty file (the defaults),
+        // as a hand-written profile file may have them; a stored body is embedded as it is in
+        // the API's answers, so it must be a strict JSON object (found by fuzz/api_bodies).
+        rapidjson::Document strict;
+        if (const auto deep = json_too_deep_at(body_json))
+            return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
+                                          " levels at byte " + std::to_string(*deep)};
+        strict.Parse(body_json.data(), body_json.size());
+        if (strict.HasParseError() || !strict.IsObject())
+            return ProfileProblem{"", "the profile must be a JSON object"};
         const planner::ProfileLoad load = planner::load_timelapse_profile(body_json);
         if (load.ok()) return std::nullopt;
         return planner_problem(load.error);
