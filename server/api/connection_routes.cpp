@@ -1,10 +1,13 @@
 // /api/connection (state, ports, connect in the background, disconnect), and the read-only
 // parts of OctoPrint's settings and printer profiles that clients look at on connecting (Cura
 // reads `feature.sdSupport` and `webcam.streamUrl`; it and FDM Monster read the profile's
-// name and axes).
+// name and axes). A connect may name only a port the server offers.
+#include <algorithm>
+
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/server/profiles.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -14,11 +17,30 @@ std::string_view connection_state(const PrinterStatus& status) {
     return octoprint_state_text(status);
 }
 
+// The ports a client may connect to: the configured one, the default printer profile's (both
+// set by an admin) and the serial ports the system has. As OctoPrint does, a connect naming
+// any other is refused: a body could otherwise have the server open any file as a port.
+std::vector<std::string> offered_ports(Services& services) {
+    std::vector<std::string> ports;
+    const auto offer = [&ports](const std::string& port) {
+        if (!port.empty() && std::find(ports.begin(), ports.end(), port) == ports.end())
+            ports.push_back(port);
+    };
+    offer(services.config.printer.streamer.link.target);
+    const std::optional<StoredProfile> profile = services.store.with(
+        [](Database& db) { return Profiles(db).default_of(ProfileKind::printer); });
+    PrinterProfile printer;
+    if (profile && !read_printer_profile(profile->body_json, printer)) offer(printer.port);
+    for (const streamer::PortInfo& port : streamer::list_ports())
+        offer(port.path);
+    return ports;
+}
+
 }  // namespace
 
 http::Response get_connection(Services& services, const Call&) {
     const PrinterStatus status = services.printer.status();
-    const std::vector<streamer::PortInfo> ports = streamer::list_ports();
+    const std::vector<std::string> ports = offered_ports(services);
     const streamer::LinkOptions& preferred = services.config.printer.streamer.link;
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
@@ -33,9 +55,8 @@ http::Response get_connection(Services& services, const Call&) {
         json.end_object();
         json.key("options").begin_object();
         json.key("ports").begin_array();
-        if (!preferred.target.empty()) json.value(preferred.target);
-        for (const streamer::PortInfo& port : ports)
-            if (port.path != preferred.target) json.value(port.path);
+        for (const std::string& port : ports)
+            json.value(port);
         json.end_array();
         json.key("baudrates").begin_array();
         for (const int rate : streamer::candidate_baud_rates())
@@ -64,7 +85,13 @@ http::Response post_connection(Services& services, const Call& call) {
     streamer::LinkOptions link = services.config.printer.streamer.link;
     if (const std::optional<std::string> port = body.string("port")) {
         if (port->empty()) return http::Response::error(400, "port is empty");
-        if (*port != "AUTO") link.target = *port;
+        if (*port != "AUTO") {
+            const std::vector<std::string> offered = offered_ports(services);
+            if (std::find(offered.begin(), offered.end(), *port) == offered.end())
+                return http::Response::error(
+                    400, "port: not one of the ports offered (GET /api/connection)");
+            link.target = *port;
+        }
     }
     if (body.has("baudrate")) {
         const std::optional<double> rate = body.number("baudrate");

@@ -184,5 +184,31 @@ TEST_F(HostileInputTest, AHostHeaderWithMarkupIsNotReflected) {
     EXPECT_EQ(answer->get_header_value("Location"), "http://127.0.0.1/api/files/local/host.gcode");
 }
 
+// As OctoPrint does, a connect may name only a port the server offers: a body could otherwise
+// have the server (often root) open any file or device as its printer.
+TEST_F(HostileInputTest, AConnectNamingAPortNotOfferedIsRefused) {
+    httplib::Client http = client(operator_key_);
+    for (const char* port : {"/etc/shadow", "/dev/sda", "tcp://192.0.2.1:23"}) {
+        const auto refused = http.Post(
+            "/api/connection", std::string(R"({"command":"connect","port":")") + port + "\"}",
+            "application/json");
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(refused->status, 400) << port;
+        EXPECT_NE(refused->body.find("port"), std::string::npos) << refused->body;
+    }
+    EXPECT_FALSE(server_->printer().operational());
+    // The configured port is offered, listed and taken.
+    const auto listed = http.Get("/api/connection");
+    ASSERT_TRUE(listed);
+    EXPECT_NE(listed->body.find(config_.printer.streamer.link.target), std::string::npos);
+    const auto taken =
+        http.Post("/api/connection",
+                  R"({"command":"connect","port":")" + config_.printer.streamer.link.target + "\"}",
+                  "application/json");
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(taken->status, 204) << taken->body;
+    EXPECT_TRUE(eventually([&] { return server_->printer().operational(); }));
+}
+
 }  // namespace
 }  // namespace strata::server::test
