@@ -126,5 +126,8 @@ FileLibrary& Server::library() {
 PrinterService& Server::printer() {
     return impl_->printer;
 }
+http::Application& Server::application() {
+    return impl_->application;
+}
 
 }  // namespace strata::server

@@ -59,6 +59,9 @@ class Server {
     [[nodiscard]] EventHub& events();
     [[nodiscard]] FileLibrary& library();
     [[nodiscard]] PrinterService& printer();
+    /// What the HTTP adapter hands requests to, for in-process callers that skip the socket
+    /// (the API's fuzz target).
+    [[nodiscard]] http::Application& application();
 
   private:
     struct Impl;
