@@ -150,6 +150,10 @@ ProfileLoad load_timelapse_profile(std::string_view json_text,
                            " levels at byte " + std::to_string(*deep);
             return result;
         }
+        if (const auto nul = json_nul_at(json_text)) {
+            result.error = "JSON syntax error at byte " + std::to_string(*nul) + ": a NUL byte";
+            return result;
+        }
         document.Parse<parse_flags>(json_text.data(), json_text.size());
         if (document.HasParseError()) {
             result.error = std::string("JSON syntax error at byte ") +

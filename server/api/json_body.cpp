@@ -29,6 +29,10 @@ bool JsonBody::parse(const std::string& body, std::string_view content_type, std
                 std::to_string(max_json_depth) + " levels at byte " + std::to_string(*deep);
         return false;
     }
+    if (const auto nul = json_nul_at(body)) {
+        error = "the body is not JSON: a NUL byte at byte " + std::to_string(*nul);
+        return false;
+    }
     document_.Parse(body.c_str(), body.size());
     if (document_.HasParseError()) {
         error = std::string("the body is not JSON: ") +

@@ -67,6 +67,8 @@ std::optional<ProfileProblem> check_fields(std::string_view body,
     if (const auto deep = json_too_deep_at(body))
         return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
                                       " levels at byte " + std::to_string(*deep)};
+    if (const auto nul = json_nul_at(body))
+        return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
     document.Parse(body.data(), body.size());
     if (document.HasParseError() || !document.IsObject())
         return ProfileProblem{"", "the profile must be a JSON object"};
@@ -157,6 +159,8 @@ std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_vie
         if (const auto deep = json_too_deep_at(body_json))
             return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
                                           " levels at byte " + std::to_string(*deep)};
+        if (const auto nul = json_nul_at(body_json))
+            return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
         strict.Parse(body_json.data(), body_json.size());
         if (strict.HasParseError() || !strict.IsObject())
             return ProfileProblem{"", "the profile must be a JSON object"};

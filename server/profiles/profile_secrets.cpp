@@ -17,7 +17,7 @@ namespace {
 constexpr std::array<const char*, 1> secret_fields = {"password"};
 
 bool parse_object(std::string_view body, rapidjson::Document& document) {
-    if (json_too_deep_at(body)) return false;
+    if (json_too_deep_at(body) || json_nul_at(body)) return false;
     document.Parse(body.data(), body.size());
     return !document.HasParseError() && document.IsObject();
 }

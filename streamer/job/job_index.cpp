@@ -82,6 +82,10 @@ bool load_job_index(const std::string& path, JobTimeline& timeline, std::string&
                 " levels at offset " + std::to_string(*deep);
         return false;
     }
+    if (const auto nul = json_nul_at(json)) {
+        error = path + ": a NUL byte at offset " + std::to_string(*nul);
+        return false;
+    }
     rapidjson::Document document;
     document.Parse(json.c_str(), json.size());
     if (document.HasParseError()) {

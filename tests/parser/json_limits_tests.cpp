@@ -22,4 +22,9 @@ TEST(JsonLimits, TheDefaultIsSixtyFourLevels) {
     EXPECT_EQ(strata::json_too_deep_at(std::string(150'000, '[')), 64u);
 }
 
+TEST(JsonLimits, FindsANulByte) {
+    EXPECT_FALSE(strata::json_nul_at(R"({"a": "\u0000"})"));  // Escaped: no NUL byte.
+    EXPECT_EQ(strata::json_nul_at(std::string("{}\0garbage", 10)), 2u);
+}
+
 }  // namespace

@@ -46,6 +46,27 @@ TEST_F(HostileInputTest, DeeplyNestedProfilesAreRefusedByName) {
     EXPECT_NE(put->body.find("nested deeper"), std::string::npos) << put->body;
 }
 
+// Found by fuzz/api_bodies: RapidJSON ends the text at a NUL, so `{}` NUL `garbage` passed as
+// `{}` and the whole body, garbage and all, was stored and then embedded in every answer.
+TEST_F(HostileInputTest, ABodyWithANulByteIsRefused) {
+    httplib::Client http = client(admin_key_);
+    const std::string body("{}\0\x01garbage\"", 12);
+    for (const char* path : {"/api/strata/profiles/printer/p", "/api/strata/profiles/timelapse/t",
+                             "/api/strata/profiles/camera/c"}) {
+        const auto put = http.Put(path, body, "application/json");
+        ASSERT_TRUE(put);
+        EXPECT_EQ(put->status, 400) << path << ": " << put->body;
+        EXPECT_NE(put->body.find("NUL"), std::string::npos) << put->body;
+    }
+    const auto job =
+        http.Post("/api/job", std::string("{\"command\":\"start\"}\0x", 22), "application/json");
+    ASSERT_TRUE(job);
+    EXPECT_EQ(job->status, 400) << job->body;
+    const auto listed = http.Get("/api/strata/profiles/printer");
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->body, R"({"profiles":[]})");
+}
+
 TEST_F(HostileInputTest, FormFieldsAreCappedInNumberAndInAll) {
     httplib::Client http = client(admin_key_);
     httplib::MultipartFormDataItems many;

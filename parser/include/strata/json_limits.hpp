@@ -1,7 +1,8 @@
 // A bound on JSON nesting, checked on the text before RapidJSON parses it. RapidJSON's parser
 // recurses once per nested array or object, and so do CopyFrom, Accept and comparisons: about
 // 150 KB of `[` overflow the stack and kill the process. Every document strata reads (request
-// bodies, profiles, its own job index) is a few levels deep.
+// bodies, profiles, its own job index) is a few levels deep. And a check for NUL bytes, which
+// RapidJSON reads as the end of the text.
 #pragma once
 
 #include <cstddef>
@@ -39,6 +40,16 @@ inline constexpr int max_json_depth = 64;
         }
     }
     return std::nullopt;
+}
+
+/// The offset of the first NUL byte in `text`, or nothing. RapidJSON takes a NUL for the end of
+/// the text, so `{}` NUL `anything` parses as `{}` and the rest would be silently ignored (and
+/// stored as it is: found by fuzz/api_bodies). No JSON text has one: inside strings it must be
+/// escaped, outside them only whitespace may stand.
+[[nodiscard]] inline std::optional<std::size_t> json_nul_at(std::string_view text) {
+    const std::size_t at = text.find('\0');
+    if (at == std::string_view::npos) return std::nullopt;
+    return at;
 }
 
 }  // namespace strata
