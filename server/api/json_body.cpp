@@ -33,14 +33,14 @@ bool JsonBody::parse(const std::string& body, std::string_view content_type, std
         error = "the body is not JSON: a NUL byte at byte " + std::to_string(*nul);
         return false;
     }
-    document_.Parse(body.c_str(), body.size());
+    document_.Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str(), body.size());
     if (document_.HasParseError()) {
         error = std::string("the body is not JSON: ") +
                 rapidjson::GetParseError_En(document_.GetParseError()) + " at byte " +
                 std::to_string(document_.GetErrorOffset());
         return false;
     }
-    if (!document_.IsObject()) {
+    if (!document_.IsObject() || !json_opens_object(body)) {
         error = "the body must be a JSON object";
         return false;
     }

@@ -69,9 +69,10 @@ std::optional<ProfileProblem> check_fields(std::string_view body,
                                       " levels at byte " + std::to_string(*deep)};
     if (const auto nul = json_nul_at(body))
         return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
-    document.Parse(body.data(), body.size());
-    if (document.HasParseError() || !document.IsObject())
-        return ProfileProblem{"", "the profile must be a JSON object"};
+    // Strict: the stored text is embedded as it is in the API's answers.
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+    if (!json_opens_object(body) || document.HasParseError() || !document.IsObject())
+        return ProfileProblem{"", "the profile must be a JSON object in UTF-8"};
     const rapidjson::Value& root = document;
     for (const auto& member : root.GetObject()) {
         const std::string name(member.name.GetString(), member.name.GetStringLength());
@@ -161,9 +162,9 @@ std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_vie
                                           " levels at byte " + std::to_string(*deep)};
         if (const auto nul = json_nul_at(body_json))
             return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
-        strict.Parse(body_json.data(), body_json.size());
-        if (strict.HasParseError() || !strict.IsObject())
-            return ProfileProblem{"", "the profile must be a JSON object"};
+        strict.Parse<rapidjson::kParseValidateEncodingFlag>(body_json.data(), body_json.size());
+        if (!json_opens_object(body_json) || strict.HasParseError() || !strict.IsObject())
+            return ProfileProblem{"", "the profile must be a JSON object in UTF-8"};
         const planner::ProfileLoad load = planner::load_timelapse_profile(body_json);
         if (load.ok()) return std::nullopt;
         return planner_problem(load.error);

@@ -17,8 +17,8 @@ namespace {
 constexpr std::array<const char*, 1> secret_fields = {"password"};
 
 bool parse_object(std::string_view body, rapidjson::Document& document) {
-    if (json_too_deep_at(body) || json_nul_at(body)) return false;
-    document.Parse(body.data(), body.size());
+    if (json_too_deep_at(body) || json_nul_at(body) || !json_opens_object(body)) return false;
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
     return !document.HasParseError() && document.IsObject();
 }
 

@@ -52,4 +52,12 @@ inline constexpr int max_json_depth = 64;
     return at;
 }
 
+/// Whether `text` opens with `{` after JSON whitespace. RapidJSON 1.1.0 (Debian 12) passes over
+/// some bytes before the value (a lone 0xBF; a UTF-8 byte order mark), so `\xBF{}` parsed as
+/// `{}` and was stored with the stray byte (found by fuzz/api_bodies).
+[[nodiscard]] inline bool json_opens_object(std::string_view text) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '{';
+}
+
 }  // namespace strata
