@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "flags.hpp"
+#include "spread.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/server.hpp"
 
@@ -46,23 +47,8 @@ struct Options {
     bool rotate = true;
 };
 
-struct Spread {
-    double p50_ms = 0.0;
-    double p99_ms = 0.0;
-    double max_ms = 0.0;
-    std::size_t samples = 0;
-};
-
-Spread spread_of(std::vector<double> values_ms) {
-    Spread spread;
-    spread.samples = values_ms.size();
-    if (values_ms.empty()) return spread;
-    std::sort(values_ms.begin(), values_ms.end());
-    spread.p50_ms = values_ms[values_ms.size() / 2];
-    spread.p99_ms = values_ms[std::min(values_ms.size() - 1, values_ms.size() * 99 / 100)];
-    spread.max_ms = values_ms.back();
-    return spread;
-}
+using benchmarks::Spread;
+using benchmarks::spread_of;
 
 // A TCP connection to the server from `source` (an address in 127.0.0.0/8), or -1.
 int connect_from(const std::string& source, std::uint16_t port) {

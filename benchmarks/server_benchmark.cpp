@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "flags.hpp"
+#include "spread.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
@@ -45,12 +46,8 @@ struct Options {
     bool wrk_own_session = true;
 };
 
-struct Spread {
-    double p50_ms = 0.0;
-    double p99_ms = 0.0;
-    double max_ms = 0.0;
-    std::size_t samples = 0;
-};
+using benchmarks::Spread;
+using benchmarks::spread_of;
 
 struct Gaps {
     std::uint64_t underruns = 0;  ///< The printer's planner ran dry waiting for the host.
@@ -58,17 +55,6 @@ struct Gaps {
     Spread reaction;              ///< An ok to the line the host sends in answer.
     std::size_t lines = 0;
 };
-
-Spread spread_of(std::vector<double> values_ms) {
-    Spread spread;
-    spread.samples = values_ms.size();
-    if (values_ms.empty()) return spread;
-    std::sort(values_ms.begin(), values_ms.end());
-    spread.p50_ms = values_ms[values_ms.size() / 2];
-    spread.p99_ms = values_ms[std::min(values_ms.size() - 1, values_ms.size() * 99 / 100)];
-    spread.max_ms = values_ms.back();
-    return spread;
-}
 
 // The gaps between lines, and the host's reaction: for each ok followed by a line before the
 // next ok, the time from the ok's write to that line's arrival. The first measures the

@@ -19,6 +19,7 @@
 
 #include <unistd.h>
 
+#include "../tests/support/route_paths.hpp"
 #include "fuzz_support.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/server.hpp"
@@ -75,27 +76,6 @@ void start_harness() {
     }
 }
 
-// The route's pattern with each `{...}` filled in.
-std::string concrete(const std::string& pattern, std::uint8_t choice) {
-    static constexpr const char* kinds[] = {"printer", "timelapse", "camera", "nonsense"};
-    std::string path;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] != '{') {
-            path += pattern[i];
-            continue;
-        }
-        const std::size_t close = pattern.find('}', i);
-        const std::string name = pattern.substr(i + 1, close - i - 1);
-        path += name == "origin" ? "local"
-                : name == "id"   ? "1"
-                : name == "kind" ? kinds[choice & 3U]
-                : name == "name" ? "fuzz"
-                                 : "fuzz.gcode";
-        i = close;
-    }
-    return path;
-}
-
 void check_answer(const http::Response& answer, const std::string& route) {
     if (answer.later) return;  // A login, answered from the password checker's thread.
     if (answer.status >= 500)
@@ -128,7 +108,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string body(reinterpret_cast<const char*>(data) + 2, size - 2);
     http::RequestHead head;
     head.method = route.method;
-    head.path = concrete(route.pattern, static_cast<std::uint8_t>(data[1] >> 2U));
+    static constexpr const char* kinds[] = {"printer", "timelapse", "camera", "nonsense"};
+    head.path =
+        strata::testing::concrete_path(route.pattern, kinds[(data[1] >> 2U) & 3U], "fuzz.gcode");
     head.target = head.path;
     head.content_length = body.size();
     head.headers.emplace_back("host", "127.0.0.1");

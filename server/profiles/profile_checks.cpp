@@ -60,19 +60,27 @@ std::optional<std::string> is_rotation(const rapidjson::Value& value) {
     return std::nullopt;
 }
 
-// Parses `body` and checks each member against `checks`; the document for reading afterwards.
-std::optional<ProfileProblem> check_fields(std::string_view body,
-                                           const std::map<std::string, Check>& checks,
-                                           rapidjson::Document& document) {
+// Parses `body` strictly into `document`: a stored body is embedded as it is in the API's
+// answers, so it must be a JSON object in UTF-8 with nothing before or after it (found by
+// fuzz/api_bodies: NUL bytes, stray bytes RapidJSON passes over, comments).
+std::optional<ProfileProblem> parse_strict_object(std::string_view body,
+                                                  rapidjson::Document& document) {
     if (const auto deep = json_too_deep_at(body))
         return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
                                       " levels at byte " + std::to_string(*deep)};
     if (const auto nul = json_nul_at(body))
         return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
-    // Strict: the stored text is embedded as it is in the API's answers.
     document.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
     if (!json_opens_object(body) || document.HasParseError() || !document.IsObject())
         return ProfileProblem{"", "the profile must be a JSON object in UTF-8"};
+    return std::nullopt;
+}
+
+// Parses `body` and checks each member against `checks`; the document for reading afterwards.
+std::optional<ProfileProblem> check_fields(std::string_view body,
+                                           const std::map<std::string, Check>& checks,
+                                           rapidjson::Document& document) {
+    if (auto problem = parse_strict_object(body, document)) return problem;
     const rapidjson::Value& root = document;
     for (const auto& member : root.GetObject()) {
         const std::string name(member.name.GetString(), member.name.GetStringLength());
@@ -153,18 +161,10 @@ std::string_view to_string(ProfileKind kind) {
 
 std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_view body_json) {
     if (kind == ProfileKind::timelapse) {
-        // The planner's loader takes comments, trailing commas and an empty file (the defaults),
-        // as a hand-written profile file may have them; a stored body is embedded as it is in
-        // the API's answers, so it must be a strict JSON object (found by fuzz/api_bodies).
+        // The planner's loader also takes comments, trailing commas and an empty file (the
+        // defaults), as a hand-written profile file may have them; a stored body may not.
         rapidjson::Document strict;
-        if (const auto deep = json_too_deep_at(body_json))
-            return ProfileProblem{"", "nested deeper than " + std::to_string(max_json_depth) +
-                                          " levels at byte " + std::to_string(*deep)};
-        if (const auto nul = json_nul_at(body_json))
-            return ProfileProblem{"", "a NUL byte at byte " + std::to_string(*nul)};
-        strict.Parse<rapidjson::kParseValidateEncodingFlag>(body_json.data(), body_json.size());
-        if (!json_opens_object(body_json) || strict.HasParseError() || !strict.IsObject())
-            return ProfileProblem{"", "the profile must be a JSON object in UTF-8"};
+        if (auto problem = parse_strict_object(body_json, strict)) return problem;
         const planner::ProfileLoad load = planner::load_timelapse_profile(body_json);
         if (load.ok()) return std::nullopt;
         return planner_problem(load.error);

@@ -7,33 +7,15 @@
 #include <set>
 
 #include "../support/json_at.hpp"
+#include "../support/route_paths.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
 namespace {
 
-// A concrete path for a pattern: every `{...}` filled with a harmless value.
-std::string concrete(const std::string& pattern) {
-    std::string path;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] != '{') {
-            path += pattern[i];
-            continue;
-        }
-        const std::size_t close = pattern.find('}', i);
-        const std::string name = pattern.substr(i + 1, close - i - 1);
-        path += name == "origin" ? "local"
-                : name == "id"   ? "1"
-                : name == "kind" ? "camera"
-                                 : "x.gcode";
-        i = close;
-    }
-    return path;
-}
-
 httplib::Result call(httplib::Client& http, const RouteDescription& route,
                      const httplib::Headers& headers = {}) {
-    const std::string path = concrete(route.pattern);
+    const std::string path = testing::concrete_path(route.pattern);
     if (route.method == "GET") return http.Get(path, headers);
     if (route.method == "DELETE") return http.Delete(path, headers);
     if (route.method == "PUT") return http.Put(path, headers, "{}", "application/json");
