@@ -21,9 +21,11 @@ namespace {
 
 constexpr const char* usage_text =
     "usage: strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE|tcp://HOST:PORT]\n"
-    "           [--baud N] [--camera URL]... [--threads N] [--demo [--demo-file FILE]]\n"
+    "           [--baud N] [--camera URL]... [--threads N] [--max-upload-mb N]\n"
+    "           [--demo [--demo-file FILE]]\n"
     "  --listen  where to listen (default 127.0.0.1:5000; 0.0.0.0:5000 for the network)\n"
-    "  --data    the data directory (default $STRATA_DATA, else ~/.local/share/strata)\n";
+    "  --data    the data directory (default $STRATA_DATA, else ~/.local/share/strata)\n"
+    "  --max-upload-mb  the largest G-code file an upload may carry (default 1024)\n";
 
 struct ServeArguments {
     server::ServerConfig config;
@@ -71,6 +73,15 @@ bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
             config.printer.streamer.link.target = value;
         } else if (argument == "--baud") {
             config.printer.streamer.link.baud = std::atoi(value.c_str());
+        } else if (argument == "--max-upload-mb") {
+            char* end = nullptr;
+            const unsigned long long megabytes = std::strtoull(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || megabytes == 0 || megabytes > 1'000'000) {
+                std::fprintf(stderr, "strata serve: --max-upload-mb wants 1 to 1000000, not '%s'\n",
+                             value.c_str());
+                return false;
+            }
+            config.max_upload_bytes = megabytes << 20U;
         } else if (argument == "--threads") {
             config.http.threads = static_cast<unsigned>(std::atoi(value.c_str()));
         } else if (argument == "--camera") {

@@ -3,7 +3,9 @@
 // memory stays bounded whatever the size; the small fields are collected. Only a whole, valid
 // upload is installed: an interrupted one, a non-G-code one (415) or an empty one (400) leaves
 // nothing. `select`/`print` are downgraded, never refused, when the printer cannot take them, and
-// the answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does.
+// the answer says so (`effectiveSelect`, `effectivePrint`), as OctoPrint does. The file may be
+// up to `ServerConfig::max_upload_bytes` (413 beyond), and the disk must hold it and its job
+// (507 otherwise): checked from Content-Length before the body, and again as the bytes come.
 #include <cerrno>
 #include <map>
 
@@ -19,13 +21,23 @@ constexpr std::size_t max_field_bytes = std::size_t{64} * 1024;
 constexpr std::size_t max_fields = 32;
 constexpr std::size_t max_all_fields_bytes = std::size_t{256} * 1024;
 
+// Besides the file: the fields, each part's head, the delimiters.
+constexpr std::uint64_t max_form_overhead_bytes = max_all_fields_bytes + std::uint64_t{64} * 1024;
+// How often a body of unknown length checks the disk as it is written.
+constexpr std::uint64_t space_check_bytes = std::uint64_t{16} << 20U;
+
 class UploadExchange final : public http::Exchange {
   public:
     UploadExchange(Services& services, Call&& call) : services_(services), call_(std::move(call)) {
         const auto content_type = call_.head.header("content-type");
         if (!content_type || !parser_.start(*content_type, failure_))
             failure_ = "the upload must be multipart/form-data with a boundary";
+        else if (call_.head.content_length > 0)
+            refuse_declared_length(call_.head.content_length);
     }
+
+    // Answered before the body, so a client that waits for "100 Continue" never sends it.
+    [[nodiscard]] bool wants_body() const override { return failure_.empty(); }
 
     bool on_body(std::string_view bytes) override {
         if (!failure_.empty()) return false;
@@ -69,9 +81,50 @@ class UploadExchange final : public http::Exchange {
         fields_[field_].clear();
     }
 
+    // A declared length over the limit, or more than the disk can take with the job prepared
+    // from it, is refused at once.
+    void refuse_declared_length(std::uint64_t body_bytes) {
+        const std::uint64_t limit = services_.config.max_upload_bytes;
+        if (body_bytes > limit + max_form_overhead_bytes) {
+            failure_ = "the upload is " + std::to_string(body_bytes) + " bytes; at most " +
+                       std::to_string(limit) + " bytes of G-code are taken";
+            failure_status_ = 413;
+            return;
+        }
+        const std::uint64_t needed = 2 * body_bytes + services_.config.upload_free_reserve_bytes;
+        if (services_.library.free_bytes() < needed) {
+            failure_ = "not enough disk space for " + std::to_string(body_bytes) +
+                       " bytes and the job prepared from them (" +
+                       std::to_string(services_.library.free_bytes()) + " bytes free)";
+            failure_status_ = 507;
+        }
+    }
+
+    // The file's bytes as they come: the limit holds for a body of unknown length (chunked),
+    // and the disk is watched as it fills.
+    bool file_bytes_fit(std::size_t more) {
+        const std::uint64_t after = upload_->bytes() + more;
+        if (after > services_.config.max_upload_bytes) {
+            failure_ =
+                "the file is over " + std::to_string(services_.config.max_upload_bytes) + " bytes";
+            failure_status_ = 413;
+            return false;
+        }
+        if (after < next_space_check_bytes_) return true;
+        next_space_check_bytes_ = after + space_check_bytes;
+        if (services_.library.free_bytes() < services_.config.upload_free_reserve_bytes) {
+            failure_ = "the disk is nearly full (" +
+                       std::to_string(services_.library.free_bytes()) + " bytes free)";
+            failure_status_ = 507;
+            return false;
+        }
+        return true;
+    }
+
     void on_data(std::string_view data) {
         if (!failure_.empty()) return;
         if (part_ == Part::file) {
+            if (!file_bytes_fit(data.size())) return;
             if (!upload_->write(data, failure_)) failure_status_ = errno == ENOSPC ? 507 : 500;
         } else if (part_ == Part::field) {
             std::string& value = fields_[field_];
@@ -110,6 +163,7 @@ class UploadExchange final : public http::Exchange {
     std::size_t fields_bytes_ = 0;  ///< Of every field's value.
     std::string failure_;
     int failure_status_ = 400;  ///< A malformed body unless the disk failed us.
+    std::uint64_t next_space_check_bytes_ = 0;
 };
 
 // G-code is text: a NUL byte in its first kilobytes means it is something else.

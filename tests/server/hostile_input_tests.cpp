@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -247,6 +248,79 @@ TEST_F(HostileInputTest, AConnectNamingAPortNotOfferedIsRefused) {
     ASSERT_TRUE(taken);
     EXPECT_EQ(taken->status, 204) << taken->body;
     EXPECT_TRUE(eventually([&] { return server_->printer().operational(); }));
+}
+
+}  // namespace
+}  // namespace strata::server::test
+
+namespace strata::server::test {
+namespace {
+
+// A small upload limit and an impossible disk reserve, set per test.
+class UploadLimitTest : public ServerTest {
+  protected:
+    void configure(ServerConfig& config) override {
+        config.max_upload_bytes = 4096;
+        if (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())
+                .starts_with("ADiskWithoutRoom"))
+            config.upload_free_reserve_bytes = std::uint64_t{1} << 60U;  // An exabyte.
+    }
+
+    // The raw answer to an upload whose head declares `declared` bytes and asks to be told
+    // before the body is sent, as curl (PrusaSlicer, Cura) does for large bodies.
+    std::string answer_before_body(std::uint64_t declared) const {
+        const int fd = testing::connect_loopback(server_->port());
+        EXPECT_GE(fd, 0);
+        const std::string head =
+            "POST /api/files/local HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + admin_key_ +
+            "\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+            "Expect: 100-continue\r\nContent-Length: " +
+            std::to_string(declared) + "\r\n\r\n";
+        EXPECT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+        std::string answer;
+        char buffer[4096];
+        for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+            answer.append(buffer, static_cast<std::size_t>(got));
+        ::close(fd);
+        return answer;
+    }
+};
+
+TEST_F(UploadLimitTest, AnUploadOverTheLimitIsRefusedBeforeItsBodyOrAsItComes) {
+    const std::string refused = answer_before_body(std::uint64_t{10} << 20U);
+    EXPECT_EQ(refused.rfind("HTTP/1.1 413", 0), 0U) << refused;
+    EXPECT_EQ(refused.find("100 Continue"), std::string::npos) << refused;
+    // Within the limit: stored.
+    const auto small = upload(admin_key_, "small.gcode", "G28\nG1 X10 Y10\n");
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->status, 201) << small->body;
+    // Over it, with a length the client does not declare (chunked): refused as it comes.
+    httplib::Client http = client(admin_key_);
+    const std::string large(8192, 'G');
+    const auto chunked = http.Post(
+        "/api/files/local",
+        [&](std::size_t offset, httplib::DataSink& sink) {
+            const std::string head =
+                "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.gcode\"\r\n"
+                "\r\n";
+            if (offset == 0) sink.write(head.data(), head.size());
+            sink.write(large.data(), large.size());
+            sink.write("\r\n--B--\r\n", 9);
+            sink.done();
+            return true;
+        },
+        "multipart/form-data; boundary=B");
+    ASSERT_TRUE(chunked);
+    EXPECT_EQ(chunked->status, 413) << chunked->body;
+    const auto listed = http.Get("/api/files");
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->body.find("big.gcode"), std::string::npos);
+}
+
+TEST_F(UploadLimitTest, ADiskWithoutRoomForTheUploadAndItsJobRefusesIt) {
+    const std::string refused = answer_before_body(2000);
+    EXPECT_EQ(refused.rfind("HTTP/1.1 507", 0), 0U) << refused;
+    EXPECT_NE(refused.find("disk space"), std::string::npos) << refused;
 }
 
 }  // namespace

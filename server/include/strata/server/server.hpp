@@ -26,6 +26,13 @@ struct ServerConfig {
     std::string webcam_snapshot_url;
     /// Serve even without an admin account (tests of the refusal itself only).
     bool allow_without_admin = false;
+    /// The largest G-code file an upload may carry (OctoPrint's default maximum: 1 GB). Other
+    /// routes take bodies of up to 1 MiB.
+    std::uint64_t max_upload_bytes = std::uint64_t{1} << 30U;
+    /// Disk space an upload must leave free, beyond twice its size (the file, and the job
+    /// prepared from it, which is about as large): checked before its body is read, when its
+    /// length is declared, and every 16 MiB as it is written.
+    std::uint64_t upload_free_reserve_bytes = std::uint64_t{64} << 20U;
 };
 
 /// One route, as the OpenAPI document and the auth tests see it.
