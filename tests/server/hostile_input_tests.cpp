@@ -250,12 +250,6 @@ TEST_F(HostileInputTest, AConnectNamingAPortNotOfferedIsRefused) {
     EXPECT_TRUE(eventually([&] { return server_->printer().operational(); }));
 }
 
-}  // namespace
-}  // namespace strata::server::test
-
-namespace strata::server::test {
-namespace {
-
 // A small upload limit and an impossible disk reserve, set per test.
 class UploadLimitTest : public ServerTest {
   protected:
@@ -277,10 +271,7 @@ class UploadLimitTest : public ServerTest {
             "Expect: 100-continue\r\nContent-Length: " +
             std::to_string(declared) + "\r\n\r\n";
         EXPECT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
-        std::string answer;
-        char buffer[4096];
-        for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
-            answer.append(buffer, static_cast<std::size_t>(got));
+        std::string answer = testing::read_until_closed(fd);
         ::close(fd);
         return answer;
     }

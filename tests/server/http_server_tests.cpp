@@ -130,10 +130,7 @@ class HttpServerTest : public ::testing::Test {
         EXPECT_GE(fd, 0);
         EXPECT_EQ(::send(fd, request.data(), request.size(), 0),
                   static_cast<ssize_t>(request.size()));
-        std::string answer;
-        char buffer[4096];
-        for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
-            answer.append(buffer, static_cast<std::size_t>(got));
+        std::string answer = testing::read_until_closed(fd);
         ::close(fd);
         return answer;
     }
@@ -319,26 +316,11 @@ TEST_F(TrickleHttpServerTest, AHeadThatTricklesInIsCutOffAtItsDeadline) {
     EXPECT_EQ(answer->status, 200);
 }
 
-}  // namespace
-}  // namespace strata::server::http
-
-namespace strata::server::http {
-namespace {
-
 // One reactor thread: a later answer must not hold it, or nothing else is served meanwhile.
 class OneReactorHttpServerTest : public HttpServerTest {
   protected:
     [[nodiscard]] unsigned threads() const override { return 1; }
 };
-
-// Reads what `fd` gets until the server closes it (or 5 s pass).
-std::string read_until_closed(int fd) {
-    std::string answer;
-    char buffer[4096];
-    for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
-        answer.append(buffer, static_cast<std::size_t>(got));
-    return answer;
-}
 
 std::size_t count_of(const std::string& text, const std::string& part) {
     std::size_t count = 0;
@@ -359,7 +341,7 @@ TEST_F(OneReactorHttpServerTest, ALaterAnswerLeavesTheReactorFreeAndClosesItsCon
     ASSERT_TRUE(meanwhile);
     EXPECT_EQ(meanwhile->status, 200);
     TestApplication::give_later(later, "{\"late\":1}");
-    const std::string answer = read_until_closed(fd);
+    const std::string answer = testing::read_until_closed(fd);
     ::close(fd);
     EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << answer;
     EXPECT_NE(answer.find("Content-Length: 10\r\n"), std::string::npos) << answer;
@@ -377,7 +359,7 @@ TEST_F(HttpServerTest, ALaterAnswerKeepsItsPlaceAmongPipelinedRequests) {
         "GET /hello HTTP/1.1\r\n\r\n";
     ASSERT_EQ(::send(fd, requests.data(), requests.size(), 0),
               static_cast<ssize_t>(requests.size()));
-    const std::string answer = read_until_closed(fd);
+    const std::string answer = testing::read_until_closed(fd);
     ::close(fd);
     EXPECT_EQ(count_of(answer, "HTTP/1.1 200 OK\r\n"), 2U);
     const std::size_t second = answer.find("HTTP/1.1 200 OK\r\n", 1);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <string>
 
 namespace strata::testing {
 
@@ -25,6 +26,15 @@ inline int connect_loopback(std::uint16_t port, int timeout_s = 5) {
     timeval timeout{timeout_s, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     return fd;
+}
+
+/// Everything `fd` receives until the peer closes it (or its read timeout passes).
+inline std::string read_until_closed(int fd) {
+    std::string received;
+    char buffer[4096];
+    for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        received.append(buffer, static_cast<std::size_t>(got));
+    return received;
 }
 
 }  // namespace strata::testing
