@@ -128,6 +128,7 @@ void Protocol::reset(double now_s) {
     headless_refused_ = false;
     fragment_oks_pending_ = 0;
     previous_was_m105_ok_ = false;
+    doubted_m105_ok_ = false;
     m114_ok_due_ = false;
     highest_sent_ = 0;
     failed_ = false;
@@ -245,7 +246,8 @@ void Protocol::on_received(std::string_view line, double now_s) {
         default: break;
     }
     if (reply.kind != ReplyKind::temperature)
-        previous_was_m105_ok_ = reply.kind == ReplyKind::ok && reply.heater_count > 0;
+        previous_was_m105_ok_ = reply.kind == ReplyKind::ok && reply.heater_count > 0 &&
+                                !std::exchange(doubted_m105_ok_, false);
     listener_.on_reply(reply);
 }
 
@@ -349,14 +351,18 @@ void Protocol::confirm_through_m105() {
     const auto m105 = std::find_if(in_flight_.begin(), in_flight_.end(),
                                    [](const InFlight& e) { return e.is_m105 && !e.stale; });
     if (m105 == in_flight_.end()) return;
+    // Right behind another M105's ok, with a line or marker still to answer ahead of this M105
+    // (whose ok would come first): a copy of that ok. Taken for this M105's, it would mark lines
+    // done that have not run, or end an episode early. Only the first of two in a row is doubted,
+    // so a line whose ok was really lost holds up one probe's answer, never all of them.
+    const bool answer_ahead =
+        std::any_of(in_flight_.begin(), m105, [](const InFlight& e) { return !e.stale; });
+    if (previous_was_m105_ok_ && answer_ahead) {
+        ++counters_.repeated_m105_oks;
+        doubted_m105_ok_ = true;
+        return;
+    }
     if (m105->closer()) {
-        // Right behind another M105's ok, with the closer's marker still ahead of it (whose ok
-        // comes first): a copy of that ok, not the closer's, which would end the episode early.
-        if (episode_ && m105->episode == episode_serial_ && previous_was_m105_ok_ &&
-            m105 != in_flight_.begin() && std::prev(m105)->marker && !std::prev(m105)->closer()) {
-            ++counters_.repeated_m105_oks;
-            return;
-        }
         answer_closer(m105);
         return;
     }

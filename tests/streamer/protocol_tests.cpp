@@ -148,6 +148,52 @@ TEST_F(ProtocolTest, ADuplicatedOkNeverMakesALineThatHasNotRunLookDone) {
     EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
 }
 
+TEST_F(ProtocolTest, ACopiedM105OkIsNotTakenForTheNextM105s) {
+    start(SendStrategy::counted_window, 4);
+    protocol_->enqueue("G1 X1", 1);
+    protocol_->enqueue("M105", 2);
+    ASSERT_EQ(send().size(), 2u);
+    receive("ok");
+    receive(temperatures);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    protocol_->enqueue("G1 X3", 3);
+    protocol_->enqueue("M105", 4);
+    ASSERT_EQ(send().size(), 2u);
+    // Line 2's ok again (a firmware or wire fault), before line 3 has run: were it taken for
+    // line 4's, line 3 would look done.
+    receive(temperatures);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(protocol_->counters().repeated_m105_oks, 1u);
+    receive("ok");
+    receive(temperatures);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+    EXPECT_TRUE(protocol_->idle());
+}
+
+TEST_F(ProtocolTest, AnM105OkDoubtedAsACopyHoldsUpOneProbeAtMost) {
+    start(SendStrategy::counted_window, 4);
+    protocol_->enqueue("M105", 1);
+    protocol_->enqueue("G1 X2", 2);
+    protocol_->enqueue("M105", 3);
+    ASSERT_EQ(send(0.0).size(), 3u);
+    receive(temperatures, 0.1);
+    // Line 2's ok is lost: line 3's, right behind line 1's, looks like a copy of it.
+    receive(temperatures, 0.1);
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1}));
+    // Silence: the probes find what ran. The first answer after a doubted one is believed.
+    double now_s = 0.1;
+    for (int turn = 0; turn < 10 && !protocol_->idle(); ++turn) {
+        now_s += 1.1;
+        std::string wire;
+        protocol_->on_tick(wire, now_s);
+        for (const std::string& line : lines_of(wire))
+            receive(line.find(" M114*") != std::string::npos ? position : temperatures, now_s);
+        if (wire.find(" M114*") != std::string::npos) receive("ok", now_s);
+    }
+    EXPECT_EQ(recorder_.acknowledged, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_TRUE(protocol_->idle());
+}
+
 TEST_F(ProtocolTest, CountedWindowAndByteCounting) {
     start(SendStrategy::counted_window, 3);
     enqueue(5);

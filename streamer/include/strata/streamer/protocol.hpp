@@ -105,8 +105,8 @@ struct ProtocolCounters {
     std::uint64_t closers = 0;       ///< Episode closers sent (`N<n> M105`).
     std::uint64_t fences = 0;        ///< M105s queued to confirm lines answered by plain oks.
     std::uint64_t fragment_oks = 0;  ///< Oks of line fragments (`Unknown command`), not counted.
-    /// M105 oks right behind another that would have let an episode's closer go before its
-    /// marker was answered: copies, not counted.
+    /// M105 oks right behind another, with a line or marker ahead of the M105 they would answer:
+    /// copies, not counted.
     std::uint64_t repeated_m105_oks = 0;
 };
 
@@ -265,6 +265,7 @@ class Protocol {
     bool headless_refused_ = false;      ///< The refusal whose ok is due was of such a line.
     bool fence_queued_ = false;
     bool previous_was_m105_ok_ = false;  ///< The last line received was an M105's ok.
+    bool doubted_m105_ok_ = false;       ///< The last M105 ok was taken for a copy.
     bool m114_ok_due_ = false;           ///< A position line came: the ok after it is M114's.
     bool busy_seen_ = false;
     bool failed_ = false;
