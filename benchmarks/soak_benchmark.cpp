@@ -131,6 +131,22 @@ void print_failure(const char* what, const strata::streamer::WireSimulationResul
                  static_cast<unsigned long long>(result.printer.damaged_lines_taken));
     if (!result.executed.empty())
         std::fprintf(stderr, "  the last command run: \"%s\"\n", result.executed.back().c_str());
+    // Where the job was left, which is what `ran_as_sent` weighs against the damaged lines:
+    // a long skip is a line run twice or out of order (it was found again further on).
+    std::size_t job_at = 0;
+    int skips_shown = 0;
+    for (std::size_t k = 0; k < result.executed.size() && skips_shown < 4; ++k) {
+        const std::size_t from = job_at;
+        while (job_at < expected.size() && expected[job_at] != result.executed[k])
+            ++job_at;
+        if (job_at != from) {
+            std::fprintf(stderr, "  run %zu, \"%s\", is job command %zu: %zu skipped\n", k,
+                         result.executed[k].c_str(), job_at, job_at - from);
+            ++skips_shown;
+        }
+        if (job_at == expected.size()) break;
+        ++job_at;
+    }
     for (long i = std::max(0L, difference - 2); i >= 0 && i < difference + 3; ++i) {
         const auto at = static_cast<std::size_t>(i);
         std::fprintf(stderr, "  %ld: ran \"%s\" job \"%s\"\n", i,

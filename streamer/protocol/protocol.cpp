@@ -137,6 +137,7 @@ void Protocol::reset(double now_s) {
     last_reply_s_ = now_s;
     last_received_s_ = now_s;
     last_ok_s_ = now_s;
+    last_busy_s_ = -1.0;
     clock_s_ = now_s;
     unconfirmed_.clear();
     fence_queued_ = false;
@@ -225,6 +226,7 @@ void Protocol::on_received(std::string_view line, double now_s) {
         case ReplyKind::busy:
             last_reply_s_ = now_s;
             busy_seen_ = true;
+            last_busy_s_ = now_s;
             break;
         case ReplyKind::resend:
             last_reply_s_ = now_s;

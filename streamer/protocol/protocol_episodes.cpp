@@ -243,7 +243,11 @@ double Protocol::marker_deadline_s() const {
         ahead = true;
         long_ahead = long_ahead || entry.long_running;
     }
-    if (ahead) return last_reply_s_ + (long_ahead ? config_.long_command_timeout_s : timeout_s());
+    // A `busy` since the last ok: a command still blocks the queue (Marlin's host keepalive
+    // comes every 2 s while it runs), and the pair waits behind it however quiet the link is.
+    const bool blocked = last_busy_s_ > last_ok_s_;
+    if (ahead || blocked)
+        return last_reply_s_ + (long_ahead ? config_.long_command_timeout_s : timeout_s());
     const double wire_s =
         wire_bytes_per_s_ > 0.0 ? static_cast<double>(in_flight_bytes_) / wire_bytes_per_s_ : 0.0;
     const double backoff_s =

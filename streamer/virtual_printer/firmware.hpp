@@ -121,7 +121,7 @@ class Firmware {
     // Motion (firmware_motion.cpp).
     void queue_move(const parser::MachineState& before, const parser::MachineState& after,
                     double now_s);
-    void queue_segment(const std::array<double, 4>& from_mm, const std::array<double, 4>& to_mm,
+    void queue_segment(std::array<double, 4> from_mm, std::array<double, 4> to_mm,
                        double e_delta_mm, double feedrate_mm_s, double now_s);
     bool finish_blocks(double now_s);
     void collect_timed();

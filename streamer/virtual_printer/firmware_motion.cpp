@@ -47,9 +47,16 @@ void Firmware::queue_move(const parser::MachineState& before, const parser::Mach
     }
 }
 
-void Firmware::queue_segment(const std::array<double, 4>& from_mm,
-                             const std::array<double, 4>& to_mm, double e_delta_mm,
-                             double feedrate_mm_s, double now_s) {
+void Firmware::queue_segment(std::array<double, 4> from_mm, std::array<double, 4> to_mm,
+                             double e_delta_mm, double feedrate_mm_s, double now_s) {
+    // Both ends are clamped: the simulator keeps a target as written, Marlin its clamped one,
+    // which the next move then starts from.
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        from_mm[axis] =
+            std::clamp(from_mm[axis], config_.min_position_mm[axis], config_.max_position_mm[axis]);
+        to_mm[axis] =
+            std::clamp(to_mm[axis], config_.min_position_mm[axis], config_.max_position_mm[axis]);
+    }
     const std::array<double, 4> delta_mm = {to_mm[0] - from_mm[0], to_mm[1] - from_mm[1],
                                             to_mm[2] - from_mm[2], e_delta_mm};
     if (delta_mm == std::array<double, 4>{}) return;

@@ -314,6 +314,40 @@ TEST_F(ProtocolTest, AMarkerThrownAwayIsSentAgainWhenTheLinkGoesQuiet) {
     EXPECT_EQ(protocol_->counters().markers, 2u);
 }
 
+TEST_F(ProtocolTest, APairWaitsBehindACommandTheFirmwareSaysItIsBusyWith) {
+    // Line 1 ran; 2-4 are refused and the pair goes out behind them. Then the firmware is busy
+    // (a command holds its queue: the host cannot always tell which, and Marlin's keepalive says
+    // `busy` every 2 s): the quiet between those is no sign that the pair was thrown away.
+    config_.resend_settle_s = 0.01;
+    config_.busy_timeout_s = 5.0;
+    start(SendStrategy::counted_window, 4);
+    enqueue(4);
+    ASSERT_EQ(send(0.0).size(), 4u);
+    receive("ok", 0.05);
+    receive("Error:checksum mismatch, Last Line: 1", 0.06);
+    receive("Resend: 2", 0.06);
+    receive("ok", 0.06);
+    EXPECT_EQ(send(0.06), episode_lines_for(2));
+    for (const double at_s : {0.07, 0.08}) {
+        receive("Error:Line Number is not Last Line Number+1, Last Line: 1", at_s);
+        receive("Resend: 2", at_s);
+        receive("ok", at_s);
+    }
+    receive("echo:busy: processing", 0.09);
+    std::string wire;
+    for (double at_s = 2.09; at_s < 8.0; at_s += 2.0) {
+        protocol_->on_tick(wire, at_s - 0.01);
+        receive("echo:busy: processing", at_s);
+    }
+    EXPECT_TRUE(wire.empty());
+    EXPECT_EQ(protocol_->counters().markers, 1u);
+    receive("ok", 8.5);          // The marker's.
+    receive(temperatures, 8.5);  // The closer's.
+    const auto resent = send(8.5);
+    ASSERT_EQ(resent.size(), 3u);
+    EXPECT_EQ(resent[0].substr(0, 3), "N3 ");
+}
+
 TEST_F(ProtocolTest, TheOkOfALineFragmentAcknowledgesNothing) {
     // After a flush, the tail of a line can reach the firmware on its own; Marlin echoes it as
     // an unknown command and answers it with an ok of its own.

@@ -242,6 +242,7 @@ class Protocol {
     double last_reply_s_ = 0.0;
     double last_received_s_ = 0.0;  ///< Any line at all from the printer.
     double last_ok_s_ = 0.0;
+    double last_busy_s_ = -1.0;  ///< When the firmware last said `busy`.
     double last_probe_s_ = 0.0;
     int probe_retries_ = 0;    ///< M114 probes sent again while both kinds waited, since an ok.
     double ok_gap_s_ = 0.01;   ///< Moving average of the time between oks.

@@ -70,6 +70,11 @@ struct VirtualPrinterConfig {
     double bed_rate_c_s = 1.5;
     double busy_interval_s = 2.0;  ///< Host keepalive while a command runs long.
     double home_s = 3.0;           ///< What G28 takes.
+    /// Marlin's software endstops (MIN_/MAX_SOFTWARE_ENDSTOPS, on by default): a move's target
+    /// is clamped into this box (apply_motion_limits in Marlin/src/module/motion.cpp), so a
+    /// number damaged on the wire into a huge one moves to the edge instead of for hours.
+    std::array<double, 3> min_position_mm = {-10.0, -10.0, 0.0};
+    std::array<double, 3> max_position_mm = {260.0, 220.0, 220.0};
     planner::MotionLimits limits;
     FaultRates faults;
     std::uint64_t seed = 1;
