@@ -33,6 +33,7 @@ enum class Access : std::uint8_t { anyone, viewer, operator_, admin };
 struct Principal {
     User user;
     std::optional<Session> session;  ///< Set when the cookie, not a key, authenticated.
+    std::string session_token;       ///< The cookie's token, with `session`.
 };
 
 /// API keys seen recently, so a poll does not cost a store lookup and write each time. A key

@@ -85,6 +85,14 @@ http::Response post_login(Services& services, const Call& call) {
     std::string error;
     if (body.flag("passive").value_or(false)) {
         if (!call.principal) return http::Response::error(403, "not logged in");
+        // A browser's own session (a reloaded page): the same session and CSRF token again,
+        // not one more session per reload.
+        if (call.principal->session) {
+            const Session& open = *call.principal->session;
+            return login_answer(call.principal->user,
+                                {call.principal->session_token, open.csrf_token, open.expires_s},
+                                "session");
+        }
         NewSession session;
         const bool opened = services.store.with([&](Database& db) {
             return Sessions(db).open(call.principal->user.id, unix_now_s(), session, error);
