@@ -6,6 +6,7 @@
 // and the printer connected.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -22,10 +23,11 @@ namespace {
 constexpr const char* usage_text =
     "usage: strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE|tcp://HOST:PORT]\n"
     "           [--baud N] [--camera URL]... [--threads N] [--max-upload-mb N]\n"
-    "           [--demo [--demo-file FILE]]\n"
+    "           [--web-root DIR] [--demo [--demo-file FILE]]\n"
     "  --listen  where to listen (default 127.0.0.1:5000; 0.0.0.0:5000 for the network)\n"
     "  --data    the data directory (default $STRATA_DATA, else ~/.local/share/strata)\n"
-    "  --max-upload-mb  the largest G-code file an upload may carry (default 1024)\n";
+    "  --max-upload-mb  the largest G-code file an upload may carry (default 1024)\n"
+    "  --web-root  serve the web app from DIR (a built web/dist) instead of the built-in one\n";
 
 struct ServeArguments {
     server::ServerConfig config;
@@ -82,6 +84,15 @@ bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
                 return false;
             }
             config.max_upload_bytes = megabytes << 20U;
+        } else if (argument == "--web-root") {
+            std::error_code error;
+            if (!std::filesystem::is_regular_file(std::filesystem::path(value) / "index.html",
+                                                  error)) {
+                std::fprintf(stderr, "strata serve: --web-root %s has no index.html\n",
+                             value.c_str());
+                return false;
+            }
+            config.web_root = value;
         } else if (argument == "--threads") {
             config.http.threads = static_cast<unsigned>(std::atoi(value.c_str()));
         } else if (argument == "--camera") {

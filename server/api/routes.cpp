@@ -88,7 +88,10 @@ constexpr Route table[] = {
      "Add a webhook (url, events, secret)"},
     {"DELETE", "/api/strata/webhooks/{id}", admin, delete_webhook, nullptr, "Delete a webhook"},
     {"GET", "/api/openapi.json", viewer, get_openapi, nullptr, "This API as OpenAPI 3"},
-    {"GET", "/", anyone, get_status_page, nullptr, "The status page"},
+    // The web app, last: the API's paths above match first.
+    {"GET", "/", anyone, get_web_app, nullptr, "The web app"},
+    {"GET", "/{path*}", anyone, get_web_app, nullptr,
+     "The web app's files; its pages' paths answer with index.html"},
 };
 
 }  // namespace

@@ -74,7 +74,8 @@ http::Response get_webhooks(Services& services, const Call& call);
 http::Response post_webhook(Services& services, const Call& call);
 http::Response delete_webhook(Services& services, const Call& call);
 http::Response get_openapi(Services& services, const Call& call);
-http::Response get_status_page(Services& services, const Call& call);
+/// The web app: `/` and every path the API does not claim (web_routes.cpp).
+http::Response get_web_app(Services& services, const Call& call);
 
 /// A file (or a slice of it, for a Range header) as the answer, with `content_type`.
 http::Response file_answer(const Call& call, const std::filesystem::path& path,

@@ -162,26 +162,4 @@ http::Response get_openapi(Services& services, const Call&) {
     return http::Response::json(200, openapi_json(services.config.version));
 }
 
-http::Response get_status_page(Services& services, const Call&) {
-    http::Response response;
-    response.content_type = "text/html; charset=utf-8";
-    response.body =
-        "<!doctype html><html><head><meta charset=utf-8><title>strata</title></head><body>"
-        "<h1>strata " +
-        services.config.version +
-        "</h1><p>The web interface is not here yet. The printer is reached through the API "
-        "(<a href=\"/api/openapi.json\">OpenAPI document</a>, with an API key).</p>"
-        "<form id=login><input name=user placeholder=user> <input name=pass type=password "
-        "placeholder=password> <button>Log in</button></form><pre id=status></pre><script>"
-        "const show=async()=>{const r=await fetch('/api/job');document.getElementById('status')"
-        ".textContent=r.ok?JSON.stringify(await r.json(),null,2):'log in to see the printer';};"
-        "document.getElementById('login').onsubmit=async e=>{e.preventDefault();"
-        "const f=new FormData(e.target);await fetch('/api/login',{method:'POST',headers:"
-        "{'Content-Type':'application/json'},body:JSON.stringify({user:f.get('user'),"
-        "pass:f.get('pass')})});show();};show();setInterval(show,2000);</script></body></html>";
-    response.add_header("Content-Security-Policy",
-                        "default-src 'self'; script-src 'unsafe-inline'; frame-ancestors 'none'");
-    return response;
-}
-
 }  // namespace strata::server::api

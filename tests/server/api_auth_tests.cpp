@@ -40,7 +40,7 @@ TEST_F(ServerAuthTest, EveryRouteRefusesACallerWithoutCredentials) {
         EXPECT_EQ(result->status, 401) << route.method << " " << route.pattern;
         EXPECT_NE(result->body.find("credentials"), std::string::npos) << result->body;
     }
-    EXPECT_EQ(anyone, 3);  // Login, logout and the status page.
+    EXPECT_EQ(anyone, 4);  // Login, logout and the web app (its root and its files).
 }
 
 TEST_F(ServerAuthTest, EveryRouteRefusesABadKeyAndTooSmallARole) {

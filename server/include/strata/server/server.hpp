@@ -33,6 +33,9 @@ struct ServerConfig {
     /// prepared from it, which is about as large): checked before its body is read, when its
     /// length is declared, and every 16 MiB as it is written.
     std::uint64_t upload_free_reserve_bytes = std::uint64_t{64} << 20U;
+    /// A folder to serve the web app from instead of the copy built into the binary (UI
+    /// development: `npm run watch` rebuilds it, a reload shows it).
+    std::string web_root;
 };
 
 /// One route, as the OpenAPI document and the auth tests see it.

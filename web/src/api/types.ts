@@ -1,0 +1,113 @@
+// The shapes strata's API answers with: OctoPrint's where OctoPrint has the endpoint, strata's
+// own under /api/strata. Only the members the app reads are declared.
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface LoginAnswer {
+  name: string;
+  permissions: string[];
+  admin?: boolean;
+  session: string;
+  csrf_token: string;
+}
+
+export interface StateFlags {
+  operational: boolean;
+  printing: boolean;
+  cancelling: boolean;
+  pausing: boolean;
+  paused: boolean;
+  ready: boolean;
+  error: boolean;
+  closedOrError: boolean;
+}
+
+export interface HeaterReading {
+  actual: number;
+  target: number | null;
+  offset?: number;
+}
+
+export interface TemperatureSample {
+  time: number;
+  [heater: string]: HeaterReading | number;
+}
+
+export interface PrinterAnswer {
+  state: { text: string; flags: StateFlags; error?: string };
+  temperature: Record<string, HeaterReading> & { history?: TemperatureSample[] };
+}
+
+export interface JobAnswer {
+  job: {
+    file: { name: string | null; path: string | null; display: string | null; size: number | null };
+    estimatedPrintTime: number | null;
+  };
+  progress: {
+    completion: number | null;
+    filepos: number | null;
+    printTime: number | null;
+    printTimeLeft: number | null;
+  };
+  state: string;
+  error?: string;
+}
+
+export interface ConnectionAnswer {
+  current: { state: string; port: string | null; baudrate: number | null };
+  options: { ports: string[]; baudrates: number[]; portPreference?: string | null; baudratePreference?: number | null };
+}
+
+export interface FileAnalysis {
+  estimatedPrintTime?: number;
+  filament?: Record<string, { length?: number; volume?: number }>;
+  progress?: number;
+  layers?: number;
+}
+
+export interface FileEntry {
+  name: string;
+  display: string;
+  path: string;
+  type: 'machinecode' | 'folder';
+  size?: number;
+  date?: number;
+  refs: { resource: string; download?: string };
+  gcodeAnalysis?: FileAnalysis;
+  thumbnail?: string;
+  strata?: { id: number; state: string; error?: string; snapshots?: number };
+  children?: FileEntry[];
+}
+
+export interface FilesAnswer {
+  files: FileEntry[];
+  free?: number;
+  total?: number;
+}
+
+export interface JobRecord {
+  id: number;
+  file: string;
+  state: string;
+  started: number;
+  ended: number | null;
+  completion: number;
+  layer: number;
+  print_time: number;
+  result: string;
+}
+
+export interface TimelapseEntry {
+  name: string;
+  size: number;
+  date: string;
+  url: string;
+  thumbnail?: string;
+}
+
+/** An event from /api/events: its id (for Last-Event-ID), type and payload. */
+export interface ServerEvent {
+  id: number;
+  type: string;
+  payload: Record<string, unknown>;
+}

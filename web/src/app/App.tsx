@@ -1,0 +1,73 @@
+// The shell: the login form until someone is logged in, then the navigation, the current page
+// and the notices. The event stream and the temperature poll run while someone is logged in.
+import { useEffect } from 'preact/hooks';
+
+import { DropZone } from '../components/DropZone';
+import { Notices } from '../components/Notices';
+import { DashboardPage } from '../pages/dashboard/DashboardPage';
+import { FilesPage } from '../pages/files/FilesPage';
+import { HistoryPage } from '../pages/history/HistoryPage';
+import { LoginPage } from '../pages/login/LoginPage';
+import { openEventStream } from '../stores/events';
+import { refreshFiles } from '../stores/files';
+import { refreshJob } from '../stores/job';
+import { notify } from '../stores/notices';
+import { loadTemperatureHistory, refreshConnection, refreshPrinter } from '../stores/printer';
+import { canOperate, resumeSession, user } from '../stores/session';
+import { Header } from './Header';
+import { currentPage } from './router';
+import { useTitle } from './useTitle';
+
+const temperaturePollMs = 2000;
+
+function startLiveData(): () => void {
+  void loadTemperatureHistory();
+  void refreshJob();
+  void refreshConnection();
+  void refreshFiles();
+  const closeStream = openEventStream();
+  const poll = setInterval(() => void refreshPrinter(), temperaturePollMs);
+  return () => {
+    closeStream();
+    clearInterval(poll);
+  };
+}
+
+function CurrentPage() {
+  switch (currentPage.value) {
+    case 'files':
+      return <FilesPage />;
+    case 'history':
+      return <HistoryPage />;
+    default:
+      return <DashboardPage />;
+  }
+}
+
+export function App() {
+  const loggedIn = Boolean(user.value);
+  useEffect(() => {
+    resumeSession().catch((error: unknown) => notify('error', `The server did not answer: ${String(error)}`));
+  }, []);
+  useEffect(() => (loggedIn ? startLiveData() : undefined), [loggedIn]);
+  useTitle();
+
+  if (user.value === undefined) return <main class="loading" aria-busy="true" />;
+  if (user.value === null)
+    return (
+      <>
+        <LoginPage />
+        <Notices />
+      </>
+    );
+  return (
+    <>
+      <Header />
+      <main class="page">
+        <CurrentPage />
+      </main>
+      {canOperate.value && <DropZone />}
+      <Notices />
+    </>
+  );
+}

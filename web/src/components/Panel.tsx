@@ -1,0 +1,14 @@
+// A titled card on a page.
+import type { ComponentChildren } from 'preact';
+
+export function Panel(props: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+  return (
+    <section class="panel" aria-label={props.title}>
+      <header>
+        <h2>{props.title}</h2>
+        {props.actions}
+      </header>
+      {props.children}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+// The one event stream (GET /api/events, Server-Sent Events) that keeps every store fresh. The
+// browser resumes it after a drop with Last-Event-ID, so no event is missed; when the server
+// refuses the stream outright (restarting), it is opened again by hand from the last id seen.
+import { signal } from '@preact/signals';
+
+import type { JobAnswer } from '../api/types';
+import { refreshFiles } from './files';
+import { job, refreshJob } from './job';
+import { notify } from './notices';
+import { refreshConnection, refreshPrinter } from './printer';
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+export const streamStatus = signal<StreamStatus>('connecting');
+
+type Handler = (payload: Record<string, unknown>) => void;
+
+const fileName = (payload: Record<string, unknown>): string =>
+  typeof payload['name'] === 'string' ? payload['name'] : typeof payload['path'] === 'string' ? payload['path'] : 'the file';
+
+const refreshAll = (): void => {
+  void refreshPrinter();
+  void refreshJob();
+  void refreshConnection();
+};
+
+const handlers: Record<string, Handler> = {
+  current: (payload) => {
+    job.value = payload as unknown as JobAnswer;
+  },
+  Connected: refreshAll,
+  Disconnected: refreshAll,
+  PrinterStateChanged: refreshAll,
+  PrintStarted: refreshAll,
+  PrintProgress: () => void refreshJob(),
+  PrintPaused: (payload) => {
+    refreshAll();
+    notify('info', `Paused: ${fileName(payload)}`);
+  },
+  PrintResumed: refreshAll,
+  PrintDone: (payload) => {
+    refreshAll();
+    notify('success', `Print done: ${fileName(payload)}`);
+  },
+  PrintFailed: (payload) => {
+    refreshAll();
+    const reason = typeof payload['reason'] === 'string' ? ` (${payload['reason']})` : '';
+    notify('error', `Print failed: ${fileName(payload)}${reason}`);
+  },
+  PrintCancelled: (payload) => {
+    refreshAll();
+    notify('info', `Cancelled: ${fileName(payload)}`);
+  },
+  Upload: () => void refreshFiles(),
+  FileRemoved: () => void refreshFiles(),
+  MetadataAnalysisStarted: () => void refreshFiles(),
+  MetadataAnalysisFinished: () => void refreshFiles(),
+  FilePrepProgress: () => void refreshFiles(),
+  FilePrepFailed: (payload) => {
+    void refreshFiles();
+    notify('error', `${fileName(payload)} could not be prepared`);
+  },
+  MovieDone: (payload) => notify('success', `Timelapse ready: ${String(payload['movie_basename'] ?? '')}`),
+  Error: (payload) => notify('error', String(payload['error'] ?? 'printer error')),
+};
+
+/** Opens the stream; returns a function that closes it for good. */
+export function openEventStream(): () => void {
+  let source: EventSource | null = null;
+  let lastId = '';
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const open = (): void => {
+    source = new EventSource(lastId ? `/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/api/events');
+    source.onopen = () => {
+      if (streamStatus.value === 'reconnecting') refreshAll();
+      streamStatus.value = 'live';
+    };
+    source.onerror = () => {
+      streamStatus.value = 'reconnecting';
+      if (source?.readyState === EventSource.CLOSED && !closed) retry = setTimeout(open, 2000);
+    };
+    for (const [type, handle] of Object.entries(handlers)) {
+      source.addEventListener(type, (event: MessageEvent<string>) => {
+        if (event.lastEventId) lastId = event.lastEventId;
+        try {
+          handle(JSON.parse(event.data) as Record<string, unknown>);
+        } catch {
+          // A payload that is not JSON is the server's bug, not a reason to stop listening.
+        }
+      });
+    }
+  };
+  open();
+  return () => {
+    closed = true;
+    clearTimeout(retry);
+    source?.close();
+  };
+}

@@ -1,0 +1,57 @@
+// The files on the server (a tree, flattened for the list) and the uploads in progress, each
+// with its progress and a way to cancel it.
+import { signal } from '@preact/signals';
+
+import { api, upload } from '../api/api';
+import type { FileEntry } from '../api/types';
+import { notify } from './notices';
+
+export interface Upload {
+  id: number;
+  name: string;
+  fraction: number;
+  cancel: () => void;
+}
+
+export const files = signal<FileEntry[]>([]);
+export const uploads = signal<Upload[]>([]);
+let nextUploadId = 1;
+
+function flatten(entries: FileEntry[]): FileEntry[] {
+  return entries.flatMap((entry) => (entry.type === 'folder' ? flatten(entry.children ?? []) : [entry]));
+}
+
+export async function refreshFiles(): Promise<void> {
+  files.value = flatten((await api.files()).files);
+}
+
+function updateUpload(id: number, change: Partial<Upload>): void {
+  uploads.value = uploads.value.map((item) => (item.id === id ? { ...item, ...change } : item));
+}
+
+/** Sends each file in turn (one at a time keeps the Pi's disk and the upload bar honest). */
+export async function uploadFiles(chosen: File[]): Promise<void> {
+  const queued = chosen.map((file) => ({ file, id: nextUploadId++ }));
+  const cancelled = new Set<number>();
+  uploads.value = [
+    ...uploads.value,
+    ...queued.map(({ file, id }) => ({ id, name: file.name, fraction: 0, cancel: () => cancelled.add(id) })),
+  ];
+  for (const { file, id } of queued) {
+    if (cancelled.has(id)) {
+      uploads.value = uploads.value.filter((item) => item.id !== id);
+      continue;
+    }
+    const handle = upload(file, (fraction) => updateUpload(id, { fraction }));
+    updateUpload(id, { cancel: handle.cancel });
+    try {
+      await handle.done;
+      notify('success', `${file.name} uploaded`);
+    } catch (error) {
+      notify('error', `${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      uploads.value = uploads.value.filter((item) => item.id !== id);
+    }
+  }
+  await refreshFiles();
+}
