@@ -2,11 +2,14 @@
 // (`event: current`, not persisted), then every event after its `Last-Event-ID` (header, or the
 // `lastEventId` query for clients that cannot set headers) from the store, then live ones, with
 // no gap and no repeat between the two; `retry:` tells EventSource to reconnect after 2 s.
+// Without an id, `from=now` skips the stored history: the `current` event then carries the
+// newest event's id, and whatever the client reads after receiving it is no older than that.
 // Keep-alive comments every 15 s come from the hub's heartbeat.
 #include <charconv>
 
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/server/event_log.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -38,18 +41,23 @@ std::int64_t last_event_id(const Call& call) {
 
 std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call) {
     auto stream = std::make_shared<http::EventStream>();
-    const std::int64_t last_id = last_event_id(call);
+    std::int64_t last_id = last_event_id(call);
+    const bool from_now = last_id == 0 && call.query_value("from").value_or("") == "now";
     EventHub& hub = services.events;
     PrinterService& printer = services.printer;
     std::weak_ptr<http::EventStream> weak = stream;
-    stream->when_attached([weak, last_id, &hub, &printer] {
+    Store& store = services.store;
+    stream->when_attached([weak, last_id, from_now, &hub, &printer, &store]() mutable {
         const std::shared_ptr<http::EventStream> open = weak.lock();
         if (!open) return;
+        // Read before the status: an event published meanwhile is newer, and is sent.
+        if (from_now) last_id = store.with([](Database& db) { return EventLog(db).newest_id(); });
         const PrinterStatus status = printer.status();
         std::ostringstream current;
         JsonWriter json(current);
         write_job(json, status);
-        open->push("retry: 2000\nevent: current\ndata: " + current.str() + "\n\n");
+        const std::string id = from_now ? "id: " + std::to_string(last_id) + "\n" : "";
+        open->push("retry: 2000\n" + id + "event: current\ndata: " + current.str() + "\n\n");
         hub.subscribe(last_id, [weak](const Event& event) {
             const std::shared_ptr<http::EventStream> alive = weak.lock();
             return alive && alive->push(frame(event));

@@ -24,6 +24,13 @@ std::vector<Event> EventLog::after(std::int64_t last_id, std::size_t limit) {
     return events;
 }
 
+std::int64_t EventLog::newest_id() {
+    std::string error;
+    Statement select = db_.prepare("SELECT coalesce(max(id), 0) FROM events", error);
+    if (!select.valid() || select.step(error) != Statement::Step::row) return 0;
+    return select.int64(0);
+}
+
 std::int64_t EventLog::trim(std::size_t keep) {
     std::string error;
     Statement remove = db_.prepare(

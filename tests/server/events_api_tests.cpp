@@ -20,10 +20,12 @@ namespace {
 // A raw SSE client: the request, then frames as they come.
 class SseClient {
   public:
-    SseClient(std::uint16_t port, const std::string& key, std::int64_t last_event_id) {
+    SseClient(std::uint16_t port, const std::string& key, std::int64_t last_event_id,
+              const std::string& query = "") {
         fd_ = testing::connect_loopback(port);
         EXPECT_GE(fd_, 0);
-        std::string request = "GET /api/events HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + key + "\r\n";
+        std::string request =
+            "GET /api/events" + query + " HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + key + "\r\n";
         if (last_event_id > 0)
             request += "Last-Event-ID: " + std::to_string(last_event_id) + "\r\n";
         request += "\r\n";
@@ -92,6 +94,21 @@ TEST_F(EventsApiTest, AReconnectedStreamGetsExactlyWhatItMissed) {
     EXPECT_EQ(frames[2].second, "{\"n\":5}");  // Live, after the catch-up, not repeated.
     resumed.wait_at_most_ms(300);
     EXPECT_EQ(resumed.read("TestEvent", 1).size(), 0U);
+}
+
+// A page that has just loaded the state by REST wants what happens from now on, not the stored
+// history (up to 10,000 events, each of which would make it load the state again).
+TEST_F(EventsApiTest, FromNowSkipsTheHistoryAndNamesWhereItStarts) {
+    for (int i = 1; i <= 3; ++i)
+        server_->events().publish("TestEvent", "{\"old\":" + std::to_string(i) + "}");
+    SseClient stream(server_->port(), viewer_key_, 0, "?from=now");
+    const auto current = stream.read("current", 1);
+    ASSERT_EQ(current.size(), 1U);
+    server_->events().publish("TestEvent", "{\"new\":1}");
+    const auto frames = stream.read("TestEvent", 1);
+    ASSERT_EQ(frames.size(), 1U);
+    EXPECT_EQ(frames[0].second, "{\"new\":1}");
+    EXPECT_EQ(frames[0].first, current[0].first + 1);  // Nothing between the two is lost.
 }
 
 TEST_F(EventsApiTest, AFailingWebhookIsRetriedAndDeliveredSigned) {

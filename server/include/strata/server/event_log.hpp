@@ -29,6 +29,8 @@ class EventLog {
                                        double at_s, std::string& error);
     /// Events after `last_id`, oldest first, at most `limit`.
     [[nodiscard]] std::vector<Event> after(std::int64_t last_id, std::size_t limit);
+    /// The id of the newest event kept (0: none).
+    [[nodiscard]] std::int64_t newest_id();
     /// Keeps the newest `keep` events; how many went.
     std::int64_t trim(std::size_t keep);
 
