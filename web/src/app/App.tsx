@@ -8,30 +8,12 @@ import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { FilesPage } from '../pages/files/FilesPage';
 import { HistoryPage } from '../pages/history/HistoryPage';
 import { LoginPage } from '../pages/login/LoginPage';
-import { openEventStream } from '../stores/events';
-import { refreshFiles } from '../stores/files';
-import { refreshJob } from '../stores/job';
+import { startLiveData, stopLiveData } from '../stores/live';
 import { notify } from '../stores/notices';
-import { loadTemperatureHistory, refreshConnection, refreshPrinter } from '../stores/printer';
 import { canOperate, resumeSession, user } from '../stores/session';
 import { Header } from './Header';
 import { currentPage } from './router';
 import { useTitle } from './useTitle';
-
-const temperaturePollMs = 2000;
-
-function startLiveData(): () => void {
-  void loadTemperatureHistory();
-  void refreshJob();
-  void refreshConnection();
-  void refreshFiles();
-  const closeStream = openEventStream();
-  const poll = setInterval(() => void refreshPrinter(), temperaturePollMs);
-  return () => {
-    closeStream();
-    clearInterval(poll);
-  };
-}
 
 function CurrentPage() {
   switch (currentPage.value) {
@@ -49,7 +31,11 @@ export function App() {
   useEffect(() => {
     resumeSession().catch((error: unknown) => notify('error', `The server did not answer: ${String(error)}`));
   }, []);
-  useEffect(() => (loggedIn ? startLiveData() : undefined), [loggedIn]);
+  useEffect(() => {
+    if (!loggedIn) return undefined;
+    startLiveData();
+    return stopLiveData;
+  }, [loggedIn]);
   useTitle();
 
   if (user.value === undefined) return <main class="loading" aria-busy="true" />;

@@ -1,6 +1,9 @@
-// The one event stream (GET /api/events, Server-Sent Events) that keeps every store fresh. The
-// browser resumes it after a drop with Last-Event-ID, so no event is missed; when the server
-// refuses the stream outright (restarting), it is opened again by hand from the last id seen.
+// The one event stream (GET /api/events, Server-Sent Events) that keeps every store fresh. It
+// opens `from=now`: the server's first message (`current`, the job) marks where the stream
+// starts, and the stores are loaded when it comes, so nothing happens between the load and the
+// stream unseen. The browser resumes a dropped stream with Last-Event-ID; when the server
+// refuses it outright (restarting), it is opened again by hand from the last id seen, and each
+// new `current` loads the stores again.
 import { signal } from '@preact/signals';
 
 import type { JobAnswer } from '../api/types';
@@ -24,9 +27,6 @@ const refreshAll = (): void => {
 };
 
 const handlers: Record<string, Handler> = {
-  current: (payload) => {
-    job.value = payload as unknown as JobAnswer;
-  },
   Connected: refreshAll,
   Disconnected: refreshAll,
   PrinterStateChanged: refreshAll,
@@ -63,19 +63,28 @@ const handlers: Record<string, Handler> = {
   Error: (payload) => notify('error', String(payload['error'] ?? 'printer error')),
 };
 
-/** Opens the stream; returns a function that closes it for good. */
-export function openEventStream(): () => void {
+/** Opens the stream; `onStart` runs at each start (and restart) of it, to load the stores.
+ * Returns a function that closes it for good. */
+export function openEventStream(onStart: () => void): () => void {
   let source: EventSource | null = null;
   let lastId = '';
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   const open = (): void => {
-    source = new EventSource(lastId ? `/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/api/events');
+    source = new EventSource(lastId ? `/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/api/events?from=now');
     source.onopen = () => {
-      if (streamStatus.value === 'reconnecting') refreshAll();
       streamStatus.value = 'live';
     };
+    source.addEventListener('current', (event: MessageEvent<string>) => {
+      if (event.lastEventId) lastId = event.lastEventId;
+      try {
+        job.value = JSON.parse(event.data) as JobAnswer;
+      } catch {
+        // Loaded again by onStart.
+      }
+      onStart();
+    });
     source.onerror = () => {
       streamStatus.value = 'reconnecting';
       if (source?.readyState === EventSource.CLOSED && !closed) retry = setTimeout(open, 2000);

@@ -22,7 +22,11 @@ function flatten(entries: FileEntry[]): FileEntry[] {
 }
 
 export async function refreshFiles(): Promise<void> {
-  files.value = flatten((await api.files()).files);
+  try {
+    files.value = flatten((await api.files()).files);
+  } catch {
+    // Kept as it was.
+  }
 }
 
 function updateUpload(id: number, change: Partial<Upload>): void {

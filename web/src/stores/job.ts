@@ -9,8 +9,13 @@ export const job = signal<JobAnswer | null>(null);
 
 export const completion = computed(() => job.value?.progress.completion ?? null);
 
+/** Never fails: a failed load keeps what was shown (the stream or the next load mends it). */
 export async function refreshJob(): Promise<void> {
-  job.value = await api.job();
+  try {
+    job.value = await api.job();
+  } catch {
+    // Kept as it was.
+  }
 }
 
 /** `12:34` or `1:02:03` from seconds. */

@@ -105,5 +105,9 @@ export async function loadTemperatureHistory(): Promise<void> {
 }
 
 export async function refreshConnection(): Promise<void> {
-  connection.value = await api.connection();
+  try {
+    connection.value = await api.connection();
+  } catch {
+    // Kept as it was.
+  }
 }

@@ -4,6 +4,7 @@ import { computed, signal } from '@preact/signals';
 
 import { api, ApiError, setCsrfToken } from '../api/api';
 import type { LoginAnswer, Role } from '../api/types';
+import { stopLiveData } from './live';
 
 export interface User {
   name: string;
@@ -19,16 +20,26 @@ function roleOf(answer: LoginAnswer): Role {
   return answer.permissions.includes('CONTROL') ? 'operator' : 'viewer';
 }
 
+// Whether this browser logged in and has not logged out since: the session cookie is HttpOnly,
+// and asking the server with no session at all would only log a 403 in the console.
+const hintKey = 'strata.session';
+
 function accept(answer: LoginAnswer): void {
   setCsrfToken(answer.csrf_token);
   user.value = { name: answer.name, role: roleOf(answer) };
+  localStorage.setItem(hintKey, '1');
 }
 
 export async function resumeSession(): Promise<void> {
+  if (localStorage.getItem(hintKey) === null) {
+    user.value = null;
+    return;
+  }
   try {
     accept(await api.resume());
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      localStorage.removeItem(hintKey);  // The session ended (expired, or logged out elsewhere).
       user.value = null;
       return;
     }
@@ -41,9 +52,11 @@ export async function logIn(name: string, password: string, remember: boolean): 
 }
 
 export async function logOut(): Promise<void> {
+  stopLiveData();
   try {
     await api.logout();
   } finally {
+    localStorage.removeItem(hintKey);
     setCsrfToken('');
     user.value = null;
   }

@@ -13,8 +13,8 @@ function seriesOf(columns: TemperatureColumns): uPlot.Series[] {
   const series: uPlot.Series[] = [{}];
   Object.keys(columns.heaters).forEach((name, i) => {
     const stroke = palette[i % palette.length] ?? '#888';
-    series.push({ label: name, stroke, width: 2 });
-    series.push({ label: `${name} target`, stroke, width: 1, dash: [6, 4] });
+    series.push({ label: name, stroke, width: 2, points: { show: false } });
+    series.push({ label: `${name} target`, stroke, width: 1, dash: [6, 4], points: { show: false } });
   });
   return series;
 }
