@@ -157,8 +157,11 @@ void Streamer::Session::run() {
 // Timeouts, then as many lines as the window allows, then the wire.
 void Streamer::Session::send_what_is_due(double now) {
     now_cache_s_ = now;
+    const std::size_t queued = out_.size();
     protocol_.on_tick(out_, now);
     if (out_.size() < 4096) protocol_.fill(out_, now);
+    if (config_.terminal && out_.size() > queued)
+        config_.terminal->add(true, std::string_view(out_).substr(queued));
     write_link();
     events.flush();
     publish_counters();
@@ -213,7 +216,9 @@ void Streamer::Session::read_link(double now) {
         std::size_t start = 0;
         for (std::size_t end = in_.find('\n'); end != std::string::npos;
              start = end + 1, end = in_.find('\n', start)) {
-            protocol_.on_received(std::string_view(in_).substr(start, end - start), now);
+            const std::string_view line = std::string_view(in_).substr(start, end - start);
+            if (config_.terminal) config_.terminal->add(false, line);
+            protocol_.on_received(line, now);
             if (!link_) return;
         }
         in_.erase(0, start);
@@ -248,6 +253,7 @@ void Streamer::Session::do_emergency_stop() {
     const bool mid_line = !out_.empty();
     out_.clear();
     std::string stop = mid_line ? "\nM112\n" : "M112\n";
+    if (config_.terminal) config_.terminal->add(true, "M112");
     if (link_) {
         for (int attempt = 0; attempt < 100 && !stop.empty(); ++attempt) {
             const IoResult written = link_->write(stop.data(), stop.size());

@@ -16,6 +16,7 @@
 #include "strata/streamer/job.hpp"
 #include "strata/streamer/link.hpp"
 #include "strata/streamer/protocol.hpp"
+#include "strata/streamer/terminal_log.hpp"
 #include "strata/streamer/reply.hpp"
 
 namespace strata::streamer {
@@ -68,6 +69,8 @@ struct StreamerConfig {
     /// rate. A slow link (any real-time print) never spins. 0 turns it off.
     double spin_for_reply_s = 300e-6;
     ScriptSettings scripts;
+    /// Where every line sent and received is written (the server's terminal); none: not kept.
+    std::shared_ptr<TerminalLog> terminal;
 };
 
 struct JobProgress {
