@@ -16,7 +16,9 @@ namespace {
 
 std::string frame(const Event& event) {
     if (event.id == 0 && event.type.empty()) return ": keep-alive\n\n";
-    std::string text = "id: " + std::to_string(event.id) + "\nevent: " + event.type + "\n";
+    // A live-only event has no id: EventSource then keeps the last one it saw for resuming.
+    std::string text = event.id == 0 ? std::string() : "id: " + std::to_string(event.id) + "\n";
+    text += "event: " + event.type + "\n";
     std::string_view data = event.payload_json;
     for (;;) {  // A newline in the data would end the field: each line is its own data field.
         const std::size_t newline = data.find('\n');

@@ -41,6 +41,18 @@ std::int64_t EventHub::publish(std::string_view type, std::string_view payload_j
     return id;
 }
 
+void EventHub::broadcast(std::string_view type, std::string_view payload_json) {
+    const std::lock_guard lock(mutex_);
+    if (subscribers_.empty()) return;
+    Event event;
+    event.at_s = unix_now_s();
+    event.type = std::string(type);
+    event.payload_json = std::string(payload_json);
+    std::erase_if(subscribers_, [&event](const Subscription& subscription) {
+        return !subscription.subscriber(event);
+    });
+}
+
 std::uint64_t EventHub::subscribe(std::int64_t last_id, Subscriber subscriber) {
     const std::lock_guard lock(mutex_);
     for (;;) {

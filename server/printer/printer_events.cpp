@@ -42,6 +42,28 @@ std::string progress_payload(const StoredFile& file, const streamer::JobProgress
     return out.str();
 }
 
+// A temperature report as OctoPrint names the heaters (tool0, bed, chamber), with its time.
+std::string temperature_payload(const streamer::StreamerEvent& event) {
+    std::ostringstream payload;
+    JsonWriter json(payload);
+    json.begin_object().field("time", unix_now_s());
+    for (std::uint8_t i = 0; i < event.heater_count; ++i) {
+        const streamer::HeaterReading& heater = event.heaters[i];
+        const std::string key = heater.heater == 'B' ? "bed"
+                                : heater.heater == 'C'
+                                    ? "chamber"
+                                    : "tool" + std::to_string(std::max<int>(0, heater.index));
+        json.key(key).begin_object().field("actual", heater.actual_c);
+        if (heater.target_c)
+            json.field("target", *heater.target_c);
+        else
+            json.key("target").null();
+        json.end_object();
+    }
+    json.end_object();
+    return payload.str();
+}
+
 }  // namespace
 
 Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
@@ -88,10 +110,43 @@ Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
 }
 
 void PrinterService::pump() {
+    double forwarded_s = 0.0;
     while (pumping_) {
         streamer::StreamerEvent event;
         if (streamer_->wait_event(event, 0.2)) handle(event);
+        // In batches, about five a second: one frame per line would cost each browser more
+        // than the line itself.
+        const double now_s = unix_now_s();
+        if (now_s - forwarded_s >= 0.2) {
+            forward_terminal();
+            forwarded_s = now_s;
+        }
     }
+    forward_terminal();
+}
+
+void PrinterService::forward_terminal() {
+    std::uint64_t first_kept = 0;
+    const std::vector<streamer::TerminalLine> lines =
+        terminal_->since(terminal_forwarded_, 1000, first_kept);
+    if (lines.empty()) return;
+    std::ostringstream payload;
+    JsonWriter json(payload);
+    json.begin_object();
+    // Lines a slow pump never handed on: the page reads them by REST if it wants them.
+    const std::uint64_t lost = lines.front().seq > terminal_forwarded_ + 1
+                                   ? lines.front().seq - terminal_forwarded_ - 1
+                                   : 0;
+    json.field("lost", lost);
+    json.key("lines").begin_array();
+    for (const streamer::TerminalLine& line : lines) {
+        json.begin_object().field("seq", line.seq).field("t", line.at_s);
+        json.field("sent", line.sent).field("temperature", line.temperature);
+        json.field("text", line.text).end_object();
+    }
+    json.end_array().end_object();
+    terminal_forwarded_ = lines.back().seq;
+    events_.broadcast("terminal", payload.str());
 }
 
 void PrinterService::handle(const streamer::StreamerEvent& event) {
@@ -106,13 +161,23 @@ void PrinterService::handle(const streamer::StreamerEvent& event) {
                 status_.heaters = event.heaters;
                 status_.heater_count = event.heater_count;
                 temperatures_.record({unix_now_s(), event.heaters, event.heater_count});
-                return;
+                break;
             case Kind::progress: status_.progress = event.progress; break;
             case Kind::error: status_.error = event.text; break;
             default: break;
         }
     }
     switch (event.kind) {
+        case Kind::temperatures: {
+            // At most one a second on the stream: a graph needs no more, and a printer in a
+            // hurry (or the demo's, at 20 times real speed) would send ten.
+            const double now_s = unix_now_s();
+            if (now_s - temperature_broadcast_s_ >= 0.95) {
+                temperature_broadcast_s_ = now_s;
+                events_.broadcast("temperature", temperature_payload(event));
+            }
+            return;
+        }
         case Kind::state: {
             std::ostringstream payload;
             PrinterStatus copy = status();

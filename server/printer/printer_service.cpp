@@ -112,6 +112,7 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
         disconnect_locked();  // A dead connection: start over.
     }
     streamer::StreamerConfig config = settings_.streamer;
+    config.terminal = terminal_;
     if (!link.target.empty()) config.link = link;
     if (config.link.target.empty()) {  // The default printer profile's port, if any.
         const std::optional<StoredProfile> profile =

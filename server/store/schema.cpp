@@ -172,6 +172,17 @@ constexpr std::string_view job_synced_sql = R"sql(
 ALTER TABLE files ADD COLUMN job_synced INTEGER NOT NULL DEFAULT 1;
 )sql";
 
+// What each user typed in the terminal (server/auth/command_history.cpp keeps the last 100).
+constexpr std::string_view command_history_sql = R"sql(
+CREATE TABLE command_history (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    command TEXT NOT NULL,
+    at_s REAL NOT NULL
+);
+CREATE INDEX command_history_user ON command_history(user_id, id);
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
@@ -179,6 +190,7 @@ constexpr Migration migrations[] = {
     {4, "jobs: job file, line offset, resumed job", resume_sql},
     {5, "files: the content hash's column renamed", file_hash_sql},
     {6, "files: whether the prepared job is on the disk", job_synced_sql},
+    {7, "the terminal's command history per user", command_history_sql},
 };
 
 }  // namespace

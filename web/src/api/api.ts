@@ -8,6 +8,7 @@ import type {
   JobRecord,
   LoginAnswer,
   PrinterAnswer,
+  TerminalAnswer,
   TimelapseEntry,
 } from './types';
 
@@ -93,6 +94,10 @@ export const api = {
   deleteFile: (path: string) => call<void>('DELETE', `/api/files/local/${encodePath(path)}`),
   downloadUrl: (path: string) => `/downloads/files/local/${encodePath(path)}`,
 
+  terminal: (after: number, limit: number) =>
+    call<TerminalAnswer>('GET', `/api/strata/terminal?after=${after}&limit=${limit}`),
+  terminalCommand: (command: string) => call<void>('POST', '/api/strata/terminal', { command }),
+  terminalHistory: () => call<{ commands: string[] }>('GET', '/api/strata/terminal/history'),
   jobs: () => call<{ jobs: JobRecord[] }>('GET', '/api/strata/jobs'),
   timelapses: () => call<{ files: TimelapseEntry[] }>('GET', '/api/timelapse'),
 };

@@ -111,3 +111,17 @@ export interface ServerEvent {
   type: string;
   payload: Record<string, unknown>;
 }
+
+export interface TerminalLine {
+  seq: number;
+  t: number;
+  sent: boolean;
+  temperature: boolean;
+  text: string;
+}
+
+export interface TerminalAnswer {
+  first_kept: number;
+  last: number;
+  lines: TerminalLine[];
+}

@@ -8,6 +8,7 @@ import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { FilesPage } from '../pages/files/FilesPage';
 import { HistoryPage } from '../pages/history/HistoryPage';
 import { LoginPage } from '../pages/login/LoginPage';
+import { TerminalPage } from '../pages/terminal/TerminalPage';
 import { startLiveData, stopLiveData } from '../stores/live';
 import { notify } from '../stores/notices';
 import { canOperate, resumeSession, user } from '../stores/session';
@@ -19,6 +20,8 @@ function CurrentPage() {
   switch (currentPage.value) {
     case 'files':
       return <FilesPage />;
+    case 'terminal':
+      return <TerminalPage />;
     case 'history':
       return <HistoryPage />;
     default:

@@ -1,12 +1,13 @@
-// The app's pages by path (/, /files, /history), kept in the address bar with the History API so
+// The app's pages by path (/, /files, /terminal, /history), kept in the address bar with the History API so
 // reloads and the back button work; the server answers any of these paths with index.html.
 import { signal } from '@preact/signals';
 
-export type Page = 'dashboard' | 'files' | 'history';
+export type Page = 'dashboard' | 'files' | 'terminal' | 'history';
 
 export const pages: Array<{ page: Page; path: string; title: string }> = [
   { page: 'dashboard', path: '/', title: 'Dashboard' },
   { page: 'files', path: '/files', title: 'Files' },
+  { page: 'terminal', path: '/terminal', title: 'Terminal' },
   { page: 'history', path: '/history', title: 'History' },
 ];
 

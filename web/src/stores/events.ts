@@ -6,11 +6,12 @@
 // new `current` loads the stores again.
 import { signal } from '@preact/signals';
 
-import type { JobAnswer } from '../api/types';
+import type { JobAnswer, TemperatureSample, TerminalLine } from '../api/types';
 import { refreshFiles } from './files';
 import { job, refreshJob } from './job';
 import { notify } from './notices';
-import { refreshConnection, refreshPrinter } from './printer';
+import { applyTemperature, refreshConnection, refreshPrinter } from './printer';
+import { appendTerminal } from './terminal';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 export const streamStatus = signal<StreamStatus>('connecting');
@@ -27,6 +28,8 @@ const refreshAll = (): void => {
 };
 
 const handlers: Record<string, Handler> = {
+  temperature: (payload) => applyTemperature(payload as unknown as TemperatureSample),
+  terminal: (payload) => appendTerminal((payload['lines'] ?? []) as TerminalLine[]),
   Connected: refreshAll,
   Disconnected: refreshAll,
   PrinterStateChanged: refreshAll,

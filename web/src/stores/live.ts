@@ -1,12 +1,12 @@
 // Live data while someone is logged in: the stores loaded when the event stream starts, then
-// kept fresh by it and by the two-second temperature poll. Stopped before logging out, so nothing asks the
-// server in the moment the session ends.
+// kept fresh by it (state, progress, temperatures, the terminal). Stopped before logging out,
+// so nothing asks the server in the moment the session ends.
 import { openEventStream } from './events';
 import { refreshFiles } from './files';
 import { refreshJob } from './job';
 import { loadTemperatureHistory, refreshConnection, refreshPrinter } from './printer';
+import { catchUpTerminal } from './terminal';
 
-const temperaturePollMs = 2000;
 let stop: (() => void) | null = null;
 
 export function startLiveData(): void {
@@ -19,12 +19,9 @@ export function startLiveData(): void {
     void refreshJob();
     void refreshConnection();
     void refreshFiles();
+    void catchUpTerminal();
   });
-  const poll = setInterval(() => void refreshPrinter(), temperaturePollMs);
-  stop = () => {
-    closeStream();
-    clearInterval(poll);
-  };
+  stop = closeStream;
 }
 
 export function stopLiveData(): void {

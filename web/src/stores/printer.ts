@@ -76,6 +76,14 @@ export function applyPrinter(answer: PrinterAnswer): void {
     temperatureColumns.value = appendSample(temperatureColumns.value, Date.now() / 1000, readings);
 }
 
+/** A report from the event stream: the current readings and the graph's next point. */
+export function applyTemperature(sample: TemperatureSample): void {
+  const readings = readingsOf(sample);
+  if (Object.keys(readings).length === 0) return;
+  heaters.value = readings;
+  temperatureColumns.value = appendSample(temperatureColumns.value, sample.time, readings);
+}
+
 export function markOffline(text: string): void {
   stateText.value = text;
   flags.value = noFlags;

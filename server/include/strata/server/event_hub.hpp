@@ -28,6 +28,10 @@ class EventHub {
     /// Persists and delivers an event; its id (0 when the store refused it, which is logged
     /// but never stops the caller).
     std::int64_t publish(std::string_view type, std::string_view payload_json);
+    /// Hands live subscribers an event that is not kept (id 0: no resume, no webhook): the
+    /// terminal's lines and the temperatures, which come too often to store and are read
+    /// again by REST after a reconnect.
+    void broadcast(std::string_view type, std::string_view payload_json);
     /// Adds a live subscriber after catching it up with what followed `last_id`, with no gap
     /// and no repeat between the two. Its id, for `unsubscribe`.
     std::uint64_t subscribe(std::int64_t last_id, Subscriber subscriber);

@@ -107,12 +107,16 @@ class PrinterService {
     void file_ready(const StoredFile& file);
     /// Whether `path` is the file being printed (it may not be replaced or deleted).
     [[nodiscard]] bool printing_file(std::string_view path) const;
+    /// Every line sent to the printer and received from it, across connections.
+    [[nodiscard]] const streamer::TerminalLog& terminal() const { return *terminal_; }
 
   private:
     void disconnect_locked();
     /// The configured cameras and the enabled camera profiles.
     [[nodiscard]] std::vector<timelapse::CameraConfig> cameras() const;
     void pump();
+    /// Hands the terminal's new lines to the event stream's live subscribers.
+    void forward_terminal();
     void handle(const streamer::StreamerEvent& event);
     void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
     Refusal start_locked(std::string& error);
@@ -152,6 +156,9 @@ class PrinterService {
     std::thread connector_;  ///< A background connect; joined before the next one.
     std::mutex connector_mutex_;
     std::atomic<bool> pumping_{false};
+    std::shared_ptr<streamer::TerminalLog> terminal_ = std::make_shared<streamer::TerminalLog>();
+    std::uint64_t terminal_forwarded_ = 0;  ///< The last line handed to the event stream.
+    double temperature_broadcast_s_ = 0.0;  ///< When a report last went to the event stream.
     double last_persisted_s_ = 0.0;
     std::int64_t last_persisted_layer_ = -1;
 };

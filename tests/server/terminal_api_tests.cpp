@@ -1,0 +1,87 @@
+// The terminal over the API, on the virtual printer: a typed command goes out between the
+// printer's other lines and its answer is read back by sequence number; each user's history is
+// their own, trimmed to the newest 100; bad queries and commands are refused by field.
+#include <rapidjson/document.h>
+
+#include "server_fixture.hpp"
+
+namespace strata::server::test {
+namespace {
+
+using TerminalApiTest = ServerTest;
+
+rapidjson::Document parse(const std::string& body) {
+    rapidjson::Document document;
+    document.Parse(body.c_str());
+    return document;
+}
+
+TEST_F(TerminalApiTest, ACommandsAnswerIsReadBackAfterItsLine) {
+    ASSERT_TRUE(connect_printer());
+    httplib::Client http = client(operator_key_);
+    const auto before = http.Get("/api/strata/terminal?limit=1");
+    ASSERT_TRUE(before);
+    ASSERT_EQ(before->status, 200) << before->body;
+    const std::uint64_t last = parse(before->body)["last"].GetUint64();
+    const auto sent =
+        http.Post("/api/strata/terminal", R"({"command":"M115"})", "application/json");
+    ASSERT_TRUE(sent);
+    ASSERT_EQ(sent->status, 204) << sent->body;
+    bool sent_seen = false;
+    bool answer_seen = false;
+    ASSERT_TRUE(eventually([&] {
+        const auto read = http.Get("/api/strata/terminal?after=" + std::to_string(last));
+        if (!read || read->status != 200) return false;
+        const rapidjson::Document answer = parse(read->body);
+        for (const auto& line : answer["lines"].GetArray()) {
+            EXPECT_GT(line["seq"].GetUint64(), last);
+            const std::string text = line["text"].GetString();
+            if (line["sent"].GetBool() && text.find(" M115*") != std::string::npos)
+                sent_seen = true;
+            if (!line["sent"].GetBool() && text.starts_with("FIRMWARE_NAME:"))
+                answer_seen = sent_seen;  // The answer after its line.
+        }
+        return answer_seen;
+    }));
+}
+
+TEST_F(TerminalApiTest, EachUserHasTheirOwnHistoryOfTheNewestHundred) {
+    ASSERT_TRUE(connect_printer());
+    httplib::Client otto = client(operator_key_);
+    httplib::Client ada = client(admin_key_);
+    for (int i = 0; i < 105; ++i) {
+        const auto sent =
+            otto.Post("/api/strata/terminal", R"({"command":"M117 n)" + std::to_string(i) + R"("})",
+                      "application/json");
+        ASSERT_TRUE(sent);
+        ASSERT_EQ(sent->status, 204) << sent->body;
+    }
+    ASSERT_EQ(ada.Post("/api/strata/terminal", R"({"command":"M114"})", "application/json")->status,
+              204);
+    const rapidjson::Document mine = parse(otto.Get("/api/strata/terminal/history")->body);
+    ASSERT_EQ(mine["commands"].Size(), 100U);
+    EXPECT_STREQ(mine["commands"][0].GetString(), "M117 n5");
+    EXPECT_STREQ(mine["commands"][99].GetString(), "M117 n104");
+    const rapidjson::Document theirs = parse(ada.Get("/api/strata/terminal/history")->body);
+    ASSERT_EQ(theirs["commands"].Size(), 1U);
+    EXPECT_STREQ(theirs["commands"][0].GetString(), "M114");
+}
+
+TEST_F(TerminalApiTest, BadQueriesAndCommandsAreRefusedByField) {
+    httplib::Client http = client(operator_key_);
+    for (const char* query : {"?after=-1", "?after=x", "?limit=0", "?limit=2001"}) {
+        const auto answer = http.Get(std::string("/api/strata/terminal") + query);
+        ASSERT_TRUE(answer);
+        EXPECT_EQ(answer->status, 400) << query;
+        EXPECT_NE(answer->body.find(query[1] == 'a' ? "after" : "limit"), std::string::npos);
+    }
+    for (const char* body : {R"({"command":""})", R"({"command":"G28\nM112"})", R"({})"}) {
+        const auto answer = http.Post("/api/strata/terminal", body, "application/json");
+        ASSERT_TRUE(answer);
+        EXPECT_EQ(answer->status, 400) << body;
+        EXPECT_NE(answer->body.find("command"), std::string::npos) << answer->body;
+    }
+}
+
+}  // namespace
+}  // namespace strata::server::test
