@@ -133,6 +133,24 @@ http::Response download_file(Services& services, const Call& call) {
     return response;
 }
 
+// GET /api/strata/thumbnails/<id>.png|jpg: a file's slicer thumbnail. Only names the library
+// writes are looked up; the URL carries the content hash, so it may be cached for good.
+http::Response get_thumbnail(Services& services, const Call& call) {
+    const std::string& name = call.captures[0];
+    const std::size_t dot = name.find('.');
+    const std::string_view stem = std::string_view(name).substr(0, dot);
+    const std::string_view extension =
+        dot == std::string::npos ? std::string_view() : std::string_view(name).substr(dot + 1);
+    const bool digits = !stem.empty() && stem.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || (extension != "png" && extension != "jpg"))
+        return http::Response::error(404, "no thumbnail " + name);
+    http::Response response = file_answer(call, services.library.thumbnails_directory() / name,
+                                          extension == "png" ? "image/png" : "image/jpeg");
+    if (response.status == 200)
+        response.add_header("Cache-Control", "private, max-age=31536000, immutable");
+    return response;
+}
+
 http::Response file_answer(const Call& call, const std::filesystem::path& path,
                            std::string content_type) {
     struct stat info {};

@@ -83,6 +83,8 @@ constexpr Route table[] = {
      "Create or replace a profile (validated; ?default=true)"},
     {"DELETE", "/api/strata/profiles/{kind}/{name}", admin, delete_profile, nullptr,
      "Delete a profile"},
+    {"GET", "/api/strata/thumbnails/{name}", viewer, get_thumbnail, nullptr,
+     "A file's slicer thumbnail (its `thumbnail` in the file list)"},
     {"GET", "/api/strata/terminal", viewer, get_terminal, nullptr,
      "The terminal's lines sent and received (after=N, limit=M); live ones on the event stream"},
     {"POST", "/api/strata/terminal", operator_, post_terminal, nullptr,

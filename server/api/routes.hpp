@@ -74,6 +74,7 @@ http::Response get_webhooks(Services& services, const Call& call);
 http::Response post_webhook(Services& services, const Call& call);
 http::Response delete_webhook(Services& services, const Call& call);
 http::Response get_openapi(Services& services, const Call& call);
+http::Response get_thumbnail(Services& services, const Call& call);
 http::Response get_terminal(Services& services, const Call& call);
 http::Response post_terminal(Services& services, const Call& call);
 http::Response get_terminal_history(Services& services, const Call& call);

@@ -106,6 +106,13 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
     } else if (file.state == "analyzing" || file.state == "stored") {
         json.key("gcodeAnalysis").begin_object().field("progress", file.prep_progress).end_object();
     }
+    if (!file.thumbnail.empty()) {
+        // Relative, as OctoPrint 2 and its thumbnail plugins give it; the hash makes a new
+        // upload's image a new URL, so the old one may be cached for good.
+        json.field("thumbnail",
+                   "api/strata/thumbnails/" + file.thumbnail + "?" + file.hash.substr(0, 8));
+        json.field("thumbnail_src", "strata");
+    }
     json.key("strata").begin_object();
     json.field("id", file.id);
     json.field("state", file.state);

@@ -23,7 +23,7 @@ constexpr std::size_t head_bytes = 4096;
 constexpr const char* file_columns =
     "id, path, display_name, size_bytes, hash, uploaded_s, state, coalesce(error, ''), "
     "coalesce(analysis_json, ''), coalesce(job_path, ''), coalesce(index_path, ''), "
-    "coalesce(estimated_s, -1), coalesce(snapshots, 0)";
+    "coalesce(estimated_s, -1), coalesce(snapshots, 0), coalesce(thumbnail, '')";
 
 StoredFile file_from_row(const Statement& row) {
     StoredFile file;
@@ -40,6 +40,7 @@ StoredFile file_from_row(const Statement& row) {
     file.index_path = row.text(10);
     file.estimated_s = row.real(11);
     file.snapshots = row.int64(12);
+    file.thumbnail = row.text(13);
     return file;
 }
 
@@ -265,6 +266,8 @@ bool FileLibrary::install(StoredFile& file, std::string& error) {
         if (!old->job_path.empty() && old->job_path != absolute(*old).string())
             std::filesystem::remove(old->job_path, ignored);
         if (!old->index_path.empty()) std::filesystem::remove(old->index_path, ignored);
+        if (!old->thumbnail.empty())
+            std::filesystem::remove(thumbnails_directory() / old->thumbnail, ignored);
     }
     const bool installed = store_.with([&](Database& db) {
         Statement remove = db.prepare("DELETE FROM files WHERE path = ?", error);
@@ -324,6 +327,8 @@ bool FileLibrary::remove(std::string_view path, std::string& error) {
     if (!file->job_path.empty() && file->job_path != absolute(*file).string())
         std::filesystem::remove(file->job_path, ignored);
     if (!file->index_path.empty()) std::filesystem::remove(file->index_path, ignored);
+    if (!file->thumbnail.empty())
+        std::filesystem::remove(thumbnails_directory() / file->thumbnail, ignored);
     return store_.with([&](Database& db) {
         Statement remove = db.prepare("DELETE FROM files WHERE id = ?", error);
         return remove.valid() && remove.bind(1, file->id).run(error);

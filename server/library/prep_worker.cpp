@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <sstream>
 
 #include "strata/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/profiles.hpp"
+#include "strata/server/thumbnails.hpp"
 
 namespace strata::server {
 namespace {
@@ -240,6 +242,7 @@ void FileLibrary::prepare_now(std::int64_t id) {
         return update.valid() && update.bind(1, id).run(ignored);
     });
     events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
+    keep_thumbnail(file);
     planner::PrepOptions options = prep_options(store_, absolute(file).string(),
                                                 data_ / "jobs" / (std::to_string(id) + ".gcode"));
     auto last_event = std::chrono::steady_clock::now();
@@ -279,6 +282,30 @@ void FileLibrary::prepare_now(std::int64_t id) {
         if (const std::optional<StoredFile> now_ready = find(id)) listener(*now_ready);
     }
     if (!outcome.index_path.empty()) sync_job(id, outcome.job_path, outcome.index_path);
+}
+
+// The slicer's thumbnail, written beside the others (a temporary file renamed, so a reader
+// never sees half of one) and named in the file's row. A file without one keeps none.
+void FileLibrary::keep_thumbnail(const StoredFile& file) {
+    const std::optional<Thumbnail> thumbnail = extract_thumbnail(absolute(file));
+    if (!thumbnail) return;
+    const std::string name = std::to_string(file.id) + "." + thumbnail->extension;
+    const std::filesystem::path directory = thumbnails_directory();
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    const std::filesystem::path temporary = directory / (name + ".tmp");
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(thumbnail->bytes.data(), static_cast<std::streamsize>(thumbnail->bytes.size()));
+        if (!out.flush()) return;
+    }
+    std::filesystem::rename(temporary, directory / name, error);
+    if (error) return;
+    store_.with([&](Database& db) {
+        std::string ignored;
+        Statement update = db.prepare("UPDATE files SET thumbnail = ? WHERE id = ?", ignored);
+        return update.valid() && update.bind(1, name).bind(2, file.id).run(ignored);
+    });
 }
 
 void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,

@@ -183,6 +183,11 @@ CREATE TABLE command_history (
 CREATE INDEX command_history_user ON command_history(user_id, id);
 )sql";
 
+// The slicer's thumbnail kept with a file (its name under <data>/thumbnails), if it had one.
+constexpr std::string_view thumbnail_sql = R"sql(
+ALTER TABLE files ADD COLUMN thumbnail TEXT;
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
@@ -191,6 +196,7 @@ constexpr Migration migrations[] = {
     {5, "files: the content hash's column renamed", file_hash_sql},
     {6, "files: whether the prepared job is on the disk", job_synced_sql},
     {7, "the terminal's command history per user", command_history_sql},
+    {8, "files: the slicer's thumbnail", thumbnail_sql},
 };
 
 }  // namespace

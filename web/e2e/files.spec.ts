@@ -2,10 +2,11 @@
 // preparing to ready; a file that is no G-code gets the server's refusal; a print runs to done
 // with its progress shown, lands in the history, and pause, resume and cancel work.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { expect, test, type Page } from '@playwright/test';
 
-import { admin, logIn, sampleGcode, screenshot } from './helpers';
+import { admin, logIn, sampleGcode, screenshot, testData } from './helpers';
 
 async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
   const dataTransfer = await page.evaluateHandle(
@@ -37,10 +38,14 @@ test('upload by picker and by drop; each is prepared', async ({ page }, info) =>
   await page.getByTestId('upload-input').setInputFiles({
     name: picked,
     mimeType: 'application/octet-stream',
-    buffer: readFileSync(sampleGcode),
+    buffer: readFileSync(join(testData, 'ps261_mini_vase_relative_e.gcode')),  // PrusaSlicer's thumbnails.
   });
   await expect(row(page, picked)).toBeVisible();
   await expect(row(page, picked).getByTestId('file-state')).toHaveText('ready', { timeout: 60_000 });
+  // The slicer's thumbnail, loaded as an image (naturalWidth is 0 for a broken one).
+  const thumbnail = row(page, picked).getByTestId('file-thumbnail');
+  await expect(thumbnail).toBeVisible();
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await dropFile(page, dropped, readFileSync(sampleGcode));
   await expect(row(page, dropped).getByTestId('file-state')).toHaveText('ready', { timeout: 60_000 });
   await expect(page.getByTestId('notice').filter({ hasText: `${dropped} uploaded` })).toBeVisible();

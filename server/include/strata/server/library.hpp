@@ -37,6 +37,7 @@ struct StoredFile {
     double estimated_s = -1.0;
     std::int64_t snapshots = 0;
     double prep_progress = 0.0;  ///< 0..1 while analyzing (not persisted).
+    std::string thumbnail;       ///< The slicer's image under `thumbnails_directory()`, if any.
 };
 
 /// A safe relative path from what a client sent (folder and name): components without
@@ -105,6 +106,10 @@ class FileLibrary {
     void wait_idle();
 
     [[nodiscard]] std::filesystem::path absolute(const StoredFile& file) const;
+    /// Where files' thumbnails are kept (`<id>.png` or `<id>.jpg`).
+    [[nodiscard]] std::filesystem::path thumbnails_directory() const {
+        return data_ / "thumbnails";
+    }
     [[nodiscard]] const std::filesystem::path& data_directory() const { return data_; }
     [[nodiscard]] std::uint64_t free_bytes() const;
     [[nodiscard]] std::uint64_t total_bytes() const;
@@ -113,6 +118,7 @@ class FileLibrary {
     friend class Upload;
     void run_worker();
     void prepare_now(std::int64_t id);
+    void keep_thumbnail(const StoredFile& file);
     void sync_job(std::int64_t id, const std::string& job_path, const std::string& index_path);
     bool install(StoredFile& file, std::string& error);
 

@@ -2,6 +2,7 @@
 // (cancel asks first).
 import { Panel } from '../../components/Panel';
 import { api } from '../../api/api';
+import { files } from '../../stores/files';
 import { finishClock, formatDuration, job } from '../../stores/job';
 import { attempt } from '../../stores/notices';
 import { flags } from '../../stores/printer';
@@ -36,13 +37,17 @@ export function JobPanel() {
   const name = current?.job.file.display ?? current?.job.file.name;
   const completion = current?.progress.completion ?? null;
   const percent = completion === null ? 0 : Math.min(100, Math.max(0, completion));
+  const thumbnail = files.value.find((file) => file.path === current?.job.file.path)?.thumbnail;
   return (
     <Panel title="Job">
       {name ? (
         <>
-          <p class="file-name" data-testid="job-file">
-            {name}
-          </p>
+          <div class="job-head">
+            {thumbnail && <img class="thumb large" src={`/${thumbnail}`} alt="" data-testid="job-thumbnail" />}
+            <p class="file-name" data-testid="job-file">
+              {name}
+            </p>
+          </div>
           <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(percent)}>
             <div class="bar" style={{ width: `${percent}%` }} />
             <span data-testid="job-progress">{completion === null ? '–' : `${percent.toFixed(1)} %`}</span>

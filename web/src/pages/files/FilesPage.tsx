@@ -58,6 +58,9 @@ function FileRow(props: { file: FileEntry }) {
   };
   return (
     <tr data-testid="file-row" data-path={file.path}>
+      <td class="thumb-cell">
+        {file.thumbnail && <img class="thumb" src={`/${file.thumbnail}`} alt="" loading="lazy" data-testid="file-thumbnail" />}
+      </td>
       <td class="file-name">{file.path}</td>
       <td>{formatSize(file.size)}</td>
       <td>{formatDate(file.date)}</td>
@@ -109,6 +112,9 @@ export function FilesPage() {
         <table class="files">
           <thead>
             <tr>
+              <th scope="col">
+                <span class="visually-hidden">Thumbnail</span>
+              </th>
               <th scope="col">Name</th>
               <th scope="col">Size</th>
               <th scope="col">Uploaded</th>
