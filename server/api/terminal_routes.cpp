@@ -40,13 +40,9 @@ http::Response get_terminal(Services& services, const Call& call) {
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object().field("first_kept", first_kept);
         json.field("last", services.printer.terminal().last_seq());
-        json.key("lines").begin_array();
-        for (const streamer::TerminalLine& line : lines) {
-            json.begin_object().field("seq", line.seq).field("t", line.at_s);
-            json.field("sent", line.sent).field("temperature", line.temperature);
-            json.field("text", line.text).end_object();
-        }
-        json.end_array().end_object();
+        json.key("lines");
+        write_terminal_lines(json, lines);
+        json.end_object();
     });
 }
 

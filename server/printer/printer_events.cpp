@@ -125,6 +125,16 @@ void PrinterService::pump() {
     forward_terminal();
 }
 
+void write_terminal_lines(JsonWriter& json, const std::vector<streamer::TerminalLine>& lines) {
+    json.begin_array();
+    for (const streamer::TerminalLine& line : lines) {
+        json.begin_object().field("seq", line.seq).field("t", line.at_s);
+        json.field("sent", line.sent).field("temperature", line.temperature);
+        json.field("text", line.text).end_object();
+    }
+    json.end_array();
+}
+
 void PrinterService::forward_terminal() {
     std::uint64_t first_kept = 0;
     const std::vector<streamer::TerminalLine> lines =
@@ -138,13 +148,9 @@ void PrinterService::forward_terminal() {
                                    ? lines.front().seq - terminal_forwarded_ - 1
                                    : 0;
     json.field("lost", lost);
-    json.key("lines").begin_array();
-    for (const streamer::TerminalLine& line : lines) {
-        json.begin_object().field("seq", line.seq).field("t", line.at_s);
-        json.field("sent", line.sent).field("temperature", line.temperature);
-        json.field("text", line.text).end_object();
-    }
-    json.end_array().end_object();
+    json.key("lines");
+    write_terminal_lines(json, lines);
+    json.end_object();
     terminal_forwarded_ = lines.back().seq;
     events_.broadcast("terminal", payload.str());
 }

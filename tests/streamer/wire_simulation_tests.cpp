@@ -43,6 +43,19 @@ struct Variant {
     bool refuse_headless = false;  ///< Marlin 1.x: a checksum without a number is refused.
 };
 
+constexpr Fault duplicated_ok = {"duplicated ok", [](FaultRates& f) { f.duplicate_ok = 0.02; }};
+constexpr Fault busy = {"busy", [](FaultRates& f) { f.busy = 0.02; }};
+constexpr Fault all_faults = {"all",
+                              [](FaultRates& f) {
+                                  f.corrupt_line = f.drop_ok = f.duplicate_ok = f.busy =
+                                      f.spurious_resend = f.rx_overrun = 0.02;
+                              },
+                              true};
+constexpr Variant variants[] = {{"discarding RX", true, true},
+                                {"keeping RX", false, true},
+                                {"skipping duplicates", true, false},
+                                {"Marlin 1", true, true, true}};
+
 // One run; the number of lines the firmware took damaged (an XOR checksum collision, which no
 // host can see), or -1 when the run did not end with the job run exactly once, in order, but
 // for a line left out for each of those.
@@ -82,20 +95,11 @@ TEST(WireSimulation, EveryLineRunsOnceInOrderUnderEveryFaultStrategyAndFirmware)
         {"clean", [](FaultRates&) {}},
         {"corrupt", [](FaultRates& f) { f.corrupt_line = 0.02; }, true},
         {"lost ok", [](FaultRates& f) { f.drop_ok = 0.02; }},
-        {"duplicated ok", [](FaultRates& f) { f.duplicate_ok = 0.02; }},
-        {"busy", [](FaultRates& f) { f.busy = 0.02; }},
+        duplicated_ok,
+        busy,
         {"spurious resend", [](FaultRates& f) { f.spurious_resend = 0.02; }},
         {"overrun", [](FaultRates& f) { f.rx_overrun = 0.02; }, true},
-        {"all",
-         [](FaultRates& f) {
-             f.corrupt_line = f.drop_ok = f.duplicate_ok = f.busy = f.spurious_resend =
-                 f.rx_overrun = 0.02;
-         },
-         true}};
-    const std::vector<Variant> variants = {{"discarding RX", true, true},
-                                           {"keeping RX", false, true},
-                                           {"skipping duplicates", true, false},
-                                           {"Marlin 1", true, true, true}};
+        all_faults};
     int runs = 0;
     int collided = 0;
     for (const Fault& fault : faults)
@@ -121,19 +125,7 @@ TEST(WireSimulation, EveryLineRunsOnceInOrderUnderEveryFaultStrategyAndFirmware)
 // and a pair sent again behind a command the firmware said it was busy with.
 TEST(WireSimulation, EveryLineRunsOnceInOrderWhenMovesTakeTheirTime) {
     const std::vector<std::string> job = sample_job();
-    const std::vector<Fault> faults = {
-        {"duplicated ok", [](FaultRates& f) { f.duplicate_ok = 0.02; }},
-        {"busy", [](FaultRates& f) { f.busy = 0.02; }},
-        {"all",
-         [](FaultRates& f) {
-             f.corrupt_line = f.drop_ok = f.duplicate_ok = f.busy = f.spurious_resend =
-                 f.rx_overrun = 0.02;
-         },
-         true}};
-    const std::vector<Variant> variants = {{"discarding RX", true, true},
-                                           {"keeping RX", false, true},
-                                           {"skipping duplicates", true, false},
-                                           {"Marlin 1", true, true, true}};
+    const std::vector<Fault> faults = {duplicated_ok, busy, all_faults};
     for (const Fault& fault : faults)
         for (const SendStrategy strategy :
              {SendStrategy::automatic, SendStrategy::ping_pong, SendStrategy::counted_window,

@@ -27,6 +27,14 @@ function row(page: Page, path: string) {
   return page.locator(`[data-testid="file-row"][data-path="${path}"]`);
 }
 
+// Uploads the sample as `name`, waits until it is prepared, prints it and opens the dashboard.
+async function uploadAndPrint(page: Page, name: string): Promise<void> {
+  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/plain', buffer: readFileSync(sampleGcode) });
+  await expect(row(page, name).getByTestId('file-state')).toHaveText('ready', { timeout: 60_000 });
+  await row(page, name).getByRole('button', { name: 'Print' }).click();
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+}
+
 test.beforeEach(async ({ page }) => {
   await logIn(page, admin());
   await page.getByRole('link', { name: 'Files' }).click();
@@ -64,10 +72,7 @@ test('a file that is no G-code gets the server\'s refusal', async ({ page }) => 
 
 test('print to done, then find it in the history', async ({ page }, info) => {
   const name = `${info.project.name}-print.gcode`;
-  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/plain', buffer: readFileSync(sampleGcode) });
-  await expect(row(page, name).getByTestId('file-state')).toHaveText('ready', { timeout: 60_000 });
-  await row(page, name).getByRole('button', { name: 'Print' }).click();
-  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await uploadAndPrint(page, name);
   await expect(page.getByTestId('job-file')).toHaveText(name);
   await expect(page.getByTestId('printer-state')).toHaveText('Printing');
   await expect.poll(async () => parseFloat((await page.getByTestId('job-progress').textContent()) ?? '0'), {
@@ -85,10 +90,7 @@ test('print to done, then find it in the history', async ({ page }, info) => {
 
 test('pause, resume and cancel a print', async ({ page }, info) => {
   const name = `${info.project.name}-cancel.gcode`;
-  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/plain', buffer: readFileSync(sampleGcode) });
-  await expect(row(page, name).getByTestId('file-state')).toHaveText('ready', { timeout: 60_000 });
-  await row(page, name).getByRole('button', { name: 'Print' }).click();
-  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await uploadAndPrint(page, name);
   await expect(page.getByTestId('printer-state')).toHaveText('Printing');
   const job = page.getByRole('region', { name: 'Job' });
   await job.getByRole('button', { name: 'Pause' }).click();

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "strata/json_writer.hpp"
 #include "strata/server/event_hub.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/store.hpp"
@@ -61,6 +62,10 @@ struct TemperatureOffsetChange {
 
 /// Why a command was refused: OctoPrint answers 409 for all but `no_file` (404 / 409).
 enum class Refusal : std::uint8_t { none, not_operational, busy, not_printing, no_file, not_ready };
+
+/// Terminal lines as the API and the event stream give them: an array of {seq, t, sent,
+/// temperature, text}.
+void write_terminal_lines(JsonWriter& json, const std::vector<streamer::TerminalLine>& lines);
 
 class PrinterService {
   public:
