@@ -20,7 +20,7 @@ export function HistoryPage() {
     <>
       <Panel title="History">
         <div class="table-scroll">
-          <table>
+          <table class="history">
             <thead>
               <tr>
                 <th scope="col">File</th>
