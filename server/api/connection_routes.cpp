@@ -1,7 +1,6 @@
 // /api/connection (state, ports, connect in the background, disconnect), and the read-only
-// parts of OctoPrint's settings and printer profiles that clients look at on connecting (Cura
-// reads `feature.sdSupport` and `webcam.streamUrl`; it and FDM Monster read the profile's
-// name and axes). A connect may name only a port the server offers.
+// printer profile that clients look at on connecting (Cura and FDM Monster read its name and
+// axes). A connect may name only a port the server offers.
 #include <algorithm>
 
 #include "json_body.hpp"
@@ -105,39 +104,6 @@ http::Response post_connection(Services& services, const Call& call) {
     if (link.target.empty()) return http::Response::error(400, "no port given and none configured");
     services.printer.connect_in_background(link);
     return http::Response::empty(204);
-}
-
-http::Response get_settings(Services& services, const Call& call) {
-    const ServerConfig& config = services.config;
-    // Where strata keeps its data and which device it talks to is for admins only.
-    const bool admin = call.principal && call.principal->user.role == Role::admin;
-    return json_reply(200, [&](JsonWriter& json) {
-        json.begin_object();
-        json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
-        json.key("appearance").begin_object().field("name", "strata").end_object();
-        json.key("feature").begin_object();
-        json.field("sdSupport", false).field("temperatureGraph", true);
-        json.end_object();
-        if (admin) {
-            json.key("folder").begin_object();
-            json.field("uploads", (config.data_directory / "files").string());
-            json.field("timelapse", config.printer.timelapse_directory.string());
-            json.end_object();
-        }
-        json.key("gcodeAnalysis").begin_object().field("runAt", "always").end_object();
-        json.key("serial").begin_object();
-        if (admin) json.field("port", config.printer.streamer.link.target);
-        json.field("baudrate", config.printer.streamer.link.baud);
-        json.end_object();
-        json.key("webcam").begin_object();
-        json.field("webcamEnabled", !config.webcam_stream_url.empty());
-        json.field("streamUrl", config.webcam_stream_url);
-        json.field("snapshotUrl", config.webcam_snapshot_url);
-        json.field("timelapseEnabled", !config.printer.cameras.empty());
-        json.end_object();
-        json.key("plugins").begin_object().end_object();
-        json.end_object();
-    });
 }
 
 http::Response get_printerprofiles(Services&, const Call&) {

@@ -38,8 +38,13 @@ http::Response post_printhead(Services& services, const Call& call);
 // connection_routes.cpp
 http::Response get_connection(Services& services, const Call& call);
 http::Response post_connection(Services& services, const Call& call);
-http::Response get_settings(Services& services, const Call& call);
 http::Response get_printerprofiles(Services& services, const Call& call);
+
+// settings_routes.cpp
+http::Response get_settings(Services& services, const Call& call);
+http::Response post_settings(Services& services, const Call& call);
+http::Response get_custom_controls(Services& services, const Call& call);
+http::Response put_custom_controls(Services& services, const Call& call);
 
 // timelapse_routes.cpp
 http::Response get_timelapses(Services& services, const Call& call);

@@ -1,0 +1,263 @@
+// OctoPrint's settings as clients read them (Cura reads `feature.sdSupport` and
+// `webcam.streamUrl`), the temperature presets people edit (`temperature.profiles`, changed by
+// an admin through POST /api/settings as in OctoPrint), and the custom command buttons
+// (OctoPrint's GET /api/printer/command/custom; strata lets an admin change them through
+// PUT /api/strata/controls, where OctoPrint needs its config file). Both lists are kept in the
+// `settings` table as the JSON this file wrote after checking every field; until an admin
+// stores one, the ready-made list is served.
+#include <set>
+
+#include "json_body.hpp"
+#include "routes.hpp"
+#include "shapes.hpp"
+
+namespace strata::server::api {
+namespace {
+
+constexpr const char* profiles_key = "temperature.profiles";
+constexpr const char* controls_key = "controls";
+
+constexpr const char* default_profiles_json =
+    R"([{"name":"PLA","extruder":210,"bed":60,"chamber":null},)"
+    R"({"name":"PETG","extruder":240,"bed":80,"chamber":null},)"
+    R"({"name":"ABS","extruder":250,"bed":100,"chamber":null}])";
+
+// Ready-made filament buttons for a direct or Bowden extruder without M701/M702 (which Marlin
+// has only with FILAMENT_LOAD_UNLOAD_GCODES): relative E, a fast push then a slow prime, and
+// the reverse with a quick tip-forming pull first. Marlin refuses either when the nozzle is
+// cold ("cold extrusion prevented"), which the terminal shows.
+constexpr const char* default_controls_json =
+    R"([{"name":"Load filament","commands":["M83","G1 E70 F600","G1 E30 F150","M82"],)"
+    R"("confirm":"Load filament? The nozzle must be hot."},)"
+    R"({"name":"Unload filament","commands":["M83","G1 E5 F300","G1 E-15 F3000",)"
+    R"("G1 E-80 F1200","M82"],"confirm":"Unload filament? The nozzle must be hot."}])";
+
+std::string read_setting(Services& services, const char* key, const char* fallback) {
+    return services.store.with([&](Database& db) {
+        std::string error;
+        Statement select = db.prepare("SELECT value_json FROM settings WHERE key = ?", error);
+        if (!select.valid() ||
+            select.bind(1, std::string_view(key)).step(error) != Statement::Step::row)
+            return std::string(fallback);
+        return select.text(0);
+    });
+}
+
+bool write_setting(Services& services, const char* key, const std::string& json,
+                   std::string& error) {
+    return services.store.with([&](Database& db) {
+        Statement upsert = db.prepare(
+            "INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value_json = excluded.value_json",
+            error);
+        return upsert.valid() && upsert.bind(1, std::string_view(key)).bind(2, json).run(error);
+    });
+}
+
+// A temperature in °C from `max_c` down to 0, or null where `nullable`; the problem otherwise.
+std::optional<std::string> check_temperature(const rapidjson::Value& item, const char* name,
+                                             double max_c, bool nullable, JsonWriter& json) {
+    const auto found = item.FindMember(name);
+    if (found == item.MemberEnd() || found->value.IsNull()) {
+        if (!nullable) return std::string(name) + " is missing";
+        json.key(name).null();
+        return std::nullopt;
+    }
+    if (!found->value.IsNumber() || found->value.GetDouble() < 0.0 ||
+        found->value.GetDouble() > max_c)
+        return std::string(name) + " must be a temperature from 0 to " +
+               std::to_string(static_cast<int>(max_c)) + " °C";
+    json.field(name, found->value.GetDouble());
+    return std::nullopt;
+}
+
+std::optional<std::string> check_name(const rapidjson::Value& item, std::set<std::string>& names,
+                                      JsonWriter& json) {
+    const auto name = item.FindMember("name");
+    if (name == item.MemberEnd() || !name->value.IsString() || name->value.GetStringLength() == 0 ||
+        name->value.GetStringLength() > 40)
+        return "name must be text of 1 to 40 characters";
+    const std::string text(name->value.GetString(), name->value.GetStringLength());
+    if (!JsonWriter::is_utf8(text)) return "name must be UTF-8";
+    if (!names.insert(text).second) return "name '" + text + "' is used twice";
+    json.field("name", text);
+    return std::nullopt;
+}
+
+// OctoPrint's profile: {name, extruder, bed, chamber}. On a problem, its field path and what
+// is wrong; otherwise the list as stored.
+std::optional<http::Response> check_profiles(const rapidjson::Value& list, std::string& stored) {
+    const std::string where = "temperature.profiles";
+    if (!list.IsArray() || list.Size() > 20)
+        return field_error(where, "must be a list of at most 20 profiles");
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_array();
+    std::set<std::string> names;
+    for (rapidjson::SizeType index = 0; index < list.Size(); ++index) {
+        const rapidjson::Value& item = list[index];
+        const std::string field = where + "[" + std::to_string(index) + "]";
+        if (!item.IsObject()) return field_error(field, "must be an object");
+        json.begin_object();
+        std::optional<std::string> problem = check_name(item, names, json);
+        if (!problem) problem = check_temperature(item, "extruder", 400.0, false, json);
+        if (!problem) problem = check_temperature(item, "bed", 150.0, false, json);
+        if (!problem) problem = check_temperature(item, "chamber", 100.0, true, json);
+        if (problem) return field_error(field, *problem);
+        json.end_object();
+    }
+    json.end_array();
+    stored = out.str();
+    return std::nullopt;
+}
+
+// One control's commands: `commands` (a list) or OctoPrint's single `command`; each one line.
+std::optional<std::string> check_commands(const rapidjson::Value& item, JsonWriter& json) {
+    std::vector<std::string> commands;
+    const auto many = item.FindMember("commands");
+    const auto one = item.FindMember("command");
+    if (many != item.MemberEnd() && many->value.IsArray()) {
+        for (const rapidjson::Value& command : many->value.GetArray()) {
+            if (!command.IsString()) return "commands must be a list of G-code lines";
+            commands.emplace_back(command.GetString(), command.GetStringLength());
+        }
+    } else if (one != item.MemberEnd() && one->value.IsString()) {
+        commands.emplace_back(one->value.GetString(), one->value.GetStringLength());
+    } else {
+        return "commands (a list of G-code lines) is missing";
+    }
+    if (commands.empty() || commands.size() > 50) return "commands must hold 1 to 50 lines";
+    json.key("commands").begin_array();
+    for (const std::string& command : commands) {
+        if (command.empty() || command.size() > 200 ||
+            command.find_first_of("\r\n") != std::string::npos || !JsonWriter::is_utf8(command))
+            return "each command must be one line of 1 to 200 characters";
+        json.value(command);
+    }
+    json.end_array();
+    return std::nullopt;
+}
+
+std::optional<http::Response> check_controls(const rapidjson::Value& list, std::string& stored) {
+    if (!list.IsArray() || list.Size() > 50)
+        return field_error("controls", "must be a list of at most 50 buttons");
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_array();
+    std::set<std::string> names;
+    for (rapidjson::SizeType index = 0; index < list.Size(); ++index) {
+        const rapidjson::Value& item = list[index];
+        const std::string field = "controls[" + std::to_string(index) + "]";
+        if (!item.IsObject()) return field_error(field, "must be an object");
+        json.begin_object();
+        std::optional<std::string> problem = check_name(item, names, json);
+        if (!problem) problem = check_commands(item, json);
+        const auto confirm = item.FindMember("confirm");
+        if (!problem && confirm != item.MemberEnd() && !confirm->value.IsNull()) {
+            if (!confirm->value.IsString() || confirm->value.GetStringLength() > 200 ||
+                !JsonWriter::is_utf8(confirm->value.GetString()))
+                problem = "confirm must be text of at most 200 characters";
+            else if (confirm->value.GetStringLength() > 0)
+                json.field("confirm", confirm->value.GetString());
+        }
+        if (problem) return field_error(field, *problem);
+        json.end_object();
+    }
+    json.end_array();
+    stored = out.str();
+    return std::nullopt;
+}
+
+void write_feature_settings(JsonWriter& json, const ServerConfig& config, bool admin) {
+    json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
+    json.key("appearance").begin_object().field("name", "strata").end_object();
+    json.key("feature").begin_object();
+    json.field("sdSupport", false).field("temperatureGraph", true);
+    json.end_object();
+    if (admin) {
+        json.key("folder").begin_object();
+        json.field("uploads", (config.data_directory / "files").string());
+        json.field("timelapse", config.printer.timelapse_directory.string());
+        json.end_object();
+    }
+    json.key("gcodeAnalysis").begin_object().field("runAt", "always").end_object();
+    json.key("serial").begin_object();
+    if (admin) json.field("port", config.printer.streamer.link.target);
+    json.field("baudrate", config.printer.streamer.link.baud);
+    json.end_object();
+    json.key("webcam").begin_object();
+    json.field("webcamEnabled", !config.webcam_stream_url.empty());
+    json.field("streamUrl", config.webcam_stream_url);
+    json.field("snapshotUrl", config.webcam_snapshot_url);
+    json.field("timelapseEnabled", !config.printer.cameras.empty());
+    json.end_object();
+}
+
+}  // namespace
+
+http::Response get_settings(Services& services, const Call& call) {
+    // Where strata keeps its data and which device it talks to is for admins only.
+    const bool admin = call.principal && call.principal->user.role == Role::admin;
+    const std::string profiles = read_setting(services, profiles_key, default_profiles_json);
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object();
+        write_feature_settings(json, services.config, admin);
+        json.key("temperature").begin_object().key("profiles").raw(profiles).end_object();
+        json.key("plugins").begin_object().end_object();
+        json.end_object();
+    });
+}
+
+// OctoPrint clients send the whole settings tree back with a change in it; only the parts
+// strata lets change are taken, and any other change is refused by name rather than dropped.
+http::Response post_settings(Services& services, const Call& call) {
+    JsonBody body;
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
+    const rapidjson::Value& root = body.root();
+    if (!root.IsObject()) return http::Response::error(400, "the settings must be a JSON object");
+    const rapidjson::Value* profiles = nullptr;
+    for (const auto& member : root.GetObject()) {
+        const std::string name(member.name.GetString(), member.name.GetStringLength());
+        if (name == "temperature") {
+            if (!member.value.IsObject()) return field_error(name, "must be an object");
+            for (const auto& inner : member.value.GetObject()) {
+                if (std::string_view(inner.name.GetString()) != "profiles")
+                    return field_error("temperature." + std::string(inner.name.GetString()),
+                                       "cannot be changed through the API");
+                profiles = &inner.value;
+            }
+            continue;
+        }
+        return field_error(name, "cannot be changed through the API");
+    }
+    if (profiles != nullptr) {
+        std::string stored;
+        std::string error;
+        if (std::optional<http::Response> wrong = check_profiles(*profiles, stored)) return *wrong;
+        if (!write_setting(services, profiles_key, stored, error))
+            return http::Response::error(500, error);
+    }
+    return get_settings(services, call);
+}
+
+http::Response get_custom_controls(Services& services, const Call&) {
+    const std::string controls = read_setting(services, controls_key, default_controls_json);
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object().key("controls").raw(controls).end_object();
+    });
+}
+
+http::Response put_custom_controls(Services& services, const Call& call) {
+    JsonBody body;
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
+    const rapidjson::Value* controls = body.value("controls");
+    if (controls == nullptr) return field_error("controls", "is missing");
+    std::string stored;
+    std::string error;
+    if (std::optional<http::Response> wrong = check_controls(*controls, stored)) return *wrong;
+    if (!write_setting(services, controls_key, stored, error))
+        return http::Response::error(500, error);
+    return get_custom_controls(services, call);
+}
+
+}  // namespace strata::server::api

@@ -1,0 +1,123 @@
+// Temperature presets and custom command buttons over the API: the ready-made ones until an
+// admin stores others, which then survive a restart; every bad field refused by name with
+// nothing stored; only an admin may change them.
+#include <rapidjson/document.h>
+
+#include "server_fixture.hpp"
+
+namespace strata::server::test {
+namespace {
+
+using SettingsApiTest = ServerTest;
+
+rapidjson::Document parse(const std::string& body) {
+    rapidjson::Document document;
+    document.Parse(body.c_str());
+    return document;
+}
+
+std::vector<std::string> profile_names(httplib::Client& http) {
+    const auto answer = http.Get("/api/settings");
+    std::vector<std::string> names;
+    if (!answer || answer->status != 200) return names;
+    const rapidjson::Document settings = parse(answer->body);
+    for (const auto& profile : settings["temperature"]["profiles"].GetArray())
+        names.emplace_back(profile["name"].GetString());
+    return names;
+}
+
+TEST_F(SettingsApiTest, ReadyMadePresetsAndFilamentButtonsUntilAnAdminStoresOthers) {
+    httplib::Client viewer = client(viewer_key_);
+    EXPECT_EQ(profile_names(viewer), (std::vector<std::string>{"PLA", "PETG", "ABS"}));
+    const auto controls = viewer.Get("/api/printer/command/custom");
+    ASSERT_TRUE(controls);
+    ASSERT_EQ(controls->status, 200);
+    const rapidjson::Document ready = parse(controls->body);
+    ASSERT_EQ(ready["controls"].Size(), 2U);
+    EXPECT_STREQ(ready["controls"][0]["name"].GetString(), "Load filament");
+    EXPECT_STREQ(ready["controls"][1]["name"].GetString(), "Unload filament");
+
+    httplib::Client admin = client(admin_key_);
+    const auto stored =
+        admin.Post("/api/settings",
+                   R"({"temperature":{"profiles":[{"name":"TPU","extruder":225,"bed":50},)"
+                   R"({"name":"ASA","extruder":255,"bed":105,"chamber":45}]}})",
+                   "application/json");
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->status, 200) << stored->body;
+    const auto buttons =
+        admin.Put("/api/strata/controls",
+                  R"({"controls":[{"name":"Lights","command":"M355 S1"},)"
+                  R"({"name":"Purge","commands":["G92 E0","G1 E20 F200"],"confirm":"Hot?"}]})",
+                  "application/json");
+    ASSERT_TRUE(buttons);
+    ASSERT_EQ(buttons->status, 200) << buttons->body;
+
+    restart_server();
+    httplib::Client again = client(viewer_key_);
+    EXPECT_EQ(profile_names(again), (std::vector<std::string>{"TPU", "ASA"}));
+    const rapidjson::Document settings = parse(again.Get("/api/settings")->body);
+    EXPECT_TRUE(settings["temperature"]["profiles"][0]["chamber"].IsNull());
+    EXPECT_EQ(settings["temperature"]["profiles"][1]["chamber"].GetDouble(), 45.0);
+    const rapidjson::Document kept = parse(again.Get("/api/printer/command/custom")->body);
+    ASSERT_EQ(kept["controls"].Size(), 2U);
+    ASSERT_EQ(kept["controls"][0]["commands"].Size(), 1U);
+    EXPECT_STREQ(kept["controls"][0]["commands"][0].GetString(), "M355 S1");
+    EXPECT_STREQ(kept["controls"][1]["confirm"].GetString(), "Hot?");
+    EXPECT_STREQ(kept["controls"][1]["commands"][1].GetString(), "G1 E20 F200");
+}
+
+TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
+    httplib::Client admin = client(admin_key_);
+    const std::vector<std::pair<std::string, std::string>> settings = {
+        {R"({"temperature":{"profiles":[{"name":"PLA","extruder":999,"bed":60}]}})",
+         "temperature.profiles[0]"},
+        {R"({"temperature":{"profiles":[{"extruder":200,"bed":60}]}})", "temperature.profiles[0]"},
+        {R"({"temperature":{"profiles":[{"name":"A","extruder":200,"bed":60},)"
+         R"({"name":"A","extruder":210,"bed":60}]}})",
+         "temperature.profiles[1]"},
+        {R"({"temperature":{"profiles":{"name":"A"}}})", "temperature.profiles"},
+        {R"({"temperature":{"cutoff":30}})", "temperature.cutoff"},
+        {R"({"serial":{"port":"/dev/sda"}})", "serial"},
+        {R"({"temperature":5})", "temperature"},
+    };
+    for (const auto& [body, field] : settings) {
+        const auto answer = admin.Post("/api/settings", body, "application/json");
+        ASSERT_TRUE(answer);
+        EXPECT_EQ(answer->status, 400) << body;
+        EXPECT_EQ(parse(answer->body)["field"].GetString(), field) << answer->body;
+    }
+    const std::vector<std::pair<std::string, std::string>> controls = {
+        {R"({"controls":[{"name":"X","commands":["G28\nM112"]}]})", "controls[0]"},
+        {R"({"controls":[{"name":"X","commands":[]}]})", "controls[0]"},
+        {R"({"controls":[{"name":"X"}]})", "controls[0]"},
+        {R"({"controls":[{"name":"X","command":"G28"},{"name":"","command":"G28"}]})",
+         "controls[1]"},
+        {R"({"controls":"G28"})", "controls"},
+        {R"({})", "controls"},
+    };
+    for (const auto& [body, field] : controls) {
+        const auto answer = admin.Put("/api/strata/controls", body, "application/json");
+        ASSERT_TRUE(answer);
+        EXPECT_EQ(answer->status, 400) << body;
+        EXPECT_EQ(parse(answer->body)["field"].GetString(), field) << answer->body;
+    }
+    EXPECT_EQ(profile_names(admin), (std::vector<std::string>{"PLA", "PETG", "ABS"}));
+    EXPECT_EQ(parse(admin.Get("/api/printer/command/custom")->body)["controls"].Size(), 2U);
+}
+
+TEST_F(SettingsApiTest, OnlyAnAdminChangesThem) {
+    httplib::Client operator_ = client(operator_key_);
+    const auto presets =
+        operator_.Post("/api/settings", R"({"temperature":{"profiles":[]}})", "application/json");
+    ASSERT_TRUE(presets);
+    EXPECT_EQ(presets->status, 403);
+    const auto buttons =
+        operator_.Put("/api/strata/controls", R"({"controls":[]})", "application/json");
+    ASSERT_TRUE(buttons);
+    EXPECT_EQ(buttons->status, 403);
+    EXPECT_EQ(profile_names(operator_).size(), 3U);
+}
+
+}  // namespace
+}  // namespace strata::server::test
