@@ -3,11 +3,13 @@
 // server's own message (OctoPrint's `{"error": ...}`).
 import type {
   ConnectionAnswer,
+  CustomControl,
   FilesAnswer,
   JobAnswer,
   JobRecord,
   LoginAnswer,
   PrinterAnswer,
+  TemperatureProfile,
   TerminalAnswer,
   TimelapseEntry,
 } from './types';
@@ -86,7 +88,19 @@ export const api = {
   jog: (axes: { x?: number; y?: number; z?: number }) =>
     call<void>('POST', '/api/printer/printhead', { command: 'jog', ...axes }),
   home: (axes: Array<'x' | 'y' | 'z'>) => call<void>('POST', '/api/printer/printhead', { command: 'home', axes }),
-  extrude: (amount: number) => call<void>('POST', '/api/printer/tool', { command: 'extrude', amount }),
+  extrude: (amount: number, speed_mm_min: number) =>
+    call<void>('POST', '/api/printer/tool', { command: 'extrude', amount, speed: speed_mm_min }),
+  toolOffset: (tool: string, offset: number) =>
+    call<void>('POST', '/api/printer/tool', { command: 'offset', offsets: { [tool]: offset } }),
+  bedOffset: (offset: number) => call<void>('POST', '/api/printer/bed', { command: 'offset', offset }),
+
+  temperatureProfiles: () =>
+    call<{ temperature: { profiles: TemperatureProfile[] } }>('GET', '/api/settings'),
+  saveTemperatureProfiles: (profiles: TemperatureProfile[]) =>
+    call<{ temperature: { profiles: TemperatureProfile[] } }>('POST', '/api/settings', { temperature: { profiles } }),
+  customControls: () => call<{ controls: CustomControl[] }>('GET', '/api/printer/command/custom'),
+  saveCustomControls: (controls: CustomControl[]) =>
+    call<{ controls: CustomControl[] }>('PUT', '/api/strata/controls', { controls }),
 
   files: () => call<FilesAnswer>('GET', '/api/files?recursive=true'),
   printFile: (path: string) =>

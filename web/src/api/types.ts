@@ -125,3 +125,18 @@ export interface TerminalAnswer {
   last: number;
   lines: TerminalLine[];
 }
+
+/** OctoPrint's temperature profile (GET /api/settings, `temperature.profiles`). */
+export interface TemperatureProfile {
+  name: string;
+  extruder: number;
+  bed: number;
+  chamber: number | null;
+}
+
+/** A custom command button (GET /api/printer/command/custom). */
+export interface CustomControl {
+  name: string;
+  commands: string[];
+  confirm?: string;
+}

@@ -5,6 +5,7 @@ import { openEventStream } from './events';
 import { refreshFiles } from './files';
 import { refreshJob } from './job';
 import { loadTemperatureHistory, refreshConnection, refreshPrinter } from './printer';
+import { loadSettings } from './settings';
 import { catchUpTerminal } from './terminal';
 
 let stop: (() => void) | null = null;
@@ -14,6 +15,7 @@ export function startLiveData(): void {
   let first = true;
   const closeStream = openEventStream(() => {
     // The graph's ten minutes once; after a reconnect, the current readings are enough.
+    if (first) void loadSettings();
     void (first ? loadTemperatureHistory() : refreshPrinter());
     first = false;
     void refreshJob();

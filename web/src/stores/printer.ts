@@ -34,6 +34,8 @@ export const stateText = signal('Offline');
 export const flags = signal<StateFlags>(noFlags);
 export const stateError = signal('');
 export const heaters = signal<Record<string, HeaterReading>>({});
+/** Each heater's offset (°C) added to the temperatures a job sets; only /api/printer has them. */
+export const offsets = signal<Record<string, number>>({});
 export const temperatureColumns = signal<TemperatureColumns>({ time_s: [], heaters: {} });
 export const connection = signal<ConnectionAnswer | null>(null);
 /** Motion is refused while a job runs: the job owns the printhead. */
@@ -72,6 +74,9 @@ export function applyPrinter(answer: PrinterAnswer): void {
   stateError.value = answer.state.error ?? '';
   const readings = readingsOf(answer.temperature);
   heaters.value = readings;
+  const known: Record<string, number> = {};
+  for (const [name, reading] of Object.entries(readings)) known[name] = reading.offset ?? 0;
+  offsets.value = known;
   if (Object.keys(readings).length > 0)
     temperatureColumns.value = appendSample(temperatureColumns.value, Date.now() / 1000, readings);
 }

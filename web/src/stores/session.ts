@@ -14,6 +14,7 @@ export interface User {
 /** undefined: not known yet (the page just loaded); null: nobody is logged in. */
 export const user = signal<User | null | undefined>(undefined);
 export const canOperate = computed(() => user.value?.role === 'operator' || user.value?.role === 'admin');
+export const isAdmin = computed(() => user.value?.role === 'admin');
 
 function roleOf(answer: LoginAnswer): Role {
   if (answer.admin === true || answer.permissions.includes('ADMIN')) return 'admin';

@@ -52,12 +52,15 @@ function NumberCommand(props: { label: string; unit: string; initial: string; di
 export function ControlsPanel() {
   const [step_mm, setStep] = useState(10);
   const [extrude_mm, setExtrude] = useState('5');
+  const [extrude_mm_min, setExtrudeSpeed] = useState('300');
   if (!canOperate.value) return null;
   const motionOff = !motionAllowed.value;
   const operational = flags.value.operational;
   const extrude = (sign: number) => {
     const amount = Number(extrude_mm);
-    if (Number.isFinite(amount) && amount > 0) void attempt('Extrude', () => api.extrude(sign * amount));
+    const speed = Number(extrude_mm_min);
+    if (Number.isFinite(amount) && amount > 0 && Number.isFinite(speed) && speed > 0)
+      void attempt(sign > 0 ? 'Extrude' : 'Retract', () => api.extrude(sign * amount, speed));
   };
   return (
     <Panel title="Controls">
@@ -79,6 +82,11 @@ export function ControlsPanel() {
           Length
           <input type="number" min={0} max={200} value={extrude_mm} onInput={(e) => setExtrude(e.currentTarget.value)} aria-label="Extrude length" disabled={motionOff} />
           <span class="unit">mm</span>
+        </label>
+        <label>
+          Speed
+          <input type="number" min={1} max={6000} value={extrude_mm_min} onInput={(e) => setExtrudeSpeed(e.currentTarget.value)} aria-label="Extrude speed" disabled={motionOff} />
+          <span class="unit">mm/min</span>
         </label>
         <button type="button" disabled={motionOff} onClick={() => extrude(1)}>Extrude</button>
         <button type="button" disabled={motionOff} onClick={() => extrude(-1)}>Retract</button>

@@ -1,4 +1,6 @@
-// The dashboard: connection, the job, temperatures and the printhead controls.
+// The dashboard: connection, the job, temperatures, the printhead controls and the command
+// buttons.
+import { CommandButtonsPanel } from './CommandButtonsPanel';
 import { ConnectionPanel } from './ConnectionPanel';
 import { ControlsPanel } from './ControlsPanel';
 import { JobPanel } from './JobPanel';
@@ -11,6 +13,7 @@ export function DashboardPage() {
       <JobPanel />
       <TemperaturePanel />
       <ControlsPanel />
+      <CommandButtonsPanel />
     </div>
   );
 }

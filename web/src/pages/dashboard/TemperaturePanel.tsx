@@ -1,75 +1,48 @@
-// Temperatures: each heater's actual and target, a target to set, presets, and the graph.
+// Temperatures: each heater's actual, target and offset with forms to set them, the presets
+// (edited by admins), and the graph.
 import { useState } from 'preact/hooks';
 
-import { api } from '../../api/api';
+import type { TemperatureProfile } from '../../api/types';
 import { Panel } from '../../components/Panel';
-import { attempt } from '../../stores/notices';
-import { flags, heaters, refreshPrinter } from '../../stores/printer';
-import { canOperate } from '../../stores/session';
+import { flags, heaters, offsets } from '../../stores/printer';
+import { canOperate, isAdmin } from '../../stores/session';
+import { temperatureProfiles } from '../../stores/settings';
+import { HeaterRow, setTarget } from './HeaterRow';
+import { PresetEditor } from './PresetEditor';
 import { TemperatureChart } from './TemperatureChart';
 
-interface Preset {
-  name: string;
-  tool_c: number;
-  bed_c: number;
+function applyPreset(heaterNames: string[], preset: Pick<TemperatureProfile, 'extruder' | 'bed'>): void {
+  for (const name of heaterNames) {
+    if (name === 'bed') void setTarget(name, preset.bed);
+    else if (name.startsWith('tool')) void setTarget(name, preset.extruder);
+  }
 }
 
-const defaultPresets: Preset[] = [
-  { name: 'PLA', tool_c: 210, bed_c: 60 },
-  { name: 'PETG', tool_c: 240, bed_c: 80 },
-  { name: 'ABS', tool_c: 250, bed_c: 100 },
-];
-
-function setTarget(heater: string, target_c: number): Promise<boolean> {
-  return attempt(`Set ${heater}`, async () => {
-    await (heater === 'bed' ? api.bedTarget(target_c) : api.toolTarget(heater, target_c));
-    await refreshPrinter();
-  });
-}
-
-function HeaterRow(props: { name: string; actual: number; target: number | null }) {
-  const [draft, setDraft] = useState('');
-  const operable = canOperate.value && flags.value.operational;
+function Presets(props: { heaterNames: string[] }) {
+  const [editing, setEditing] = useState(false);
+  if (editing) return <PresetEditor onDone={() => setEditing(false)} />;
   return (
-    <tr>
-      <th scope="row">{props.name}</th>
-      <td data-testid={`actual-${props.name}`}>{props.actual.toFixed(1)} °C</td>
-      <td data-testid={`target-${props.name}`}>{props.target === null ? '–' : `${props.target.toFixed(0)} °C`}</td>
-      {operable && (
-        <td>
-          <form
-            class="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const value = Number(draft);
-              if (draft !== '' && Number.isFinite(value)) void setTarget(props.name, value).then(() => setDraft(''));
-            }}
-          >
-            <input
-              type="number"
-              min={0}
-              max={400}
-              inputMode="numeric"
-              aria-label={`${props.name} target`}
-              value={draft}
-              onInput={(e) => setDraft(e.currentTarget.value)}
-            />
-            <button type="submit">Set</button>
-            <button type="button" class="ghost" onClick={() => void setTarget(props.name, 0)}>
-              Off
-            </button>
-          </form>
-        </td>
+    <div class="row presets">
+      {temperatureProfiles.value.map((preset) => (
+        <button key={preset.name} type="button" class="ghost" onClick={() => applyPreset(props.heaterNames, preset)}>
+          {preset.name} {preset.extruder}/{preset.bed}
+        </button>
+      ))}
+      <button type="button" class="ghost" onClick={() => applyPreset(props.heaterNames, { extruder: 0, bed: 0 })}>
+        All off
+      </button>
+      {isAdmin.value && (
+        <button type="button" class="ghost" onClick={() => setEditing(true)}>
+          Edit presets
+        </button>
       )}
-    </tr>
+    </div>
   );
 }
 
 export function TemperaturePanel() {
   const readings = Object.entries(heaters.value);
-  const applyPreset = (preset: Preset) => {
-    for (const [name] of readings) void setTarget(name, name === 'bed' ? preset.bed_c : preset.tool_c);
-  };
+  const operable = canOperate.value && flags.value.operational;
   return (
     <Panel title="Temperatures">
       <table class="heaters">
@@ -78,27 +51,17 @@ export function TemperaturePanel() {
             <th scope="col">Heater</th>
             <th scope="col">Actual</th>
             <th scope="col">Target</th>
-            {canOperate.value && flags.value.operational && <th scope="col">Set</th>}
+            <th scope="col">Offset</th>
+            {operable && <th scope="col">Set target / offset</th>}
           </tr>
         </thead>
         <tbody>
           {readings.map(([name, reading]) => (
-            <HeaterRow key={name} name={name} actual={reading.actual} target={reading.target} />
+            <HeaterRow key={name} name={name} actual={reading.actual} target={reading.target} offset={offsets.value[name] ?? 0} />
           ))}
         </tbody>
       </table>
-      {canOperate.value && flags.value.operational && (
-        <div class="row presets">
-          {defaultPresets.map((preset) => (
-            <button key={preset.name} type="button" class="ghost" onClick={() => applyPreset(preset)}>
-              {preset.name} {preset.tool_c}/{preset.bed_c}
-            </button>
-          ))}
-          <button type="button" class="ghost" onClick={() => applyPreset({ name: 'Off', tool_c: 0, bed_c: 0 })}>
-            All off
-          </button>
-        </div>
-      )}
+      {operable && <Presets heaterNames={readings.map(([name]) => name)} />}
       <TemperatureChart />
     </Panel>
   );
