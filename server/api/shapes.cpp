@@ -21,9 +21,7 @@ std::string_view basename(std::string_view path) {
 }
 
 // A member of the stored analysis, re-serialized ("" when absent).
-std::string analysis_member(const std::string& analysis_json, const char* name) {
-    rapidjson::Document document;
-    document.Parse(analysis_json.c_str());
+std::string member_json(const rapidjson::Document& document, const char* name) {
     const rapidjson::Value* member =
         document.HasParseError() ? nullptr : json_member(document, name);
     if (member == nullptr) return {};
@@ -31,6 +29,34 @@ std::string analysis_member(const std::string& analysis_json, const char* name) 
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     member->Accept(writer);
     return buffer.GetString();
+}
+
+// The number of layers the analysis found, or -1.
+std::int64_t layer_count(const rapidjson::Document& analysis) {
+    const rapidjson::Value* strata =
+        analysis.HasParseError() ? nullptr : json_member(analysis, "strata");
+    const rapidjson::Value* layers =
+        strata != nullptr && strata->IsObject() ? json_member(*strata, "layers") : nullptr;
+    return layers != nullptr && layers->IsInt64() ? layers->GetInt64() : -1;
+}
+
+// strata's own progress beside OctoPrint's: the layer (1-based, null before the first) of the
+// file's layers, its height, and the snapshots taken of those planned.
+void write_layer_progress(JsonWriter& json, const streamer::JobProgress& progress,
+                          std::int64_t layers, std::int64_t planned, bool running) {
+    json.key("strata").begin_object();
+    if (running && progress.layer >= 0)
+        json.field("layer", progress.layer + 1).field("z_mm", progress.z_mm);
+    else
+        json.key("layer").null().key("z_mm").null();
+    if (layers >= 0)
+        json.field("layers", layers);
+    else
+        json.key("layers").null();
+    json.field("snapshots_taken", running ? progress.snapshots_taken : 0U);
+    json.field("snapshots_planned",
+               running ? static_cast<std::int64_t>(progress.snapshots_total) : planned);
+    json.end_object();
 }
 
 const char* const viewer_permissions[] = {"STATUS",         "FILES_LIST",         "FILES_DOWNLOAD",
@@ -182,7 +208,9 @@ void write_job(JsonWriter& json, const PrinterStatus& status) {
         json.field("lastPrintTime", status.last_print_s);
     else
         json.key("lastPrintTime").null();
-    const std::string filament = file ? analysis_member(file->analysis_json, "filament") : "";
+    rapidjson::Document analysis;
+    if (file) analysis.Parse(file->analysis_json.c_str());
+    const std::string filament = file ? member_json(analysis, "filament") : "";
     if (filament.empty())
         json.key("filament").null();
     else
@@ -190,8 +218,9 @@ void write_job(JsonWriter& json, const PrinterStatus& status) {
     json.key("user").null();
     json.end_object();
     const streamer::JobProgress& progress = status.progress;
+    const bool running = file && (status.job_id != 0 || progress.line > 0);
     json.key("progress").begin_object();
-    if (file && (status.job_id != 0 || progress.line > 0)) {
+    if (running) {
         json.field("completion", progress.percent);
         json.field("filepos", static_cast<std::uint64_t>(progress.percent / 100.0 *
                                                          static_cast<double>(file->size_bytes)));
@@ -207,6 +236,8 @@ void write_job(JsonWriter& json, const PrinterStatus& status) {
             json.key(name).null();
     }
     json.end_object();
+    write_layer_progress(json, progress, file ? layer_count(analysis) : -1,
+                         file ? file->snapshots : 0, running);
     json.field("state", octoprint_state_text(status));
     if (!status.error.empty()) json.field("error", status.error);
     json.end_object();

@@ -1,7 +1,10 @@
 // strata's own API under /api/strata: a file's analysis and prepared job (layers, snapshot plan,
-// time samples), the job history with interrupted jobs and their resume, and webhooks; plus
+// time samples), the job history (with each job's timelapse videos) with interrupted jobs and
+// their resume, and webhooks; plus
 // /api/openapi.json and the plain status page at /.
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "json_body.hpp"
@@ -17,6 +20,20 @@ std::string read_text(const std::string& path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+// Each job's ready timelapse videos (file names), for the history to link to.
+std::map<std::int64_t, std::vector<std::string>> videos_by_job(Database& db) {
+    std::map<std::int64_t, std::vector<std::string>> videos;
+    std::string error;
+    Statement select = db.prepare(
+        "SELECT job_id, path FROM timelapses WHERE job_id IS NOT NULL AND state = 'ready' "
+        "ORDER BY id",
+        error);
+    while (select.valid() && select.step(error) == Statement::Step::row)
+        videos[select.int64(0)].push_back(
+            std::filesystem::path(select.text(1)).filename().string());
+    return videos;
 }
 
 }  // namespace
@@ -42,6 +59,7 @@ http::Response get_strata_jobs(Services& services, const Call& call) {
     const auto limit = static_cast<std::int64_t>(
         std::strtol(std::string(call.query_value("limit").value_or("100")).c_str(), nullptr, 10));
     return services.store.with([limit](Database& db) {
+        const std::map<std::int64_t, std::vector<std::string>> videos = videos_by_job(db);
         std::string error;
         Statement select = db.prepare(
             "SELECT id, file_name, state, started_s, coalesce(ended_s, 0), progress_percent, "
@@ -67,6 +85,14 @@ http::Response get_strata_jobs(Services& services, const Call& call) {
                     json.field("resumed_from", select.int64(11));
                 else
                     json.key("resumed_from").null();
+                json.key("timelapses").begin_array();
+                if (const auto found = videos.find(select.int64(0)); found != videos.end()) {
+                    for (const std::string& name : found->second) {
+                        json.begin_object().field("name", name);
+                        json.field("url", "/downloads/timelapse/" + url_path(name)).end_object();
+                    }
+                }
+                json.end_array();
                 json.end_object();
             }
             json.end_array().end_object();

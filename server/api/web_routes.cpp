@@ -1,7 +1,7 @@
 // GET / and every other path the API does not claim: the web app. Its files come from the
 // binary (web/, gzip-compressed at build time) or from `--web-root`. Hashed assets are cached
-// for good, index.html is revalidated (ETag, 304); paths of the app's own pages (no extension)
-// get index.html, so a reload on /files works. The CSP allows scripts and styles from this
+// for good, index.html is revalidated (ETag, 304); paths of the app's own pages (no extension,
+// or a file's page under /files/) get index.html, so a reload on /files works. The CSP allows scripts and styles from this
 // origin only, none inline.
 #include <string>
 
@@ -59,8 +59,10 @@ bool not_modified(const Call& call, const std::string& etag) {
     return false;
 }
 
-// The app's own pages have no extension in their last segment; files do.
+// The app's own pages have no extension in their last segment; files do. A file's page is
+// /files/<its path>, whose name has the file's extension.
 bool is_app_page(std::string_view path) {
+    if (path.starts_with("files/")) return true;
     const std::size_t slash = path.rfind('/');
     const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
     return last.find('.') == std::string_view::npos;

@@ -56,6 +56,11 @@ TEST_F(ClientReplayTest, PrusaSlicerVersionCheckAndUploadWithPrint) {
     const rapidjson::Document done = testing::parse_json(job->body);
     EXPECT_DOUBLE_EQ(testing::at(done, "progress.completion").GetDouble(), 100.0);
     EXPECT_EQ(std::string(testing::at(done, "job.file.name").GetString()), "mini cube.gcode");
+    // strata's layer count beside OctoPrint's progress: the last layer of the file's layers.
+    const std::int64_t layers = testing::at(done, "strata.layers").GetInt64();
+    EXPECT_GT(layers, 10);
+    EXPECT_EQ(testing::at(done, "strata.layer").GetInt64(), layers);
+    EXPECT_GT(testing::at(done, "strata.z_mm").GetDouble(), 0.0);
 }
 
 TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {

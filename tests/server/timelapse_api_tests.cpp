@@ -65,6 +65,12 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
     const auto job = http.Get("/api/strata/jobs");
     ASSERT_TRUE(job);
     EXPECT_NE(job->body.find(R"("state":"finished")"), std::string::npos) << job->body;
+    // The history names the job's video.
+    const rapidjson::Document jobs = testing::parse_json(job->body);
+    ASSERT_EQ(testing::at(jobs, "jobs.0.timelapses").Size(), 1U) << job->body;
+    EXPECT_EQ(std::string(testing::at(jobs, "jobs.0.timelapses.0.name").GetString()), name);
+    EXPECT_EQ(std::string(testing::at(jobs, "jobs.0.timelapses.0.url").GetString()),
+              testing::at(video, "url").GetString());
     // The event was persisted (a stream starting from the beginning gets it); it follows the
     // video's row by a moment.
     const auto movie_done_stored = [this] {

@@ -105,7 +105,9 @@ TEST_F(WebAppTest, TheAppsPagesAnswerWithIndexButTheApiAndMissingFilesDoNot) {
     httplib::Client http = browser();
     const auto index = http.Get("/");
     ASSERT_TRUE(index);
-    for (const char* page : {"/files", "/history", "/files/some/folder"}) {
+    // A file's own page has the file's name, extension and all.
+    for (const char* page :
+         {"/files", "/history", "/files/some/folder", "/files/parts/cube%20v2.gcode"}) {
         const auto answer = http.Get(page);
         ASSERT_TRUE(answer) << page;
         EXPECT_EQ(answer->status, 200) << page;

@@ -4,6 +4,7 @@
 import type {
   ConnectionAnswer,
   CustomControl,
+  FileDetail,
   FilesAnswer,
   JobAnswer,
   JobRecord,
@@ -105,6 +106,9 @@ export const api = {
   files: () => call<FilesAnswer>('GET', '/api/files?recursive=true'),
   printFile: (path: string) =>
     call<void>('POST', `/api/files/local/${encodePath(path)}`, { command: 'select', print: true }),
+  /** OctoPrint's "load": the file becomes the job, to start later. */
+  selectFile: (path: string) => call<void>('POST', `/api/files/local/${encodePath(path)}`, { command: 'select' }),
+  fileDetail: (path: string) => call<FileDetail>('GET', `/api/strata/files/${encodePath(path)}`),
   deleteFile: (path: string) => call<void>('DELETE', `/api/files/local/${encodePath(path)}`),
   downloadUrl: (path: string) => `/downloads/files/local/${encodePath(path)}`,
 
@@ -123,7 +127,7 @@ export interface UploadHandle {
 }
 
 /** Uploads one file with progress (fetch cannot report upload progress; XHR can). */
-export function upload(file: File, onProgress: (fraction: number) => void): UploadHandle {
+export function upload(file: File, folder: string, onProgress: (fraction: number) => void): UploadHandle {
   const request = new XMLHttpRequest();
   const done = new Promise<void>((resolve, reject) => {
     request.upload.onprogress = (event) => {
@@ -148,6 +152,7 @@ export function upload(file: File, onProgress: (fraction: number) => void): Uplo
     request.onabort = () => reject(new ApiError(0, 'cancelled'));
   });
   const form = new FormData();
+  if (folder) form.append('path', folder);
   form.append('file', file, file.name);
   request.open('POST', '/api/files/local');
   request.setRequestHeader('X-CSRF-Token', csrfToken);

@@ -49,6 +49,14 @@ export interface JobAnswer {
     printTime: number | null;
     printTimeLeft: number | null;
   };
+  /** strata's own: the layer (1-based) of the file's layers, and the snapshots. */
+  strata?: {
+    layer: number | null;
+    layers: number | null;
+    z_mm: number | null;
+    snapshots_taken: number;
+    snapshots_planned: number;
+  };
   state: string;
   error?: string;
 }
@@ -62,7 +70,30 @@ export interface FileAnalysis {
   estimatedPrintTime?: number;
   filament?: Record<string, { length?: number; volume?: number }>;
   progress?: number;
-  layers?: number;
+  dimensions?: { width: number; depth: number; height: number };
+  strata?: {
+    lines: number;
+    layers: number;
+    slicer: string;
+    slicer_version: string;
+    snapshots: number;
+    time_added_s: number;
+    warnings: number;
+    errors: number;
+  };
+}
+
+/** GET /api/strata/files/<path>: the file and its prepared job's index (null until ready). */
+export interface FileDetail {
+  file: FileEntry;
+  job: {
+    estimated_time_s: number;
+    time_added_s: number;
+    job: { bytes: number; lines: number };
+    layers: Array<{ index: number; z_mm: number; first_line: number; elapsed_s: number }>;
+    snapshots: Array<{ n: number; layer: number; time_added_s: number }>;
+    skipped: Array<{ layer: number; reason: string }>;
+  } | null;
 }
 
 export interface FileEntry {
@@ -95,6 +126,7 @@ export interface JobRecord {
   layer: number;
   print_time: number;
   result: string;
+  timelapses: Array<{ name: string; url: string }>;
 }
 
 export interface TimelapseEntry {

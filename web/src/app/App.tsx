@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks';
 import { DropZone } from '../components/DropZone';
 import { Notices } from '../components/Notices';
 import { DashboardPage } from '../pages/dashboard/DashboardPage';
+import { FileDetailPage } from '../pages/files/FileDetailPage';
 import { FilesPage } from '../pages/files/FilesPage';
 import { HistoryPage } from '../pages/history/HistoryPage';
 import { LoginPage } from '../pages/login/LoginPage';
@@ -20,6 +21,8 @@ function CurrentPage() {
   switch (currentPage.value) {
     case 'files':
       return <FilesPage />;
+    case 'file':
+      return <FileDetailPage />;
     case 'terminal':
       return <TerminalPage />;
     case 'history':

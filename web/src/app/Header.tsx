@@ -1,4 +1,7 @@
-// The top bar: the pages, the printer's state, whether live data flows, the theme and the user.
+// The top bar: the pages, the printer's state, whether live data flows, the sound on finish, the
+// theme and the user.
+import { Icon } from '../components/Icon';
+import { soundOnFinish, toggleSound } from '../stores/alerts';
 import { streamStatus } from '../stores/events';
 import { stateText } from '../stores/printer';
 import { logOut, user } from '../stores/session';
@@ -15,7 +18,7 @@ export function Header() {
           <a
             key={entry.page}
             href={entry.path}
-            aria-current={currentPage.value === entry.page ? 'page' : undefined}
+            aria-current={currentPage.value === entry.page || (entry.page === 'files' && currentPage.value === 'file') ? 'page' : undefined}
             onClick={(event) => {
               event.preventDefault();
               navigate(entry.page);
@@ -33,6 +36,9 @@ export function Header() {
           reconnecting…
         </span>
       )}
+      <button type="button" class="ghost" onClick={toggleSound} aria-pressed={soundOnFinish.value} aria-label="Sound when a print ends" title="Sound when a print ends">
+        <Icon name={soundOnFinish.value ? 'bell' : 'bellOff'} />
+      </button>
       <button type="button" class="ghost" onClick={cycleTheme} aria-label={`Theme: ${theme.value}`} title={`Theme: ${theme.value}`}>
         {theme.value === 'dark' ? '☾' : theme.value === 'light' ? '☀' : '◐'}
       </button>

@@ -1,7 +1,8 @@
-// Files dropped anywhere on the page are uploaded; an overlay shows where they will go.
+// Files dropped anywhere on the page are uploaded into the folder the files page shows; an
+// overlay says where they will go.
 import { useEffect, useState } from 'preact/hooks';
 
-import { uploadFiles } from '../stores/files';
+import { currentFolder, uploadFiles } from '../stores/files';
 
 export function DropZone() {
   const [over, setOver] = useState(false);
@@ -39,5 +40,10 @@ export function DropZone() {
       window.removeEventListener('drop', drop);
     };
   }, []);
-  return over ? <div class="drop-overlay" data-testid="drop-overlay">Drop to upload</div> : null;
+  if (!over) return null;
+  return (
+    <div class="drop-overlay" data-testid="drop-overlay">
+      {currentFolder.value ? `Drop to upload into ${currentFolder.value}` : 'Drop to upload'}
+    </div>
+  );
 }

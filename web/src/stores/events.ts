@@ -7,7 +7,9 @@
 import { signal } from '@preact/signals';
 
 import type { JobAnswer, TemperatureSample, TerminalLine } from '../api/types';
+import { alertFinish } from './alerts';
 import { refreshFiles } from './files';
+import { refreshHistoryQuietly } from './history';
 import { job, refreshJob } from './job';
 import { notify } from './notices';
 import { applyTemperature, refreshConnection, refreshPrinter } from './printer';
@@ -42,15 +44,20 @@ const handlers: Record<string, Handler> = {
   PrintResumed: refreshAll,
   PrintDone: (payload) => {
     refreshAll();
+    refreshHistoryQuietly();
     notify('success', `Print done: ${fileName(payload)}`);
+    alertFinish(`Print done: ${fileName(payload)}`);
   },
   PrintFailed: (payload) => {
     refreshAll();
+    refreshHistoryQuietly();
     const reason = typeof payload['reason'] === 'string' ? ` (${payload['reason']})` : '';
     notify('error', `Print failed: ${fileName(payload)}${reason}`);
+    alertFinish(`Print failed: ${fileName(payload)}${reason}`);
   },
   PrintCancelled: (payload) => {
     refreshAll();
+    refreshHistoryQuietly();
     notify('info', `Cancelled: ${fileName(payload)}`);
   },
   Upload: () => void refreshFiles(),
@@ -62,7 +69,10 @@ const handlers: Record<string, Handler> = {
     void refreshFiles();
     notify('error', `${fileName(payload)} could not be prepared`);
   },
-  MovieDone: (payload) => notify('success', `Timelapse ready: ${String(payload['movie_basename'] ?? '')}`),
+  MovieDone: (payload) => {
+    refreshHistoryQuietly();
+    notify('success', `Timelapse ready: ${String(payload['movie_basename'] ?? '')}`);
+  },
   Error: (payload) => notify('error', String(payload['error'] ?? 'printer error')),
 };
 

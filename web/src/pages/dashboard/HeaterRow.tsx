@@ -22,7 +22,7 @@ function setOffset(heater: string, offset_c: number): Promise<boolean> {
   });
 }
 
-function NumberForm(props: { label: string; min: number; max: number; apply: (value: number) => Promise<boolean>; children?: ComponentChildren }) {
+function NumberForm(props: { label: string; hint: string; min: number; max: number; apply: (value: number) => Promise<boolean>; children?: ComponentChildren }) {
   const [draft, setDraft] = useState('');
   return (
     <form
@@ -33,7 +33,7 @@ function NumberForm(props: { label: string; min: number; max: number; apply: (va
         if (draft !== '' && Number.isFinite(value)) void props.apply(value).then((done) => done && setDraft(''));
       }}
     >
-      <input type="number" min={props.min} max={props.max} inputMode="numeric" aria-label={props.label} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+      <input type="number" min={props.min} max={props.max} inputMode="numeric" aria-label={props.label} placeholder={props.hint} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
       <button type="submit">Set</button>
       {props.children}
     </form>
@@ -51,12 +51,12 @@ export function HeaterRow(props: { name: string; actual: number; target: number 
       <td data-testid={`offset-${props.name}`}>{offset}</td>
       {operable && (
         <td class="heater-forms">
-          <NumberForm label={`${props.name} target`} min={0} max={400} apply={(value) => setTarget(props.name, value)}>
+          <NumberForm label={`${props.name} target`} hint="target" min={0} max={400} apply={(value) => setTarget(props.name, value)}>
             <button type="button" class="ghost" onClick={() => void setTarget(props.name, 0)}>
               Off
             </button>
           </NumberForm>
-          <NumberForm label={`${props.name} offset`} min={-50} max={50} apply={(value) => setOffset(props.name, value)} />
+          <NumberForm label={`${props.name} offset`} hint="offset" min={-50} max={50} apply={(value) => setOffset(props.name, value)} />
         </td>
       )}
     </tr>

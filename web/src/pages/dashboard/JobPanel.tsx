@@ -1,12 +1,19 @@
-// The job: file, progress bar, elapsed, remaining and finish time; pause, resume and cancel
-// (cancel asks first).
+// The job: file, progress bar, layer n/N, elapsed, remaining and finish time, snapshots taken;
+// pause, resume and cancel (cancel asks first).
 import { Panel } from '../../components/Panel';
 import { api } from '../../api/api';
+import type { JobAnswer } from '../../api/types';
 import { files } from '../../stores/files';
 import { finishClock, formatDuration, job } from '../../stores/job';
 import { attempt } from '../../stores/notices';
 import { flags } from '../../stores/printer';
 import { canOperate } from '../../stores/session';
+
+function layerText(strata: JobAnswer['strata']): string {
+  if (!strata || strata.layers === null) return '–';
+  const z = strata.z_mm === null ? '' : ` (Z ${strata.z_mm.toFixed(2)} mm)`;
+  return `${strata.layer ?? '–'} / ${strata.layers}${z}`;
+}
 
 function JobControls() {
   const { printing, paused, pausing, cancelling } = flags.value;
@@ -55,6 +62,8 @@ export function JobPanel() {
           <dl class="facts">
             <dt>State</dt>
             <dd data-testid="job-state">{current?.state}</dd>
+            <dt>Layer</dt>
+            <dd data-testid="job-layer">{layerText(current?.strata)}</dd>
             <dt>Elapsed</dt>
             <dd>{formatDuration(current?.progress.printTime)}</dd>
             <dt>Remaining</dt>
@@ -63,6 +72,10 @@ export function JobPanel() {
             <dd>{finishClock(current?.progress.printTimeLeft)}</dd>
             <dt>Estimate</dt>
             <dd>{formatDuration(current?.job.estimatedPrintTime)}</dd>
+            <dt>Snapshots</dt>
+            <dd data-testid="job-snapshots">
+              {current?.strata ? `${current.strata.snapshots_taken} of ${current.strata.snapshots_planned}` : '–'}
+            </dd>
           </dl>
           <JobControls />
         </>

@@ -44,7 +44,7 @@ export function TemperaturePanel() {
   const readings = Object.entries(heaters.value);
   const operable = canOperate.value && flags.value.operational;
   return (
-    <Panel title="Temperatures">
+    <Panel title="Temperatures" wide>
       <table class="heaters">
         <thead>
           <tr>

@@ -1,117 +1,105 @@
-// The files: search and sort, each file's facts and its preparing state, print, download and
-// delete; uploads by picker (several at once) or by dropping anywhere on the page.
+// The files: the folder being looked at (or, while searching, every file that matches), sorted;
+// each file's facts and preparing state with its actions; several picked for one delete; uploads
+// by picker (several at once) or by dropping anywhere on the page, into the folder shown.
 import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../../api/api';
 import type { FileEntry } from '../../api/types';
 import { Panel } from '../../components/Panel';
-import { files, refreshFiles } from '../../stores/files';
-import { formatDuration } from '../../stores/job';
+import { currentFolder, files, filesIn, refreshFiles, subfoldersOf } from '../../stores/files';
 import { attempt } from '../../stores/notices';
-import { flags } from '../../stores/printer';
 import { canOperate } from '../../stores/session';
+import { FileRow } from './FileRow';
+import { FolderPath } from './FolderPath';
+import { FolderRow } from './FolderRow';
 import { UploadBar } from './UploadBar';
 
-type SortKey = 'name' | 'date' | 'size';
+type SortKey = 'name' | 'date' | 'size' | 'estimate';
 
-const formatSize = (bytes: number | undefined): string => {
-  if (bytes === undefined) return '–';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-};
-
-const formatDate = (unix_s: number | undefined): string =>
-  unix_s === undefined ? '–' : new Date(unix_s * 1000).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
-
-function stateOf(file: FileEntry): string {
-  const state = file.strata?.state ?? 'ready';
-  if (state === 'analyzing' || state === 'stored') {
-    const progress = file.gcodeAnalysis?.progress;
-    return progress === undefined ? 'preparing' : `preparing ${Math.round(progress * 100)} %`;
-  }
-  return state;
+function sorted(list: FileEntry[], key: SortKey): FileEntry[] {
+  return [...list].sort((a, b) => {
+    if (key === 'date') return (b.date ?? 0) - (a.date ?? 0);
+    if (key === 'size') return (b.size ?? 0) - (a.size ?? 0);
+    if (key === 'estimate') return (b.gcodeAnalysis?.estimatedPrintTime ?? 0) - (a.gcodeAnalysis?.estimatedPrintTime ?? 0);
+    return a.path.localeCompare(b.path);
+  });
 }
 
-function sorted(list: FileEntry[], key: SortKey, filter: string): FileEntry[] {
-  const wanted = filter.trim().toLowerCase();
-  return list
-    .filter((file) => !wanted || file.path.toLowerCase().includes(wanted))
-    .sort((a, b) => {
-      if (key === 'date') return (b.date ?? 0) - (a.date ?? 0);
-      if (key === 'size') return (b.size ?? 0) - (a.size ?? 0);
-      return a.path.localeCompare(b.path);
-    });
+function deletePicked(paths: string[], done: () => void): void {
+  if (!window.confirm(`Delete ${paths.length} ${paths.length === 1 ? 'file' : 'files'}?`)) return;
+  void attempt('Delete', async () => {
+    for (const path of paths) await api.deleteFile(path);
+  }).then(async () => {
+    done();
+    await refreshFiles();
+  });
 }
 
-function FileRow(props: { file: FileEntry }) {
-  const { file } = props;
-  const state = stateOf(file);
-  const ready = file.strata?.state === 'ready';
-  const printable = canOperate.value && ready && flags.value.ready;
-  const remove = () => {
-    if (window.confirm(`Delete ${file.path}?`))
-      void attempt('Delete', async () => {
-        await api.deleteFile(file.path);
-        await refreshFiles();
-      });
-  };
+function Toolbar(props: { sortKey: SortKey; setSortKey: (key: SortKey) => void; filter: string; setFilter: (text: string) => void }) {
   return (
-    <tr data-testid="file-row" data-path={file.path}>
-      <td class="thumb-cell">
-        {file.thumbnail && <img class="thumb" src={`/${file.thumbnail}`} alt="" loading="lazy" data-testid="file-thumbnail" />}
-      </td>
-      <td class="file-name">{file.path}</td>
-      <td>{formatSize(file.size)}</td>
-      <td>{formatDate(file.date)}</td>
-      <td>{formatDuration(file.gcodeAnalysis?.estimatedPrintTime)}</td>
-      <td>{file.strata?.snapshots ?? '–'}</td>
-      <td data-testid="file-state" title={file.strata?.error ?? ''} class={state === 'failed' ? 'error' : ''}>
-        {state}
-        {file.strata?.error ? `: ${file.strata.error}` : ''}
-      </td>
-      <td class="actions">
-        {canOperate.value && (
-          <button type="button" disabled={!printable} onClick={() => void attempt('Print', () => api.printFile(file.path))}>
-            Print
-          </button>
-        )}
-        <a class="button ghost" href={api.downloadUrl(file.path)} download>
-          Download
-        </a>
-        {canOperate.value && (
-          <button type="button" class="ghost danger" onClick={remove}>
-            Delete
-          </button>
-        )}
-      </td>
-    </tr>
+    <div class="row">
+      <input type="search" placeholder="Search all folders" aria-label="Search files" value={props.filter} onInput={(e) => props.setFilter(e.currentTarget.value)} />
+      <label>
+        Sort
+        <select value={props.sortKey} onChange={(e) => props.setSortKey(e.currentTarget.value as SortKey)}>
+          <option value="date">newest</option>
+          <option value="name">name</option>
+          <option value="size">size</option>
+          <option value="estimate">print time</option>
+        </select>
+      </label>
+    </div>
   );
 }
 
 export function FilesPage() {
   const [sortKey, setSortKey] = useState<SortKey>('date');
   const [filter, setFilter] = useState('');
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => void refreshFiles(), []);
-  const shown = sorted(files.value, sortKey, filter);
+  const folder = currentFolder.value;
+  const wanted = filter.trim().toLowerCase();
+  const searching = wanted !== '';
+  const shown = sorted(searching ? files.value.filter((file) => file.path.toLowerCase().includes(wanted)) : filesIn(files.value, folder), sortKey);
+  const folders = searching ? [] : subfoldersOf(files.value, folder);
+  const pickedShown = shown.filter((file) => picked.has(file.path)).map((file) => file.path);
+  const pick = (path: string, on: boolean) => {
+    const next = new Set(picked);
+    if (on) next.add(path);
+    else next.delete(path);
+    setPicked(next);
+  };
+  const prefix = folder ? `${folder}/` : '';
   return (
     <Panel title="Files">
-      <div class="row">
-        <input type="search" placeholder="Search" aria-label="Search files" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-        <label>
-          Sort
-          <select value={sortKey} onChange={(e) => setSortKey(e.currentTarget.value as SortKey)}>
-            <option value="date">newest</option>
-            <option value="name">name</option>
-            <option value="size">size</option>
-          </select>
-        </label>
-      </div>
+      <Toolbar sortKey={sortKey} setSortKey={setSortKey} filter={filter} setFilter={setFilter} />
+      {!searching && <FolderPath />}
       {canOperate.value && <UploadBar />}
+      {canOperate.value && pickedShown.length > 0 && (
+        <div class="row">
+          <span>{pickedShown.length} picked</span>
+          <button type="button" class="danger" onClick={() => deletePicked(pickedShown, () => setPicked(new Set()))}>
+            Delete picked
+          </button>
+          <button type="button" class="ghost" onClick={() => setPicked(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
       <div class="table-scroll">
         <table class="files">
           <thead>
             <tr>
+              {canOperate.value && (
+                <th scope="col" class="pick-cell">
+                  <input
+                    type="checkbox"
+                    aria-label="Pick all shown"
+                    checked={shown.length > 0 && pickedShown.length === shown.length}
+                    onChange={(e) => setPicked(new Set(e.currentTarget.checked ? shown.map((file) => file.path) : []))}
+                  />
+                </th>
+              )}
               <th scope="col">
                 <span class="visually-hidden">Thumbnail</span>
               </th>
@@ -119,19 +107,32 @@ export function FilesPage() {
               <th scope="col">Size</th>
               <th scope="col">Uploaded</th>
               <th scope="col">Estimate</th>
+              <th scope="col">Filament</th>
+              <th scope="col">Layers</th>
               <th scope="col">Snapshots</th>
               <th scope="col">State</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
+            {folders.map((entry) => (
+              <FolderRow key={entry.path} {...entry} columns={8} />
+            ))}
             {shown.map((file) => (
-              <FileRow key={file.path} file={file} />
+              <FileRow
+                key={file.path}
+                file={file}
+                shownName={searching ? file.path : file.path.slice(prefix.length)}
+                picked={picked.has(file.path)}
+                onPick={(on) => pick(file.path, on)}
+              />
             ))}
           </tbody>
         </table>
       </div>
-      {shown.length === 0 && <p class="muted">No files{filter ? ' match' : ' yet: upload one, or drop it here'}.</p>}
+      {shown.length === 0 && folders.length === 0 && (
+        <p class="muted">{searching ? 'No files match.' : folder ? 'This folder is empty: files uploaded now go into it.' : 'No files yet: upload one, or drop it here.'}</p>
+      )}
     </Panel>
   );
 }

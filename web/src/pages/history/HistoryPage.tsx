@@ -1,21 +1,15 @@
-// Past jobs: file, result, when, how long, how far; reprint a file; the timelapse videos.
-import { useEffect, useState } from 'preact/hooks';
+// Past jobs (file, result, when, how long, how far, with reprint and each job's video) and the
+// timelapse videos.
+import { useEffect } from 'preact/hooks';
 
-import { api } from '../../api/api';
-import type { JobRecord, TimelapseEntry } from '../../api/types';
 import { Panel } from '../../components/Panel';
-import { formatDuration } from '../../stores/job';
+import { jobs, refreshHistory, videos } from '../../stores/history';
 import { attempt } from '../../stores/notices';
-import { flags } from '../../stores/printer';
-import { canOperate } from '../../stores/session';
+import { HistoryRow } from './HistoryRow';
+import { TimelapseList } from './TimelapseList';
 
 export function HistoryPage() {
-  const [jobs, setJobs] = useState<JobRecord[]>([]);
-  const [videos, setVideos] = useState<TimelapseEntry[]>([]);
-  useEffect(() => {
-    void attempt('History', async () => setJobs((await api.jobs()).jobs));
-    void attempt('Timelapses', async () => setVideos((await api.timelapses()).files));
-  }, []);
+  useEffect(() => void attempt('History', refreshHistory), []);
   return (
     <>
       <Panel title="History">
@@ -28,44 +22,21 @@ export function HistoryPage() {
                 <th scope="col">Started</th>
                 <th scope="col">Duration</th>
                 <th scope="col">Done</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {jobs.map((record) => (
-                <tr key={record.id} data-testid="history-row">
-                  <td>{record.file}</td>
-                  <td data-testid="history-result">{record.result || record.state}</td>
-                  <td>{new Date(record.started * 1000).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</td>
-                  <td>{formatDuration(record.print_time)}</td>
-                  <td>{record.completion.toFixed(0)} %</td>
-                  <td>
-                    {canOperate.value && (
-                      <button type="button" class="ghost" disabled={!flags.value.ready} onClick={() => void attempt('Reprint', () => api.printFile(record.file))}>
-                        Reprint
-                      </button>
-                    )}
-                  </td>
-                </tr>
+              {jobs.value.map((record) => (
+                <HistoryRow key={record.id} record={record} />
               ))}
             </tbody>
           </table>
         </div>
-        {jobs.length === 0 && <p class="muted">No jobs yet.</p>}
+        {jobs.value.length === 0 && <p class="muted">No jobs yet.</p>}
       </Panel>
-      <Panel title="Timelapses">
-        <ul class="videos">
-          {videos.map((video) => (
-            <li key={video.name} data-testid="timelapse">
-              <video controls preload="none" src={video.url} />
-              <a href={video.url} download>
-                {video.name}
-              </a>
-            </li>
-          ))}
-        </ul>
-        {videos.length === 0 && <p class="muted">No timelapses yet.</p>}
-      </Panel>
+      <TimelapseList videos={videos.value} />
     </>
   );
 }
