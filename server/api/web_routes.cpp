@@ -1,8 +1,8 @@
 // GET / and every other path the API does not claim: the web app. Its files come from the
 // binary (web/, gzip-compressed at build time) or from `--web-root`. Hashed assets are cached
 // for good, index.html is revalidated (ETag, 304); paths of the app's own pages (no extension,
-// or a file's page under /files/) get index.html, so a reload on /files works. The CSP allows scripts and styles from this
-// origin only, none inline.
+// or a file's page under /files/) get index.html, so a reload on /files works. The CSP allows
+// scripts and styles from this origin only, none inline.
 #include <string>
 
 #include "routes.hpp"
