@@ -1,6 +1,8 @@
 // Server load benchmark: `GET /api/job` hammered by wrk over loopback while a job streams to the
-// virtual printer, and whether the streamer's pacing suffers. The same file is printed again and
-// again on one server, alternately quietly and under wrk for the whole print. For each print,
+// virtual printer, and browsers (five by default) following the event stream with its terminal
+// lines and temperatures; whether the streamer's pacing suffers. The same file is printed again
+// and again on one server: quietly, under wrk, and with the event stream readers, for the whole
+// print. For each print,
 // seen on the wire by the printer: the gaps between consecutive lines (set mostly by the printer's
 // own pace: a long move holds the next ok back), and the host's reaction time, from each ok to
 // the line sent in answer (the streamer's own part: its thread, the kernel's pty path). Quiet
@@ -10,7 +12,8 @@
 // kernel then schedules it in its own autogroup. Run as our child, in our session
 // (`--wrk-session shared`), it held the pty's flip-buffer work back by up to 0.65 s.
 // usage: server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N]
-//                         [--rounds N] [--wrk-session own|shared]
+//                         [--rounds N] [--wrk-session own|shared] [--load wrk|events|both]
+//                         [--event-clients N]
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "event_clients.hpp"
 #include "flags.hpp"
 #include "spread.hpp"
 #include "strata/server/accounts.hpp"
@@ -44,6 +48,9 @@ struct Options {
     int wrk_threads = 2;
     int rounds = 2;
     bool wrk_own_session = true;
+    bool wrk = true;     ///< A print under wrk in each round.
+    bool events = true;  ///< A print with event stream readers in each round.
+    int event_clients = 5;
 };
 
 using benchmarks::Spread;
@@ -148,9 +155,17 @@ Options parse_options(int argc, char** argv) {
           [&](const std::string& v) {
               options.wrk_own_session = v == "own";
               return v == "own" || v == "shared";
-          }}},
+          }},
+         {"--load",
+          [&](const std::string& v) {
+              options.wrk = v == "wrk" || v == "both";
+              options.events = v == "events" || v == "both";
+              return options.wrk || options.events;
+          }},
+         {"--event-clients",
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.event_clients); }}},
         "server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N] "
-        "[--rounds N] [--wrk-session own|shared]");
+        "[--rounds N] [--wrk-session own|shared] [--load wrk|events|both] [--event-clients N]");
     return options;
 }
 
@@ -196,32 +211,70 @@ std::string wrk_command(const Options& options, int port, const std::string& key
 struct Round {
     Gaps quiet;
     Gaps loaded;
+    Gaps streamed;
     std::string rate;
+    bench::EventClientTotals read;
     double quiet_s = 0.0;
     double quiet_steal_s = 0.0;
     double loaded_steal_s = 0.0;
+    double streamed_steal_s = 0.0;
 };
 
-// A quiet print, then the same print with wrk running for as long as the quiet one took.
+// A quiet print; the same print with wrk running for as long as the quiet one took; and again
+// with the event stream readers connected from before its first line to after its last.
 Round run_round(server::Server& server, streamer::VirtualPrinter& printer,
                 const server::StoredFile& stored, const Options& options, const std::string& key,
                 const std::filesystem::path& data) {
+    // Each print starts the same time after the last one ended (the readers' connecting time):
+    // when the printer's idle temperature polls fall shifts the job's lines.
+    const auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); };
     Round round;
-    const double steal_before = bench::steal_s();
+    settle();
+    double steal_s = bench::steal_s();
     const auto started = std::chrono::steady_clock::now();
     round.quiet = print_once(server, printer, stored);
     round.quiet_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const double steal_between = bench::steal_s();
-    const std::string wrk =
-        wrk_command(options, server.port(), key, static_cast<int>(round.quiet_s), data / "wrk.txt");
-    std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
-    round.loaded = print_once(server, printer, stored);
-    load.join();
-    round.quiet_steal_s = steal_between - steal_before;
-    round.loaded_steal_s = bench::steal_s() - steal_between;
-    round.rate = wrk_summary(data / "wrk.txt");
+    round.quiet_steal_s = bench::steal_s() - steal_s;
+    if (options.wrk) {
+        steal_s = bench::steal_s();
+        const std::string wrk = wrk_command(options, server.port(), key,
+                                            static_cast<int>(round.quiet_s), data / "wrk.txt");
+        settle();
+        std::thread load([&wrk] { (void)std::system(wrk.c_str()); });
+        round.loaded = print_once(server, printer, stored);
+        load.join();
+        round.loaded_steal_s = bench::steal_s() - steal_s;
+        round.rate = wrk_summary(data / "wrk.txt");
+    }
+    if (options.events) {
+        steal_s = bench::steal_s();
+        bench::EventClients clients(options.event_clients, server.port(), key);
+        settle();  // All connected.
+        round.streamed = print_once(server, printer, stored);
+        round.read = clients.stop();
+        round.streamed_steal_s = bench::steal_s() - steal_s;
+    }
     return round;
+}
+
+void report_round(const Round& round, const Options& options) {
+    report("  quiet print", round.quiet);
+    if (options.wrk) {
+        report("  print under wrk", round.loaded);
+        std::printf("  GET /api/job (wrk -t%d -c%d): %s\n", options.wrk_threads,
+                    options.connections, round.rate.c_str());
+    }
+    if (options.events) {
+        char label[64];
+        std::snprintf(label, sizeof label, "  %d event streams", options.event_clients);
+        report(label, round.streamed);
+        std::printf("  event streams read %llu messages, %llu bytes in all\n",
+                    static_cast<unsigned long long>(round.read.events),
+                    static_cast<unsigned long long>(round.read.bytes));
+    }
+    std::printf("  steal: %.2f s quiet, %.2f s under wrk, %.2f s with event streams\n",
+                round.quiet_steal_s, round.loaded_steal_s, round.streamed_steal_s);
 }
 
 int fail(const std::string& error) {
@@ -268,12 +321,7 @@ int main(int argc, char** argv) {
                 options.wrk_own_session ? "its own" : "our");
     for (std::size_t round = 0; round < rounds.size(); ++round) {
         std::printf("round %zu\n", round + 1);
-        report("  quiet print", rounds[round].quiet);
-        report("  print under wrk", rounds[round].loaded);
-        std::printf("  GET /api/job (wrk -t%d -c%d): %s\n", options.wrk_threads,
-                    options.connections, rounds[round].rate.c_str());
-        std::printf("  steal: %.2f s quiet, %.2f s loaded\n", rounds[round].quiet_steal_s,
-                    rounds[round].loaded_steal_s);
+        report_round(rounds[round], options);
     }
     server.stop();
     printer.stop();
