@@ -38,7 +38,8 @@ http::Response get_terminal(Services& services, const Call& call) {
     const std::vector<streamer::TerminalLine> lines =
         services.printer.terminal().since(*after, *limit, first_kept);
     return json_reply(200, [&](JsonWriter& json) {
-        json.begin_object().field("first_kept", first_kept);
+        json.begin_object().field("log", services.printer.terminal().log_id());
+        json.field("first_kept", first_kept);
         json.field("last", services.printer.terminal().last_seq());
         json.key("lines");
         write_terminal_lines(json, lines);

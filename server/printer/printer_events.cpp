@@ -147,7 +147,7 @@ void PrinterService::forward_terminal() {
     const std::uint64_t lost = lines.front().seq > terminal_forwarded_ + 1
                                    ? lines.front().seq - terminal_forwarded_ - 1
                                    : 0;
-    json.field("lost", lost);
+    json.field("log", terminal_->log_id()).field("lost", lost);
     json.key("lines");
     write_terminal_lines(json, lines);
     json.end_object();

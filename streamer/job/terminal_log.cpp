@@ -7,7 +7,11 @@
 
 namespace strata::streamer {
 
-TerminalLog::TerminalLog(std::size_t capacity) : ring_(std::max<std::size_t>(capacity, 16)) {}
+TerminalLog::TerminalLog(std::size_t capacity)
+    : ring_(std::max<std::size_t>(capacity, 16)),
+      log_id_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count())) {}
 
 bool TerminalLog::is_temperature(bool sent, std::string_view text) {
     if (sent) {

@@ -1,6 +1,7 @@
 // The terminal over the API, on the virtual printer: a typed command goes out between the
-// printer's other lines and its answer is read back by sequence number; each user's history is
-// their own, trimmed to the newest 100; bad queries and commands are refused by field.
+// printer's other lines and its answer is read back by sequence number; a restart is told by
+// the log id; each user's history is their own, trimmed to the newest 100; bad queries and
+// commands are refused by field.
 #include <rapidjson/document.h>
 
 #include "server_fixture.hpp"
@@ -65,6 +66,21 @@ TEST_F(TerminalApiTest, EachUserHasTheirOwnHistoryOfTheNewestHundred) {
     const rapidjson::Document theirs = parse(ada.Get("/api/strata/terminal/history")->body);
     ASSERT_EQ(theirs["commands"].Size(), 1U);
     EXPECT_STREQ(theirs["commands"][0].GetString(), "M114");
+}
+
+// A restarted server numbers its lines from 1 again; its log id tells a page that its last
+// seq belongs to the old numbering.
+TEST_F(TerminalApiTest, ARestartedServerHasANewLogId) {
+    const auto log_id = [this] {
+        const auto answer = client(viewer_key_).Get("/api/strata/terminal?limit=1");
+        return answer && answer->status == 200 ? parse(answer->body)["log"].GetUint64() : 0U;
+    };
+    const std::uint64_t before = log_id();
+    EXPECT_GT(before, 0U);
+    restart_server();
+    const std::uint64_t after = log_id();
+    EXPECT_GT(after, 0U);
+    EXPECT_NE(after, before);
 }
 
 TEST_F(TerminalApiTest, BadQueriesAndCommandsAreRefusedByField) {

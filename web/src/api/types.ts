@@ -153,6 +153,7 @@ export interface TerminalLine {
 }
 
 export interface TerminalAnswer {
+  log: number;
   first_kept: number;
   last: number;
   lines: TerminalLine[];

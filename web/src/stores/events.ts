@@ -31,7 +31,7 @@ const refreshAll = (): void => {
 
 const handlers: Record<string, Handler> = {
   temperature: (payload) => applyTemperature(payload as unknown as TemperatureSample),
-  terminal: (payload) => appendTerminal((payload['lines'] ?? []) as TerminalLine[]),
+  terminal: (payload) => appendTerminal(Number(payload['log'] ?? 0), (payload['lines'] ?? []) as TerminalLine[]),
   Connected: refreshAll,
   Disconnected: refreshAll,
   PrinterStateChanged: refreshAll,

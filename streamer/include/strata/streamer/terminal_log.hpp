@@ -32,6 +32,9 @@ class TerminalLog {
     [[nodiscard]] std::vector<TerminalLine> since(std::uint64_t after_seq, std::size_t limit,
                                                   std::uint64_t& first_kept) const;
     [[nodiscard]] std::uint64_t last_seq() const;
+    /// Tells this log's numbering from another's: a new server starts at seq 1 again, with a
+    /// new id (the time it was made, in microseconds), so a reader knows its last seq is void.
+    [[nodiscard]] std::uint64_t log_id() const { return log_id_; }
 
     /// Whether a line is a temperature report or poll.
     [[nodiscard]] static bool is_temperature(bool sent, std::string_view text);
@@ -42,6 +45,7 @@ class TerminalLog {
     mutable std::mutex mutex_;
     std::vector<TerminalLine> ring_;
     std::uint64_t next_seq_ = 1;
+    const std::uint64_t log_id_;
 };
 
 }  // namespace strata::streamer
