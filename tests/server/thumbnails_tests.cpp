@@ -47,6 +47,53 @@ TEST(Thumbnails, JpegAndCrealitySizesCountAndQoiOrDamageDoNot) {
     std::filesystem::remove_all(file.parent_path());
 }
 
+// A base64 encoder for the test only (the server decodes, never encodes).
+std::string to_base64(const std::string& bytes) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string text;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (const unsigned char byte : bytes) {
+        bits = (bits << 8) | byte;
+        count += 8;
+        while (count >= 6) text += alphabet[(bits >> (count -= 6)) & 63];
+    }
+    if (count > 0) text += alphabet[(bits << (6 - count)) & 63];
+    while (text.size() % 4 != 0) text += '=';
+    return text;
+}
+
+// Cura's thumbnail comes from its CreateThumbnail post-processing script, which the Debian
+// cura-engine (the slicer without its front end) cannot run: the block is put into a real Cura
+// file as that script writes it (after ";Generated with Cura_SteamEngine", between ";" lines,
+// 78 base64 characters a line), with a real slicer's PNG.
+TEST(Thumbnails, CurasCreateThumbnailBlockInARealCuraFile) {
+    const std::optional<Thumbnail> png =
+        extract_thumbnail(data_dir / "ps261_mini_vase_relative_e.gcode");
+    ASSERT_TRUE(png);
+    const std::string encoded = to_base64(png->bytes);
+    std::string block = ";\n; thumbnail begin 640x480 " + std::to_string(encoded.size()) + "\n";
+    for (std::size_t at = 0; at < encoded.size(); at += 78)
+        block += "; " + encoded.substr(at, 78) + "\n";
+    block += "; thumbnail end\n;\n";
+    std::ifstream in(data_dir / "cura_master_marlin_small.gcode", std::ios::binary);
+    std::string gcode((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string marker = ";Generated with Cura_SteamEngine master\n";
+    const std::size_t after = gcode.find(marker);
+    ASSERT_NE(after, std::string::npos);
+    gcode.insert(after + marker.size(), block);
+    const std::filesystem::path file = testing::test_directory("thumbnails_cura") / "cura.gcode";
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << gcode;
+    const std::optional<Thumbnail> found = extract_thumbnail(file);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->extension, "png");
+    EXPECT_EQ(found->width, 640);
+    EXPECT_EQ(found->bytes, png->bytes);
+    std::filesystem::remove_all(file.parent_path());
+}
+
 TEST(Thumbnails, EveryCorpusFileWithAPngThumbnailGivesOne) {
     const std::filesystem::path corpus = STRATA_SHARED_DIR "/corpus";
     if (!std::filesystem::is_directory(corpus)) STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(corpus);
