@@ -1,5 +1,6 @@
 // Reading slicer thumbnails out of a G-code header (thumbnails.hpp). A block's declared size is
-// not trusted: the image is what decodes, and it must start as a PNG or JPEG does.
+// not trusted: the image is what decodes, and it must start as a PNG or JPEG does (or decode as
+// QOI, made into PNG).
 #include "strata/server/thumbnails.hpp"
 
 #include <array>
@@ -12,9 +13,12 @@ namespace {
 constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
 
 // `; thumbnail begin 300x300 12345` (or `;thumbnail_JPG begin ...`): the format and the size;
-// an empty extension when the line opens no block or a format a browser cannot show.
+// `found` false when the line opens no block.
+enum class ImageFormat : std::uint8_t { png, jpg, qoi, other };
+
+// Kept past the line it was read from (the block's data lines replace that line's text).
 struct BlockStart {
-    std::string_view format;  ///< "", "PNG", "JPG", "QOI"
+    ImageFormat format = ImageFormat::other;
     int width = 0;
     int height = 0;
     bool found = false;
@@ -29,10 +33,15 @@ BlockStart block_start(std::string_view line) {
     line.remove_prefix(9);
     if (line.starts_with("_")) {
         const std::size_t space = line.find(' ');
-        start.format = line.substr(1, space == std::string_view::npos ? 0 : space - 1);
+        const std::string_view name =
+            line.substr(1, space == std::string_view::npos ? 0 : space - 1);
+        start.format = name == "PNG"   ? ImageFormat::png
+                       : name == "JPG" ? ImageFormat::jpg
+                       : name == "QOI" ? ImageFormat::qoi
+                                       : ImageFormat::other;
         line.remove_prefix(space == std::string_view::npos ? line.size() : space);
     } else {
-        start.format = "PNG";
+        start.format = ImageFormat::png;
     }
     while (!line.empty() && line.front() == ' ')
         line.remove_prefix(1);
@@ -119,9 +128,11 @@ std::optional<Thumbnail> extract_thumbnail(const std::filesystem::path& gcode,
             if (data != std::string::npos) base64.append(line, data);
             continue;
         }
-        const bool png = open.format == "PNG";
-        const bool jpg = open.format == "JPG";
+        const bool qoi = open.format == ImageFormat::qoi;
+        const bool png = open.format == ImageFormat::png || qoi;
+        const bool jpg = open.format == ImageFormat::jpg;
         std::optional<std::string> bytes = (png || jpg) ? decode_base64(base64) : std::nullopt;
+        if (qoi && bytes) bytes = qoi_to_png(*bytes);
         const bool image =
             bytes && (png ? bytes->starts_with(png_signature) : bytes->starts_with("\xFF\xD8\xFF"));
         if (image && (!best || open.width * open.height > best->width * best->height))

@@ -1,8 +1,11 @@
-// Slicer thumbnails read from real files: the largest PNG or JPEG is kept (QOI, which browsers
-// cannot show, is passed over), Creality's `W H` size form too, and a damaged block is no image.
+// Slicer thumbnails read from real files: the largest image is kept (QOI, which browsers cannot
+// show, made into PNG), Creality's `W H` size form too, and a damaged block is no image.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <fstream>
+#include <set>
 
 #include "../support/corpus_required.hpp"
 #include "../support/test_directory.hpp"
@@ -27,12 +30,95 @@ TEST(Thumbnails, TheLargestPngOfAPrusaSlicerFile) {
     EXPECT_FALSE(extract_thumbnail(data_dir / "cura_master_marlin_small.gcode"));  // Has none.
 }
 
+// The pixels of a PNG strata wrote (RGBA, 8 bits, one IDAT, filter 0 on every row), as RGBA
+// bytes; empty when it is not such a PNG.
+std::string png_pixels(const std::string& png, std::uint32_t& width, std::uint32_t& height) {
+    const auto u32 = [&png](std::size_t at) {
+        std::uint32_t value = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            value = (value << 8U) | static_cast<std::uint8_t>(png[at + i]);
+        return value;
+    };
+    if (png.size() < 33 || png.compare(12, 4, "IHDR") != 0 || png[24] != 8 || png[25] != 6)
+        return {};
+    width = u32(16);
+    height = u32(20);
+    const std::size_t idat = png.find("IDAT");
+    if (idat == std::string::npos) return {};
+    const std::uint32_t packed_bytes = u32(idat - 4);
+    std::string raw(static_cast<std::size_t>(height) * (1 + 4 * width), '\0');
+    uLongf raw_bytes = raw.size();
+    if (uncompress(reinterpret_cast<Bytef*>(raw.data()), &raw_bytes,
+                   reinterpret_cast<const Bytef*>(png.data() + idat + 4), packed_bytes) != Z_OK ||
+        raw_bytes != raw.size())
+        return {};
+    std::string pixels;
+    for (std::uint32_t y = 0; y < height; ++y) {
+        const std::size_t row = y * (1 + 4 * static_cast<std::size_t>(width));
+        if (raw[row] != 0) return {};
+        pixels.append(raw, row + 1, 4 * static_cast<std::size_t>(width));
+    }
+    return pixels;
+}
+
+// A 3x2 QOI image written by hand with each of its operations: RGB, RGBA, a small difference,
+// a luma difference, an index back-reference and a run.
+TEST(Thumbnails, QoiDecodesEveryOperationIntoAPng) {
+    std::string qoi("qoif\0\0\0\x03\0\0\0\x02\x04\x00", 14);
+    qoi += std::string("\xFE\x10\x20\x30", 4);      // (16,32,48,255)
+    qoi += std::string("\xFF\x50\x60\x70\x80", 5);  // (80,96,112,128)
+    qoi += "\x7F";                                  // DIFF +1 +1 +1: (81,97,113,128)
+    qoi += std::string("\xA2\x88", 2);              // LUMA dg +2, dr-dg 0, db-dg 0: (83,99,115,128)
+    // INDEX of the first pixel: (16*3 + 32*5 + 48*7 + 255*11) % 64 = 21.
+    qoi += "\x15";
+    qoi += "\xC0";  // RUN of 1: the last pixel again.
+    qoi += std::string("\0\0\0\0\0\0\0\x01", 8);
+    const std::optional<std::string> png = qoi_to_png(qoi);
+    ASSERT_TRUE(png);
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    const std::string pixels = png_pixels(*png, width, height);
+    EXPECT_EQ(width, 3U);
+    EXPECT_EQ(height, 2U);
+    const std::string expected(
+        "\x10\x20\x30\xFF\x50\x60\x70\x80\x51\x61\x71\x80"
+        "\x53\x63\x73\x80\x10\x20\x30\xFF\x10\x20\x30\xFF",
+        24);
+    EXPECT_EQ(pixels, expected);
+    // Cut short, a wrong magic, a silly size: no image.
+    EXPECT_FALSE(qoi_to_png(qoi.substr(0, 20)));
+    EXPECT_FALSE(qoi_to_png("qoix" + qoi.substr(4)));
+    std::string huge = qoi;
+    huge[4] = '\x7F';
+    EXPECT_FALSE(qoi_to_png(huge));
+}
+
+// SuperSlicer's file with nothing but a QOI thumbnail shows it, as a PNG.
+TEST(Thumbnails, ASuperSlicerFileWithOnlyAQoiThumbnailGetsAPng) {
+    const std::optional<Thumbnail> found =
+        extract_thumbnail(data_dir / "ss2559_calib_squares_1layer.gcode");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->extension, "png");
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    const std::string pixels = png_pixels(found->bytes, width, height);
+    EXPECT_EQ(width, 160U);
+    EXPECT_EQ(height, 160U);
+    ASSERT_EQ(pixels.size(), 160U * 160U * 4U);
+    // A picture, not one colour: more than a handful of different pixels.
+    std::set<std::string> colours;
+    for (std::size_t at = 0; at < pixels.size() && colours.size() < 50; at += 4)
+        colours.insert(pixels.substr(at, 4));
+    EXPECT_GE(colours.size(), 50U);
+}
+
 TEST(Thumbnails, JpegAndCrealitySizesCountAndQoiOrDamageDoNot) {
     const std::filesystem::path file = testing::test_directory("thumbnails") / "t.gcode";
     std::filesystem::create_directories(file.parent_path());
     {
         std::ofstream out(file);
-        // A JPEG's first bytes (FF D8 FF E0), base64; a larger QOI; a damaged larger PNG.
+        // A JPEG's first bytes (FF D8 FF E0), base64; a larger QOI that is only a header; a
+        // damaged larger PNG.
         out << "; generated by test\n"
             << "; thumbnail_JPG begin 300 300 8\n; /9j/4AAQSkZJRg==\n; thumbnail_JPG end\n"
             << "; thumbnail_QOI begin 640x480 8\n; cW9pZgAAAA==\n; thumbnail_QOI end\n"
@@ -57,10 +143,12 @@ std::string to_base64(const std::string& bytes) {
     for (const unsigned char byte : bytes) {
         bits = (bits << 8) | byte;
         count += 8;
-        while (count >= 6) text += alphabet[(bits >> (count -= 6)) & 63];
+        while (count >= 6)
+            text += alphabet[(bits >> (count -= 6)) & 63];
     }
     if (count > 0) text += alphabet[(bits << (6 - count)) & 63];
-    while (text.size() % 4 != 0) text += '=';
+    while (text.size() % 4 != 0)
+        text += '=';
     return text;
 }
 

@@ -1,5 +1,5 @@
 // The dashboard's controls against the demo printer: disconnect and connect, a temperature
-// target that shows in the table and the graph's data, jogging and homing.
+// target that shows in the table and as the graph's target line, jogging and homing.
 import { expect, test } from '@playwright/test';
 
 import { admin, logIn, screenshot, watchConsole } from './helpers';
@@ -26,6 +26,14 @@ test('a target temperature shows, and can be turned off', async ({ page }, info)
   await temperatures.getByLabel('tool0 target').press('Enter');
   await expect(page.getByTestId('target-tool0')).toHaveText('205 °C');
   await expect(page.getByTestId('actual-tool0')).not.toHaveText('22.0 °C');  // It heats.
+  // The graph's target line is at 205 at its newest point: the legend reads it under the cursor.
+  const plot = page.getByTestId('temperature-chart').locator('.u-over');
+  const legendTarget = page.getByTestId('temperature-chart').locator('.u-legend .u-series').filter({ hasText: 'tool0 target' }).locator('.u-value');
+  await expect.poll(async () => {
+    const box = await plot.boundingBox();
+    if (box) await plot.hover({ position: { x: box.width - 1, y: box.height / 2 }, force: true });
+    return legendTarget.textContent();
+  }).toBe('205');
   await screenshot(page, info, 'temperatures');
   await temperatures.getByRole('button', { name: 'All off' }).click();
   await expect(page.getByTestId('target-tool0')).toHaveText('0 °C');

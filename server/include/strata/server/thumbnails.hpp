@@ -1,7 +1,8 @@
 // Slicer thumbnails: the images PrusaSlicer, SuperSlicer, OrcaSlicer and Bambu Studio write as
 // `; thumbnail begin WxH LEN` ... `; thumbnail end` comment blocks of base64 (also
 // `thumbnail_JPG` and `thumbnail_QOI`), and Cura's thumbnail script as `;thumbnail begin`. The
-// largest image a browser can show (PNG or JPEG; QOI is left out) is kept with the file.
+// largest image is kept with the file as a browser can show it: PNG and JPEG as they are, QOI
+// made into PNG.
 #pragma once
 
 #include <cstdint>
@@ -19,11 +20,14 @@ struct Thumbnail {
     std::string bytes;
 };
 
-/// The largest PNG or JPEG thumbnail in the file's header (read until its first command, at
-/// most `max_header_bytes`); nothing when there is none or none decodes to an image.
+/// The largest PNG, JPEG or QOI (as PNG) thumbnail in the file's header (read until its first
+/// command, at most `max_header_bytes`); nothing when there is none or none decodes to an image.
 [[nodiscard]] std::optional<Thumbnail> extract_thumbnail(const std::filesystem::path& gcode,
                                                          std::uint64_t max_header_bytes = 16U
                                                                                           << 20U);
+
+/// A QOI image as an RGBA PNG; nothing when the bytes are no QOI image (or one over 4096 px).
+[[nodiscard]] std::optional<std::string> qoi_to_png(std::string_view qoi);
 
 /// Base64 (RFC 4648, padding optional, whitespace skipped); nothing on any other character.
 [[nodiscard]] std::optional<std::string> decode_base64(std::string_view text);
