@@ -107,16 +107,16 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
 }
 
 TEST_F(SettingsApiTest, OnlyAnAdminChangesThem) {
-    httplib::Client operator_ = client(operator_key_);
+    httplib::Client as_operator = client(operator_key_);
     const auto presets =
-        operator_.Post("/api/settings", R"({"temperature":{"profiles":[]}})", "application/json");
+        as_operator.Post("/api/settings", R"({"temperature":{"profiles":[]}})", "application/json");
     ASSERT_TRUE(presets);
     EXPECT_EQ(presets->status, 403);
     const auto buttons =
-        operator_.Put("/api/strata/controls", R"({"controls":[]})", "application/json");
+        as_operator.Put("/api/strata/controls", R"({"controls":[]})", "application/json");
     ASSERT_TRUE(buttons);
     EXPECT_EQ(buttons->status, 403);
-    EXPECT_EQ(profile_names(operator_).size(), 3U);
+    EXPECT_EQ(profile_names(as_operator).size(), 3U);
 }
 
 }  // namespace
