@@ -168,6 +168,19 @@ std::optional<http::Response> check_controls(const rapidjson::Value& list, std::
     return std::nullopt;
 }
 
+using Check = std::optional<http::Response> (*)(const rapidjson::Value&, std::string&);
+
+// Checks `value` and stores it as checked under `key`; the refusal (or the store's failure),
+// or nothing once stored.
+std::optional<http::Response> check_and_store(Services& services, const char* key,
+                                              const rapidjson::Value& value, Check check) {
+    std::string stored;
+    if (std::optional<http::Response> wrong = check(value, stored)) return wrong;
+    std::string error;
+    if (!write_setting(services, key, stored, error)) return http::Response::error(500, error);
+    return std::nullopt;
+}
+
 void write_feature_settings(JsonWriter& json, const ServerConfig& config, bool admin) {
     json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
     json.key("appearance").begin_object().field("name", "strata").end_object();
@@ -231,11 +244,9 @@ http::Response post_settings(Services& services, const Call& call) {
         return field_error(name, "cannot be changed through the API");
     }
     if (profiles != nullptr) {
-        std::string stored;
-        std::string error;
-        if (std::optional<http::Response> wrong = check_profiles(*profiles, stored)) return *wrong;
-        if (!write_setting(services, profiles_key, stored, error))
-            return http::Response::error(500, error);
+        if (std::optional<http::Response> refused =
+                check_and_store(services, profiles_key, *profiles, check_profiles))
+            return *refused;
     }
     return get_settings(services, call);
 }
@@ -252,11 +263,9 @@ http::Response put_custom_controls(Services& services, const Call& call) {
     if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
     const rapidjson::Value* controls = body.value("controls");
     if (controls == nullptr) return field_error("controls", "is missing");
-    std::string stored;
-    std::string error;
-    if (std::optional<http::Response> wrong = check_controls(*controls, stored)) return *wrong;
-    if (!write_setting(services, controls_key, stored, error))
-        return http::Response::error(500, error);
+    if (std::optional<http::Response> refused =
+            check_and_store(services, controls_key, *controls, check_controls))
+        return *refused;
     return get_custom_controls(services, call);
 }
 

@@ -3,6 +3,7 @@
 // nothing stored; only an admin may change them.
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -10,17 +11,13 @@ namespace {
 
 using SettingsApiTest = ServerTest;
 
-rapidjson::Document parse(const std::string& body) {
-    rapidjson::Document document;
-    document.Parse(body.c_str());
-    return document;
-}
+using testing::parse_json;
 
 std::vector<std::string> profile_names(httplib::Client& http) {
     const auto answer = http.Get("/api/settings");
     std::vector<std::string> names;
     if (!answer || answer->status != 200) return names;
-    const rapidjson::Document settings = parse(answer->body);
+    const rapidjson::Document settings = parse_json(answer->body);
     for (const auto& profile : settings["temperature"]["profiles"].GetArray())
         names.emplace_back(profile["name"].GetString());
     return names;
@@ -32,7 +29,7 @@ TEST_F(SettingsApiTest, ReadyMadePresetsAndFilamentButtonsUntilAnAdminStoresOthe
     const auto controls = viewer.Get("/api/printer/command/custom");
     ASSERT_TRUE(controls);
     ASSERT_EQ(controls->status, 200);
-    const rapidjson::Document ready = parse(controls->body);
+    const rapidjson::Document ready = parse_json(controls->body);
     ASSERT_EQ(ready["controls"].Size(), 2U);
     EXPECT_STREQ(ready["controls"][0]["name"].GetString(), "Load filament");
     EXPECT_STREQ(ready["controls"][1]["name"].GetString(), "Unload filament");
@@ -56,10 +53,10 @@ TEST_F(SettingsApiTest, ReadyMadePresetsAndFilamentButtonsUntilAnAdminStoresOthe
     restart_server();
     httplib::Client again = client(viewer_key_);
     EXPECT_EQ(profile_names(again), (std::vector<std::string>{"TPU", "ASA"}));
-    const rapidjson::Document settings = parse(again.Get("/api/settings")->body);
+    const rapidjson::Document settings = parse_json(again.Get("/api/settings")->body);
     EXPECT_TRUE(settings["temperature"]["profiles"][0]["chamber"].IsNull());
     EXPECT_EQ(settings["temperature"]["profiles"][1]["chamber"].GetDouble(), 45.0);
-    const rapidjson::Document kept = parse(again.Get("/api/printer/command/custom")->body);
+    const rapidjson::Document kept = parse_json(again.Get("/api/printer/command/custom")->body);
     ASSERT_EQ(kept["controls"].Size(), 2U);
     ASSERT_EQ(kept["controls"][0]["commands"].Size(), 1U);
     EXPECT_STREQ(kept["controls"][0]["commands"][0].GetString(), "M355 S1");
@@ -85,7 +82,7 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
         const auto answer = admin.Post("/api/settings", body, "application/json");
         ASSERT_TRUE(answer);
         EXPECT_EQ(answer->status, 400) << body;
-        EXPECT_EQ(parse(answer->body)["field"].GetString(), field) << answer->body;
+        EXPECT_EQ(parse_json(answer->body)["field"].GetString(), field) << answer->body;
     }
     const std::vector<std::pair<std::string, std::string>> controls = {
         {R"({"controls":[{"name":"X","commands":["G28\nM112"]}]})", "controls[0]"},
@@ -100,10 +97,10 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
         const auto answer = admin.Put("/api/strata/controls", body, "application/json");
         ASSERT_TRUE(answer);
         EXPECT_EQ(answer->status, 400) << body;
-        EXPECT_EQ(parse(answer->body)["field"].GetString(), field) << answer->body;
+        EXPECT_EQ(parse_json(answer->body)["field"].GetString(), field) << answer->body;
     }
     EXPECT_EQ(profile_names(admin), (std::vector<std::string>{"PLA", "PETG", "ABS"}));
-    EXPECT_EQ(parse(admin.Get("/api/printer/command/custom")->body)["controls"].Size(), 2U);
+    EXPECT_EQ(parse_json(admin.Get("/api/printer/command/custom")->body)["controls"].Size(), 2U);
 }
 
 TEST_F(SettingsApiTest, OnlyAnAdminChangesThem) {

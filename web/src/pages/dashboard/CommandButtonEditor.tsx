@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 
 import type { CustomControl } from '../../api/types';
+import { EditorActions } from '../../components/EditorActions';
 import { attempt } from '../../stores/notices';
 import { customControls, saveCustomControls } from '../../stores/settings';
 
@@ -50,15 +51,7 @@ export function CommandButtonEditor(props: { onDone: () => void }) {
           </button>
         </fieldset>
       ))}
-      <div class="row">
-        <button type="button" class="ghost" onClick={() => setRows([...rows, { name: '', commands: '', confirm: '' }])}>
-          Add button
-        </button>
-        <button type="submit">Save buttons</button>
-        <button type="button" class="ghost" onClick={props.onDone}>
-          Close
-        </button>
-      </div>
+      <EditorActions add="Add button" save="Save buttons" onAdd={() => setRows([...rows, { name: '', commands: '', confirm: '' }])} onClose={props.onDone} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 
 import type { TemperatureProfile } from '../../api/types';
+import { EditorActions } from '../../components/EditorActions';
 import { attempt } from '../../stores/notices';
 import { saveTemperatureProfiles, temperatureProfiles } from '../../stores/settings';
 
@@ -35,15 +36,7 @@ export function PresetEditor(props: { onDone: () => void }) {
           </button>
         </div>
       ))}
-      <div class="row">
-        <button type="button" class="ghost" onClick={() => setRows([...rows, { name: '', extruder: '200', bed: '60' }])}>
-          Add preset
-        </button>
-        <button type="submit">Save presets</button>
-        <button type="button" class="ghost" onClick={props.onDone}>
-          Close
-        </button>
-      </div>
+      <EditorActions add="Add preset" save="Save presets" onAdd={() => setRows([...rows, { name: '', extruder: '200', bed: '60' }])} onClose={props.onDone} />
     </form>
   );
 }
