@@ -46,9 +46,9 @@ export function HeaterRow(props: { name: string; actual: number; target: number 
   return (
     <tr>
       <th scope="row">{props.name}</th>
-      <td data-testid={`actual-${props.name}`}>{props.actual.toFixed(1)} °C</td>
-      <td data-testid={`target-${props.name}`}>{props.target === null ? '–' : `${props.target.toFixed(0)} °C`}</td>
-      <td data-testid={`offset-${props.name}`}>{offset}</td>
+      <td data-label="Actual" data-testid={`actual-${props.name}`}>{props.actual.toFixed(1)} °C</td>
+      <td data-label="Target" data-testid={`target-${props.name}`}>{props.target === null ? '–' : `${props.target.toFixed(0)} °C`}</td>
+      <td data-label="Offset" data-testid={`offset-${props.name}`}>{offset}</td>
       {operable && (
         <td class="heater-forms">
           <NumberForm label={`${props.name} target`} hint="target" min={0} max={400} apply={(value) => setTarget(props.name, value)}>
