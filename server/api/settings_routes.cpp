@@ -84,12 +84,18 @@ std::optional<std::string> check_name(const rapidjson::Value& item, std::set<std
     return std::nullopt;
 }
 
-// OctoPrint's profile: {name, extruder, bed, chamber}. On a problem, its field path and what
-// is wrong; otherwise the list as stored.
-std::optional<http::Response> check_profiles(const rapidjson::Value& list, std::string& stored) {
-    const std::string where = "temperature.profiles";
-    if (!list.IsArray() || list.Size() > 20)
-        return field_error(where, "must be a list of at most 20 profiles");
+using ItemCheck = std::optional<std::string> (*)(const rapidjson::Value& item, JsonWriter& json);
+
+// A list of at most `max_items` objects, each with a name of its own, the rest checked (and
+// written as stored) by `check_item`; the list as stored, or the 400 naming the first wrong
+// item (`where[index]`).
+std::optional<http::Response> check_named_list(const rapidjson::Value& list,
+                                               const std::string& where,
+                                               rapidjson::SizeType max_items, const char* what,
+                                               ItemCheck check_item, std::string& stored) {
+    if (!list.IsArray() || list.Size() > max_items)
+        return field_error(where,
+                           "must be a list of at most " + std::to_string(max_items) + " " + what);
     std::ostringstream out;
     JsonWriter json(out);
     json.begin_array();
@@ -100,15 +106,25 @@ std::optional<http::Response> check_profiles(const rapidjson::Value& list, std::
         if (!item.IsObject()) return field_error(field, "must be an object");
         json.begin_object();
         std::optional<std::string> problem = check_name(item, names, json);
-        if (!problem) problem = check_temperature(item, "extruder", 400.0, false, json);
-        if (!problem) problem = check_temperature(item, "bed", 150.0, false, json);
-        if (!problem) problem = check_temperature(item, "chamber", 100.0, true, json);
+        if (!problem) problem = check_item(item, json);
         if (problem) return field_error(field, *problem);
         json.end_object();
     }
     json.end_array();
     stored = out.str();
     return std::nullopt;
+}
+
+// OctoPrint's profile: {name, extruder, bed, chamber}.
+std::optional<std::string> check_profile(const rapidjson::Value& item, JsonWriter& json) {
+    std::optional<std::string> problem = check_temperature(item, "extruder", 400.0, false, json);
+    if (!problem) problem = check_temperature(item, "bed", 150.0, false, json);
+    if (!problem) problem = check_temperature(item, "chamber", 100.0, true, json);
+    return problem;
+}
+
+std::optional<http::Response> check_profiles(const rapidjson::Value& list, std::string& stored) {
+    return check_named_list(list, "temperature.profiles", 20, "profiles", check_profile, stored);
 }
 
 // One control's commands: `commands` (a list) or OctoPrint's single `command`; each one line.
@@ -138,34 +154,21 @@ std::optional<std::string> check_commands(const rapidjson::Value& item, JsonWrit
     return std::nullopt;
 }
 
-std::optional<http::Response> check_controls(const rapidjson::Value& list, std::string& stored) {
-    if (!list.IsArray() || list.Size() > 50)
-        return field_error("controls", "must be a list of at most 50 buttons");
-    std::ostringstream out;
-    JsonWriter json(out);
-    json.begin_array();
-    std::set<std::string> names;
-    for (rapidjson::SizeType index = 0; index < list.Size(); ++index) {
-        const rapidjson::Value& item = list[index];
-        const std::string field = "controls[" + std::to_string(index) + "]";
-        if (!item.IsObject()) return field_error(field, "must be an object");
-        json.begin_object();
-        std::optional<std::string> problem = check_name(item, names, json);
-        if (!problem) problem = check_commands(item, json);
-        const auto confirm = item.FindMember("confirm");
-        if (!problem && confirm != item.MemberEnd() && !confirm->value.IsNull()) {
-            if (!confirm->value.IsString() || confirm->value.GetStringLength() > 200 ||
-                !JsonWriter::is_utf8(confirm->value.GetString()))
-                problem = "confirm must be text of at most 200 characters";
-            else if (confirm->value.GetStringLength() > 0)
-                json.field("confirm", confirm->value.GetString());
-        }
-        if (problem) return field_error(field, *problem);
-        json.end_object();
-    }
-    json.end_array();
-    stored = out.str();
+// A button: its commands, and the question asked before they go (optional).
+std::optional<std::string> check_control(const rapidjson::Value& item, JsonWriter& json) {
+    if (std::optional<std::string> problem = check_commands(item, json)) return problem;
+    const auto confirm = item.FindMember("confirm");
+    if (confirm == item.MemberEnd() || confirm->value.IsNull()) return std::nullopt;
+    if (!confirm->value.IsString()) return "confirm must be text of at most 200 characters";
+    const std::string_view question(confirm->value.GetString(), confirm->value.GetStringLength());
+    if (question.size() > 200 || !JsonWriter::is_utf8(question))
+        return "confirm must be text of at most 200 characters";
+    if (!question.empty()) json.field("confirm", question);
     return std::nullopt;
+}
+
+std::optional<http::Response> check_controls(const rapidjson::Value& list, std::string& stored) {
+    return check_named_list(list, "controls", 50, "buttons", check_control, stored);
 }
 
 using Check = std::optional<http::Response> (*)(const rapidjson::Value&, std::string&);
