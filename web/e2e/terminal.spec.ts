@@ -23,8 +23,14 @@ test('send M115 and read the answer; the history survives a reload', async ({ pa
   await expect(terminal).toContainText(report);
   await screenshot(page, info, 'terminal');
   await page.reload();
-  await page.getByLabel('Command').press('ArrowUp');
-  await expect(page.getByLabel('Command')).toHaveValue('M115');
+  // The history loads after the page: until it has, the up key finds nothing. Down first
+  // leaves the history walk, so each try starts from the newest command.
+  const command = page.getByLabel('Command');
+  await expect(async () => {
+    await command.press('ArrowDown');
+    await command.press('ArrowUp');
+    await expect(command).toHaveValue('M115', { timeout: 500 });
+  }).toPass();
 });
 
 test('jog, and the printer reports the new position', async ({ page }) => {
