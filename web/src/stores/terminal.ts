@@ -27,7 +27,7 @@ function followLog(log: number): boolean {
   if (log === logId) return false;
   const restarted = logId !== 0;
   logId = log;
-  seqOffset = lastSeq();
+  seqOffset = Math.ceil(lastSeq());  // Past a marker too (two restarts without a line between).
   if (restarted) {
     const marker: TerminalLine = { seq: seqOffset + 0.5, t: Date.now() / 1000, sent: false, temperature: false, text: '--- the server restarted ---' };
     terminalLines.value = [...terminalLines.value, marker].slice(-keptLines);
