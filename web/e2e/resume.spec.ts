@@ -31,12 +31,16 @@ test('a dropped event stream resumes where it left off', async ({ page, playwrig
 
   proxy.cut();
   await expect(page.getByTestId('reconnecting')).toBeVisible();
-  expect((await other.post('/api/printer/command', { headers, data: { commands: ['M117 while away'] } })).status()).toBe(204);
   const file = 'ps281_mini_cube_m486.gcode';  // The demo's sample.
   expect((await other.post(`/api/files/local/${file}`, { headers, data: { command: 'select', print: true } })).status()).toBe(204);
   await expect.poll(state, { timeout: 30_000 }).toBe('Printing');
   expect((await other.post('/api/job', { headers, data: { command: 'cancel' } })).status()).toBe(204);
   await expect.poll(state, { timeout: 30_000 }).toBe('Operational');
+  // Last, so it is among the newest lines: the print's thousands of lines before it may be more
+  // than the page keeps (those it reports as not kept).
+  expect((await other.post('/api/printer/command', { headers, data: { commands: ['M117 while away'] } })).status()).toBe(204);
+  // Sent to the printer while the page is still cut off.
+  await expect.poll(async () => (await (await other.get('/api/strata/terminal?limit=50')).text()).includes('M117 while away')).toBe(true);
 
   proxy.restore();
   await expect.poll(() => resumedFrom.length, { timeout: 30_000 }).toBeGreaterThan(0);
