@@ -34,6 +34,7 @@ struct Principal {
     User user;
     std::optional<Session> session;  ///< Set when the cookie, not a key, authenticated.
     std::string session_token;       ///< The cookie's token, with `session`.
+    std::string api_key;             ///< The key presented, when a key authenticated.
 };
 
 /// API keys seen recently, so a poll does not cost a store lookup and write each time. A key

@@ -117,7 +117,7 @@ const Route* ApiApplication::match(std::string_view method, std::string_view pat
 std::optional<Principal> ApiApplication::authenticate(const Call& call, std::string& refusal) {
     if (const std::optional<std::string> key = presented_key(call)) {
         if (std::optional<User> cached = services_.keys.find(*key))
-            return Principal{*cached, {}, {}};
+            return Principal{*cached, {}, {}, *key};
         const std::optional<User> user = services_.store.with(
             [&key](Database& db) { return Accounts(db).user_for_api_key(*key, unix_now_s()); });
         if (!user) {
@@ -125,7 +125,7 @@ std::optional<Principal> ApiApplication::authenticate(const Call& call, std::str
             return std::nullopt;
         }
         services_.keys.remember(*key, *user);
-        return Principal{*user, {}, {}};
+        return Principal{*user, {}, {}, *key};
     }
     if (const std::optional<std::string> token = cookie_value(call.head, session_cookie)) {
         std::optional<Session> session = services_.store.with(
@@ -134,7 +134,7 @@ std::optional<Principal> ApiApplication::authenticate(const Call& call, std::str
             refusal = "the session has ended: log in again";
             return std::nullopt;
         }
-        return Principal{session->user, std::move(session), *token};
+        return Principal{session->user, std::move(session), *token, {}};
     }
     refusal = "credentials needed: an API key (X-Api-Key) or a session";
     return std::nullopt;

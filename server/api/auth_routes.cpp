@@ -93,13 +93,15 @@ http::Response post_login(Services& services, const Call& call) {
                                 {call.principal->session_token, open.csrf_token, open.expires_s},
                                 "session");
         }
+        // A key's passive logins share one session: clients that log in again every few
+        // seconds would otherwise leave a week-long session behind each time.
         NewSession session;
         const bool opened = services.store.with([&](Database& db) {
-            return Sessions(db).open(call.principal->user.id, unix_now_s(), session, error);
+            return Sessions(db).open_for_key(call.principal->user.id, call.principal->api_key,
+                                             unix_now_s(), session, error);
         });
         if (!opened) return http::Response::error(500, error);
-        return login_answer(call.principal->user, session,
-                            call.principal->session ? "session" : "apikey");
+        return login_answer(call.principal->user, session, "apikey");
     }
     const std::optional<std::string> name = body.string("user");
     const std::optional<std::string> password = body.string("pass");

@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <string>
+
 namespace strata::server {
 
 bool Sessions::open(std::int64_t user_id, double now_s, NewSession& created, std::string& error) {
@@ -17,6 +19,32 @@ bool Sessions::open(std::int64_t user_id, double now_s, NewSession& created, std
     insert.bind(1, std::string_view(secret_digest(created.token))).bind(2, user_id);
     insert.bind(3, std::string_view(created.csrf_token)).bind(4, now_s).bind(5, created.expires_s);
     return insert.run(error);
+}
+
+bool Sessions::open_for_key(std::int64_t user_id, std::string_view api_key, double now_s,
+                            NewSession& session, std::string& error) {
+    // One-way from the key: the token tells nothing of the key, and only the key's holder,
+    // who can act as the user anyway, can make it.
+    session.token = secret_digest("strata passive login session\n" + std::string(api_key));
+    if (const std::optional<Session> live = find(session.token, now_s);
+        live && live->user.id == user_id) {
+        session.csrf_token = live->csrf_token;
+        session.expires_s = live->expires_s;
+        return true;
+    }
+    session.csrf_token = generate_secret(24);
+    session.expires_s = now_s + lifetime_s_;
+    Statement upsert = db_.prepare(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_s, expires_s) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO UPDATE SET user_id = "
+        "excluded.user_id, csrf_token = excluded.csrf_token, created_s = excluded.created_s, "
+        "expires_s = excluded.expires_s",
+        error);
+    if (!upsert.valid()) return false;
+    upsert.bind(1, std::string_view(secret_digest(session.token))).bind(2, user_id);
+    upsert.bind(3, std::string_view(session.csrf_token)).bind(4, now_s);
+    upsert.bind(5, session.expires_s);
+    return upsert.run(error);
 }
 
 std::optional<Session> Sessions::find(std::string_view token, double now_s) {

@@ -124,6 +124,42 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
     EXPECT_TRUE(eventually([&] { return state_text(http) == "Operational"; }));
 }
 
+// FDM Monster logs in passively with its key every 2 s while it waits for a printer: one
+// session for the key, however often, and it opens the API as a browser session does.
+TEST_F(ClientReplayTest, AKeysRepeatedPassiveLoginsKeepOneSession) {
+    const auto session_rows = [this] {
+        Database db;
+        std::string error;
+        if (!db.open(directory_ / "strata.db", error)) return std::int64_t{-1};
+        Statement rows = db.prepare("SELECT count(*) FROM sessions", error);
+        return rows.step(error) == Statement::Step::row ? rows.int64(0) : std::int64_t{-1};
+    };
+    const std::int64_t before = session_rows();
+    httplib::Client http = client(operator_key_);
+    std::string token;
+    for (int i = 0; i < 60; ++i) {
+        const auto login = http.Post("/api/login", R"({"passive":true})", "application/json");
+        ASSERT_TRUE(login);
+        ASSERT_EQ(login->status, 200) << login->body;
+        const std::string session =
+            testing::at(testing::parse_json(login->body), "session").GetString();
+        if (i == 0) token = session;
+        EXPECT_EQ(session, token);
+    }
+    EXPECT_EQ(session_rows(), before + 1);
+    httplib::Client browser = client();
+    const auto current = browser.Get("/api/currentuser", {{"Cookie", "strata_session=" + token}});
+    ASSERT_TRUE(current);
+    EXPECT_EQ(current->status, 200) << current->body;
+    // The admin's key has a session of its own.
+    const auto other =
+        client(admin_key_).Post("/api/login", R"({"passive":true})", "application/json");
+    ASSERT_TRUE(other);
+    EXPECT_NE(std::string(testing::at(testing::parse_json(other->body), "session").GetString()),
+              token);
+    EXPECT_EQ(session_rows(), before + 2);
+}
+
 TEST_F(ClientReplayTest, FdmMonsterSequenceWithItsConflictsAndRangeReads) {
     httplib::Client http = client(operator_key_);
     // Offline first: FDM Monster turns the 409 and its `error` into "USB disconnected".

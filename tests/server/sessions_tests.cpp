@@ -1,6 +1,6 @@
 // Sessions on a real store: a token opens its session until logout or expiry, an unknown token
-// opens nothing, a deactivated or deleted user's sessions are gone, and the CSRF token is the
-// session's own.
+// opens nothing, an API key's passive logins share one session, a deactivated or deleted
+// user's sessions are gone, and the CSRF token is the session's own.
 #include <gtest/gtest.h>
 
 #include "store_fixture.hpp"
@@ -45,6 +45,48 @@ TEST_F(SessionsTest, ATokenOpensItsSessionUntilLogoutOrExpiry) {
     sessions.close(second.token);
     EXPECT_FALSE(sessions.find(second.token, 1001.0).has_value());
     EXPECT_EQ(sessions.expire(2000.0), 1);  // The first, expired; the second was closed.
+}
+
+// Passive logins with one key share its session: found again while it lives, one row however
+// often; after expiry or logout the same token opens a fresh session; another key has its own.
+TEST_F(SessionsTest, AKeysPassiveLoginsShareOneSession) {
+    Sessions sessions(db_, 100.0);
+    std::string error;
+    const auto count = [this] {
+        std::string ignored;
+        Statement rows = db_.prepare("SELECT count(*) FROM sessions", ignored);
+        return rows.step(ignored) == Statement::Step::row ? rows.int64(0) : -1;
+    };
+    NewSession first;
+    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1000.0, first, error)) << error;
+    for (int i = 1; i <= 50; ++i) {
+        NewSession again;
+        ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1000.0 + i, again, error));
+        EXPECT_EQ(again.token, first.token);
+        EXPECT_EQ(again.csrf_token, first.csrf_token);
+    }
+    EXPECT_EQ(count(), 1);
+    ASSERT_TRUE(sessions.find(first.token, 1060.0).has_value());
+    EXPECT_EQ(first.token.find("key-one"), std::string::npos);
+
+    NewSession later;  // The first has expired at 1100.
+    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1200.0, later, error)) << error;
+    EXPECT_EQ(later.token, first.token);
+    EXPECT_NE(later.csrf_token, first.csrf_token);
+    EXPECT_DOUBLE_EQ(later.expires_s, 1300.0);
+    EXPECT_TRUE(sessions.find(later.token, 1250.0).has_value());
+    EXPECT_EQ(count(), 1);
+
+    sessions.close(later.token);
+    EXPECT_FALSE(sessions.find(later.token, 1250.0).has_value());
+    NewSession reopened;
+    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1250.0, reopened, error)) << error;
+    EXPECT_TRUE(sessions.find(reopened.token, 1260.0).has_value());
+
+    NewSession other;
+    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-two", 1250.0, other, error)) << error;
+    EXPECT_NE(other.token, reopened.token);
+    EXPECT_EQ(count(), 2);
 }
 
 TEST_F(SessionsTest, ADeactivatedOrDeletedUsersSessionsAreGone) {

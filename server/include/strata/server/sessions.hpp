@@ -33,6 +33,11 @@ class Sessions {
         : db_(db), lifetime_s_(lifetime_s) {}
 
     bool open(std::int64_t user_id, double now_s, NewSession& created, std::string& error);
+    /// The one session an API key's passive logins share (clients such as FDM Monster log in
+    /// again every few seconds): its token is derived from the key, so the live session is
+    /// found again; once it has expired or been closed, a new one takes its place.
+    bool open_for_key(std::int64_t user_id, std::string_view api_key, double now_s,
+                      NewSession& session, std::string& error);
     /// The live session of an active user that `token` opens; nothing when unknown or expired.
     [[nodiscard]] std::optional<Session> find(std::string_view token, double now_s);
     /// Logout: the token opens nothing afterwards.
