@@ -57,7 +57,7 @@ std::string_view octoprint_state_text(const PrinterStatus& status) {
         case State::disconnected: return status.error.empty() ? "Offline" : "Offline after error";
         case State::connecting: return "Connecting";
         case State::operational: return status.print_pending ? "Starting" : "Operational";
-        case State::printing: return "Printing";
+        case State::printing: return status.progress.finishing ? "Finishing" : "Printing";
         case State::pausing: return "Pausing";
         case State::paused: return "Paused";
         case State::cancelling: return "Cancelling";

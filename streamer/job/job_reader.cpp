@@ -101,6 +101,12 @@ double JobTimeline::elapsed_at(std::uint64_t line) const {
     return before.elapsed_s + fraction * (after->elapsed_s - before.elapsed_s);
 }
 
+double JobTimeline::percent_at(std::uint64_t line) const {
+    if (timed()) return std::clamp(100.0 * elapsed_at(line) / total_s, 0.0, 100.0);
+    if (total_lines == 0) return 0.0;
+    return 100.0 * std::min(1.0, static_cast<double>(line) / static_cast<double>(total_lines));
+}
+
 std::int64_t JobTimeline::layer_at(std::uint64_t line) const {
     const auto after =
         std::upper_bound(layers.begin(), layers.end(), line,

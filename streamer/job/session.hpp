@@ -139,6 +139,9 @@ class Streamer::Session : public ProtocolListener {
     void start_job(Control& control, double now_s);
     void feed_job(double now_s);
     bool feed_item(const JobItem& item, double now_s);
+    /// Whether the firmware reads `text` whole; false (the job failed) when it cannot.
+    bool fits_firmware_line(std::string_view text, std::uint64_t job_line);
+    static constexpr std::size_t marlin_line_bytes = 95;  ///< MAX_CMD_SIZE 96, its end byte.
     void job_tick(double now_s);
     void finish_snapshot(double now_s, bool ok, const std::string& error);
     void enqueue_script(const std::string& script);

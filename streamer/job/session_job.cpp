@@ -92,6 +92,7 @@ void Streamer::Session::feed_job(double now) {
             // line lost on the way is asked for again when this one arrives.
             protocol_.enqueue("M400", tag::poll);
             job_read_ = true;
+            report_progress(now, true);  // Clients show "Finishing" from here.
             return;
         }
         if (!feed_item(item, now)) return;
@@ -102,9 +103,10 @@ bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
     switch (item.kind) {
         case JobItem::Kind::send: {
             const parser::GcodeLine& line = reader_.lexed();
-            protocol_.enqueue(offset_temperature(item.text, line, simulator_.state().tool,
-                                                 temperature_offsets_, offset_scratch_),
-                              item.line);
+            const std::string_view text = offset_temperature(
+                item.text, line, simulator_.state().tool, temperature_offsets_, offset_scratch_);
+            if (!fits_firmware_line(text, item.line)) return false;
+            protocol_.enqueue(text, item.line);
             if (config_.sync_every_lines > 0 && protocol_.strategy() != SendStrategy::advanced_ok &&
                 ++lines_since_sync_ >= config_.sync_every_lines) {
                 protocol_.enqueue("M105", tag::poll);
@@ -129,6 +131,32 @@ bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
             return true;
     }
     return true;
+}
+
+// Marlin reads at most MAX_CMD_SIZE - 1 (95) characters of a line, number and checksum
+// included, and drops the rest: the checksum then fails and the line is asked for again for
+// ever. Such a line (a Klipper file's EXCLUDE_OBJECT_DEFINE with its polygon) ends the job with
+// an error naming it instead.
+bool Streamer::Session::fits_firmware_line(std::string_view text, std::uint64_t job_line) {
+    std::size_t limit = config_.max_line_bytes;
+    if (limit == 0) {
+        std::string name = firmware_name_;
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (name.find("marlin") == std::string::npos && name.find("prusa") == std::string::npos)
+            return true;
+        limit = marlin_line_bytes;
+    }
+    // "N<number> " before it, "*<checksum>" (up to 3 digits) after it.
+    const std::size_t wire_bytes =
+        text.size() + std::to_string(protocol_.next_line_number()).size() + 6;
+    if (wire_bytes <= limit) return true;
+    end_job(EventKind::job_failed,
+            "line " + std::to_string(job_line) + " is too long for the firmware: " +
+                std::to_string(wire_bytes) + " bytes with its number and checksum, and " +
+                firmware_name_ + " reads at most " + std::to_string(limit) +
+                " (a command for another firmware, such as Klipper's EXCLUDE_OBJECT_DEFINE?)");
+    return false;
 }
 
 void Streamer::Session::job_tick(double now) {
@@ -226,6 +254,13 @@ void Streamer::Session::end_job(EventKind kind, const std::string& text) {
     cancel_wanted_ = false;
     StreamerEvent event = make_event(kind, text);
     event.progress = progress(now_cache_s_);
+    if (kind == EventKind::job_finished) {
+        // Every line is acknowledged and the closing M400 has returned: the job is whole, even
+        // where the estimate's last sample or the file's last sent line fall short of its end
+        // (trailing comments, settings blocks).
+        event.progress.percent = 100.0;
+        event.progress.remaining_s = 0.0;
+    }
     if (state_ != PrinterState::error) set_state(PrinterState::operational);
     emit(std::move(event));
 }
@@ -238,20 +273,20 @@ JobProgress Streamer::Session::progress(double now) const {
     progress.snapshots_taken = snapshots_taken_;
     progress.snapshots_total = timeline_.snapshots;
     progress.parked_s = parked_s_;
+    progress.finishing = job_read_;
     progress.layer = timeline_.layer_at(acknowledged_line_);
     if (progress.layer >= 0)
         progress.z_mm = timeline_.layers[static_cast<std::size_t>(progress.layer)].z_mm;
-    if (timeline_.total_s > 0.0) {
+    progress.percent = timeline_.percent_at(acknowledged_line_);
+    if (timeline_.timed()) {
         const double estimated_s = timeline_.elapsed_at(acknowledged_line_);
         progress.estimated_elapsed_s = estimated_s;
-        progress.percent = std::clamp(100.0 * estimated_s / timeline_.total_s, 0.0, 100.0);
         // The pace seen so far corrects the rest, once there is enough of it to trust.
         double pace = 1.0;
         if (estimated_s > 30.0) pace = std::clamp(progress.elapsed_s / estimated_s, 0.25, 4.0);
         progress.remaining_s = std::max(0.0, timeline_.total_s - estimated_s) * pace;
-    } else if (timeline_.total_lines > 0) {
-        progress.percent = 100.0 * static_cast<double>(acknowledged_line_) /
-                           static_cast<double>(timeline_.total_lines);
+    } else if (timeline_.total_s > 0.0) {
+        progress.remaining_s = timeline_.total_s * (1.0 - progress.percent / 100.0);
     }
     return progress;
 }

@@ -46,7 +46,10 @@ void Heater::advance(double now_s) {
 }
 
 bool Heater::reached() const {
-    return target_c <= 0.0 || temperature_c >= target_c - 0.5;
+    // The micro-degree of slack: stepped by exactly the time `next_event_s` computed, the
+    // temperature can land a rounding error short, and an instant printer (time_scale 0) would
+    // then wait for an event due now, for ever.
+    return target_c <= 0.0 || temperature_c >= target_c - 0.5 - 1e-6;
 }
 
 Firmware::Firmware(const VirtualPrinterConfig& config)
@@ -215,8 +218,8 @@ void Firmware::accept_line(std::string_view line) {
         std::uint64_t leading = 0;
         std::from_chars(text.data() + 1, text.data() + text.size(), leading);
         command.number = leading;
-    } else if (config_.refuse_checksum_without_number &&
-               text.find('*') != std::string_view::npos && text.front() != 'n') {
+    } else if (config_.refuse_checksum_without_number && text.find('*') != std::string_view::npos &&
+               text.front() != 'n') {
         // Marlin 1.x's check: the tail of a line whose number was lost is refused, not run.
         return reject("No Line Number with checksum", last_line_);
     }

@@ -359,14 +359,22 @@ TEST_F(Streaming, ProgressFollowsTheIndexOfAPreparedJob) {
     ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
     double last_percent = -1.0;
     std::int64_t last_layer = -1;
+    // Once every line is sent (the closing M400 queued) progress says "finishing", and stays so.
+    int finishing_reports = 0;
     for (const StreamerEvent& event : outcome.events) {
         if (event.kind != EventKind::progress) continue;
         EXPECT_GE(event.progress.percent, last_percent);
         EXPECT_GE(event.progress.layer, last_layer);
+        if (finishing_reports > 0) {
+            EXPECT_TRUE(event.progress.finishing);
+        }
+        if (event.progress.finishing) ++finishing_reports;
         last_percent = event.progress.percent;
         last_layer = event.progress.layer;
     }
+    EXPECT_GE(finishing_reports, 1);
     const JobProgress& end = outcome.events.back().progress;
+    EXPECT_TRUE(end.finishing);
     EXPECT_NEAR(end.percent, 100.0, 0.01);
     EXPECT_EQ(end.layer + 1, static_cast<std::int64_t>(timeline.layers.size()));
     EXPECT_EQ(end.snapshots_taken, timeline.snapshots);

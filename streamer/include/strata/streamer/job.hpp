@@ -36,6 +36,10 @@ struct JobTimeline {
     [[nodiscard]] double elapsed_at(std::uint64_t line) const;
     /// 0-based layer of `line`, -1 before the first.
     [[nodiscard]] std::int64_t layer_at(std::uint64_t line) const;
+    /// How much of the job is done once `line` is, in percent: by the estimated time where prep's
+    /// samples are known, else by lines (a file printed as it is has only the estimate's total).
+    [[nodiscard]] double percent_at(std::uint64_t line) const;
+    [[nodiscard]] bool timed() const { return total_s > 0.0 && !samples.empty(); }
 };
 
 /// Reads prep's index (`<job>.index.json`); false with `error` naming the field at fault.

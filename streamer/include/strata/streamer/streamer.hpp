@@ -16,8 +16,8 @@
 #include "strata/streamer/job.hpp"
 #include "strata/streamer/link.hpp"
 #include "strata/streamer/protocol.hpp"
-#include "strata/streamer/terminal_log.hpp"
 #include "strata/streamer/reply.hpp"
+#include "strata/streamer/terminal_log.hpp"
 
 namespace strata::streamer {
 
@@ -58,6 +58,9 @@ struct StreamerConfig {
     double capture_timeout_s = 10.0;     ///< The camera's deadline at a snapshot.
     double progress_interval_s = 0.5;
     std::size_t send_ahead_lines = 16;  ///< Lines numbered ahead of the window.
+    /// The longest line the firmware reads whole, its number and checksum included; a job line
+    /// longer fails the job. 0: Marlin's 95 when the firmware names itself Marlin or Prusa.
+    std::size_t max_line_bytes = 0;
     /// Ask for SCHED_FIFO on the streamer thread (granted to root or with CAP_SYS_NICE).
     bool realtime_priority = true;
     /// Without ADVANCED_OK a lost ok leaves a line counted in flight for good; an M105 every
@@ -85,6 +88,9 @@ struct JobProgress {
     std::uint32_t snapshots_taken = 0;
     std::uint32_t snapshots_total = 0;
     double parked_s = 0.0;  ///< Time the head stood still for snapshots.
+    /// Every job line has been sent; the printer is finishing its last moves (OctoPrint's
+    /// "Finishing").
+    bool finishing = false;
 };
 
 enum class EventKind : std::uint8_t {
