@@ -14,7 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "push_hub.hpp"
 #include "strata/server/accounts.hpp"
+#include "strata/server/app_key_requests.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/event_hub.hpp"
 #include "strata/server/http.hpp"
@@ -64,6 +66,11 @@ struct Services {
     Recordings& recordings;
     KeyCache keys;
     LoginLimiter login_limiter;
+    /// Apps waiting for a key, and the limit on their requests per address.
+    AppKeyRequests app_keys;
+    LoginLimiter app_key_limiter;
+    /// The push API's clients (OctoPrint's socket).
+    PushHub push;
     /// Last, so it is stopped first: its checks finish while the rest still stands.
     PasswordChecker password_checker;
 };

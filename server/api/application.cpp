@@ -2,11 +2,14 @@
 // authenticated (API key in `X-Api-Key`, `Authorization: Bearer` or `?apikey=`, else the session
 // cookie), checked against the route's role and, for a cookie session changing state, its CSRF
 // token; only then is its body read. Nothing but `Access::anyone` routes answers without
-// credentials: 401 without them, 403 with too small a role.
+// credentials: OctoPrint's routes with its 403, strata's own with 401; 403 with too small a role.
 #include "application.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
+
+#include "strata/json_writer.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -114,6 +117,29 @@ const Route* ApiApplication::match(std::string_view method, std::string_view pat
     return nullptr;
 }
 
+namespace {
+
+// OctoPrint answers a call without valid credentials as one from its anonymous user: 403 with
+// werkzeug's text (clients such as Cura and FDM Monster look for 403). strata's own routes say
+// 401, the status that means it.
+http::Response refuse_credentials(const Route& route, const std::string& refusal) {
+    const std::string_view pattern = route.pattern;
+    const bool strata_own = pattern.starts_with("/api/strata/") || pattern == "/api/events" ||
+                            pattern == "/api/openapi.json";
+    if (strata_own) return http::Response::error(401, refusal);
+    std::ostringstream body;
+    JsonWriter(body)
+        .begin_object()
+        .field("error",
+               "You don't have the permission to access the requested resource. It is either "
+               "read-protected or not readable by the server.")
+        .field("reason", refusal)
+        .end_object();
+    return http::Response::json(403, body.str());
+}
+
+}  // namespace
+
 std::optional<Principal> ApiApplication::authenticate(const Call& call, std::string& refusal) {
     if (const std::optional<std::string> key = presented_key(call)) {
         if (std::optional<User> cached = services_.keys.find(*key))
@@ -154,7 +180,7 @@ std::unique_ptr<http::Exchange> ApiApplication::begin(http::RequestHead head,
     std::string refusal;
     call.principal = authenticate(call, refusal);
     if (route->access != Access::anyone) {
-        if (!call.principal) return http::answer_now(http::Response::error(401, refusal));
+        if (!call.principal) return http::answer_now(refuse_credentials(*route, refusal));
         if (call.principal->user.role < least_role(route->access))
             return http::answer_now(http::Response::error(
                 403,

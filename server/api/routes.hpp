@@ -51,6 +51,8 @@ http::Response get_timelapses(Services& services, const Call& call);
 http::Response get_timelapse(Services& services, const Call& call);
 http::Response delete_timelapse(Services& services, const Call& call);
 http::Response download_timelapse(Services& services, const Call& call);
+/// OctoPrint's timelapse configuration object (`type`: off, zchange).
+void write_timelapse_config(JsonWriter& json, const ServerConfig& config);
 
 // recordings_routes.cpp
 /// OctoPrint's `unrendered` list of GET /api/timelapse?unrendered=true.
@@ -64,6 +66,19 @@ http::Response delete_recording(Services& services, const Call& call);
 
 // events_route.cpp
 std::unique_ptr<http::Exchange> get_events(Services& services, Call&& call);
+
+// appkeys_routes.cpp
+http::Response get_appkeys_probe(Services& services, const Call& call);
+http::Response post_appkeys_request(Services& services, const Call& call);
+http::Response get_appkeys_poll(Services& services, const Call& call);
+http::Response post_appkeys_decision(Services& services, const Call& call);
+http::Response get_plugin_appkeys(Services& services, const Call& call);
+http::Response post_plugin_appkeys(Services& services, const Call& call);
+
+// sockjs_routes.cpp
+http::Response get_sockjs_info(Services& services, const Call& call);
+http::Response get_sockjs_raw(Services& services, const Call& call);
+http::Response get_sockjs_websocket(Services& services, const Call& call);
 
 // profiles_routes.cpp
 http::Response get_profiles(Services& services, const Call& call);

@@ -22,7 +22,19 @@ struct Server::Impl {
           library(config.data_directory, store, events),
           printer(config.printer, store, events, library),
           recordings(config.printer.timelapse_directory, store, events),
-          services{config, store, events, library, printer, recordings, {}, {}, {}},
+          // KeyCache, LoginLimiter, AppKeyRequests, LoginLimiter, PushHub, PasswordChecker.
+          services{config,
+                   store,
+                   events,
+                   library,
+                   printer,
+                   recordings,
+                   {},
+                   {},
+                   {},
+                   {},
+                   {config, store, events, printer},
+                   {}},
           application(services),
           http(config.http, application) {}
 
@@ -87,6 +99,7 @@ bool Server::start(std::string& error) {
         return false;
     }
     impl.started = true;
+    impl.services.push.start();
     impl.heartbeat = std::thread([&impl] { impl.beat(); });
     impl.events.publish("Startup", "{}");
     return true;
@@ -95,6 +108,7 @@ bool Server::start(std::string& error) {
 void Server::stop() {
     Impl& impl = *impl_;
     impl.http.stop();
+    impl.services.push.stop();
     {
         const std::lock_guard lock(impl.mutex);
         impl.stopping = true;

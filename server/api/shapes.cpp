@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <span>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -184,9 +185,8 @@ void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
     json.end_array();
 }
 
-void write_job(JsonWriter& json, const PrinterStatus& status) {
+void write_job_members(JsonWriter& json, const PrinterStatus& status) {
     const std::optional<StoredFile>& file = status.selected;
-    json.begin_object();
     json.key("job").begin_object();
     json.key("file").begin_object();
     if (file) {
@@ -238,6 +238,11 @@ void write_job(JsonWriter& json, const PrinterStatus& status) {
     json.end_object();
     write_layer_progress(json, progress, file ? layer_count(analysis) : -1,
                          file ? file->snapshots : 0, running);
+}
+
+void write_job(JsonWriter& json, const PrinterStatus& status) {
+    json.begin_object();
+    write_job_members(json, status);
     json.field("state", octoprint_state_text(status));
     if (!status.error.empty()) json.field("error", status.error);
     json.end_object();
@@ -258,7 +263,7 @@ void write_state(JsonWriter& json, const PrinterStatus& status) {
     json.field("cancelling", state == State::cancelling);
     json.field("pausing", state == State::pausing);
     json.field("resuming", false);
-    json.field("finishing", false);
+    json.field("finishing", state == State::printing && status.progress.finishing);
     json.field("closedOrError", state == State::disconnected || state == State::error);
     json.field("error", state == State::error);
     json.field("paused", state == State::paused);
@@ -304,6 +309,12 @@ void write_readings(JsonWriter& json, const streamer::HeaterReading* heaters, st
 
 }  // namespace
 
+void write_temperature_sample(JsonWriter& json, const TemperatureSample& sample) {
+    json.begin_object().field("time", static_cast<std::int64_t>(sample.time_unix_s));
+    write_readings(json, sample.heaters.data(), sample.heater_count, true, true, nullptr);
+    json.end_object();
+}
+
 void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed,
                         const std::vector<TemperatureSample>* history) {
     json.begin_object();
@@ -326,6 +337,49 @@ http::Response field_error(const std::string& field, const std::string& message)
         json.begin_object().field("error", field + ": " + message).field("field", field);
         json.end_object();
     });
+}
+
+namespace {
+
+// "FILES_LIST" -> "Files list": OctoPrint's names are words; its keys are these upper-case forms.
+std::string permission_name(std::string_view key) {
+    std::string name(key);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (name[i] == '_')
+            name[i] = ' ';
+        else if (i > 0)
+            name[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    }
+    return name;
+}
+
+// `role`: the least strata role that has the permissions.
+void write_permission_group(JsonWriter& json, std::span<const char* const> keys, Role role) {
+    const bool dangerous = role != Role::viewer;
+    for (const char* key : keys) {
+        json.begin_object().field("key", key).field("name", permission_name(key));
+        json.field("dangerous", dangerous);
+        json.key("default_groups").begin_array();
+        json.value(role == Role::admin ? "admins" : "users").end_array();
+        json.field("description", "granted to strata's " + std::string(to_string(role)) +
+                                      " role and those above it");
+        std::string need = permission_name(key);
+        std::transform(need.begin(), need.end(), need.begin(),
+                       [](char c) { return c == ' ' ? '_' : static_cast<char>(std::tolower(c)); });
+        json.key("needs").begin_object().key("role").begin_array().value(need).end_array();
+        json.end_object();
+        json.end_object();
+    }
+}
+
+}  // namespace
+
+void write_permissions(JsonWriter& json) {
+    json.begin_array();
+    write_permission_group(json, viewer_permissions, Role::viewer);
+    write_permission_group(json, operator_permissions, Role::operator_);
+    write_permission_group(json, admin_permissions, Role::admin);
+    json.end_array();
 }
 
 void write_user(JsonWriter& json, const User& user, bool full) {

@@ -25,12 +25,21 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
 /// else the entries directly under `folder`.
 void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
                      std::string_view folder, bool recursive, const std::string& origin);
+/// `GET /api/job`'s answer: the members below, the state text and the error.
 void write_job(JsonWriter& json, const PrinterStatus& status);
+/// The members `job`, `progress` and strata's `strata` (layer, snapshots), into an open object.
+void write_job_members(JsonWriter& json, const PrinterStatus& status);
+/// One temperature report as OctoPrint's history and push API give it: `time` and each heater's
+/// `actual` and `target`.
+void write_temperature_sample(JsonWriter& json, const TemperatureSample& sample);
 void write_state(JsonWriter& json, const PrinterStatus& status);
 /// The tools' and/or the bed's readings, and with `history` (non-null) OctoPrint's `history`
 /// array of earlier reports.
 void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tools, bool bed,
                         const std::vector<TemperatureSample>* history = nullptr);
+/// Every permission as OctoPrint lists them (key, name, dangerous, default_groups, needs), with
+/// the strata role that grants it; an array.
+void write_permissions(JsonWriter& json);
 /// The user record `POST /api/login` and `GET /api/currentuser` answer with.
 void write_user(JsonWriter& json, const User& user, bool full);
 

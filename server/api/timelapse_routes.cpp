@@ -19,7 +19,8 @@ http::Response timelapse_list(Services& services, bool unrendered) {
     const bool enabled = !services.config.printer.cameras.empty();
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
-        json.key("config").begin_object().field("type", enabled ? "strata" : "off").end_object();
+        json.key("config");
+        write_timelapse_config(json, services.config);
         json.field("enabled", enabled);
         json.key("files").begin_array();
         for (const TimelapseVideo& video : videos) {
@@ -53,6 +54,12 @@ std::string video_type(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+// strata takes a snapshot at each layer change, which is OctoPrint's "zchange" timelapse.
+void write_timelapse_config(JsonWriter& json, const ServerConfig& config) {
+    const bool enabled = !config.printer.cameras.empty();
+    json.begin_object().field("type", enabled ? "zchange" : "off").end_object();
+}
 
 http::Response get_timelapses(Services& services, const Call& call) {
     return timelapse_list(services, call.query_flag("unrendered"));

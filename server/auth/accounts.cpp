@@ -156,6 +156,40 @@ bool Accounts::add_api_key(std::int64_t user_id, std::string_view label, std::st
     return insert.run(error);
 }
 
+std::vector<ApiKeyRecord> Accounts::api_keys(std::int64_t user_id) {
+    std::string error;
+    std::vector<ApiKeyRecord> keys;
+    Statement select = db_.prepare(
+        "SELECT id, label, created_s, last_used_s FROM api_keys WHERE user_id = ? ORDER BY id",
+        error);
+    if (!select.valid()) return keys;
+    select.bind(1, user_id);
+    while (select.step(error) == Statement::Step::row) {
+        ApiKeyRecord key{select.int64(0), select.text(1), select.real(2), std::nullopt};
+        if (!select.is_null(3)) key.last_used_s = select.real(3);
+        keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+std::int64_t Accounts::remove_api_keys(std::int64_t user_id, std::string_view label) {
+    const std::int64_t before = static_cast<std::int64_t>(api_keys(user_id).size());
+    std::string error;
+    Statement remove = db_.prepare("DELETE FROM api_keys WHERE user_id = ? AND label = ?", error);
+    if (!remove.valid() || !remove.bind(1, user_id).bind(2, label).run(error)) return 0;
+    return before - static_cast<std::int64_t>(api_keys(user_id).size());
+}
+
+std::vector<User> Accounts::users() {
+    std::string error;
+    std::vector<User> found;
+    Statement select = db_.prepare("SELECT id, name, role, active FROM users ORDER BY name", error);
+    if (!select.valid()) return found;
+    while (std::optional<User> user = read_user(select))
+        found.push_back(std::move(*user));
+    return found;
+}
+
 std::optional<User> Accounts::user_for_api_key(std::string_view key, double now_s) {
     std::string error;
     const std::string digest = secret_digest(key);

@@ -22,7 +22,8 @@ std::string head_of(const Response& response, std::uint64_t body_bytes, bool kee
     head += ' ';
     head += reason_phrase(response.status);
     head += "\r\n";
-    const bool has_body = response.status != 204 && response.status != 304;
+    const bool has_body =
+        response.status != 204 && response.status != 304 && response.status != 101;
     if (has_body && !response.content_type.empty()) {
         head += "Content-Type: ";
         head += response.content_type;
@@ -42,8 +43,8 @@ std::string head_of(const Response& response, std::uint64_t body_bytes, bool kee
         head += "\r\n";
     }
     head += "X-Content-Type-Options: nosniff\r\n";
-    // An event stream's body ends when the connection does.
-    if (!keep_alive || response.stream) head += "Connection: close\r\n";
+    // An event stream's body ends when the connection does; a 101 names its own.
+    if ((!keep_alive || response.stream) && !response.upgraded) head += "Connection: close\r\n";
     head += "\r\n";
     return head;
 }
@@ -62,11 +63,17 @@ bool Connection::idle_for(std::chrono::steady_clock::time_point now,
                           std::chrono::milliseconds limit,
                           std::chrono::milliseconds head_limit) const {
     if (stream_) return false;
+    if (upgraded_ && !upgraded_->closing()) return false;  // Its protocol keeps it alive.
     return now - last_activity_ > limit || (head_started_ && now - *head_started_ > head_limit);
 }
 
 void Connection::on_input(std::string_view bytes) {
     last_activity_ = std::chrono::steady_clock::now();
+    if (upgraded_) {
+        const std::shared_ptr<Upgraded> upgraded = upgraded_;  // It may end the connection.
+        upgraded->on_input(bytes);
+        return;
+    }
     if (closing_ || stream_) {  // An event stream's client has nothing more to say.
         dropped_bytes_ += bytes.size();
         if (dropped_bytes_ > max_dropped_bytes) output_.reset();
@@ -151,6 +158,14 @@ void Connection::respond(Response&& response) {
     }
     outgoing.close = !keep_alive_;
     if (outgoing.close) closing_ = true;
+    if (response.upgraded && response.status == 101) {
+        upgraded_ = std::move(response.upgraded);
+        outgoing.close = false;
+        closing_ = true;  // No more HTTP: what arrives is the new protocol's.
+        send(std::move(outgoing));
+        upgraded_->attach(output_.stream_writer(), output_.closing_writer());
+        return;
+    }
     if (response.stream) {
         stream_ = std::move(response.stream);
         outgoing.close = false;  // Open until either side ends it.
@@ -259,6 +274,7 @@ void Connection::on_disconnect() {
     }
     if (stream_) stream_->detach();
     if (later_) later_->detach();
+    if (upgraded_) upgraded_->on_disconnect();
     queue_.clear();
     if (file_fd_ >= 0) ::close(file_fd_);
     file_fd_ = -1;

@@ -89,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::uint64_t dropped_bytes_ = 0;  ///< Read while closing.
     std::shared_ptr<EventStream> stream_;
     std::shared_ptr<LaterAnswer> later_;  ///< Attached and waited for; the connection's last.
+    std::shared_ptr<Upgraded> upgraded_;  ///< After a 101: every byte in and out is its.
     std::deque<Outgoing> queue_;          ///< Behind a file body being written.
     bool writing_file_ = false;
     int file_fd_ = -1;

@@ -91,6 +91,10 @@ class PeerOutput final : public ConnectionOutput {
                 const std::lock_guard lock(life->mutex);
                 const PeerPtr peer = weak.lock();
                 if (!peer || life->gone) return;
+                if (bytes.empty()) {  // Nothing left to send: only the shutdown.
+                    ::shutdown(peer->fd(), SHUT_WR);
+                    return;
+                }
                 const std::size_t size = bytes.size();
                 sent.emplace(peer->send(Pistache::RawBuffer(std::move(bytes), size)));
             }

@@ -238,6 +238,7 @@ RangeResult parse_range(std::string_view header, std::uint64_t size, ByteRange& 
 
 std::string_view reason_phrase(int status) {
     switch (status) {
+        case 101: return "Switching Protocols";
         case 200: return "OK";
         case 201: return "Created";
         case 202: return "Accepted";
@@ -256,6 +257,7 @@ std::string_view reason_phrase(int status) {
         case 413: return "Content Too Large";
         case 415: return "Unsupported Media Type";
         case 416: return "Range Not Satisfiable";
+        case 426: return "Upgrade Required";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";

@@ -12,8 +12,10 @@
 namespace strata::server {
 namespace {
 
-std::string file_payload(const StoredFile& file, const char* extra_key = nullptr,
-                         std::string_view extra = {}) {
+// OctoPrint's print event payload: the file, with `reason` (a failure's) or `time` (the print's,
+// in seconds, a number) when given.
+std::string file_payload(const StoredFile& file, std::string_view reason = {},
+                         std::optional<double> time_s = std::nullopt) {
     std::ostringstream out;
     JsonWriter json(out);
     json.begin_object()
@@ -21,7 +23,8 @@ std::string file_payload(const StoredFile& file, const char* extra_key = nullptr
         .field("path", file.path)
         .field("origin", "local")
         .field("size", file.size_bytes);
-    if (extra_key != nullptr) json.field(extra_key, extra);
+    if (!reason.empty()) json.field("reason", reason);
+    if (time_s) json.field("time", *time_s);
     json.end_object();
     return out.str();
 }
@@ -120,6 +123,10 @@ void PrinterService::pump() {
         if (now_s - forwarded_s >= 0.2) {
             forward_terminal();
             forwarded_s = now_s;
+            const streamer::ProtocolCounters counters = streamer_->counters();
+            const std::lock_guard lock(mutex_);
+            status_.lines_sent = counters.lines_sent;
+            status_.resends = counters.resends;
         }
     }
     forward_terminal();
@@ -291,12 +298,12 @@ void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::str
     persist_end(job_id, result, event.text);
     if (file) {
         if (result == "finished") {
-            events_.publish("PrintDone",
-                            file_payload(*file, "time", std::to_string(event.progress.elapsed_s)));
+            events_.publish("PrintDone", file_payload(*file, {}, event.progress.elapsed_s));
         } else if (result == "cancelled") {
             events_.publish("PrintCancelled", file_payload(*file));
         } else {
-            events_.publish("PrintFailed", file_payload(*file, "reason", event.text));
+            events_.publish("PrintFailed",
+                            file_payload(*file, event.text.empty() ? "error" : event.text));
         }
     }
     streamer_->set_capture({});  // A capture cut short has finished after this.

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "strata/server/store.hpp"
 
@@ -35,6 +36,14 @@ struct User {
     std::string name;
     Role role = Role::viewer;
     bool active = true;
+};
+
+/// An API key as listed (the key itself is never stored).
+struct ApiKeyRecord {
+    std::int64_t id = 0;
+    std::string label;
+    double created_s = 0.0;
+    std::optional<double> last_used_s;
 };
 
 /// What `strata user add` prints once: the only time the password and the key exist in clear.
@@ -62,6 +71,12 @@ class Accounts {
     /// A new API key for `user_id`, returned in clear once.
     bool add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
                      std::string& error);
+    /// `user_id`'s keys, oldest first.
+    [[nodiscard]] std::vector<ApiKeyRecord> api_keys(std::int64_t user_id);
+    /// Deletes `user_id`'s keys labelled `label`; how many (0 when none, or on error).
+    std::int64_t remove_api_keys(std::int64_t user_id, std::string_view label);
+    /// Every user, by name.
+    [[nodiscard]] std::vector<User> users();
     /// The active user an API key belongs to; records when it was last used.
     [[nodiscard]] std::optional<User> user_for_api_key(std::string_view key, double now_s);
     [[nodiscard]] std::int64_t admin_count();

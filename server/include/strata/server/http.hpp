@@ -28,6 +28,7 @@ struct FileBody {
 
 class EventStream;
 class LaterAnswer;
+class Upgraded;
 
 struct Response {
     int status = 200;
@@ -41,6 +42,9 @@ struct Response {
     /// Set when the answer is made on another thread (`LaterAnswer`): everything else here is
     /// ignored, and the connection closes after the answer it is given.
     std::shared_ptr<LaterAnswer> later;
+    /// Set with status 101 (a WebSocket): after the head, the connection's bytes both ways
+    /// belong to it. The connection serves nothing else afterwards.
+    std::shared_ptr<Upgraded> upgraded;
     bool close = false;  ///< Close the connection after this response.
 
     static Response json(int status, std::string body);
@@ -68,6 +72,26 @@ class EventStream {
     Writer writer_;
     std::function<void()> attached_;
     bool detached_ = false;
+};
+
+/// A connection that has switched protocols (`101 Switching Protocols`). The adapter hands it
+/// the bytes that arrive, on the connection's thread, and two writers any thread may call.
+class Upgraded {
+  public:
+    using Writer = std::function<bool(std::string&& bytes)>;
+    using ClosingWriter = std::function<void(std::string&& bytes)>;
+    virtual ~Upgraded() = default;
+    Upgraded() = default;
+    Upgraded(const Upgraded&) = delete;
+    Upgraded& operator=(const Upgraded&) = delete;
+    /// Once the 101 head is queued: `write` sends bytes (false once the client is gone);
+    /// `write_and_close` sends the last bytes (maybe none), then shuts the sending side.
+    virtual void attach(Writer write, ClosingWriter write_and_close) = 0;
+    virtual void on_input(std::string_view bytes) = 0;
+    /// The client has gone (or the connection was reset).
+    virtual void on_disconnect() = 0;
+    /// Whether it is only waiting for the client to hang up: the idle limit applies again.
+    [[nodiscard]] virtual bool closing() const = 0;
 };
 
 /// An answer made off the reactor thread (a password check on `PasswordChecker`'s thread), so

@@ -49,6 +49,9 @@ struct PrinterStatus {
     bool print_pending = false;  ///< Starts when the selected file is ready.
     /// Added to the temperatures a job sets; kept for the server's life, across connections.
     streamer::TemperatureOffsets temperature_offsets;
+    /// The connection's lines sent (resent ones included) and resend requests served.
+    std::uint64_t lines_sent = 0;
+    std::uint64_t resends = 0;
 };
 
 /// New temperature offsets for some heaters (in °C); the others keep theirs.
