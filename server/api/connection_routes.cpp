@@ -16,6 +16,8 @@ std::string_view connection_state(const PrinterStatus& status) {
     return octoprint_state_text(status);
 }
 
+}  // namespace
+
 // The ports a client may connect to: the configured one, the default printer profile's (both
 // set by an admin) and the serial ports the system has. As OctoPrint does, a connect naming
 // any other is refused: a body could otherwise have the server open any file as a port.
@@ -35,12 +37,10 @@ std::vector<std::string> offered_ports(Services& services) {
     return ports;
 }
 
-}  // namespace
-
 http::Response get_connection(Services& services, const Call&) {
     const PrinterStatus status = services.printer.status();
     const std::vector<std::string> ports = offered_ports(services);
-    const streamer::LinkOptions& preferred = services.config.printer.streamer.link;
+    const streamer::LinkOptions preferred = preferred_link(services);
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         json.key("current").begin_object();
@@ -81,7 +81,7 @@ http::Response post_connection(Services& services, const Call& call) {
         return http::Response::empty(204);
     }
     if (command != "connect") return http::Response::error(400, "command is invalid: " + command);
-    streamer::LinkOptions link = services.config.printer.streamer.link;
+    streamer::LinkOptions link = preferred_link(services);
     if (const std::optional<std::string> port = body.string("port")) {
         if (port->empty()) return http::Response::error(400, "port is empty");
         if (*port != "AUTO") {

@@ -39,12 +39,18 @@ http::Response post_printhead(Services& services, const Call& call);
 http::Response get_connection(Services& services, const Call& call);
 http::Response post_connection(Services& services, const Call& call);
 http::Response get_printerprofiles(Services& services, const Call& call);
+/// The ports a client may connect to: the configured one, the default printer profile's and the
+/// system's serial ports.
+std::vector<std::string> offered_ports(Services& services);
 
 // settings_routes.cpp
 http::Response get_settings(Services& services, const Call& call);
 http::Response post_settings(Services& services, const Call& call);
 http::Response get_custom_controls(Services& services, const Call& call);
 http::Response put_custom_controls(Services& services, const Call& call);
+/// The port and rate a connect without its own uses: `serial` as stored through the settings,
+/// else the configured ones.
+streamer::LinkOptions preferred_link(Services& services);
 
 // timelapse_routes.cpp
 http::Response get_timelapses(Services& services, const Call& call);
@@ -74,6 +80,18 @@ http::Response get_appkeys_poll(Services& services, const Call& call);
 http::Response post_appkeys_decision(Services& services, const Call& call);
 http::Response get_plugin_appkeys(Services& services, const Call& call);
 http::Response post_plugin_appkeys(Services& services, const Call& call);
+
+// system_routes.cpp
+http::Response get_system_commands(Services& services, const Call& call);
+http::Response get_system_commands_of(Services& services, const Call& call);
+http::Response post_system_command(Services& services, const Call& call);
+http::Response get_languages(Services& services, const Call& call);
+http::Response get_access_permissions(Services& services, const Call& call);
+http::Response get_access_groups(Services& services, const Call& call);
+http::Response get_access_users(Services& services, const Call& call);
+http::Response get_printer_sd(Services& services, const Call& call);
+http::Response post_printer_sd(Services& services, const Call& call);
+http::Response get_online_txt(Services& services, const Call& call);
 
 // sockjs_routes.cpp
 http::Response get_sockjs_info(Services& services, const Call& call);

@@ -1,15 +1,17 @@
 // OctoPrint's settings as clients read them (Cura reads `feature.sdSupport` and
-// `webcam.streamUrl`), the temperature presets people edit (`temperature.profiles`, changed by
-// an admin through POST /api/settings as in OctoPrint), and the custom command buttons
+// `webcam.streamUrl`), what an admin changes through POST /api/settings as in OctoPrint (the
+// temperature presets, the appearance name FDM Monster syncs, the webcam URLs clients embed,
+// the serial port and rate a connect uses by default), and the custom command buttons
 // (OctoPrint's GET /api/printer/command/custom; strata lets an admin change them through
-// PUT /api/strata/controls, where OctoPrint needs its config file). Both lists are kept in the
+// PUT /api/strata/controls, where OctoPrint needs its config file). All are kept in the
 // `settings` table as the JSON this file wrote after checking every field; until an admin
-// stores one, the ready-made list is served.
+// stores one, the ready-made value (or the configured one) is served.
 #include <set>
 
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/server/json_member.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -184,9 +186,27 @@ std::optional<http::Response> check_and_store(Services& services, const char* ke
     return std::nullopt;
 }
 
-void write_feature_settings(JsonWriter& json, const ServerConfig& config, bool admin) {
+// A stored text setting (a JSON string), or `fallback` when none is stored.
+std::string text_setting(Services& services, const char* key, const std::string& fallback) {
+    const std::string stored = read_setting(services, key, "");
+    rapidjson::Document value;
+    value.Parse(stored.c_str());
+    if (stored.empty() || value.HasParseError() || !value.IsString()) return fallback;
+    return {value.GetString(), value.GetStringLength()};
+}
+
+constexpr const char* appearance_name_key = "appearance.name";
+constexpr const char* stream_url_key = "webcam.streamUrl";
+constexpr const char* snapshot_url_key = "webcam.snapshotUrl";
+constexpr const char* serial_port_key = "serial.port";
+constexpr const char* serial_baudrate_key = "serial.baudrate";
+
+void write_feature_settings(JsonWriter& json, Services& services, bool admin) {
+    const ServerConfig& config = services.config;
+    const streamer::LinkOptions serial = preferred_link(services);
     json.key("api").begin_object().field("allowCrossOrigin", false).end_object();
-    json.key("appearance").begin_object().field("name", "strata").end_object();
+    json.key("appearance").begin_object();
+    json.field("name", text_setting(services, appearance_name_key, "strata")).end_object();
     json.key("feature").begin_object();
     json.field("sdSupport", false).field("temperatureGraph", true);
     json.end_object();
@@ -198,13 +218,14 @@ void write_feature_settings(JsonWriter& json, const ServerConfig& config, bool a
     }
     json.key("gcodeAnalysis").begin_object().field("runAt", "always").end_object();
     json.key("serial").begin_object();
-    if (admin) json.field("port", config.printer.streamer.link.target);
-    json.field("baudrate", config.printer.streamer.link.baud);
+    if (admin) json.field("port", serial.target);
+    json.field("baudrate", serial.baud);
     json.end_object();
+    const std::string stream_url = text_setting(services, stream_url_key, config.webcam_stream_url);
     json.key("webcam").begin_object();
-    json.field("webcamEnabled", !config.webcam_stream_url.empty());
-    json.field("streamUrl", config.webcam_stream_url);
-    json.field("snapshotUrl", config.webcam_snapshot_url);
+    json.field("webcamEnabled", !stream_url.empty());
+    json.field("streamUrl", stream_url);
+    json.field("snapshotUrl", text_setting(services, snapshot_url_key, config.webcam_snapshot_url));
     json.field("timelapseEnabled", !config.printer.cameras.empty());
     json.end_object();
 }
@@ -217,39 +238,122 @@ http::Response get_settings(Services& services, const Call& call) {
     const std::string profiles = read_setting(services, profiles_key, default_profiles_json);
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
-        write_feature_settings(json, services.config, admin);
+        write_feature_settings(json, services, admin);
         json.key("temperature").begin_object().key("profiles").raw(profiles).end_object();
         json.key("plugins").begin_object().end_object();
         json.end_object();
     });
 }
 
-// OctoPrint clients send the whole settings tree back with a change in it; only the parts
-// strata lets change are taken, and any other change is refused by name rather than dropped.
+namespace {
+
+// What a settings change stores: each key of the `settings` table with its checked JSON.
+using SettingWrites = std::vector<std::pair<const char*, std::string>>;
+
+// A text setting: at most `max_bytes` of UTF-8; `url` also wants http(s):// or a path on this
+// server ("/webcam/?action=stream", as OctoPrint's own default is), or nothing.
+std::optional<http::Response> read_text_setting(const rapidjson::Value& value,
+                                                const std::string& field, std::size_t max_bytes,
+                                                bool url, const char* key, SettingWrites& writes) {
+    if (!value.IsString()) return field_error(field, "must be text");
+    const std::string text(value.GetString(), value.GetStringLength());
+    if (text.size() > max_bytes || !JsonWriter::is_utf8(text))
+        return field_error(field,
+                           "must be UTF-8 of at most " + std::to_string(max_bytes) + " bytes");
+    if (url && !text.empty() && !text.starts_with("http://") && !text.starts_with("https://") &&
+        !text.starts_with("/"))
+        return field_error(field, "must be an http(s) URL or a path on this server");
+    writes.emplace_back(key, json_string(text));
+    return std::nullopt;
+}
+
+// `serial`: the port (one of those offered, or null/AUTO for the configured one) and the rate
+// (one of OctoPrint's, or 0/null: detect) a connect without its own uses.
+std::optional<http::Response> read_serial_settings(Services& services,
+                                                   const rapidjson::Value& serial,
+                                                   SettingWrites& writes) {
+    if (const rapidjson::Value* port = json_member(serial, "port")) {
+        std::string text = port->IsString() ? port->GetString() : "";
+        if (!port->IsNull() && !port->IsString()) return field_error("serial.port", "must be text");
+        if (text == "AUTO") text.clear();
+        const std::vector<std::string> offered = offered_ports(services);
+        if (!text.empty() && std::find(offered.begin(), offered.end(), text) == offered.end())
+            return field_error("serial.port", "not one of the ports offered (GET /api/connection)");
+        writes.emplace_back(serial_port_key, json_string(text));
+    }
+    if (const rapidjson::Value* rate = json_member(serial, "baudrate")) {
+        const std::span<const int> rates = streamer::candidate_baud_rates();
+        const int baud = rate->IsInt() ? rate->GetInt() : 0;
+        if ((!rate->IsNull() && !rate->IsInt()) ||
+            (baud != 0 && std::find(rates.begin(), rates.end(), baud) == rates.end()))
+            return field_error("serial.baudrate", "must be one of the rates offered, or 0");
+        writes.emplace_back(serial_baudrate_key, std::to_string(baud));
+    }
+    return std::nullopt;
+}
+
+// One top-level member of a settings change: what strata keeps is checked and queued for
+// writing; the rest is ignored, as OctoPrint ignores keys it does not know.
+std::optional<http::Response> read_settings_member(Services& services, std::string_view name,
+                                                   const rapidjson::Value& value,
+                                                   SettingWrites& writes) {
+    if (name != "temperature" && name != "appearance" && name != "webcam" && name != "serial")
+        return std::nullopt;
+    if (!value.IsObject()) return field_error(std::string(name), "must be an object");
+    if (name == "temperature") {
+        const rapidjson::Value* profiles = json_member(value, "profiles");
+        if (profiles == nullptr) return std::nullopt;
+        std::string stored;
+        if (std::optional<http::Response> wrong = check_profiles(*profiles, stored)) return wrong;
+        writes.emplace_back(profiles_key, std::move(stored));
+        return std::nullopt;
+    }
+    if (name == "appearance") {
+        const rapidjson::Value* title = json_member(value, "name");
+        if (title == nullptr) return std::nullopt;
+        return read_text_setting(*title, "appearance.name", 100, false, appearance_name_key,
+                                 writes);
+    }
+    if (name == "webcam") {
+        for (const auto& [field, key] :
+             {std::pair{"streamUrl", stream_url_key}, std::pair{"snapshotUrl", snapshot_url_key}})
+            if (const rapidjson::Value* url = json_member(value, field))
+                if (std::optional<http::Response> wrong = read_text_setting(
+                        *url, std::string("webcam.") + field, 2048, true, key, writes))
+                    return wrong;
+        return std::nullopt;
+    }
+    return read_serial_settings(services, value, writes);
+}
+
+}  // namespace
+
+streamer::LinkOptions preferred_link(Services& services) {
+    streamer::LinkOptions link = services.config.printer.streamer.link;
+    const std::string port = text_setting(services, serial_port_key, "");
+    if (!port.empty()) link.target = port;
+    const std::string rate = read_setting(services, serial_baudrate_key, "");
+    if (!rate.empty()) link.baud = std::atoi(rate.c_str());
+    return link;
+}
+
+// OctoPrint clients send the whole settings tree back with a change in it (FDM Monster sends
+// `appearance.name`): what strata keeps is checked field by field and stored all together, or
+// nothing is; keys it does not keep are ignored, as OctoPrint ignores those it does not know.
 http::Response post_settings(Services& services, const Call& call) {
     JsonBody body;
     if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
     const rapidjson::Value& root = body.root();
     if (!root.IsObject()) return http::Response::error(400, "the settings must be a JSON object");
-    const rapidjson::Value* profiles = nullptr;
-    for (const auto& member : root.GetObject()) {
-        const std::string name(member.name.GetString(), member.name.GetStringLength());
-        if (name == "temperature") {
-            if (!member.value.IsObject()) return field_error(name, "must be an object");
-            for (const auto& inner : member.value.GetObject()) {
-                if (std::string_view(inner.name.GetString()) != "profiles")
-                    return field_error("temperature." + std::string(inner.name.GetString()),
-                                       "cannot be changed through the API");
-                profiles = &inner.value;
-            }
-            continue;
-        }
-        return field_error(name, "cannot be changed through the API");
-    }
-    if (profiles != nullptr) {
-        if (std::optional<http::Response> refused =
-                check_and_store(services, profiles_key, *profiles, check_profiles))
+    SettingWrites writes;
+    for (const auto& member : root.GetObject())
+        if (std::optional<http::Response> refused = read_settings_member(
+                services, std::string_view(member.name.GetString(), member.name.GetStringLength()),
+                member.value, writes))
             return *refused;
+    for (const auto& [key, json] : writes) {
+        std::string error;
+        if (!write_setting(services, key, json, error)) return http::Response::error(500, error);
     }
     return get_settings(services, call);
 }

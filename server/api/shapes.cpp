@@ -382,22 +382,37 @@ void write_permissions(JsonWriter& json) {
     json.end_array();
 }
 
-void write_user(JsonWriter& json, const User& user, bool full) {
-    json.field("name", user.name);
-    json.key("permissions").begin_array();
+void write_role_permission_keys(JsonWriter& json, Role role) {
+    json.begin_array();
     for (const char* permission : viewer_permissions)
         json.value(permission);
-    if (user.role >= Role::operator_)
+    if (role >= Role::operator_)
         for (const char* permission : operator_permissions)
             json.value(permission);
-    if (user.role == Role::admin)
+    if (role == Role::admin)
         for (const char* permission : admin_permissions)
             json.value(permission);
     json.end_array();
-    json.key("groups").begin_array();
-    if (user.role == Role::admin) json.value("admins");
-    json.value("users");
+}
+
+namespace {
+
+// OctoPrint's groups for strata's roles: admins (who are users too), users, read-only access.
+void write_groups(JsonWriter& json, Role role) {
+    json.begin_array();
+    if (role == Role::admin) json.value("admins");
+    json.value(role == Role::viewer ? "readonly" : "users");
     json.end_array();
+}
+
+}  // namespace
+
+void write_user(JsonWriter& json, const User& user, bool full) {
+    json.field("name", user.name);
+    json.key("permissions");
+    write_role_permission_keys(json, user.role);
+    json.key("groups");
+    write_groups(json, user.role);
     if (!full) return;
     json.field("active", user.active);
     json.field("admin", user.role == Role::admin);
@@ -409,10 +424,8 @@ void write_user(JsonWriter& json, const User& user, bool full) {
     json.key("role").begin_array().value("user");
     if (user.role == Role::admin) json.value("admin");
     json.end_array();
-    json.key("group").begin_array();
-    if (user.role == Role::admin) json.value("admins");
-    json.value("users");
-    json.end_array();
+    json.key("group");
+    write_groups(json, user.role);
     json.end_object();
     json.key("settings").begin_object().end_object();
     json.field("strata_role", to_string(user.role));

@@ -40,6 +40,8 @@ void write_temperatures(JsonWriter& json, const PrinterStatus& status, bool tool
 /// Every permission as OctoPrint lists them (key, name, dangerous, default_groups, needs), with
 /// the strata role that grants it; an array.
 void write_permissions(JsonWriter& json);
+/// The keys of the permissions a role has, as an array.
+void write_role_permission_keys(JsonWriter& json, Role role);
 /// The user record `POST /api/login` and `GET /api/currentuser` answer with.
 void write_user(JsonWriter& json, const User& user, bool full);
 

@@ -53,8 +53,8 @@ TEST_F(ServerAuthTest, EveryRouteRefusesACallerWithoutCredentials) {
     }
     // Login, logout, the web app (its root and its files), the push API's socket (which
     // carries nothing before its client authenticates in it: /sockjs/info and two sockets) and
-    // the app-key workflow's probe, request and poll.
-    EXPECT_EQ(anyone, 10);
+    // the app-key workflow's probe, request and poll, and /online.txt.
+    EXPECT_EQ(anyone, 11);
 }
 
 TEST_F(ServerAuthTest, EveryRouteRefusesABadKeyAndTooSmallARole) {

@@ -74,9 +74,14 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
          R"({"name":"A","extruder":210,"bed":60}]}})",
          "temperature.profiles[1]"},
         {R"({"temperature":{"profiles":{"name":"A"}}})", "temperature.profiles"},
-        {R"({"temperature":{"cutoff":30}})", "temperature.cutoff"},
-        {R"({"serial":{"port":"/dev/sda"}})", "serial"},
+        {R"({"serial":{"port":"/dev/sda"}})", "serial.port"},
+        {R"({"serial":{"baudrate":12345}})", "serial.baudrate"},
         {R"({"temperature":5})", "temperature"},
+        {R"({"appearance":{"name":7}})", "appearance.name"},
+        {R"({"appearance":{"name":")" + std::string(101, 'x') + R"("}})", "appearance.name"},
+        {R"({"webcam":{"streamUrl":"file:///etc/passwd"}})", "webcam.streamUrl"},
+        // A bad field anywhere stores nothing, not even the good ones before it.
+        {R"({"appearance":{"name":"Workshop"},"webcam":{"snapshotUrl":5}})", "webcam.snapshotUrl"},
     };
     for (const auto& [body, field] : settings) {
         const auto answer = admin.Post("/api/settings", body, "application/json");
@@ -101,6 +106,46 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
     }
     EXPECT_EQ(profile_names(admin), (std::vector<std::string>{"PLA", "PETG", "ABS"}));
     EXPECT_EQ(parse_json(admin.Get("/api/printer/command/custom")->body)["controls"].Size(), 2U);
+    EXPECT_EQ(
+        std::string(parse_json(admin.Get("/api/settings")->body)["appearance"]["name"].GetString()),
+        "strata");
+}
+
+// FDM Monster syncs the printer's name; OctoPrint's own page sends the whole tree back. What
+// strata keeps is stored and survives a restart; keys it does not keep are ignored, as OctoPrint
+// ignores those it does not know.
+TEST_F(SettingsApiTest, NameWebcamAndSerialDefaultsAreKeptAndOtherKeysIgnored) {
+    httplib::Client admin = client(admin_key_);
+    const std::string port =
+        parse_json(admin.Get("/api/connection")->body)["options"]["ports"][0].GetString();
+    const std::string body =
+        R"({"appearance":{"name":"Workshop Mk3","color":"red"},)"
+        R"("webcam":{"streamUrl":"/webcam/?action=stream","snapshotUrl":"http://cam.local/snap",)"
+        R"("timelapseEnabled":false},"serial":{"port":")" +
+        port +
+        R"(","baudrate":250000,"timeout":{"detection":1}},)"
+        R"("plugins":{"octolapse":{"x":1}},"feature":{"sdSupport":true},"temperature":{"cutoff":5}})";
+    const auto changed = admin.Post("/api/settings", body, "application/json");
+    ASSERT_TRUE(changed);
+    ASSERT_EQ(changed->status, 200) << changed->body;
+    restart_server();
+    const rapidjson::Document settings = parse_json(client(admin_key_).Get("/api/settings")->body);
+    EXPECT_EQ(std::string(settings["appearance"]["name"].GetString()), "Workshop Mk3");
+    EXPECT_EQ(std::string(settings["webcam"]["streamUrl"].GetString()), "/webcam/?action=stream");
+    EXPECT_EQ(std::string(settings["webcam"]["snapshotUrl"].GetString()), "http://cam.local/snap");
+    EXPECT_EQ(std::string(settings["serial"]["port"].GetString()), port);
+    EXPECT_EQ(settings["serial"]["baudrate"].GetInt(), 250000);
+    EXPECT_FALSE(settings["feature"]["sdSupport"].GetBool());  // Not strata's to change.
+    // The serial defaults are the connection's preferences.
+    const rapidjson::Document connection =
+        parse_json(client(admin_key_).Get("/api/connection")->body);
+    EXPECT_EQ(std::string(connection["options"]["portPreference"].GetString()), port);
+    EXPECT_EQ(connection["options"]["baudratePreference"].GetInt(), 250000);
+    // A viewer reads the name but not the port.
+    const rapidjson::Document as_viewer =
+        parse_json(client(viewer_key_).Get("/api/settings")->body);
+    EXPECT_EQ(std::string(as_viewer["appearance"]["name"].GetString()), "Workshop Mk3");
+    EXPECT_FALSE(as_viewer["serial"].HasMember("port"));
 }
 
 TEST_F(SettingsApiTest, OnlyAnAdminChangesThem) {
