@@ -12,8 +12,10 @@
 // kernel then schedules it in its own autogroup. Run as our child, in our session
 // (`--wrk-session shared`), it held the pty's flip-buffer work back by up to 0.65 s.
 // usage: server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N]
-//                         [--rounds N] [--wrk-session own|shared] [--load wrk|events|both]
-//                         [--event-clients N]
+//                         [--rounds N] [--wrk-session own|shared]
+//                         [--load wrk|events|push|both|all] [--event-clients N] [--push-clients N]
+// `push`: OctoPrint clients on the push API's WebSocket (authenticated, so each gets `current`
+// twice a second with the temperatures and terminal lines), as FDM Monster keeps one a printer.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,8 +34,10 @@
 #include "flags.hpp"
 #include "spread.hpp"
 #include "strata/server/accounts.hpp"
+#include "strata/server/clock.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
+#include "strata/server/sessions.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 #include "vm_steal.hpp"
 
@@ -51,6 +55,8 @@ struct Options {
     bool wrk = true;     ///< A print under wrk in each round.
     bool events = true;  ///< A print with event stream readers in each round.
     int event_clients = 5;
+    bool push = false;  ///< A print with push API clients (OctoPrint's socket) in each round.
+    int push_clients = 5;
 };
 
 using benchmarks::Spread;
@@ -158,25 +164,37 @@ Options parse_options(int argc, char** argv) {
           }},
          {"--load",
           [&](const std::string& v) {
-              options.wrk = v == "wrk" || v == "both";
-              options.events = v == "events" || v == "both";
-              return options.wrk || options.events;
+              options.wrk = v == "wrk" || v == "both" || v == "all";
+              options.events = v == "events" || v == "both" || v == "all";
+              options.push = v == "push" || v == "all";
+              return options.wrk || options.events || options.push;
           }},
          {"--event-clients",
-          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.event_clients); }}},
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.event_clients); }},
+         {"--push-clients",
+          [&](const std::string& v) { return benchmarks::read_int(v, 1, options.push_clients); }}},
         "server_benchmark [--file F] [--time-scale X] [--connections N] [--threads N] "
-        "[--rounds N] [--wrk-session own|shared] [--load wrk|events|both] [--event-clients N]");
+        "[--rounds N] [--wrk-session own|shared] [--load wrk|events|push|both|all] "
+        "[--event-clients N] [--push-clients N]");
     return options;
 }
 
 // An admin's API key in a new store under `data`, or empty with `error`.
-std::string add_bench_user(const std::filesystem::path& data, std::string& error) {
+struct BenchUser {
+    std::string key;
+    std::string push_auth;  ///< "bench:<session>", the push API's auth.
+};
+
+BenchUser add_bench_user(const std::filesystem::path& data, std::string& error) {
     server::Database db;
     server::NewUser created;
+    server::NewSession session;
     if (!db.open(data / "strata.db", error) ||
-        !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created, error))
+        !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created,
+                                       error) ||
+        !server::Sessions(db).open(created.user.id, server::unix_now_s(), session, error))
         return {};
-    return created.api_key;
+    return {created.api_key, "bench:" + session.token};
 }
 
 // The file goes in as an upload would, and is prepared once.
@@ -212,8 +230,11 @@ struct Round {
     Gaps quiet;
     Gaps loaded;
     Gaps streamed;
+    Gaps pushed;
     std::string rate;
     bench::EventClientTotals read;
+    bench::EventClientTotals push_read;
+    double pushed_steal_s = 0.0;
     double quiet_s = 0.0;
     double quiet_steal_s = 0.0;
     double loaded_steal_s = 0.0;
@@ -223,8 +244,9 @@ struct Round {
 // A quiet print; the same print with wrk running for as long as the quiet one took; and again
 // with the event stream readers connected from before its first line to after its last.
 Round run_round(server::Server& server, streamer::VirtualPrinter& printer,
-                const server::StoredFile& stored, const Options& options, const std::string& key,
+                const server::StoredFile& stored, const Options& options, const BenchUser& user,
                 const std::filesystem::path& data) {
+    const std::string& key = user.key;
     // Each print starts the same time after the last one ended (the readers' connecting time):
     // when the printer's idle temperature polls fall shifts the job's lines.
     const auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); };
@@ -255,6 +277,14 @@ Round run_round(server::Server& server, streamer::VirtualPrinter& printer,
         round.read = clients.stop();
         round.streamed_steal_s = bench::steal_s() - steal_s;
     }
+    if (options.push) {
+        steal_s = bench::steal_s();
+        bench::EventClients clients(options.push_clients, server.port(), key, user.push_auth);
+        settle();  // All connected and authenticated.
+        round.pushed = print_once(server, printer, stored);
+        round.push_read = clients.stop();
+        round.pushed_steal_s = bench::steal_s() - steal_s;
+    }
     return round;
 }
 
@@ -273,8 +303,18 @@ void report_round(const Round& round, const Options& options) {
                     static_cast<unsigned long long>(round.read.events),
                     static_cast<unsigned long long>(round.read.bytes));
     }
-    std::printf("  steal: %.2f s quiet, %.2f s under wrk, %.2f s with event streams\n",
-                round.quiet_steal_s, round.loaded_steal_s, round.streamed_steal_s);
+    if (options.push) {
+        char label[64];
+        std::snprintf(label, sizeof label, "  %d push clients", options.push_clients);
+        report(label, round.pushed);
+        std::printf("  push clients read %llu messages, %llu bytes in all\n",
+                    static_cast<unsigned long long>(round.push_read.events),
+                    static_cast<unsigned long long>(round.push_read.bytes));
+    }
+    std::printf(
+        "  steal: %.2f s quiet, %.2f s under wrk, %.2f s with event streams, %.2f s with push "
+        "clients\n",
+        round.quiet_steal_s, round.loaded_steal_s, round.streamed_steal_s, round.pushed_steal_s);
 }
 
 int fail(const std::string& error) {
@@ -290,8 +330,8 @@ int main(int argc, char** argv) {
                                        ("strata-server-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(data);
     std::string error;
-    const std::string key = add_bench_user(data, error);
-    if (key.empty()) return fail(error);
+    const BenchUser user = add_bench_user(data, error);
+    if (user.key.empty()) return fail(error);
     streamer::VirtualPrinterConfig printer_config;
     printer_config.time_scale = options.time_scale;
     printer_config.realtime_priority = true;
@@ -315,7 +355,7 @@ int main(int argc, char** argv) {
     std::vector<Round> rounds;
     rounds.reserve(static_cast<std::size_t>(options.rounds));
     for (int round = 0; round < options.rounds; ++round)
-        rounds.push_back(run_round(server, printer, stored, options, key, data));
+        rounds.push_back(run_round(server, printer, stored, options, user, data));
     std::printf("file %s, printer time scale %.3f, print %.1f s, wrk in %s session\n",
                 stored.display_name.c_str(), options.time_scale, rounds.front().quiet_s,
                 options.wrk_own_session ? "its own" : "our");

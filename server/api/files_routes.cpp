@@ -1,9 +1,12 @@
-// /api/files (list, one file or folder, select/print, analyse, delete) and /downloads/files
+// /api/files (list, one file or folder, select/print, analyse, copy, move, delete) and
+// /downloads/files
 // (the bytes, with Range). Only the `local` origin exists: strata prints from its own storage,
 // so `sdcard` is answered 404 as OctoPrint does when SD support is off.
 #include "routes.hpp"
 
 #include <sys/stat.h>
+
+#include <fstream>
 
 #include "json_body.hpp"
 #include "shapes.hpp"
@@ -26,6 +29,86 @@ std::vector<StoredFile> files_under(Services& services, const std::string& folde
     for (StoredFile& file : services.library.list())
         if (file.path.starts_with(folder + "/")) inside.push_back(std::move(file));
     return inside;
+}
+
+// A copy of a stored file at `to`: its bytes through a new upload, so the copy is hashed,
+// checked and prepared like any other file.
+bool copy_file(Services& services, const StoredFile& file, const std::string& to,
+               std::string& error, int& status) {
+    std::unique_ptr<Upload> upload = services.library.begin_upload(error);
+    if (!upload) return false;
+    std::ifstream in(services.library.absolute(file), std::ios::binary);
+    std::string chunk(std::size_t{1} << 20U, '\0');
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const std::size_t got = static_cast<std::size_t>(in.gcount());
+        if (got > 0 && !upload->write(std::string_view(chunk.data(), got), error)) return false;
+    }
+    if (in.bad()) {
+        error = "cannot read " + file.path;
+        return false;
+    }
+    StoredFile stored;
+    return upload->commit(to, std::filesystem::path(to).filename().string(), true, stored, status,
+                          error);
+}
+
+// OctoPrint's copy and move: `destination` is a folder (the item keeps its name there) or the
+// item's new path; nothing is overwritten (409), and what is being printed is not moved (409).
+// A folder is copied or moved with everything in it.
+http::Response copy_or_move(Services& services, const Call& call, const JsonBody& body,
+                            const std::string& command) {
+    const std::string& path = call.captures[1];
+    const std::optional<StoredFile> file = services.library.find(path);
+    const std::vector<StoredFile> inside =
+        file ? std::vector<StoredFile>{} : files_under(services, path);
+    if (!file && inside.empty()) return http::Response::error(404, "no file or folder " + path);
+    const std::optional<std::string> destination = body.string("destination");
+    if (!destination || destination->empty()) return field_error("destination", "is missing");
+    const std::string name = std::filesystem::path(path).filename().string();
+    std::string error;
+    // An existing folder takes the item under its own name.
+    std::string wanted = *destination;
+    while (!wanted.empty() && wanted.front() == '/')
+        wanted.erase(0, 1);
+    const bool into_folder =
+        wanted.empty() || wanted.back() == '/' || !files_under(services, wanted).empty();
+    while (!wanted.empty() && wanted.back() == '/')
+        wanted.pop_back();
+    const std::string folder =
+        into_folder ? wanted : std::filesystem::path(wanted).parent_path().string();
+    const std::string leaf = into_folder ? name : std::filesystem::path(wanted).filename().string();
+    const std::optional<std::string> target = sanitize_path(folder, leaf, error);
+    if (!target) return field_error("destination", error);
+    if (services.library.find(*target) || !files_under(services, *target).empty())
+        return refused("File or folder does already exist");
+    if (file && !is_gcode_name(*target))
+        return http::Response::error(
+            415, "Could not " + command + " " + path + " to " + *destination + ", invalid type");
+    const std::vector<StoredFile> items = file ? std::vector<StoredFile>{*file} : inside;
+    if (command == "move")
+        for (const StoredFile& item : items)
+            if (services.printer.printing_file(item.path))
+                return refused("Trying to move a file or folder that is currently in use");
+    for (const StoredFile& item : items) {
+        const std::string to = file ? *target : *target + item.path.substr(path.size());
+        int status = 500;
+        const bool done = command == "move" ? services.library.move(item, to, error)
+                                            : copy_file(services, item, to, error, status);
+        if (!done) return http::Response::error(status, error);
+    }
+    services.events.publish("UpdatedFiles", R"({"type":"printables"})");
+    const std::string location = call.origin() + "/api/files/local/" + url_path(*target);
+    http::Response answer = json_reply(201, [&](JsonWriter& json) {
+        json.begin_object().field("name", std::filesystem::path(*target).filename().string());
+        json.field("path", *target).field("origin", "local").field("done", true);
+        json.key("refs").begin_object().field("resource", location);
+        if (file)
+            json.field("download", call.origin() + "/downloads/files/local/" + url_path(*target));
+        json.end_object().end_object();
+    });
+    answer.add_header("Location", location);
+    return answer;
 }
 
 }  // namespace
@@ -73,6 +156,7 @@ http::Response post_file_command(Services& services, const Call& call) {
     if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     std::string error;
     const std::string& path = call.captures[1];
+    if (command == "copy" || command == "move") return copy_or_move(services, call, body, command);
     const std::optional<StoredFile> file = services.library.find(path);
     if (!file) return http::Response::error(404, "no file " + path);
     if (command == "select") {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -333,6 +334,27 @@ bool FileLibrary::remove(std::string_view path, std::string& error) {
         Statement remove = db.prepare("DELETE FROM files WHERE id = ?", error);
         return remove.valid() && remove.bind(1, file->id).run(error);
     });
+}
+
+bool FileLibrary::move(const StoredFile& file, const std::string& to, std::string& error) {
+    const std::filesystem::path target = data_ / "files" / to;
+    std::error_code failure;
+    std::filesystem::create_directories(target.parent_path(), failure);
+    if (failure || ::rename(absolute(file).c_str(), target.c_str()) != 0) {
+        error = "cannot move " + file.path + " to " + to + ": " +
+                (failure ? failure.message() : std::string(std::strerror(errno)));
+        return false;
+    }
+    const bool moved = store_.with([&](Database& db) {
+        Statement update =
+            db.prepare("UPDATE files SET path = ?, display_name = ? WHERE id = ?", error);
+        return update.valid() && update.bind(1, std::string_view(to))
+                                     .bind(2, std::filesystem::path(to).filename().string())
+                                     .bind(3, file.id)
+                                     .run(error);
+    });
+    if (!moved) (void)::rename(target.c_str(), absolute(file).c_str());  // As it was.
+    return moved;
 }
 
 std::filesystem::path FileLibrary::absolute(const StoredFile& file) const {

@@ -1,7 +1,8 @@
 // @jamesgopsill/octoprint-client, an OctoPrint client library from npm, run over its whole
 // surface against strata: version, server, connection, files, upload, print, pause and resume
 // (its toggle), cancel, home and jog, copy, move, languages, delete. Each call's answer is
-// checked for the fields the library's users read.
+// checked for the fields the library's users read. Left out: `feedrate` (it posts to
+// /api/printhead, which OctoPrint does not have either) and `sliceFile` (no slicer here).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { OctoPrintClient } from '@jamesgopsill/octoprint-client';
@@ -67,6 +68,23 @@ test('home and jog', async () => {
   assert.equal((await client.home(['x', 'y', 'z'])).status, 204);
   assert.equal((await client.jog(10, 5, 2)).status, 204);
   assert.equal((await client.jog(5, 5, 0, true, 3000)).status, 204);
+});
+
+test('copy, move and languages', async () => {
+  const copied = await client.copyFile('local', 'client%20cube.gcode', 'copies/');
+  assert.equal(copied.status, 201);
+  assert.equal(copied.data.path, 'copies/client cube.gcode');
+  const moved = await client.moveFile('local', 'copies/client%20cube.gcode', 'moved cube.gcode');
+  assert.equal(moved.status, 201);
+  assert.equal(moved.data.path, 'moved cube.gcode');
+  const files = (await client.files()).data.files.map((item) => item.path);
+  assert.ok(files.includes('moved cube.gcode'));
+  assert.equal((await client.moveFile('local', 'moved%20cube.gcode', 'client cube.gcode')).status,
+               409);  // Nothing is overwritten.
+  assert.equal((await client.deleteFile('local', 'moved%20cube.gcode')).status, 204);
+  const languages = await client.languages();
+  assert.equal(languages.status, 200);
+  assert.deepEqual(languages.data.language_packs._core, []);
 });
 
 test('delete', async () => {

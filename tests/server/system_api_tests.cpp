@@ -78,3 +78,63 @@ TEST_F(SystemApiTest, LanguagesAccessListsSdCardAndOnlineTxt) {
 
 }  // namespace
 }  // namespace strata::server::test
+
+namespace strata::server::test {
+namespace {
+
+using FileCommandsTest = ServerTest;
+
+// OctoPrint's copy and move: into a folder under the same name, or to a new path; a folder with
+// everything in it; never over an existing item (409); the copy prepared like an upload.
+TEST_F(FileCommandsTest, CopyAndMoveFilesAndFolders) {
+    const std::string gcode = read_file(sample_gcode);
+    ASSERT_EQ(upload(operator_key_, "cube.gcode", gcode)->status, 201);
+    ASSERT_EQ(upload(operator_key_, "a.gcode", gcode, {{"path", "parts", "", ""}})->status, 201);
+    httplib::Client http = client(operator_key_);
+    const auto copy =
+        http.Post("/api/files/local/cube.gcode", R"({"command":"copy","destination":"spares/"})",
+                  "application/json");
+    ASSERT_TRUE(copy);
+    ASSERT_EQ(copy->status, 201) << copy->body;
+    EXPECT_EQ(std::string(parse_json(copy->body)["path"].GetString()), "spares/cube.gcode");
+    EXPECT_NE(copy->get_header_value("Location").find("/api/files/local/spares/cube.gcode"),
+              std::string::npos);
+    const auto again =
+        http.Post("/api/files/local/cube.gcode", R"({"command":"copy","destination":"spares"})",
+                  "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 409);  // spares is a folder now: spares/cube.gcode exists.
+    const auto renamed =
+        http.Post("/api/files/local/cube.gcode", R"({"command":"move","destination":"box.gcode"})",
+                  "application/json");
+    ASSERT_TRUE(renamed);
+    ASSERT_EQ(renamed->status, 201) << renamed->body;
+    EXPECT_EQ(http.Get("/api/files/local/cube.gcode")->status, 404);
+    const auto moved = http.Get("/downloads/files/local/box.gcode");
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->body, gcode);
+    const auto folder =
+        http.Post("/api/files/local/parts", R"({"command":"move","destination":"archive/parts"})",
+                  "application/json");
+    ASSERT_TRUE(folder);
+    ASSERT_EQ(folder->status, 201) << folder->body;
+    EXPECT_EQ(http.Get("/api/files/local/archive/parts/a.gcode")->status, 200);
+    const auto not_gcode =
+        http.Post("/api/files/local/box.gcode", R"({"command":"copy","destination":"box.txt"})",
+                  "application/json");
+    ASSERT_TRUE(not_gcode);
+    EXPECT_EQ(not_gcode->status, 415);
+    const auto missing =
+        http.Post("/api/files/local/nothing.gcode", R"({"command":"move","destination":"x.gcode"})",
+                  "application/json");
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+    // The copy is a file of its own, analysed and prepared.
+    EXPECT_TRUE(eventually([&] {
+        const auto file = http.Get("/api/files/local/spares/cube.gcode");
+        return file && file->status == 200 && parse_json(file->body).HasMember("gcodeAnalysis");
+    }));
+}
+
+}  // namespace
+}  // namespace strata::server::test

@@ -98,6 +98,9 @@ class FileLibrary {
     [[nodiscard]] std::optional<StoredFile> find(std::int64_t id);
     /// Deletes the file, its job and its row; false (with `error`) when it is not there.
     bool remove(std::string_view path, std::string& error);
+    /// Renames a file to `to` (a sanitized path no file has): its bytes on the disk and its
+    /// row; its prepared job (kept by id) stays valid. False with `error` otherwise.
+    bool move(const StoredFile& file, const std::string& to, std::string& error);
     /// Queues the file for (another) analysis and prep.
     void prepare(std::int64_t id);
     /// Called on the worker thread when a file becomes ready (a pending print starts then).
