@@ -46,8 +46,10 @@ http::Response too_busy() {
 http::Response open_session(Services& services, const User& user, bool remember) {
     NewSession session;
     std::string error;
-    const bool opened = services.store.with(
-        [&](Database& db) { return Sessions(db).open(user.id, unix_now_s(), session, error); });
+    const bool opened = services.store.with([&](Database& db) {
+        return Sessions(db, services.config.session_lifetime_s)
+            .open(user.id, unix_now_s(), session, error);
+    });
     if (!opened) return http::Response::error(500, error);
     http::Response response = login_answer(user, session, "password");
     response.add_header(
@@ -97,8 +99,9 @@ http::Response post_login(Services& services, const Call& call) {
         // seconds would otherwise leave a week-long session behind each time.
         NewSession session;
         const bool opened = services.store.with([&](Database& db) {
-            return Sessions(db).open_for_key(call.principal->user.id, call.principal->api_key,
-                                             unix_now_s(), session, error);
+            return Sessions(db, services.config.session_lifetime_s)
+                .open_for_key(call.principal->user.id, call.principal->api_key, unix_now_s(),
+                              session, error);
         });
         if (!opened) return http::Response::error(500, error);
         return login_answer(call.principal->user, session, "apikey");

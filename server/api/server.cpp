@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <thread>
 
@@ -41,7 +42,9 @@ struct Server::Impl {
     void beat() {
         std::unique_lock lock(mutex);
         while (!stopping) {
-            if (wake.wait_for(lock, std::chrono::seconds(15), [this] { return stopping; })) break;
+            const auto period = std::chrono::milliseconds(
+                static_cast<long>(1000.0 * std::min(15.0, config.session_sweep_interval_s)));
+            if (wake.wait_for(lock, period, [this] { return stopping; })) break;
             lock.unlock();
             events.heartbeat();
             store.with([](Database& db) { return Sessions(db).expire(unix_now_s()); });

@@ -225,3 +225,77 @@ TEST_F(PushApiTest, SockJsFramesMessagesAndALogoutEndsTheFeed) {
 
 }  // namespace
 }  // namespace strata::server::test
+
+namespace strata::server::test {
+namespace {
+
+// An hour of FDM Monster, compressed: sessions last 2 s here and are swept every 0.2 s, and the
+// client loops as fast as it can instead of every 2 s (so the test covers far more than an
+// hour's logins): passive login with its key, currentuser, the socket's auth. Beside it a
+// browser logs in with a password now and then, each time a session of its own. The count of
+// sessions must stay flat: the key's logins share one, and ended ones are swept.
+class SessionSweepTest : public PushApiTest {
+  protected:
+    void configure(ServerConfig& config) override {
+        config.session_lifetime_s = 2.0;
+        config.session_sweep_interval_s = 0.2;
+    }
+    std::int64_t session_count() {
+        return server_->store().with([](Database& db) {
+            std::string error;
+            Statement count = db.prepare("SELECT count(*) FROM sessions", error);
+            return count.valid() && count.step(error) == Statement::Step::row ? count.int64(0) : -1;
+        });
+    }
+};
+
+TEST_F(SessionSweepTest, TheSessionCountStaysFlatUnderAPollingClient) {
+    httplib::Client browser("127.0.0.1", server_->port());
+    const std::string password = "correct horse battery staple";
+    server_->store().with([&](Database& db) {
+        NewUser created;
+        std::string error;
+        return Accounts(db).add_user("bea", Role::viewer, password, created, error);
+    });
+    const auto started = std::chrono::steady_clock::now();
+    const auto elapsed_s = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
+    int logins = 0;
+    int password_logins = 0;
+    std::int64_t most_early = 0;
+    std::int64_t most_late = 0;
+    double next_password_s = 0.0;
+    while (elapsed_s() < 8.0) {
+        const std::string auth = credentials(operator_key_);
+        ASSERT_FALSE(auth.empty());
+        ++logins;
+        ASSERT_EQ(client(operator_key_).Get("/api/currentuser")->status, 200);
+        if (logins % 20 == 0) {
+            WsClient socket;
+            ASSERT_EQ(socket.open(server_->port(), "/sockjs/websocket").rfind("HTTP/1.1 101", 0),
+                      0U);
+            socket.send_text(R"({"auth":")" + auth + R"("})");
+            ASSERT_TRUE(await(socket, "history").IsObject());
+        }
+        if (elapsed_s() >= next_password_s) {
+            const auto login = browser.Post(
+                "/api/login", R"({"user":"bea","pass":")" + password + R"("})", "application/json");
+            ASSERT_TRUE(login);
+            EXPECT_EQ(login->status, 200);
+            ++password_logins;
+            next_password_s = elapsed_s() + 0.5;
+        }
+        const std::int64_t count = session_count();
+        if (elapsed_s() > 2.5 && elapsed_s() < 5.0) most_early = std::max(most_early, count);
+        if (elapsed_s() >= 5.0) most_late = std::max(most_late, count);
+    }
+    EXPECT_GT(logins, 200);
+    EXPECT_GE(password_logins, 10);
+    // One for the key, and the browser's of the last 2 s (4, and one being swept).
+    EXPECT_LE(most_late, 7);
+    EXPECT_LE(most_late, most_early + 1);  // Flat: not growing with the logins.
+}
+
+}  // namespace
+}  // namespace strata::server::test

@@ -26,6 +26,10 @@ struct ServerConfig {
     std::string webcam_snapshot_url;
     /// Serve even without an admin account (tests of the refusal itself only).
     bool allow_without_admin = false;
+    /// How long a login's session lasts (OctoPrint's "remember me" is a week).
+    double session_lifetime_s = 7.0 * 24 * 3600;
+    /// How often ended sessions are deleted (and event streams sent a keep-alive).
+    double session_sweep_interval_s = 15.0;
     /// The largest G-code file an upload may carry (OctoPrint's default maximum: 1 GB). Other
     /// routes take bodies of up to 1 MiB.
     std::uint64_t max_upload_bytes = std::uint64_t{1} << 30U;
