@@ -6,7 +6,9 @@
 // completion the streamer reports is then checked along the lines the printer acknowledged.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "../streamer/streaming_fixture.hpp"
 #include "../support/corpus_required.hpp"
@@ -54,11 +56,22 @@ void expect_progress_moves(const JobTimeline& timeline, const Watched& printed) 
 }
 
 // A file with a line longer than Marlin reads (a Klipper file's EXCLUDE_OBJECT_DEFINE) cannot
-// print on it: the job must fail at once, naming the line, rather than resend it for ever.
-bool refused_as_too_long(const streamer::testing::Outcome& outcome) {
+// print on it: the job must fail at once, naming the line, rather than resend it for ever. The
+// line named must really be that long: its command, without a comment or blanks, over 80 bytes
+// (Marlin's 95 less the longest number and checksum).
+bool refused_as_too_long(const streamer::testing::Outcome& outcome, const fs::path& source) {
     if (outcome.end != EventKind::job_failed) return false;
     EXPECT_NE(outcome.text.find("is too long for the firmware"), std::string::npos) << outcome.text;
-    EXPECT_EQ(outcome.text.rfind("line ", 0), 0U) << outcome.text;
+    std::size_t named = 0;
+    EXPECT_EQ(std::sscanf(outcome.text.c_str(), "line %zu ", &named), 1) << outcome.text;
+    std::ifstream in(source);
+    std::string line;
+    for (std::size_t number = 1; number <= named && std::getline(in, line); ++number) {
+    }
+    line = line.substr(0, line.find(';'));
+    line.erase(0, line.find_first_not_of(" \t"));
+    line.erase(line.find_last_not_of(" \t\r") + 1);
+    EXPECT_GT(line.size(), 80U) << "line " << named << ": " << line;
     return true;
 }
 
@@ -107,7 +120,7 @@ class Progress : public Streaming {
         const streamer::testing::Outcome as_it_is =
             streamer::testing::print(*streamer_, source.string(), limit_s, plain);
         restart_if_stuck(as_it_is);
-        if (refused_as_too_long(as_it_is)) return;
+        if (refused_as_too_long(as_it_is, source)) return;
         expect_progress_moves(plain, watch(as_it_is));
         if (prepared.error != planner::PrepError::none) return;
         JobTimeline timeline;
