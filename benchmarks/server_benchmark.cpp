@@ -288,6 +288,17 @@ Round run_round(server::Server& server, streamer::VirtualPrinter& printer,
     return round;
 }
 
+// A print with `count` readers connected (event streams or push clients), and what they read.
+void report_readers(const char* what, int count, const Gaps& gaps,
+                    const bench::EventClientTotals& read) {
+    char label[64];
+    std::snprintf(label, sizeof label, "  %d %s", count, what);
+    report(label, gaps);
+    std::printf("  %s read %llu messages, %llu bytes in all\n", what,
+                static_cast<unsigned long long>(read.events),
+                static_cast<unsigned long long>(read.bytes));
+}
+
 void report_round(const Round& round, const Options& options) {
     report("  quiet print", round.quiet);
     if (options.wrk) {
@@ -295,22 +306,10 @@ void report_round(const Round& round, const Options& options) {
         std::printf("  GET /api/job (wrk -t%d -c%d): %s\n", options.wrk_threads,
                     options.connections, round.rate.c_str());
     }
-    if (options.events) {
-        char label[64];
-        std::snprintf(label, sizeof label, "  %d event streams", options.event_clients);
-        report(label, round.streamed);
-        std::printf("  event streams read %llu messages, %llu bytes in all\n",
-                    static_cast<unsigned long long>(round.read.events),
-                    static_cast<unsigned long long>(round.read.bytes));
-    }
-    if (options.push) {
-        char label[64];
-        std::snprintf(label, sizeof label, "  %d push clients", options.push_clients);
-        report(label, round.pushed);
-        std::printf("  push clients read %llu messages, %llu bytes in all\n",
-                    static_cast<unsigned long long>(round.push_read.events),
-                    static_cast<unsigned long long>(round.push_read.bytes));
-    }
+    if (options.events)
+        report_readers("event streams", options.event_clients, round.streamed, round.read);
+    if (options.push)
+        report_readers("push clients", options.push_clients, round.pushed, round.push_read);
     std::printf(
         "  steal: %.2f s quiet, %.2f s under wrk, %.2f s with event streams, %.2f s with push "
         "clients\n",

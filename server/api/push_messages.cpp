@@ -30,6 +30,19 @@ void write_strings(JsonWriter& json, const std::vector<std::string>& lines) {
     json.end_array();
 }
 
+}  // namespace
+
+void write_terminal_members(JsonWriter& json, const std::deque<std::string>& logs,
+                            const std::deque<std::string>& messages,
+                            const PushSubscription& subscription) {
+    json.key("logs");
+    write_strings(json, subscription.filter(logs, false));
+    json.key("messages");
+    write_strings(json, subscription.filter(messages, true));
+}
+
+namespace {
+
 // A subscription's `logs` or `messages`: a boolean or a regex (OctoPrint's re.search).
 bool read_line_filter(const rapidjson::Value* value, bool& enabled,
                       std::optional<std::regex>& filter) {
@@ -231,10 +244,7 @@ std::string history_payload(PrinterService& printer, const std::string& state,
         logs.push_back(log_text(line));
         if (!line.sent) messages.push_back(line.text);
     }
-    json.key("logs");
-    write_strings(json, subscription.filter(logs, false));
-    json.key("messages");
-    write_strings(json, subscription.filter(messages, true));
+    write_terminal_members(json, logs, messages, subscription);
     json.end_object();
     return merged(state, out.str());
 }
@@ -250,10 +260,7 @@ std::string current_payload(const std::string& state, const std::deque<std::stri
     for (const std::string& sample : temps)
         json.raw(sample);
     json.end_array();
-    json.key("logs");
-    write_strings(json, subscription.filter(logs, false));
-    json.key("messages");
-    write_strings(json, subscription.filter(messages, true));
+    write_terminal_members(json, logs, messages, subscription);
     json.end_object();
     return merged(state, out.str());
 }

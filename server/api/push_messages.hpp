@@ -36,6 +36,11 @@ struct PushSubscription {
                                                   bool messages) const;
 };
 
+/// The members `logs` and `messages`, as the subscription lets them through.
+void write_terminal_members(JsonWriter& json, const std::deque<std::string>& logs,
+                            const std::deque<std::string>& messages,
+                            const PushSubscription& subscription);
+
 /// Reads `{"state": bool | {logs, messages}, "events": bool | [..], "plugins": ..}`; false (and
 /// `subscription` unchanged) when a field has the wrong type or a filter is no valid regex.
 bool read_subscription(const rapidjson::Value& value, PushSubscription& subscription);
