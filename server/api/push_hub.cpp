@@ -102,11 +102,6 @@ void PushHub::stop() {
     running_ = false;
 }
 
-std::size_t PushHub::client_count() const {
-    const std::lock_guard lock(mutex_);
-    return clients_.size();
-}
-
 void PushHub::adopt(const std::shared_ptr<http::WebSocket>& socket, Framing framing) {
     auto client = std::make_shared<Client>();
     client->socket = socket;

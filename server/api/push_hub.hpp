@@ -50,7 +50,6 @@ class PushHub {
     void stop();
     /// A socket about to be answered with 101: the hub takes it from its first message on.
     void adopt(const std::shared_ptr<http::WebSocket>& socket, Framing framing);
-    [[nodiscard]] std::size_t client_count() const;
 
     struct Client;
 
