@@ -141,6 +141,7 @@ class Streamer::Session : public ProtocolListener {
     bool feed_item(const JobItem& item, double now_s);
     /// Whether the firmware reads `text` whole; false (the job failed) when it cannot.
     bool fits_firmware_line(std::string_view text, std::uint64_t job_line);
+    [[nodiscard]] std::size_t firmware_line_limit() const;
     static constexpr std::size_t marlin_line_bytes = 95;  ///< MAX_CMD_SIZE 96, its end byte.
     void job_tick(double now_s);
     void finish_snapshot(double now_s, bool ok, const std::string& error);
@@ -184,7 +185,8 @@ class Streamer::Session : public ProtocolListener {
 
     JobReader reader_;
     bool job_active_ = false;
-    bool job_read_ = false;  ///< Every line of the job has been handed to the protocol.
+    std::size_t line_limit_ = 0;  ///< The running job's longest line the firmware reads; 0 any.
+    bool job_read_ = false;       ///< Every line of the job has been handed to the protocol.
     JobTimeline timeline_;
     double job_started_s_ = 0.0;
     std::uint64_t acknowledged_line_ = 0;

@@ -59,6 +59,7 @@ void Streamer::Session::start_job(Control& control, double now) {
         return;
     }
     timeline_ = std::move(control.timeline);
+    line_limit_ = firmware_line_limit();
     job_active_ = true;
     job_read_ = false;
     acknowledged_line_ = 0;
@@ -135,26 +136,31 @@ bool Streamer::Session::feed_item(const JobItem& item, double /*now*/) {
 
 // Marlin reads at most MAX_CMD_SIZE - 1 (95) characters of a line, number and checksum
 // included, and drops the rest: the checksum then fails and the line is asked for again for
-// ever. Such a line (a Klipper file's EXCLUDE_OBJECT_DEFINE with its polygon) ends the job with
-// an error naming it instead.
+// ever. Worked out once a job, from the firmware's name; 0: no limit known.
+std::size_t Streamer::Session::firmware_line_limit() const {
+    if (config_.max_line_bytes > 0) return config_.max_line_bytes;
+    std::string name = firmware_name_;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const bool marlin_like =
+        name.find("marlin") != std::string::npos || name.find("prusa") != std::string::npos;
+    return marlin_like ? marlin_line_bytes : 0;
+}
+
+// A line longer than the firmware reads (a Klipper file's EXCLUDE_OBJECT_DEFINE) ends the job
+// with an error naming it instead. Per job line: no allocation unless it fails.
 bool Streamer::Session::fits_firmware_line(std::string_view text, std::uint64_t job_line) {
-    std::size_t limit = config_.max_line_bytes;
-    if (limit == 0) {
-        std::string name = firmware_name_;
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (name.find("marlin") == std::string::npos && name.find("prusa") == std::string::npos)
-            return true;
-        limit = marlin_line_bytes;
-    }
+    if (line_limit_ == 0) return true;
     // "N<number> " before it, "*<checksum>" (up to 3 digits) after it.
-    const std::size_t wire_bytes =
-        text.size() + std::to_string(protocol_.next_line_number()).size() + 6;
-    if (wire_bytes <= limit) return true;
+    std::size_t digits = 1;
+    for (std::uint64_t number = protocol_.next_line_number(); number >= 10; number /= 10)
+        ++digits;
+    const std::size_t wire_bytes = text.size() + digits + 6;
+    if (wire_bytes <= line_limit_) return true;
     end_job(EventKind::job_failed,
             "line " + std::to_string(job_line) + " is too long for the firmware: " +
                 std::to_string(wire_bytes) + " bytes with its number and checksum, and " +
-                firmware_name_ + " reads at most " + std::to_string(limit) +
+                firmware_name_ + " reads at most " + std::to_string(line_limit_) +
                 " (a command for another firmware, such as Klipper's EXCLUDE_OBJECT_DEFINE?)");
     return false;
 }
