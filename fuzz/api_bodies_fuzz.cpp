@@ -69,7 +69,8 @@ void start_harness() {
     harness->server = std::make_unique<server::Server>(config);
     require(harness->server->start(error), "the server does not start");
     for (const server::RouteDescription& route : server::describe_routes()) {
-        const bool has_body = route.method == "POST" || route.method == "PUT";
+        const bool has_body =
+            route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
         if (has_body && route.pattern != "/api/files/{origin}" &&
             route.pattern != "/api/connection")
             harness->routes.push_back(route);

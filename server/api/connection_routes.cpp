@@ -1,6 +1,5 @@
-// /api/connection (state, ports, connect in the background, disconnect), and the read-only
-// printer profile that clients look at on connecting (Cura and FDM Monster read its name and
-// axes). A connect may name only a port the server offers.
+// /api/connection: state, ports, connect in the background, disconnect. A connect may name only
+// a port the server offers, and only the current (default) printer profile.
 #include <algorithm>
 
 #include "json_body.hpp"
@@ -50,7 +49,7 @@ http::Response get_connection(Services& services, const Call&) {
         } else {
             json.field("port", status.port).field("baudrate", status.baud);
         }
-        json.field("printerProfile", "_default");
+        json.field("printerProfile", current_printer_profile_id(services));
         json.end_object();
         json.key("options").begin_object();
         json.key("ports").begin_array();
@@ -61,12 +60,11 @@ http::Response get_connection(Services& services, const Call&) {
         for (const int rate : streamer::candidate_baud_rates())
             json.value(rate);
         json.end_array();
-        json.key("printerProfiles").begin_array();
-        json.begin_object().field("id", "_default").field("name", "Default").end_object();
-        json.end_array();
+        json.key("printerProfiles");
+        write_printer_profile_options(json, services);
         json.field("portPreference", preferred.target);
         json.field("baudratePreference", preferred.baud);
-        json.field("printerProfilePreference", "_default");
+        json.field("printerProfilePreference", current_printer_profile_id(services));
         json.end_object();
         json.end_object();
     });
@@ -99,32 +97,14 @@ http::Response post_connection(Services& services, const Call& call) {
         link.baud = static_cast<int>(*rate);
     }
     const std::optional<std::string> profile = body.string("printerProfile");
-    if (profile && *profile != "_default")
-        return http::Response::error(400, "unknown printerProfile '" + *profile + "'");
+    // strata connects with the default profile (its port, its bed for jogs); `_default` names it.
+    if (profile && *profile != "_default" && *profile != current_printer_profile_id(services))
+        return http::Response::error(400, "printerProfile '" + *profile +
+                                              "' is not the default printer profile: make it the "
+                                              "default first (PATCH with default: true)");
     if (link.target.empty()) return http::Response::error(400, "no port given and none configured");
     services.printer.connect_in_background(link);
     return http::Response::empty(204);
-}
-
-http::Response get_printerprofiles(Services&, const Call&) {
-    return json_reply(200, [](JsonWriter& json) {
-        json.begin_object().key("profiles").begin_object();
-        json.key("_default").begin_object();
-        json.field("id", "_default").field("name", "Default").field("model", "strata");
-        json.field("current", true).field("default", true);
-        json.field("heatedBed", true).field("heatedChamber", false);
-        json.key("axes").begin_object();
-        for (const char* axis : {"x", "y", "z", "e"}) {
-            json.key(axis).begin_object();
-            json.field("speed", axis[0] == 'z' ? 200 : (axis[0] == 'e' ? 300 : 6000));
-            json.field("inverted", false);
-            json.end_object();
-        }
-        json.end_object();
-        json.key("extruder").begin_object().field("count", 1).end_object();
-        json.end_object();
-        json.end_object().end_object();
-    });
 }
 
 }  // namespace strata::server::api

@@ -38,10 +38,20 @@ http::Response post_printhead(Services& services, const Call& call);
 // connection_routes.cpp
 http::Response get_connection(Services& services, const Call& call);
 http::Response post_connection(Services& services, const Call& call);
-http::Response get_printerprofiles(Services& services, const Call& call);
 /// The ports a client may connect to: the configured one, the default printer profile's and the
 /// system's serial ports.
 std::vector<std::string> offered_ports(Services& services);
+
+// printer_profiles_routes.cpp
+http::Response get_printerprofiles(Services& services, const Call& call);
+http::Response get_printerprofile(Services& services, const Call& call);
+http::Response post_printerprofile(Services& services, const Call& call);
+http::Response patch_printerprofile(Services& services, const Call& call);
+http::Response delete_printerprofile(Services& services, const Call& call);
+/// The id of the profile the server connects with: the default one, else the built-in.
+std::string current_printer_profile_id(Services& services);
+/// The `printerProfiles` options of GET /api/connection: each profile's id and name.
+void write_printer_profile_options(JsonWriter& json, Services& services);
 
 // settings_routes.cpp
 http::Response get_settings(Services& services, const Call& call);

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "strata/json_limits.hpp"
+#include "strata/json_writer.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 #include "strata/server/json_member.hpp"
 #include "strata/server/profiles.hpp"
@@ -111,6 +113,8 @@ bool flag_of(const rapidjson::Value& object, std::string_view name, bool fallbac
 
 const std::map<std::string, Check>& printer_checks() {
     static const std::map<std::string, Check> checks = {
+        {"display_name", is_text},
+        {"model", is_text},
         {"port", is_text},
         {"baudrate", number_in(0, 4'000'000)},
         {"bed_x_mm", number_in(1, 2000)},
@@ -182,6 +186,8 @@ std::optional<ProfileProblem> read_printer_profile(std::string_view body_json,
     rapidjson::Document document;
     if (auto problem = check_fields(body_json, printer_checks(), document)) return problem;
     PrinterProfile read;
+    read.display_name = text_of(document, "display_name");
+    read.model = text_of(document, "model");
     read.port = text_of(document, "port");
     read.baudrate = static_cast<int>(number_of(document, "baudrate", 0.0));
     read.bed_x_mm = number_of(document, "bed_x_mm", read.bed_x_mm);
@@ -189,6 +195,20 @@ std::optional<ProfileProblem> read_printer_profile(std::string_view body_json,
     read.max_z_mm = number_of(document, "max_z_mm", read.max_z_mm);
     out = read;
     return std::nullopt;
+}
+
+std::string printer_profile_json(const PrinterProfile& profile) {
+    std::ostringstream out;
+    JsonWriter json(out);
+    json.begin_object();
+    if (!profile.display_name.empty()) json.field("display_name", profile.display_name);
+    if (!profile.model.empty()) json.field("model", profile.model);
+    if (!profile.port.empty()) json.field("port", profile.port);
+    if (profile.baudrate > 0) json.field("baudrate", profile.baudrate);
+    json.field("bed_x_mm", profile.bed_x_mm).field("bed_y_mm", profile.bed_y_mm);
+    json.field("max_z_mm", profile.max_z_mm);
+    json.end_object();
+    return out.str();
 }
 
 std::optional<ProfileProblem> read_camera_profile(std::string_view name, std::string_view body_json,

@@ -19,6 +19,7 @@ httplib::Result call(httplib::Client& http, const RouteDescription& route,
     if (route.method == "GET") return http.Get(path, headers);
     if (route.method == "DELETE") return http.Delete(path, headers);
     if (route.method == "PUT") return http.Put(path, headers, "{}", "application/json");
+    if (route.method == "PATCH") return http.Patch(path, headers, "{}", "application/json");
     return http.Post(path, headers, "{}", "application/json");
 }
 

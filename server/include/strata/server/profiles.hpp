@@ -31,6 +31,8 @@ struct ProfileProblem {
                                                              std::string_view body_json);
 
 struct PrinterProfile {
+    std::string display_name;  ///< What clients show; the profile's name when empty.
+    std::string model;
     std::string port;
     int baudrate = 0;  ///< 0: detect.
     double bed_x_mm = 220.0;
@@ -40,6 +42,9 @@ struct PrinterProfile {
 
 /// The settings of a valid profile body (validated first: a problem leaves `out` as it was).
 std::optional<ProfileProblem> read_printer_profile(std::string_view body_json, PrinterProfile& out);
+/// A printer profile as the body `read_printer_profile` reads back (empty texts and a 0 rate left
+/// out).
+[[nodiscard]] std::string printer_profile_json(const PrinterProfile& profile);
 std::optional<ProfileProblem> read_camera_profile(std::string_view name, std::string_view body_json,
                                                   timelapse::CameraConfig& out);
 
