@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <utility>
 
 #include "push_messages.hpp"
 #include "strata/server/json_member.hpp"
@@ -67,7 +68,7 @@ void PushHub::start() {
     if (running_) return;
     running_ = true;
     stopping_ = false;
-    timelapse_json_ = timelapse_payload(config_);
+    timelapse_json_ = timelapse_payload(printer_);
     const std::int64_t newest = store_.with([](Database& db) { return EventLog(db).newest_id(); });
     // Called on the publisher's thread with the hub's lock held: a copy goes on the queue.
     subscription_ = events_hub_.subscribe(newest, [this](const Event& event) {
@@ -208,8 +209,9 @@ void PushHub::run() {
         if (stopping_) break;
         std::vector<Queued> events;
         events.swap(events_);
+        const bool timelapse_changed = std::exchange(timelapse_changed_, false);
         lock.unlock();
-        send_round(unix_now_s(), std::move(events));
+        send_round(unix_now_s(), std::move(events), timelapse_changed);
         lock.lock();
     }
 }
@@ -238,7 +240,16 @@ void PushHub::collect_backlogs(std::vector<std::shared_ptr<Client>>& clients) {
     }
 }
 
-void PushHub::send_round(double now_s, std::vector<Queued>&& events) {
+void PushHub::timelapse_changed() {
+    {
+        const std::lock_guard lock(mutex_);
+        timelapse_changed_ = true;
+    }
+    wake_.notify_one();
+}
+
+void PushHub::send_round(double now_s, std::vector<Queued>&& events, bool timelapse_changed) {
+    if (timelapse_changed) timelapse_json_ = timelapse_payload(printer_);
     std::vector<std::shared_ptr<Client>> clients;
     {
         const std::lock_guard lock(mutex_);
@@ -266,6 +277,7 @@ void PushHub::send_round(double now_s, std::vector<Queued>&& events) {
                 continue;
             }
         }
+        if (timelapse_changed && !client.history_wanted) client.emit("timelapse", timelapse_json_);
         for (const Queued& event : events)
             if (client.subscription.wants_event(event.type))
                 client.emit("event", event_payload(event.type, event.payload_json));

@@ -50,6 +50,8 @@ class PushHub {
     void stop();
     /// A socket about to be answered with 101: the hub takes it from its first message on.
     void adopt(const std::shared_ptr<http::WebSocket>& socket, Framing framing);
+    /// The timelapse configuration changed: every authenticated client gets it again.
+    void timelapse_changed();
 
     struct Client;
 
@@ -63,7 +65,7 @@ class PushHub {
     void on_message(Client& client, std::string_view message_json);
     void authenticate(Client& client, std::string_view credentials);
     /// One round of the sending thread: events, histories, currents, heartbeats, session checks.
-    void send_round(double now_s, std::vector<Queued>&& events);
+    void send_round(double now_s, std::vector<Queued>&& events, bool timelapse_changed);
     void collect_backlogs(std::vector<std::shared_ptr<Client>>& clients);
 
     const ServerConfig& config_;
@@ -77,6 +79,7 @@ class PushHub {
     std::uint64_t subscription_ = 0;
     bool running_ = false;
     bool stopping_ = false;
+    bool timelapse_changed_ = false;
     std::thread thread_;
     // Owned by the sending thread.
     double newest_sample_s_ = 0.0;   ///< The newest temperature report handed out.

@@ -154,10 +154,10 @@ std::string connected_payload(const ServerConfig& config) {
     return out.str();
 }
 
-std::string timelapse_payload(const ServerConfig& config) {
+std::string timelapse_payload(PrinterService& printer) {
     std::ostringstream out;
     JsonWriter json(out);
-    write_timelapse_config(json, config);
+    write_timelapse_config(json, printer);
     return out.str();
 }
 

@@ -49,7 +49,7 @@ bool read_subscription(const rapidjson::Value& value, PushSubscription& subscrip
 [[nodiscard]] std::optional<std::int64_t> whole_number(std::string_view text);
 
 [[nodiscard]] std::string connected_payload(const ServerConfig& config);
-[[nodiscard]] std::string timelapse_payload(const ServerConfig& config);
+[[nodiscard]] std::string timelapse_payload(PrinterService& printer);
 [[nodiscard]] std::string temperature_sample_json(const TemperatureSample& sample);
 /// A terminal line as OctoPrint logs it: "Send: G28" or "Recv: ok".
 [[nodiscard]] std::string log_text(const streamer::TerminalLine& line);

@@ -60,6 +60,9 @@ constexpr Route table[] = {
     {"POST", "/api/connection", operator_, post_connection, nullptr,
      "Connection command: connect, disconnect"},
     {"GET", "/api/timelapse", viewer, get_timelapses, nullptr, "Rendered timelapses"},
+    {"POST", "/api/timelapse", admin, post_timelapse_config, nullptr,
+     "Timelapse configuration: type (off, zchange, timed), fps, postRoll, interval, "
+     "renderAfterPrint, save"},
     {"GET", "/api/timelapse/{name}", viewer, get_timelapse, nullptr,
      "A timelapse (redirect to its download)"},
     {"DELETE", "/api/timelapse/{name}", operator_, delete_timelapse, nullptr, "Delete a timelapse"},

@@ -67,8 +67,9 @@ http::Response get_timelapses(Services& services, const Call& call);
 http::Response get_timelapse(Services& services, const Call& call);
 http::Response delete_timelapse(Services& services, const Call& call);
 http::Response download_timelapse(Services& services, const Call& call);
-/// OctoPrint's timelapse configuration object (`type`: off, zchange).
-void write_timelapse_config(JsonWriter& json, const ServerConfig& config);
+http::Response post_timelapse_config(Services& services, const Call& call);
+/// OctoPrint's timelapse configuration object (`type`: off, zchange, timed).
+void write_timelapse_config(JsonWriter& json, PrinterService& printer);
 
 // recordings_routes.cpp
 /// OctoPrint's `unrendered` list of GET /api/timelapse?unrendered=true.

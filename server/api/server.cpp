@@ -93,6 +93,7 @@ bool Server::start(std::string& error) {
         return false;
     }
     impl.printer.recover_interrupted_jobs();
+    impl.printer.load_timelapse_settings();
     impl.library.on_ready([&impl](const StoredFile& file) { impl.printer.file_ready(file); });
     if (!impl.library.start(error)) return false;
     impl.events.on_published([&impl] { impl.webhooks.wake(); });

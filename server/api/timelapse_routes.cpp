@@ -1,7 +1,11 @@
-// /api/timelapse (the rendered videos, OctoPrint's list shape), one video (a redirect to its
+// /api/timelapse (the rendered videos, OctoPrint's list shape, and its configuration, which a
+// POST changes), one video (a redirect to its
 // download, as OctoPrint does), deleting one, and /downloads/timelapse with Range (browsers
 // seek in a video by asking for slices). A name is only ever looked up in the store, so a
 // request cannot reach a file the store does not list.
+#include <tuple>
+
+#include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
 
@@ -16,11 +20,11 @@ std::optional<TimelapseVideo> video_named(Services& services, std::string_view n
 
 http::Response timelapse_list(Services& services, bool unrendered) {
     const std::vector<TimelapseVideo> videos = services.recordings.ready_videos();
-    const bool enabled = !services.config.printer.cameras.empty();
+    const bool enabled = services.printer.can_capture();
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         json.key("config");
-        write_timelapse_config(json, services.config);
+        write_timelapse_config(json, services.printer);
         json.field("enabled", enabled);
         json.key("files").begin_array();
         for (const TimelapseVideo& video : videos) {
@@ -56,9 +60,60 @@ std::string video_type(const std::filesystem::path& path) {
 }  // namespace
 
 // strata takes a snapshot at each layer change, which is OctoPrint's "zchange" timelapse.
-void write_timelapse_config(JsonWriter& json, const ServerConfig& config) {
-    const bool enabled = !config.printer.cameras.empty();
-    json.begin_object().field("type", enabled ? "zchange" : "off").end_object();
+void write_timelapse_config(JsonWriter& json, PrinterService& printer) {
+    write_timelapse_settings(json, printer.timelapse_settings(), printer.can_capture());
+}
+
+namespace {
+
+// `name` from the body into `out` when present: a number above `low` (or at it, with
+// `low_allowed`) and at most `high`; OctoPrint's "<name> is invalid" otherwise.
+std::optional<http::Response> config_number(const JsonBody& body, const char* name, double low,
+                                            bool low_allowed, double high, double& out) {
+    if (!body.has(name)) return std::nullopt;
+    const std::optional<double> value = body.number(name);
+    if (!value || *value < low || (*value == low && !low_allowed) || *value > high)
+        return http::Response::error(400, std::string(name) + " is invalid");
+    out = *value;
+    return std::nullopt;
+}
+
+}  // namespace
+
+// As OctoPrint: a body with `type` replaces the whole configuration (what it leaves out gets
+// OctoPrint's defaults); `save` keeps it across restarts. Applies from the next job on.
+http::Response post_timelapse_config(Services& services, const Call& call) {
+    JsonBody body;
+    if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
+    if (!body.has("type")) return timelapse_list(services, false);
+    const std::optional<std::string> type_text = body.string("type");
+    const std::optional<TimelapseType> type =
+        type_text ? parse_timelapse_type(*type_text) : std::nullopt;
+    if (!type) return http::Response::error(400, "type is invalid: off, zchange or timed");
+    TimelapseSettings settings;
+    settings.type = *type;
+    settings.fps = 25.0;
+    using Field = std::tuple<const char*, double, bool, double, double*>;
+    for (const auto& [name, low, low_allowed, high, out] :
+         {Field{"postRoll", 0.0, true, 3600.0, &settings.post_roll_s},
+          Field{"fps", 0.0, false, 120.0, &settings.fps},
+          Field{"interval", 0.0, false, 86400.0, &settings.interval_s},
+          Field{"retractionZHop", 0.0, true, 100.0, &settings.retraction_zhop_mm},
+          Field{"minDelay", 0.0, false, 3600.0, &settings.min_delay_s}})
+        if (auto refused = config_number(body, name, low, low_allowed, high, *out)) return *refused;
+    if (body.has("renderAfterPrint")) {
+        const std::optional<std::string> text = body.string("renderAfterPrint");
+        const std::optional<RenderAfterPrint> when =
+            text ? parse_render_after_print(*text) : std::nullopt;
+        if (!when) return http::Response::error(400, "renderAfterPrint is invalid");
+        settings.render_after_print = *when;
+    }
+    const bool save = body.flag("save").value_or(false);
+    std::string error;
+    if (!services.printer.configure_timelapse(settings, save, error))
+        return http::Response::error(500, "the timelapse configuration was not saved: " + error);
+    services.push.timelapse_changed();
+    return timelapse_list(services, false);
 }
 
 http::Response get_timelapses(Services& services, const Call& call) {

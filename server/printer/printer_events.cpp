@@ -93,10 +93,15 @@ Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
         return Refusal::not_ready;
     }
     const std::vector<timelapse::CameraConfig> capturing = cameras();
-    if (timeline.snapshots > 0 && !capturing.empty()) begin_timelapse(file, timeline, capturing);
+    const TimelapseSettings timelapse = timelapse_settings();
+    // `timed` only on a job without snapshot moves (a resumed prepared job keeps its own).
+    const bool timed = timelapse.type == TimelapseType::timed && timeline.snapshots == 0;
+    const bool planned = timelapse.type == TimelapseType::zchange && timeline.snapshots > 0;
+    if (!capturing.empty() && (timed || planned))
+        begin_timelapse(file, timeline, capturing, timelapse);
     if (!streamer_->start_job(what.stream_path, timeline, error)) {
         streamer_->set_capture({});
-        end_timelapse();
+        end_timelapse("failed");
         persist_end(job_id, "failed", error);
         return Refusal::not_ready;
     }
@@ -307,7 +312,7 @@ void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::str
         }
     }
     streamer_->set_capture({});  // A capture cut short has finished after this.
-    end_timelapse();
+    end_timelapse(result);
     std::string resume_job;
     {
         const std::lock_guard lock(mutex_);

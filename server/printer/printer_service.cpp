@@ -70,6 +70,21 @@ PrinterService::PrinterService(PrinterSettings settings, Store& store, EventHub&
                                FileLibrary& library)
     : settings_(std::move(settings)), store_(store), events_(events), library_(library) {}
 
+void PrinterService::load_timelapse_settings() {
+    // Saved by POST /api/timelapse with `save`; unreadable: the defaults.
+    const std::string saved = store_.with([](Database& db) {
+        std::string error;
+        Statement select =
+            db.prepare("SELECT value_json FROM settings WHERE key = 'timelapse'", error);
+        if (!select.valid() || select.step(error) != Statement::Step::row) return std::string();
+        return select.text(0);
+    });
+    rapidjson::Document document;
+    if (saved.empty() || document.Parse(saved.c_str()).HasParseError()) return;
+    const std::lock_guard lock(mutex_);
+    (void)read_timelapse_settings(document, timelapse_);
+}
+
 PrinterService::~PrinterService() {
     shut_down();
 }
@@ -193,7 +208,7 @@ void PrinterService::disconnect_locked() {
     pumping_ = false;
     if (pump_.joinable()) pump_.join();
     streamer_->set_capture({});
-    end_timelapse();
+    end_timelapse("failed");
     streamer_.reset();
     {
         const std::lock_guard lock(mutex_);
@@ -311,13 +326,17 @@ Refusal PrinterService::start_locked(std::string& error) {
         status_.print_pending = true;
         return Refusal::none;
     }
+    // Only `zchange` prints the prepared job: the others take no stabilized snapshots, so the
+    // file goes as it was uploaded, without the snapshot moves.
+    const bool prepared =
+        !file->index_path.empty() && timelapse_settings().type == TimelapseType::zchange;
     streamer::JobTimeline timeline;
-    if (!file->index_path.empty()) {
+    if (prepared) {
         if (!streamer::load_job_index(file->index_path, timeline, error)) return Refusal::not_ready;
-    } else {
-        timeline = plain_timeline(*file);
+        return launch(*file, {file->job_path, file->job_path, 0, 0}, timeline, error);
     }
-    return launch(*file, {file->job_path, file->job_path, 0, 0}, timeline, error);
+    const std::string uploaded = library_.absolute(*file).string();
+    return launch(*file, {uploaded, uploaded, 0, 0}, plain_timeline(*file), error);
 }
 
 void PrinterService::file_ready(const StoredFile& file) {

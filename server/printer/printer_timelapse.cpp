@@ -1,6 +1,8 @@
 // A job's timelapse: every configured camera is captured at each snapshot (the streamer waits
-// with the head parked), rendered while the job runs, and finished when it ends; each video
-// becomes a row in `timelapses` and a MovieDone (or MovieFailed) event.
+// with the head parked) or, for OctoPrint's `timed` type, every interval without moving the
+// head; rendered while the job runs, and finished when it ends; each video becomes a row in
+// `timelapses` and a MovieDone (or MovieFailed) event. The configuration (POST /api/timelapse)
+// is kept here too, in the `settings` table.
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -25,15 +27,23 @@ std::string video_stem_for(const StoredFile& file) {
 
 }  // namespace
 
-bool PrinterService::begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
-                                     const std::vector<timelapse::CameraConfig>& cameras) {
+void PrinterService::begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
+                                     const std::vector<timelapse::CameraConfig>& cameras,
+                                     const TimelapseSettings& timelapse) {
+    const bool timed = timelapse.type == TimelapseType::timed;
     timelapse::CaptureSettings settings;
     settings.cameras = cameras;
     const std::string stem = video_stem_for(file);
     settings.frames_directory = settings_.timelapse_directory / "frames" / stem;
-    settings.videos_directory = settings_.timelapse_directory;
+    // Rendered as the frames come; `never` keeps the frames only.
+    if (timelapse.render_after_print != RenderAfterPrint::never)
+        settings.videos_directory = settings_.timelapse_directory;
     settings.video_stem = stem;
-    settings.planned_snapshots = timeline.snapshots;
+    settings.render.fps = timelapse.fps;
+    settings.render.post_roll_s = timelapse.post_roll_s;
+    settings.planned_snapshots =
+        timed ? static_cast<std::size_t>(std::max(1.0, timeline.total_s / timelapse.interval_s))
+              : timeline.snapshots;
     settings.policy = settings_.frame_policy;
     auto capture = std::make_unique<timelapse::TimelapseCapture>(settings);
     timelapse::TimelapseCapture* capturing = capture.get();
@@ -41,6 +51,15 @@ bool PrinterService::begin_timelapse(const StoredFile& file, const streamer::Job
         const std::lock_guard lock(mutex_);
         capture_ = std::move(capture);
         video_stem_ = stem;
+        render_after_print_ = timelapse.render_after_print;
+    }
+    if (timed) {
+        const std::lock_guard lock(timed_mutex_);
+        timed_stop_ = false;
+        timed_capture_ = std::thread([this, capturing, interval_s = timelapse.interval_s] {
+            capture_timed(capturing, interval_s);
+        });
+        return;
     }
     streamer_->set_capture([this, capturing](std::uint32_t snapshot, std::string& error) {
         timelapse::FrameInfo info;
@@ -56,20 +75,83 @@ bool PrinterService::begin_timelapse(const StoredFile& file, const streamer::Job
         error = report.error;
         return report.ok;
     });
+}
+
+// As OctoPrint's timed timelapse: the head is not moved, so frames show it wherever it is; a
+// camera that fails is reported by the capture and the print goes on.
+void PrinterService::capture_timed(timelapse::TimelapseCapture* capture, double interval_s) {
+    std::uint32_t snapshot = 0;
+    std::unique_lock lock(timed_mutex_);
+    while (!timed_wake_.wait_for(lock, std::chrono::duration<double>(interval_s),
+                                 [this] { return timed_stop_; })) {
+        lock.unlock();
+        timelapse::FrameInfo info;
+        info.snapshot = snapshot++;
+        {
+            const std::lock_guard status(mutex_);
+            info.layer = static_cast<std::uint32_t>(status_.progress.layer + 1);
+            info.z_mm = status_.progress.z_mm;
+            info.elapsed_s = status_.progress.elapsed_s;
+            info.progress_percent = status_.progress.percent;
+        }
+        (void)capture->capture(info, timelapse::Clock::now());
+        lock.lock();
+    }
+}
+
+void PrinterService::stop_timed_capture() {
+    std::thread stopping;
+    {
+        const std::lock_guard lock(timed_mutex_);
+        timed_stop_ = true;
+        stopping = std::move(timed_capture_);
+    }
+    timed_wake_.notify_all();
+    if (stopping.joinable()) stopping.join();
+}
+
+TimelapseSettings PrinterService::timelapse_settings() const {
+    const std::lock_guard lock(mutex_);
+    return timelapse_;
+}
+
+bool PrinterService::configure_timelapse(const TimelapseSettings& settings, bool save,
+                                         std::string& error) {
+    if (save) {
+        std::ostringstream json_text;
+        JsonWriter json(json_text);
+        write_timelapse_settings(json, settings, true);
+        const bool stored = store_.with([&](Database& db) {
+            Statement upsert = db.prepare(
+                "INSERT INTO settings (key, value_json) VALUES ('timelapse', ?) ON CONFLICT (key) "
+                "DO UPDATE SET value_json = excluded.value_json",
+                error);
+            return upsert.valid() && upsert.bind(1, json_text.str()).run(error);
+        });
+        if (!stored) return false;
+    }
+    const std::lock_guard lock(mutex_);
+    timelapse_ = settings;
     return true;
 }
 
-void PrinterService::end_timelapse() {
+void PrinterService::end_timelapse(std::string_view result) {
+    stop_timed_capture();
     std::unique_ptr<timelapse::TimelapseCapture> capture;
     std::int64_t job_id = 0;
+    bool render = true;
     {
         const std::lock_guard lock(mutex_);
         capture = std::move(capture_);
         finishing_ = capture.get();
         job_id = status_.job_id;
+        render = renders_after(render_after_print_, result);
     }
     if (!capture) return;
-    const std::vector<timelapse::VideoOutcome> videos = capture->finish();
+    // The frames stay, listed as an unrendered timelapse, as OctoPrint leaves them.
+    if (!render) capture->cancel_renders();
+    std::vector<timelapse::VideoOutcome> videos = capture->finish();
+    if (!render) videos.clear();
     {
         const std::lock_guard lock(mutex_);
         finishing_ = nullptr;

@@ -40,6 +40,7 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
     ASSERT_TRUE(connect_printer());
     ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
     httplib::Client http = client(viewer_key_);
+    std::string body;
     rapidjson::Document listing;
     ASSERT_TRUE(eventually(
         [&] {
@@ -220,6 +221,150 @@ TEST_F(RecordingsApiTest, ARecordingsFramesAreListedServedRenderedAgainAndDelete
     EXPECT_EQ(testing::at(get_json(viewer, "/api/strata/recordings"), "recordings").Size(), 0U);
     EXPECT_TRUE(listed_video(viewer, name + ".mp4"));
     EXPECT_EQ(operator_client.Delete(base)->status, 404);
+}
+
+}  // namespace
+}  // namespace strata::server::test
+
+namespace strata::server::test {
+namespace {
+
+// The number of the file's last line with a command: where the job ends.
+std::int64_t last_command_line(const std::string& text) {
+    std::int64_t number = 0;
+    std::int64_t last = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        ++number;
+        const std::string code = line.substr(0, line.find(';'));
+        if (code.find_first_not_of(" \t\r") != std::string::npos) last = number;
+    }
+    return last;
+}
+
+class TimelapseConfigTest : public TimelapseApiTest {
+  protected:
+    // The job's last line once it has finished.
+    std::int64_t finished_job_last_line(httplib::Client& http) {
+        std::int64_t last_line = -1;
+        EXPECT_TRUE(eventually(
+            [&] {
+                const auto answer = http.Get("/api/strata/jobs");
+                if (!answer || answer->body.find(R"("state":"finished")") == std::string::npos)
+                    return false;
+                last_line =
+                    testing::at(testing::parse_json(answer->body), "jobs.0.last_line").GetInt64();
+                return true;
+            },
+            90.0));
+        return last_line;
+    }
+};
+
+rapidjson::Document timelapse_config(httplib::Client& http) {
+    const auto answer = http.Get("/api/timelapse");
+    const std::string body = answer ? answer->body : "null";
+    const rapidjson::Document listing = testing::parse_json(body);
+    rapidjson::Document config;
+    config.CopyFrom(testing::at(listing, "config"), config.GetAllocator());
+    return config;
+}
+
+TEST_F(TimelapseConfigTest, TheConfigurationIsOctoPrintsAndSavedOnlyWhenAsked) {
+    httplib::Client admin = client(admin_key_);
+    rapidjson::Document config = timelapse_config(admin);
+    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "zchange");
+    EXPECT_EQ(testing::at(config, "minDelay").GetDouble(), 5.0);
+
+    const auto changed = admin.Post(
+        "/api/timelapse", R"({"type":"timed","interval":2,"fps":10,"renderAfterPrint":"success"})",
+        "application/json");
+    ASSERT_TRUE(changed);
+    ASSERT_EQ(changed->status, 200) << changed->body;
+    config = timelapse_config(admin);
+    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "timed");
+    EXPECT_EQ(testing::at(config, "interval").GetDouble(), 2.0);
+    EXPECT_EQ(testing::at(config, "fps").GetDouble(), 10.0);
+    EXPECT_EQ(testing::at(config, "postRoll").GetDouble(), 0.0);
+    EXPECT_EQ(std::string(testing::at(config, "renderAfterPrint").GetString()), "success");
+    EXPECT_FALSE(config.HasMember("minDelay"));  // A zchange option.
+
+    // OctoPrint's "<field> is invalid"; nothing changes.
+    for (const char* body : {R"({"type":"zchange","fps":0})", R"({"type":"sometimes"})",
+                             R"({"type":"timed","interval":-1})",
+                             R"({"type":"zchange","renderAfterPrint":"later"})"}) {
+        const auto refused = admin.Post("/api/timelapse", body, "application/json");
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(refused->status, 400) << body;
+        EXPECT_NE(refused->body.find("is invalid"), std::string::npos) << refused->body;
+    }
+    // Without `type` it is only the listing; an operator may not change it (TIMELAPSE_ADMIN).
+    EXPECT_EQ(admin.Post("/api/timelapse", R"({"fps":5})", "application/json")->status, 200);
+    EXPECT_EQ(testing::at(timelapse_config(admin), "fps").GetDouble(), 10.0);
+    EXPECT_EQ(client(operator_key_)
+                  .Post("/api/timelapse", R"({"type":"off"})", "application/json")
+                  ->status,
+              403);
+
+    // Not saved: a restart brings the defaults back. Saved: it stays.
+    restart_server();  // On another port: a new client.
+    httplib::Client restarted = client(admin_key_);
+    EXPECT_EQ(std::string(testing::at(timelapse_config(restarted), "type").GetString()), "zchange");
+    ASSERT_EQ(restarted
+                  .Post("/api/timelapse", "type=timed&interval=3&save=true",
+                        "application/x-www-form-urlencoded")
+                  ->status,
+              200);
+    restart_server();
+    httplib::Client saved = client(admin_key_);
+    config = timelapse_config(saved);
+    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "timed");
+    EXPECT_EQ(testing::at(config, "interval").GetDouble(), 3.0);
+    EXPECT_EQ(testing::at(config, "fps").GetDouble(), 25.0);  // OctoPrint's default.
+}
+
+TEST_F(TimelapseConfigTest, OffPrintsTheUploadedFileAndCapturesNothing) {
+    httplib::Client admin = client(admin_key_);
+    ASSERT_EQ(admin.Post("/api/timelapse", R"({"type":"off"})", "application/json")->status, 200);
+    ASSERT_TRUE(connect_printer());
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
+    // The uploaded file's lines, not the prepared job's (which has its snapshot moves).
+    EXPECT_EQ(finished_job_last_line(admin), last_command_line(read_file(sample_gcode)));
+    const auto recordings = admin.Get("/api/strata/recordings");
+    ASSERT_TRUE(recordings);
+    EXPECT_EQ(testing::at(testing::parse_json(recordings->body), "recordings").Size(), 0U);
+}
+
+// Timed: frames every interval from the uploaded file's print; with renderAfterPrint "failure"
+// a print that finishes gets no video, and its frames are an unrendered timelapse.
+TEST_F(TimelapseConfigTest, TimedCapturesOnAClockAndTheRenderFollowsTheOutcome) {
+    httplib::Client admin = client(admin_key_);
+    ASSERT_EQ(
+        admin
+            .Post("/api/timelapse", R"({"type":"timed","interval":1,"renderAfterPrint":"failure"})",
+                  "application/json")
+            ->status,
+        200);
+    ASSERT_TRUE(connect_printer());
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
+    EXPECT_EQ(finished_job_last_line(admin), last_command_line(read_file(sample_gcode)));
+    std::string body;
+    rapidjson::Document listing;
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto answer = admin.Get("/api/timelapse?unrendered=true");
+            body = answer ? answer->body : "null";
+            listing = testing::parse_json(body);
+            return listing.IsObject() && testing::at(listing, "unrendered").Size() == 1 &&
+                   !testing::at(listing, "unrendered.0.recording").GetBool();
+        },
+        30.0));
+    EXPECT_EQ(testing::at(listing, "files").Size(), 0U);
+    const rapidjson::Document recordings =
+        testing::parse_json(admin.Get("/api/strata/recordings")->body);
+    ASSERT_EQ(testing::at(recordings, "recordings").Size(), 1U);
+    EXPECT_GE(testing::at(recordings, "recordings.0.frames").GetInt64(), 2);
+    EXPECT_FALSE(testing::at(recordings, "recordings.0").HasMember("video"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "strata/server/library.hpp"
 #include "strata/server/store.hpp"
 #include "strata/server/temperature_history.hpp"
+#include "strata/server/timelapse_settings.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/timelapse/capture.hpp"
 
@@ -77,6 +79,8 @@ class PrinterService {
     PrinterService(const PrinterService&) = delete;
     PrinterService& operator=(const PrinterService&) = delete;
 
+    /// Reads the saved timelapse configuration; call once the store is open.
+    void load_timelapse_settings();
     /// Marks jobs a crash left printing or paused as interrupted; call once at start.
     void recover_interrupted_jobs();
 
@@ -113,6 +117,12 @@ class PrinterService {
     Refusal set_temperature_offsets(const TemperatureOffsetChange& change, std::string& error);
     /// Called by the library when a file is ready (starts a pending print).
     void file_ready(const StoredFile& file);
+    /// The timelapse configuration the next job starts with (OctoPrint's POST /api/timelapse).
+    [[nodiscard]] TimelapseSettings timelapse_settings() const;
+    /// Applies `settings` from the next job on; with `save`, also after a restart.
+    bool configure_timelapse(const TimelapseSettings& settings, bool save, std::string& error);
+    /// Whether a camera is configured or enabled: without one no timelapse is taken.
+    [[nodiscard]] bool can_capture() const { return !cameras().empty(); }
     /// Whether `path` is the file being printed (it may not be replaced or deleted).
     [[nodiscard]] bool printing_file(std::string_view path) const;
     /// Every line sent to the printer and received from it, across connections.
@@ -138,9 +148,17 @@ class PrinterService {
     };
     Refusal launch(const StoredFile& file, const Launch& what,
                    const streamer::JobTimeline& timeline, std::string& error);
-    bool begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
-                         const std::vector<timelapse::CameraConfig>& cameras);
-    void end_timelapse();
+    /// Starts the job's capture: at the timeline's snapshots (`zchange`), or every interval on a
+    /// thread of its own (`timed`).
+    void begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
+                         const std::vector<timelapse::CameraConfig>& cameras,
+                         const TimelapseSettings& timelapse);
+    /// Ends the capture; the videos are finished unless the job's `result` (finished,
+    /// cancelled, failed) is one the configuration renders no video for: its frames stay.
+    void end_timelapse(std::string_view result);
+    /// The `timed` capture's thread: a frame every `interval_s` until stopped.
+    void capture_timed(timelapse::TimelapseCapture* capture, double interval_s);
+    void stop_timed_capture();
     void persist_progress(const streamer::JobProgress& progress, std::string_view state);
     void persist_end(std::int64_t job_id, std::string_view state, std::string_view result);
 
@@ -160,6 +178,13 @@ class PrinterService {
     timelapse::TimelapseCapture* finishing_ = nullptr;
     std::string resume_job_path_;  ///< A resume job's file, removed when the job ends.
     std::string video_stem_;       ///< The running job's timelapse name.
+    TimelapseSettings timelapse_;  ///< For the next job.
+    /// The running job's: when its videos are made.
+    RenderAfterPrint render_after_print_ = RenderAfterPrint::always;
+    std::thread timed_capture_;  ///< Owned by whoever holds control_ or runs the pump.
+    std::mutex timed_mutex_;
+    std::condition_variable timed_wake_;
+    bool timed_stop_ = false;  ///< Guarded by timed_mutex_.
     std::thread pump_;
     std::thread connector_;  ///< A background connect; joined before the next one.
     std::mutex connector_mutex_;
