@@ -257,7 +257,14 @@ void PushHub::send_round(double now_s, std::vector<Queued>&& events, bool timela
     }
     if (clients.empty()) return;
     collect_backlogs(clients);
-    std::optional<std::string> state;  // Written once a round, for the clients that are due.
+    // Read every round (ten a second), written once for every client: a state that changed goes
+    // out at once, throttle or not, as OctoPrint's state monitor sends a change, so that a
+    // state as short as the demo printer's Cancelling is seen by clients that close their job
+    // records on it (FDM Monster).
+    std::string state_text;
+    const std::string state = state_members(printer_, now_s, state_text);
+    const bool state_changed = state_text != last_state_text_;
+    last_state_text_ = state_text;
     for (const std::shared_ptr<Client>& held : clients) {
         Client& client = *held;
         const std::lock_guard lock(client.mutex);
@@ -283,20 +290,19 @@ void PushHub::send_round(double now_s, std::vector<Queued>&& events, bool timela
                 client.emit("event", event_payload(event.type, event.payload_json));
         const bool state_wanted = !client.subscription.active || client.subscription.state;
         if (!state_wanted) continue;
-        if (!state) state = state_members(printer_, now_s);
         if (client.history_wanted) {
             client.history_wanted = false;
             client.temps.clear();
             client.logs.clear();
             client.messages.clear();
-            client.emit("history", history_payload(printer_, *state, client.subscription));
+            client.emit("history", history_payload(printer_, state, client.subscription));
             client.emit("timelapse", timelapse_json_);
             client.next_current_s = now_s + current_interval_s * client.throttle;
             continue;
         }
-        if (now_s < client.next_current_s) continue;
+        if (now_s < client.next_current_s && !state_changed) continue;
         client.next_current_s = now_s + current_interval_s * client.throttle;
-        client.emit("current", current_payload(*state, client.temps, client.logs, client.messages,
+        client.emit("current", current_payload(state, client.temps, client.logs, client.messages,
                                                client.subscription));
         client.temps.clear();
         client.logs.clear();

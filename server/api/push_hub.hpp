@@ -85,6 +85,7 @@ class PushHub {
     double newest_sample_s_ = 0.0;   ///< The newest temperature report handed out.
     std::uint64_t newest_line_ = 0;  ///< The newest terminal line handed out.
     std::string timelapse_json_;     ///< The `timelapse` message's payload.
+    std::string last_state_text_;    ///< The printer's state in the last round.
 };
 
 }  // namespace strata::server::api

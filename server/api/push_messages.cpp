@@ -179,9 +179,10 @@ std::string event_payload(std::string_view type, std::string_view payload_json) 
     return out;
 }
 
-std::string state_members(PrinterService& printer, double now_s) {
+std::string state_members(PrinterService& printer, double now_s, std::string& state_text) {
     using State = streamer::PrinterState;
     const PrinterStatus status = printer.status();
+    state_text = octoprint_state_text(status);
     std::ostringstream out;
     JsonWriter json(out);
     json.begin_object();

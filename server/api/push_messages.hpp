@@ -58,7 +58,8 @@ bool read_subscription(const rapidjson::Value& value, PushSubscription& subscrip
 
 /// The members every client's `history` and `current` share, as a JSON object: state (text,
 /// flags, error), job, progress, currentZ, offsets, resends, busyFiles, markings, serverTime.
-[[nodiscard]] std::string state_members(PrinterService& printer, double now_s);
+[[nodiscard]] std::string state_members(PrinterService& printer, double now_s,
+                                        std::string& state_text);
 /// `history`: the state, the temperature history and the recent terminal lines.
 [[nodiscard]] std::string history_payload(PrinterService& printer, const std::string& state,
                                           const PushSubscription& subscription);

@@ -184,6 +184,33 @@ TEST_F(PushApiTest, ThrottleSpacesCurrentOut) {
     EXPECT_LE(currents, 2);
 }
 
+// However throttled, a client hears of a state change at once (a Cancelling or Finishing as
+// short as the demo printer's is what FDM Monster closes its job records on), and gets the
+// timelapse configuration again when an admin changes it.
+TEST_F(PushApiTest, StateChangesAndTimelapseChangesComeAtOnceUnderThrottle) {
+    WsClient socket;
+    ASSERT_EQ(socket.open(server_->port(), "/sockjs/websocket").rfind("HTTP/1.1 101", 0), 0U);
+    socket.send_text(R"({"auth":")" + credentials(viewer_key_) + R"("})");
+    ASSERT_TRUE(await(socket, "history").IsObject());
+    const rapidjson::Document before = await(socket, "current");
+    ASSERT_TRUE(before.IsObject());
+    EXPECT_EQ(std::string(testing::at(before, "current.state.text").GetString()), "Offline");
+    socket.send_text(R"({"throttle":60})");  // One `current` every 30 s.
+    ASSERT_TRUE(connect_printer());
+    const rapidjson::Document changed = await(socket, "current", 5.0);
+    ASSERT_TRUE(changed.IsObject());
+    EXPECT_NE(std::string(testing::at(changed, "current.state.text").GetString()), "Offline");
+
+    ASSERT_EQ(client(admin_key_)
+                  .Post("/api/timelapse", R"({"type":"timed","interval":5})", "application/json")
+                  ->status,
+              200);
+    const rapidjson::Document timelapse = await(socket, "timelapse", 5.0);
+    ASSERT_TRUE(timelapse.IsObject());
+    // No camera in this server: OctoPrint reports a timelapse it cannot take as off.
+    EXPECT_EQ(std::string(testing::at(timelapse, "timelapse.type").GetString()), "off");
+}
+
 TEST_F(PushApiTest, SockJsFramesMessagesAndALogoutEndsTheFeed) {
     const std::string user_session = credentials(admin_key_);
     WsClient socket;
