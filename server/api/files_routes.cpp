@@ -62,7 +62,8 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
     const std::optional<StoredFile> file = services.library.find(path);
     const std::vector<StoredFile> inside =
         file ? std::vector<StoredFile>{} : files_under(services, path);
-    if (!file && inside.empty()) return http::Response::error(404, "no file or folder " + path);
+    if (!file && !services.library.is_folder(path))
+        return http::Response::error(404, "no file or folder " + path);
     const std::optional<std::string> destination = body.string("destination");
     if (!destination || destination->empty()) return field_error("destination", "is missing");
     const std::string name = std::filesystem::path(path).filename().string();
@@ -72,7 +73,7 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
     while (!wanted.empty() && wanted.front() == '/')
         wanted.erase(0, 1);
     const bool into_folder =
-        wanted.empty() || wanted.back() == '/' || !files_under(services, wanted).empty();
+        wanted.empty() || wanted.back() == '/' || services.library.is_folder(wanted);
     while (!wanted.empty() && wanted.back() == '/')
         wanted.pop_back();
     const std::string folder =
@@ -80,7 +81,7 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
     const std::string leaf = into_folder ? name : std::filesystem::path(wanted).filename().string();
     const std::optional<std::string> target = sanitize_path(folder, leaf, error);
     if (!target) return field_error("destination", error);
-    if (services.library.find(*target) || !files_under(services, *target).empty())
+    if (services.library.find(*target) || services.library.is_folder(*target))
         return refused("File or folder does already exist");
     if (file && !is_gcode_name(*target))
         return http::Response::error(
@@ -97,6 +98,9 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
                                             : copy_file(services, item, to, error, status);
         if (!done) return http::Response::error(status, error);
     }
+    if (!file && !(command == "move" ? services.library.move_folders(path, *target, error)
+                                     : services.library.copy_folders(path, *target, error)))
+        return http::Response::error(500, error);
     services.events.publish("UpdatedFiles", R"({"type":"printables"})");
     const std::string location = call.origin() + "/api/files/local/" + url_path(*target);
     http::Response answer = json_reply(201, [&](JsonWriter& json) {
@@ -120,7 +124,8 @@ http::Response get_files(Services& services, const Call& call) {
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
         json.key("files");
-        write_file_tree(json, files, "", call.query_flag("recursive"), origin);
+        write_file_tree(json, files, services.library.created_folders(), "",
+                        call.query_flag("recursive"), origin);
         json.field("free", services.library.free_bytes());
         json.field("total", services.library.total_bytes());
         json.end_object();
@@ -134,7 +139,12 @@ http::Response get_file(Services& services, const Call& call) {
     if (const std::optional<StoredFile> file = services.library.find(path))
         return json_reply(200, [&](JsonWriter& json) { write_file_item(json, *file, origin); });
     const std::vector<StoredFile> inside = files_under(services, path);
-    if (inside.empty()) return http::Response::error(404, "no file or folder " + path);
+    if (!services.library.is_folder(path))
+        return http::Response::error(404, "no file or folder " + path);
+    std::vector<std::string> folders;  // The created ones in this folder.
+    for (std::string& created : services.library.created_folders())
+        if (created == path || created.starts_with(path + "/"))
+            folders.push_back(std::move(created));
     // A folder: its entry as the parent's listing has it, with its children.
     const std::size_t slash = path.rfind('/');
     const std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
@@ -142,7 +152,7 @@ http::Response get_file(Services& services, const Call& call) {
     return json_reply(200, [&](JsonWriter& json) {
         std::ostringstream listing;
         JsonWriter inner(listing);
-        write_file_tree(inner, inside, parent, recursive, origin);
+        write_file_tree(inner, inside, folders, parent, recursive, origin);
         // The listing is an array holding just this folder; answer with the folder itself.
         const std::string text = listing.str();
         json.raw(std::string_view(text).substr(1, text.size() - 2));
@@ -186,7 +196,9 @@ http::Response delete_file(Services& services, const Call& call) {
         doomed.push_back(std::move(*file));
     else
         doomed = files_under(services, path);
-    if (doomed.empty()) return http::Response::error(404, "no file or folder " + path);
+    const bool folder = doomed.empty() || doomed.front().path != path;
+    if (doomed.empty() && !services.library.is_folder(path))
+        return http::Response::error(404, "no file or folder " + path);
     for (const StoredFile& file : doomed)
         if (services.printer.printing_file(file.path))
             return refused("'" + file.path + "' is being printed");
@@ -202,6 +214,17 @@ http::Response delete_file(Services& services, const Call& call) {
             .field("type", "machinecode")
             .end_object();
         services.events.publish("FileRemoved", payload.str());
+    }
+    if (folder) {
+        if (!services.library.remove_folders(path, error)) return http::Response::error(500, error);
+        std::ostringstream payload;
+        JsonWriter(payload)
+            .begin_object()
+            .field("storage", "local")
+            .field("path", path)
+            .field("name", std::filesystem::path(path).filename().string())
+            .end_object();
+        services.events.publish("FolderRemoved", payload.str());
     }
     return http::Response::empty(204);
 }

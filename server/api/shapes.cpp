@@ -150,9 +150,15 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
 }
 
 void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
-                     std::string_view folder, bool recursive, const std::string& origin) {
+                     const std::vector<std::string>& created_folders, std::string_view folder,
+                     bool recursive, const std::string& origin) {
     const std::string prefix = folder.empty() ? std::string() : std::string(folder) + "/";
     std::map<std::string, std::vector<StoredFile>> subfolders;
+    for (const std::string& created : created_folders) {
+        if (!created.starts_with(prefix) || created.size() == prefix.size()) continue;
+        const std::string_view rest = std::string_view(created).substr(prefix.size());
+        subfolders[std::string(rest.substr(0, rest.find('/')))];  // Empty ones are listed too.
+    }
     json.begin_array();
     for (const StoredFile& file : files) {
         if (!file.path.starts_with(prefix)) continue;
@@ -178,7 +184,7 @@ void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
         json.end_object();
         if (recursive) {
             json.key("children");
-            write_file_tree(json, contents, path, true, origin);
+            write_file_tree(json, contents, created_folders, path, true, origin);
         }
         json.end_object();
     }

@@ -21,10 +21,11 @@ namespace strata::server::api {
 [[nodiscard]] std::string date_text(double unix_s);
 
 void write_file_item(JsonWriter& json, const StoredFile& file, const std::string& origin);
-/// The files as OctoPrint's tree: folders (from the paths) with `children` when `recursive`,
-/// else the entries directly under `folder`.
+/// The files as OctoPrint's tree: folders (from the paths, and the folders created empty) with
+/// `children` when `recursive`, else the entries directly under `folder`.
 void write_file_tree(JsonWriter& json, const std::vector<StoredFile>& files,
-                     std::string_view folder, bool recursive, const std::string& origin);
+                     const std::vector<std::string>& created_folders, std::string_view folder,
+                     bool recursive, const std::string& origin);
 /// `GET /api/job`'s answer: the members below, the state text and the error.
 void write_job(JsonWriter& json, const PrinterStatus& status);
 /// The members `job`, `progress` and strata's `strata` (layer, snapshots), into an open object.

@@ -146,6 +146,8 @@ class UploadExchange final : public http::Exchange {
         return found->second;
     }
 
+    http::Response add_folder(const std::string& foldername);
+
     http::Response fail(int status, const std::string& message) {
         abandon();
         return http::Response::error(status, message);
@@ -175,9 +177,10 @@ http::Response UploadExchange::finish() {
     if (!failure_.empty()) return fail(failure_status_, failure_);
     if (!parser_.finished()) return fail(400, "the multipart body ended early");
     if (!upload_) {
-        if (field("foldername"))
-            return fail(400, "folders are created by uploading into them (path field)");
-        return fail(400, "No file included: send the G-code as the form field 'file'");
+        if (const std::optional<std::string> name = field("foldername")) return add_folder(*name);
+        return fail(400,
+                    "No file to upload and no folder to create: send the G-code as the "
+                    "form field 'file', or a folder's name as 'foldername'");
     }
     const std::string name = field("filename").value_or(part_name_);
     std::string error;
@@ -228,6 +231,45 @@ http::Response UploadExchange::finish() {
         json.end_object();
     });
     response.add_header("Location", origin + "/api/files/local/" + url_path(stored.path));
+    return response;
+}
+
+// OctoPrint's folder creation: `foldername` (which may hold a path) under `path`; creating one
+// that exists is no error, as in OctoPrint; a name that looks like G-code is refused, so a
+// folder cannot pass for a file.
+http::Response UploadExchange::add_folder(const std::string& foldername) {
+    std::string folder = field("path").value_or("");
+    std::string name = foldername;
+    while (!name.empty() && name.back() == '/')
+        name.pop_back();
+    if (const std::size_t slash = name.rfind('/'); slash != std::string::npos) {
+        if (folder.empty()) folder = name.substr(0, slash);
+        name.erase(0, slash + 1);
+    }
+    std::string error;
+    const std::optional<std::string> path = sanitize_path(folder, name, error);
+    if (!path) return fail(400, "folder name is empty or invalid: " + error);
+    if (is_gcode_name(*path) || services_.library.find(*path))
+        return fail(409, "Can't create folder, please try another name");
+    if (!services_.library.add_folder(*path, error)) return fail(500, error);
+    const std::string leaf = std::filesystem::path(*path).filename().string();
+    std::ostringstream payload;
+    JsonWriter(payload)
+        .begin_object()
+        .field("storage", "local")
+        .field("path", *path)
+        .field("name", leaf)
+        .end_object();
+    services_.events.publish("FolderAdded", payload.str());
+    const std::string resource = call_.origin() + "/api/files/local/" + url_path(*path);
+    http::Response response = json_reply(201, [&](JsonWriter& json) {
+        json.begin_object().key("folder").begin_object();
+        json.field("name", leaf).field("display", leaf).field("path", *path);
+        json.field("origin", "local");
+        json.key("refs").begin_object().field("resource", resource).end_object();
+        json.end_object().field("done", true).end_object();
+    });
+    response.add_header("Location", resource);
     return response;
 }
 

@@ -188,6 +188,15 @@ constexpr std::string_view thumbnail_sql = R"sql(
 ALTER TABLE files ADD COLUMN thumbnail TEXT;
 )sql";
 
+// Folders created empty (OctoPrint's `foldername` upload); a folder holding files exists
+// through their paths (server/library/folders.cpp).
+constexpr std::string_view folders_sql = R"sql(
+CREATE TABLE folders (
+    path TEXT PRIMARY KEY,
+    created_s REAL NOT NULL
+);
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
@@ -197,6 +206,7 @@ constexpr Migration migrations[] = {
     {6, "files: whether the prepared job is on the disk", job_synced_sql},
     {7, "the terminal's command history per user", command_history_sql},
     {8, "files: the slicer's thumbnail", thumbnail_sql},
+    {9, "folders created empty", folders_sql},
 };
 
 }  // namespace

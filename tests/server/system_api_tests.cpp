@@ -138,3 +138,66 @@ TEST_F(FileCommandsTest, CopyAndMoveFilesAndFolders) {
 
 }  // namespace
 }  // namespace strata::server::test
+
+namespace strata::server::test {
+namespace {
+
+using FoldersTest = ServerTest;
+
+// OctoPrint's folder creation (`foldername`, as clients organise files before uploading): an
+// empty folder is listed, can be uploaded into, moved with what it holds, and deleted.
+TEST_F(FoldersTest, AFolderCreatedEmptyIsListedMovedAndDeleted) {
+    httplib::Client http = client(operator_key_);
+    const auto create = [&](const std::string& name, const std::string& path) {
+        httplib::MultipartFormDataItems form = {{"foldername", name, "", ""}};
+        if (!path.empty()) form.push_back({"path", path, "", ""});
+        return http.Post("/api/files/local", form);
+    };
+    const auto created = create("projects", "");
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    const rapidjson::Document answer = parse_json(created->body);
+    EXPECT_EQ(std::string(answer["folder"]["path"].GetString()), "projects");
+    EXPECT_TRUE(answer["done"].GetBool());
+    EXPECT_NE(created->get_header_value("Location").find("/api/files/local/projects"),
+              std::string::npos);
+    EXPECT_EQ(create("projects", "")->status, 201);  // As OctoPrint: an existing one is fine.
+    EXPECT_EQ(create("sub", "projects")->status, 201);
+    EXPECT_EQ(create("part.gcode", "")->status, 409);  // It would pass for a file.
+    EXPECT_EQ(http.Post("/api/files/local", httplib::MultipartFormDataItems{})->status, 400);
+
+    const rapidjson::Document listing = parse_json(http.Get("/api/files?recursive=true")->body);
+    ASSERT_EQ(listing["files"].Size(), 1U);
+    const rapidjson::Value& projects = listing["files"][0];
+    EXPECT_EQ(std::string(projects["type"].GetString()), "folder");
+    ASSERT_EQ(projects["children"].Size(), 1U);
+    EXPECT_EQ(std::string(projects["children"][0]["path"].GetString()), "projects/sub");
+    const auto folder = http.Get("/api/files/local/projects/sub");
+    ASSERT_TRUE(folder);
+    EXPECT_EQ(folder->status, 200);
+    EXPECT_EQ(parse_json(folder->body)["children"].Size(), 0U);
+
+    ASSERT_EQ(upload(operator_key_, "a.gcode", read_file(sample_gcode),
+                     {{"path", "projects/sub", "", ""}})
+                  ->status,
+              201);
+    const auto moved =
+        http.Post("/api/files/local/projects",
+                  R"({"command":"move","destination":"archive/projects"})", "application/json");
+    ASSERT_TRUE(moved);
+    ASSERT_EQ(moved->status, 201) << moved->body;
+    EXPECT_EQ(http.Get("/api/files/local/projects")->status, 404);
+    EXPECT_EQ(http.Get("/api/files/local/archive/projects/sub/a.gcode")->status, 200);
+    EXPECT_EQ(create("empty", "archive/projects")->status, 201);
+
+    restart_server();  // Kept in the store.
+    httplib::Client after = client(operator_key_);
+    EXPECT_EQ(after.Get("/api/files/local/archive/projects/empty")->status, 200);
+    EXPECT_EQ(after.Delete("/api/files/local/archive")->status, 204);
+    EXPECT_EQ(after.Get("/api/files/local/archive/projects/empty")->status, 404);
+    EXPECT_EQ(after.Get("/api/files/local/archive")->status, 404);
+    EXPECT_EQ(parse_json(after.Get("/api/files")->body)["files"].Size(), 0U);
+}
+
+}  // namespace
+}  // namespace strata::server::test

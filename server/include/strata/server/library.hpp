@@ -101,6 +101,18 @@ class FileLibrary {
     /// Renames a file to `to` (a sanitized path no file has): its bytes on the disk and its
     /// row; its prepared job (kept by id) stays valid. False with `error` otherwise.
     bool move(const StoredFile& file, const std::string& to, std::string& error);
+    /// Folders. One holding files exists through their paths; one created empty (OctoPrint's
+    /// `foldername`) is kept until it is deleted. `path` is sanitized by the caller.
+    bool add_folder(const std::string& path, std::string& error);
+    /// The folders created empty that still are, and those they were moved or copied to.
+    [[nodiscard]] std::vector<std::string> created_folders();
+    /// Whether `path` is a folder: created, holding a file, or holding a created folder.
+    [[nodiscard]] bool is_folder(std::string_view path);
+    /// Forgets the created folders at `path` and below (their files are removed one by one).
+    bool remove_folders(std::string_view path, std::string& error);
+    /// The created folders at `from` and below, at `to` instead (move) or as well (copy).
+    bool move_folders(std::string_view from, std::string_view to, std::string& error);
+    bool copy_folders(std::string_view from, std::string_view to, std::string& error);
     /// Queues the file for (another) analysis and prep.
     void prepare(std::int64_t id);
     /// Called on the worker thread when a file becomes ready (a pending print starts then).
