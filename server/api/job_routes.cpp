@@ -18,7 +18,7 @@ http::Response post_job(Services& services, const Call& call) {
     JsonBody body;
     std::string command;
     if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
-    if (command != "start" && command != "cancel" && command != "pause")
+    if (command != "start" && command != "cancel" && command != "pause" && command != "restart")
         return http::Response::error(400, "command is invalid: " + command);
     std::string error;
     // OctoPrint checks this before anything else.
@@ -26,6 +26,8 @@ http::Response post_job(Services& services, const Call& call) {
     Refusal refusal = Refusal::none;
     if (command == "start") {
         refusal = services.printer.start(error);
+    } else if (command == "restart") {
+        refusal = services.printer.restart(error);
     } else if (command == "cancel") {
         refusal = services.printer.cancel(error);
     } else {

@@ -40,7 +40,7 @@ constexpr Route table[] = {
     {"GET", "/downloads/files/{origin}/{path*}", viewer, download_file, nullptr,
      "A file's bytes (Range)"},
     {"GET", "/api/job", viewer, get_job, nullptr, "The current job and its progress"},
-    {"POST", "/api/job", operator_, post_job, nullptr, "Job command: start, cancel, pause"},
+    {"POST", "/api/job", operator_, post_job, nullptr, "Job command: start, restart (when paused), cancel, pause"},
     {"GET", "/api/printer", viewer, get_printer, nullptr,
      "Printer state and temperatures (history=true&limit=N: recent reports)"},
     {"POST", "/api/printer/command", operator_, post_printer_command, nullptr,

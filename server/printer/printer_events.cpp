@@ -4,6 +4,7 @@
 // sets up what the pump then follows.
 #include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "strata/json_writer.hpp"
 #include "strata/server/clock.hpp"
@@ -293,15 +294,19 @@ void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::str
     persist_progress(event.progress, "printing");
     std::int64_t job_id = 0;
     std::optional<StoredFile> file;
+    bool restarting = false;
     {
         const std::lock_guard lock(mutex_);
         job_id = status_.job_id;
         file = status_.selected;
         status_.progress = event.progress;
         status_.last_print_s = event.progress.elapsed_s;
+        restarting = result == "cancelled" && event.text == "restarted" && restart_pending_;
+        restart_pending_ = false;
     }
-    persist_end(job_id, result, event.text);
-    if (file) {
+    persist_end(job_id, result, restarting ? "restarted from the beginning" : event.text);
+    // As OctoPrint: a restart is only a PrintStarted, of the same file.
+    if (file && !restarting) {
         if (result == "finished") {
             events_.publish("PrintDone", file_payload(*file, {}, event.progress.elapsed_s));
         } else if (result == "cancelled") {
@@ -323,6 +328,23 @@ void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::str
         std::error_code ignored;
         std::filesystem::remove(resume_job, ignored);
     }
+    if (restarting) start_again();
+}
+
+// On the pump thread. A disconnect holds control_ while it joins this thread, so the lock is
+// only tried, for half a second: a printer being disconnected is not restarted.
+void PrinterService::start_again() {
+    std::unique_lock control(control_, std::defer_lock);
+    for (int attempt = 0; attempt < 50 && pumping_ && !control.try_lock(); ++attempt)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::string error = "the printer was being disconnected";
+    if (control.owns_lock()) {
+        // The firmware's power-on modes, which the pause script changed (relative extrusion): a
+        // file that never sets them expects these.
+        streamer_->send_command("G90\nM82");
+        if (start_locked(error) == Refusal::none) return;
+    }
+    events_.publish("PrintFailed", "{\"reason\":" + json_string("restart: " + error) + "}");
 }
 
 }  // namespace strata::server

@@ -395,6 +395,18 @@ Refusal PrinterService::cancel(std::string& error) {
     return Refusal::none;
 }
 
+Refusal PrinterService::restart(std::string& error) {
+    const std::lock_guard control(control_);
+    const std::lock_guard lock(mutex_);
+    if (!streamer_ || status_.state != streamer::PrinterState::paused) {
+        error = "Printer does not have an active print job or is not paused";
+        return Refusal::not_printing;
+    }
+    restart_pending_ = true;
+    streamer_->abandon();
+    return Refusal::none;
+}
+
 Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
                                       std::string& error) {
     const std::lock_guard control(control_);

@@ -336,6 +336,9 @@ void Streamer::resume() {
 void Streamer::cancel() {
     session_->post({Control::Kind::cancel, {}, {}});
 }
+void Streamer::abandon() {
+    session_->post({Control::Kind::abandon, {}, {}});
+}
 void Streamer::send_command(const std::string& command) {
     session_->post({Control::Kind::command, command, {}});
 }

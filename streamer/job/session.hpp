@@ -45,6 +45,7 @@ struct Control {
         pause,
         resume,
         cancel,
+        abandon,
         command,
         disconnect,
         temperature_offsets,

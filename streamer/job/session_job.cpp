@@ -33,6 +33,11 @@ void Streamer::Session::apply(Control& control, double now) {
                 set_state(PrinterState::cancelling);
             }
             break;
+        case Control::Kind::abandon:
+            // The pause script, if still queued, goes out first: the head ends parked.
+            if (job_active_ && state_ == PrinterState::paused)
+                end_job(EventKind::job_cancelled, "restarted");
+            break;
         case Control::Kind::command: {
             // Text with line breaks is several commands. Sent as one, the break would split the
             // numbered line on the wire, and the firmware would ask again and again for a line

@@ -215,6 +215,58 @@ TEST_F(PrinterApiTest, WhileAJobPrintsMovesAndExtrusionAreRefusedButTemperatures
     EXPECT_TRUE(eventually([&] { return executed_in_order({"M220 S120", "M140 S65"}); }));
 }
 
+// OctoPrint's restart: only a paused job, which starts again from its first line without the
+// cancel script (the heaters stay on), as a new job record; only a PrintStarted is published.
+TEST_F(PrinterApiTest, ARestartStartsAPausedJobAgainFromItsFirstLine) {
+    using State = streamer::PrinterState;
+    ASSERT_TRUE(connect_printer());
+    httplib::Client http = client(operator_key_);
+    EXPECT_EQ(post(http, "/api/job", R"({"command":"restart"})"), 409);  // No job.
+    ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("again.gcode"));
+    const auto status = [this] { return server_->printer().status(); };
+    ASSERT_TRUE(eventually(
+        [&] { return status().state == State::printing && status().progress.line > 100; }, 60.0));
+    const std::int64_t first_job = status().job_id;
+    EXPECT_EQ(post(http, "/api/job", R"({"command":"restart"})"), 409);  // Not paused.
+    EXPECT_EQ(post(http, "/api/job", R"({"command":"pause","action":"pause"})"), 204);
+    ASSERT_TRUE(eventually([&] { return status().state == State::paused; }, 30.0));
+    const std::size_t executed_before = printer_->executed_log().size();
+    EXPECT_EQ(post(http, "/api/job", R"({"command":"restart"})"), 204);
+    ASSERT_TRUE(eventually([&] {
+        const PrinterStatus now = status();
+        return now.state == State::printing && now.job_id != first_job && now.progress.line > 0;
+    }));
+    // From the first line, after the firmware's own modes; nothing turned the heaters off.
+    ASSERT_TRUE(eventually([&] {
+        const std::vector<std::string> log = printer_->executed_log();
+        const auto after = log.begin() + static_cast<std::ptrdiff_t>(executed_before);
+        const auto m82 = std::find(after, log.end(), "M82");
+        return m82 != log.end() &&
+               std::find(m82, log.end(), "M201 X4000 Y4000 Z200 E2500") != log.end();
+    }));
+    const std::vector<std::string> log = printer_->executed_log();
+    for (auto line = log.begin() + static_cast<std::ptrdiff_t>(executed_before); line != log.end();
+         ++line)
+        EXPECT_TRUE(*line != "M104 S0" && *line != "M140 S0") << *line;
+
+    const rapidjson::Document jobs = testing::parse_json(http.Get("/api/strata/jobs")->body);
+    ASSERT_GE(testing::at(jobs, "jobs").Size(), 2U);
+    EXPECT_EQ(std::string(testing::at(jobs, "jobs.0.state").GetString()), "printing");
+    EXPECT_EQ(std::string(testing::at(jobs, "jobs.1.state").GetString()), "cancelled");
+    EXPECT_EQ(std::string(testing::at(jobs, "jobs.1.result").GetString()),
+              "restarted from the beginning");
+    int started = 0;
+    int cancelled = 0;
+    const std::uint64_t live = server_->events().subscribe(0, [&](const Event& event) {
+        started += event.type == "PrintStarted" ? 1 : 0;
+        cancelled += event.type == "PrintCancelled" ? 1 : 0;
+        return true;
+    });
+    if (live != 0) server_->events().unsubscribe(live);
+    EXPECT_EQ(started, 2);
+    EXPECT_EQ(cancelled, 0);
+}
+
 // OctoPrint's temperature offsets: shown with each heater, added to the temperatures the job
 // sets (never to an S0 that turns a heater off, never to the user's own commands).
 TEST_F(PrinterApiTest, TemperatureOffsetsAreShownAndAddedToTheJobsTemperaturesOnly) {

@@ -103,6 +103,9 @@ class PrinterService {
     Refusal start(std::string& error);
     Refusal pause(std::string_view action, std::string& error);  ///< pause, resume, toggle
     Refusal cancel(std::string& error);
+    /// OctoPrint's restart: a paused job starts again from its first line (no cancel script;
+    /// a new job record and timelapse). Refused unless paused.
+    Refusal restart(std::string& error);
     /// Commands typed by the user (or a client); sent between job lines.
     Refusal send_commands(const std::vector<std::string>& commands, std::string& error);
     /// For a server that is stopping: disconnects, and a timelapse being rendered ends without
@@ -138,6 +141,8 @@ class PrinterService {
     void handle(const streamer::StreamerEvent& event);
     void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
     Refusal start_locked(std::string& error);
+    /// After a restart's job ended: the selected file again, from its first line.
+    void start_again();
     /// What `launch` streams and records: `stream_path` is sent; `job_path` is recorded (for
     /// a resume, the original job, whose lines the progress is counted in).
     struct Launch {
@@ -176,9 +181,10 @@ class PrinterService {
     /// The capture whose videos `end_timelapse` is finishing (it owns it meanwhile), so that
     /// stopping the server can cancel those renders too.
     timelapse::TimelapseCapture* finishing_ = nullptr;
-    std::string resume_job_path_;  ///< A resume job's file, removed when the job ends.
-    std::string video_stem_;       ///< The running job's timelapse name.
-    TimelapseSettings timelapse_;  ///< For the next job.
+    std::string resume_job_path_;   ///< A resume job's file, removed when the job ends.
+    bool restart_pending_ = false;  ///< The paused job was abandoned to start again.
+    std::string video_stem_;        ///< The running job's timelapse name.
+    TimelapseSettings timelapse_;   ///< For the next job.
     /// The running job's: when its videos are made.
     RenderAfterPrint render_after_print_ = RenderAfterPrint::always;
     std::thread timed_capture_;  ///< Owned by whoever holds control_ or runs the pump.

@@ -151,6 +151,9 @@ class Streamer {
     void pause();
     void resume();
     void cancel();
+    /// Ends a paused job without the cancel script (the heaters stay on), for a restart from
+    /// the beginning: `job_cancelled` with the text "restarted". Ignored unless paused.
+    void abandon();
     /// A command typed by the user; sent between job lines.
     void send_command(const std::string& command);
     /// Replaces the offsets added to the temperatures the job sets, from its next line on.
