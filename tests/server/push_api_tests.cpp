@@ -99,7 +99,8 @@ TEST_F(PushApiTest, TheCodecAnswersPingsAndClosesOnBrokenFrames) {
 
     WsClient big;
     ASSERT_EQ(big.open(server_->port(), "/sockjs/websocket").rfind("HTTP/1.1 101", 0), 0U);
-    big.send_frame(1, std::string(100 * 1024, 'x'));  // Above the 64 KiB message limit.
+    big.send_frame(1,
+                   std::string(std::size_t{100} * 1024, 'x'));  // Above the 64 KiB message limit.
     std::optional<testing::WsFrame> too_big = big.read_frame();
     while (too_big && too_big->opcode != 8)
         too_big = big.read_frame();
@@ -115,7 +116,7 @@ TEST_F(PushApiTest, NothingButConnectedUntilAuthThenHistoryCurrentAndEvents) {
     ASSERT_EQ(type_of(connected), "connected");
     EXPECT_EQ(std::string(testing::at(connected, "connected.version").GetString()), "1.11.8");
     EXPECT_GT(testing::at(connected, "connected.permissions").Size(), 10U);
-    EXPECT_FALSE(connected["connected"].HasMember("apikey"));
+    EXPECT_FALSE(testing::at(connected, "connected").HasMember("apikey"));
     // Before auth, a second of silence: no state, no temperatures.
     EXPECT_FALSE(socket.read_text(1.2));
     // A session that does not exist is answered with reauthRequired.
@@ -146,9 +147,9 @@ TEST_F(PushApiTest, NothingButConnectedUntilAuthThenHistoryCurrentAndEvents) {
         const rapidjson::Value& temps = testing::at(current, "current.temps");
         if (temps.Size() > 0) {
             temps_seen = true;
-            EXPECT_TRUE(temps[0].HasMember("time"));
-            EXPECT_TRUE(temps[0]["tool0"].HasMember("actual"));
-            EXPECT_TRUE(temps[0]["bed"].HasMember("target"));
+            EXPECT_TRUE(testing::at(temps, "0").HasMember("time"));
+            EXPECT_TRUE(testing::at(temps, "0.tool0").HasMember("actual"));
+            EXPECT_TRUE(testing::at(temps, "0.bed").HasMember("target"));
         }
     }
     EXPECT_TRUE(temps_seen);

@@ -19,8 +19,9 @@ TEST_F(SystemApiTest, SystemCommandsAreListedEmptyAndARestartIsOctoPrintsNotFoun
     ASSERT_EQ(listed->status, 200);
     const rapidjson::Document commands = parse_json(listed->body);
     for (const char* source : {"core", "plugin", "custom"}) {
-        ASSERT_TRUE(commands[source].IsArray()) << source;
-        EXPECT_EQ(commands[source].Size(), 0U) << source;
+        const rapidjson::Value& listed_commands = testing::at(commands, source);
+        ASSERT_TRUE(listed_commands.IsArray()) << source;
+        EXPECT_EQ(listed_commands.Size(), 0U) << source;
     }
     const auto core = admin.Get("/api/system/commands/core");
     ASSERT_TRUE(core);
@@ -30,7 +31,7 @@ TEST_F(SystemApiTest, SystemCommandsAreListedEmptyAndARestartIsOctoPrintsNotFoun
     const auto restart = admin.Post("/api/system/commands/core/restart", "", "application/json");
     ASSERT_TRUE(restart);
     EXPECT_EQ(restart->status, 404);
-    EXPECT_NE(parse_json(restart->body)["error"].GetString(), std::string());
+    EXPECT_NE(testing::at(parse_json(restart->body), "error").GetString(), std::string());
     // As in OctoPrint, only an admin may see or run them.
     EXPECT_EQ(client(operator_key_).Get("/api/system/commands")->status, 403);
 }
@@ -39,32 +40,33 @@ TEST_F(SystemApiTest, LanguagesAccessListsSdCardAndOnlineTxt) {
     httplib::Client viewer = client(viewer_key_);
     const auto languages = viewer.Get("/api/languages");
     ASSERT_TRUE(languages);
-    EXPECT_EQ(parse_json(languages->body)["language_packs"]["_core"].Size(), 0U);
+    EXPECT_EQ(testing::at(parse_json(languages->body), "language_packs._core").Size(), 0U);
 
     const rapidjson::Document permissions = parse_json(viewer.Get("/api/access/permissions")->body);
-    ASSERT_GT(permissions["permissions"].Size(), 10U);
-    const rapidjson::Value& first = permissions["permissions"][0];
-    EXPECT_EQ(std::string(first["key"].GetString()), "STATUS");
-    EXPECT_TRUE(first["needs"]["role"].IsArray());
+    ASSERT_GT(testing::at(permissions, "permissions").Size(), 10U);
+    const rapidjson::Value& first = testing::at(permissions, "permissions.0");
+    EXPECT_EQ(std::string(testing::at(first, "key").GetString()), "STATUS");
+    EXPECT_TRUE(testing::at(first, "needs.role").IsArray());
 
     httplib::Client admin = client(admin_key_);
     const rapidjson::Document groups = parse_json(admin.Get("/api/access/groups")->body);
-    ASSERT_EQ(groups["groups"].Size(), 3U);
-    EXPECT_EQ(std::string(groups["groups"][0]["key"].GetString()), "admins");
+    ASSERT_EQ(testing::at(groups, "groups").Size(), 3U);
+    EXPECT_EQ(std::string(testing::at(groups, "groups.0.key").GetString()), "admins");
     const rapidjson::Document users = parse_json(admin.Get("/api/access/users")->body);
-    ASSERT_EQ(users["users"].Size(), 3U);  // ada, otto, vera
-    for (const rapidjson::Value& user : users["users"].GetArray()) {
-        const std::string name = user["name"].GetString();
-        const std::string group = user["groups"][user["groups"].Size() - 1].GetString();
+    ASSERT_EQ(testing::at(users, "users").Size(), 3U);  // ada, otto, vera
+    for (const rapidjson::Value& user : testing::at(users, "users").GetArray()) {
+        const std::string name = testing::at(user, "name").GetString();
+        const rapidjson::Value& groups_of = testing::at(user, "groups");
+        const std::string group = groups_of[groups_of.Size() - 1].GetString();
         EXPECT_EQ(group, name == "vera" ? "readonly" : "users") << name;
-        EXPECT_EQ(user["admin"].GetBool(), name == "ada");
+        EXPECT_EQ(testing::at(user, "admin").GetBool(), name == "ada");
     }
     EXPECT_EQ(viewer.Get("/api/access/users")->status, 403);
 
     const auto sd = viewer.Get("/api/printer/sd");
     ASSERT_TRUE(sd);
     EXPECT_EQ(sd->status, 200);
-    EXPECT_FALSE(parse_json(sd->body)["ready"].GetBool());
+    EXPECT_FALSE(testing::at(parse_json(sd->body), "ready").GetBool());
     const auto init =
         client(operator_key_).Post("/api/printer/sd", R"({"command":"init"})", "application/json");
     ASSERT_TRUE(init);
@@ -96,7 +98,8 @@ TEST_F(FileCommandsTest, CopyAndMoveFilesAndFolders) {
                   "application/json");
     ASSERT_TRUE(copy);
     ASSERT_EQ(copy->status, 201) << copy->body;
-    EXPECT_EQ(std::string(parse_json(copy->body)["path"].GetString()), "spares/cube.gcode");
+    EXPECT_EQ(std::string(testing::at(parse_json(copy->body), "path").GetString()),
+              "spares/cube.gcode");
     EXPECT_NE(copy->get_header_value("Location").find("/api/files/local/spares/cube.gcode"),
               std::string::npos);
     const auto again =
@@ -157,8 +160,8 @@ TEST_F(FoldersTest, AFolderCreatedEmptyIsListedMovedAndDeleted) {
     ASSERT_TRUE(created);
     ASSERT_EQ(created->status, 201) << created->body;
     const rapidjson::Document answer = parse_json(created->body);
-    EXPECT_EQ(std::string(answer["folder"]["path"].GetString()), "projects");
-    EXPECT_TRUE(answer["done"].GetBool());
+    EXPECT_EQ(std::string(testing::at(answer, "folder.path").GetString()), "projects");
+    EXPECT_TRUE(testing::at(answer, "done").GetBool());
     EXPECT_NE(created->get_header_value("Location").find("/api/files/local/projects"),
               std::string::npos);
     EXPECT_EQ(create("projects", "")->status, 201);  // As OctoPrint: an existing one is fine.
@@ -167,15 +170,15 @@ TEST_F(FoldersTest, AFolderCreatedEmptyIsListedMovedAndDeleted) {
     EXPECT_EQ(http.Post("/api/files/local", httplib::MultipartFormDataItems{})->status, 400);
 
     const rapidjson::Document listing = parse_json(http.Get("/api/files?recursive=true")->body);
-    ASSERT_EQ(listing["files"].Size(), 1U);
-    const rapidjson::Value& projects = listing["files"][0];
-    EXPECT_EQ(std::string(projects["type"].GetString()), "folder");
-    ASSERT_EQ(projects["children"].Size(), 1U);
-    EXPECT_EQ(std::string(projects["children"][0]["path"].GetString()), "projects/sub");
+    ASSERT_EQ(testing::at(listing, "files").Size(), 1U);
+    const rapidjson::Value& projects = testing::at(listing, "files.0");
+    EXPECT_EQ(std::string(testing::at(projects, "type").GetString()), "folder");
+    ASSERT_EQ(testing::at(projects, "children").Size(), 1U);
+    EXPECT_EQ(std::string(testing::at(projects, "children.0.path").GetString()), "projects/sub");
     const auto folder = http.Get("/api/files/local/projects/sub");
     ASSERT_TRUE(folder);
     EXPECT_EQ(folder->status, 200);
-    EXPECT_EQ(parse_json(folder->body)["children"].Size(), 0U);
+    EXPECT_EQ(testing::at(parse_json(folder->body), "children").Size(), 0U);
 
     ASSERT_EQ(upload(operator_key_, "a.gcode", read_file(sample_gcode),
                      {{"path", "projects/sub", "", ""}})
@@ -196,7 +199,7 @@ TEST_F(FoldersTest, AFolderCreatedEmptyIsListedMovedAndDeleted) {
     EXPECT_EQ(after.Delete("/api/files/local/archive")->status, 204);
     EXPECT_EQ(after.Get("/api/files/local/archive/projects/empty")->status, 404);
     EXPECT_EQ(after.Get("/api/files/local/archive")->status, 404);
-    EXPECT_EQ(parse_json(after.Get("/api/files")->body)["files"].Size(), 0U);
+    EXPECT_EQ(testing::at(parse_json(after.Get("/api/files")->body), "files").Size(), 0U);
 }
 
 }  // namespace

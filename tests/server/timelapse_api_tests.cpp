@@ -41,15 +41,15 @@ TEST_F(TimelapseApiTest, APrintsVideoIsListedAndServed) {
     ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
     httplib::Client http = client(viewer_key_);
     std::string body;
-    rapidjson::Document listing;
     ASSERT_TRUE(eventually(
         [&] {
             const auto answer = http.Get("/api/timelapse");
             if (!answer || answer->status != 200) return false;
-            listing.Parse(answer->body.c_str());
-            return listing.IsObject() && testing::at(listing, "files").Size() == 1;
+            const rapidjson::Document listed = testing::parse_json(answer->body);
+            return listed.IsObject() && testing::at(listed, "files").Size() == 1;
         },
         90.0));
+    const rapidjson::Document listing = testing::parse_json(http.Get("/api/timelapse")->body);
     EXPECT_TRUE(testing::at(listing, "enabled").GetBool());
     const rapidjson::Value& video = testing::at(listing, "files.0");
     const std::string name = testing::at(video, "name").GetString();
@@ -261,33 +261,30 @@ class TimelapseConfigTest : public TimelapseApiTest {
     }
 };
 
-rapidjson::Document timelapse_config(httplib::Client& http) {
+// GET /api/timelapse's listing; its `config` is what the tests read.
+rapidjson::Document timelapse_listing(httplib::Client& http) {
     const auto answer = http.Get("/api/timelapse");
-    const std::string body = answer ? answer->body : "null";
-    const rapidjson::Document listing = testing::parse_json(body);
-    rapidjson::Document config;
-    config.CopyFrom(testing::at(listing, "config"), config.GetAllocator());
-    return config;
+    return testing::parse_json(answer ? answer->body : "null");
 }
 
 TEST_F(TimelapseConfigTest, TheConfigurationIsOctoPrintsAndSavedOnlyWhenAsked) {
     httplib::Client admin = client(admin_key_);
-    rapidjson::Document config = timelapse_config(admin);
-    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "zchange");
-    EXPECT_EQ(testing::at(config, "minDelay").GetDouble(), 5.0);
+    const rapidjson::Document defaults = timelapse_listing(admin);
+    EXPECT_EQ(std::string(testing::at(defaults, "config.type").GetString()), "zchange");
+    EXPECT_EQ(testing::at(defaults, "config.minDelay").GetDouble(), 5.0);
 
     const auto changed = admin.Post(
         "/api/timelapse", R"({"type":"timed","interval":2,"fps":10,"renderAfterPrint":"success"})",
         "application/json");
     ASSERT_TRUE(changed);
     ASSERT_EQ(changed->status, 200) << changed->body;
-    config = timelapse_config(admin);
-    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "timed");
-    EXPECT_EQ(testing::at(config, "interval").GetDouble(), 2.0);
-    EXPECT_EQ(testing::at(config, "fps").GetDouble(), 10.0);
-    EXPECT_EQ(testing::at(config, "postRoll").GetDouble(), 0.0);
-    EXPECT_EQ(std::string(testing::at(config, "renderAfterPrint").GetString()), "success");
-    EXPECT_FALSE(config.HasMember("minDelay"));  // A zchange option.
+    const rapidjson::Document timed = timelapse_listing(admin);
+    EXPECT_EQ(std::string(testing::at(timed, "config.type").GetString()), "timed");
+    EXPECT_EQ(testing::at(timed, "config.interval").GetDouble(), 2.0);
+    EXPECT_EQ(testing::at(timed, "config.fps").GetDouble(), 10.0);
+    EXPECT_EQ(testing::at(timed, "config.postRoll").GetDouble(), 0.0);
+    EXPECT_EQ(std::string(testing::at(timed, "config.renderAfterPrint").GetString()), "success");
+    EXPECT_EQ(testing::find(timed, "config.minDelay"), nullptr);  // A zchange option.
 
     // OctoPrint's "<field> is invalid"; nothing changes.
     for (const char* body : {R"({"type":"zchange","fps":0})", R"({"type":"sometimes"})",
@@ -300,7 +297,7 @@ TEST_F(TimelapseConfigTest, TheConfigurationIsOctoPrintsAndSavedOnlyWhenAsked) {
     }
     // Without `type` it is only the listing; an operator may not change it (TIMELAPSE_ADMIN).
     EXPECT_EQ(admin.Post("/api/timelapse", R"({"fps":5})", "application/json")->status, 200);
-    EXPECT_EQ(testing::at(timelapse_config(admin), "fps").GetDouble(), 10.0);
+    EXPECT_EQ(testing::at(timelapse_listing(admin), "config.fps").GetDouble(), 10.0);
     EXPECT_EQ(client(operator_key_)
                   .Post("/api/timelapse", R"({"type":"off"})", "application/json")
                   ->status,
@@ -309,7 +306,8 @@ TEST_F(TimelapseConfigTest, TheConfigurationIsOctoPrintsAndSavedOnlyWhenAsked) {
     // Not saved: a restart brings the defaults back. Saved: it stays.
     restart_server();  // On another port: a new client.
     httplib::Client restarted = client(admin_key_);
-    EXPECT_EQ(std::string(testing::at(timelapse_config(restarted), "type").GetString()), "zchange");
+    EXPECT_EQ(std::string(testing::at(timelapse_listing(restarted), "config.type").GetString()),
+              "zchange");
     ASSERT_EQ(restarted
                   .Post("/api/timelapse", "type=timed&interval=3&save=true",
                         "application/x-www-form-urlencoded")
@@ -317,10 +315,10 @@ TEST_F(TimelapseConfigTest, TheConfigurationIsOctoPrintsAndSavedOnlyWhenAsked) {
               200);
     restart_server();
     httplib::Client saved = client(admin_key_);
-    config = timelapse_config(saved);
-    EXPECT_EQ(std::string(testing::at(config, "type").GetString()), "timed");
-    EXPECT_EQ(testing::at(config, "interval").GetDouble(), 3.0);
-    EXPECT_EQ(testing::at(config, "fps").GetDouble(), 25.0);  // OctoPrint's default.
+    const rapidjson::Document kept = timelapse_listing(saved);
+    EXPECT_EQ(std::string(testing::at(kept, "config.type").GetString()), "timed");
+    EXPECT_EQ(testing::at(kept, "config.interval").GetDouble(), 3.0);
+    EXPECT_EQ(testing::at(kept, "config.fps").GetDouble(), 25.0);  // OctoPrint's default.
 }
 
 TEST_F(TimelapseConfigTest, OffPrintsTheUploadedFileAndCapturesNothing) {
@@ -348,18 +346,18 @@ TEST_F(TimelapseConfigTest, TimedCapturesOnAClockAndTheRenderFollowsTheOutcome) 
     ASSERT_TRUE(connect_printer());
     ASSERT_NO_FATAL_FAILURE(upload_and_print_sample("cube.gcode"));
     EXPECT_EQ(finished_job_last_line(admin), last_command_line(read_file(sample_gcode)));
-    std::string body;
-    rapidjson::Document listing;
+    const auto unrendered = [&] {
+        const auto answer = admin.Get("/api/timelapse?unrendered=true");
+        return testing::parse_json(answer ? answer->body : "null");
+    };
     ASSERT_TRUE(eventually(
         [&] {
-            const auto answer = admin.Get("/api/timelapse?unrendered=true");
-            body = answer ? answer->body : "null";
-            listing = testing::parse_json(body);
+            const rapidjson::Document listing = unrendered();
             return listing.IsObject() && testing::at(listing, "unrendered").Size() == 1 &&
                    !testing::at(listing, "unrendered.0.recording").GetBool();
         },
         30.0));
-    EXPECT_EQ(testing::at(listing, "files").Size(), 0U);
+    EXPECT_EQ(testing::at(unrendered(), "files").Size(), 0U);
     const rapidjson::Document recordings =
         testing::parse_json(admin.Get("/api/strata/recordings")->body);
     ASSERT_EQ(testing::at(recordings, "recordings").Size(), 1U);
