@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "printer_file.hpp"
 #include "strata/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 
@@ -24,6 +25,7 @@ struct PrepArguments {
     std::string input;
     std::string output;
     std::string profile_path;
+    std::string printer_path;
     std::string index_path;
     bool no_index = false;
     bool as_json = false;
@@ -33,7 +35,7 @@ struct PrepArguments {
 
 constexpr const char* usage_text =
     "usage: strata prep FILE [-o OUT] [--profile P.json] [--set key=value]... [--json]\n"
-    "                   [--index PATH | --no-index] [--threads 1|2|3]\n";
+    "                   [--printer PRINTER.json] [--index PATH | --no-index] [--threads 1|2|3]\n";
 
 // Returns false (after saying why) on a bad command line.
 bool parse(const std::vector<std::string>& arguments, PrepArguments& parsed) {
@@ -51,6 +53,8 @@ bool parse(const std::vector<std::string>& arguments, PrepArguments& parsed) {
             if (!value(parsed.output)) return false;
         } else if (argument == "--profile") {
             if (!value(parsed.profile_path)) return false;
+        } else if (argument == "--printer") {
+            if (!value(parsed.printer_path)) return false;
         } else if (argument == "--index") {
             if (!value(parsed.index_path)) return false;
         } else if (argument == "--set") {
@@ -210,6 +214,16 @@ int run_prep(const std::vector<std::string>& arguments) {
     }
     planner::PrepOptions options;
     options.profile = profile.profile;
+    if (!parsed.printer_path.empty()) {
+        std::string error;
+        const std::optional<PrinterFile> printer = read_printer_file(parsed.printer_path, error);
+        if (!printer) {
+            std::fprintf(stderr, "strata prep: printer: %s\n", error.c_str());
+            return exit_code::usage;
+        }
+        options.printer_bed = printer->bed;
+        if (!options.profile.safety.max_z_mm) options.profile.safety.max_z_mm = printer->max_z_mm;
+    }
     options.input_path = parsed.input;
     options.output_path = parsed.output;
     options.index_path = parsed.index_path;
@@ -229,6 +243,12 @@ int run_prep(const std::vector<std::string>& arguments) {
                          static_cast<unsigned long long>(difference.annotated_line));
         }
         return exit_code_of(result);
+    }
+    if (result.plan.area_from_moves) {
+        std::fprintf(stderr,
+                     "strata prep: %s: warning: no bed size known; snapshots stay inside %s. "
+                     "Give the bed with --printer PRINTER.json or safety.area_min_mm/max_mm\n",
+                     shown_name.c_str(), result.plan.area_source.c_str());
     }
     if (parsed.as_json) {
         write_json(result, parsed, std::cout);

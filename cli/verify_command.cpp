@@ -1,13 +1,17 @@
-// `strata verify ORIGINAL ANNOTATED [--profile P.json] [--set key=value]... [--json]`: proves an
-// annotated job prints exactly what its original does (planner/verify). Exit 0 when equivalent,
-// 6 with the first difference otherwise.
+// `strata verify ORIGINAL ANNOTATED [--profile P.json] [--set key=value]... [--printer P.json]
+// [--json]`: proves an annotated job prints exactly what its original does (planner/verify),
+// inside the printable area prep chose for it. Exit 0 when equivalent, 6 with the first
+// difference otherwise.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "printer_file.hpp"
 #include "strata/json_writer.hpp"
+#include "strata/planner/printable_area.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 #include "strata/planner/verify.hpp"
 
@@ -17,11 +21,14 @@ int run_verify(const std::vector<std::string>& arguments) {
     std::vector<std::string> files;
     std::vector<std::string> overrides;
     std::string profile_path;
+    std::string printer_path;
     bool as_json = false;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
         if (argument == "--profile" && i + 1 < arguments.size()) {
             profile_path = arguments[++i];
+        } else if (argument == "--printer" && i + 1 < arguments.size()) {
+            printer_path = arguments[++i];
         } else if (argument == "--set" && i + 1 < arguments.size()) {
             overrides.push_back(arguments[++i]);
         } else if (argument == "--json") {
@@ -37,7 +44,7 @@ int run_verify(const std::vector<std::string>& arguments) {
     if (files.size() != 2) {
         std::fputs(
             "usage: strata verify ORIGINAL ANNOTATED [--profile P.json] [--set k=v]... "
-            "[--json]\n",
+            "[--printer PRINTER.json] [--json]\n",
             stderr);
         return exit_code::usage;
     }
@@ -48,9 +55,21 @@ int run_verify(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "strata verify: profile: %s\n", profile.error.c_str());
         return exit_code::usage;
     }
+    std::optional<planner::PrintableArea> printer_bed;
+    if (!printer_path.empty()) {
+        std::string error;
+        const std::optional<PrinterFile> printer = read_printer_file(printer_path, error);
+        if (!printer) {
+            std::fprintf(stderr, "strata verify: printer: %s\n", error.c_str());
+            return exit_code::usage;
+        }
+        printer_bed = printer->bed;
+    }
     planner::VerifyOptions options;
-    std::string area_source;
-    options.area = planner::printable_area_of(files[0], profile.profile.safety, area_source);
+    // The area prep chose for the same original (an unreadable original is reported below).
+    const planner::AreaOutcome area =
+        planner::choose_printable_area(files[0], profile.profile.safety, printer_bed);
+    if (area.choice) options.area = area.choice->area;
     if (profile.profile.motion.lift_mm) options.lift_mm = profile.profile.motion.lift_mm;
     const planner::VerifyResult result = planner::verify_files(files[0], files[1], options);
     if (!result.error.empty()) {

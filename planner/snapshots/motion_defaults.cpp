@@ -1,5 +1,5 @@
-// Resolving the block's values and the printable area (see snapshot_planner.hpp): the profile
-// first, then the slicer settings found in the file, then what the file itself does.
+// Resolving the block's values (see snapshot_planner.hpp): the profile first, then the slicer
+// settings found in the file, then what the file itself does.
 #include <algorithm>
 #include <string>
 
@@ -15,9 +15,6 @@ constexpr double default_retract_length_mm = 1.0;
 constexpr double default_retract_speed_mm_s = 25.0;
 constexpr double default_travel_speed_mm_s = 100.0;
 constexpr double default_lift_speed_mm_s = 10.0;
-// Beds declared larger than this are configuration placeholders (Orca writes 2000, some
-// ideaMaker profiles 9999), not machines.
-constexpr double largest_believable_bed_mm = 1000.0;
 
 // The first positive value, naming where it came from.
 double first_of(std::initializer_list<std::pair<std::optional<double>, const char*>> choices,
@@ -78,35 +75,6 @@ BlockMotion resolve_motion(const SnapshotMotionSettings& settings, const SafetyS
     motion.dwell_ms = settings.dwell_ms;
     motion.wait_for_moves = settings.wait_for_moves;
     return motion;
-}
-
-std::optional<PrintableArea> resolve_area(const SafetySettings& safety,
-                                          const parser::SlicerSettings& slicer,
-                                          std::string& source) {
-    if (safety.area_min_mm && safety.area_max_mm) {
-        source = "profile";
-        PrintableArea area{*safety.area_min_mm, *safety.area_max_mm};
-        for (std::size_t axis = 0; axis < 2; ++axis) {
-            if (area.min_mm[axis] > area.max_mm[axis])
-                std::swap(area.min_mm[axis], area.max_mm[axis]);
-        }
-        return area;
-    }
-    if (!slicer.bed_size_mm) {
-        source = "the file declares no bed size";
-        return std::nullopt;
-    }
-    const auto& size = *slicer.bed_size_mm;
-    for (const double side_mm : size) {
-        if (!(side_mm > 0.0 && side_mm <= largest_believable_bed_mm)) {
-            source = "the file's bed size (" + std::to_string(size[0]) + " x " +
-                     std::to_string(size[1]) + " mm) is not believable";
-            return std::nullopt;
-        }
-    }
-    const std::array<double, 2> origin = slicer.bed_origin_mm.value_or(std::array{0.0, 0.0});
-    source = "slicer bed";
-    return PrintableArea{{-origin[0], -origin[1]}, {size[0] - origin[0], size[1] - origin[1]}};
 }
 
 }  // namespace strata::planner::snapshots

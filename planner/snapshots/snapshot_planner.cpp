@@ -43,9 +43,10 @@ bool moved_xy(const parser::LineEvent& event) {
 }  // namespace
 
 SnapshotPlanner::SnapshotPlanner(const TimelapseProfile& profile,
-                                 const PrintTimeEstimator& estimator)
+                                 const PrintTimeEstimator& estimator, AreaChoice area)
     : profile_(profile),
       estimator_(estimator),
+      area_choice_(std::move(area)),
       mode_(profile.position.mode),
       comment_lane_(TriggerKind::layer, mode_, profile.position.feature_order),
       geometric_lane_(TriggerKind::layer, mode_, profile.position.feature_order),
@@ -63,12 +64,6 @@ SnapshotPlanner::SnapshotPlanner(const TimelapseProfile& profile,
 void SnapshotPlanner::on_start(const parser::SlicerInfo& slicer,
                                const parser::MachineConfig& /*machine*/) {
     slicer_ = slicer.settings;
-    if (const auto area = resolve_area(profile_.safety, slicer_, area_source_)) {
-        area_ = *area;
-    } else {
-        error_ = "the printable area is unknown (" + area_source_ +
-                 "); set safety.area_min_mm and safety.area_max_mm in the profile";
-    }
     vase_mode_ = slicer_.vase_mode.value_or(false);
     if (vase_mode_) {
         switch (profile_.safety.vase_mode) {
@@ -91,7 +86,7 @@ void SnapshotPlanner::on_start(const parser::SlicerInfo& slicer,
     time_lane_ = Lane(TriggerKind::time, mode_, order);
     marker_lane_ = Lane(TriggerKind::marker, mode_, order);
     for (Lane* lane : {&comment_lane_, &geometric_lane_, &time_lane_, &marker_lane_})
-        lane->park = parking_point(stabilization, area_, 0);
+        lane->park = parking_point(stabilization, area_choice_.area, 0);
     motion_ =
         resolve_motion(profile_.motion, profile_.safety, slicer_, habits_, estimator_.limits());
 }
@@ -300,8 +295,10 @@ const char* SnapshotPlanner::unusable(const Candidate& candidate) const {
     if (motors_off_) return "the motors are off";
     const double x_mm = entry.machine.position_mm[0];
     const double y_mm = entry.machine.position_mm[1];
-    if (x_mm < area_.min_mm[0] - epsilon_mm || x_mm > area_.max_mm[0] + epsilon_mm ||
-        y_mm < area_.min_mm[1] - epsilon_mm || y_mm > area_.max_mm[1] + epsilon_mm)
+    if (x_mm < area_choice_.area.min_mm[0] - epsilon_mm ||
+        x_mm > area_choice_.area.max_mm[0] + epsilon_mm ||
+        y_mm < area_choice_.area.min_mm[1] - epsilon_mm ||
+        y_mm > area_choice_.area.max_mm[1] + epsilon_mm)
         return "the head is outside the printable area";
     if (printed_ && entry.machine.position_mm[2] < last_printed_z_mm_ - epsilon_mm)
         return "the head is below the top of the print";
@@ -403,7 +400,7 @@ void SnapshotPlanner::take(Lane& lane, const Candidate& candidate, std::int64_t 
                            const std::optional<Candidate>& alternative) {
     lane.planned.push_back(planned_at(lane, candidate, layer, z_mm));
     lane.alternatives.push_back(alternative);
-    lane.park = parking_point(profile_.stabilization, area_, lane.planned.size());
+    lane.park = parking_point(profile_.stabilization, area_choice_.area, lane.planned.size());
 }
 
 // The choice made while reading used the block values known then (a speed the file had not yet
@@ -421,7 +418,8 @@ void SnapshotPlanner::settle_alternatives(Lane& lane) const {
         other.kind = candidate.kind;
         other.feature = candidate.feature;
         other.entry = candidate.entry;
-        other.park_mm = park_for(parking_point(profile_.stabilization, area_, i), candidate);
+        other.park_mm =
+            park_for(parking_point(profile_.stabilization, area_choice_.area, i), candidate);
         if (added_s(other) < added_s(lane.planned[i])) lane.planned[i] = other;
     }
 }
@@ -446,8 +444,9 @@ double SnapshotPlanner::block_cost_s(const BlockEntry& entry,
 SnapshotPlan SnapshotPlanner::finish(const parser::Analysis& analysis,
                                      const PrintTimeEstimate& estimate) {
     SnapshotPlan plan;
-    plan.area = area_;
-    plan.area_source = area_source_;
+    plan.area = area_choice_.area;
+    plan.area_source = area_choice_.source;
+    plan.area_from_moves = area_choice_.from_moves;
     plan.vase_mode = vase_mode_;
     plan.layers_from_comments = analysis.layers_from_comments;
     if (!error_.empty()) return plan;
@@ -489,7 +488,8 @@ void SnapshotPlanner::cost_plan(SnapshotPlan& plan, const PrintTimeEstimate& est
         snapshot.number = ++number;
         if (snapshot.park_mm) {
             // Paths advance once per snapshot of the merged plan, not per trigger.
-            const ParkingPoint park = parking_point(profile_.stabilization, area_, number - 1);
+            const ParkingPoint park =
+                parking_point(profile_.stabilization, area_choice_.area, number - 1);
             snapshot.park_mm = {park.x_mm.value_or(snapshot.entry.machine.position_mm[0]),
                                 park.y_mm.value_or(snapshot.entry.machine.position_mm[1])};
         }

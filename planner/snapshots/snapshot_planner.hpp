@@ -18,6 +18,7 @@
 #include "stabilization.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
+#include "strata/planner/printable_area.hpp"
 #include "strata/planner/snapshot_plan.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
@@ -40,19 +41,15 @@ struct FileHabits {
                                          const parser::SlicerSettings& slicer,
                                          const FileHabits& habits, const MotionLimits& limits);
 
-/// The printable area: the profile's, else the bed the slicer declared; nothing when neither
-/// is known (or the file's is not believable), with the reason in `source`.
-[[nodiscard]] std::optional<PrintableArea> resolve_area(const SafetySettings& safety,
-                                                        const parser::SlicerSettings& slicer,
-                                                        std::string& source);
-
 class SnapshotPlanner {
   public:
-    SnapshotPlanner(const TimelapseProfile& profile, const PrintTimeEstimator& estimator);
+    /// `area`: chosen before the pass (see printable_area.hpp).
+    SnapshotPlanner(const TimelapseProfile& profile, const PrintTimeEstimator& estimator,
+                    AreaChoice area);
 
     void on_start(const parser::SlicerInfo& slicer, const parser::MachineConfig& machine);
     void on_line(const parser::LineEvent& event);
-    /// Why no plan can be made (unknown printable area, a file prepared already), or empty.
+    /// Why no plan can be made (a file prepared already), or empty.
     [[nodiscard]] const std::string& error() const { return error_; }
     /// Closes the last windows, picks the layer view, merges the triggers, numbers the
     /// snapshots and costs them.
@@ -117,7 +114,7 @@ class SnapshotPlanner {
     const TimelapseProfile& profile_;
     const PrintTimeEstimator& estimator_;
     parser::SlicerSettings slicer_;
-    PrintableArea area_;
+    AreaChoice area_choice_;
     BlockMotion motion_;  ///< Provisional while the file is read; final in `finish`.
     FileHabits habits_;
     PositionMode mode_ = PositionMode::compatibility;
@@ -125,7 +122,6 @@ class SnapshotPlanner {
     bool stop_ = true;
     bool skip_all_ = false;
     bool vase_mode_ = false;
-    std::string area_source_;
     /// Whether a marker starts with this byte, in either case: the per-line test.
     std::array<bool, 256> marker_first_byte_{};
     std::string error_;

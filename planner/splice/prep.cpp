@@ -51,8 +51,9 @@ struct PlanPass {
     std::optional<parser::MachineConfig> machine;
 };
 
-bool run_plan_pass(const PrepOptions& options, PrepResult& result, PlanPass& pass) {
-    snapshots::SnapshotPlanner planner(options.profile, pass.estimator);
+bool run_plan_pass(const PrepOptions& options, AreaChoice area, PrepResult& result,
+                   PlanPass& pass) {
+    snapshots::SnapshotPlanner planner(options.profile, pass.estimator, std::move(area));
     parser::AnalysisOptions analysis;
     analysis.lex_on_worker_thread = pass.threads.lexer;
     analysis.on_start = [&](const parser::SlicerInfo& slicer,
@@ -112,8 +113,17 @@ unsigned default_prep_threads() {
 PrepResult prep_file(const PrepOptions& options) {
     PrepResult result;
     const auto started = Clock::now();
+    AreaOutcome area =
+        choose_printable_area(options.input_path, options.profile.safety, options.printer_bed);
+    if (!area.choice) {
+        result.error = area.analysis_error == parser::AnalysisError::none ? PrepError::not_plannable
+                                                                          : PrepError::unreadable;
+        result.analysis_error = area.analysis_error;
+        result.message = area.error;
+        return result;
+    }
     PlanPass pass(pass_threads(options));
-    if (!run_plan_pass(options, result, pass)) return result;
+    if (!run_plan_pass(options, std::move(*area.choice), result, pass)) return result;
     result.plan_seconds = seconds_since(started);
 
     const auto splice_started = Clock::now();

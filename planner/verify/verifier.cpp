@@ -1,6 +1,5 @@
 // `verify_files`: the original and the annotated job read side by side, each through its own
 // simulator, compared move by move in constant memory (see verify.hpp).
-#include "../snapshots/snapshot_planner.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"
@@ -56,13 +55,6 @@ class MoveStream {
 };
 
 }  // namespace
-
-std::optional<PrintableArea> printable_area_of(const std::string& original_path,
-                                               const SafetySettings& safety, std::string& source) {
-    const auto slicer = parser::slicer_of_file(original_path, source);
-    if (!slicer) return std::nullopt;
-    return snapshots::resolve_area(safety, slicer->settings, source);
-}
 
 VerifyResult verify_files(const std::string& original_path, const std::string& annotated_path,
                           const VerifyOptions& options) {

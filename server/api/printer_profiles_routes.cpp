@@ -70,7 +70,8 @@ void write_printer(JsonWriter& json, const NamedPrinter& printer, const Call& ca
     json.key("volume").begin_object();
     json.field("width", settings.bed_x_mm).field("depth", settings.bed_y_mm);
     json.field("height", settings.max_z_mm);
-    json.field("formFactor", "rectangular").field("origin", "lowerleft");
+    json.field("formFactor", "rectangular");
+    json.field("origin", settings.origin_at_center ? "center" : "lowerleft");
     json.key("custom_box").value(false);
     json.end_object();
     json.field("heatedBed", true).field("heatedChamber", false);
@@ -126,6 +127,13 @@ std::optional<std::string> merge_profile(const rapidjson::Value& profile,
     if (!volume->IsObject()) return std::string("profile.volume must be an object");
     if (auto wrong = read_dimension(*volume, "width", settings.bed_x_mm)) return wrong;
     if (auto wrong = read_dimension(*volume, "depth", settings.bed_y_mm)) return wrong;
+    if (const rapidjson::Value* origin = json_member(*volume, "origin")) {
+        const bool known =
+            origin->IsString() && (std::string_view(origin->GetString()) == "center" ||
+                                   std::string_view(origin->GetString()) == "lowerleft");
+        if (!known) return std::string("profile.volume.origin must be lowerleft or center");
+        settings.origin_at_center = std::string_view(origin->GetString()) == "center";
+    }
     return read_dimension(*volume, "height", settings.max_z_mm);
 }
 

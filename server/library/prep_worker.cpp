@@ -66,13 +66,23 @@ std::string analysis_json(const planner::PrepResult& result) {
 }
 
 // What prep makes of a file: its job (and index) beside the data, with the default timelapse
-// profile when there is one (stored only once valid).
+// profile when there is one (stored only once valid), and the default printer profile's bed and
+// height for a file that declares no bed (without one, the file's own moves bound the area).
 planner::PrepOptions prep_options(Store& store, const std::string& input_path,
                                   const std::filesystem::path& job_path) {
     planner::PrepOptions options;
-    const std::optional<StoredProfile> profile =
-        store.with([](Database& db) { return Profiles(db).default_of(ProfileKind::timelapse); });
-    if (profile) options.profile = planner::load_timelapse_profile(profile->body_json).profile;
+    const auto [timelapse, printer] = store.with([](Database& db) {
+        Profiles profiles(db);
+        return std::pair(profiles.default_of(ProfileKind::timelapse),
+                         profiles.default_of(ProfileKind::printer));
+    });
+    if (timelapse) options.profile = planner::load_timelapse_profile(timelapse->body_json).profile;
+    PrinterProfile printer_settings;
+    if (printer && !read_printer_profile(printer->body_json, printer_settings)) {
+        options.printer_bed = bed_area_of(printer_settings);
+        if (!options.profile.safety.max_z_mm)
+            options.profile.safety.max_z_mm = printer_settings.max_z_mm;
+    }
     options.input_path = input_path;
     options.output_path = job_path.string();
     options.index_path = options.output_path + ".index.json";

@@ -56,6 +56,13 @@ std::optional<std::string> is_camera_kind(const rapidjson::Value& value) {
     return std::nullopt;
 }
 
+std::optional<std::string> is_bed_origin(const rapidjson::Value& value) {
+    const bool known = value.IsString() && (std::string_view(value.GetString()) == "lower_left" ||
+                                            std::string_view(value.GetString()) == "center");
+    if (!known) return std::string("must be lower_left or center");
+    return std::nullopt;
+}
+
 std::optional<std::string> is_rotation(const rapidjson::Value& value) {
     if (!value.IsInt() || value.GetInt() % 90 != 0 || value.GetInt() < 0 || value.GetInt() > 270)
         return std::string("must be 0, 90, 180 or 270");
@@ -120,6 +127,7 @@ const std::map<std::string, Check>& printer_checks() {
         {"bed_x_mm", number_in(1, 2000)},
         {"bed_y_mm", number_in(1, 2000)},
         {"max_z_mm", number_in(1, 2000)},
+        {"bed_origin", is_bed_origin},
     };
     return checks;
 }
@@ -193,6 +201,7 @@ std::optional<ProfileProblem> read_printer_profile(std::string_view body_json,
     read.bed_x_mm = number_of(document, "bed_x_mm", read.bed_x_mm);
     read.bed_y_mm = number_of(document, "bed_y_mm", read.bed_y_mm);
     read.max_z_mm = number_of(document, "max_z_mm", read.max_z_mm);
+    read.origin_at_center = text_of(document, "bed_origin") == "center";
     out = read;
     return std::nullopt;
 }
@@ -207,8 +216,16 @@ std::string printer_profile_json(const PrinterProfile& profile) {
     if (profile.baudrate > 0) json.field("baudrate", profile.baudrate);
     json.field("bed_x_mm", profile.bed_x_mm).field("bed_y_mm", profile.bed_y_mm);
     json.field("max_z_mm", profile.max_z_mm);
+    if (profile.origin_at_center) json.field("bed_origin", "center");
     json.end_object();
     return out.str();
+}
+
+planner::PrintableArea bed_area_of(const PrinterProfile& profile) {
+    if (!profile.origin_at_center) return {{0.0, 0.0}, {profile.bed_x_mm, profile.bed_y_mm}};
+    const double half_x_mm = profile.bed_x_mm / 2.0;
+    const double half_y_mm = profile.bed_y_mm / 2.0;
+    return {{-half_x_mm, -half_y_mm}, {half_x_mm, half_y_mm}};
 }
 
 std::optional<ProfileProblem> read_camera_profile(std::string_view name, std::string_view body_json,

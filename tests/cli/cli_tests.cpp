@@ -127,11 +127,12 @@ TEST_F(CliPrep, ExitCodesNameWhatFailed) {
                                     data_file("ps281_mini_cube_m486.gcode"));
     EXPECT_EQ(one.exit_code, 0) << one.output;
     EXPECT_NE(one.output.find("\"threads\":1"), std::string::npos);
-    // No bed in a Cura file: the area must be given.
-    const ChildRun cura = run_strata("prep -o " + path("c.gcode") + " " +
-                                     data_file("cura_master_marlin_small.gcode") + " 2>&1");
-    EXPECT_EQ(cura.exit_code, 4);
-    EXPECT_NE(cura.output.find("safety.area_min_mm"), std::string::npos);
+    // No move of the file says where the head is: no area at all.
+    std::ofstream(path("relative.gcode")) << "G28\nG91\nG1 X10 Y10 Z0.2 F600\nG1 X5 E1\n";
+    const ChildRun nowhere =
+        run_strata("prep -o " + path("r.gcode") + " " + path("relative.gcode") + " 2>&1");
+    EXPECT_EQ(nowhere.exit_code, 4);
+    EXPECT_NE(nowhere.output.find("safety.area_min_mm"), std::string::npos) << nowhere.output;
     // A job whose block was tampered with is not equivalent, with both line numbers.
     const std::string job = path("cube.gcode");
     ASSERT_EQ(
@@ -152,6 +153,35 @@ TEST_F(CliPrep, ExitCodesNameWhatFailed) {
 
 // The post-processing hook for real: Debian's PrusaSlicer slices a box twice, once plain and once
 // with `strata prep` as its post-processing script; the second must verify against the first.
+// A Cura file names no bed: prep plans inside its moves and says so; --printer gives the bed,
+// in the server's printer-profile format, and verify takes the same file.
+TEST_F(CliPrep, AFileWithoutABedUsesItsMovesOrThePrinterFile) {
+    const std::string cura = data_file("cura_master_marlin_small.gcode");
+    const ChildRun own = run_strata("prep --json -o " + path("own.gcode") + " " + cura + " 2>&1");
+    ASSERT_EQ(own.exit_code, 0) << own.output;
+    EXPECT_NE(own.output.find("warning: no bed size known"), std::string::npos) << own.output;
+    EXPECT_NE(own.output.find("\"source\":\"the file's moves: X "), std::string::npos);
+    std::ofstream(path("printer.json"))
+        << R"({"display_name": "Ender", "bed_x_mm": 235, "bed_y_mm": 235, "max_z_mm": 250})";
+    const ChildRun bed = run_strata("prep --json --printer " + path("printer.json") + " -o " +
+                                    path("bed.gcode") + " " + cura + " 2>&1");
+    ASSERT_EQ(bed.exit_code, 0) << bed.output;
+    EXPECT_EQ(bed.output.find("warning"), std::string::npos) << bed.output;
+    EXPECT_NE(bed.output.find("\"max\":[235,235],\"source\":\"printer profile\""),
+              std::string::npos)
+        << bed.output;
+    const ChildRun verified = run_strata("verify --printer " + path("printer.json") + " " + cura +
+                                         " " + path("bed.gcode"));
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_EQ(verified.output.find("not checked"), std::string::npos) << verified.output;
+    // A bad printer file is a usage error naming the file and the field.
+    std::ofstream(path("bad.json")) << R"({"bed_x_mm": -5})";
+    const ChildRun bad = run_strata("prep --printer " + path("bad.json") + " -o " +
+                                    path("x.gcode") + " " + cura + " 2>&1");
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("bad.json: field 'bed_x_mm'"), std::string::npos) << bad.output;
+}
+
 TEST_F(CliPrep, PrusaSlicerPostProcessingHook) {
     ASSERT_EQ(std::system("command -v prusa-slicer >/dev/null"), 0)
         << "prusa-slicer is installed by scripts/setup";

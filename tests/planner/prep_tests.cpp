@@ -271,15 +271,24 @@ TEST_F(Prep, VaseModeCapturesOnTheFlyUnlessToldOtherwise) {
     EXPECT_TRUE(verify(vase, stabilized).equivalent);
 }
 
-TEST_F(Prep, AnUnknownBedIsAnErrorNamingTheSetting) {
+TEST_F(Prep, ACuraFileWithoutABedPlansInsideItsOwnMovesUnlessGivenOne) {
     const std::string cura = data_file("cura_master_marlin_small.gcode");
-    const PrepResult unknown = prep(cura);
-    EXPECT_EQ(unknown.error, PrepError::not_plannable);
-    EXPECT_NE(unknown.message.find("safety.area_min_mm"), std::string::npos);
-    EXPECT_FALSE(fs::exists(job_path()));
+    const PrepResult own = prep(cura);
+    ASSERT_EQ(own.error, PrepError::none) << own.message;
+    EXPECT_TRUE(own.plan.area_from_moves);
+    // The print itself lies inside the area its moves span.
+    const auto& printed = own.analysis.printed_bbox;
+    for (std::size_t axis = 0; axis < 2; ++axis) {
+        EXPECT_LE(own.plan.area.min_mm[axis], printed.min_mm[axis]);
+        EXPECT_GE(own.plan.area.max_mm[axis], printed.max_mm[axis]);
+    }
+    EXPECT_FALSE(own.plan.snapshots.empty());
+    EXPECT_TRUE(verify(cura, own).equivalent);
     const PrepResult given =
         prep(cura, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[200,200]"});
     ASSERT_EQ(given.error, PrepError::none) << given.message;
+    EXPECT_FALSE(given.plan.area_from_moves);
+    EXPECT_EQ(given.plan.area.max_mm[0], 200.0);
     EXPECT_TRUE(verify(cura, given).equivalent);
 }
 

@@ -1,7 +1,9 @@
 // Profiles through the API on a live server: a refused profile names its field, a stored one is
-// listed, replaced, made the default and deleted, and the default timelapse profile is what
-// uploads are prepared with.
+// listed, replaced, made the default and deleted, and the default timelapse and printer profiles
+// are what uploads are prepared with.
 #include <rapidjson/document.h>
+
+#include <array>
 
 #include "../support/json_at.hpp"
 #include "server_fixture.hpp"
@@ -92,6 +94,43 @@ TEST_F(ProfilesApiTest, TheDefaultTimelapseProfilePreparesUploads) {
     ASSERT_EQ(sparse->state, "ready");
     EXPECT_GT(every_layer->snapshots, 20);
     EXPECT_LT(sparse->snapshots, every_layer->snapshots / 2);
+}
+
+// The first park of a ready file's job, from its index.
+std::array<double, 2> first_park_mm(const StoredFile& file) {
+    rapidjson::Document index;
+    index.Parse(read_file(file.index_path).c_str());
+    return {testing::at(index, "snapshots.0.park_mm.0").GetDouble(),
+            testing::at(index, "snapshots.0.park_mm.1").GetDouble()};
+}
+
+// A Cura file names no bed: without a printer profile its own moves bound the snapshots (the
+// default parks in their middle); with a default printer profile, that printer's bed does.
+TEST_F(ProfilesApiTest, TheDefaultPrinterProfileGivesTheBedOfAFileWithoutOne) {
+    const std::string cura =
+        read_file(std::string(STRATA_TEST_DATA_DIR) + "/cura_master_marlin_small.gcode");
+    ASSERT_EQ(upload(operator_key_, "own.gcode", cura)->status, 201);
+    server_->library().wait_idle();
+    const auto own = server_->library().find("own.gcode");
+    ASSERT_TRUE(own);
+    ASSERT_EQ(own->state, "ready") << own->error;
+    ASSERT_GT(own->snapshots, 0);
+    const auto own_park = first_park_mm(*own);
+    EXPECT_GT(own_park[0], 100.0);  // The moves span X 109..124, Y 100..115.
+    EXPECT_LT(own_park[0], 125.0);
+    const auto stored = client(admin_key_)
+                            .Put("/api/strata/profiles/printer/ender?default=true",
+                                 R"({"bed_x_mm":300,"bed_y_mm":280})", "application/json");
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->status, 201) << stored->body;
+    ASSERT_EQ(upload(operator_key_, "bed.gcode", cura)->status, 201);
+    server_->library().wait_idle();
+    const auto bed = server_->library().find("bed.gcode");
+    ASSERT_TRUE(bed);
+    ASSERT_EQ(bed->state, "ready") << bed->error;
+    const auto bed_park = first_park_mm(*bed);
+    EXPECT_DOUBLE_EQ(bed_park[0], 150.0);
+    EXPECT_DOUBLE_EQ(bed_park[1], 140.0);
 }
 
 }  // namespace

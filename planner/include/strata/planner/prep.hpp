@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "strata/json_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
+#include "strata/planner/printable_area.hpp"
 #include "strata/planner/snapshot_plan.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 #include "strata/planner/verify.hpp"
@@ -24,6 +26,9 @@ namespace strata::planner {
 
 struct PrepOptions {
     TimelapseProfile profile;
+    /// The printer's bed (its printer profile): the area when neither the profile's safety
+    /// settings nor the file give one (see printable_area.hpp).
+    std::optional<PrintableArea> printer_bed;
     std::string input_path;
     std::string output_path;  ///< The input path itself: rewritten in place.
     std::string index_path;   ///< Empty: no index.
@@ -51,7 +56,7 @@ struct PrepOptions {
 enum class PrepError : std::uint8_t {
     none,
     unreadable,      ///< The input cannot be read, is empty, binary or not G-code.
-    not_plannable,   ///< No printable area, a file prepared already.
+    not_plannable,   ///< No printable area at all (no move on X and Y), a file prepared already.
     write_failed,    ///< The job or its index could not be written (nothing was replaced).
     not_equivalent,  ///< Verification failed: the job was not installed.
 };

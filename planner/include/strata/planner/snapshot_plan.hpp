@@ -104,6 +104,7 @@ struct SnapshotPlan {
     std::vector<SkippedSnapshot> skipped;
     PrintableArea area;
     std::string area_source;
+    bool area_from_moves = false;  ///< No bed was known: worth a warning (printable_area.hpp).
     BlockMotion motion;
     bool vase_mode = false;
     bool layers_from_comments = false;

@@ -39,12 +39,6 @@ struct VerifyResult {
     std::uint64_t blocks = 0;
 };
 
-/// The printable area for checking a job made from `original_path`: the safety settings',
-/// else the bed the file declares; nothing (with the reason in `source`) when neither is known.
-[[nodiscard]] std::optional<PrintableArea> printable_area_of(const std::string& original_path,
-                                                             const SafetySettings& safety,
-                                                             std::string& source);
-
 [[nodiscard]] VerifyResult verify_files(const std::string& original_path,
                                         const std::string& annotated_path,
                                         const VerifyOptions& options);

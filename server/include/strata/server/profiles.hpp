@@ -2,7 +2,8 @@
 // profile: triggers, positions, stabilization) and camera (one camera's kind, address, delay,
 // timeout and transform). Each body is validated before it is stored, and a problem names the
 // field at fault. The default timelapse profile prepares uploads; enabled camera profiles are
-// captured at every snapshot; the default printer profile gives the port to connect to.
+// captured at every snapshot; the default printer profile gives the port to connect to and the
+// bed for files that declare none.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/planner/snapshot_plan.hpp"
 #include "strata/server/store.hpp"
 #include "strata/timelapse/camera.hpp"
 
@@ -38,7 +40,12 @@ struct PrinterProfile {
     double bed_x_mm = 220.0;
     double bed_y_mm = 220.0;
     double max_z_mm = 250.0;
+    /// Where X0 Y0 is: the bed's front left corner, or its centre (deltas, some CoreXY).
+    bool origin_at_center = false;
 };
+
+/// The bed a printer profile describes, as the planner's printable area.
+[[nodiscard]] planner::PrintableArea bed_area_of(const PrinterProfile& profile);
 
 /// The settings of a valid profile body (validated first: a problem leaves `out` as it was).
 std::optional<ProfileProblem> read_printer_profile(std::string_view body_json, PrinterProfile& out);
