@@ -1,6 +1,8 @@
 // Cura (CuraEngine), and legacy Cura (2013-era Skeinforge-based): ";FLAVOR:Marlin",
 // ";Generated with Cura_SteamEngine 5.0.0", ";TIME:1751", and settings changed from the profile
 // in the escaped ";SETTING_3 {...}" blob at the end.
+#include <charconv>
+
 #include "dialects.hpp"
 
 namespace strata::parser::dialects {
@@ -38,13 +40,33 @@ std::optional<MachineLimits> read_cura_limits(const CommentSettings& settings) {
     return any ? std::optional<MachineLimits>(limits) : std::nullopt;
 }
 
+// Until CuraEngine 2.7 (2017) the flavour "RepRap (Marlin/Sprinter)" was written as
+// ";FLAVOR:RepRap": RepRapFirmware got a flavour of its own only then, and took the name. Cura
+// 14.x and 15.x numbered the engine by date.
+bool reprap_meant_marlin(const CommentSettings& settings) {
+    auto version = settings.line_after("Generated with Cura_SteamEngine");
+    if (!version) return false;
+    *version = trim(*version);
+    int major = 0;
+    int minor = 0;
+    const char* end = version->data() + version->size();
+    const auto [after_major, major_error] = std::from_chars(version->data(), end, major);
+    if (major_error != std::errc()) return false;  // "master": a build of today's engine.
+    if (after_major != end && *after_major == '.' &&
+        std::from_chars(after_major + 1, end, minor).ec != std::errc())
+        minor = 0;
+    return major >= 14 || major < 2 || (major == 2 && minor < 7);
+}
+
 }  // namespace
 
 void read_cura(const CommentSettings& settings, SlicerSettings& out) {
     out.limits_normal = read_cura_limits(settings);
     if (auto flavor = settings.text("FLAVOR")) {
         out.firmware_flavor_name = std::string(*flavor);
-        out.firmware_flavor = flavor_from_name(*flavor);
+        if (out.firmware_flavor_name == "RepRap" && reprap_meant_marlin(settings))
+            out.firmware_flavor_name = "RepRap (Marlin/Sprinter)";
+        out.firmware_flavor = flavor_from_name(out.firmware_flavor_name);
     }
     if (auto time = settings.number("TIME")) out.estimate_s = time;
     if (auto legacy = settings.text("Print time"); legacy && !out.estimate_s) {

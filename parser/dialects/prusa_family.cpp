@@ -109,6 +109,14 @@ void read_prusa_family(const CommentSettings& settings, const PrusaFamilyKeys& k
     out.stealth_mode = settings.flag("silent_mode");
     out.filament_load_time_s = settings.number("filament_load_time");
     out.filament_unload_time_s = settings.number("filament_unload_time");
+    out.machine_load_filament_time_s = settings.number("machine_load_filament_time");
+    out.machine_unload_filament_time_s = settings.number("machine_unload_filament_time");
+    out.prepare_compensation_time_s = settings.number("machine_prepare_compensation_time");
+    if (auto model = settings.text("printer_model")) out.printer_model = std::string(*model);
+    if (auto notes = settings.text("printer_notes")) {
+        out.prusa_xl = notes->find("PRINTER_VENDOR_PRUSA3D") != std::string_view::npos &&
+                       notes->find("PRINTER_MODEL_XL") != std::string_view::npos;
+    }
     out.limits_normal = read_limits(settings, 0);
     out.limits_stealth = read_limits(settings, 1);
     if (auto normal = settings.text("estimated printing time (normal mode)"))

@@ -91,7 +91,7 @@ FirmwareKind firmware_from(const parser::SlicerInfo& slicer, parser::FirmwareFla
     const std::string name = lower(slicer.settings.firmware_flavor_name);
     if (name == "marlin2") return FirmwareKind::marlin2;
     if (name == "marlin" || name == "marlinlegacy" || name == "ultigcode" || name == "griffin" ||
-        name == "marlin(volumetric)") {
+        name == "marlin(volumetric)" || name == "reprap (marlin/sprinter)") {
         return FirmwareKind::marlin_legacy;
     }
     if (name.find("klipper") != std::string::npos) return FirmwareKind::klipper;
@@ -139,6 +139,7 @@ MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFla
     const bool bambu_family = slicer.slicer == parser::Slicer::bambustudio ||
                               slicer.slicer == parser::Slicer::orcaslicer ||
                               (slicer.slicer == parser::Slicer::crealityprint && !cura_family);
+    setup.bambu_family = bambu_family;
     if (bambu_family && !exact_firmware) {
         setup.normal.junction = JunctionModel::vector_jerk;
         setup.legacy_planner_passes = true;
@@ -156,6 +157,23 @@ MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFla
         setup.stealth = stealth;
     }
     return setup;
+}
+
+LevellingAllowance levelling_allowance(const parser::SlicerInfo& slicer) {
+    constexpr double bambu_default_s = 260.0;
+    using At = LevellingAllowance::At;
+    const parser::SlicerSettings& settings = slicer.settings;
+    const bool bambu_studio = slicer.slicer == parser::Slicer::bambustudio;
+    const bool orca = slicer.slicer == parser::Slicer::orcaslicer;
+    if (!bambu_studio && !orca) return {};
+    const bool bambu_printer = settings.printer_model.rfind("Bambu Lab", 0) == 0;
+    if (settings.prepare_compensation_time_s) {
+        return {bambu_printer ? At::flagged_g29 : At::any_g29,
+                *settings.prepare_compensation_time_s};
+    }
+    const bool older_estimator = bambu_studio || slicer.version.rfind("1.", 0) == 0;
+    if (bambu_printer && older_estimator) return {At::first_g28, bambu_default_s};
+    return {};
 }
 
 }  // namespace strata::planner::motion

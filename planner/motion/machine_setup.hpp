@@ -19,7 +19,20 @@ struct MachineSetup {
     std::optional<MotionLimits> stealth;  ///< When the file declares a stealth mode.
     std::string source;  ///< "slicer settings", "printer profile", "firmware defaults".
     bool legacy_planner_passes = false;  ///< The Bambu/Orca estimator's pass order.
+    bool bambu_family = false;  ///< Bambu Studio, Orca, Creality Print 5: Bambu's waits count.
 };
+
+/// Bambu's estimators add a fixed allowance for the calibration a Bambu printer may run before
+/// printing (`machine_prepare_compensation_time`, 260 s where older files do not say): at a
+/// `G29` between `M622 J1` and `M623` (the printer's levelling flag) on Bambu printers, at
+/// every `G29` on others; Bambu Studio versions without the setting, and Orca 1.x, added it at
+/// the first `G28`.
+struct LevellingAllowance {
+    enum class At : std::uint8_t { nowhere, flagged_g29, any_g29, first_g28 };
+    At at = At::nowhere;
+    double seconds = 0.0;
+};
+[[nodiscard]] LevellingAllowance levelling_allowance(const parser::SlicerInfo& slicer);
 
 /// Firmware family from a slicer's flavour name and the slicer (Cura's "RepRap" is RRF).
 FirmwareKind firmware_from(const parser::SlicerInfo& slicer, parser::FirmwareFlavor simulated);

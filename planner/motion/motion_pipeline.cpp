@@ -35,6 +35,17 @@ void MotionPipeline::move(const MoveRequest& request) {
     post(Command{Operation::move, 0, 0, 0.0, request});
 }
 
+void MotionPipeline::arc(const MoveRequest& request, const ArcShape& shape) {
+    if (!threaded_) {
+        for (const auto& planner : planners_)
+            planner->arc(request, shape);
+        return;
+    }
+    filling_.arcs.push_back(shape);
+    post(Command{Operation::arc, 0, static_cast<std::uint32_t>(filling_.arcs.size() - 1), 0.0,
+                 request});
+}
+
 void MotionPipeline::synchronize(double extra_s) {
     post(Command{Operation::synchronize, 0, 0, extra_s, {}});
 }
@@ -83,7 +94,11 @@ void MotionPipeline::run(const Command& command, const Batch& batch) {
                 planner->set_extrude_factor(command.value);
             return;
         case Operation::limits:
-            planners_[command.mode]->limits() = batch.limits[command.limits_slot];
+            planners_[command.mode]->limits() = batch.limits[command.slot];
+            return;
+        case Operation::arc:
+            for (const auto& planner : planners_)
+                planner->arc(command.request, batch.arcs[command.slot]);
             return;
     }
 }
@@ -130,6 +145,7 @@ void MotionPipeline::work() {
             run(command, batch);
         batch.commands.clear();
         batch.limits.clear();
+        batch.arcs.clear();
         lock.lock();
         running_ = false;
         spare_.push_back(std::move(batch));

@@ -30,6 +30,7 @@ class MotionPipeline {
     [[nodiscard]] bool empty() const { return planners_.empty(); }
 
     void move(const MoveRequest& request);
+    void arc(const MoveRequest& request, const ArcShape& shape);
     /// All modes wait for their queued moves, then `extra_s` passes (M400, dwell, heating).
     void synchronize(double extra_s);
     void set_extrude_factor(double ratio);
@@ -41,17 +42,18 @@ class MotionPipeline {
     [[nodiscard]] double elapsed_s(std::size_t mode);
 
   private:
-    enum class Operation : std::uint8_t { move, synchronize, extrude_factor, limits };
+    enum class Operation : std::uint8_t { move, arc, synchronize, extrude_factor, limits };
     struct Command {
         Operation operation;
-        std::uint32_t mode;  ///< For `limits`: which mode, and its slot in `Batch::limits`.
-        std::uint32_t limits_slot;
-        double value;  ///< Extra seconds, or the extrude factor.
+        std::uint32_t mode;  ///< For `limits`: which mode.
+        std::uint32_t slot;  ///< Its slot in `Batch::limits` or `Batch::arcs`.
+        double value;        ///< Extra seconds, or the extrude factor.
         MoveRequest request;
     };
     struct Batch {
         std::vector<Command> commands;
         std::vector<MotionLimits> limits;
+        std::vector<ArcShape> arcs;  ///< Kept aside: most moves are no arcs.
     };
 
     void post(const Command& command);

@@ -101,7 +101,12 @@ void MotionPlanner::move(const MoveRequest& request) {
     if (distance_mm == 0.0) return;
     AxisSpeeds current;
     const double cruise_mm_s = speeds_for(request, distance_mm, current);
-    const double junction_mm_s = junction_speed(current, cruise_mm_s);
+    push(request, current, cruise_mm_s, junction_speed(current, cruise_mm_s));
+}
+
+void MotionPlanner::push(const MoveRequest& request, const AxisSpeeds& current, double cruise_mm_s,
+                         double junction_mm_s) {
+    const double distance_mm = current.distance_mm;
     const double allowable_mm_s =
         max_allowable_speed(-current.acceleration_mm_s2, current.safe_mm_s, distance_mm);
     // The trapezoid is computed when the queue plans: every new block is marked for it.

@@ -28,11 +28,25 @@ struct MoveRequest {
     double xyz_length_mm = 0.0;
 };
 
+/// An arc planned as one block, as Bambu Studio's estimator plans G2/G3: its XY length along
+/// the circle, its radius, and its direction (unit, XY) where it starts and where it ends.
+struct ArcShape {
+    double length_mm;
+    double radius_mm;
+    std::array<double, 2> entry_unit;
+    std::array<double, 2> exit_unit;
+};
+
 class MotionPlanner {
   public:
     MotionPlanner(const MotionLimits& limits, const EstimatorConfig& config, Timeline* timeline);
 
     void move(const MoveRequest& request);
+    /// An arc as one block (`request.delta_mm` from its start to its end). Its cruise is held
+    /// to what the print acceleration allows on its radius; its junctions turn from the
+    /// previous move's direction to its starting tangent, and the next move's from its ending
+    /// tangent.
+    void arc(const MoveRequest& request, const ArcShape& shape);
     /// The firmware waits for all moves to finish (M400, G4, tool change), then `extra_s` passes.
     void synchronize(double extra_s) { queue_.synchronize(extra_s); }
     [[nodiscard]] double elapsed_s() const { return queue_.elapsed_s(); }
@@ -63,6 +77,12 @@ class MotionPlanner {
     [[nodiscard]] double centripetal_limit(const std::array<double, 4>& delta) const;
     [[nodiscard]] double junction_by_vector_jerk(const AxisSpeeds& current,
                                                  double cruise_mm_s) const;
+    [[nodiscard]] double arc_speeds(const MoveRequest& request, const ArcShape& shape,
+                                    double distance_mm, AxisSpeeds& current) const;
+    [[nodiscard]] double arc_junction(const ArcShape& shape, const AxisSpeeds& current,
+                                      double cruise_mm_s) const;
+    void push(const MoveRequest& request, const AxisSpeeds& current, double cruise_mm_s,
+              double junction_mm_s);
 
     [[nodiscard]] double junction_by_jerk(const AxisSpeeds& current, double cruise_mm_s) const;
     [[nodiscard]] double junction_by_deviation(const AxisSpeeds& current, double cruise_mm_s) const;

@@ -1,15 +1,18 @@
 // PrintTimeEstimator: drives one MotionPlanner per time mode from the parser's line events.
 // Moves become planner blocks (arcs cut into segments first); limit commands change the limits;
-// dwell, tool changes and M400 empty the queue; M109/M190 wait for a simple heater model. The
-// normal mode's elapsed time is sampled as blocks complete, for per-line and per-layer times.
+// dwell, tool changes and M400 empty the queue (Bambu's M400 S/P and levelling also wait);
+// M109/M190 wait for a simple heater model. The normal mode's elapsed time is sampled as blocks
+// complete, for per-line and per-layer times.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "arc_segments.hpp"
 #include "limit_commands.hpp"
 #include "machine_setup.hpp"
 #include "motion_pipeline.hpp"
 #include "strata/planner/print_time.hpp"
+#include "tool_changes.hpp"
 
 namespace strata::planner {
 
@@ -21,6 +24,7 @@ struct Heater {
     double target_c = 25.0;
     double updated_at_s = 0.0;
     double rate_c_s = 1.0;
+    double ambient_c = 25.0;
 
     void advance(double now_s) {
         const double step = rate_c_s * std::max(0.0, now_s - updated_at_s);
@@ -31,6 +35,10 @@ struct Heater {
     void set_target(double now_s, double target) {
         advance(now_s);
         target_c = target;
+    }
+    /// Another heater like this one, at ambient temperature and without a target.
+    [[nodiscard]] Heater idle_copy() const {
+        return Heater{ambient_c, ambient_c, updated_at_s, rate_c_s, ambient_c};
     }
     /// Seconds to wait at `now_s` for `target`; `wait_for_cooling` as M109 R / M190 R.
     double wait(double now_s, double target, bool wait_for_cooling) {
@@ -57,17 +65,17 @@ class PrintTimeEstimator::Impl {
         EstimatorConfig config = options_.estimator;
         config.firmware = firmware_;
         config.legacy_planner_passes = setup.legacy_planner_passes;
-        config.filament_load_time_s =
-            slicer.settings.filament_load_time_s.value_or(config.filament_load_time_s);
-        config.filament_unload_time_s =
-            slicer.settings.filament_unload_time_s.value_or(config.filament_unload_time_s);
+        config.timed_m400 = setup.bambu_family;
+        whole_arcs_ = setup.normal.junction == JunctionModel::vector_jerk;
         config_ = config;
+        levelling_allowance_ = motion::levelling_allowance(slicer);
+        tool_changes_ = motion::ToolChanges(motion::tool_change_times(slicer));
         add_mode("normal", setup.normal, true);
         if (setup.stealth && options_.time_stealth_mode) add_mode("stealth", *setup.stealth, false);
-        hotend_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
-                         config.hotend_heating_rate_c_s};
+        hotends_.assign(1, Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
+                                  config.hotend_heating_rate_c_s, config.ambient_temperature_c});
         bed_ = Heater{config.ambient_temperature_c, config.ambient_temperature_c, 0.0,
-                      config.bed_heating_rate_c_s};
+                      config.bed_heating_rate_c_s, config.ambient_temperature_c};
     }
 
     void on_line(const parser::LineEvent& event) {
@@ -146,9 +154,10 @@ class PrintTimeEstimator::Impl {
             case 0:
             case 1:
             case 2:
-            case 3:
-            case 28: return on_move(event);
+            case 3: return on_move(event);
+            case 28: return on_g28(event);
             case 4: return on_dwell(line);
+            case 29: return on_g29(line);
             case 92:
                 if (!line.has('E')) synchronize(0.0);
                 return;
@@ -160,30 +169,46 @@ class PrintTimeEstimator::Impl {
         const parser::GcodeLine& line = event.line;
         switch (line.command_number) {
             case 0:
-            case 1:
-            case 400: synchronize(0.0); return;
+            case 1: synchronize(0.0); return;
+            case 400:
+                if (config_.timed_m400 && (line.has('S') || line.has('P')))
+                    return timed_wait(line.value('S') + line.value('P') / 1000.0);
+                synchronize(0.0);
+                return;
+            // Bambu's start G-code levels the bed only when the printer's flag says so:
+            // `M622 J1` ... `M623`.
+            case 622: levelling_ = line.value('J') == 1.0; return;
+            case 623: levelling_ = false; return;
             case 104:
-                if (line.has('S')) hotend_.set_target(now_s(), line.value('S'));
+                // M104.1 (Prusa's preheat ahead of a tool change) starts heating now as well.
+                if (line.has('S')) hotend_for(line).set_target(now_s(), line.value('S'));
                 return;
             case 140:
                 if (line.has('S')) bed_.set_target(now_s(), line.value('S'));
                 return;
-            case 109: return wait_for(hotend_, line);
+            case 109: return wait_for(hotend_for(line), line);
             case 190: return wait_for(bed_, line);
             case 221:
                 if (line.has('S') && !line.has('T'))
                     planners_.set_extrude_factor(line.value('S') / 100.0);
                 return;
             case 702:
-                if (line.has('C')) {
-                    extruder_unloaded_ = true;
-                    synchronize(config_.filament_unload_time_s);
-                }
+                if (line.has('C')) synchronize(tool_changes_.unload_all());
                 return;
             default:
                 if (motion::is_limit_command(line)) apply_limits(line, event.state.inches);
                 return;
         }
+    }
+
+    // A toolchanger's tools heat and cool each on their own: `T` names the tool, else the
+    // active one. Idle tools kept warm (PrusaSlicer's idle temperature, Bambu's H2D) are then
+    // hot again by the time they are picked, as on the printer.
+    Heater& hotend_for(const parser::GcodeLine& line) {
+        const double tool = line.has('T') ? line.value('T') : tool_changes_.active_tool();
+        const auto index = tool >= 0.0 && tool < 64.0 ? static_cast<std::size_t>(tool) : 0;
+        if (hotends_.size() <= index) hotends_.resize(index + 1, hotends_.front().idle_copy());
+        return hotends_[index];
     }
 
     void wait_for(Heater& heater, const parser::GcodeLine& line) {
@@ -195,23 +220,38 @@ class PrintTimeEstimator::Impl {
     }
 
     void on_dwell(const parser::GcodeLine& line) {
-        const double dwell_s = line.has('P') ? line.value('P') / 1000.0 : line.value('S');
-        if (dwell_s <= 0.0) return synchronize(0.0);
-        dwell_s_ += dwell_s;
-        synchronize(dwell_s);
+        timed_wait(line.has('P') ? line.value('P') / 1000.0 : line.value('S'));
+    }
+
+    void on_g28(const parser::LineEvent& event) {
+        on_move(event);
+        if (levelling_allowance_.at != motion::LevellingAllowance::At::first_g28) return;
+        levelling_allowance_.at = motion::LevellingAllowance::At::nowhere;
+        timed_wait(levelling_allowance_.seconds);
+    }
+
+    void on_g29(const parser::GcodeLine& line) {
+        using At = motion::LevellingAllowance::At;
+        if (line.subcode >= 0) return;  // G29.1, G29.2: Bambu's Z trim and ABL switch.
+        const At at = levelling_allowance_.at;
+        if (at == At::any_g29 || (at == At::flagged_g29 && levelling_))
+            timed_wait(levelling_allowance_.seconds);
+    }
+
+    // A wait of fixed length (dwell, M400 S, the levelling allowance): not motion.
+    void timed_wait(double wait_s) {
+        if (wait_s <= 0.0) return synchronize(0.0);
+        dwell_s_ += wait_s;
+        synchronize(wait_s);
     }
 
     void on_tool_change(const parser::GcodeLine& line) {
-        if (line.command_number >= 64 || line.command_number == current_tool_) return;
-        // PrusaSlicer's MMU model: nothing to unload while the filament is parked in the unit.
-        double extra_s = extruder_unloaded_ ? 0.0 : config_.filament_unload_time_s;
-        extruder_unloaded_ = false;
-        extra_s += config_.filament_load_time_s;
-        current_tool_ = line.command_number;
-        synchronize(extra_s);
+        if (line.command_number >= 64) return;
+        synchronize(tool_changes_.change_to(line.command_number));
     }
 
     void on_move(const parser::LineEvent& event);
+    void plan_whole_arc(const parser::LineEvent& event, double feedrate_mm_s);
     void plan_segment(const std::array<double, 4>& delta_mm, double feedrate_mm_s,
                       std::uint64_t line, double xyz_length_mm = 0.0);
 
@@ -222,13 +262,15 @@ class PrintTimeEstimator::Impl {
     std::string limits_source_;
     std::vector<Mode> modes_;
     Timeline timeline_{options_.sample_every_lines, options_.sample_every_s};
-    Heater hotend_;
+    std::vector<Heater> hotends_;  ///< Per tool.
     Heater bed_;
     double heating_s_ = 0.0;
     double dwell_s_ = 0.0;
     std::uint64_t last_line_ = 0;
-    std::uint32_t current_tool_ = 0;
-    bool extruder_unloaded_ = true;
+    motion::ToolChanges tool_changes_;
+    motion::LevellingAllowance levelling_allowance_;
+    bool whole_arcs_ = false;  ///< Arcs as one block each (the Bambu family's estimate).
+    bool levelling_ = false;   ///< Between Bambu's `M622 J1` and `M623`.
     bool wiping_ = false;
     bool printing_started_ = false;
     // Last, so it is destroyed (and its thread stopped) before the timeline its planners write.
@@ -260,8 +302,9 @@ void PrintTimeEstimator::Impl::on_move(const parser::LineEvent& event) {
                      feedrate_mm_s, event.number, state.move_length_mm);
         return;
     }
-    // The firmware cuts the arc into chords; each is an ordinary planner move.
     const parser::ArcGeometry& arc = event.arc;
+    if (whole_arcs_) return plan_whole_arc(event, feedrate_mm_s);
+    // The firmware cuts the arc into chords; each is an ordinary planner move.
     const std::size_t segments =
         motion::arc_segment_count(firmware_, arc.radius_mm, arc.sweep_rad, feedrate_mm_s);
     std::array<double, 4> previous = {start[0], start[1], start[2], 0.0};
@@ -282,6 +325,29 @@ void PrintTimeEstimator::Impl::on_move(const parser::LineEvent& event) {
                      feedrate_mm_s, event.number);
         previous = point;
     }
+}
+
+void PrintTimeEstimator::Impl::plan_whole_arc(const parser::LineEvent& event,
+                                              double feedrate_mm_s) {
+    const parser::MachineState& state = event.state;
+    const auto& start = event.start_position_mm;
+    const parser::ArcGeometry& arc = event.arc;
+    // The direction of travel along the circle: counter-clockwise for a positive sweep.
+    const double turn = arc.sweep_rad >= 0.0 ? 1.0 : -1.0;
+    const auto tangent = [turn](double angle_rad) {
+        return std::array<double, 2>{-turn * std::sin(angle_rad), turn * std::cos(angle_rad)};
+    };
+    const motion::ArcShape shape{std::fabs(arc.radius_mm * arc.sweep_rad), arc.radius_mm,
+                                 tangent(arc.start_angle_rad),
+                                 tangent(arc.start_angle_rad + arc.sweep_rad)};
+    const std::array<double, 4> delta_mm = {state.position_mm[0] - start[0],
+                                            state.position_mm[1] - start[1],
+                                            state.position_mm[2] - start[2], state.e_delta_mm};
+    const motion::MoveClass move_class =
+        delta_mm[3] > 0.0 || wiping_ ? motion::MoveClass::print : motion::MoveClass::travel;
+    planners_.arc(motion::MoveRequest{delta_mm, feedrate_mm_s, move_class, event.number}, shape);
+    printing_started_ = true;
+    last_line_ = event.number;
 }
 
 PrintTimeEstimator::PrintTimeEstimator(const PrintTimeOptions& options)

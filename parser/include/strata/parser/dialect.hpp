@@ -70,6 +70,15 @@ struct SlicerSettings {
     std::optional<bool> stealth_mode;              ///< The printer has a stealth (silent) mode.
     std::optional<double> filament_load_time_s;    ///< MMU load time per tool change.
     std::optional<double> filament_unload_time_s;  ///< MMU unload time per tool change.
+    /// Bambu's AMS (Bambu Studio, Orca): the machine's own filament load and unload times.
+    std::optional<double> machine_load_filament_time_s;
+    std::optional<double> machine_unload_filament_time_s;
+    /// Bambu's allowance for the bed levelling its start G-code may run (`G29` between
+    /// `M622 J1` and `M623`).
+    std::optional<double> prepare_compensation_time_s;
+    /// The printer notes name a Prusa XL (PrusaSlicer's test for its toolchanger).
+    bool prusa_xl = false;
+    std::string printer_model;  ///< The slicer's printer model (`Bambu Lab X1 Carbon`, `XL5IS`).
     std::optional<MachineLimits> limits_normal;
     std::optional<MachineLimits> limits_stealth;  ///< PrusaSlicer's "silent mode" column.
     std::optional<double> estimate_s;             ///< The slicer's own print-time estimate.

@@ -66,9 +66,9 @@ struct EstimatorConfig {
     /// Plan as older Marlin and the Bambu/Orca estimator do: forward pass before reverse pass,
     /// and no pinning of the first kept block's entry speed.
     bool legacy_planner_passes = false;
-    /// Filament load and unload times per tool change (MMU), from the slicer settings.
-    double filament_load_time_s = 0.0;
-    double filament_unload_time_s = 0.0;
+    /// Bambu firmware's timed wait, which its slicers count: `M400 S<s> P<ms>`. Set from the
+    /// file.
+    bool timed_m400 = false;
 };
 
 }  // namespace strata::planner

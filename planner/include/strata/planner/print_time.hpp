@@ -24,7 +24,7 @@ struct ModeEstimate {
 struct PrintTimeEstimate {
     std::vector<ModeEstimate> modes;  ///< Normal first.
     double heating_s = 0.0;           ///< Waiting for M109/M190 temperatures.
-    double dwell_s = 0.0;             ///< G4 and other explicit waits.
+    double dwell_s = 0.0;             ///< G4, Bambu's M400 S/P and its levelling allowance.
     FirmwareKind firmware = FirmwareKind::marlin2;
     JunctionModel junction = JunctionModel::classic_jerk;
     std::string limits_source;        ///< Where the machine limits came from.
