@@ -4,13 +4,16 @@
 usage: benchmarks/prep_corpus.py [--strata build/cli/strata] [--corpus ../shared/corpus]
                                  [--matrix]
 
-Cost: every file prepared with a fixed parking point (the bed centre) at the layer change and
-with each smart mode, and with snap-to-print; the medians of the per-snapshot added time (from
-the motion planner, at the file's own travel speed) over all snapshots of the corpus, and how
-often a smart placement cost more than the layer change of the same layer.
+Cost: every file prepared with no options but the position mode (the default profile is
+`compatibility`), and with each other mode; the distribution of the per-snapshot added time (from
+the motion planner, at the file's own speeds and accelerations) over all snapshots of the corpus,
+and how often a smart placement cost more than the layer change of the same layer. Then what the
+default profile's time is made of: the same preps without the retraction and without the lift
+(the rest is the travel out and back and the stop for the camera; the camera's own capture time
+comes on top at print time and is not in the model).
 --matrix: every trigger x position mode x stabilization type on every file, each job checked by
 `strata verify` (a separate process, both files re-simulated side by side).
-Files without a believable bed get their printed area grown by 20 mm as the printable area.
+Files without a believable bed are planned inside their own moves, as `strata prep` does.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
@@ -24,24 +27,28 @@ def corpus_files(root):
             if name.endswith((".gcode", ".g", ".gco")):
                 yield os.path.join(folder, name)
 
-def area_settings(strata, path):
-    code, out, _ = run(strata, ["analyze", "--json", "--no-time", path])
-    box = json.loads(out)["bbox_mm"]
-    if box is None:  # Nothing printed (a CNC file): any area will do.
-        box = {"min": [-380, -380], "max": [380, 380]}
-    low = [box["min"][0] - 20, box["min"][1] - 20]
-    high = [box["max"][0] + 20, box["max"][1] + 20]
-    return ["--set", "safety.area_min_mm=%s" % json.dumps(low),
-            "--set", "safety.area_max_mm=%s" % json.dumps(high)]
-
 def prep(strata, path, out, settings):
     args = ["prep", path, "-o", out, "--no-index", "--json"]
     for setting in settings:
         args += ["--set", setting]
     code, stdout, stderr = run(strata, args)
-    if code == 4 and "printable area" in stderr:
-        code, stdout, stderr = run(strata, args + area_settings(strata, path))
     return code, (json.loads(stdout) if code == 0 else stderr.strip())
+
+def distribution(values):
+    ordered = sorted(values)
+    at = lambda q: ordered[int(q * (len(ordered) - 1))]
+    return "n=%6d median=%.3f mean=%.3f p10=%.3f p25=%.3f p75=%.3f p90=%.3f" % (
+        len(values), statistics.median(values), statistics.mean(values), at(0.1), at(0.25),
+        at(0.75), at(0.9))
+
+def added_times(strata, files, out, settings):
+    times = []
+    for path in files:
+        code, result = prep(strata, path, out, settings)
+        if code != 0:
+            print("FAIL %s %s: %s" % (path, settings, result)); continue
+        times += [s["time_added_s"] for s in result["per_snapshot"]]
+    return times
 
 def cost(strata, files, out):
     modes = ["layer_change", "fast", "compatibility", "high_quality", "snap_to_print"]
@@ -64,14 +71,20 @@ def cost(strata, files, out):
                 if layer in base:
                     compared += 1 if mode == "fast" else 0
                     dearer[mode] += seconds > base[layer] + 1e-9
-    print("snapshots and median added time per snapshot (s), whole corpus:")
+    print("added time per snapshot (s), whole corpus, by position mode (compatibility is the "
+          "default profile):")
     for mode in modes:
         values = times[mode]
         if values:
-            print("  %-14s n=%6d median=%.3f mean=%.3f p90=%.3f  dearer than the layer change: %d"
-                  % (mode, len(values), statistics.median(values), statistics.mean(values),
-                     sorted(values)[int(0.9 * (len(values) - 1))], dearer[mode]))
+            print("  %-14s %s  dearer than the layer change: %d"
+                  % (mode, distribution(values), dearer[mode]))
     print("  (layers compared per smart mode: %d)" % compared)
+    default = statistics.median(times["compatibility"])
+    print("what the default profile's median is made of:")
+    for name, settings in (("retraction", ["motion.retract=false"]),
+                           ("lift", ["motion.lift=false"])):
+        without = statistics.median(added_times(strata, files, out, settings))
+        print("  %-11s %.3f s (median %.3f without it)" % (name, default - without, without))
 
 def matrix(strata, files, out):
     triggers = [["triggers.every_n_layers=1"], ["triggers.every_n_layers=0", "triggers.every_height_mm=0.8"],

@@ -35,9 +35,14 @@ class StepList {
         target[3] = e_mm;
         move(kind, target, feedrate_mm_s);
     }
-    void to_z(StepKind kind, double z_mm, double feedrate_mm_s) {
+    /// A Z move that also moves E by `e_delta_mm` (0: none).
+    void to_z_and_e(StepKind kind, double z_mm, double e_delta_mm, double feedrate_mm_s) {
+        to_z_and_exact_e(kind, z_mm, target_[3] + e_delta_mm, feedrate_mm_s);
+    }
+    void to_z_and_exact_e(StepKind kind, double z_mm, double e_mm, double feedrate_mm_s) {
         std::array<double, 4> target = target_;
         target[2] = z_mm;
+        target[3] = e_mm;
         move(kind, target, feedrate_mm_s);
     }
     void to_xy(StepKind kind, double x_mm, double y_mm, double feedrate_mm_s) {
@@ -67,6 +72,13 @@ class StepList {
     std::vector<BlockStep> steps_;
 };
 
+// The feedrate (of the Z move, as G-code's F is) that keeps Z within `z_speed_mm_s` and E
+// within `e_speed_mm_s` when both move together.
+double together_mm_s(double z_mm, double z_speed_mm_s, double e_mm, double e_speed_mm_s) {
+    if (e_mm <= epsilon_mm) return z_speed_mm_s;
+    return std::min(z_speed_mm_s, e_speed_mm_s * z_mm / e_mm);
+}
+
 }  // namespace
 
 std::optional<double> travel_z_mm(const BlockEntry& entry, const BlockMotion& motion) {
@@ -87,6 +99,8 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
     double retracted_mm = 0.0;
     bool firmware = false;
     std::optional<double> lift_to_mm;
+    const double entry_z_mm = entry.machine.position_mm[2];
+    bool lifts = false;
     if (park_mm) {
         // Only what is still needed: a head already retracted by the slicer is not retracted
         // twice, and the de-retraction undoes exactly this block's own retraction.
@@ -98,12 +112,19 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
                                motion.retract_speed_mm_s);
             } else {
                 retracted_mm = missing_mm;
-                steps.extrude(StepKind::retract, -retracted_mm, motion.retract_speed_mm_s);
             }
         }
         lift_to_mm = travel_z_mm(entry, motion);
-        if (lift_to_mm && *lift_to_mm > entry.machine.position_mm[2] + epsilon_mm)
-            steps.to_z(StepKind::lift, *lift_to_mm, motion.lift_speed_mm_s);
+        lifts = lift_to_mm && *lift_to_mm > entry_z_mm + epsilon_mm;
+        if (lifts) {
+            // The retraction rides along with the lift: one move, each axis within its own
+            // speed, as long as the slower of the two alone (the Z hop is mostly acceleration).
+            steps.to_z_and_e(StepKind::lift, *lift_to_mm, -retracted_mm,
+                             together_mm_s(*lift_to_mm - entry_z_mm, motion.lift_speed_mm_s,
+                                           retracted_mm, motion.retract_speed_mm_s));
+        } else if (retracted_mm > 0.0) {
+            steps.extrude(StepKind::retract, -retracted_mm, motion.retract_speed_mm_s);
+        }
         steps.to_xy(StepKind::travel, (*park_mm)[0], (*park_mm)[1], motion.travel_speed_mm_s);
     }
     if (motion.dwell_ms > 0.0) steps.still(StepKind::dwell, motion.dwell_ms / 1000.0);
@@ -112,13 +133,17 @@ std::vector<BlockStep> block_steps(const BlockEntry& entry,
     if (park_mm) {
         steps.to_xy(StepKind::travel_back, entry.machine.position_mm[0],
                     entry.machine.position_mm[1], motion.travel_speed_mm_s);
-        if (lift_to_mm && *lift_to_mm > entry.machine.position_mm[2] + epsilon_mm)
-            steps.to_z(StepKind::lower, entry.machine.position_mm[2], motion.lift_speed_mm_s);
+        if (lifts) {
+            // Down and primed again in one move, back to the very E the file left.
+            steps.to_z_and_exact_e(StepKind::lower, entry_z_mm, entry.machine.e_mm,
+                                   together_mm_s(*lift_to_mm - entry_z_mm, motion.lift_speed_mm_s,
+                                                 retracted_mm, motion.deretract_speed_mm_s));
+        } else if (retracted_mm > 0.0) {
+            steps.to_e(StepKind::deretract, entry.machine.e_mm, motion.deretract_speed_mm_s);
+        }
         if (firmware)
             steps.firmware(StepKind::firmware_deretract, motion.retract_length_mm,
                            motion.deretract_speed_mm_s);
-        if (retracted_mm > 0.0)
-            steps.to_e(StepKind::deretract, entry.machine.e_mm, motion.deretract_speed_mm_s);
         steps.still(StepKind::restore_feedrate);
     }
     return steps.release();

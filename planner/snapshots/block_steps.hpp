@@ -16,13 +16,13 @@ namespace strata::planner::snapshots {
 enum class StepKind : std::uint8_t {
     retract,             ///< G1 E- (in the file's E mode).
     firmware_retract,    ///< G10.
-    lift,                ///< G1 Z up.
+    lift,                ///< G1 Z up, with the retraction's E- when the block retracts by G1.
     travel,              ///< G1 X Y to the parking point.
     dwell,               ///< G4 P: the camera settles.
     wait,                ///< M400: every move done.
     capture,             ///< @STRATA SNAPSHOT: the host captures (never sent to the printer).
     travel_back,         ///< G1 X Y back to where the head was.
-    lower,               ///< G1 Z back down.
+    lower,               ///< G1 Z back down, undoing the lift's retraction exactly.
     deretract,           ///< G1 E+ undoing `retract` exactly.
     firmware_deretract,  ///< G11.
     restore_feedrate,    ///< G1 F the file had in force.

@@ -11,6 +11,9 @@ namespace {
 
 using parser::MoveKind;
 constexpr double epsilon_mm = 1e-6;
+// The longest retraction a file's own habit may give a snapshot block (Bowden extruders retract
+// up to about 8 mm).
+constexpr double longest_travel_retraction_mm = 15.0;
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -224,6 +227,9 @@ void SnapshotPlanner::watch_habits(const parser::LineEvent& event) {
             habits_.fastest_lift_mm_s = std::max(habits_.fastest_lift_mm_s, state.feedrate_mm_s);
             break;
         case MoveKind::retract:
+            // A longer pull is a filament unload (MMU, end G-code) or an absolute-E mistake,
+            // not what the printer does before a travel.
+            if (state.retraction_mm > longest_travel_retraction_mm) break;
             if (line.command_letter == 'G' && line.command_number <= 1) {
                 habits_.fastest_retract_mm_s =
                     std::max(habits_.fastest_retract_mm_s, state.feedrate_mm_s);

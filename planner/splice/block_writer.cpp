@@ -56,21 +56,23 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
     line();
     const BlockEntry& entry = snapshot.entry;
     std::string retract_text;  // Relative E: the de-retraction repeats the retraction's digits.
+    // The E word of a retraction (E-) or of its undoing, in the file's E mode.
+    const auto append_e = [&](const BlockStep& step, bool retracting) {
+        out += " E";
+        if (!entry.machine.e_relative) return append_exact(out, step.target[3]);
+        if (retracting) {
+            retract_text.clear();
+            append_exact(retract_text, -step.delta_mm[3]);
+            out += '-';
+        }
+        out += retract_text;
+    };
     for (const BlockStep& step : steps) {
         switch (step.kind) {
             case StepKind::retract:
             case StepKind::deretract:
-                out += "G1 E";
-                if (entry.machine.e_relative) {
-                    if (step.kind == StepKind::retract) {
-                        retract_text.clear();
-                        append_exact(retract_text, -step.delta_mm[3]);
-                        out += '-';
-                    }
-                    out += retract_text;
-                } else {
-                    append_exact(out, step.target[3]);
-                }
+                out += "G1";
+                append_e(step, step.kind == StepKind::retract);
                 append_feedrate(out, step.feedrate_mm_s);
                 break;
             case StepKind::firmware_retract: out += "G10"; break;
@@ -79,6 +81,7 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
             case StepKind::lower:
                 out += "G1 Z";
                 append_exact(out, file_mm(snapshot, step.target[2], 2));
+                if (step.delta_mm[3] != 0.0) append_e(step, step.kind == StepKind::lift);
                 append_feedrate(out, step.feedrate_mm_s);
                 break;
             case StepKind::travel:

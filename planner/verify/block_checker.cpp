@@ -123,7 +123,11 @@ void BlockChecker::check_block_move(std::uint64_t number, const parser::MachineS
                                     const std::array<double, 3>& start_mm) {
     const bool moved_xy =
         state.position_mm[0] != start_mm[0] || state.position_mm[1] != start_mm[1];
-    if (state.move == parser::MoveKind::extrude || state.move == parser::MoveKind::wipe) {
+    // Lowering while the filament goes back in is no extrusion: nothing beyond the retraction.
+    const bool deretract_in_z = state.move == parser::MoveKind::extrude && !moved_xy &&
+                                (state.extruder & parser::extruder_flag::extruding) == 0;
+    if ((state.move == parser::MoveKind::extrude && !deretract_in_z) ||
+        state.move == parser::MoveKind::wipe) {
         fail(number, "the snapshot block extrudes while moving");
         return;
     }

@@ -292,6 +292,25 @@ TEST_F(Prep, ACuraFileWithoutABedPlansInsideItsOwnMovesUnlessGivenOne) {
     EXPECT_TRUE(verify(cura, given).equivalent);
 }
 
+// The retraction rides along with the lift and the de-retraction with the lowering: one move
+// each way (Z and E together), every block still restoring the exact E.
+TEST_F(Prep, TheRetractionRidesAlongWithTheLift) {
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    std::istringstream job(read_text(job_path()));
+    std::size_t lifts_retracting = 0;
+    std::size_t lowers_priming = 0;
+    for (std::string line; std::getline(job, line);) {
+        if (line.rfind("G1 Z", 0) == 0 && line.find(" E-") != std::string::npos) ++lifts_retracting;
+        if (line.rfind("G1 Z", 0) == 0 && line.find(" E") != std::string::npos &&
+            line.find(" E-") == std::string::npos)
+            ++lowers_priming;
+    }
+    EXPECT_GT(lifts_retracting, result.plan.snapshots.size() / 2);
+    EXPECT_EQ(lowers_priming, lifts_retracting);
+    EXPECT_TRUE(verify(cube, result).equivalent);
+}
+
 TEST_F(Prep, FirmwareRetractionUsesG10AndG11) {
     const std::string cura = data_file("cura_master_marlin_volumetric_fw_retract.gcode");
     const PrepResult result =
