@@ -16,93 +16,122 @@
 #include "strata/planner/verify.hpp"
 
 namespace strata::cli {
+namespace {
 
-int run_verify(const std::vector<std::string>& arguments) {
+struct VerifyArguments {
     std::vector<std::string> files;
     std::vector<std::string> overrides;
     std::string profile_path;
     std::string printer_path;
     bool as_json = false;
+};
+
+// Returns false (after saying why) on a bad command line.
+bool parse(const std::vector<std::string>& arguments, VerifyArguments& parsed) {
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
-        if (argument == "--profile" && i + 1 < arguments.size()) {
-            profile_path = arguments[++i];
-        } else if (argument == "--printer" && i + 1 < arguments.size()) {
-            printer_path = arguments[++i];
-        } else if (argument == "--set" && i + 1 < arguments.size()) {
-            overrides.push_back(arguments[++i]);
+        const bool has_value = i + 1 < arguments.size();
+        if (argument == "--profile" && has_value) {
+            parsed.profile_path = arguments[++i];
+        } else if (argument == "--printer" && has_value) {
+            parsed.printer_path = arguments[++i];
+        } else if (argument == "--set" && has_value) {
+            parsed.overrides.push_back(arguments[++i]);
         } else if (argument == "--json") {
-            as_json = true;
+            parsed.as_json = true;
         } else if (!argument.empty() && argument[0] == '-') {
             std::fprintf(stderr, "strata verify: unknown option or missing value '%s'\n",
                          argument.c_str());
-            return exit_code::usage;
+            return false;
         } else {
-            files.push_back(argument);
+            parsed.files.push_back(argument);
         }
     }
-    if (files.size() != 2) {
-        std::fputs(
-            "usage: strata verify ORIGINAL ANNOTATED [--profile P.json] [--set k=v]... "
-            "[--printer PRINTER.json] [--json]\n",
-            stderr);
-        return exit_code::usage;
-    }
+    if (parsed.files.size() == 2) return true;
+    std::fputs(
+        "usage: strata verify ORIGINAL ANNOTATED [--profile P.json] [--set k=v]... "
+        "[--printer PRINTER.json] [--json]\n",
+        stderr);
+    return false;
+}
+
+// The options to check with: the area prep chose for the same original (an unreadable original
+// is reported by the comparison itself) and the profile's lift. False after saying why.
+bool verify_options(const VerifyArguments& parsed, planner::VerifyOptions& options) {
     const planner::ProfileLoad profile =
-        profile_path.empty() ? planner::load_timelapse_profile("{}", overrides)
-                             : planner::load_timelapse_profile_file(profile_path, overrides);
+        parsed.profile_path.empty()
+            ? planner::load_timelapse_profile("{}", parsed.overrides)
+            : planner::load_timelapse_profile_file(parsed.profile_path, parsed.overrides);
     if (!profile.ok()) {
         std::fprintf(stderr, "strata verify: profile: %s\n", profile.error.c_str());
-        return exit_code::usage;
+        return false;
     }
     std::optional<planner::PrintableArea> printer_bed;
-    if (!printer_path.empty()) {
+    if (!parsed.printer_path.empty()) {
         std::string error;
-        const std::optional<PrinterFile> printer = read_printer_file(printer_path, error);
+        const std::optional<PrinterFile> printer = read_printer_file(parsed.printer_path, error);
         if (!printer) {
             std::fprintf(stderr, "strata verify: printer: %s\n", error.c_str());
-            return exit_code::usage;
+            return false;
         }
         printer_bed = printer->bed;
     }
-    planner::VerifyOptions options;
-    // The area prep chose for the same original (an unreadable original is reported below).
     const planner::AreaOutcome area =
-        planner::choose_printable_area(files[0], profile.profile.safety, printer_bed);
+        planner::choose_printable_area(parsed.files[0], profile.profile.safety, printer_bed);
     if (area.choice) options.area = area.choice->area;
     if (profile.profile.motion.lift_mm) options.lift_mm = profile.profile.motion.lift_mm;
-    const planner::VerifyResult result = planner::verify_files(files[0], files[1], options);
-    if (!result.error.empty()) {
-        std::fprintf(stderr, "strata verify: %s\n", result.error.c_str());
-        return exit_code::unreadable;
+    return true;
+}
+
+void write_json(const planner::VerifyResult& result, const planner::VerifyOptions& options) {
+    JsonWriter json(std::cout);
+    json.begin_object()
+        .field("equivalent", result.equivalent)
+        .field("moves_compared", result.moves_compared)
+        .field("blocks", result.blocks)
+        .field("area_checked", options.area.has_value());
+    if (result.difference) {
+        json.key("difference")
+            .begin_object()
+            .field("original_line", result.difference->original_line)
+            .field("annotated_line", result.difference->annotated_line)
+            .field("message", result.difference->message)
+            .end_object();
     }
-    if (as_json) {
-        JsonWriter json(std::cout);
-        json.begin_object()
-            .field("equivalent", result.equivalent)
-            .field("moves_compared", result.moves_compared)
-            .field("blocks", result.blocks)
-            .field("area_checked", options.area.has_value());
-        if (result.difference) {
-            json.key("difference")
-                .begin_object()
-                .field("original_line", result.difference->original_line)
-                .field("annotated_line", result.difference->annotated_line)
-                .field("message", result.difference->message)
-                .end_object();
-        }
-        json.end_object();
-        std::cout << '\n';
-    } else if (result.equivalent) {
+    json.end_object();
+    std::cout << '\n';
+}
+
+void write_human(const planner::VerifyResult& result, const planner::VerifyOptions& options) {
+    if (result.equivalent) {
         std::printf("equivalent: %llu moves identical, %llu snapshot blocks checked%s\n",
                     static_cast<unsigned long long>(result.moves_compared),
                     static_cast<unsigned long long>(result.blocks),
                     options.area ? "" : " (printable area unknown: not checked)");
+        return;
+    }
+    std::printf("not equivalent: original line %llu, annotated line %llu: %s\n",
+                static_cast<unsigned long long>(result.difference->original_line),
+                static_cast<unsigned long long>(result.difference->annotated_line),
+                result.difference->message.c_str());
+}
+
+}  // namespace
+
+int run_verify(const std::vector<std::string>& arguments) {
+    VerifyArguments parsed;
+    planner::VerifyOptions options;
+    if (!parse(arguments, parsed) || !verify_options(parsed, options)) return exit_code::usage;
+    const planner::VerifyResult result =
+        planner::verify_files(parsed.files[0], parsed.files[1], options);
+    if (!result.error.empty()) {
+        std::fprintf(stderr, "strata verify: %s\n", result.error.c_str());
+        return exit_code::unreadable;
+    }
+    if (parsed.as_json) {
+        write_json(result, options);
     } else {
-        std::printf("not equivalent: original line %llu, annotated line %llu: %s\n",
-                    static_cast<unsigned long long>(result.difference->original_line),
-                    static_cast<unsigned long long>(result.difference->annotated_line),
-                    result.difference->message.c_str());
+        write_human(result, options);
     }
     return result.equivalent ? exit_code::ok : exit_code::not_equivalent;
 }

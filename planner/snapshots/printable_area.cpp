@@ -91,7 +91,10 @@ class MoveExtent {
         const double from = std::min(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
         const double to = std::max(arc.start_angle_rad, arc.start_angle_rad + arc.sweep_rad);
         constexpr double quarter = std::numbers::pi / 2.0;
-        for (double angle = std::ceil(from / quarter) * quarter; angle <= to; angle += quarter) {
+        const auto first = static_cast<long>(std::ceil(from / quarter));
+        const auto last = static_cast<long>(std::floor(to / quarter));
+        for (long index = first; index <= last; ++index) {
+            const double angle = static_cast<double>(index) * quarter;
             add(arc.center_mm[0] + arc.radius_mm * std::cos(angle),
                 arc.center_mm[1] + arc.radius_mm * std::sin(angle));
         }

@@ -48,7 +48,11 @@ std::string square_layers() {
     std::string text;
     for (int layer = 1; layer <= 10; ++layer) {
         const std::string z = std::to_string(0.2 * layer);
-        text += ";LAYER_CHANGE\n;Z:" + z + "\nG1 Z" + z + " F600\n";
+        text += ";LAYER_CHANGE\n;Z:";
+        text += z;
+        text += "\nG1 Z";
+        text += z;
+        text += " F600\n";
         text += "G1 X40 Y50 F6000\nG1 X60 Y50 E1 F1200\nG1 X60 Y70 E1\nG1 X40 Y70 E1\n";
         text += "G1 X40 Y50 E1\n";
     }
