@@ -148,27 +148,30 @@ TEST_F(PrintableAreaTest, AnUnreadableFileIsReportedAsSuch) {
     EXPECT_EQ(result.analysis_error, strata::parser::AnalysisError::unreadable);
 }
 
-// Every file of the corpus, with no options: prepared, its blocks checked in pass two and the
-// whole job compared side by side with its original.
+// Every file of the corpus and of tests/data (the toolchanger files included), with no options:
+// prepared, its blocks checked in pass two and the whole job compared side by side with its
+// original.
 TEST_F(PrintableAreaTest, EveryCorpusFilePreparesAndVerifiesWithNoOptions) {
     const fs::path corpus = fs::path(STRATA_SHARED_DIR) / "corpus";
     if (!fs::exists(corpus)) STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(corpus.string());
     std::size_t files = 0;
     std::size_t from_moves = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-        const auto extension = entry.path().extension();
-        if (extension != ".gcode" && extension != ".g" && extension != ".gco") continue;
-        PrepOptions options;
-        options.input_path = entry.path().string();
-        options.output_path = (directory_ / "job.gcode").string();
-        options.full_verify = true;
-        const PrepResult result = prep_file(options);
-        ASSERT_EQ(result.error, PrepError::none) << entry.path() << ": " << result.message;
-        EXPECT_TRUE(result.verification.equivalent) << entry.path();
-        ++files;
-        if (result.plan.area_from_moves) ++from_moves;
+    for (const fs::path& folder : {corpus, fs::path(STRATA_TEST_DATA_DIR)}) {
+        for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+            const auto extension = entry.path().extension();
+            if (extension != ".gcode" && extension != ".g" && extension != ".gco") continue;
+            PrepOptions options;
+            options.input_path = entry.path().string();
+            options.output_path = (directory_ / "job.gcode").string();
+            options.full_verify = true;
+            const PrepResult result = prep_file(options);
+            ASSERT_EQ(result.error, PrepError::none) << entry.path() << ": " << result.message;
+            EXPECT_TRUE(result.verification.equivalent) << entry.path();
+            ++files;
+            if (result.plan.area_from_moves) ++from_moves;
+        }
     }
-    EXPECT_GE(files, 76u);
+    EXPECT_GE(files, 76u + 8u);
     EXPECT_GE(from_moves, 20u);  // Cura, Creality Print, MatterControl, Simplify3D, ...
 }
 
