@@ -64,14 +64,19 @@ PushHub::~PushHub() {
 }
 
 void PushHub::start() {
-    const std::lock_guard lock(mutex_);
-    if (running_) return;
-    running_ = true;
-    stopping_ = false;
-    timelapse_json_ = timelapse_payload(printer_);
+    {
+        const std::lock_guard lock(mutex_);
+        if (running_) return;
+        running_ = true;
+        stopping_ = false;
+        timelapse_json_ = timelapse_payload(printer_);
+    }
     const std::int64_t newest = store_.with([](Database& db) { return EventLog(db).newest_id(); });
-    // Called on the publisher's thread with the hub's lock held: a copy goes on the queue.
-    subscription_ = events_hub_.subscribe(newest, [this](const Event& event) {
+    // Subscribed without this hub's lock: an event logged since `newest` is handed over at once,
+    // on this thread, and the subscriber takes the lock (found by UploadTest under load: a prep
+    // published one in between, and start waited for its own lock). Called later on the
+    // publisher's thread with the event hub's lock held: a copy goes on the queue.
+    const std::uint64_t subscription = events_hub_.subscribe(newest, [this](const Event& event) {
         if (event.id == 0) return true;  // Heartbeats, terminal lines, temperatures: polled.
         const std::lock_guard queued(mutex_);
         if (clients_.empty()) return true;
@@ -80,6 +85,8 @@ void PushHub::start() {
         wake_.notify_one();
         return true;
     });
+    const std::lock_guard lock(mutex_);
+    subscription_ = subscription;
     thread_ = std::thread([this] { run(); });
 }
 
