@@ -272,6 +272,11 @@ void Streamer::Session::end_job(EventKind kind, const std::string& text) {
         event.progress.percent = 100.0;
         event.progress.remaining_s = 0.0;
     }
+    // The final progress goes out before the state change: a client reading state and progress
+    // together must never see an idle printer whose finished job sits at 95 %.
+    StreamerEvent last_progress = make_event(EventKind::progress);
+    last_progress.progress = event.progress;
+    emit(std::move(last_progress));
     if (state_ != PrinterState::error) set_state(PrinterState::operational);
     emit(std::move(event));
 }

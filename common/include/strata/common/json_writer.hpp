@@ -60,7 +60,9 @@ class JsonWriter {
             out_ << "null";
             return *this;
         }
-        char text[64];
+        // Room for any finite double in %f (1e308 has 309 digits before the point): snprintf
+        // returns the length it wanted, and a shorter buffer would be read past its end.
+        char text[400];
         int length = std::snprintf(text, sizeof text, "%.6f", number);
         while (length > 1 && text[length - 1] == '0')
             --length;

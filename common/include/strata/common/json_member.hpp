@@ -7,7 +7,7 @@
 
 #include <rapidjson/document.h>
 
-namespace strata::server {
+namespace strata {
 
 /// The member `name` of `object`, or nullptr when `object` is no object or has no such member.
 inline const rapidjson::Value* json_member(const rapidjson::Value& object, std::string_view name) {
@@ -18,4 +18,4 @@ inline const rapidjson::Value* json_member(const rapidjson::Value& object, std::
     return nullptr;
 }
 
-}  // namespace strata::server
+}  // namespace strata

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "strata/json_limits.hpp"
+#include "strata/common/json_limits.hpp"
 
 namespace {
 

@@ -1,0 +1,356 @@
+// The job index's writer (JsonWriter, member order fixed: the web app and tests read it) and its
+// reader (RapidJSON; every value checked by type before use, members found by json_member since
+// RapidJSON's own comparisons misbehave in C++20, reference/dependencies.md pitfall 3).
+#include "strata/common/job_index.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "strata/common/json_limits.hpp"
+#include "strata/common/json_member.hpp"
+#include "strata/common/json_writer.hpp"
+
+namespace strata {
+namespace {
+
+using Value = rapidjson::Value;
+
+void write_snapshot(JsonWriter& json, const JobIndex::Snapshot& snapshot) {
+    json.begin_object()
+        .field("n", snapshot.n)
+        .field("line", snapshot.line)
+        .field("source_line", snapshot.source_line)
+        .field("layer", snapshot.layer)
+        .field("z_mm", snapshot.z_mm)
+        .field("trigger", snapshot.trigger)
+        .field("placement", snapshot.placement)
+        .field("feature", snapshot.feature);
+    json.key("position_mm").begin_array();
+    for (const double coordinate : snapshot.position_mm)
+        json.value(coordinate);
+    json.end_array().key("park_mm");
+    if (snapshot.park_mm)
+        json.begin_array().value((*snapshot.park_mm)[0]).value((*snapshot.park_mm)[1]).end_array();
+    else
+        json.null();
+    json.field("stops", snapshot.stops)
+        .field("travel_mm", snapshot.travel_mm)
+        .field("time_added_s", snapshot.time_added_s)
+        .field("elapsed_s", snapshot.elapsed_s)
+        .end_object();
+}
+
+// Reads the members of one object, remembering the first problem by its path in the document
+// (`layers[3].z_mm`).
+class Fields {
+  public:
+    Fields(const Value& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+    void read(const char* name, std::uint64_t& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsUint64())
+                out = value->GetUint64();
+            else
+                complain(name, "must be a whole number of at least 0");
+        }
+    }
+    void read(const char* name, std::uint32_t& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsUint())
+                out = value->GetUint();
+            else
+                complain(name, "must be a whole number from 0 to 4294967295");
+        }
+    }
+    void read(const char* name, std::int64_t& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsInt64())
+                out = value->GetInt64();
+            else
+                complain(name, "must be a whole number");
+        }
+    }
+    void read(const char* name, double& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsNumber())
+                out = value->GetDouble();
+            else
+                complain(name, "must be a number");
+        }
+    }
+    void read(const char* name, bool& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsBool())
+                out = value->GetBool();
+            else
+                complain(name, "must be true or false");
+        }
+    }
+    void read(const char* name, std::string& out, bool required) {
+        if (const Value* value = find(name, required)) {
+            if (value->IsString())
+                out.assign(value->GetString(), value->GetStringLength());
+            else
+                complain(name, "must be text");
+        }
+    }
+    /// A fixed-size array of numbers; `null` leaves `out` empty where `nullable`.
+    template <std::size_t N>
+    void read(const char* name, std::array<double, N>& out, bool required) {
+        const Value* value = find(name, required);
+        if (value == nullptr) return;
+        if (!value->IsArray() || value->Size() != N) {
+            complain(name, "must be a list of " + std::to_string(N) + " numbers");
+            return;
+        }
+        for (rapidjson::SizeType i = 0; i < N; ++i) {
+            if (!(*value)[i].IsNumber()) {
+                complain(name, "must be a list of " + std::to_string(N) + " numbers");
+                return;
+            }
+            out[i] = (*value)[i].GetDouble();
+        }
+    }
+    void read(const char* name, std::optional<std::array<double, 2>>& out) {
+        const Value* value = find(name, false);
+        if (value == nullptr || value->IsNull()) return;
+        std::array<double, 2> xy{};
+        read(name, xy, false);
+        if (!problem_) out = xy;
+    }
+    void complain(const char* name, const std::string& what) {
+        if (!problem_) problem_ = path_ + (path_.empty() ? "" : ".") + name + " " + what;
+    }
+    /// The object itself is wrong.
+    void refuse(const std::string& what) {
+        if (!problem_) problem_ = path_ + " " + what;
+    }
+    [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
+
+  private:
+    const Value* find(const char* name, bool required) {
+        const Value* value = json_member(object_, name);
+        if (value == nullptr && required) complain(name, "is required");
+        return value;
+    }
+
+    const Value& object_;
+    std::string path_;
+    std::optional<std::string> problem_;
+};
+
+// `name` in the document as an array, or the problem.
+std::optional<std::string> array_of(const Value& document, const char* name, const Value*& out) {
+    out = json_member(document, name);
+    if (out == nullptr) return std::string(name) + " is required";
+    if (!out->IsArray()) return std::string(name) + " must be a list";
+    return std::nullopt;
+}
+
+std::string item_path(const char* list, rapidjson::SizeType index) {
+    return std::string(list) + "[" + std::to_string(index) + "]";
+}
+
+std::optional<std::string> read_layers(const Value& layers, JobIndex& index) {
+    for (rapidjson::SizeType i = 0; i < layers.Size(); ++i) {
+        JobIndex::Layer layer;
+        Fields fields(layers[i], item_path("layers", i));
+        if (!layers[i].IsObject()) fields.refuse("must be an object");
+        fields.read("index", layer.index, false);
+        fields.read("z_mm", layer.z_mm, true);
+        fields.read("first_line", layer.first_line, true);
+        fields.read("elapsed_s", layer.elapsed_s, false);
+        if (fields.problem()) return fields.problem();
+        // Looked up by binary search: out of order, a line would land in the wrong layer.
+        if (!index.layers.empty() && layer.first_line < index.layers.back().first_line)
+            return item_path("layers", i) + ".first_line goes back";
+        index.layers.push_back(layer);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_snapshots(const Value& snapshots, JobIndex& index) {
+    for (rapidjson::SizeType i = 0; i < snapshots.Size(); ++i) {
+        JobIndex::Snapshot snapshot;
+        Fields fields(snapshots[i], item_path("snapshots", i));
+        if (!snapshots[i].IsObject()) fields.refuse("must be an object");
+        fields.read("n", snapshot.n, false);
+        fields.read("line", snapshot.line, false);
+        fields.read("source_line", snapshot.source_line, false);
+        fields.read("layer", snapshot.layer, false);
+        fields.read("z_mm", snapshot.z_mm, false);
+        fields.read("trigger", snapshot.trigger, false);
+        fields.read("placement", snapshot.placement, false);
+        fields.read("feature", snapshot.feature, false);
+        fields.read("position_mm", snapshot.position_mm, false);
+        fields.read("park_mm", snapshot.park_mm);
+        fields.read("stops", snapshot.stops, false);
+        fields.read("travel_mm", snapshot.travel_mm, false);
+        fields.read("time_added_s", snapshot.time_added_s, false);
+        fields.read("elapsed_s", snapshot.elapsed_s, false);
+        if (fields.problem()) return fields.problem();
+        index.snapshots.push_back(std::move(snapshot));
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_skipped(const Value& skipped, JobIndex& index) {
+    for (rapidjson::SizeType i = 0; i < skipped.Size(); ++i) {
+        JobIndex::Skipped entry;
+        Fields fields(skipped[i], item_path("skipped", i));
+        if (!skipped[i].IsObject()) fields.refuse("must be an object");
+        fields.read("layer", entry.layer, false);
+        fields.read("source_line", entry.source_line, false);
+        fields.read("trigger", entry.trigger, false);
+        fields.read("reason", entry.reason, false);
+        if (fields.problem()) return fields.problem();
+        index.skipped.push_back(std::move(entry));
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_samples(const Value& samples, JobIndex& index) {
+    for (rapidjson::SizeType i = 0; i < samples.Size(); ++i) {
+        const Value& sample = samples[i];
+        if (!sample.IsArray() || sample.Size() != 2 || !sample[0].IsUint64() ||
+            !sample[1].IsNumber())
+            return item_path("time_samples", i) + " must be [line, seconds]";
+        const JobIndex::Sample read{sample[0].GetUint64(), sample[1].GetDouble()};
+        // Interpolated between neighbours found by binary search: lines must rise, and time
+        // cannot run backwards (progress would jump about).
+        const bool rises = index.time_samples.empty() ||
+                           (read.line > index.time_samples.back().line &&
+                            read.elapsed_s >= index.time_samples.back().elapsed_s);
+        if (!rises || read.elapsed_s < 0.0)
+            return item_path("time_samples", i) + " must come after the one before";
+        index.time_samples.push_back(read);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_document(const Value& document, JobIndex& index) {
+    const Value* format = json_member(document, "format");
+    if (format == nullptr || !format->IsString() ||
+        std::string_view(format->GetString(), format->GetStringLength()) != "strata-job-index")
+        return "format is not strata-job-index";
+    const Value* layers = nullptr;
+    const Value* snapshots = nullptr;
+    const Value* samples = nullptr;
+    for (const auto& problem :
+         {array_of(document, "layers", layers), array_of(document, "snapshots", snapshots),
+          array_of(document, "time_samples", samples)})
+        if (problem) return problem;
+    Fields top(document, "");
+    top.read("estimated_time_s", index.estimated_time_s, true);
+    top.read("time_added_s", index.time_added_s, false);
+    if (top.problem()) return top.problem();
+    const Value* job = json_member(document, "job");
+    if (job == nullptr || !job->IsObject()) return "job must be an object";
+    Fields job_fields(*job, "job");
+    job_fields.read("bytes", index.job.bytes, false);
+    job_fields.read("lines", index.job.lines, false);
+    if (job_fields.problem()) return job_fields.problem();
+    if (const Value* source = json_member(document, "source")) {
+        Fields source_fields(*source, "source");
+        if (!source->IsObject()) source_fields.refuse("must be an object");
+        source_fields.read("file", index.source.file, false);
+        source_fields.read("bytes", index.source.bytes, false);
+        source_fields.read("lines", index.source.lines, false);
+        if (source_fields.problem()) return source_fields.problem();
+    }
+    if (auto problem = read_layers(*layers, index)) return problem;
+    if (auto problem = read_snapshots(*snapshots, index)) return problem;
+    if (const Value* skipped = json_member(document, "skipped")) {
+        if (!skipped->IsArray()) return "skipped must be a list";
+        if (auto problem = read_skipped(*skipped, index)) return problem;
+    }
+    return read_samples(*samples, index);
+}
+
+}  // namespace
+
+void write_job_index_snapshots(JsonWriter& json,
+                               const std::vector<JobIndex::Snapshot>& snapshots) {
+    json.begin_array();
+    for (const JobIndex::Snapshot& snapshot : snapshots)
+        write_snapshot(json, snapshot);
+    json.end_array();
+}
+
+std::string job_index_json(const JobIndex& index) {
+    std::ostringstream text;
+    JsonWriter json(text);
+    json.begin_object().field("format", "strata-job-index").field("version", 1);
+    json.key("source")
+        .begin_object()
+        .field("file", index.source.file)
+        .field("bytes", index.source.bytes)
+        .field("lines", index.source.lines)
+        .end_object();
+    json.key("job")
+        .begin_object()
+        .field("bytes", index.job.bytes)
+        .field("lines", index.job.lines)
+        .end_object();
+    json.field("estimated_time_s", index.estimated_time_s)
+        .field("time_added_s", index.time_added_s);
+    json.key("layers").begin_array();
+    for (const JobIndex::Layer& layer : index.layers) {
+        json.begin_object()
+            .field("index", layer.index)
+            .field("z_mm", layer.z_mm)
+            .field("first_line", layer.first_line)
+            .field("elapsed_s", layer.elapsed_s)
+            .end_object();
+    }
+    json.end_array().key("snapshots");
+    write_job_index_snapshots(json, index.snapshots);
+    json.key("skipped").begin_array();
+    for (const JobIndex::Skipped& skipped : index.skipped) {
+        json.begin_object()
+            .field("layer", skipped.layer)
+            .field("source_line", skipped.source_line)
+            .field("trigger", skipped.trigger)
+            .field("reason", skipped.reason)
+            .end_object();
+    }
+    json.end_array().key("time_samples").begin_array();
+    for (const JobIndex::Sample& sample : index.time_samples)
+        json.begin_array().value(sample.line).value(sample.elapsed_s).end_array();
+    json.end_array().end_object();
+    text << '\n';
+    return text.str();
+}
+
+Result<JobIndex> parse_job_index(std::string_view text) {
+    if (const auto deep = json_too_deep_at(text))
+        return fail(ErrorCode::invalid, "nested deeper than " + std::to_string(max_json_depth) +
+                                            " levels at offset " + std::to_string(*deep));
+    if (const auto nul = json_nul_at(text))
+        return fail(ErrorCode::invalid, "a NUL byte at offset " + std::to_string(*nul));
+    rapidjson::Document document;
+    document.Parse(text.data(), text.size());
+    if (document.HasParseError())
+        return fail(ErrorCode::invalid,
+                    std::string(rapidjson::GetParseError_En(document.GetParseError())) +
+                        " at offset " + std::to_string(document.GetErrorOffset()));
+    JobIndex index;
+    if (auto problem = read_document(document, index))
+        return fail(ErrorCode::invalid, std::move(*problem));
+    return index;
+}
+
+Result<JobIndex> load_job_index(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return errno_error("cannot read " + path, errno);
+    std::ostringstream text;
+    text << in.rdbuf();
+    Result<JobIndex> index = parse_job_index(text.str());
+    if (!index) return Error{index.error().code, path + ": " + index.error().message};
+    return index;
+}
+
+}  // namespace strata
