@@ -230,14 +230,15 @@ int main(int argc, char** argv) {
     std::string key;
     {
         server::Database db;
-        server::NewUser created;
-        if (!db.open(data / "strata.db", error) ||
-            !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created,
-                                           error)) {
-            std::fprintf(stderr, "login_flood_benchmark: %s\n", error.c_str());
+        Status opened = db.open(data / "strata.db");
+        const Result<server::NewUser> created =
+            opened ? server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt)
+                   : Result<server::NewUser>(opened.error());
+        if (!created) {
+            std::fprintf(stderr, "login_flood_benchmark: %s\n", created.error().message.c_str());
             return 1;
         }
-        key = created.api_key;
+        key = created->api_key;
     }
     server::ServerConfig config;
     config.data_directory = data;

@@ -187,28 +187,45 @@ struct BenchUser {
 
 BenchUser add_bench_user(const std::filesystem::path& data, std::string& error) {
     server::Database db;
-    server::NewUser created;
-    server::NewSession session;
-    if (!db.open(data / "strata.db", error) ||
-        !server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt, created,
-                                       error) ||
-        !server::Sessions(db).open(created.user.id, server::unix_now_s(), session, error))
+    if (const Status opened = db.open(data / "strata.db"); !opened) {
+        error = opened.error().message;
         return {};
-    return {created.api_key, "bench:" + session.token};
+    }
+    const Result<server::NewUser> created =
+        server::Accounts(db).add_user("bench", server::Role::admin, std::nullopt);
+    if (!created) {
+        error = created.error().message;
+        return {};
+    }
+    const Result<server::NewSession> session =
+        server::Sessions(db).open(created->user.id, server::unix_now_s());
+    if (!session) {
+        error = session.error().message;
+        return {};
+    }
+    return {created->api_key, "bench:" + session->token};
 }
 
 // The file goes in as an upload would, and is prepared once.
 bool store_file(server::Server& server, const std::string& file, server::StoredFile& stored,
                 std::string& error) {
-    std::unique_ptr<server::Upload> upload = server.library().begin_upload(error);
+    Result<std::unique_ptr<server::Upload>> begun = server.library().begin_upload();
+    if (!begun) {
+        error = begun.error().message;
+        return false;
+    }
     std::ifstream in(file, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
-    int status = 0;
     const std::string name = std::filesystem::path(file).filename().string();
-    if (!upload || !upload->write(content.str(), error) ||
-        !upload->commit(name, name, false, stored, status, error))
+    Status written = (*begun)->write(content.str());
+    Result<server::StoredFile> committed =
+        written ? (*begun)->commit(name, name, false) : Result<server::StoredFile>(written.error());
+    if (!committed) {
+        error = committed.error().message;
         return false;
+    }
+    stored = *committed;
     server.library().wait_idle();
     stored = *server.library().find(stored.id);
     return true;

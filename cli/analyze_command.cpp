@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "commands.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"

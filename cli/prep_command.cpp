@@ -15,7 +15,7 @@
 
 #include "commands.hpp"
 #include "printer_file.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 
 namespace strata::cli {
@@ -150,7 +150,7 @@ void write_json(const planner::PrepResult& result, const PrepArguments& argument
     json.field("plan_seconds", result.plan_seconds).field("splice_seconds", result.splice_seconds);
     json.field("threads", static_cast<std::uint64_t>(arguments.threads));
     json.key("per_snapshot");
-    planner::write_snapshots_json(json, result);
+    write_job_index_snapshots(json, planner::job_index_of(result).snapshots);
     json.end_object();
     out << '\n';
 }

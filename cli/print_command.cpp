@@ -11,25 +11,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "commands.hpp"
-#include "strata/parser/analysis.hpp"
 #include "strata/planner/prep.hpp"
-#include "strata/planner/print_time.hpp"
+#include "strata/printjob/print_job.hpp"
 #include "strata/streamer/streamer.hpp"
-#include "strata/timelapse/capture.hpp"
 
 namespace strata::cli {
 namespace {
@@ -165,48 +159,10 @@ bool parse(const std::vector<std::string>& arguments, PrintArguments& parsed) {
     return true;
 }
 
-std::unique_ptr<timelapse::TimelapseCapture> make_timelapse(const PrintArguments& parsed,
-                                                            const streamer::JobTimeline& timeline) {
-    if (parsed.cameras.empty()) return nullptr;
-    timelapse::CaptureSettings settings;
-    settings.cameras = parsed.cameras;
-    // One name per print, so prints of the same file into the same directory stay apart.
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    std::array<char, 32> stamp{};
-    std::strftime(stamp.data(), stamp.size(), "_%Y-%m-%d_%H-%M-%S", &local);
-    const std::string job = std::filesystem::path(parsed.file).stem().string() + stamp.data();
-    settings.frames_directory = std::filesystem::path(parsed.timelapse_directory) / "frames" / job;
-    settings.videos_directory = parsed.timelapse_directory;
-    settings.video_stem = job;
-    settings.planned_snapshots = timeline.snapshots;
-    settings.policy = parsed.frame_policy;
-    return std::make_unique<timelapse::TimelapseCapture>(settings);
-}
-
-// The streamer's capture callback: every camera, with the frame's metadata from where the job
-// stood when the head parked.
-void attach_timelapse(streamer::Streamer& printer, timelapse::TimelapseCapture& capture) {
-    printer.set_capture([&printer, &capture](std::uint32_t snapshot, std::string& error) {
-        timelapse::FrameInfo info;
-        info.snapshot = snapshot;
-        const streamer::JobProgress progress = printer.snapshot_progress();
-        info.layer = static_cast<std::uint32_t>(progress.layer + 1);
-        info.z_mm = progress.z_mm;
-        info.elapsed_s = progress.elapsed_s;
-        info.progress_percent = progress.percent;
-        const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
-        error = report.error;
-        return report.ok;
-    });
-}
-
 // Finishes the videos and says where they and the frames are, and how long after the print the
 // videos were ready.
-void finish_timelapse(timelapse::TimelapseCapture& capture,
-                      std::chrono::steady_clock::time_point print_ended) {
-    for (const timelapse::VideoOutcome& video : capture.finish()) {
+void finish_timelapse(printjob::PrintJob& job, std::chrono::steady_clock::time_point print_ended) {
+    for (const timelapse::VideoOutcome& video : job.finish(true)) {
         const double wait_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - print_ended).count();
         if (video.result.ok) {
@@ -215,7 +171,7 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
                          video.path.c_str(),
                          static_cast<unsigned long long>(video.result.frames_read), wait_s);
             std::fprintf(stderr, "strata print: frames of %s: %s\n", video.camera.c_str(),
-                         capture.frames_of(video.camera).c_str());
+                         job.frames_of(video.camera).c_str());
         } else {
             std::fprintf(stderr, "strata print: timelapse %s: %s\n", video.camera.c_str(),
                          video.result.error.c_str());
@@ -223,29 +179,16 @@ void finish_timelapse(timelapse::TimelapseCapture& capture,
     }
 }
 
-// The timeline of a file sent as it is: its own lines, from the analysis and the estimate.
+// The timeline of a file sent as it is, from an analysis of it.
 bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& exit_status) {
-    planner::PrintTimeOptions time_options = planner::PrintTimeOptions::normal_mode_only();
-    time_options.plan_on_worker_thread = true;
-    parser::AnalysisOptions options;
-    options.lex_on_worker_thread = parser::lexer_thread_fits(std::thread::hardware_concurrency(),
-                                                             time_options.plan_on_worker_thread);
-    planner::PrintTimeEstimator estimator(time_options);
-    planner::attach(estimator, options);
-    const parser::AnalysisResult analyzed = parser::analyze_file(file, options);
-    if (analyzed.error != parser::AnalysisError::none) {
-        std::fprintf(stderr, "strata print: %s: %s\n", file.c_str(), analyzed.message.c_str());
-        exit_status = analyzed.error == parser::AnalysisError::unreadable ? exit_code::unreadable
-                                                                          : exit_code::not_gcode;
+    Result<streamer::JobTimeline> analyzed = printjob::analyze_as_is(file);
+    if (!analyzed) {
+        std::fprintf(stderr, "strata print: %s\n", analyzed.error().message.c_str());
+        exit_status = analyzed.error().code == ErrorCode::invalid ? exit_code::not_gcode
+                                                                  : exit_code::unreadable;
         return false;
     }
-    const planner::PrintTimeEstimate estimate = estimator.finish();
-    timeline.total_s = estimate.total_s();
-    timeline.total_lines = analyzed.analysis.lines;
-    for (const parser::Layer& layer : analyzed.analysis.layers)
-        timeline.layers.push_back({layer.first_line, layer.z_mm});
-    for (const planner::TimeSample& sample : estimate.samples)
-        timeline.samples.push_back({sample.line, sample.elapsed_s});
+    timeline = std::move(*analyzed);
     return true;
 }
 
@@ -270,12 +213,13 @@ bool prepare(const PrintArguments& parsed, const std::string& job, streamer::Job
         exit_status = exit_code::not_plannable;
         return false;
     }
-    std::string error;
-    if (!streamer::load_job_index(options.index_path, timeline, error)) {
-        std::fprintf(stderr, "strata print: %s\n", error.c_str());
+    Result<streamer::JobTimeline> loaded = streamer::load_job_timeline(options.index_path);
+    if (!loaded) {
+        std::fprintf(stderr, "strata print: %s\n", loaded.error().message.c_str());
         exit_status = exit_code::write_failed;
         return false;
     }
+    timeline = std::move(*loaded);
     return true;
 }
 
@@ -376,26 +320,26 @@ int run_print(const std::vector<std::string>& arguments) {
     } else if (!timeline_of(parsed.file, timeline, exit_status)) {
         return exit_status;
     }
-    // The streamer waits for the slowest camera's delay and timeout, so a frame never arrives
-    // after the head has moved on.
-    parsed.config.capture_timeout_s = std::max(parsed.config.capture_timeout_s,
-                                               timelapse::longest_capture_s(parsed.cameras) + 1.0);
-    // Declared before the streamer: its capture thread may use it until it is gone.
-    const std::unique_ptr<timelapse::TimelapseCapture> capture = make_timelapse(parsed, timeline);
+    printjob::fit_capture_timeout(parsed.config, parsed.cameras);
     streamer::Streamer printer(parsed.config);
-    if (capture) attach_timelapse(printer, *capture);
     std::string error;
     if (!printer.connect(error)) {
         std::fprintf(stderr, "strata print: %s\n", error.c_str());
         exit_status = exit_code::link_failed;
-    } else if (!printer.start_job(job, timeline, error)) {
-        std::fprintf(stderr, "strata print: %s\n", error.c_str());
-        exit_status = exit_code::print_failed;
     } else {
-        exit_status = follow(printer, signals);
-        const auto print_ended = std::chrono::steady_clock::now();
-        printer.set_capture({});  // A capture cut short by a cancel has finished after this.
-        if (capture) finish_timelapse(*capture, print_ended);
+        printjob::JobSpec spec{parsed.file, job, std::move(timeline), {}};
+        spec.timelapse.cameras = parsed.cameras;
+        spec.timelapse.directory = parsed.timelapse_directory;
+        spec.timelapse.frame_policy = parsed.frame_policy;
+        printjob::PrintJob print(printer, std::move(spec));
+        if (const Status started = print.start(); !started) {
+            std::fprintf(stderr, "strata print: %s\n", started.error().message.c_str());
+            exit_status = exit_code::print_failed;
+        } else {
+            exit_status = follow(printer, signals);
+            const auto print_ended = std::chrono::steady_clock::now();
+            finish_timelapse(print, print_ended);
+        }
     }
     if (job != parsed.file) {
         std::remove(job.c_str());

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/timelapse/frames.hpp"
 #include "strata/timelapse/render.hpp"
 

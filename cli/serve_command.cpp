@@ -115,42 +115,44 @@ bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
 // The demo's admin, made once per data directory; its password and key are printed then.
 bool ensure_demo_admin(const std::filesystem::path& data) {
     server::Database db;
-    std::string error;
     std::filesystem::create_directories(data);
-    if (!db.open(data / "strata.db", error)) {
-        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
+    if (const Status opened = db.open(data / "strata.db"); !opened) {
+        std::fprintf(stderr, "strata serve: %s\n", opened.error().message.c_str());
         return false;
     }
     server::Accounts accounts(db);
     if (accounts.admin_count() > 0) return true;
-    server::NewUser created;
-    if (!accounts.add_user("demo", server::Role::admin, std::nullopt, created, error)) {
-        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
+    const Result<server::NewUser> created =
+        accounts.add_user("demo", server::Role::admin, std::nullopt);
+    if (!created) {
+        std::fprintf(stderr, "strata serve: %s\n", created.error().message.c_str());
         return false;
     }
-    std::printf("demo admin: user demo, password %s, API key %s\n", created.password.c_str(),
-                created.api_key.c_str());
+    std::printf("demo admin: user demo, password %s, API key %s\n", created->password.c_str(),
+                created->api_key.c_str());
     return true;
 }
 
 // Puts the sample into the library as an upload would.
 bool load_sample(server::FileLibrary& library, const std::string& sample) {
-    std::ifstream in(sample, std::ios::binary);
-    std::string error;
-    std::unique_ptr<server::Upload> upload = library.begin_upload(error);
-    if (!in || !upload) {
-        std::fprintf(stderr, "strata serve: cannot load %s %s\n", sample.c_str(), error.c_str());
+    const auto failed = [&sample](const std::string& why) {
+        std::fprintf(stderr, "strata serve: cannot load %s: %s\n", sample.c_str(), why.c_str());
         return false;
-    }
+    };
+    std::ifstream in(sample, std::ios::binary);
+    if (!in) return failed("cannot read it");
+    Result<std::unique_ptr<server::Upload>> begun = library.begin_upload();
+    if (!begun) return failed(begun.error().message);
+    server::Upload& upload = **begun;
     std::string chunk(1 << 16, '\0');
     while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
-        if (!upload->write(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())),
-                           error))
-            return false;
-    server::StoredFile stored;
-    int status = 0;
+        if (const Status written =
+                upload.write(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+            !written)
+            return failed(written.error().message);
     const std::string name = std::filesystem::path(sample).filename().string();
-    return upload->commit(name, name, false, stored, status, error);
+    const Result<server::StoredFile> stored = upload.commit(name, name, false);
+    return stored ? true : failed(stored.error().message);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/accounts.hpp"
 
 namespace strata::cli {
@@ -66,17 +66,18 @@ int run_user(const std::vector<std::string>& arguments) {
     std::filesystem::permissions(data, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ignored);
     server::Database db;
-    std::string error;
-    if (!db.open(data / "strata.db", error)) {
-        std::fprintf(stderr, "strata user: %s\n", error.c_str());
+    if (const Status opened = db.open(data / "strata.db"); !opened) {
+        std::fprintf(stderr, "strata user: %s\n", opened.error().message.c_str());
         return exit_code::write_failed;
     }
-    server::Accounts accounts(db);
-    server::NewUser created;
-    if (!accounts.add_user(name, role, std::nullopt, created, error)) {
-        std::fprintf(stderr, "strata user: %s\n", error.c_str());
-        return exit_code::usage;
+    const Result<server::NewUser> added = server::Accounts(db).add_user(name, role, std::nullopt);
+    if (!added) {
+        std::fprintf(stderr, "strata user: %s\n", added.error().message.c_str());
+        return added.error().code == ErrorCode::invalid || added.error().code == ErrorCode::conflict
+                   ? exit_code::usage
+                   : exit_code::write_failed;
     }
+    const server::NewUser& created = *added;
     if (as_json) {
         JsonWriter json(std::cout);
         json.begin_object()

@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "printer_file.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/planner/printable_area.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 #include "strata/planner/verify.hpp"

@@ -221,9 +221,9 @@ std::optional<std::string> read_samples(const Value& samples, JobIndex& index) {
         const JobIndex::Sample read{sample[0].GetUint64(), sample[1].GetDouble()};
         // Interpolated between neighbours found by binary search: lines must rise, and time
         // cannot run backwards (progress would jump about).
-        const bool rises = index.time_samples.empty() ||
-                           (read.line > index.time_samples.back().line &&
-                            read.elapsed_s >= index.time_samples.back().elapsed_s);
+        const bool rises =
+            index.time_samples.empty() || (read.line > index.time_samples.back().line &&
+                                           read.elapsed_s >= index.time_samples.back().elapsed_s);
         if (!rises || read.elapsed_s < 0.0)
             return item_path("time_samples", i) + " must come after the one before";
         index.time_samples.push_back(read);
@@ -272,8 +272,7 @@ std::optional<std::string> read_document(const Value& document, JobIndex& index)
 
 }  // namespace
 
-void write_job_index_snapshots(JsonWriter& json,
-                               const std::vector<JobIndex::Snapshot>& snapshots) {
+void write_job_index_snapshots(JsonWriter& json, const std::vector<JobIndex::Snapshot>& snapshots) {
     json.begin_array();
     for (const JobIndex::Snapshot& snapshot : snapshots)
         write_snapshot(json, snapshot);

@@ -55,12 +55,11 @@ void start_harness() {
     std::string error;
     {
         server::Database db;
-        server::NewUser created;
-        require(db.open(harness->directory / "strata.db", error) &&
-                    server::Accounts(db).add_user("fuzz", server::Role::admin, std::nullopt,
-                                                  created, error),
-                "the scratch store cannot be made");
-        harness->admin_key = created.api_key;
+        require(db.open(harness->directory / "strata.db").ok(), "the scratch store cannot be made");
+        const strata::Result<server::NewUser> created =
+            server::Accounts(db).add_user("fuzz", server::Role::admin, std::nullopt);
+        require(created.ok(), "the scratch store cannot be made");
+        harness->admin_key = created ? created->api_key : std::string();
     }
     server::ServerConfig config;
     config.data_directory = harness->directory;

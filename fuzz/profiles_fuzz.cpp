@@ -7,8 +7,6 @@
 //   2  the camera profile (server): its password never shows in what the API returns, and a
 //      body sent back as shown keeps the stored password (the round trip a web form makes);
 //   3  prep's job index (streamer): what loads answers every line's time and layer, finitely.
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -77,22 +75,18 @@ void camera_profile(std::string_view body) {
 }
 
 void job_index(std::string_view text) {
-    const int fd = ::memfd_create("index.json", MFD_CLOEXEC);
-    if (fd < 0) return;
-    if (!text.empty() &&
-        ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-        ::close(fd);
+    strata::Result<strata::JobIndex> index = strata::parse_job_index(text);
+    if (!index) {
+        require(!index.error().message.empty(), "a refused index without a reason");
         return;
     }
-    strata::streamer::JobTimeline timeline;
-    std::string error;
-    const bool loaded =
-        strata::streamer::load_job_index("/proc/self/fd/" + std::to_string(fd), timeline, error);
-    ::close(fd);
-    if (!loaded) {
-        require(!error.empty(), "a refused index without a reason");
-        return;
-    }
+    // Whatever is accepted is written back as it was read: the writer and the reader agree.
+    const std::string written = strata::job_index_json(*index);
+    strata::Result<strata::JobIndex> again = strata::parse_job_index(written);
+    require(again.ok(), "an index written back no longer reads");
+    require(again.ok() && strata::job_index_json(*again) == written,
+            "an index written back reads differently");
+    const strata::streamer::JobTimeline timeline = strata::streamer::timeline_of(*index);
     for (const std::uint64_t line :
          {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{2}, timeline.total_lines,
           timeline.total_lines + 1, std::uint64_t{1} << 40U}) {

@@ -55,9 +55,9 @@ PrintJob::PrintJob(streamer::Streamer& printer, JobSpec spec)
     if (plan.render_videos) settings.videos_directory = plan.directory;
     settings.video_stem = video_stem_;
     settings.render = plan.render;
-    settings.planned_snapshots =
-        timed ? static_cast<std::size_t>(std::max(1.0, spec_.timeline.total_s / plan.timed_interval_s))
-              : spec_.timeline.snapshots;
+    settings.planned_snapshots = timed ? static_cast<std::size_t>(std::max(
+                                             1.0, spec_.timeline.total_s / plan.timed_interval_s))
+                                       : spec_.timeline.snapshots;
     settings.policy = plan.frame_policy;
     capture_ = std::make_unique<timelapse::TimelapseCapture>(settings);
     attach_capture();

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "profile_fields.hpp"
-#include "strata/json_limits.hpp"
+#include "strata/common/json_limits.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner {

@@ -1,9 +1,9 @@
 // Snapshot block text (see block_writer.hpp).
 #include "block_writer.hpp"
 
-#include <charconv>
 #include <cmath>
-#include <cstdio>
+
+#include "strata/common/gcode_number.hpp"
 
 namespace strata::planner::splice {
 namespace {
@@ -11,17 +11,11 @@ namespace {
 using snapshots::BlockStep;
 using snapshots::StepKind;
 
-void append_fixed(std::string& out, double value, int decimals) {
-    char text[64];
-    const int length = std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    out.append(text, static_cast<std::size_t>(length));
-}
-
 // F is in mm/min; a whole number reads best and any rounding here is harmless (the block's
 // own moves), except for the restore, which is written exactly.
 void append_feedrate(std::string& out, double feedrate_mm_s) {
     out += " F";
-    append_fixed(out, std::round(feedrate_mm_s * 60.0), 0);
+    append_gcode_fixed(out, std::round(feedrate_mm_s * 60.0), 0);
 }
 
 // File coordinate of a bed position on one axis.
@@ -30,13 +24,6 @@ double file_mm(const PlannedSnapshot& snapshot, double bed_mm, std::size_t axis)
 }
 
 }  // namespace
-
-void append_exact(std::string& out, double value) {
-    if (value == 0.0) value = 0.0;  // No "-0".
-    char text[400];
-    const auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed);
-    out.append(text, result.ptr);
-}
 
 WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
                           const std::vector<BlockStep>& steps, const BlockMotion& motion) {
@@ -50,19 +37,19 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
     out += " layer=";
     out += std::to_string(snapshot.layer);
     out += " z=";
-    append_fixed(out, snapshot.layer_z_mm, 3);
+    append_gcode_fixed(out, snapshot.layer_z_mm, 3);
     out += " lift=";
-    append_fixed(out, motion.lift_mm, 3);
+    append_gcode_fixed(out, motion.lift_mm, 3);
     line();
     const BlockEntry& entry = snapshot.entry;
     std::string retract_text;  // Relative E: the de-retraction repeats the retraction's digits.
     // The E word of a retraction (E-) or of its undoing, in the file's E mode.
     const auto append_e = [&](const BlockStep& step, bool retracting) {
         out += " E";
-        if (!entry.machine.e_relative) return append_exact(out, step.target[3]);
+        if (!entry.machine.e_relative) return append_gcode_number(out, step.target[3]);
         if (retracting) {
             retract_text.clear();
-            append_exact(retract_text, -step.delta_mm[3]);
+            append_gcode_number(retract_text, -step.delta_mm[3]);
             out += '-';
         }
         out += retract_text;
@@ -80,21 +67,21 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
             case StepKind::lift:
             case StepKind::lower:
                 out += "G1 Z";
-                append_exact(out, file_mm(snapshot, step.target[2], 2));
+                append_gcode_number(out, file_mm(snapshot, step.target[2], 2));
                 if (step.delta_mm[3] != 0.0) append_e(step, step.kind == StepKind::lift);
                 append_feedrate(out, step.feedrate_mm_s);
                 break;
             case StepKind::travel:
             case StepKind::travel_back:
                 out += "G1 X";
-                append_exact(out, file_mm(snapshot, step.target[0], 0));
+                append_gcode_number(out, file_mm(snapshot, step.target[0], 0));
                 out += " Y";
-                append_exact(out, file_mm(snapshot, step.target[1], 1));
+                append_gcode_number(out, file_mm(snapshot, step.target[1], 1));
                 append_feedrate(out, step.feedrate_mm_s);
                 break;
             case StepKind::dwell:
                 out += "G4 P";
-                append_fixed(out, step.dwell_s * 1000.0, 0);
+                append_gcode_fixed(out, step.dwell_s * 1000.0, 0);
                 break;
             case StepKind::wait: out += "M400"; break;
             case StepKind::capture:
@@ -104,7 +91,7 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
                 break;
             case StepKind::restore_feedrate:
                 out += "G1 F";
-                append_exact(out, entry.machine.feedrate_mm_s * 60.0);
+                append_gcode_number(out, entry.machine.feedrate_mm_s * 60.0);
                 break;
         }
         line();

@@ -24,7 +24,4 @@ WrittenBlock append_block(std::string& out, const PlannedSnapshot& snapshot,
                           const std::vector<snapshots::BlockStep>& steps,
                           const BlockMotion& motion);
 
-/// `value` in the shortest decimal that reads back as the same double, never in exponent form.
-void append_exact(std::string& out, double value);
-
 }  // namespace strata::planner::splice

@@ -1,9 +1,7 @@
-// The job index (see prep.hpp): the original's layers and time samples moved to the job's line
+// job_index_of (see prep.hpp): the original's layers and time samples moved to the job's line
 // numbers, with each snapshot's added time folded into the elapsed times after it.
 #include <algorithm>
-#include <sstream>
 
-#include "strata/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 
 namespace strata::planner {
@@ -59,97 +57,55 @@ class JobClock {
     std::vector<double> added_after_;
 };
 
-void write_snapshot(JsonWriter& json, const PlannedSnapshot& snapshot, std::uint64_t job_line,
-                    double elapsed_s) {
-    json.begin_object()
-        .field("n", snapshot.number)
-        .field("line", job_line)
-        .field("source_line", snapshot.after_line)
-        .field("layer", snapshot.layer)
-        .field("z_mm", snapshot.layer_z_mm)
-        .field("trigger", to_string(snapshot.trigger))
-        .field("placement", to_string(snapshot.kind))
-        .field("feature", parser::to_string(snapshot.feature));
-    json.key("position_mm").begin_array();
-    for (const double coordinate : snapshot.entry.machine.position_mm)
-        json.value(coordinate);
-    json.end_array().key("park_mm");
-    if (snapshot.park_mm) {
-        json.begin_array().value((*snapshot.park_mm)[0]).value((*snapshot.park_mm)[1]).end_array();
-    } else {
-        json.null();
-    }
-    json.field("stops", snapshot.stop)
-        .field("travel_mm", snapshot.travel_mm)
-        .field("time_added_s", snapshot.time_added_s)
-        .field("elapsed_s", elapsed_s)
-        .end_object();
+JobIndex::Snapshot snapshot_entry(const PlannedSnapshot& snapshot, std::uint64_t job_line,
+                                  double elapsed_s) {
+    JobIndex::Snapshot entry;
+    entry.n = snapshot.number;
+    entry.line = job_line;
+    entry.source_line = snapshot.after_line;
+    entry.layer = snapshot.layer;
+    entry.z_mm = snapshot.layer_z_mm;
+    entry.trigger = std::string(to_string(snapshot.trigger));
+    entry.placement = std::string(to_string(snapshot.kind));
+    entry.feature = std::string(parser::to_string(snapshot.feature));
+    entry.position_mm = snapshot.entry.machine.position_mm;
+    entry.park_mm = snapshot.park_mm;
+    entry.stops = snapshot.stop;
+    entry.travel_mm = snapshot.travel_mm;
+    entry.time_added_s = snapshot.time_added_s;
+    entry.elapsed_s = elapsed_s;
+    return entry;
 }
 
 }  // namespace
 
-void write_snapshots_json(JsonWriter& json, const PrepResult& result) {
+JobIndex job_index_of(const PrepResult& result) {
     const JobClock clock(result);
-    json.begin_array();
+    JobIndex index;
+    index.source = {result.analysis.file, result.analysis.bytes, result.analysis.lines};
+    index.job = {result.job_bytes, result.job_lines};
+    index.estimated_time_s = result.estimate.total_s() + result.time_added_s;
+    index.time_added_s = result.time_added_s;
+    for (const parser::Layer& layer : result.analysis.layers) {
+        index.layers.push_back(
+            {layer.index, layer.z_mm, clock.job_line(layer.first_line),
+             clock.elapsed_s(result.estimate.elapsed_at(layer.first_line), layer.first_line)});
+    }
     const auto& snapshots = result.plan.snapshots;
     for (std::size_t i = 0; i < snapshots.size(); ++i) {
         const std::uint64_t job_line =
             i < result.job_capture_lines.size() ? result.job_capture_lines[i] : 0;
-        write_snapshot(json, snapshots[i], job_line,
-                       clock.elapsed_s(snapshots[i].elapsed_s, snapshots[i].after_line));
+        index.snapshots.push_back(
+            snapshot_entry(snapshots[i], job_line,
+                           clock.elapsed_s(snapshots[i].elapsed_s, snapshots[i].after_line)));
     }
-    json.end_array();
-}
-
-std::string job_index_json(const PrepResult& result) {
-    const JobClock clock(result);
-    std::ostringstream text;
-    JsonWriter json(text);
-    json.begin_object().field("format", "strata-job-index").field("version", 1);
-    json.key("source")
-        .begin_object()
-        .field("file", result.analysis.file)
-        .field("bytes", result.analysis.bytes)
-        .field("lines", result.analysis.lines)
-        .end_object();
-    json.key("job")
-        .begin_object()
-        .field("bytes", result.job_bytes)
-        .field("lines", result.job_lines)
-        .end_object();
-    json.field("estimated_time_s", result.estimate.total_s() + result.time_added_s)
-        .field("time_added_s", result.time_added_s);
-    json.key("layers").begin_array();
-    for (const parser::Layer& layer : result.analysis.layers) {
-        json.begin_object()
-            .field("index", layer.index)
-            .field("z_mm", layer.z_mm)
-            .field("first_line", clock.job_line(layer.first_line))
-            .field("elapsed_s",
-                   clock.elapsed_s(result.estimate.elapsed_at(layer.first_line), layer.first_line))
-            .end_object();
-    }
-    json.end_array().key("snapshots");
-    write_snapshots_json(json, result);
-    json.key("skipped").begin_array();
-    for (const SkippedSnapshot& skipped : result.plan.skipped) {
-        json.begin_object()
-            .field("layer", skipped.layer)
-            .field("source_line", skipped.line)
-            .field("trigger", to_string(skipped.trigger))
-            .field("reason", skipped.reason)
-            .end_object();
-    }
-    json.end_array().key("time_samples").begin_array();
-    for (const TimeSample& sample : result.estimate.samples) {
-        json.begin_array()
-            .value(clock.job_line(sample.line))
-            .value(clock.elapsed_s(sample.elapsed_s, sample.line))
-            .end_array();
-    }
-    json.end_array().end_object();
-    text << '\n';
-    return text.str();
+    for (const SkippedSnapshot& skipped : result.plan.skipped)
+        index.skipped.push_back(
+            {skipped.layer, skipped.line, std::string(to_string(skipped.trigger)), skipped.reason});
+    for (const TimeSample& sample : result.estimate.samples)
+        index.time_samples.push_back(
+            {clock.job_line(sample.line), clock.elapsed_s(sample.elapsed_s, sample.line)});
+    return index;
 }
 
 }  // namespace strata::planner

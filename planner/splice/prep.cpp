@@ -166,8 +166,8 @@ PrepResult prep_file(const PrepOptions& options) {
     }
     std::string error;
     if (!options.index_path.empty() &&
-        !splice::write_atomically(options.index_path, job_index_json(result), options.durable,
-                                  error)) {
+        !splice::write_atomically(options.index_path, job_index_json(job_index_of(result)),
+                                  options.durable, error)) {
         discard();
         result.error = PrepError::write_failed;
         result.message = error;

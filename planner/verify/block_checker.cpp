@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "strata/common/gcode_number.hpp"
 #include "strata/planner/verify.hpp"
 
 namespace strata::planner {
@@ -91,6 +92,9 @@ std::optional<MoveRecord> BlockChecker::on_line(const parser::GcodeLine& line, s
         if (comment.rfind("STRATA SNAPSHOT END", 0) == 0) end_block(number, state);
         return std::nullopt;
     }
+    // Firmware has no exponents: `X1e-04` would be X1 and then an E word, an extrusion.
+    if (in_block_ && has_exponent_number(line.raw))
+        fail(number, "a number written with an exponent: " + std::string(line.raw));
     if (!simulated) return std::nullopt;
     if (in_block_) {
         check_block_move(number, state, start_mm);

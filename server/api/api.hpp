@@ -29,7 +29,7 @@
 
 namespace strata::server::api {
 
-/// Who may call a route: `anyone` (login, the status page), else the least role.
+/// Who may call a route: `anyone` (login, the web app's files), else the least role.
 enum class Access : std::uint8_t { anyone, viewer, operator_, admin };
 
 struct Principal {

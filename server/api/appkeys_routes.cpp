@@ -20,11 +20,9 @@ std::string label_of(std::string_view app) {
 
 // A new key for `user` labelled for `app`; empty when the store refused it.
 std::string make_key(Services& services, const User& user, std::string_view app) {
-    std::string key;
-    std::string error;
-    const bool made = services.store.with(
-        [&](Database& db) { return Accounts(db).add_api_key(user.id, label_of(app), key, error); });
-    return made ? key : std::string();
+    const Result<std::string> key = services.store.with(
+        [&](Database& db) { return Accounts(db).add_api_key(user.id, label_of(app)); });
+    return key ? *key : std::string();
 }
 
 std::optional<User> user_named(Services& services, std::string_view name) {

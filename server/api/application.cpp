@@ -9,7 +9,7 @@
 #include <cctype>
 #include <sstream>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 
 namespace strata::server::api {
 namespace {

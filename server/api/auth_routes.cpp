@@ -44,13 +44,11 @@ http::Response too_busy() {
 
 // A session for a user whose password was right: the answer with the session cookie.
 http::Response open_session(Services& services, const User& user, bool remember) {
-    NewSession session;
-    std::string error;
-    const bool opened = services.store.with([&](Database& db) {
-        return Sessions(db, services.config.session_lifetime_s)
-            .open(user.id, unix_now_s(), session, error);
+    const Result<NewSession> opened = services.store.with([&](Database& db) {
+        return Sessions(db, services.config.session_lifetime_s).open(user.id, unix_now_s());
     });
-    if (!opened) return http::Response::error(500, error);
+    if (!opened) return http::Response::error(500, opened.error().message);
+    const NewSession& session = *opened;
     http::Response response = login_answer(user, session, "password");
     response.add_header(
         "Set-Cookie",
@@ -84,7 +82,6 @@ http::Response get_server(Services& services, const Call&) {
 http::Response post_login(Services& services, const Call& call) {
     JsonBody body;
     if (std::optional<http::Response> refused = read_body(call, body)) return *refused;
-    std::string error;
     if (body.flag("passive").value_or(false)) {
         if (!call.principal) return http::Response::error(403, "not logged in");
         // A browser's own session (a reloaded page): the same session and CSRF token again,
@@ -97,14 +94,12 @@ http::Response post_login(Services& services, const Call& call) {
         }
         // A key's passive logins share one session: clients that log in again every few
         // seconds would otherwise leave a week-long session behind each time.
-        NewSession session;
-        const bool opened = services.store.with([&](Database& db) {
+        const Result<NewSession> opened = services.store.with([&](Database& db) {
             return Sessions(db, services.config.session_lifetime_s)
-                .open_for_key(call.principal->user.id, call.principal->api_key, unix_now_s(),
-                              session, error);
+                .open_for_key(call.principal->user.id, call.principal->api_key, unix_now_s());
         });
-        if (!opened) return http::Response::error(500, error);
-        return login_answer(call.principal->user, session, "apikey");
+        if (!opened) return http::Response::error(500, opened.error().message);
+        return login_answer(call.principal->user, *opened, "apikey");
     }
     const std::optional<std::string> name = body.string("user");
     const std::optional<std::string> password = body.string("pass");
@@ -142,11 +137,10 @@ http::Response post_login(Services& services, const Call& call) {
 http::Response post_logout(Services& services, const Call& call) {
     if (call.principal && call.principal->session) {
         // The session that authenticated this call is the one to end.
-        services.store.with([&](Database& db) {
-            std::string ignored;
-            Statement remove = db.prepare("DELETE FROM sessions WHERE id = ?", ignored);
-            return remove.valid() && remove.bind(1, call.principal->session->id).run(ignored);
-        });
+        const Status closed = services.store.with(
+            [&](Database& db) { return Sessions(db).close(call.principal->session->id); });
+        // A logout that did not happen must not look like one: the session would stay open.
+        if (!closed) return http::Response::error(500, "not logged out: " + closed.error().message);
     }
     http::Response response = http::Response::empty(204);
     response.add_header("Set-Cookie",

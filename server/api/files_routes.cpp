@@ -33,24 +33,24 @@ std::vector<StoredFile> files_under(Services& services, const std::string& folde
 
 // A copy of a stored file at `to`: its bytes through a new upload, so the copy is hashed,
 // checked and prepared like any other file.
-bool copy_file(Services& services, const StoredFile& file, const std::string& to,
-               std::string& error, int& status) {
-    std::unique_ptr<Upload> upload = services.library.begin_upload(error);
-    if (!upload) return false;
+Status copy_file(Services& services, const StoredFile& file, const std::string& to) {
+    Result<std::unique_ptr<Upload>> begun = services.library.begin_upload();
+    if (!begun) return begun.take_error();
+    Upload& upload = **begun;
     std::ifstream in(services.library.absolute(file), std::ios::binary);
     std::string chunk(std::size_t{1} << 20U, '\0');
     while (in) {
         in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
         const std::size_t got = static_cast<std::size_t>(in.gcount());
-        if (got > 0 && !upload->write(std::string_view(chunk.data(), got), error)) return false;
+        if (got > 0)
+            if (Status written = upload.write(std::string_view(chunk.data(), got)); !written)
+                return written;
     }
-    if (in.bad()) {
-        error = "cannot read " + file.path;
-        return false;
-    }
-    StoredFile stored;
-    return upload->commit(to, std::filesystem::path(to).filename().string(), true, stored, status,
-                          error);
+    if (in.bad()) return fail(ErrorCode::io, "cannot read " + file.path);
+    const Result<StoredFile> copied =
+        upload.commit(to, std::filesystem::path(to).filename().string(), true);
+    if (!copied) return copied.error();
+    return {};
 }
 
 // OctoPrint's copy and move: `destination` is a folder (the item keeps its name there) or the
@@ -93,10 +93,11 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
                 return refused("Trying to move a file or folder that is currently in use");
     for (const StoredFile& item : items) {
         const std::string to = file ? *target : *target + item.path.substr(path.size());
-        int status = 500;
-        const bool done = command == "move" ? services.library.move(item, to, error)
-                                            : copy_file(services, item, to, error, status);
-        if (!done) return http::Response::error(status, error);
+        if (command == "move") {
+            if (!services.library.move(item, to, error)) return http::Response::error(500, error);
+        } else if (const Status copied = copy_file(services, item, to); !copied) {
+            return http::Response::error(status_of(copied.error()), copied.error().message);
+        }
     }
     if (!file && !(command == "move" ? services.library.move_folders(path, *target, error)
                                      : services.library.copy_folders(path, *target, error)))

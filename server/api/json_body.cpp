@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "api.hpp"
-#include "strata/json_limits.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_limits.hpp"
+#include "strata/common/json_member.hpp"
 
 namespace strata::server::api {
 

@@ -8,7 +8,7 @@
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
 #include "strata/server/profiles.hpp"
 
 namespace strata::server::api {
@@ -149,12 +149,11 @@ std::optional<http::Response> store_printer(Services& services, const NamedPrint
                                                                  : "profile." + problem->field;
         return http::Response::error(400, "profile is invalid: " + field + " " + problem->message);
     }
-    std::string error;
-    const bool stored = services.store.with([&](Database& db) {
-        return Profiles(db).put(ProfileKind::printer, printer.id, body, make_default, unix_now_s(),
-                                error);
+    const Status stored = services.store.with([&](Database& db) {
+        return Profiles(db).put(ProfileKind::printer, printer.id, body, make_default, unix_now_s());
     });
-    if (!stored) return http::Response::error(500, "Could not save profile: " + error);
+    if (!stored)
+        return http::Response::error(500, "Could not save profile: " + stored.error().message);
     return std::nullopt;
 }
 
@@ -267,8 +266,9 @@ http::Response delete_printerprofile(Services& services, const Call& call) {
     if (printer->is_default) return http::Response::error(409, "Cannot delete default profile");
     if (!printer->stored)
         return http::Response::error(409, "the built-in _default profile cannot be deleted");
-    (void)services.store.with(
+    const Result<bool> removed = services.store.with(
         [&](Database& db) { return Profiles(db).remove(ProfileKind::printer, printer->id); });
+    if (!removed) return http::Response::error(500, removed.error().message);
     publish_profile_event(services, "PrinterProfileDeleted", printer->id);
     return http::Response::empty(204);
 }

@@ -10,6 +10,7 @@
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/common/gcode_number.hpp"
 #include "strata/server/profiles.hpp"
 
 namespace strata::server::api {
@@ -50,13 +51,7 @@ bool printing(const PrinterStatus& status) {
 }
 
 std::string number_text(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f", value);
-    std::string out = text;
-    while (out.back() == '0')
-        out.pop_back();
-    if (out.back() == '.') out.pop_back();
-    return out;
+    return gcode_number_short(value, 3);
 }
 
 http::Response send(Services& services, const std::vector<std::string>& commands) {

@@ -69,14 +69,14 @@ http::Response put_profile(Services& services, const Call& call) {
             json.field("field", problem->field).end_object();
         });
     }
-    std::string error;
-    const bool existed = services.store.with([&](Database& db) {
-        const bool found = Profiles(db).find(kind, name).has_value();
-        if (!Profiles(db).put(kind, name, body, call.query_flag("default"), unix_now_s(), error))
-            error = error.empty() ? "the profile could not be stored" : error;
-        return found;
+    bool existed = false;
+    const Status stored_now = services.store.with([&](Database& db) {
+        existed = Profiles(db).find(kind, name).has_value();
+        return Profiles(db).put(kind, name, body, call.query_flag("default"), unix_now_s());
     });
-    if (!error.empty()) return http::Response::error(500, error);
+    if (!stored_now)
+        return http::Response::error(
+            500, "the profile could not be stored: " + stored_now.error().message);
     const std::optional<StoredProfile> stored =
         services.store.with([&](Database& db) { return Profiles(db).find(kind, name); });
     return json_reply(existed ? 200 : 201,
@@ -86,9 +86,10 @@ http::Response put_profile(Services& services, const Call& call) {
 http::Response delete_profile(Services& services, const Call& call) {
     ProfileKind kind{};
     if (std::optional<http::Response> refused = kind_of(call, kind)) return *refused;
-    const bool removed = services.store.with(
+    const Result<bool> removed = services.store.with(
         [&](Database& db) { return Profiles(db).remove(kind, call.captures[1]); });
-    if (!removed)
+    if (!removed) return http::Response::error(500, removed.error().message);
+    if (!*removed)
         return http::Response::error(404,
                                      "no " + call.captures[0] + " profile " + call.captures[1]);
     return http::Response::empty(204);

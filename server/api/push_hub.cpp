@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "push_messages.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
 
 namespace strata::server::api {
 

@@ -7,7 +7,7 @@
 
 #include "routes.hpp"
 #include "shapes.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
 
 namespace strata::server::api {
 namespace {

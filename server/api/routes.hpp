@@ -3,7 +3,7 @@
 #pragma once
 
 #include "api.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 
 namespace strata::server::api {
 

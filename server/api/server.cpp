@@ -84,7 +84,10 @@ bool Server::start(std::string& error) {
         return false;
     }
     ::chmod(impl.config.data_directory.c_str(), 0700);  // Keys, sessions and uploads inside.
-    if (!impl.store.open(impl.config.data_directory / "strata.db", error)) return false;
+    if (const Status opened = impl.store.open(impl.config.data_directory / "strata.db"); !opened) {
+        error = opened.error().message;
+        return false;
+    }
     const std::int64_t admins =
         impl.store.with([](Database& db) { return Accounts(db).admin_count(); });
     if (admins == 0 && !impl.config.allow_without_admin) {

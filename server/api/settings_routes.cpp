@@ -6,12 +6,14 @@
 // PUT /api/strata/controls, where OctoPrint needs its config file). All are kept in the
 // `settings` table as the JSON this file wrote after checking every field; until an admin
 // stores one, the ready-made value (or the configured one) is served.
+#include <cstdio>
 #include <set>
 
 #include "json_body.hpp"
 #include "routes.hpp"
 #include "shapes.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
+#include "strata/server/settings_table.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -34,26 +36,24 @@ constexpr const char* default_controls_json =
     R"({"name":"Unload filament","commands":["M83","G1 E5 F300","G1 E-15 F3000",)"
     R"("G1 E-80 F1200","M82"],"confirm":"Unload filament? The nozzle must be hot."}])";
 
+// The setting stored under `key`, or `fallback` when none is (or the store cannot say: the
+// defaults then show, and the failure is logged).
 std::string read_setting(Services& services, const char* key, const char* fallback) {
-    return services.store.with([&](Database& db) {
-        std::string error;
-        Statement select = db.prepare("SELECT value_json FROM settings WHERE key = ?", error);
-        if (!select.valid() ||
-            select.bind(1, std::string_view(key)).step(error) != Statement::Step::row)
-            return std::string(fallback);
-        return select.text(0);
-    });
+    const Result<std::optional<std::string>> stored =
+        services.store.with([&](Database& db) { return SettingsTable(db).value_json(key); });
+    if (!stored) {
+        std::fprintf(stderr, "strata serve: setting %s: %s\n", key, stored.error().message.c_str());
+        return fallback;
+    }
+    return stored->value_or(fallback);
 }
 
 bool write_setting(Services& services, const char* key, const std::string& json,
                    std::string& error) {
-    return services.store.with([&](Database& db) {
-        Statement upsert = db.prepare(
-            "INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET value_json = excluded.value_json",
-            error);
-        return upsert.valid() && upsert.bind(1, std::string_view(key)).bind(2, json).run(error);
-    });
+    const Status stored =
+        services.store.with([&](Database& db) { return SettingsTable(db).put(key, json); });
+    if (!stored) error = stored.error().message;
+    return stored.ok();
 }
 
 // A temperature in °C from `max_c` down to 0, or null where `nullable`; the problem otherwise.

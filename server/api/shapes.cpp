@@ -11,7 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -74,6 +74,21 @@ http::Response refused(const std::string& error) {
     return http::Response::error(409, error);
 }
 
+int status_of(const Error& error) {
+    switch (error.code) {
+        case ErrorCode::invalid: return 400;
+        case ErrorCode::not_found: return 404;
+        case ErrorCode::conflict:
+        case ErrorCode::busy: return 409;
+        case ErrorCode::no_space: return 507;
+        case ErrorCode::unavailable: return 503;
+        case ErrorCode::permission:
+        case ErrorCode::io:
+        case ErrorCode::internal: return 500;
+    }
+    return 500;
+}
+
 std::string human_size(std::int64_t bytes) {
     const char* units[] = {"B", "KB", "MB", "GB", "TB"};
     auto value = static_cast<double>(bytes);
@@ -130,7 +145,7 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
     json.field("date", static_cast<std::int64_t>(std::floor(file.uploaded_s)));
     if (!file.analysis_json.empty()) {
         json.key("gcodeAnalysis").raw(file.analysis_json);
-    } else if (file.state == "analyzing" || file.state == "stored") {
+    } else if (file.state == FileState::analyzing || file.state == FileState::stored) {
         json.key("gcodeAnalysis").begin_object().field("progress", file.prep_progress).end_object();
     }
     if (!file.thumbnail.empty()) {
@@ -142,7 +157,7 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
     }
     json.key("strata").begin_object();
     json.field("id", file.id);
-    json.field("state", file.state);
+    json.field("state", to_string(file.state));
     if (!file.error.empty()) json.field("error", file.error);
     json.field("snapshots", file.snapshots);
     json.end_object();

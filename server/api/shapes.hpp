@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "api.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 
 namespace strata::server::api {
 
@@ -62,6 +62,10 @@ http::Response json_reply(int status, Write&& write) {
 /// The answer to a printer command the printer's state refused: OctoPrint's 409 (whatever the
 /// reason: not operational, busy, nothing printing, nothing selected).
 [[nodiscard]] http::Response refused(const std::string& error);
+
+/// The HTTP status for a domain error: 400 invalid, 404 not found, 409 conflict or busy, 507 no
+/// space, 503 unavailable, 500 for the rest (the server's own files and store).
+[[nodiscard]] int status_of(const Error& error);
 
 /// 400 for a bad request field or query parameter: `{"error": "FIELD: MESSAGE", "field": FIELD}`.
 [[nodiscard]] http::Response field_error(const std::string& field, const std::string& message);

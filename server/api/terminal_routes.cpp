@@ -54,12 +54,11 @@ http::Response post_terminal(Services& services, const Call& call) {
     if (!command || command->empty() || command->size() > 256 ||
         command->find_first_of("\r\n") != std::string::npos)
         return http::Response::error(400, "command: one line of G-code, up to 256 characters");
-    std::string error;
     const std::int64_t user_id = call.principal->user.id;
-    if (!services.store.with([&](Database& db) {
-            return CommandHistory(db).add(user_id, *command, unix_now_s(), error);
-        }))
-        return http::Response::error(500, error);
+    const Status kept = services.store.with(
+        [&](Database& db) { return CommandHistory(db).add(user_id, *command, unix_now_s()); });
+    if (!kept) return http::Response::error(500, kept.error().message);
+    std::string error;
     if (!services.printer.operational()) return refused("Printer is not operational");
     if (services.printer.send_commands({*command}, error) != Refusal::none) return refused(error);
     return http::Response::empty(204);

@@ -12,14 +12,20 @@
 namespace strata::server::api {
 namespace {
 
-std::optional<TimelapseVideo> video_named(Services& services, std::string_view name) {
-    for (TimelapseVideo& video : services.recordings.ready_videos())
-        if (std::filesystem::path(video.path).filename() == name) return std::move(video);
-    return std::nullopt;
+// The ready video of that file name; nothing when there is none.
+Result<std::optional<TimelapseVideo>> video_named(Services& services, std::string_view name) {
+    Result<std::vector<TimelapseVideo>> videos = services.recordings.ready_videos();
+    if (!videos) return videos.take_error();
+    for (TimelapseVideo& video : *videos)
+        if (std::filesystem::path(video.path).filename() == name)
+            return std::optional<TimelapseVideo>(std::move(video));
+    return std::optional<TimelapseVideo>();
 }
 
 http::Response timelapse_list(Services& services, bool unrendered) {
-    const std::vector<TimelapseVideo> videos = services.recordings.ready_videos();
+    const Result<std::vector<TimelapseVideo>> ready = services.recordings.ready_videos();
+    if (!ready) return http::Response::error(500, ready.error().message);
+    const std::vector<TimelapseVideo>& videos = *ready;
     const bool enabled = services.printer.can_capture();
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object();
@@ -122,29 +128,35 @@ http::Response get_timelapses(Services& services, const Call& call) {
 
 http::Response get_timelapse(Services& services, const Call& call) {
     const std::string& name = call.captures[0];
-    if (!video_named(services, name)) return http::Response::error(404, "no timelapse " + name);
+    const Result<std::optional<TimelapseVideo>> video = video_named(services, name);
+    if (!video) return http::Response::error(500, video.error().message);
+    if (!*video) return http::Response::error(404, "no timelapse " + name);
     http::Response response = http::Response::empty(302);
     response.add_header("Location", "/downloads/timelapse/" + url_path(name));
     return response;
 }
 
 http::Response delete_timelapse(Services& services, const Call& call) {
-    const std::optional<TimelapseVideo> video = video_named(services, call.captures[0]);
-    if (!video) return http::Response::error(404, "no timelapse " + call.captures[0]);
-    std::error_code ignored;
-    std::filesystem::remove(video->path, ignored);
-    if (!video->thumbnail_path.empty()) std::filesystem::remove(video->thumbnail_path, ignored);
-    services.store.with([&video](Database& db) {
-        std::string unused;
-        Statement remove = db.prepare("DELETE FROM timelapses WHERE id = ?", unused);
-        return remove.valid() && remove.bind(1, video->id).run(unused);
-    });
+    const Result<std::optional<TimelapseVideo>> found = video_named(services, call.captures[0]);
+    if (!found) return http::Response::error(500, found.error().message);
+    if (!*found) return http::Response::error(404, "no timelapse " + call.captures[0]);
+    const TimelapseVideo& video = **found;
+    // The row first: a video the store no longer lists is gone for every client, and a file
+    // left behind by a failed remove is only disk space.
+    const Status removed =
+        services.store.with([&video](Database& db) { return Videos(db).remove(video.id); });
+    if (!removed) return http::Response::error(500, removed.error().message);
+    std::error_code left_behind;
+    std::filesystem::remove(video.path, left_behind);
+    if (!video.thumbnail_path.empty()) std::filesystem::remove(video.thumbnail_path, left_behind);
     return timelapse_list(services, false);
 }
 
 http::Response download_timelapse(Services& services, const Call& call) {
     const std::string& name = call.captures[0];
-    for (const TimelapseVideo& video : services.recordings.ready_videos()) {
+    const Result<std::vector<TimelapseVideo>> videos = services.recordings.ready_videos();
+    if (!videos) return http::Response::error(500, videos.error().message);
+    for (const TimelapseVideo& video : *videos) {
         const std::filesystem::path path(video.path);
         const std::filesystem::path thumbnail(video.thumbnail_path);
         if (path.filename() == name) return file_answer(call, path, video_type(path));

@@ -65,8 +65,13 @@ class UploadExchange final : public http::Exchange {
                 failure_ = "more than one file part";
                 return;
             }
-            upload_ = services_.library.begin_upload(failure_);
-            if (!upload_) failure_status_ = 500;
+            Result<std::unique_ptr<Upload>> begun = services_.library.begin_upload();
+            if (begun) {
+                upload_ = std::move(*begun);
+            } else {
+                failure_ = begun.error().message;
+                failure_status_ = status_of(begun.error());
+            }
             part_name_ = part.filename;
             part_ = upload_ ? Part::file : Part::none;
             return;
@@ -125,7 +130,10 @@ class UploadExchange final : public http::Exchange {
         if (!failure_.empty()) return;
         if (part_ == Part::file) {
             if (!file_bytes_fit(data.size())) return;
-            if (!upload_->write(data, failure_)) failure_status_ = errno == ENOSPC ? 507 : 500;
+            if (const Status written = upload_->write(data); !written) {
+                failure_ = written.error().message;
+                failure_status_ = status_of(written.error());
+            }
         } else if (part_ == Part::field) {
             std::string& value = fields_[field_];
             if (value.size() + data.size() > max_field_bytes) {
@@ -195,11 +203,10 @@ http::Response UploadExchange::finish() {
     if (services_.printer.printing_file(*path))
         return fail(409, "\"" + *path + "\" is being printed and cannot be replaced");
     const bool no_overwrite = truthy(field("noOverwrite").value_or(""));
-    StoredFile stored;
-    int status = 500;
     const std::string display = std::filesystem::path(*path).filename().string();
-    if (!upload_->commit(*path, display, no_overwrite, stored, status, error))
-        return fail(status, error);
+    const Result<StoredFile> committed = upload_->commit(*path, display, no_overwrite);
+    if (!committed) return fail(status_of(committed.error()), committed.error().message);
+    const StoredFile& stored = *committed;
     bool print = truthy(field("print").value_or(""));
     bool select = print || truthy(field("select").value_or(""));
     // Downgraded, never refused: the file is stored either way.

@@ -24,8 +24,7 @@ double now_unix_s() {
 }
 
 std::optional<User> read_user(Statement& statement) {
-    std::string error;
-    if (statement.step(error) != Statement::Step::row) return std::nullopt;
+    if (statement.step() != Statement::Step::row) return std::nullopt;
     User user;
     user.id = statement.int64(0);
     user.name = statement.text(1);
@@ -91,40 +90,35 @@ bool password_matches(const std::string& hash, std::string_view password) {
     return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-bool Accounts::add_user(std::string_view name, Role role, std::optional<std::string_view> password,
-                        NewUser& created, std::string& error) {
-    if (name.empty() || name.size() > 64) {
-        error = "name: 1 to 64 characters";
-        return false;
-    }
+Result<NewUser> Accounts::add_user(std::string_view name, Role role,
+                                   std::optional<std::string_view> password) {
+    if (name.empty() || name.size() > 64)
+        return fail(ErrorCode::invalid, "name: 1 to 64 characters");
+    NewUser created;
     created.password = password ? std::string(*password) : generate_secret(12);
-    if (created.password.size() < minimum_password_length) {
-        error = "password: at least 8 characters";
-        return false;
-    }
+    if (created.password.size() < minimum_password_length)
+        return fail(ErrorCode::invalid, "password: at least 8 characters");
     const std::string hash = hash_password(created.password);
-    if (hash.empty()) {
-        error = "password: hashing ran out of memory";
-        return false;
-    }
-    Statement insert = db_.prepare(
-        "INSERT INTO users (name, password_hash, role, created_s) VALUES (?, ?, ?, ?)", error);
-    if (!insert.valid()) return false;
+    if (hash.empty()) return fail(ErrorCode::internal, "password: hashing ran out of memory");
+    Statement insert =
+        db_.prepare("INSERT INTO users (name, password_hash, role, created_s) VALUES (?, ?, ?, ?)");
     insert.bind(1, name).bind(2, std::string_view(hash)).bind(3, to_string(role));
     insert.bind(4, now_unix_s());
-    if (!insert.run(error)) {
-        if (error.find("UNIQUE") != std::string::npos)
-            error = "name: '" + std::string(name) + "' is taken";
-        return false;
+    if (const Status added = insert.run(); !added) {
+        if (added.error().code == ErrorCode::conflict)
+            return fail(ErrorCode::conflict, "name: '" + std::string(name) + "' is taken");
+        return added.error();
     }
     created.user = User{db_.last_insert_id(), std::string(name), role, true};
-    return add_api_key(created.user.id, "first key", created.api_key, error);
+    Result<std::string> key = add_api_key(created.user.id, "first key");
+    if (!key) return key.take_error();
+    created.api_key = std::move(*key);
+    return created;
 }
 
 std::optional<std::pair<User, std::string>> Accounts::password_record(std::string_view name) {
-    std::string error;
-    Statement select = db_.prepare(
-        "SELECT id, name, role, active, password_hash FROM users WHERE name = ?", error);
+    Statement select =
+        db_.prepare("SELECT id, name, role, active, password_hash FROM users WHERE name = ?");
     if (!select.valid()) return std::nullopt;
     select.bind(1, name);
     std::optional<User> user = read_user(select);
@@ -145,26 +139,23 @@ std::optional<User> Accounts::check_password(std::string_view name, std::string_
     return record->first;
 }
 
-bool Accounts::add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
-                           std::string& error) {
-    key = generate_secret(32);
+Result<std::string> Accounts::add_api_key(std::int64_t user_id, std::string_view label) {
+    std::string key = generate_secret(32);
     Statement insert = db_.prepare(
-        "INSERT INTO api_keys (user_id, key_hash, label, created_s) VALUES (?, ?, ?, ?)", error);
-    if (!insert.valid()) return false;
+        "INSERT INTO api_keys (user_id, key_hash, label, created_s) VALUES (?, ?, ?, ?)");
     insert.bind(1, user_id).bind(2, std::string_view(secret_digest(key))).bind(3, label);
     insert.bind(4, now_unix_s());
-    return insert.run(error);
+    if (Status added = insert.run(); !added) return added.take_error();
+    return key;
 }
 
 std::vector<ApiKeyRecord> Accounts::api_keys(std::int64_t user_id) {
-    std::string error;
     std::vector<ApiKeyRecord> keys;
     Statement select = db_.prepare(
-        "SELECT id, label, created_s, last_used_s FROM api_keys WHERE user_id = ? ORDER BY id",
-        error);
+        "SELECT id, label, created_s, last_used_s FROM api_keys WHERE user_id = ? ORDER BY id");
     if (!select.valid()) return keys;
     select.bind(1, user_id);
-    while (select.step(error) == Statement::Step::row) {
+    while (select.step() == Statement::Step::row) {
         ApiKeyRecord key{select.int64(0), select.text(1), select.real(2), std::nullopt};
         if (!select.is_null(3)) key.last_used_s = select.real(3);
         keys.push_back(std::move(key));
@@ -174,16 +165,14 @@ std::vector<ApiKeyRecord> Accounts::api_keys(std::int64_t user_id) {
 
 std::int64_t Accounts::remove_api_keys(std::int64_t user_id, std::string_view label) {
     const std::int64_t before = static_cast<std::int64_t>(api_keys(user_id).size());
-    std::string error;
-    Statement remove = db_.prepare("DELETE FROM api_keys WHERE user_id = ? AND label = ?", error);
-    if (!remove.valid() || !remove.bind(1, user_id).bind(2, label).run(error)) return 0;
+    Statement remove = db_.prepare("DELETE FROM api_keys WHERE user_id = ? AND label = ?");
+    if (!remove.valid() || !remove.bind(1, user_id).bind(2, label).run()) return 0;
     return before - static_cast<std::int64_t>(api_keys(user_id).size());
 }
 
 std::vector<User> Accounts::users() {
-    std::string error;
     std::vector<User> found;
-    Statement select = db_.prepare("SELECT id, name, role, active FROM users ORDER BY name", error);
+    Statement select = db_.prepare("SELECT id, name, role, active FROM users ORDER BY name");
     if (!select.valid()) return found;
     while (std::optional<User> user = read_user(select))
         found.push_back(std::move(*user));
@@ -191,26 +180,23 @@ std::vector<User> Accounts::users() {
 }
 
 std::optional<User> Accounts::user_for_api_key(std::string_view key, double now_s) {
-    std::string error;
     const std::string digest = secret_digest(key);
     Statement select = db_.prepare(
         "SELECT users.id, users.name, users.role, users.active FROM api_keys "
-        "JOIN users ON users.id = api_keys.user_id WHERE api_keys.key_hash = ?",
-        error);
+        "JOIN users ON users.id = api_keys.user_id WHERE api_keys.key_hash = ?");
     if (!select.valid()) return std::nullopt;
     select.bind(1, std::string_view(digest));
     std::optional<User> user = read_user(select);
     if (!user || !user->active) return std::nullopt;
-    Statement touch = db_.prepare("UPDATE api_keys SET last_used_s = ? WHERE key_hash = ?", error);
-    if (touch.valid()) (void)touch.bind(1, now_s).bind(2, std::string_view(digest)).run(error);
+    Statement touch = db_.prepare("UPDATE api_keys SET last_used_s = ? WHERE key_hash = ?");
+    // When a key was last used is for its owner to see; failing to note it refuses no call.
+    (void)touch.bind(1, now_s).bind(2, std::string_view(digest)).run();
     return user;
 }
 
 std::int64_t Accounts::admin_count() {
-    std::string error;
-    Statement count =
-        db_.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", error);
-    if (!count.valid() || count.step(error) != Statement::Step::row) return 0;
+    Statement count = db_.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1");
+    if (!count.valid() || count.step() != Statement::Step::row) return 0;
     return count.int64(0);
 }
 

@@ -4,30 +4,27 @@
 
 namespace strata::server {
 
-bool CommandHistory::add(std::int64_t user_id, std::string_view command, double at_s,
-                         std::string& error) {
+Status CommandHistory::add(std::int64_t user_id, std::string_view command, double at_s) {
     Statement insert =
-        db_.prepare("INSERT INTO command_history (user_id, command, at_s) VALUES (?, ?, ?)", error);
-    if (!insert.valid() || !insert.bind(1, user_id).bind(2, command).bind(3, at_s).run(error))
-        return false;
+        db_.prepare("INSERT INTO command_history (user_id, command, at_s) VALUES (?, ?, ?)");
+    if (Status added = insert.bind(1, user_id).bind(2, command).bind(3, at_s).run(); !added)
+        return added;
     Statement trim = db_.prepare(
         "DELETE FROM command_history WHERE user_id = ? AND id NOT IN "
-        "(SELECT id FROM command_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
-        error);
-    return trim.valid() && trim.bind(1, user_id)
-                               .bind(2, user_id)
-                               .bind(3, static_cast<std::int64_t>(kept_per_user))
-                               .run(error);
+        "(SELECT id FROM command_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)");
+    return trim.bind(1, user_id)
+        .bind(2, user_id)
+        .bind(3, static_cast<std::int64_t>(kept_per_user))
+        .run();
 }
 
 std::vector<std::string> CommandHistory::of(std::int64_t user_id) {
-    std::string error;
     std::vector<std::string> commands;
     Statement select =
-        db_.prepare("SELECT command FROM command_history WHERE user_id = ? ORDER BY id", error);
+        db_.prepare("SELECT command FROM command_history WHERE user_id = ? ORDER BY id");
     if (!select.valid()) return commands;
     select.bind(1, user_id);
-    while (select.step(error) == Statement::Step::row)
+    while (select.step() == Statement::Step::row)
         commands.push_back(select.text(0));
     return commands;
 }

@@ -7,22 +7,23 @@
 
 namespace strata::server {
 
-bool Sessions::open(std::int64_t user_id, double now_s, NewSession& created, std::string& error) {
+Result<NewSession> Sessions::open(std::int64_t user_id, double now_s) {
+    NewSession created;
     created.token = generate_secret(32);
     created.csrf_token = generate_secret(24);
     created.expires_s = now_s + lifetime_s_;
     Statement insert = db_.prepare(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_s, expires_s) "
-        "VALUES (?, ?, ?, ?, ?)",
-        error);
-    if (!insert.valid()) return false;
+        "VALUES (?, ?, ?, ?, ?)");
     insert.bind(1, std::string_view(secret_digest(created.token))).bind(2, user_id);
     insert.bind(3, std::string_view(created.csrf_token)).bind(4, now_s).bind(5, created.expires_s);
-    return insert.run(error);
+    if (Status stored = insert.run(); !stored) return stored.take_error();
+    return created;
 }
 
-bool Sessions::open_for_key(std::int64_t user_id, std::string_view api_key, double now_s,
-                            NewSession& session, std::string& error) {
+Result<NewSession> Sessions::open_for_key(std::int64_t user_id, std::string_view api_key,
+                                          double now_s) {
+    NewSession session;
     // One-way from the key: the token tells nothing of the key, and only the key's holder,
     // who can act as the user anyway, can make it.
     session.token = secret_digest("strata passive login session\n" + std::string(api_key));
@@ -30,7 +31,7 @@ bool Sessions::open_for_key(std::int64_t user_id, std::string_view api_key, doub
         live && live->user.id == user_id) {
         session.csrf_token = live->csrf_token;
         session.expires_s = live->expires_s;
-        return true;
+        return session;
     }
     session.csrf_token = generate_secret(24);
     session.expires_s = now_s + lifetime_s_;
@@ -38,25 +39,22 @@ bool Sessions::open_for_key(std::int64_t user_id, std::string_view api_key, doub
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_s, expires_s) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO UPDATE SET user_id = "
         "excluded.user_id, csrf_token = excluded.csrf_token, created_s = excluded.created_s, "
-        "expires_s = excluded.expires_s",
-        error);
-    if (!upsert.valid()) return false;
+        "expires_s = excluded.expires_s");
     upsert.bind(1, std::string_view(secret_digest(session.token))).bind(2, user_id);
     upsert.bind(3, std::string_view(session.csrf_token)).bind(4, now_s);
     upsert.bind(5, session.expires_s);
-    return upsert.run(error);
+    if (Status stored = upsert.run(); !stored) return stored.take_error();
+    return session;
 }
 
 std::optional<Session> Sessions::find(std::string_view token, double now_s) {
-    std::string error;
     Statement select = db_.prepare(
         "SELECT sessions.id, sessions.csrf_token, sessions.expires_s, users.id, users.name, "
         "users.role, users.active FROM sessions JOIN users ON users.id = sessions.user_id "
-        "WHERE sessions.token_hash = ?",
-        error);
+        "WHERE sessions.token_hash = ?");
     if (!select.valid()) return std::nullopt;
     select.bind(1, std::string_view(secret_digest(token)));
-    if (select.step(error) != Statement::Step::row) return std::nullopt;
+    if (select.step() != Statement::Step::row) return std::nullopt;
     Session session;
     session.id = select.int64(0);
     session.csrf_token = select.text(1);
@@ -67,19 +65,20 @@ std::optional<Session> Sessions::find(std::string_view token, double now_s) {
     return session;
 }
 
-void Sessions::close(std::string_view token) {
-    std::string error;
-    Statement remove = db_.prepare("DELETE FROM sessions WHERE token_hash = ?", error);
-    if (remove.valid()) (void)remove.bind(1, std::string_view(secret_digest(token))).run(error);
+Status Sessions::close(std::string_view token) {
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE token_hash = ?");
+    return remove.bind(1, std::string_view(secret_digest(token))).run();
+}
+
+Status Sessions::close(std::int64_t session_id) {
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE id = ?");
+    return remove.bind(1, session_id).run();
 }
 
 std::int64_t Sessions::expire(double now_s) {
-    std::string error;
-    Statement remove = db_.prepare("DELETE FROM sessions WHERE expires_s <= ?", error);
-    if (!remove.valid() || !remove.bind(1, now_s).run(error)) return 0;
-    Statement changes = db_.prepare("SELECT changes()", error);
-    if (!changes.valid() || changes.step(error) != Statement::Step::row) return 0;
-    return changes.int64(0);
+    Statement remove = db_.prepare("DELETE FROM sessions WHERE expires_s <= ?");
+    if (!remove.bind(1, now_s).run()) return 0;
+    return db_.changes();
 }
 
 bool csrf_matches(const Session& session, std::string_view presented) {

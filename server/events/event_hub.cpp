@@ -17,20 +17,21 @@ std::int64_t EventHub::publish(std::string_view type, std::string_view payload_j
         event.at_s = unix_now_s();
         event.type = std::string(type);
         event.payload_json = std::string(payload_json);
-        std::string error;
         const bool trim = ++published_since_trim_ >= 1000;
         if (trim) published_since_trim_ = 0;
-        const bool stored = store_.with([&](Database& db) {
-            const std::optional<std::int64_t> stored_id =
-                EventLog(db).append(type, payload_json, event.at_s, error);
-            if (!stored_id) return false;
+        const Status stored = store_.with([&](Database& db) -> Status {
+            const Result<std::int64_t> stored_id =
+                EventLog(db).append(type, payload_json, event.at_s);
+            if (!stored_id) return stored_id.error();
             event.id = *stored_id;
-            if (!WebhookQueue(db).enqueue(event, error)) return false;
+            if (Status queued = WebhookQueue(db).enqueue(event); !queued) return queued;
             if (trim) EventLog(db).trim(kept_events);
-            return true;
+            return {};
         });
+        // Live subscribers still get the event; a client resuming later will miss it.
         if (!stored)
-            std::fprintf(stderr, "strata serve: event %s: %s\n", event.type.c_str(), error.c_str());
+            std::fprintf(stderr, "strata serve: event %s: %s\n", event.type.c_str(),
+                         stored.error().message.c_str());
         id = event.id;
         std::erase_if(subscribers_, [&event](const Subscription& subscription) {
             return !subscription.subscriber(event);

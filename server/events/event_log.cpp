@@ -3,42 +3,37 @@
 
 namespace strata::server {
 
-std::optional<std::int64_t> EventLog::append(std::string_view type, std::string_view payload_json,
-                                             double at_s, std::string& error) {
+Result<std::int64_t> EventLog::append(std::string_view type, std::string_view payload_json,
+                                      double at_s) {
     Statement insert =
-        db_.prepare("INSERT INTO events (at_s, type, payload_json) VALUES (?, ?, ?)", error);
-    if (!insert.valid() || !insert.bind(1, at_s).bind(2, type).bind(3, payload_json).run(error))
-        return std::nullopt;
+        db_.prepare("INSERT INTO events (at_s, type, payload_json) VALUES (?, ?, ?)");
+    if (Status stored = insert.bind(1, at_s).bind(2, type).bind(3, payload_json).run(); !stored)
+        return stored.take_error();
     return db_.last_insert_id();
 }
 
 std::vector<Event> EventLog::after(std::int64_t last_id, std::size_t limit) {
-    std::string error;
     std::vector<Event> events;
     Statement select = db_.prepare(
-        "SELECT id, at_s, type, payload_json FROM events WHERE id > ? ORDER BY id LIMIT ?", error);
+        "SELECT id, at_s, type, payload_json FROM events WHERE id > ? ORDER BY id LIMIT ?");
     if (!select.valid()) return events;
     select.bind(1, last_id).bind(2, static_cast<std::int64_t>(limit));
-    while (select.step(error) == Statement::Step::row)
+    while (select.step() == Statement::Step::row)
         events.push_back({select.int64(0), select.real(1), select.text(2), select.text(3)});
     return events;
 }
 
 std::int64_t EventLog::newest_id() {
-    std::string error;
-    Statement select = db_.prepare("SELECT coalesce(max(id), 0) FROM events", error);
-    if (!select.valid() || select.step(error) != Statement::Step::row) return 0;
+    Statement select = db_.prepare("SELECT coalesce(max(id), 0) FROM events");
+    if (!select.valid() || select.step() != Statement::Step::row) return 0;
     return select.int64(0);
 }
 
 std::int64_t EventLog::trim(std::size_t keep) {
-    std::string error;
-    Statement remove = db_.prepare(
-        "DELETE FROM events WHERE id <= (SELECT coalesce(max(id), 0) FROM events) - ?", error);
-    if (!remove.valid() || !remove.bind(1, static_cast<std::int64_t>(keep)).run(error)) return 0;
-    Statement changes = db_.prepare("SELECT changes()", error);
-    if (!changes.valid() || changes.step(error) != Statement::Step::row) return 0;
-    return changes.int64(0);
+    Statement remove =
+        db_.prepare("DELETE FROM events WHERE id <= (SELECT coalesce(max(id), 0) FROM events) - ?");
+    if (!remove.bind(1, static_cast<std::int64_t>(keep)).run()) return 0;
+    return db_.changes();
 }
 
 }  // namespace strata::server

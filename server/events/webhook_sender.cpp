@@ -6,7 +6,7 @@
 #include <chrono>
 #include <sstream>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/webhooks.hpp"
 
@@ -111,14 +111,15 @@ void WebhookSender::run() {
         for (const Delivery& delivery : due) {
             std::string why;
             const bool ok = post(delivery, timeout_s_, why);
-            store_.with([&](Database& db) {
+            const Status noted = store_.with([&](Database& db) {
                 WebhookQueue queue(db);
-                if (ok)
-                    queue.delivered(delivery.id, unix_now_s());
-                else
-                    queue.failed(delivery.id, why, unix_now_s());
-                return true;
+                return ok ? queue.delivered(delivery.id, unix_now_s())
+                          : queue.failed(delivery.id, why, unix_now_s());
             });
+            // Not noted, the delivery is made again later: a receiver may see it twice.
+            if (!noted)
+                std::fprintf(stderr, "strata serve: webhook delivery %lld: %s\n",
+                             static_cast<long long>(delivery.id), noted.error().message.c_str());
         }
         lock.lock();
         if (due.size() == 20) woken_ = true;  // More may be waiting.

@@ -49,58 +49,64 @@ double retry_delay_s(int attempt) {
     return std::min(3600.0, 10.0 * std::pow(2.0, std::max(0, attempt - 1)));
 }
 
-bool WebhookQueue::add_webhook(std::string_view url, std::string_view secret,
-                               std::string_view event_types, double now_s, std::int64_t& id,
-                               std::string& error) {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-        error = "url: must start with http:// or https://";
-        return false;
-    }
-    if (secret.size() < 16) {
-        error = "secret: at least 16 characters";
-        return false;
-    }
+Result<std::int64_t> WebhookQueue::add_webhook(std::string_view url, std::string_view secret,
+                                               std::string_view event_types, double now_s) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+        return fail(ErrorCode::invalid, "url: must start with http:// or https://");
+    if (secret.size() < 16) return fail(ErrorCode::invalid, "secret: at least 16 characters");
     Statement insert = db_.prepare(
-        "INSERT INTO webhooks (url, secret, event_types, created_s) VALUES (?, ?, ?, ?)", error);
-    if (!insert.valid() ||
-        !insert.bind(1, url).bind(2, secret).bind(3, event_types).bind(4, now_s).run(error))
-        return false;
-    id = db_.last_insert_id();
-    return true;
+        "INSERT INTO webhooks (url, secret, event_types, created_s) VALUES (?, ?, ?, ?)");
+    if (Status added =
+            insert.bind(1, url).bind(2, secret).bind(3, event_types).bind(4, now_s).run();
+        !added)
+        return added.take_error();
+    return db_.last_insert_id();
 }
 
-bool WebhookQueue::enqueue(const Event& event, std::string& error) {
-    Statement hooks = db_.prepare("SELECT id, event_types FROM webhooks WHERE enabled = 1", error);
-    if (!hooks.valid()) return false;
+Result<std::vector<Webhook>> WebhookQueue::webhooks() {
+    Statement select =
+        db_.prepare("SELECT id, url, event_types, enabled FROM webhooks ORDER BY id");
+    std::vector<Webhook> found;
+    while (select.step() == Statement::Step::row)
+        found.push_back({select.int64(0), select.text(1), select.text(2), select.int64(3) != 0});
+    if (Status status = select.status(); !status) return status.take_error();
+    return found;
+}
+
+Result<bool> WebhookQueue::remove_webhook(std::int64_t id) {
+    Statement remove = db_.prepare("DELETE FROM webhooks WHERE id = ?");
+    if (Status removed = remove.bind(1, id).run(); !removed) return removed.take_error();
+    return db_.changes() > 0;
+}
+
+Status WebhookQueue::enqueue(const Event& event) {
+    Statement hooks = db_.prepare("SELECT id, event_types FROM webhooks WHERE enabled = 1");
     Statement insert = db_.prepare(
         "INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event_id, next_attempt_s) "
-        "VALUES (?, ?, ?)",
-        error);
-    if (!insert.valid()) return false;
-    Statement::Step step = Statement::Step::row;
-    while ((step = hooks.step(error)) == Statement::Step::row) {
+        "VALUES (?, ?, ?)");
+    if (Status compiled = insert.status(); !compiled) return compiled;
+    while (hooks.step() == Statement::Step::row) {
         if (!wants(hooks.text(1), event.type)) continue;
         insert.reset();
-        if (!insert.bind(1, hooks.int64(0)).bind(2, event.id).bind(3, event.at_s).run(error))
-            return false;
+        if (Status queued =
+                insert.bind(1, hooks.int64(0)).bind(2, event.id).bind(3, event.at_s).run();
+            !queued)
+            return queued;
     }
-    return step == Statement::Step::done;
+    return hooks.status();
 }
 
 std::vector<Delivery> WebhookQueue::due(double now_s, std::size_t limit) {
-    std::string error;
     std::vector<Delivery> deliveries;
     Statement select = db_.prepare(
         "SELECT d.id, w.id, w.url, w.secret, e.id, e.at_s, e.type, e.payload_json, d.attempts "
         "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
         "JOIN events e ON e.id = d.event_id "
         "WHERE d.delivered_s IS NULL AND d.attempts < ? AND d.next_attempt_s <= ? "
-        "AND w.enabled = 1 ORDER BY d.next_attempt_s, d.id LIMIT ?",
-        error);
-    if (!select.valid()) return deliveries;
+        "AND w.enabled = 1 ORDER BY d.next_attempt_s, d.id LIMIT ?");
     select.bind(1, static_cast<std::int64_t>(max_attempts)).bind(2, now_s);
     select.bind(3, static_cast<std::int64_t>(limit));
-    while (select.step(error) == Statement::Step::row) {
+    while (select.step() == Statement::Step::row) {
         Delivery delivery;
         delivery.id = select.int64(0);
         delivery.webhook_id = select.int64(1);
@@ -113,26 +119,24 @@ std::vector<Delivery> WebhookQueue::due(double now_s, std::size_t limit) {
     return deliveries;
 }
 
-void WebhookQueue::delivered(std::int64_t delivery_id, double now_s) {
-    std::string error;
+Status WebhookQueue::delivered(std::int64_t delivery_id, double now_s) {
     Statement update = db_.prepare(
-        "UPDATE webhook_deliveries SET delivered_s = ?, attempts = attempts + 1 WHERE id = ?",
-        error);
-    if (update.valid()) (void)update.bind(1, now_s).bind(2, delivery_id).run(error);
+        "UPDATE webhook_deliveries SET delivered_s = ?, attempts = attempts + 1 WHERE id = ?");
+    return update.bind(1, now_s).bind(2, delivery_id).run();
 }
 
-void WebhookQueue::failed(std::int64_t delivery_id, const std::string& why, double now_s) {
-    std::string error;
-    Statement select = db_.prepare("SELECT attempts FROM webhook_deliveries WHERE id = ?", error);
-    if (!select.valid() || select.bind(1, delivery_id).step(error) != Statement::Step::row) return;
+Status WebhookQueue::failed(std::int64_t delivery_id, const std::string& why, double now_s) {
+    Statement select = db_.prepare("SELECT attempts FROM webhook_deliveries WHERE id = ?");
+    if (select.bind(1, delivery_id).step() != Statement::Step::row) {
+        if (Status status = select.status(); !status) return status;
+        return fail(ErrorCode::not_found, "no delivery " + std::to_string(delivery_id));
+    }
     const int attempts = static_cast<int>(select.int64(0)) + 1;
     Statement update = db_.prepare(
         "UPDATE webhook_deliveries SET attempts = ?, last_error = ?, next_attempt_s = ? "
-        "WHERE id = ?",
-        error);
-    if (!update.valid()) return;
+        "WHERE id = ?");
     update.bind(1, static_cast<std::int64_t>(attempts)).bind(2, std::string_view(why));
-    (void)update.bind(3, now_s + retry_delay_s(attempts)).bind(4, delivery_id).run(error);
+    return update.bind(3, now_s + retry_delay_s(attempts)).bind(4, delivery_id).run();
 }
 
 }  // namespace strata::server

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <utility>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/http.hpp"
 
 namespace strata::server::http {

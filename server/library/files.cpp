@@ -12,11 +12,28 @@
 #include <cstring>
 #include <mutex>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/library.hpp"
 
 namespace strata::server {
+
+std::string_view to_string(FileState state) {
+    switch (state) {
+        case FileState::stored: return "stored";
+        case FileState::analyzing: return "analyzing";
+        case FileState::ready: return "ready";
+        case FileState::failed: return "failed";
+    }
+    return "failed";
+}
+
+std::optional<FileState> parse_file_state(std::string_view text) {
+    for (const FileState state :
+         {FileState::stored, FileState::analyzing, FileState::ready, FileState::failed})
+        if (to_string(state) == text) return state;
+    return std::nullopt;
+}
 namespace {
 
 constexpr std::size_t write_buffer_bytes = std::size_t{1} << 20;
@@ -34,7 +51,8 @@ StoredFile file_from_row(const Statement& row) {
     file.size_bytes = static_cast<std::uint64_t>(row.int64(3));
     file.hash = row.text(4);
     file.uploaded_s = row.real(5);
-    file.state = row.text(6);
+    // The schema allows no other word; a row that has one anyway is not printable.
+    file.state = parse_file_state(row.text(6)).value_or(FileState::failed);
     file.error = row.text(7);
     file.analysis_json = row.text(8);
     file.job_path = row.text(9);
@@ -64,13 +82,11 @@ std::string sanitize_component(std::string_view component) {
 
 std::optional<StoredFile> select_one(Store& store, std::string_view where, auto bind) {
     return store.with([&](Database& db) -> std::optional<StoredFile> {
-        std::string error;
-        Statement select = db.prepare(
-            std::string("SELECT ") + file_columns + " FROM files WHERE " + std::string(where),
-            error);
+        Statement select = db.prepare(std::string("SELECT ") + file_columns + " FROM files WHERE " +
+                                      std::string(where));
         if (!select.valid()) return std::nullopt;
         bind(select);
-        if (select.step(error) != Statement::Step::row) return std::nullopt;
+        if (select.step() != Statement::Step::row) return std::nullopt;
         return file_from_row(select);
     });
 }
@@ -168,26 +184,23 @@ Upload::~Upload() {
     abandon();
 }
 
-bool Upload::write(std::string_view bytes, std::string& error) {
-    if (fd_ < 0) {
-        error = "the upload was already closed";
-        return false;
-    }
+Status Upload::write(std::string_view bytes) {
+    if (fd_ < 0) return fail(ErrorCode::internal, "the upload was already closed");
     if (head_.size() < head_bytes)
         head_.append(bytes.substr(0, std::min(bytes.size(), head_bytes - head_.size())));
     bytes_ += bytes.size();
     buffer_.append(bytes);
-    return buffer_.size() < write_buffer_bytes || flush(error);
+    if (buffer_.size() < write_buffer_bytes) return {};
+    return flush();
 }
 
-bool Upload::flush(std::string& error) {
+Status Upload::flush() {
     std::size_t written = 0;
     while (written < buffer_.size()) {
         const ssize_t got = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
         if (got < 0) {
             if (errno == EINTR) continue;
-            error = std::string("cannot write the upload: ") + std::strerror(errno);
-            return false;
+            return errno_error("cannot write the upload", errno);
         }
         written += static_cast<std::size_t>(got);
     }
@@ -196,48 +209,40 @@ bool Upload::flush(std::string& error) {
                       static_cast<off_t>(buffer_.size()), SYNC_FILE_RANGE_WRITE);
     hash_->add(buffer_);  // Still in cache from the copy into the buffer.
     buffer_.clear();
-    return true;
+    return {};
 }
 
-bool Upload::commit(const std::string& path, const std::string& display_name, bool no_overwrite,
-                    StoredFile& stored, int& status, std::string& error) {
-    status = 500;
-    if (!flush(error)) {
-        status = errno == ENOSPC ? 507 : 500;
-        return false;
-    }
-    if (::fsync(fd_) != 0) {
-        error = std::string("cannot sync the upload: ") + std::strerror(errno);
-        return false;
-    }
+Result<StoredFile> Upload::commit(const std::string& path, const std::string& display_name,
+                                  bool no_overwrite) {
+    if (Status flushed = flush(); !flushed) return flushed.take_error();
+    if (::fsync(fd_) != 0) return errno_error("cannot sync the upload", errno);
     ::close(fd_);
     fd_ = -1;
-    stored = StoredFile{};
+    StoredFile stored;
     stored.path = path;
     stored.display_name = display_name;
     stored.size_bytes = bytes_;
     stored.hash = hash_->hex();
     stored.uploaded_s = unix_now_s();
-    stored.state = "stored";
+    stored.state = FileState::stored;
     if (no_overwrite && library_.find(path)) {
-        status = 409;
-        error = "a file named '" + path + "' exists and noOverwrite was set";
         abandon();
-        return false;
+        return fail(ErrorCode::conflict,
+                    "a file named '" + path + "' exists and noOverwrite was set");
     }
     const std::filesystem::path target = library_.data_ / "files" / path;
     std::error_code failure;
     std::filesystem::create_directories(target.parent_path(), failure);
     std::filesystem::rename(temporary_, target, failure);
     if (failure) {
-        error = "cannot install the upload as " + path + ": " + failure.message();
         abandon();
-        return false;
+        return Error{error_code_of_errno(failure.value()),
+                     "cannot install the upload as " + path + ": " + failure.message()};
     }
     temporary_.clear();
-    if (!library_.install(stored, error)) return false;
-    status = 201;
-    return true;
+    std::string error;
+    if (!library_.install(stored, error)) return fail(ErrorCode::io, error);
+    return stored;
 }
 
 void Upload::abandon() {
@@ -250,13 +255,10 @@ void Upload::abandon() {
     }
 }
 
-std::unique_ptr<Upload> FileLibrary::begin_upload(std::string& error) {
+Result<std::unique_ptr<Upload>> FileLibrary::begin_upload() {
     const std::filesystem::path temporary = data_ / "uploads" / (unique_upload_name() + ".partial");
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = std::string("cannot create an upload file: ") + std::strerror(errno);
-        return nullptr;
-    }
+    if (fd < 0) return errno_error("cannot create an upload file", errno);
     return std::make_unique<Upload>(*this, temporary, fd);
 }
 
@@ -270,24 +272,27 @@ bool FileLibrary::install(StoredFile& file, std::string& error) {
         if (!old->thumbnail.empty())
             std::filesystem::remove(thumbnails_directory() / old->thumbnail, ignored);
     }
-    const bool installed = store_.with([&](Database& db) {
-        Statement remove = db.prepare("DELETE FROM files WHERE path = ?", error);
-        if (!remove.valid() || !remove.bind(1, file.path).run(error)) return false;
+    const Status installed = store_.with([&](Database& db) -> Status {
+        Statement remove = db.prepare("DELETE FROM files WHERE path = ?");
+        if (Status removed = remove.bind(1, file.path).run(); !removed) return removed;
         Statement insert = db.prepare(
             "INSERT INTO files (path, display_name, size_bytes, hash, uploaded_s, state) "
-            "VALUES (?, ?, ?, ?, ?, 'stored')",
-            error);
-        if (!insert.valid() || !insert.bind(1, file.path)
-                                    .bind(2, file.display_name)
-                                    .bind(3, static_cast<std::int64_t>(file.size_bytes))
-                                    .bind(4, file.hash)
-                                    .bind(5, file.uploaded_s)
-                                    .run(error))
-            return false;
+            "VALUES (?, ?, ?, ?, ?, 'stored')");
+        if (Status inserted = insert.bind(1, file.path)
+                                  .bind(2, file.display_name)
+                                  .bind(3, static_cast<std::int64_t>(file.size_bytes))
+                                  .bind(4, file.hash)
+                                  .bind(5, file.uploaded_s)
+                                  .run();
+            !inserted)
+            return inserted;
         file.id = db.last_insert_id();
-        return true;
+        return {};
     });
-    if (!installed) return false;
+    if (!installed) {
+        error = "cannot list the upload: " + installed.error().message;
+        return false;
+    }
     prepare(file.id);
     return true;
 }
@@ -295,11 +300,10 @@ bool FileLibrary::install(StoredFile& file, std::string& error) {
 std::vector<StoredFile> FileLibrary::list() {
     std::vector<StoredFile> files = store_.with([](Database& db) {
         std::vector<StoredFile> rows;
-        std::string error;
         Statement select =
-            db.prepare(std::string("SELECT ") + file_columns + " FROM files ORDER BY path", error);
+            db.prepare(std::string("SELECT ") + file_columns + " FROM files ORDER BY path");
         if (!select.valid()) return rows;
-        while (select.step(error) == Statement::Step::row)
+        while (select.step() == Statement::Step::row)
             rows.push_back(file_from_row(select));
         return rows;
     });
@@ -330,10 +334,12 @@ bool FileLibrary::remove(std::string_view path, std::string& error) {
     if (!file->index_path.empty()) std::filesystem::remove(file->index_path, ignored);
     if (!file->thumbnail.empty())
         std::filesystem::remove(thumbnails_directory() / file->thumbnail, ignored);
-    return store_.with([&](Database& db) {
-        Statement remove = db.prepare("DELETE FROM files WHERE id = ?", error);
-        return remove.valid() && remove.bind(1, file->id).run(error);
+    const Status removed = store_.with([&](Database& db) {
+        Statement remove = db.prepare("DELETE FROM files WHERE id = ?");
+        return remove.bind(1, file->id).run();
     });
+    if (!removed) error = removed.error().message;
+    return removed.ok();
 }
 
 bool FileLibrary::move(const StoredFile& file, const std::string& to, std::string& error) {
@@ -345,16 +351,17 @@ bool FileLibrary::move(const StoredFile& file, const std::string& to, std::strin
                 (failure ? failure.message() : std::string(std::strerror(errno)));
         return false;
     }
-    const bool moved = store_.with([&](Database& db) {
-        Statement update =
-            db.prepare("UPDATE files SET path = ?, display_name = ? WHERE id = ?", error);
-        return update.valid() && update.bind(1, std::string_view(to))
-                                     .bind(2, std::filesystem::path(to).filename().string())
-                                     .bind(3, file.id)
-                                     .run(error);
+    const Status moved = store_.with([&](Database& db) {
+        Statement update = db.prepare("UPDATE files SET path = ?, display_name = ? WHERE id = ?");
+        return update.bind(1, std::string_view(to))
+            .bind(2, std::filesystem::path(to).filename().string())
+            .bind(3, file.id)
+            .run();
     });
-    if (!moved) (void)::rename(target.c_str(), absolute(file).c_str());  // As it was.
-    return moved;
+    if (moved) return true;
+    error = "cannot move " + file.path + " to " + to + ": " + moved.error().message;
+    (void)::rename(target.c_str(), absolute(file).c_str());  // As it was.
+    return false;
 }
 
 std::filesystem::path FileLibrary::absolute(const StoredFile& file) const {

@@ -30,21 +30,21 @@ bool FileLibrary::add_folder(const std::string& path, std::string& error) {
         error = "cannot create the folder " + path + ": " + failure.message();
         return false;
     }
-    return store_.with([&](Database& db) {
+    const Status listed = store_.with([&](Database& db) {
         Statement insert = db.prepare(
-            "INSERT INTO folders (path, created_s) VALUES (?, ?) ON CONFLICT (path) DO NOTHING",
-            error);
-        return insert.valid() && insert.bind(1, path).bind(2, unix_now_s()).run(error);
+            "INSERT INTO folders (path, created_s) VALUES (?, ?) ON CONFLICT (path) DO NOTHING");
+        return insert.bind(1, path).bind(2, unix_now_s()).run();
     });
+    if (!listed) error = "cannot list the folder " + path + ": " + listed.error().message;
+    return listed.ok();
 }
 
 std::vector<std::string> FileLibrary::created_folders() {
     return store_.with([](Database& db) {
         std::vector<std::string> paths;
-        std::string error;
-        Statement select = db.prepare("SELECT path FROM folders ORDER BY path", error);
+        Statement select = db.prepare("SELECT path FROM folders ORDER BY path");
         if (!select.valid()) return paths;
-        while (select.step(error) == Statement::Step::row)
+        while (select.step() == Statement::Step::row)
             paths.push_back(select.text(0));
         return paths;
     });
@@ -54,22 +54,24 @@ bool FileLibrary::is_folder(std::string_view path) {
     if (path.empty()) return true;
     const std::string pattern = below_pattern(path);
     return store_.with([&](Database& db) {
-        std::string error;
         Statement select = db.prepare(
             "SELECT 1 WHERE EXISTS (SELECT 1 FROM folders WHERE path = ?1 OR path LIKE ?2 "
-            "ESCAPE '\\') OR EXISTS (SELECT 1 FROM files WHERE path LIKE ?2 ESCAPE '\\')",
-            error);
+            "ESCAPE '\\') OR EXISTS (SELECT 1 FROM files WHERE path LIKE ?2 ESCAPE '\\')");
         return select.valid() &&
-               select.bind(1, path).bind(2, pattern).step(error) == Statement::Step::row;
+               select.bind(1, path).bind(2, pattern).step() == Statement::Step::row;
     });
 }
 
 bool FileLibrary::remove_folders(std::string_view path, std::string& error) {
-    const bool removed = store_.with([&](Database& db) {
+    const Status removed = store_.with([&](Database& db) {
         Statement remove =
-            db.prepare("DELETE FROM folders WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'", error);
-        return remove.valid() && remove.bind(1, path).bind(2, below_pattern(path)).run(error);
+            db.prepare("DELETE FROM folders WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'");
+        return remove.bind(1, path).bind(2, below_pattern(path)).run();
     });
+    if (!removed) {
+        error = "cannot remove the folder " + std::string(path) + ": " + removed.error().message;
+        return false;
+    }
     // The directories go where they are empty now (deepest first); a leftover one is harmless,
     // as listings come from the store.
     std::error_code ignored;
@@ -81,7 +83,7 @@ bool FileLibrary::remove_folders(std::string_view path, std::string& error) {
     for (auto it = directories.rbegin(); it != directories.rend(); ++it)
         std::filesystem::remove(*it, ignored);
     std::filesystem::remove(root, ignored);
-    return removed;
+    return true;
 }
 
 bool FileLibrary::move_folders(std::string_view from, std::string_view to, std::string& error) {

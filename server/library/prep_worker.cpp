@@ -7,10 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/profiles.hpp"
@@ -95,45 +96,43 @@ planner::PrepOptions prep_options(Store& store, const std::string& input_path,
 
 // The file's row after its prep. A file the planner cannot plan a timelapse for prints as it is.
 struct PrepOutcome {
-    std::string state = "ready";
+    FileState state = FileState::ready;
     std::string error;
     std::string job_path;
     std::string index_path;  ///< Empty when no job was written (nothing to flush).
 };
 
 PrepOutcome outcome_of(const planner::PrepResult& result, const planner::PrepOptions& options) {
-    PrepOutcome outcome{"ready", "", options.output_path, options.index_path};
+    PrepOutcome outcome{FileState::ready, "", options.output_path, options.index_path};
     if (result.error == planner::PrepError::unreadable ||
         result.error == planner::PrepError::write_failed) {
-        outcome = PrepOutcome{"failed", result.message, "", ""};
+        outcome = PrepOutcome{FileState::failed, result.message, "", ""};
     } else if (result.error != planner::PrepError::none) {
-        outcome = PrepOutcome{"ready", "prints without a timelapse: " + result.message,
+        outcome = PrepOutcome{FileState::ready, "prints without a timelapse: " + result.message,
                               options.input_path, ""};
     }
     return outcome;
 }
 
-bool record_outcome(Store& store, std::int64_t id, const PrepOutcome& outcome,
-                    const planner::PrepResult& result) {
-    const std::string analysis = outcome.state == "ready" ? analysis_json(result) : std::string();
+Status record_outcome(Store& store, std::int64_t id, const PrepOutcome& outcome,
+                      const planner::PrepResult& result) {
+    const std::string analysis =
+        outcome.state == FileState::ready ? analysis_json(result) : std::string();
     return store.with([&](Database& db) {
-        std::string ignored;
         Statement update = db.prepare(
             "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
             "job_path = nullif(?, ''), index_path = nullif(?, ''), estimated_s = ?, "
-            "snapshots = ?, job_synced = ? WHERE id = ?",
-            ignored);
-        return update.valid() &&
-               update.bind(1, outcome.state)
-                   .bind(2, outcome.error)
-                   .bind(3, analysis)
-                   .bind(4, outcome.job_path)
-                   .bind(5, outcome.index_path)
-                   .bind(6, result.estimate.total_s())
-                   .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
-                   .bind(8, static_cast<std::int64_t>(outcome.index_path.empty() ? 1 : 0))
-                   .bind(9, id)
-                   .run(ignored);
+            "snapshots = ?, job_synced = ? WHERE id = ?");
+        return update.bind(1, to_string(outcome.state))
+            .bind(2, outcome.error)
+            .bind(3, analysis)
+            .bind(4, outcome.job_path)
+            .bind(5, outcome.index_path)
+            .bind(6, result.estimate.total_s())
+            .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
+            .bind(8, static_cast<std::int64_t>(outcome.index_path.empty() ? 1 : 0))
+            .bind(9, id)
+            .run();
     });
 }
 
@@ -179,18 +178,23 @@ bool FileLibrary::start(std::string& error) {
     // Files whose prep a crash cut short are prepared again, and so are those whose job was not
     // yet flushed to the disk when the crash came: it may be cut short or empty. Until then
     // they are not ready, so nothing prints them.
-    const std::vector<std::int64_t> unfinished = store_.with([](Database& db) {
-        std::vector<std::int64_t> ids;
-        std::string ignored;
-        Statement unsynced = db.prepare(
-            "UPDATE files SET state = 'stored' WHERE state = 'ready' AND job_synced = 0", ignored);
-        if (unsynced.valid()) (void)unsynced.run(ignored);
+    std::vector<std::int64_t> unfinished;
+    const Status listed = store_.with([&unfinished](Database& db) -> Status {
+        if (Status unsynced = db.execute(
+                "UPDATE files SET state = 'stored' WHERE state = 'ready' AND job_synced = 0");
+            !unsynced)
+            return unsynced;
         Statement select =
-            db.prepare("SELECT id FROM files WHERE state IN ('stored', 'analyzing')", ignored);
-        while (select.valid() && select.step(ignored) == Statement::Step::row)
-            ids.push_back(select.int64(0));
-        return ids;
+            db.prepare("SELECT id FROM files WHERE state IN ('stored', 'analyzing')");
+        while (select.step() == Statement::Step::row)
+            unfinished.push_back(select.int64(0));
+        return select.status();
     });
+    // A job that may be cut short must never print: without this the library does not start.
+    if (!listed) {
+        error = "cannot check the prepared jobs: " + listed.error().message;
+        return false;
+    }
     {
         const std::lock_guard lock(mutex_);
         stopping_ = false;
@@ -246,11 +250,14 @@ void FileLibrary::prepare_now(std::int64_t id) {
     const std::optional<StoredFile> found = find(id);
     if (!found) return;  // Deleted while queued.
     const StoredFile& file = *found;
-    store_.with([id](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare("UPDATE files SET state = 'analyzing' WHERE id = ?", ignored);
-        return update.valid() && update.bind(1, id).run(ignored);
+    // Only what the listing shows while the prep runs: the prep itself goes on without it.
+    const Status marked = store_.with([id](Database& db) {
+        Statement update = db.prepare("UPDATE files SET state = 'analyzing' WHERE id = ?");
+        return update.bind(1, id).run();
     });
+    if (!marked)
+        std::fprintf(stderr, "strata serve: file %lld: %s\n", static_cast<long long>(id),
+                     marked.error().message.c_str());
     events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
     keep_thumbnail(file);
     planner::PrepOptions options = prep_options(store_, absolute(file).string(),
@@ -269,8 +276,13 @@ void FileLibrary::prepare_now(std::int64_t id) {
     };
     const planner::PrepResult result = planner::prep_file(options);
     const PrepOutcome outcome = outcome_of(result, options);
-    if (!record_outcome(store_, id, outcome, result) || !find(id)) {
-        // Deleted (or replaced) while it was being prepared.
+    const Status recorded = record_outcome(store_, id, outcome, result);
+    if (!recorded)
+        std::fprintf(stderr, "strata serve: prep of file %lld not recorded: %s\n",
+                     static_cast<long long>(id), recorded.error().message.c_str());
+    if (!recorded || !find(id)) {
+        // Deleted (or replaced) while it was being prepared, or not recorded: it stays
+        // `analyzing`, and is prepared again at the next start.
         std::error_code ignored;
         std::filesystem::remove(options.output_path, ignored);
         std::filesystem::remove(options.index_path, ignored);
@@ -278,10 +290,10 @@ void FileLibrary::prepare_now(std::int64_t id) {
     }
     std::ostringstream out;
     JsonWriter json(out);
-    json.begin_object().field("path", file.path).field("state", outcome.state);
+    json.begin_object().field("path", file.path).field("state", to_string(outcome.state));
     if (!outcome.error.empty()) json.field("error", outcome.error);
     json.end_object();
-    const bool ready = outcome.state == "ready";
+    const bool ready = outcome.state == FileState::ready;
     events_.publish(ready ? "MetadataAnalysisFinished" : "FilePrepFailed", out.str());
     std::function<void(const StoredFile&)> listener;
     {
@@ -311,11 +323,13 @@ void FileLibrary::keep_thumbnail(const StoredFile& file) {
     }
     std::filesystem::rename(temporary, directory / name, error);
     if (error) return;
-    store_.with([&](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare("UPDATE files SET thumbnail = ? WHERE id = ?", ignored);
-        return update.valid() && update.bind(1, name).bind(2, file.id).run(ignored);
+    const Status listed = store_.with([&](Database& db) {
+        Statement update = db.prepare("UPDATE files SET thumbnail = ? WHERE id = ?");
+        return update.bind(1, name).bind(2, file.id).run();
     });
+    if (!listed)
+        std::fprintf(stderr, "strata serve: thumbnail of %s not listed: %s\n", file.path.c_str(),
+                     listed.error().message.c_str());
 }
 
 void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,
@@ -325,12 +339,15 @@ void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,
     if (!flush_to_disk(job_path) || !flush_to_disk(index_path) ||
         !flush_to_disk((data_ / "jobs").string()))
         return;
-    store_.with([&](Database& db) {
-        std::string ignored;
+    const Status synced = store_.with([&](Database& db) {
         Statement update =
-            db.prepare("UPDATE files SET job_synced = 1 WHERE id = ? AND job_path = ?", ignored);
-        return update.valid() && update.bind(1, id).bind(2, job_path).run(ignored);
+            db.prepare("UPDATE files SET job_synced = 1 WHERE id = ? AND job_path = ?");
+        return update.bind(1, id).bind(2, job_path).run();
     });
+    if (!synced)
+        std::fprintf(stderr,
+                     "strata serve: job of file %lld: %s (prepared again at the next start)\n",
+                     static_cast<long long>(id), synced.error().message.c_str());
 }
 
 void FileLibrary::on_ready(std::function<void(const StoredFile&)> listener) {

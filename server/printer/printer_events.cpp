@@ -3,11 +3,13 @@
 // at the end of a job its timelapse videos. Starting a job (`launch`) lives here too, since it
 // sets up what the pump then follows.
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 #include <thread>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/clock.hpp"
+#include "strata/server/job_records.hpp"
 #include "strata/server/printer_service.hpp"
 
 namespace strata::server {
@@ -73,35 +75,28 @@ std::string temperature_payload(const streamer::StreamerEvent& event) {
 Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
                                const streamer::JobTimeline& timeline, std::string& error) {
     // Called with control_ held.
-    const std::int64_t job_id = store_.with([&](Database& db) -> std::int64_t {
-        std::string ignored;
-        Statement insert = db.prepare(
-            "INSERT INTO jobs (file_id, file_name, state, started_s, job_path, line_offset, "
-            "resumed_from) VALUES (?, ?, 'printing', ?, ?, ?, nullif(?, 0))",
-            ignored);
-        if (!insert.valid() || !insert.bind(1, file.id)
-                                    .bind(2, file.path)
-                                    .bind(3, unix_now_s())
-                                    .bind(4, what.job_path)
-                                    .bind(5, what.line_offset)
-                                    .bind(6, what.resumed_from_job)
-                                    .run(ignored))
-            return 0;
-        return db.last_insert_id();
-    });
-    if (job_id == 0) {
-        error = "the job could not be recorded in the store";
+    const NewJobRecord record{file.id,       file.path,        unix_now_s(),
+                              what.job_path, what.line_offset, what.resumed_from_job};
+    const Result<std::int64_t> opened =
+        store_.with([&](Database& db) { return JobRecords(db).open(record); });
+    if (!opened) {
+        error = "the job could not be recorded in the store: " + opened.error().message;
         return Refusal::not_ready;
     }
-    const std::vector<timelapse::CameraConfig> capturing = cameras();
+    const std::int64_t job_id = *opened;
     const TimelapseSettings timelapse = timelapse_settings();
-    // `timed` only on a job without snapshot moves (a resumed prepared job keeps its own).
-    const bool timed = timelapse.type == TimelapseType::timed && timeline.snapshots == 0;
-    const bool planned = timelapse.type == TimelapseType::zchange && timeline.snapshots > 0;
-    if (!capturing.empty() && (timed || planned))
-        begin_timelapse(file, timeline, capturing, timelapse);
-    if (!streamer_->start_job(what.stream_path, timeline, error)) {
-        streamer_->set_capture({});
+    auto job = std::make_unique<printjob::PrintJob>(
+        *streamer_, printjob::JobSpec{file.path, what.stream_path, timeline,
+                                      timelapse_plan(timeline, cameras(), timelapse)});
+    printjob::PrintJob* starting = job.get();
+    {
+        // Published before it starts: the pump may see the job end at once.
+        const std::lock_guard lock(mutex_);
+        job_ = std::move(job);
+        render_after_print_ = timelapse.render_after_print;
+    }
+    if (const Status started = starting->start(); !started) {
+        error = started.error().message;
         end_timelapse("failed");
         persist_end(job_id, "failed", error);
         return Refusal::not_ready;
@@ -181,7 +176,10 @@ void PrinterService::handle(const streamer::StreamerEvent& event) {
                 status_.heater_count = event.heater_count;
                 temperatures_.record({unix_now_s(), event.heaters, event.heater_count});
                 break;
-            case Kind::progress: status_.progress = event.progress; break;
+            case Kind::progress:
+                status_.progress = event.progress;
+                if (job_) job_->note_progress(event.progress);
+                break;
             case Kind::error: status_.error = event.text; break;
             default: break;
         }
@@ -258,36 +256,23 @@ void PrinterService::persist_progress(const streamer::JobProgress& progress,
         job_id = status_.job_id;
     }
     if (job_id == 0) return;
-    store_.with([&](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare(
-            "UPDATE jobs SET state = ?, progress_percent = ?, last_line = ? + line_offset, "
-            "layer = ?, z_mm = ?, elapsed_s = ? WHERE id = ? AND state IN ('printing', "
-            "'paused')",
-            ignored);
-        return update.valid() && update.bind(1, state)
-                                     .bind(2, progress.percent)
-                                     .bind(3, static_cast<std::int64_t>(progress.line))
-                                     .bind(4, progress.layer)
-                                     .bind(5, progress.z_mm)
-                                     .bind(6, progress.elapsed_s)
-                                     .bind(7, job_id)
-                                     .run(ignored);
-    });
+    const JobRecordProgress at{progress.percent, progress.line, progress.layer, progress.z_mm,
+                               progress.elapsed_s};
+    const Status kept =
+        store_.with([&](Database& db) { return JobRecords(db).progress(job_id, state, at); });
+    // The print goes on; only a resume after a crash would start from an older layer.
+    if (!kept)
+        std::fprintf(stderr, "strata serve: job %lld's progress: %s\n",
+                     static_cast<long long>(job_id), kept.error().message.c_str());
 }
 
 void PrinterService::persist_end(std::int64_t job_id, std::string_view state,
                                  std::string_view result) {
-    store_.with([&](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare(
-            "UPDATE jobs SET state = ?, ended_s = ?, result = nullif(?, '') WHERE id = ?", ignored);
-        return update.valid() && update.bind(1, state)
-                                     .bind(2, unix_now_s())
-                                     .bind(3, result)
-                                     .bind(4, job_id)
-                                     .run(ignored);
-    });
+    const Status ended = store_.with(
+        [&](Database& db) { return JobRecords(db).end(job_id, state, result, unix_now_s()); });
+    if (!ended)
+        std::fprintf(stderr, "strata serve: job %lld's end: %s\n", static_cast<long long>(job_id),
+                     ended.error().message.c_str());
 }
 
 void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::string_view result) {

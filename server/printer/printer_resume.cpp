@@ -5,23 +5,16 @@
 // restore E and the modes; then the job's own bytes from that line on. The progress of the new
 // job is persisted in the original's line numbers, so it can itself be resumed.
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <thread>
 
+#include "strata/common/gcode_number.hpp"
 #include "strata/parser/analysis.hpp"
+#include "strata/server/job_records.hpp"
 #include "strata/server/printer_service.hpp"
 
 namespace strata::server {
 namespace {
-
-struct InterruptedJob {
-    std::int64_t file_id = 0;
-    std::string job_path;
-    std::int64_t last_line = 0;
-    std::int64_t layer = -1;
-    double z_mm = 0.0;
-};
 
 // Where the job stood just before `first_line`, from a simulation of it.
 struct ResumePoint {
@@ -56,27 +49,34 @@ ResumePoint find_resume_point(const std::string& job_path, std::uint64_t first_l
     return point;
 }
 
-std::string preamble(std::int64_t job_id, std::uint64_t first_line, const InterruptedJob& job,
+std::string preamble(std::int64_t job_id, std::uint64_t first_line, const JobRecord& job,
                      const ResumePoint& point, double hotend_c, double bed_c) {
     const auto& position = point.state.position_mm;
-    char text[1536];
-    std::snprintf(text, sizeof text,
-                  "; strata: resume of job %lld from line %llu (layer %lld, z %.3f mm)\n"
-                  "M140 S%.0f\nM104 S%.0f\n"
-                  "G92 Z%.3f ; the nozzle stayed where the job stopped\n"
-                  "G91\nG1 Z2 F600\nG90\n"
-                  "G28 X Y\n"
-                  "M190 S%.0f\nM109 S%.0f\n"
-                  "G1 X%.3f Y%.3f F6000\n"
-                  "G1 Z%.3f F600\n"
-                  "%s\nG92 E%.5f\n%s\nG1 F%.0f\n"
-                  "; strata: the job continues\n",
-                  static_cast<long long>(job_id), static_cast<unsigned long long>(first_line),
-                  static_cast<long long>(job.layer) + 1, job.z_mm, bed_c, hotend_c, job.z_mm, bed_c,
-                  hotend_c, position[0], position[1], position[2],
-                  point.state.e_relative ? "M83" : "M82",
-                  point.state.e_relative ? 0.0 : point.state.e_mm,
-                  point.state.xyz_relative ? "G91" : "G90", point.state.feedrate_mm_s * 60.0);
+    std::string text = "; strata: resume of job " + std::to_string(job_id) + " from line " +
+                       std::to_string(first_line) + " (layer " + std::to_string(job.layer + 1) +
+                       ", z ";
+    append_gcode_fixed(text, job.z_mm, 3);
+    const auto word = [&text](std::string_view name, double value, int decimals) {
+        text += name;
+        append_gcode_fixed(text, value, decimals);
+    };
+    text += " mm)\n";
+    word("M140 S", bed_c, 0);
+    word("\nM104 S", hotend_c, 0);
+    word("\nG92 Z", job.z_mm, 3);
+    text += " ; the nozzle stayed where the job stopped\nG91\nG1 Z2 F600\nG90\nG28 X Y\n";
+    word("M190 S", bed_c, 0);
+    word("\nM109 S", hotend_c, 0);
+    word("\nG1 X", position[0], 3);
+    word(" Y", position[1], 3);
+    word(" F6000\nG1 Z", position[2], 3);
+    text += " F600\n";
+    text += point.state.e_relative ? "M83" : "M82";
+    word("\nG92 E", point.state.e_relative ? 0.0 : point.state.e_mm, 5);
+    text += '\n';
+    text += point.state.xyz_relative ? "G91" : "G90";
+    word("\nG1 F", point.state.feedrate_mm_s * 60.0, 0);
+    text += "\n; strata: the job continues\n";
     return text;
 }
 
@@ -132,22 +132,17 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
             return Refusal::not_operational;
         }
     }
-    std::optional<InterruptedJob> job = store_.with([job_id](Database& db) {
-        std::optional<InterruptedJob> found;
-        std::string ignored;
-        Statement select = db.prepare(
-            "SELECT coalesce(file_id, 0), coalesce(job_path, ''), last_line, layer, z_mm FROM "
-            "jobs WHERE id = ? AND state = 'interrupted'",
-            ignored);
-        if (select.valid() && select.bind(1, job_id).step(ignored) == Statement::Step::row)
-            found = InterruptedJob{select.int64(0), select.text(1), select.int64(2),
-                                   select.int64(3), select.real(4)};
-        return found;
-    });
-    if (!job) {
+    const Result<std::optional<JobRecord>> found =
+        store_.with([job_id](Database& db) { return JobRecords(db).find_interrupted(job_id); });
+    if (!found) {
+        error = found.error().message;
+        return Refusal::not_ready;
+    }
+    if (!*found) {
         error = "no interrupted job " + std::to_string(job_id);
         return Refusal::no_file;
     }
+    const std::optional<JobRecord>& job = *found;
     const std::optional<StoredFile> file = library_.find(job->file_id);
     if (!file || job->job_path.empty() || !std::filesystem::exists(job->job_path)) {
         error = "the job's file is gone";
@@ -155,14 +150,21 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
     }
     // After a crash a job that was not yet on the disk is prepared again (the same bytes: prep
     // is deterministic); until then it may be cut short.
-    if (file->state != "ready") {
-        error =
-            "the job's file is being prepared again (" + file->state + "); resume it when ready";
+    if (file->state != FileState::ready) {
+        error = "the job's file is being prepared again (" + std::string(to_string(file->state)) +
+                "); resume it when ready";
         return Refusal::not_ready;
     }
     streamer::JobTimeline original;
-    if (!file->index_path.empty() && file->job_path == job->job_path)
-        (void)streamer::load_job_index(file->index_path, original, error);
+    if (!file->index_path.empty() && file->job_path == job->job_path) {
+        // Without its layers the job would resume from its first line: refused instead.
+        Result<streamer::JobTimeline> loaded = streamer::load_job_timeline(file->index_path);
+        if (!loaded) {
+            error = "cannot resume: " + loaded.error().message;
+            return Refusal::not_ready;
+        }
+        original = std::move(*loaded);
+    }
     std::uint64_t first_line = 1;
     if (job->layer >= 0 && static_cast<std::size_t>(job->layer) < original.layers.size())
         first_line = original.layers[static_cast<std::size_t>(job->layer)].first_line;

@@ -5,13 +5,16 @@
 #include "strata/server/printer_service.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 
 #include <rapidjson/document.h>
 
-#include "strata/json_writer.hpp"
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
+#include "strata/common/json_writer.hpp"
+#include "strata/server/job_records.hpp"
 #include "strata/server/profiles.hpp"
+#include "strata/server/settings_table.hpp"
 #include "strata/streamer/protocol.hpp"
 
 namespace strata::server {
@@ -31,15 +34,14 @@ bool is_busy(streamer::PrinterState state) {
 
 // The timeline of a file printed as it is (no index): its line count from the analysis.
 streamer::JobTimeline plain_timeline(const StoredFile& file) {
-    streamer::JobTimeline timeline;
+    std::uint64_t lines = 0;
     rapidjson::Document analysis;
     analysis.Parse(file.analysis_json.c_str());
     const rapidjson::Value* strata =
         analysis.HasParseError() ? nullptr : json_member(analysis, "strata");
-    const rapidjson::Value* lines = strata != nullptr ? json_member(*strata, "lines") : nullptr;
-    if (lines != nullptr && lines->IsUint64()) timeline.total_lines = lines->GetUint64();
-    timeline.total_s = file.estimated_s > 0.0 ? file.estimated_s : 0.0;
-    return timeline;
+    const rapidjson::Value* count = strata != nullptr ? json_member(*strata, "lines") : nullptr;
+    if (count != nullptr && count->IsUint64()) lines = count->GetUint64();
+    return printjob::timeline_as_is(lines, file.estimated_s);
 }
 
 // Whether a command line is M112 (any case, with or without a comment or its own line number).
@@ -72,15 +74,15 @@ PrinterService::PrinterService(PrinterSettings settings, Store& store, EventHub&
 
 void PrinterService::load_timelapse_settings() {
     // Saved by POST /api/timelapse with `save`; unreadable: the defaults.
-    const std::string saved = store_.with([](Database& db) {
-        std::string error;
-        Statement select =
-            db.prepare("SELECT value_json FROM settings WHERE key = 'timelapse'", error);
-        if (!select.valid() || select.step(error) != Statement::Step::row) return std::string();
-        return select.text(0);
-    });
+    const Result<std::optional<std::string>> saved =
+        store_.with([](Database& db) { return SettingsTable(db).value_json("timelapse"); });
+    if (!saved) {
+        std::fprintf(stderr, "strata serve: the saved timelapse configuration: %s\n",
+                     saved.error().message.c_str());
+        return;
+    }
     rapidjson::Document document;
-    if (saved.empty() || document.Parse(saved.c_str()).HasParseError()) return;
+    if (!*saved || document.Parse((*saved)->c_str()).HasParseError()) return;
     const std::lock_guard lock(mutex_);
     (void)read_timelapse_settings(document, timelapse_);
 }
@@ -94,7 +96,7 @@ void PrinterService::shut_down() {
     // their frames stay, for a render from the recordings later.
     {
         const std::lock_guard lock(mutex_);
-        if (capture_) capture_->cancel_renders();
+        if (job_) job_->cancel_renders();
         if (finishing_ != nullptr) finishing_->cancel_renders();
     }
     {
@@ -105,14 +107,11 @@ void PrinterService::shut_down() {
 }
 
 void PrinterService::recover_interrupted_jobs() {
-    store_.with([](Database& db) {
-        std::string ignored;
-        Statement update = db.prepare(
-            "UPDATE jobs SET state = 'interrupted', result = 'the server stopped during the "
-            "print' WHERE state IN ('printing', 'paused')",
-            ignored);
-        return update.valid() && update.run(ignored);
-    });
+    const Status marked =
+        store_.with([](Database& db) { return JobRecords(db).interrupt_unfinished(); });
+    if (!marked)
+        std::fprintf(stderr, "strata serve: jobs cut short by the last stop stay unlisted: %s\n",
+                     marked.error().message.c_str());
 }
 
 bool PrinterService::connect(const streamer::LinkOptions& link, std::string& error) {
@@ -142,8 +141,7 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
         error = "no port given, configured or in the default printer profile";
         return false;
     }
-    config.capture_timeout_s =
-        std::max(config.capture_timeout_s, timelapse::longest_capture_s(cameras()) + 1.0);
+    printjob::fit_capture_timeout(config, cameras());
     {
         const std::lock_guard lock(mutex_);
         status_.state = streamer::PrinterState::connecting;
@@ -248,7 +246,7 @@ bool PrinterService::operational() const {
 
 std::string PrinterService::recording_prefix() const {
     const std::lock_guard lock(mutex_);
-    return capture_ ? video_stem_ + "_" : std::string();
+    return job_ && job_->has_timelapse() ? job_->video_stem() + "_" : std::string();
 }
 
 bool PrinterService::printing_file(std::string_view path) const {
@@ -317,11 +315,11 @@ Refusal PrinterService::start_locked(std::string& error) {
         error = "the selected file was deleted";
         return Refusal::no_file;
     }
-    if (file->state == "failed") {
+    if (file->state == FileState::failed) {
         error = "the file cannot be printed: " + file->error;
         return Refusal::not_ready;
     }
-    if (file->state != "ready") {  // Prints as soon as its prep is done.
+    if (file->state != FileState::ready) {  // Prints as soon as its prep is done.
         const std::lock_guard lock(mutex_);
         status_.print_pending = true;
         return Refusal::none;
@@ -330,10 +328,13 @@ Refusal PrinterService::start_locked(std::string& error) {
     // file goes as it was uploaded, without the snapshot moves.
     const bool prepared =
         !file->index_path.empty() && timelapse_settings().type == TimelapseType::zchange;
-    streamer::JobTimeline timeline;
     if (prepared) {
-        if (!streamer::load_job_index(file->index_path, timeline, error)) return Refusal::not_ready;
-        return launch(*file, {file->job_path, file->job_path, 0, 0}, timeline, error);
+        Result<streamer::JobTimeline> timeline = streamer::load_job_timeline(file->index_path);
+        if (!timeline) {
+            error = timeline.error().message;
+            return Refusal::not_ready;
+        }
+        return launch(*file, {file->job_path, file->job_path, 0, 0}, *timeline, error);
     }
     const std::string uploaded = library_.absolute(*file).string();
     return launch(*file, {uploaded, uploaded, 0, 0}, plain_timeline(*file), error);

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "strata/server/json_member.hpp"
+#include "strata/common/json_member.hpp"
 
 namespace strata::server {
 namespace {

@@ -9,10 +9,10 @@
 #include <map>
 #include <sstream>
 
-#include "strata/json_limits.hpp"
-#include "strata/json_writer.hpp"
+#include "strata/common/json_limits.hpp"
+#include "strata/common/json_member.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/planner/timelapse_profile.hpp"
-#include "strata/server/json_member.hpp"
 #include "strata/server/profiles.hpp"
 
 namespace strata::server {

@@ -8,7 +8,7 @@
 
 #include <array>
 
-#include "strata/json_limits.hpp"
+#include "strata/common/json_limits.hpp"
 #include "strata/server/profiles.hpp"
 
 namespace strata::server {

@@ -8,10 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 #include "strata/server/clock.hpp"
 
 namespace strata::server {
@@ -86,25 +87,16 @@ Recordings::~Recordings() {
     if (worker_.joinable()) worker_.join();
 }
 
-std::vector<TimelapseVideo> Recordings::ready_videos() {
-    return store_.with([](Database& db) {
-        std::vector<TimelapseVideo> videos;
-        std::string ignored;
-        Statement select = db.prepare(
-            "SELECT id, path, coalesce(thumbnail_path, ''), coalesce(size_bytes, 0), created_s "
-            "FROM timelapses WHERE state = 'ready' ORDER BY created_s DESC",
-            ignored);
-        while (select.valid() && select.step(ignored) == Statement::Step::row)
-            videos.push_back(
-                {select.int64(0), select.text(1), select.text(2), select.int64(3), select.real(4)});
-        return videos;
-    });
+Result<std::vector<TimelapseVideo>> Recordings::ready_videos() {
+    return store_.with([](Database& db) { return Videos(db).ready(); });
 }
 
 std::vector<Recording> Recordings::scan(std::string_view only) {
     // Ready videos by their stem (`<stem>_<camera>`, a recording's name), as file names.
     std::map<std::string, std::string, std::less<>> videos;
-    for (const TimelapseVideo& video : ready_videos()) {
+    // Without the store's list every recording shows as unrendered, which only offers a render.
+    const Result<std::vector<TimelapseVideo>> ready = ready_videos();
+    for (const TimelapseVideo& video : ready ? *ready : std::vector<TimelapseVideo>{}) {
         const std::filesystem::path path(video.path);
         videos[path.stem().string()] = path.filename().string();
     }
@@ -277,32 +269,26 @@ void Recordings::render_now(const Job& job) {
 void Recordings::record_video(const Recording& recording, const std::filesystem::path& video,
                               const timelapse::RenderResult& result) {
     if (!result.ok) return;  // A failed render leaves the previous video, if any, as it was.
-    std::error_code ignored;
-    const auto size = std::filesystem::file_size(video, ignored);
-    store_.with([&](Database& db) {
-        std::string unused;
-        // The job a recording came from, from a video it had before (any format).
-        std::int64_t job_id = 0;
-        Statement select = db.prepare("SELECT coalesce(job_id, 0), path FROM timelapses", unused);
-        while (select.valid() && select.step(unused) == Statement::Step::row)
-            if (std::filesystem::path(select.text(1)).stem() == recording.name)
-                job_id = select.int64(0);
-        Statement insert = db.prepare(
-            "INSERT OR REPLACE INTO timelapses (job_id, camera, path, thumbnail_path, size_bytes, "
-            "frames, duration_s, created_s, state) VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, "
-            "'ready')",
-            unused);
-        return insert.valid() &&
-               insert.bind(1, job_id)
-                   .bind(2, recording.camera)
-                   .bind(3, video.string())
-                   .bind(4, std::filesystem::path(video).replace_extension(".thumb.jpg").string())
-                   .bind(5, static_cast<std::int64_t>(size))
-                   .bind(6, static_cast<std::int64_t>(result.frames_read))
-                   .bind(7, result.duration_s)
-                   .bind(8, unix_now_s())
-                   .run(unused);
+    std::error_code unknown_size;
+    const auto size = std::filesystem::file_size(video, unknown_size);
+    const Status recorded = store_.with([&](Database& db) -> Status {
+        Videos videos(db);
+        const Result<std::int64_t> job_id = videos.job_of_recording(recording.name);
+        if (!job_id) return job_id.error();
+        NewVideo row;
+        row.job_id = *job_id;
+        row.camera = recording.camera;
+        row.path = video.string();
+        row.thumbnail_path = std::filesystem::path(video).replace_extension(".thumb.jpg").string();
+        row.size_bytes = unknown_size ? 0 : static_cast<std::int64_t>(size);
+        row.frames = static_cast<std::int64_t>(result.frames_read);
+        row.duration_s = result.duration_s;
+        row.created_s = unix_now_s();
+        return videos.record(row);
     });
+    if (!recorded)
+        std::fprintf(stderr, "strata serve: video %s not listed: %s\n", video.c_str(),
+                     recorded.error().message.c_str());
 }
 
 }  // namespace strata::server

@@ -1,6 +1,6 @@
-// Database and Statement over sqlite3, and the migration runner: each pending migration and its
-// user_version bump commit together under BEGIN IMMEDIATE, so a failed or interrupted migration
-// leaves the file at the version before it.
+// Database and Statement over sqlite3, errors as Status values, and the migration runner: each
+// pending migration and its user_version bump commit together under BEGIN IMMEDIATE, so a failed or
+// interrupted migration leaves the file at the version before it.
 #include <sqlite3.h>
 
 #include <utility>
@@ -10,16 +10,37 @@
 namespace strata::server {
 namespace {
 
-std::string message_of(sqlite3* db, std::string_view what) {
-    return std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+// What a caller can do about a failure: a full disk and a read-only file are the user's to fix.
+ErrorCode code_of(int sqlite_code) {
+    switch (sqlite_code & 0xff) {
+        case SQLITE_FULL: return ErrorCode::no_space;
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+        case SQLITE_AUTH: return ErrorCode::permission;
+        case SQLITE_CONSTRAINT: return ErrorCode::conflict;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: return ErrorCode::busy;
+        case SQLITE_ERROR: return ErrorCode::internal;  // SQL that does not fit the schema.
+        default: return ErrorCode::io;
+    }
+}
+
+Error error_of(sqlite3* db, std::string what) {
+    if (db == nullptr) return Error{ErrorCode::io, std::move(what) + ": out of memory"};
+    return Error{code_of(sqlite3_extended_errcode(db)),
+                 std::move(what) + ": " + sqlite3_errmsg(db)};
 }
 
 // The statement's SQL, shortened, to name it in errors.
+std::string name_of(std::string_view sql) {
+    std::string text(sql.substr(0, 60));
+    if (sql.size() > 60) text = text.substr(0, 57) + "...";
+    return "\"" + text + "\"";
+}
+
 std::string name_of(sqlite3_stmt* statement) {
     const char* sql = statement != nullptr ? sqlite3_sql(statement) : nullptr;
-    std::string text = sql != nullptr ? sql : "?";
-    if (text.size() > 60) text = text.substr(0, 57) + "...";
-    return text;
+    return name_of(sql != nullptr ? std::string_view(sql) : std::string_view("?"));
 }
 
 }  // namespace
@@ -29,12 +50,13 @@ Statement::~Statement() {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : statement_(std::exchange(other.statement_, nullptr)) {}
+    : statement_(std::exchange(other.statement_, nullptr)), error_(std::move(other.error_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
         sqlite3_finalize(statement_);
         statement_ = std::exchange(other.statement_, nullptr);
+        error_ = std::move(other.error_);
     }
     return *this;
 }
@@ -59,19 +81,25 @@ Statement& Statement::bind_null(int index) {
     return *this;
 }
 
-Statement::Step Statement::step(std::string& error) {
+Statement::Step Statement::step() {
+    if (statement_ == nullptr) return Step::error;
     const int code = sqlite3_step(statement_);
     if (code == SQLITE_ROW) return Step::row;
     if (code == SQLITE_DONE) return Step::done;
-    error = "\"" + name_of(statement_) + "\": " + sqlite3_errmsg(sqlite3_db_handle(statement_));
+    if (!error_) error_ = error_of(sqlite3_db_handle(statement_), name_of(statement_));
     return Step::error;
 }
 
-bool Statement::run(std::string& error) {
+Status Statement::run() {
     Step result = Step::row;
-    while ((result = step(error)) == Step::row) {
+    while ((result = step()) == Step::row) {
     }
-    return result == Step::done;
+    return status();
+}
+
+Status Statement::status() const {
+    if (error_) return *error_;
+    return {};
 }
 
 void Statement::reset() {
@@ -117,62 +145,59 @@ void Database::close() {
     db_ = nullptr;
 }
 
-bool Database::open(const std::filesystem::path& path, std::string& error) {
-    return open(path, schema_migrations(), error);
+Status Database::open(const std::filesystem::path& path) {
+    return open(path, schema_migrations());
 }
 
-bool Database::open(const std::filesystem::path& path, std::span<const Migration> migrations,
-                    std::string& error) {
+Status Database::open(const std::filesystem::path& path, std::span<const Migration> migrations) {
     close();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-        error = message_of(db_, "cannot open " + path.string());
+        Error error = error_of(db_, "cannot open " + path.string());
         close();
-        return false;
+        return error;
     }
     // Readers and the writer on other connections wait up to 5 s for a lock, never fail at once.
     sqlite3_busy_timeout(db_, 5000);
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes (the
     // WAL is fsynced at checkpoints), which is what a print host needs.
-    if (!execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                 "PRAGMA foreign_keys = ON;",
-                 error)) {
-        error = "cannot set up " + path.string() + ": " + error;
+    if (Status set_up = execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                                "PRAGMA foreign_keys = ON;");
+        !set_up) {
         close();
-        return false;
+        return Error{set_up.error().code,
+                     "cannot set up " + path.string() + ": " + set_up.error().message};
     }
-    if (!migrate(migrations, error)) {
-        error = path.string() + ": " + error;
+    if (Status migrated = migrate(migrations); !migrated) {
         close();
-        return false;
+        return Error{migrated.error().code, path.string() + ": " + migrated.error().message};
     }
-    return true;
+    return {};
 }
 
-bool Database::execute(std::string_view sql, std::string& error) {
+Status Database::execute(std::string_view sql) {
     char* message = nullptr;
     const std::string text(sql);
-    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return true;
-    error = message != nullptr ? message : sqlite3_errmsg(db_);
+    const int code = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (code == SQLITE_OK) return {};
+    Error error{code_of(code), message != nullptr ? message : sqlite3_errmsg(db_)};
     sqlite3_free(message);
-    return false;
+    return error;
 }
 
-Statement Database::prepare(std::string_view sql, std::string& error) {
+Statement Database::prepare(std::string_view sql) {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) !=
         SQLITE_OK) {
-        error = "\"" + std::string(sql.substr(0, 60)) + "\": " + sqlite3_errmsg(db_);
         sqlite3_finalize(statement);
-        return {};
+        return Statement(error_of(db_, name_of(sql)));
     }
     return Statement(statement);
 }
 
 int Database::schema_version() {
-    std::string error;
-    Statement version = prepare("PRAGMA user_version", error);
-    if (!version.valid() || version.step(error) != Statement::Step::row) return -1;
+    Statement version = prepare("PRAGMA user_version");
+    if (version.step() != Statement::Step::row) return -1;
     return static_cast<int>(version.int64(0));
 }
 
@@ -180,30 +205,35 @@ std::int64_t Database::last_insert_id() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
-bool Database::migrate(std::span<const Migration> migrations, std::string& error) {
+std::int64_t Database::changes() const {
+    return sqlite3_changes64(db_);
+}
+
+Status Database::migrate(std::span<const Migration> migrations) {
     const int current = schema_version();
     const int latest = migrations.empty() ? 0 : migrations.back().version;
-    if (current > latest) {
-        error = "the database's schema is version " + std::to_string(current) +
-                ", newer than this strata knows (" + std::to_string(latest) + ")";
-        return false;
-    }
+    if (current > latest)
+        return fail(ErrorCode::invalid, "the database's schema is version " +
+                                            std::to_string(current) +
+                                            ", newer than this strata "
+                                            "knows (" +
+                                            std::to_string(latest) + ")");
     for (const Migration& migration : migrations) {
         if (migration.version <= current) continue;
-        std::string failure;
-        const bool applied =
-            execute("BEGIN IMMEDIATE", failure) && execute(migration.sql, failure) &&
-            execute("PRAGMA user_version = " + std::to_string(migration.version), failure) &&
-            execute("COMMIT", failure);
+        Status applied = execute("BEGIN IMMEDIATE");
+        if (applied) applied = execute(migration.sql);
+        if (applied)
+            applied = execute("PRAGMA user_version = " + std::to_string(migration.version));
+        if (applied) applied = execute("COMMIT");
         if (!applied) {
-            std::string ignored;
-            (void)execute("ROLLBACK", ignored);
-            error = "migration " + std::to_string(migration.version) + " (" +
-                    std::string(migration.name) + ") failed: " + failure;
-            return false;
+            // The transaction may not have begun; a failed rollback changes nothing then.
+            (void)execute("ROLLBACK");
+            return Error{applied.error().code, "migration " + std::to_string(migration.version) +
+                                                   " (" + std::string(migration.name) +
+                                                   ") failed: " + applied.error().message};
         }
     }
-    return true;
+    return {};
 }
 
 }  // namespace strata::server

@@ -36,16 +36,29 @@ JobItem::Kind host_kind(const parser::GcodeLine& line, std::uint32_t& snapshot) 
     return JobItem::Kind::host;
 }
 
+// The line before its `;` comment, from where the lexer found the comment; a line whose first
+// comment is a `( )` one is searched for a `;` after it.
+std::string_view code_part(std::string_view raw, const parser::GcodeLine& line) {
+    const char* comment = line.comment.data();
+    if (comment != nullptr && comment > raw.data() && comment <= raw.data() + raw.size() &&
+        comment[-1] == ';')
+        return raw.substr(0, static_cast<std::size_t>(comment - 1 - raw.data()));
+    // No `;` comment where the lexer looked (none, a `( )` one first, a line it refused): the
+    // whole line is searched, so no comment ever reaches the printer.
+    return raw.substr(0, raw.find(';'));
+}
+
 }  // namespace
 
 std::string_view clean_command(std::string_view raw, std::string& scratch) {
-    const std::string_view code = trim_blanks(raw.substr(0, raw.find(';')));
-    return clean_lexed(code, parser::lex_line(code), scratch);
+    return clean_lexed(raw, parser::lex_line(raw), scratch);
 }
 
-std::string_view clean_lexed(std::string_view code, const parser::GcodeLine& line,
+std::string_view clean_lexed(std::string_view raw, const parser::GcodeLine& line,
                              std::string& scratch) {
-    const std::string_view text = strip_numbering(trim_blanks(code.substr(0, code.find(';'))));
+    std::string_view text = trim_blanks(code_part(raw, line));
+    // The file's own `N` and `*`, which the protocol numbers afresh, only where the lexer saw them.
+    if (line.has_line_number || line.has_checksum) text = strip_numbering(text);
     // Text arguments (M117 messages, file names) keep their spacing.
     if (text.empty() || !line.string_argument.empty()) return text;
     scratch.clear();
@@ -86,32 +99,6 @@ bool JobReader::next(JobItem& item) {
         if (!item.text.empty()) return true;
     }
     return false;
-}
-
-double JobTimeline::elapsed_at(std::uint64_t line) const {
-    if (samples.empty()) return 0.0;
-    const auto after =
-        std::lower_bound(samples.begin(), samples.end(), line,
-                         [](const Sample& s, std::uint64_t l) { return s.line < l; });
-    if (after == samples.end()) return samples.back().elapsed_s;
-    if (after == samples.begin() || after->line == line) return after->elapsed_s;
-    const Sample& before = *(after - 1);
-    const double fraction =
-        static_cast<double>(line - before.line) / static_cast<double>(after->line - before.line);
-    return before.elapsed_s + fraction * (after->elapsed_s - before.elapsed_s);
-}
-
-double JobTimeline::percent_at(std::uint64_t line) const {
-    if (timed()) return std::clamp(100.0 * elapsed_at(line) / total_s, 0.0, 100.0);
-    if (total_lines == 0) return 0.0;
-    return 100.0 * std::min(1.0, static_cast<double>(line) / static_cast<double>(total_lines));
-}
-
-std::int64_t JobTimeline::layer_at(std::uint64_t line) const {
-    const auto after =
-        std::upper_bound(layers.begin(), layers.end(), line,
-                         [](std::uint64_t l, const Layer& layer) { return l < layer.first_line; });
-    return static_cast<std::int64_t>(after - layers.begin()) - 1;
 }
 
 }  // namespace strata::streamer

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "gcode_number.hpp"
+#include "strata/common/gcode_number.hpp"
 
 namespace strata::streamer {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "gcode_number.hpp"
+#include "strata/common/gcode_number.hpp"
 #include "strata/streamer/job.hpp"
 
 namespace strata::streamer {

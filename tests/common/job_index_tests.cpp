@@ -103,7 +103,8 @@ TEST(JobIndex, ADamagedIndexIsRefusedNamingTheField) {
     EXPECT_EQ(refused(with("strata-job-index", "other")), "format is not strata-job-index");
     EXPECT_EQ(refused(with("\"first_line\":409", "\"first_line\":100")),
               "layers[1].first_line goes back");
-    EXPECT_EQ(refused(with("\"z_mm\":0.4", "\"z_mm\":\"high\"")), "layers[1].z_mm must be a number");
+    EXPECT_EQ(refused(with("\"z_mm\":0.4", "\"z_mm\":\"high\"")),
+              "layers[1].z_mm must be a number");
     EXPECT_EQ(refused(with("\"position_mm\":[100.5,-2.25,0.2]", "\"position_mm\":[1]")),
               "snapshots[0].position_mm must be a list of 3 numbers");
     EXPECT_EQ(refused(with("[3465,333.342197]", "[3465,3.0]")),
@@ -112,7 +113,8 @@ TEST(JobIndex, ADamagedIndexIsRefusedNamingTheField) {
     EXPECT_EQ(refused(with("\"estimated_time_s\":333.342197", "\"estimated_time_s\":null")),
               "estimated_time_s must be a number");
     EXPECT_EQ(refused(written.substr(0, 40)).rfind("Missing", 0), 0U);
-    EXPECT_EQ(refused(std::string("{\"a\":") + std::string(100, '[')).rfind("nested deeper", 0), 0U);
+    EXPECT_EQ(refused(std::string("{\"a\":") + std::string(100, '[')).rfind("nested deeper", 0),
+              0U);
     const Result<JobIndex> missing = load_job_index("/nonexistent/job.gcode.index.json");
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, ErrorCode::not_found);

@@ -10,7 +10,8 @@ namespace strata {
 namespace {
 
 Result<int> half(int value) {
-    if (value % 2 != 0) return fail(ErrorCode::invalid, "value " + std::to_string(value) + " is odd");
+    if (value % 2 != 0)
+        return fail(ErrorCode::invalid, "value " + std::to_string(value) + " is odd");
     return value / 2;
 }
 

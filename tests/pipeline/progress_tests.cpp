@@ -123,11 +123,10 @@ class Progress : public Streaming {
         if (refused_as_too_long(as_it_is, source)) return;
         expect_progress_moves(plain, watch(as_it_is));
         if (prepared.error != planner::PrepError::none) return;
-        JobTimeline timeline;
-        std::string error;
-        ASSERT_TRUE(streamer::load_job_index((directory_ / "job.gcode.index.json").string(),
-                                             timeline, error))
-            << error;
+        Result<JobTimeline> loaded =
+            streamer::load_job_timeline((directory_ / "job.gcode.index.json").string());
+        ASSERT_TRUE(loaded) << loaded.error().message;
+        const JobTimeline& timeline = *loaded;
         const streamer::testing::Outcome job = streamer::testing::print(
             *streamer_, (directory_ / "job.gcode").string(), limit_s, timeline);
         restart_if_stuck(job);

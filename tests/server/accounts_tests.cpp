@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "../support/result.hpp"
 #include "store_fixture.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/password_checker.hpp"
@@ -16,15 +17,17 @@
 namespace {
 
 using namespace strata::server;
+using strata::ErrorCode;
+using strata::Result;
 
 class AccountsTest : public strata::testing::StoreFixture {
   protected:
     // Every text value in `table`, joined, to look for secrets in clear.
     std::string dump(const std::string& table) {
         std::string error;
-        Statement select = db_.prepare("SELECT * FROM " + table, error);
+        Statement select = db_.prepare("SELECT * FROM " + table);
         std::string text;
-        while (select.valid() && select.step(error) == Statement::Step::row)
+        while (select.valid() && select.step() == Statement::Step::row)
             for (int column = 0; column < 8; ++column)
                 text += select.text(column) + "|";
         return text;
@@ -33,9 +36,8 @@ class AccountsTest : public strata::testing::StoreFixture {
 
 TEST_F(AccountsTest, AGeneratedPasswordAndKeyWorkAndAreNotStoredInClear) {
     Accounts accounts(db_);
-    NewUser created;
-    std::string error;
-    ASSERT_TRUE(accounts.add_user("ada", Role::admin, std::nullopt, created, error)) << error;
+    const NewUser created =
+        strata::testing::value_of(accounts.add_user("ada", Role::admin, std::nullopt));
     EXPECT_GE(created.password.size(), 16u);
     EXPECT_EQ(created.api_key.size(), 43u);  // 32 random bytes, base64 without padding.
     EXPECT_EQ(accounts.admin_count(), 1);
@@ -61,16 +63,14 @@ TEST_F(AccountsTest, AGeneratedPasswordAndKeyWorkAndAreNotStoredInClear) {
 
 TEST_F(AccountsTest, MistakesNameTheirField) {
     Accounts accounts(db_);
-    NewUser created;
-    std::string error;
-    ASSERT_TRUE(accounts.add_user("Ada", Role::operator_, "correct horse", created, error))
-        << error;
-    EXPECT_FALSE(accounts.add_user("ada", Role::viewer, "another one", created, error));
-    EXPECT_EQ(error, "name: 'ada' is taken");
-    EXPECT_FALSE(accounts.add_user("", Role::viewer, "another one", created, error));
-    EXPECT_EQ(error, "name: 1 to 64 characters");
-    EXPECT_FALSE(accounts.add_user("bob", Role::viewer, "short", created, error));
-    EXPECT_EQ(error, "password: at least 8 characters");
+    ASSERT_TRUE(strata::testing::ok(accounts.add_user("Ada", Role::operator_, "correct horse")));
+    const auto refusal = [&](std::string_view name, std::string_view password) {
+        const Result<NewUser> added = accounts.add_user(name, Role::viewer, password);
+        return added ? std::string("added") : added.error().message;
+    };
+    EXPECT_EQ(refusal("ada", "another one"), "name: 'ada' is taken");
+    EXPECT_EQ(refusal("", "another one"), "name: 1 to 64 characters");
+    EXPECT_EQ(refusal("bob", "short"), "password: at least 8 characters");
     EXPECT_EQ(accounts.admin_count(), 0);
     EXPECT_EQ(parse_role("operator"), Role::operator_);
     EXPECT_FALSE(parse_role("root").has_value());
@@ -78,10 +78,9 @@ TEST_F(AccountsTest, MistakesNameTheirField) {
 
 TEST_F(AccountsTest, AnInactiveUserIsShutOut) {
     Accounts accounts(db_);
-    NewUser created;
-    std::string error;
-    ASSERT_TRUE(accounts.add_user("ada", Role::viewer, "correct horse", created, error));
-    ASSERT_TRUE(db_.execute("UPDATE users SET active = 0", error)) << error;
+    const NewUser created =
+        strata::testing::value_of(accounts.add_user("ada", Role::viewer, "correct horse"));
+    ASSERT_TRUE(strata::testing::ok(db_.execute("UPDATE users SET active = 0")));
     EXPECT_FALSE(accounts.check_password("ada", "correct horse").has_value());
     EXPECT_FALSE(accounts.user_for_api_key(created.api_key, 1.0).has_value());
 }

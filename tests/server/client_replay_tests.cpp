@@ -129,10 +129,9 @@ TEST_F(ClientReplayTest, CuraConnectsPollsUploadsAndTogglesPause) {
 TEST_F(ClientReplayTest, AKeysRepeatedPassiveLoginsKeepOneSession) {
     const auto session_rows = [this] {
         Database db;
-        std::string error;
-        if (!db.open(directory_ / "strata.db", error)) return std::int64_t{-1};
-        Statement rows = db.prepare("SELECT count(*) FROM sessions", error);
-        return rows.step(error) == Statement::Step::row ? rows.int64(0) : std::int64_t{-1};
+        if (!db.open(directory_ / "strata.db")) return std::int64_t{-1};
+        Statement rows = db.prepare("SELECT count(*) FROM sessions");
+        return rows.step() == Statement::Step::row ? rows.int64(0) : std::int64_t{-1};
     };
     const std::int64_t before = session_rows();
     httplib::Client http = client(operator_key_);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/event_log.hpp"
 
@@ -16,16 +17,15 @@ using namespace strata::server;
 TEST(EventLog, ResumesAfterTheLastIdAndNeverReusesOne) {
     const fs::path directory = strata::testing::test_directory("strata_events_");
     fs::create_directories(directory);
-    std::string error;
     std::int64_t last = 0;
     {
         Database db;
-        ASSERT_TRUE(db.open(directory / "strata.db", error)) << error;
+        ASSERT_TRUE(strata::testing::ok(db.open(directory / "strata.db")));
         EventLog log(db);
         for (int i = 1; i <= 5; ++i) {
             const auto id =
-                log.append("PrintProgress", "{\"n\":" + std::to_string(i) + "}", 100.0 + i, error);
-            ASSERT_TRUE(id.has_value()) << error;
+                log.append("PrintProgress", "{\"n\":" + std::to_string(i) + "}", 100.0 + i);
+            ASSERT_TRUE(strata::testing::ok(id));
             EXPECT_GT(*id, last);
             last = *id;
         }
@@ -44,10 +44,10 @@ TEST(EventLog, ResumesAfterTheLastIdAndNeverReusesOne) {
         EXPECT_EQ(log.trim(0), 2);
     }
     Database db;
-    ASSERT_TRUE(db.open(directory / "strata.db", error)) << error;
+    ASSERT_TRUE(strata::testing::ok(db.open(directory / "strata.db")));
     EventLog log(db);
-    const auto next = log.append("Connected", "{}", 200.0, error);
-    ASSERT_TRUE(next.has_value()) << error;
+    const auto next = log.append("Connected", "{}", 200.0);
+    ASSERT_TRUE(strata::testing::ok(next));
     EXPECT_GT(*next, last);  // A client resuming from `last` must not miss this one.
     fs::remove_all(directory);
 }

@@ -145,17 +145,16 @@ TEST_F(EventsApiTest, AFailingWebhookIsRetriedAndDeliveredSigned) {
     };
     ASSERT_TRUE(eventually([&] { return hit_count() == 1; }, 10.0));
     // The retry waits 10 s; bring it forward instead of waiting.
-    server_->store().with([](Database& db) {
-        std::string error;
-        return db.execute("UPDATE webhook_deliveries SET next_attempt_s = 0", error);
+    const Status hurried = server_->store().with([](Database& db) {
+        return db.execute("UPDATE webhook_deliveries SET next_attempt_s = 0");
     });
+    ASSERT_TRUE(hurried) << hurried.error().message;
     ASSERT_TRUE(eventually([&] { return hit_count() == 2; }, 10.0));
     const std::int64_t delivered = server_->store().with([id](Database& db) -> std::int64_t {
         std::string error;
         Statement select = db.prepare(
-            "SELECT attempts, delivered_s IS NOT NULL FROM webhook_deliveries WHERE event_id = ?",
-            error);
-        if (!select.valid() || select.bind(1, id).step(error) != Statement::Step::row) return -1;
+            "SELECT attempts, delivered_s IS NOT NULL FROM webhook_deliveries WHERE event_id = ?");
+        if (!select.valid() || select.bind(1, id).step() != Statement::Step::row) return -1;
         return select.int64(1) == 1 ? select.int64(0) : 0;
     });
     EXPECT_EQ(delivered, 2);  // Delivered, at the second attempt.

@@ -82,7 +82,7 @@ TEST_F(ProfilesApiTest, TheDefaultTimelapseProfilePreparesUploads) {
     server_->library().wait_idle();
     const auto every_layer = server_->library().find("every_layer.gcode");
     ASSERT_TRUE(every_layer);
-    ASSERT_EQ(every_layer->state, "ready");
+    ASSERT_EQ(every_layer->state, FileState::ready);
     const auto stored = http.Put("/api/strata/profiles/timelapse/sparse?default=true",
                                  R"({"triggers":{"every_n_layers":3}})", "application/json");
     ASSERT_TRUE(stored);
@@ -91,7 +91,7 @@ TEST_F(ProfilesApiTest, TheDefaultTimelapseProfilePreparesUploads) {
     server_->library().wait_idle();
     const auto sparse = server_->library().find("sparse.gcode");
     ASSERT_TRUE(sparse);
-    ASSERT_EQ(sparse->state, "ready");
+    ASSERT_EQ(sparse->state, FileState::ready);
     EXPECT_GT(every_layer->snapshots, 20);
     EXPECT_LT(sparse->snapshots, every_layer->snapshots / 2);
 }
@@ -113,7 +113,7 @@ TEST_F(ProfilesApiTest, TheDefaultPrinterProfileGivesTheBedOfAFileWithoutOne) {
     server_->library().wait_idle();
     const auto own = server_->library().find("own.gcode");
     ASSERT_TRUE(own);
-    ASSERT_EQ(own->state, "ready") << own->error;
+    ASSERT_EQ(own->state, FileState::ready) << own->error;
     ASSERT_GT(own->snapshots, 0);
     const auto own_park = first_park_mm(*own);
     EXPECT_GT(own_park[0], 100.0);  // The moves span X 109..124, Y 100..115.
@@ -127,7 +127,7 @@ TEST_F(ProfilesApiTest, TheDefaultPrinterProfileGivesTheBedOfAFileWithoutOne) {
     server_->library().wait_idle();
     const auto bed = server_->library().find("bed.gcode");
     ASSERT_TRUE(bed);
-    ASSERT_EQ(bed->state, "ready") << bed->error;
+    ASSERT_EQ(bed->state, FileState::ready) << bed->error;
     const auto bed_park = first_park_mm(*bed);
     EXPECT_DOUBLE_EQ(bed_park[0], 150.0);
     EXPECT_DOUBLE_EQ(bed_park[1], 140.0);

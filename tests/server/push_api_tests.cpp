@@ -270,9 +270,8 @@ class SessionSweepTest : public PushApiTest {
     }
     std::int64_t session_count() {
         return server_->store().with([](Database& db) {
-            std::string error;
-            Statement count = db.prepare("SELECT count(*) FROM sessions", error);
-            return count.valid() && count.step(error) == Statement::Step::row ? count.int64(0) : -1;
+            Statement count = db.prepare("SELECT count(*) FROM sessions");
+            return count.valid() && count.step() == Statement::Step::row ? count.int64(0) : -1;
         });
     }
 };
@@ -280,11 +279,9 @@ class SessionSweepTest : public PushApiTest {
 TEST_F(SessionSweepTest, TheSessionCountStaysFlatUnderAPollingClient) {
     httplib::Client browser("127.0.0.1", server_->port());
     const std::string password = "correct horse battery staple";
-    server_->store().with([&](Database& db) {
-        NewUser created;
-        std::string error;
-        return Accounts(db).add_user("bea", Role::viewer, password, created, error);
-    });
+    const Result<NewUser> added = server_->store().with(
+        [&](Database& db) { return Accounts(db).add_user("bea", Role::viewer, password); });
+    ASSERT_TRUE(added) << added.error().message;
     const auto started = std::chrono::steady_clock::now();
     const auto elapsed_s = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

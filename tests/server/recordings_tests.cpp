@@ -49,7 +49,7 @@ TEST(RecordingsShutdown, StoppingCancelsARenderInProgressAndLeavesItUnrendered) 
     const fs::path timelapse = directory / "timelapse";
     Store store;
     std::string error;
-    ASSERT_TRUE(store.open(directory / "strata.db", error)) << error;
+    ASSERT_TRUE(store.open(directory / "strata.db").ok());
     EventHub events(store);
 
     const timelapse::BedArea bed;

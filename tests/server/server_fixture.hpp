@@ -38,17 +38,20 @@ class ServerTest : public ::testing::Test {
         std::filesystem::create_directories(directory_);
         {
             Database db;
-            std::string error;
-            ASSERT_TRUE(db.open(directory_ / "strata.db", error)) << error;
+            const Status opened = db.open(directory_ / "strata.db");
+            ASSERT_TRUE(opened) << opened.error().message;
             Accounts accounts(db);
-            NewUser created;
-            ASSERT_TRUE(accounts.add_user("ada", Role::admin, std::nullopt, created, error));
-            admin_key_ = created.api_key;
-            admin_password_ = created.password;
-            ASSERT_TRUE(accounts.add_user("otto", Role::operator_, std::nullopt, created, error));
-            operator_key_ = created.api_key;
-            ASSERT_TRUE(accounts.add_user("vera", Role::viewer, std::nullopt, created, error));
-            viewer_key_ = created.api_key;
+            const Result<NewUser> admin = accounts.add_user("ada", Role::admin, std::nullopt);
+            ASSERT_TRUE(admin) << admin.error().message;
+            admin_key_ = admin->api_key;
+            admin_password_ = admin->password;
+            const Result<NewUser> operator_ =
+                accounts.add_user("otto", Role::operator_, std::nullopt);
+            ASSERT_TRUE(operator_) << operator_.error().message;
+            operator_key_ = operator_->api_key;
+            const Result<NewUser> viewer = accounts.add_user("vera", Role::viewer, std::nullopt);
+            ASSERT_TRUE(viewer) << viewer.error().message;
+            viewer_key_ = viewer->api_key;
         }
         streamer::VirtualPrinterConfig printer_config;
         printer_config.time_scale = 0.02;

@@ -3,31 +3,31 @@
 // user's sessions are gone, and the CSRF token is the session's own.
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "store_fixture.hpp"
 #include "strata/server/sessions.hpp"
 
 namespace {
 
 using namespace strata::server;
+using strata::ErrorCode;
+using strata::Result;
 
 class SessionsTest : public strata::testing::StoreFixture {
   protected:
     void SetUp() override {
         StoreFixture::SetUp();
-        Accounts accounts(db_);
-        NewUser created;
-        std::string error;
-        ASSERT_TRUE(accounts.add_user("ada", Role::operator_, "correct horse", created, error));
-        user_id_ = created.user.id;
+        const Result<NewUser> created =
+            Accounts(db_).add_user("ada", Role::operator_, "correct horse");
+        ASSERT_TRUE(strata::testing::ok(created));
+        user_id_ = created->user.id;
     }
     std::int64_t user_id_ = 0;
 };
 
 TEST_F(SessionsTest, ATokenOpensItsSessionUntilLogoutOrExpiry) {
     Sessions sessions(db_, 100.0);
-    NewSession created;
-    std::string error;
-    ASSERT_TRUE(sessions.open(user_id_, 1000.0, created, error)) << error;
+    const NewSession created = strata::testing::value_of(sessions.open(user_id_, 1000.0));
     EXPECT_DOUBLE_EQ(created.expires_s, 1100.0);
     const auto found = sessions.find(created.token, 1050.0);
     ASSERT_TRUE(found.has_value());
@@ -39,10 +39,9 @@ TEST_F(SessionsTest, ATokenOpensItsSessionUntilLogoutOrExpiry) {
     EXPECT_FALSE(sessions.find(created.token + "x", 1050.0).has_value());
     EXPECT_FALSE(sessions.find(created.token, 1100.0).has_value());  // Expired.
 
-    NewSession second;
-    ASSERT_TRUE(sessions.open(user_id_, 1000.0, second, error)) << error;
+    const NewSession second = strata::testing::value_of(sessions.open(user_id_, 1000.0));
     EXPECT_NE(second.token, created.token);
-    sessions.close(second.token);
+    ASSERT_TRUE(strata::testing::ok(sessions.close(second.token)));
     EXPECT_FALSE(sessions.find(second.token, 1001.0).has_value());
     EXPECT_EQ(sessions.expire(2000.0), 1);  // The first, expired; the second was closed.
 }
@@ -51,17 +50,15 @@ TEST_F(SessionsTest, ATokenOpensItsSessionUntilLogoutOrExpiry) {
 // often; after expiry or logout the same token opens a fresh session; another key has its own.
 TEST_F(SessionsTest, AKeysPassiveLoginsShareOneSession) {
     Sessions sessions(db_, 100.0);
-    std::string error;
     const auto count = [this] {
-        std::string ignored;
-        Statement rows = db_.prepare("SELECT count(*) FROM sessions", ignored);
-        return rows.step(ignored) == Statement::Step::row ? rows.int64(0) : -1;
+        Statement rows = db_.prepare("SELECT count(*) FROM sessions");
+        return rows.step() == Statement::Step::row ? rows.int64(0) : -1;
     };
-    NewSession first;
-    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1000.0, first, error)) << error;
+    const NewSession first =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1000.0));
     for (int i = 1; i <= 50; ++i) {
-        NewSession again;
-        ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1000.0 + i, again, error));
+        const NewSession again =
+            strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1000.0 + i));
         EXPECT_EQ(again.token, first.token);
         EXPECT_EQ(again.csrf_token, first.csrf_token);
     }
@@ -69,39 +66,40 @@ TEST_F(SessionsTest, AKeysPassiveLoginsShareOneSession) {
     ASSERT_TRUE(sessions.find(first.token, 1060.0).has_value());
     EXPECT_EQ(first.token.find("key-one"), std::string::npos);
 
-    NewSession later;  // The first has expired at 1100.
-    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1200.0, later, error)) << error;
+    const NewSession later = strata::testing::value_of(
+        sessions.open_for_key(user_id_, "key-one", 1200.0));  // The first has expired at 1100.
     EXPECT_EQ(later.token, first.token);
     EXPECT_NE(later.csrf_token, first.csrf_token);
     EXPECT_DOUBLE_EQ(later.expires_s, 1300.0);
     EXPECT_TRUE(sessions.find(later.token, 1250.0).has_value());
     EXPECT_EQ(count(), 1);
 
-    sessions.close(later.token);
+    ASSERT_TRUE(strata::testing::ok(sessions.close(later.token)));
     EXPECT_FALSE(sessions.find(later.token, 1250.0).has_value());
-    NewSession reopened;
-    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-one", 1250.0, reopened, error)) << error;
+    const NewSession reopened =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1250.0));
     EXPECT_TRUE(sessions.find(reopened.token, 1260.0).has_value());
 
-    NewSession other;
-    ASSERT_TRUE(sessions.open_for_key(user_id_, "key-two", 1250.0, other, error)) << error;
+    const NewSession other =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-two", 1250.0));
     EXPECT_NE(other.token, reopened.token);
     EXPECT_EQ(count(), 2);
 }
 
 TEST_F(SessionsTest, ADeactivatedOrDeletedUsersSessionsAreGone) {
     Sessions sessions(db_);
-    NewSession created;
-    std::string error;
-    ASSERT_TRUE(sessions.open(user_id_, 0.0, created, error)) << error;
-    ASSERT_TRUE(db_.execute("UPDATE users SET active = 0", error)) << error;
+    const NewSession created = strata::testing::value_of(sessions.open(user_id_, 0.0));
+    ASSERT_TRUE(strata::testing::ok(db_.execute("UPDATE users SET active = 0")));
     EXPECT_FALSE(sessions.find(created.token, 1.0).has_value());
-    ASSERT_TRUE(db_.execute("DELETE FROM users", error)) << error;
-    Statement count = db_.prepare("SELECT count(*) FROM sessions", error);
-    ASSERT_EQ(count.step(error), Statement::Step::row) << error;
-    EXPECT_EQ(count.int64(0), 0);                                // The rows went with the user.
-    EXPECT_FALSE(sessions.open(user_id_, 0.0, created, error));  // No such user any more.
-    EXPECT_NE(error.find("FOREIGN KEY"), std::string::npos) << error;
+    ASSERT_TRUE(strata::testing::ok(db_.execute("DELETE FROM users")));
+    Statement count = db_.prepare("SELECT count(*) FROM sessions");
+    ASSERT_EQ(count.step(), Statement::Step::row) << count.status().error().message;
+    EXPECT_EQ(count.int64(0), 0);  // The rows went with the user.
+    const Result<NewSession> refused = sessions.open(user_id_, 0.0);  // No such user any more.
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+    EXPECT_NE(refused.error().message.find("FOREIGN KEY"), std::string::npos)
+        << refused.error().message;
 }
 
 }  // namespace

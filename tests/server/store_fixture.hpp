@@ -16,8 +16,8 @@ class StoreFixture : public ::testing::Test {
     void SetUp() override {
         directory_ = test_directory("strata_store_fixture_");
         std::filesystem::create_directories(directory_);
-        std::string error;
-        ASSERT_TRUE(db_.open(directory_ / "strata.db", error)) << error;
+        const Status opened = db_.open(directory_ / "strata.db");
+        ASSERT_TRUE(opened) << opened.error().message;
     }
     void TearDown() override {
         db_.close();

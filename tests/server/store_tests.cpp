@@ -6,15 +6,23 @@
 
 #include <filesystem>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/store.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using strata::Status;
 using strata::server::Database;
 using strata::server::Migration;
 using strata::server::Statement;
+using strata::testing::ok;
+
+// The message of a failure; "no failure" when it succeeded.
+std::string failure_of(const Status& status) {
+    return status.ok() ? "no failure" : status.error().message;
+}
 
 class Store : public ::testing::Test {
   protected:
@@ -27,10 +35,9 @@ class Store : public ::testing::Test {
 
     // The first column of the first row of `sql`, as text.
     static std::string scalar(Database& db, const std::string& sql) {
-        std::string error;
-        Statement statement = db.prepare(sql, error);
-        EXPECT_TRUE(statement.valid()) << error;
-        if (!statement.valid() || statement.step(error) != Statement::Step::row) return {};
+        Statement statement = db.prepare(sql);
+        EXPECT_TRUE(ok(statement.status()));
+        if (!statement.valid() || statement.step() != Statement::Step::row) return {};
         return statement.text(0);
     }
 
@@ -39,8 +46,7 @@ class Store : public ::testing::Test {
 
 TEST_F(Store, AFreshFileGetsTheLatestSchemaInWalMode) {
     Database db;
-    std::string error;
-    ASSERT_TRUE(db.open(file(), error)) << error;
+    ASSERT_TRUE(ok(db.open(file())));
     EXPECT_EQ(db.schema_version(), strata::server::schema_migrations().back().version);
     EXPECT_EQ(scalar(db, "PRAGMA journal_mode"), "wal");
     EXPECT_EQ(scalar(db, "PRAGMA foreign_keys"), "1");
@@ -55,18 +61,15 @@ TEST_F(Store, AFreshFileGetsTheLatestSchemaInWalMode) {
 }
 
 TEST_F(Store, ReopeningKeepsTheDataAndRunsNoMigrationTwice) {
-    std::string error;
     {
         Database db;
-        ASSERT_TRUE(db.open(file(), error)) << error;
+        ASSERT_TRUE(ok(db.open(file())));
         ASSERT_TRUE(
-            db.execute("INSERT INTO users (name, password_hash, role, created_s) "
-                       "VALUES ('ada', 'x', 'admin', 1)",
-                       error))
-            << error;
+            ok(db.execute("INSERT INTO users (name, password_hash, role, created_s) "
+                          "VALUES ('ada', 'x', 'admin', 1)")));
     }
     Database again;
-    ASSERT_TRUE(again.open(file(), error)) << error;  // A re-run CREATE TABLE would fail here.
+    ASSERT_TRUE(ok(again.open(file())));  // A re-run CREATE TABLE would fail here.
     EXPECT_EQ(scalar(again, "SELECT name FROM users"), "ada");
 }
 
@@ -75,84 +78,86 @@ TEST_F(Store, AFailingMigrationLeavesTheFileAtTheVersionBefore) {
     const Migration bad[] = {
         {1, "first", "CREATE TABLE one (x INTEGER);"},
         {2, "second", "CREATE TABLE two (x INTEGER); INSERT INTO nowhere VALUES (1);"}};
-    std::string error;
     Database db;
-    EXPECT_FALSE(db.open(file(), bad, error));
-    EXPECT_NE(error.find("migration 2 (second) failed"), std::string::npos) << error;
-    EXPECT_NE(error.find("nowhere"), std::string::npos) << error;
-    ASSERT_TRUE(db.open(file(), good, error)) << error;
+    const Status failed = db.open(file(), bad);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find("migration 2 (second) failed"), std::string::npos)
+        << failed.error().message;
+    EXPECT_NE(failed.error().message.find("nowhere"), std::string::npos);
+    ASSERT_TRUE(ok(db.open(file(), good)));
     EXPECT_EQ(db.schema_version(), 1);
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'two'"), "0");
 }
 
 TEST_F(Store, AFileFromANewerStrataIsRefused) {
-    std::string error;
     {
         Database db;
-        ASSERT_TRUE(db.open(file(), error)) << error;
-        ASSERT_TRUE(db.execute("PRAGMA user_version = 99", error)) << error;
+        ASSERT_TRUE(ok(db.open(file())));
+        ASSERT_TRUE(ok(db.execute("PRAGMA user_version = 99")));
     }
     Database db;
-    EXPECT_FALSE(db.open(file(), error));
-    EXPECT_NE(error.find("version 99, newer than this strata knows"), std::string::npos) << error;
+    const Status refused = db.open(file());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("version 99, newer than this strata knows"),
+              std::string::npos)
+        << refused.error().message;
 }
 
 TEST_F(Store, AnOpenReadDoesNotHoldUpTheWriter) {
-    std::string error;
     Database writer;
     Database reader;
-    ASSERT_TRUE(writer.open(file(), error)) << error;
-    ASSERT_TRUE(reader.open(file(), error)) << error;
-    ASSERT_TRUE(writer.execute("INSERT INTO settings VALUES ('a', '1')", error)) << error;
+    ASSERT_TRUE(ok(writer.open(file())));
+    ASSERT_TRUE(ok(reader.open(file())));
+    ASSERT_TRUE(ok(writer.execute("INSERT INTO settings VALUES ('a', '1')")));
     // The reader holds a read transaction (an API request in the middle of a listing).
-    ASSERT_TRUE(reader.execute("BEGIN", error)) << error;
+    ASSERT_TRUE(ok(reader.execute("BEGIN")));
     EXPECT_EQ(scalar(reader, "SELECT count(*) FROM settings"), "1");
     // Without WAL this commit would wait for the reader (then fail as busy); with it, it
     // commits at once and the reader keeps its snapshot until it ends.
-    EXPECT_TRUE(writer.execute("INSERT INTO settings VALUES ('b', '2')", error)) << error;
+    EXPECT_TRUE(ok(writer.execute("INSERT INTO settings VALUES ('b', '2')")));
     EXPECT_EQ(scalar(reader, "SELECT count(*) FROM settings"), "1");
-    ASSERT_TRUE(reader.execute("COMMIT", error)) << error;
+    ASSERT_TRUE(ok(reader.execute("COMMIT")));
     EXPECT_EQ(scalar(reader, "SELECT count(*) FROM settings"), "2");
 }
 
 TEST_F(Store, TheSchemasConstraintsHold) {
-    std::string error;
     Database db;
-    ASSERT_TRUE(db.open(file(), error)) << error;
-    EXPECT_FALSE(
-        db.execute("INSERT INTO users (name, password_hash, role, created_s) "
-                   "VALUES ('eve', 'x', 'root', 1)",
-                   error));
-    EXPECT_NE(error.find("CHECK constraint failed"), std::string::npos) << error;
-    EXPECT_FALSE(
-        db.execute("INSERT INTO api_keys (user_id, key_hash, created_s) "
-                   "VALUES (42, 'h', 1)",
-                   error));
-    EXPECT_NE(error.find("FOREIGN KEY constraint failed"), std::string::npos) << error;
+    ASSERT_TRUE(ok(db.open(file())));
+    EXPECT_NE(failure_of(db.execute("INSERT INTO users (name, password_hash, role, created_s) "
+                                    "VALUES ('eve', 'x', 'root', 1)"))
+                  .find("CHECK constraint failed"),
+              std::string::npos);
+    EXPECT_NE(failure_of(db.execute("INSERT INTO api_keys (user_id, key_hash, created_s) "
+                                    "VALUES (42, 'h', 1)"))
+                  .find("FOREIGN KEY constraint failed"),
+              std::string::npos);
 
-    Statement add_user = db.prepare(
-        "INSERT INTO users (name, password_hash, role, created_s) VALUES (?, ?, ?, ?)", error);
-    ASSERT_TRUE(add_user.valid()) << error;
+    Statement add_user =
+        db.prepare("INSERT INTO users (name, password_hash, role, created_s) VALUES (?, ?, ?, ?)");
+    ASSERT_TRUE(ok(add_user.status()));
     add_user.bind(1, std::string_view("Ada")).bind(2, std::string_view("hash"));
     add_user.bind(3, std::string_view("operator")).bind(4, 1.5);
-    ASSERT_TRUE(add_user.run(error)) << error;
+    ASSERT_TRUE(ok(add_user.run()));
     const std::int64_t ada = db.last_insert_id();
     add_user.reset();
     add_user.bind(1, std::string_view("ADA"));  // Names compare without case.
-    EXPECT_FALSE(add_user.run(error));
-    EXPECT_NE(error.find("UNIQUE constraint failed: users.name"), std::string::npos) << error;
+    const Status taken = add_user.run();
+    EXPECT_EQ(failure_of(taken).find("UNIQUE constraint failed: users.name") != std::string::npos,
+              true);
+    EXPECT_EQ(taken.error().code, strata::ErrorCode::conflict);
 
     Statement add_session = db.prepare(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_s, expires_s) "
-        "VALUES ('t', ?, 'c', 1, 2)",
-        error);
-    ASSERT_TRUE(add_session.bind(1, ada).run(error)) << error;
-    ASSERT_TRUE(db.execute("DELETE FROM users WHERE id = " + std::to_string(ada), error));
+        "VALUES ('t', ?, 'c', 1, 2)");
+    ASSERT_TRUE(ok(add_session.bind(1, ada).run()));
+    ASSERT_TRUE(ok(db.execute("DELETE FROM users WHERE id = " + std::to_string(ada))));
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM sessions"), "0");  // Cascaded.
 
-    const Statement broken = db.prepare("SELECT nothing FROM nowhere", error);
+    Statement broken = db.prepare("SELECT nothing FROM nowhere");
     EXPECT_FALSE(broken.valid());
-    EXPECT_NE(error.find("SELECT nothing FROM nowhere"), std::string::npos) << error;
+    EXPECT_NE(failure_of(broken.status()).find("SELECT nothing FROM nowhere"), std::string::npos);
+    EXPECT_EQ(broken.step(), Statement::Step::error);
+    EXPECT_EQ(failure_of(broken.run()), failure_of(broken.status()));  // Runs into the same.
 }
 
 }  // namespace

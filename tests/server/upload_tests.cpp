@@ -44,19 +44,17 @@ class UploadTest : public ServerTest {
     [[nodiscard]] std::int64_t query_int(const std::string& sql_text,
                                          const std::string& text_parameter = "") const {
         Database db;
-        std::string error;
-        if (!db.open(directory_ / "strata.db", error)) return -1;
-        Statement select = db.prepare(sql_text, error);
+        if (!db.open(directory_ / "strata.db")) return -1;
+        Statement select = db.prepare(sql_text);
         if (!select.valid()) return -1;
         if (!text_parameter.empty()) select.bind(1, text_parameter);
-        return select.step(error) == Statement::Step::row ? select.int64(0) : -1;
+        return select.step() == Statement::Step::row ? select.int64(0) : -1;
     }
     [[nodiscard]] bool sql(const std::string& sql_text) const {
         Database db;
-        std::string error;
-        if (!db.open(directory_ / "strata.db", error)) return false;
-        Statement statement = db.prepare(sql_text, error);
-        return statement.valid() && statement.run(error);
+        if (!db.open(directory_ / "strata.db")) return false;
+        Statement statement = db.prepare(sql_text);
+        return statement.run().ok();
     }
     [[nodiscard]] std::int64_t job_synced(const std::string& path) const {
         return query_int("SELECT job_synced FROM files WHERE path = ? AND state = 'ready'", path);
@@ -161,7 +159,7 @@ TEST_F(UploadTest, AReadyJobIsFlushedToTheDiskAndThatIsRecorded) {
     ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
     const std::optional<StoredFile> file = server_->library().find("cube.gcode");
     ASSERT_TRUE(file);
-    EXPECT_EQ(file->state, "ready");
+    EXPECT_EQ(file->state, FileState::ready);
     EXPECT_EQ(std::filesystem::path(file->job_path).parent_path(), directory_ / "jobs");
 }
 
@@ -182,7 +180,7 @@ TEST_F(UploadTest, AJobNotYetOnTheDiskAtACrashIsPreparedAgain) {
     restart_server();
     ASSERT_TRUE(eventually([&] { return job_synced("cube.gcode") == 1; }, 30.0));
     EXPECT_EQ(analyses_started(), preps_before + 1);
-    EXPECT_EQ(server_->library().find("cube.gcode")->state, "ready");
+    EXPECT_EQ(server_->library().find("cube.gcode")->state, FileState::ready);
     EXPECT_EQ(read_file(job_path), job);
 }
 
@@ -194,7 +192,7 @@ TEST_F(UploadTest, AJobOnTheDiskIsNotPreparedAgainAtTheNextStart) {
     restart_server();
     server_->library().wait_idle();
     EXPECT_EQ(analyses_started(), preps_before);
-    EXPECT_EQ(server_->library().find("cube.gcode")->state, "ready");
+    EXPECT_EQ(server_->library().find("cube.gcode")->state, FileState::ready);
 }
 
 TEST_F(UploadTest, ExpectContinueIsAnsweredBeforeTheBody) {

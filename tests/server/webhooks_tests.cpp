@@ -4,6 +4,7 @@
 // recomputes (a known answer from two other implementations).
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "store_fixture.hpp"
 #include "strata/server/webhooks.hpp"
 
@@ -16,24 +17,24 @@ class Webhooks : public strata::testing::StoreFixture {};
 TEST_F(Webhooks, EventsQueueForTheHooksThatWantThemAndRetryWithBackOff) {
     WebhookQueue queue(db_);
     EventLog log(db_);
-    std::string error;
-    std::int64_t all = 0;
-    std::int64_t prints = 0;
-    ASSERT_TRUE(
-        queue.add_webhook("https://a.example/hook", "0123456789abcdef", "*", 0.0, all, error))
-        << error;
-    ASSERT_TRUE(queue.add_webhook("http://b.example/hook", "fedcba9876543210",
-                                  "PrintDone, PrintFailed", 0.0, prints, error))
-        << error;
-    EXPECT_FALSE(queue.add_webhook("ftp://c", "0123456789abcdef", "*", 0.0, all, error));
-    EXPECT_EQ(error, "url: must start with http:// or https://");
-    EXPECT_FALSE(queue.add_webhook("https://c", "short", "*", 0.0, all, error));
-    EXPECT_EQ(error, "secret: at least 16 characters");
+    using strata::testing::ok;
+    using strata::testing::value_of;
+    ASSERT_TRUE(ok(queue.add_webhook("https://a.example/hook", "0123456789abcdef", "*", 0.0)));
+    const std::int64_t prints = value_of(queue.add_webhook(
+        "http://b.example/hook", "fedcba9876543210", "PrintDone, PrintFailed", 0.0));
+    const auto refusal = [&](std::string_view url, std::string_view secret) {
+        const auto added = queue.add_webhook(url, secret, "*", 0.0);
+        return added ? std::string("added") : added.error().message;
+    };
+    EXPECT_EQ(refusal("ftp://c", "0123456789abcdef"), "url: must start with http:// or https://");
+    EXPECT_EQ(refusal("https://c", "short"), "secret: at least 16 characters");
+    const auto listed = value_of(queue.webhooks());
+    ASSERT_EQ(listed.size(), 2U);
+    EXPECT_EQ(listed[1].event_types, "PrintDone, PrintFailed");
 
     for (const char* type : {"PrintStarted", "PrintDone"}) {
-        const auto id = log.append(type, "{}", 100.0, error);
-        ASSERT_TRUE(id.has_value()) << error;
-        ASSERT_TRUE(queue.enqueue(log.after(*id - 1, 1).front(), error)) << error;
+        const std::int64_t id = value_of(log.append(type, "{}", 100.0));
+        ASSERT_TRUE(ok(queue.enqueue(log.after(id - 1, 1).front())));
     }
     std::vector<Delivery> due = queue.due(100.0, 10);
     ASSERT_EQ(due.size(), 3u);  // Both events to "*", only PrintDone to the other.
@@ -41,19 +42,23 @@ TEST_F(Webhooks, EventsQueueForTheHooksThatWantThemAndRetryWithBackOff) {
     EXPECT_EQ(due[2].webhook_id, prints);
     EXPECT_EQ(due[2].event.type, "PrintDone");
 
-    queue.delivered(due[0].id, 101.0);
+    ASSERT_TRUE(ok(queue.delivered(due[0].id, 101.0)));
     const std::int64_t retried = due[1].id;
-    queue.failed(retried, "HTTP 503", 101.0);
+    ASSERT_TRUE(ok(queue.failed(retried, "HTTP 503", 101.0)));
     due = queue.due(101.0, 10);
     ASSERT_EQ(due.size(), 1u);  // The failed one waits 10 s.
     EXPECT_EQ(due[0].webhook_id, prints);
     EXPECT_EQ(queue.due(111.0, 10).size(), 2u);
 
     for (int attempt = 2; attempt <= WebhookQueue::max_attempts; ++attempt)
-        queue.failed(retried, "HTTP 503", 200.0 + attempt);
+        ASSERT_TRUE(ok(queue.failed(retried, "HTTP 503", 200.0 + attempt)));
     due = queue.due(1e9, 10);  // Given up after the last attempt; the other is still due.
     ASSERT_EQ(due.size(), 1u);
     EXPECT_EQ(due[0].webhook_id, prints);
+    EXPECT_EQ(queue.failed(9999, "HTTP 503", 300.0).error().code, strata::ErrorCode::not_found);
+    EXPECT_TRUE(value_of(queue.remove_webhook(prints)));
+    EXPECT_FALSE(value_of(queue.remove_webhook(prints)));
+    EXPECT_EQ(value_of(queue.webhooks()).size(), 1U);
 }
 
 TEST(WebhookSignature, IsTheHmacOfTimestampDotBody) {

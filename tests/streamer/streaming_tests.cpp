@@ -347,9 +347,9 @@ TEST_F(Streaming, ProgressFollowsTheIndexOfAPreparedJob) {
                              data_file("ps281_mini_cube_m486.gcode") + " -o " + job.string() +
                              " > /dev/null";
     ASSERT_EQ(std::system(prep.c_str()), 0);
-    JobTimeline timeline;
-    std::string error;
-    ASSERT_TRUE(load_job_index(job.string() + ".index.json", timeline, error)) << error;
+    strata::Result<JobTimeline> loaded = load_job_timeline(job.string() + ".index.json");
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    const JobTimeline timeline = *loaded;
     ASSERT_GT(timeline.snapshots, 0u);
     VirtualPrinterConfig printer;
     printer.time_scale = 0.0;

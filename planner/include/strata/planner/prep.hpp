@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/job_index.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
 #include "strata/planner/printable_area.hpp"
@@ -81,13 +81,9 @@ struct PrepResult {
 
 [[nodiscard]] PrepResult prep_file(const PrepOptions& options);
 
-/// The job index as JSON: layers, snapshots and time samples in the job's own line numbers,
-/// times including what the snapshots add.
-[[nodiscard]] std::string job_index_json(const PrepResult& result);
-
-/// The snapshots as a JSON array (the index's `snapshots`, `strata prep --json`'s
-/// `per_snapshot`).
-void write_snapshots_json(JsonWriter& json, const PrepResult& result);
+/// The job index of a prepared job (strata/common/job_index.hpp): layers, snapshots and time
+/// samples in the job's own line numbers, times including what the snapshots add.
+[[nodiscard]] JobIndex job_index_of(const PrepResult& result);
 
 std::string_view to_string(PrepError error);
 

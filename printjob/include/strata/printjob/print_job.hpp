@@ -98,7 +98,7 @@ class PrintJob {
     std::string video_stem_;
     std::unique_ptr<timelapse::TimelapseCapture> capture_;
     bool attached_ = false;  ///< The capture callback is set on the streamer.
-    std::mutex mutex_;  ///< Guards the members below.
+    std::mutex mutex_;       ///< Guards the members below.
     std::condition_variable wake_;
     bool stopping_ = false;
     streamer::JobProgress progress_;

@@ -58,9 +58,9 @@ class Accounts {
     explicit Accounts(Database& db) : db_(db) {}
 
     /// Adds a user with a generated password (or `password` when given) and a first API key;
-    /// false with `error` naming the field (a taken name, an empty one, a short password).
-    bool add_user(std::string_view name, Role role, std::optional<std::string_view> password,
-                  NewUser& created, std::string& error);
+    /// refused naming the field (a taken name, an empty one, a short password).
+    [[nodiscard]] Result<NewUser> add_user(std::string_view name, Role role,
+                                           std::optional<std::string_view> password);
     /// The user whose name and password these are (active users only).
     [[nodiscard]] std::optional<User> check_password(std::string_view name,
                                                      std::string_view password);
@@ -69,8 +69,7 @@ class Accounts {
     [[nodiscard]] std::optional<std::pair<User, std::string>> password_record(
         std::string_view name);
     /// A new API key for `user_id`, returned in clear once.
-    bool add_api_key(std::int64_t user_id, std::string_view label, std::string& key,
-                     std::string& error);
+    [[nodiscard]] Result<std::string> add_api_key(std::int64_t user_id, std::string_view label);
     /// `user_id`'s keys, oldest first.
     [[nodiscard]] std::vector<ApiKeyRecord> api_keys(std::int64_t user_id);
     /// Deletes `user_id`'s keys labelled `label`; how many (0 when none, or on error).

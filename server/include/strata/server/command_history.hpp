@@ -17,7 +17,7 @@ class CommandHistory {
 
     explicit CommandHistory(Database& db) : db_(db) {}
 
-    bool add(std::int64_t user_id, std::string_view command, double at_s, std::string& error);
+    [[nodiscard]] Status add(std::int64_t user_id, std::string_view command, double at_s);
     /// The user's commands, oldest first.
     [[nodiscard]] std::vector<std::string> of(std::int64_t user_id);
 

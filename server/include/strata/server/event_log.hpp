@@ -24,9 +24,9 @@ class EventLog {
   public:
     explicit EventLog(Database& db) : db_(db) {}
 
-    /// Persists an event; its id, or nothing (with `error`) when the store refused it.
-    std::optional<std::int64_t> append(std::string_view type, std::string_view payload_json,
-                                       double at_s, std::string& error);
+    /// Persists an event; its id.
+    [[nodiscard]] Result<std::int64_t> append(std::string_view type, std::string_view payload_json,
+                                              double at_s);
     /// Events after `last_id`, oldest first, at most `limit`.
     [[nodiscard]] std::vector<Event> after(std::int64_t last_id, std::size_t limit);
     /// The id of the newest event kept (0: none).

@@ -22,6 +22,19 @@
 
 namespace strata::server {
 
+/// Where an uploaded file is on its way to being printable.
+enum class FileState : std::uint8_t {
+    stored,     ///< Uploaded, its prep queued.
+    analyzing,  ///< Being prepared.
+    ready,      ///< Prepared (or printable as it is, with `error` saying why without a timelapse).
+    failed,     ///< Unreadable, or its job could not be written: `error` says which.
+};
+
+/// As the store and the API write it.
+[[nodiscard]] std::string_view to_string(FileState state);
+/// From the store; nothing for a word that names no state.
+[[nodiscard]] std::optional<FileState> parse_file_state(std::string_view text);
+
 struct StoredFile {
     std::int64_t id = 0;
     std::string path;  ///< Relative to the files folder, '/'-separated.
@@ -29,7 +42,7 @@ struct StoredFile {
     std::uint64_t size_bytes = 0;
     std::string hash;  ///< XXH3-128 of the content, hex (as `xxhsum -H2` prints it).
     double uploaded_s = 0.0;
-    std::string state;  ///< stored, analyzing, ready, failed
+    FileState state = FileState::stored;
     std::string error;
     std::string analysis_json;
     std::string job_path;    ///< The annotated job, when ready.
@@ -57,11 +70,12 @@ class Upload {
     ~Upload();
     Upload(const Upload&) = delete;
     Upload& operator=(const Upload&) = delete;
-    bool write(std::string_view bytes, std::string& error);
-    /// Installs the file as `path` (replacing an older one unless `no_overwrite`); false with
-    /// `error` and a status (409 exists, 507 disk full, 500) when it cannot.
-    bool commit(const std::string& path, const std::string& display_name, bool no_overwrite,
-                StoredFile& stored, int& status, std::string& error);
+    /// More of the file; refused with `no_space` when the disk is full.
+    [[nodiscard]] Status write(std::string_view bytes);
+    /// Installs the file as `path` (replacing an older one unless `no_overwrite`): the stored
+    /// file, or why not — `conflict` (it exists), `no_space`, or another failure to write.
+    [[nodiscard]] Result<StoredFile> commit(const std::string& path,
+                                            const std::string& display_name, bool no_overwrite);
     /// Removes the temporary file.
     void abandon();
     [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
@@ -69,7 +83,7 @@ class Upload {
     [[nodiscard]] const std::string& head() const { return head_; }
 
   private:
-    bool flush(std::string& error);
+    [[nodiscard]] Status flush();
     FileLibrary& library_;
     std::filesystem::path temporary_;
     int fd_ = -1;
@@ -92,7 +106,8 @@ class FileLibrary {
     bool start(std::string& error);
     void stop();
 
-    std::unique_ptr<Upload> begin_upload(std::string& error);
+    /// A new upload's temporary file.
+    [[nodiscard]] Result<std::unique_ptr<Upload>> begin_upload();
     [[nodiscard]] std::vector<StoredFile> list();
     [[nodiscard]] std::optional<StoredFile> find(std::string_view path);
     [[nodiscard]] std::optional<StoredFile> find(std::int64_t id);

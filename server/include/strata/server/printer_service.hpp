@@ -6,7 +6,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -15,7 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
+#include "strata/printjob/print_job.hpp"
 #include "strata/server/event_hub.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/store.hpp"
@@ -153,17 +153,15 @@ class PrinterService {
     };
     Refusal launch(const StoredFile& file, const Launch& what,
                    const streamer::JobTimeline& timeline, std::string& error);
-    /// Starts the job's capture: at the timeline's snapshots (`zchange`), or every interval on a
-    /// thread of its own (`timed`).
-    void begin_timelapse(const StoredFile& file, const streamer::JobTimeline& timeline,
-                         const std::vector<timelapse::CameraConfig>& cameras,
-                         const TimelapseSettings& timelapse);
-    /// Ends the capture; the videos are finished unless the job's `result` (finished,
+    /// The timelapse a job with `timeline` takes under `settings` with `cameras`: at the
+    /// timeline's snapshots (`zchange`), every interval (`timed`, only on a job without
+    /// snapshot moves), or none.
+    [[nodiscard]] printjob::TimelapsePlan timelapse_plan(
+        const streamer::JobTimeline& timeline, const std::vector<timelapse::CameraConfig>& cameras,
+        const TimelapseSettings& settings) const;
+    /// Ends the job's capture; the videos are finished unless the job's `result` (finished,
     /// cancelled, failed) is one the configuration renders no video for: its frames stay.
     void end_timelapse(std::string_view result);
-    /// The `timed` capture's thread: a frame every `interval_s` until stopped.
-    void capture_timed(timelapse::TimelapseCapture* capture, double interval_s);
-    void stop_timed_capture();
     void persist_progress(const streamer::JobProgress& progress, std::string_view state);
     void persist_end(std::int64_t job_id, std::string_view state, std::string_view result);
 
@@ -177,20 +175,17 @@ class PrinterService {
     PrinterStatus status_;
     TemperatureHistory temperatures_;
     std::unique_ptr<streamer::Streamer> streamer_;
-    std::unique_ptr<timelapse::TimelapseCapture> capture_;
-    /// The capture whose videos `end_timelapse` is finishing (it owns it meanwhile), so that
+    /// The running job with its timelapse (streamer_ outlives it: end_timelapse runs before
+    /// the streamer goes).
+    std::unique_ptr<printjob::PrintJob> job_;
+    /// The job whose videos `end_timelapse` is finishing (it owns it meanwhile), so that
     /// stopping the server can cancel those renders too.
-    timelapse::TimelapseCapture* finishing_ = nullptr;
+    printjob::PrintJob* finishing_ = nullptr;
     std::string resume_job_path_;   ///< A resume job's file, removed when the job ends.
     bool restart_pending_ = false;  ///< The paused job was abandoned to start again.
-    std::string video_stem_;        ///< The running job's timelapse name.
     TimelapseSettings timelapse_;   ///< For the next job.
     /// The running job's: when its videos are made.
     RenderAfterPrint render_after_print_ = RenderAfterPrint::always;
-    std::thread timed_capture_;  ///< Owned by whoever holds control_ or runs the pump.
-    std::mutex timed_mutex_;
-    std::condition_variable timed_wake_;
-    bool timed_stop_ = false;  ///< Guarded by timed_mutex_.
     std::thread pump_;
     std::thread connector_;  ///< A background connect; joined before the next one.
     std::mutex connector_mutex_;

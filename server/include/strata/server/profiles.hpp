@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/planner/snapshot_plan.hpp"
 #include "strata/server/store.hpp"
 #include "strata/timelapse/camera.hpp"
@@ -78,10 +79,10 @@ class Profiles {
     /// The default profile of `kind`, if one is marked.
     [[nodiscard]] std::optional<StoredProfile> default_of(ProfileKind kind);
     /// Stores a validated body (creating or replacing); `is_default` unmarks the others.
-    bool put(ProfileKind kind, std::string_view name, std::string_view body_json, bool is_default,
-             double now_s, std::string& error);
-    /// False when there was no such profile.
-    bool remove(ProfileKind kind, std::string_view name);
+    [[nodiscard]] Status put(ProfileKind kind, std::string_view name, std::string_view body_json,
+                             bool is_default, double now_s);
+    /// Whether there was such a profile.
+    [[nodiscard]] Result<bool> remove(ProfileKind kind, std::string_view name);
 
   private:
     Database& db_;

@@ -2,7 +2,7 @@
 // `<timelapse>/frames/<stem>/<camera>/` (or packed into `<camera>.tar` by the archive policy).
 // A recording is named `<stem>_<camera>`, the name of the video rendered from it. Recordings
 // without a ready video are OctoPrint's "unrendered timelapses". This lists the ready videos
-// (the one query of them) and the recordings, reads their
+// (through Videos, the owner of their table) and the recordings, reads their
 // frames, deletes them, and renders them again, one at a time on a worker thread at low priority,
 // with a MovieRendering event before and MovieDone or MovieFailed after.
 #pragma once
@@ -20,19 +20,11 @@
 
 #include "strata/server/event_hub.hpp"
 #include "strata/server/store.hpp"
+#include "strata/server/videos.hpp"
 #include "strata/timelapse/frames.hpp"
 #include "strata/timelapse/render.hpp"
 
 namespace strata::server {
-
-/// A rendered video the store lists as ready.
-struct TimelapseVideo {
-    std::int64_t id = 0;
-    std::string path;
-    std::string thumbnail_path;
-    std::int64_t size_bytes = 0;
-    double created_s = 0.0;
-};
 
 struct Recording {
     std::string name;                ///< `<stem>_<camera>`.
@@ -53,7 +45,7 @@ class Recordings {
     Recordings& operator=(const Recordings&) = delete;
 
     /// The ready videos, newest first (what GET /api/timelapse lists).
-    [[nodiscard]] std::vector<TimelapseVideo> ready_videos();
+    [[nodiscard]] Result<std::vector<TimelapseVideo>> ready_videos();
     /// Every recording, newest first.
     [[nodiscard]] std::vector<Recording> list();
     [[nodiscard]] std::optional<Recording> find(std::string_view name);

@@ -32,16 +32,18 @@ class Sessions {
     explicit Sessions(Database& db, double lifetime_s = 7.0 * 24 * 3600)
         : db_(db), lifetime_s_(lifetime_s) {}
 
-    bool open(std::int64_t user_id, double now_s, NewSession& created, std::string& error);
+    [[nodiscard]] Result<NewSession> open(std::int64_t user_id, double now_s);
     /// The one session an API key's passive logins share (clients such as FDM Monster log in
     /// again every few seconds): its token is derived from the key, so the live session is
     /// found again; once it has expired or been closed, a new one takes its place.
-    bool open_for_key(std::int64_t user_id, std::string_view api_key, double now_s,
-                      NewSession& session, std::string& error);
+    [[nodiscard]] Result<NewSession> open_for_key(std::int64_t user_id, std::string_view api_key,
+                                                  double now_s);
     /// The live session of an active user that `token` opens; nothing when unknown or expired.
     [[nodiscard]] std::optional<Session> find(std::string_view token, double now_s);
     /// Logout: the token opens nothing afterwards.
-    void close(std::string_view token);
+    [[nodiscard]] Status close(std::string_view token);
+    /// The same by the session's id.
+    [[nodiscard]] Status close(std::int64_t session_id);
     /// Deletes expired sessions; how many.
     std::int64_t expire(double now_s);
 

@@ -12,6 +12,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "strata/common/result.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,16 +43,19 @@ class Statement {
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
+    /// Whether the SQL compiled; a statement that did not keeps why in status().
     [[nodiscard]] bool valid() const { return statement_ != nullptr; }
     /// Binds parameter `index` (1-based); the statement keeps its own copy of text.
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, double value);
     Statement& bind(int index, std::string_view text);
     Statement& bind_null(int index);
-    /// The next row, the end, or an error (with `error` set, naming the statement).
-    Step step(std::string& error);
-    /// Runs to the end; false with `error` on failure.
-    bool run(std::string& error);
+    /// The next row, the end, or an error (then status() says which, naming the statement).
+    Step step();
+    /// Runs to the end.
+    [[nodiscard]] Status run();
+    /// The statement's first failure (its SQL did not compile, or a step failed), or ok.
+    [[nodiscard]] Status status() const;
     /// Back to the first row, bindings kept.
     void reset();
 
@@ -61,7 +67,9 @@ class Statement {
   private:
     friend class Database;
     explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
+    explicit Statement(Error error) : error_(std::move(error)) {}
     sqlite3_stmt* statement_ = nullptr;
+    std::optional<Error> error_;
 };
 
 class Database {
@@ -73,23 +81,26 @@ class Database {
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    /// Opens (creating it if needed) and migrates to the latest schema; false with `error`.
-    bool open(const std::filesystem::path& path, std::string& error);
+    /// Opens (creating it if needed) and migrates to the latest schema.
+    [[nodiscard]] Status open(const std::filesystem::path& path);
     /// The same with another history, for tests of the migration machinery.
-    bool open(const std::filesystem::path& path, std::span<const Migration> migrations,
-              std::string& error);
+    [[nodiscard]] Status open(const std::filesystem::path& path,
+                              std::span<const Migration> migrations);
     void close();
 
     /// Runs one or more statements without results.
-    bool execute(std::string_view sql, std::string& error);
-    /// A prepared statement; invalid (with `error`) when the SQL does not compile.
-    Statement prepare(std::string_view sql, std::string& error);
+    [[nodiscard]] Status execute(std::string_view sql);
+    /// A prepared statement; when the SQL does not compile, an invalid one whose status() and
+    /// run() say why.
+    [[nodiscard]] Statement prepare(std::string_view sql);
     /// The schema version the file is at (SQLite's user_version).
     [[nodiscard]] int schema_version();
     [[nodiscard]] std::int64_t last_insert_id() const;
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    [[nodiscard]] std::int64_t changes() const;
 
   private:
-    bool migrate(std::span<const Migration> migrations, std::string& error);
+    [[nodiscard]] Status migrate(std::span<const Migration> migrations);
     sqlite3* db_ = nullptr;
 };
 
@@ -97,9 +108,7 @@ class Database {
 /// for a few statements, never across I/O.
 class Store {
   public:
-    bool open(const std::filesystem::path& path, std::string& error) {
-        return database_.open(path, error);
-    }
+    [[nodiscard]] Status open(const std::filesystem::path& path) { return database_.open(path); }
     template <typename Use>
     decltype(auto) with(Use&& use) {
         const std::lock_guard lock(mutex_);

@@ -13,7 +13,7 @@
 
 #include <rapidjson/document.h>
 
-#include "strata/json_writer.hpp"
+#include "strata/common/json_writer.hpp"
 
 namespace strata::server {
 

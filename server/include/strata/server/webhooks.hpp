@@ -36,6 +36,15 @@ struct Delivery {
     int attempts = 0;
 };
 
+/// A webhook as listed (its secret stays in the store).
+struct Webhook {
+    std::int64_t id = 0;
+    std::string url;
+    std::string event_types;  ///< Comma-separated names, or `*`.
+    bool enabled = true;
+};
+
+/// The `webhooks` and `webhook_deliveries` tables: their only owner.
 class WebhookQueue {
   public:
     /// After this many failed attempts a delivery is given up (kept, with its last error).
@@ -43,15 +52,21 @@ class WebhookQueue {
 
     explicit WebhookQueue(Database& db) : db_(db) {}
 
-    bool add_webhook(std::string_view url, std::string_view secret, std::string_view event_types,
-                     double now_s, std::int64_t& id, std::string& error);
+    /// A new webhook; its id. Refused naming the field: a url that is not http(s), a secret
+    /// shorter than 16 characters.
+    [[nodiscard]] Result<std::int64_t> add_webhook(std::string_view url, std::string_view secret,
+                                                   std::string_view event_types, double now_s);
+    /// Every webhook, by id.
+    [[nodiscard]] Result<std::vector<Webhook>> webhooks();
+    /// Deletes a webhook and its deliveries; whether there was one.
+    [[nodiscard]] Result<bool> remove_webhook(std::int64_t id);
     /// Queues `event` for every enabled webhook whose types (comma-separated, or `*`) include it.
-    bool enqueue(const Event& event, std::string& error);
+    [[nodiscard]] Status enqueue(const Event& event);
     /// Deliveries due at `now_s`, oldest first.
     [[nodiscard]] std::vector<Delivery> due(double now_s, std::size_t limit);
-    void delivered(std::int64_t delivery_id, double now_s);
+    [[nodiscard]] Status delivered(std::int64_t delivery_id, double now_s);
     /// Records a failed attempt; the next one waits `retry_delay_s`, until `max_attempts`.
-    void failed(std::int64_t delivery_id, const std::string& why, double now_s);
+    [[nodiscard]] Status failed(std::int64_t delivery_id, const std::string& why, double now_s);
 
   private:
     Database& db_;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/common/job_index.hpp"
+#include "strata/common/result.hpp"
 #include "strata/parser/gcode_line.hpp"
 #include "strata/parser/line_reader.hpp"
 
@@ -42,8 +44,10 @@ struct JobTimeline {
     [[nodiscard]] bool timed() const { return total_s > 0.0 && !samples.empty(); }
 };
 
-/// Reads prep's index (`<job>.index.json`); false with `error` naming the field at fault.
-bool load_job_index(const std::string& path, JobTimeline& timeline, std::string& error);
+/// The timeline of prep's index.
+[[nodiscard]] JobTimeline timeline_of(const JobIndex& index);
+/// Reads prep's index (`<job>.index.json`) for its timeline; the error names the field at fault.
+[[nodiscard]] Result<JobTimeline> load_job_timeline(const std::string& index_path);
 
 /// One line of the job, classified.
 struct JobItem {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "strata/timelapse/render.hpp"
+#include "strata/timelapse/image_transform.hpp"
 
 namespace strata::timelapse {
 

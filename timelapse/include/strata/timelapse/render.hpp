@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strata/timelapse/frames.hpp"
+#include "strata/timelapse/image_transform.hpp"
 
 namespace strata::timelapse {
 
@@ -19,15 +20,6 @@ enum class VideoFormat : std::uint8_t {
     mp4_h264,  ///< H.264 (libx264) in MP4 with the index first (faststart), for browsers.
     webm_vp9,  ///< VP9 (libvpx-vp9) in WebM.
     gif,       ///< Animated GIF (8-bit palette).
-};
-
-enum class Rotation : std::uint8_t { none, cw90, cw180, cw270 };
-
-/// Applied to every frame before the overlay: a camera mounted sideways or upside down.
-struct ImageTransform {
-    Rotation rotation = Rotation::none;  ///< Clockwise.
-    bool flip_horizontal = false;        ///< Mirror left and right (after rotating).
-    bool flip_vertical = false;          ///< Mirror top and bottom (after rotating).
 };
 
 enum class Corner : std::uint8_t { top_left, top_right, bottom_left, bottom_right };
