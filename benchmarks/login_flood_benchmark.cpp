@@ -245,8 +245,8 @@ int main(int argc, char** argv) {
     config.http.port = 0;
     config.printer.timelapse_directory = data / "timelapse";
     server::Server server(config);
-    if (!server.start(error)) {
-        std::fprintf(stderr, "login_flood_benchmark: %s\n", error.c_str());
+    if (const Status started = server.start(); !started) {
+        std::fprintf(stderr, "login_flood_benchmark: %s\n", started.error().message.c_str());
         return 1;
     }
     std::printf("%d flooders, %s, %.0f s per phase\n", options.clients,

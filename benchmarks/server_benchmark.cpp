@@ -353,7 +353,7 @@ int main(int argc, char** argv) {
     printer_config.realtime_priority = true;
     printer_config.log_limit = 100'000'000;
     streamer::VirtualPrinter printer(printer_config);
-    if (!printer.start(error)) return fail(error);
+    if (const Status started = printer.start(); !started) return fail(started.error().message);
     server::ServerConfig config;
     config.data_directory = data;
     config.http.port = 0;
@@ -361,8 +361,8 @@ int main(int argc, char** argv) {
     config.printer.timelapse_directory = data / "timelapse";
     server::Server server(config);
     server::StoredFile stored;
-    if (!server.start(error) || !server.printer().connect({}, error) ||
-        !store_file(server, options.file, stored, error))
+    if (const Status started = server.start(); !started) return fail(started.error().message);
+    if (!server.printer().connect({}, error) || !store_file(server, options.file, stored, error))
         return fail(error);
 
     // A first print heats the printer, so every measured print starts hot; then quiet and

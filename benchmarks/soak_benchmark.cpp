@@ -67,9 +67,8 @@ struct Variant {
 
 std::vector<std::string> read_job(const std::string& path, std::size_t lines) {
     strata::streamer::JobReader reader;
-    std::string error;
-    if (!reader.open(path, error)) {
-        std::fprintf(stderr, "soak_benchmark: %s\n", error.c_str());
+    if (const strata::Status opened = reader.open(path); !opened) {
+        std::fprintf(stderr, "soak_benchmark: %s\n", opened.error().message.c_str());
         std::exit(2);
     }
     std::vector<std::string> commands;

@@ -66,8 +66,7 @@ class PrinterProcess {
         if (child_ == 0) {
             ::close(ends[0]);
             VirtualPrinter printer(config);
-            std::string error;
-            const std::string path = printer.start(error) ? printer.path() + "\n" : "\n";
+            const std::string path = printer.start() ? printer.path() + "\n" : "\n";
             (void)!::write(ends[1], path.data(), path.size());
             ::pause();  // Until the parent's SIGTERM.
             ::_exit(0);
@@ -115,9 +114,10 @@ Result stream(const VirtualPrinterConfig& printer_config, SendStrategy strategy,
     // The printer emulates a UART on a pty: the pty alone would say there is no wire.
     if (printer_config.baud > 0) config.protocol.wire_bytes_per_s = printer_config.baud / 10.0;
     Streamer streamer(config);
-    std::string error;
-    if (!streamer.connect(error) || !streamer.start_job(job, {}, error)) {
-        std::fprintf(stderr, "stream_benchmark: %s\n", error.c_str());
+    strata::Status ready = streamer.connect();
+    if (ready) ready = streamer.start_job(job, {});
+    if (!ready) {
+        std::fprintf(stderr, "stream_benchmark: %s\n", ready.error().message.c_str());
         return result;
     }
     const ProtocolCounters before = streamer.counters();

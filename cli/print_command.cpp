@@ -322,9 +322,8 @@ int run_print(const std::vector<std::string>& arguments) {
     }
     printjob::fit_capture_timeout(parsed.config, parsed.cameras);
     streamer::Streamer printer(parsed.config);
-    std::string error;
-    if (!printer.connect(error)) {
-        std::fprintf(stderr, "strata print: %s\n", error.c_str());
+    if (const Status connected = printer.connect(); !connected) {
+        std::fprintf(stderr, "strata print: %s\n", connected.error().message.c_str());
         exit_status = exit_code::link_failed;
     } else {
         printjob::JobSpec spec{parsed.file, job, std::move(timeline), {}};

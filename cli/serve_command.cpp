@@ -179,16 +179,18 @@ int run_serve(const std::vector<std::string>& arguments) {
         streamer::VirtualPrinterConfig printer_config;
         printer_config.time_scale = 0.05;
         printer = std::make_unique<streamer::VirtualPrinter>(printer_config);
-        if (!printer->start(error)) {
-            std::fprintf(stderr, "strata serve: virtual printer: %s\n", error.c_str());
+        if (const Status started = printer->start(); !started) {
+            std::fprintf(stderr, "strata serve: virtual printer: %s\n",
+                         started.error().message.c_str());
             return exit_code::link_failed;
         }
         const timelapse::BedArea bed{0.0, 180.0, 0.0, 180.0};
         timelapse::ViewPoint view = timelapse::front_view(bed, 1280, 720);
         view.follows_z = true;
         webcam = std::make_unique<VirtualWebcam>(*printer, bed, view);
-        if (!webcam->start("127.0.0.1", 0, error)) {
-            std::fprintf(stderr, "strata serve: virtual webcam: %s\n", error.c_str());
+        if (const Status started = webcam->start("127.0.0.1", 0); !started) {
+            std::fprintf(stderr, "strata serve: virtual webcam: %s\n",
+                         started.error().message.c_str());
             return exit_code::link_failed;
         }
         config.printer.streamer.link.target = printer->path();
@@ -201,9 +203,13 @@ int run_serve(const std::vector<std::string>& arguments) {
         if (!ensure_demo_admin(config.data_directory)) return exit_code::write_failed;
     }
     server::Server server(config);
-    if (!server.start(error)) {
-        std::fprintf(stderr, "strata serve: %s\n", error.c_str());
-        return exit_code::usage;
+    if (const Status started = server.start(); !started) {
+        std::fprintf(stderr, "strata serve: %s\n", started.error().message.c_str());
+        // A missing admin or a port in use is the user's to change; a broken store is not.
+        return started.error().code == ErrorCode::invalid ||
+                       started.error().code == ErrorCode::unavailable
+                   ? exit_code::usage
+                   : exit_code::write_failed;
     }
     std::printf("strata serve: http://%s:%u/ (data %s)\n", config.http.address.c_str(),
                 static_cast<unsigned>(server.port()), config.data_directory.c_str());

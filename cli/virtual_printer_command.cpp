@@ -163,9 +163,8 @@ int run_virtual_printer(const std::vector<std::string>& arguments) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // Before any thread starts.
     streamer::VirtualPrinter printer(config);
-    std::string error;
-    if (!printer.start(error)) {
-        std::fprintf(stderr, "strata virtual-printer: %s\n", error.c_str());
+    if (const Status started = printer.start(); !started) {
+        std::fprintf(stderr, "strata virtual-printer: %s\n", started.error().message.c_str());
         return exit_code::link_failed;
     }
     if (!link.empty()) {
@@ -185,8 +184,8 @@ int run_virtual_printer(const std::vector<std::string>& arguments) {
             webcam_options.bed, webcam_options.width_px, webcam_options.height_px);
         view.follows_z = webcam_options.follows_z;
         webcam = std::make_unique<VirtualWebcam>(printer, webcam_options.bed, view);
-        if (!webcam->start("127.0.0.1", webcam_options.port, error)) {
-            std::fprintf(stderr, "strata virtual-printer: %s\n", error.c_str());
+        if (const Status started = webcam->start("127.0.0.1", webcam_options.port); !started) {
+            std::fprintf(stderr, "strata virtual-printer: %s\n", started.error().message.c_str());
             return exit_code::link_failed;
         }
         std::printf("webcam: %s %s\n", webcam->snapshot_url().c_str(),

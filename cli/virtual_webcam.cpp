@@ -8,8 +8,8 @@ VirtualWebcam::VirtualWebcam(const streamer::VirtualPrinter& printer, const time
                              const timelapse::ViewPoint& view, double stream_fps)
     : printer_(printer), camera_(bed, view), server_([this] { return picture(); }, stream_fps) {}
 
-bool VirtualWebcam::start(const std::string& host, int port, std::string& error) {
-    return server_.start(host, port, error);
+Status VirtualWebcam::start(const std::string& host, int port) {
+    return server_.start(host, port);
 }
 
 std::string VirtualWebcam::picture() {

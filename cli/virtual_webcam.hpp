@@ -18,7 +18,7 @@ class VirtualWebcam {
                   const timelapse::ViewPoint& view, double stream_fps = 10.0);
 
     /// Serves `/snapshot` and `/stream` on `host`:`port` (0: any free port).
-    bool start(const std::string& host, int port, std::string& error);
+    [[nodiscard]] Status start(const std::string& host, int port);
     void stop() { server_.stop(); }
     [[nodiscard]] std::string snapshot_url() const { return server_.snapshot_url(); }
     [[nodiscard]] std::string stream_url() const { return server_.stream_url(); }

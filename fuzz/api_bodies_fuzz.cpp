@@ -52,7 +52,6 @@ void start_harness() {
         std::filesystem::temp_directory_path() / ("strata-fuzz-api-" + std::to_string(::getpid()));
     std::filesystem::remove_all(harness->directory);
     std::filesystem::create_directories(harness->directory);
-    std::string error;
     {
         server::Database db;
         require(db.open(harness->directory / "strata.db").ok(), "the scratch store cannot be made");
@@ -66,7 +65,7 @@ void start_harness() {
     config.http.port = 0;
     config.printer.timelapse_directory = harness->directory / "timelapse";
     harness->server = std::make_unique<server::Server>(config);
-    require(harness->server->start(error), "the server does not start");
+    require(harness->server->start().ok(), "the server does not start");
     for (const server::RouteDescription& route : server::describe_routes()) {
         const bool has_body =
             route.method == "POST" || route.method == "PUT" || route.method == "PATCH";

@@ -68,11 +68,11 @@ PrintJob::~PrintJob() {
 }
 
 Status PrintJob::start() {
-    std::string error;
-    if (printer_.start_job(spec_.stream_path, spec_.timeline, error)) return {};
+    Status started = printer_.start_job(spec_.stream_path, spec_.timeline);
+    if (started) return started;
     stop_capture();
     cancel_renders();
-    return fail(ErrorCode::unavailable, std::move(error));
+    return started;
 }
 
 void PrintJob::attach_capture() {
@@ -83,13 +83,13 @@ void PrintJob::attach_capture() {
     timelapse::TimelapseCapture* capture = capture_.get();
     streamer::Streamer* printer = &printer_;
     attached_ = true;
-    printer_.set_capture([printer, capture](std::uint32_t snapshot, std::string& error) {
+    printer_.set_capture([printer, capture](std::uint32_t snapshot) -> Status {
         // Where the job stood when the head parked, from the streamer itself: the progress
         // event that says so may not have been read yet.
         const timelapse::SnapshotReport report = capture->capture(
             frame_info(snapshot, printer->snapshot_progress()), timelapse::Clock::now());
-        error = report.error;
-        return report.ok;
+        if (report.ok) return {};
+        return fail(ErrorCode::unavailable, report.error);
     });
 }
 

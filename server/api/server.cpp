@@ -75,41 +75,39 @@ Server::~Server() {
     stop();
 }
 
-bool Server::start(std::string& error) {
+Status Server::start() {
     Impl& impl = *impl_;
     std::error_code failure;
     std::filesystem::create_directories(impl.config.data_directory, failure);
-    if (failure) {
-        error = "cannot create " + impl.config.data_directory.string() + ": " + failure.message();
-        return false;
-    }
+    if (failure)
+        return Error{
+            error_code_of_errno(failure.value()),
+            "cannot create " + impl.config.data_directory.string() + ": " + failure.message()};
     ::chmod(impl.config.data_directory.c_str(), 0700);  // Keys, sessions and uploads inside.
-    if (const Status opened = impl.store.open(impl.config.data_directory / "strata.db"); !opened) {
-        error = opened.error().message;
-        return false;
-    }
+    if (Status opened = impl.store.open(impl.config.data_directory / "strata.db"); !opened)
+        return opened;
     const std::int64_t admins =
         impl.store.with([](Database& db) { return Accounts(db).admin_count(); });
-    if (admins == 0 && !impl.config.allow_without_admin) {
-        error = "no admin account yet: create one with `strata user add NAME --admin --data " +
-                impl.config.data_directory.string() + "` (it prints the password and API key)";
-        return false;
-    }
+    if (admins == 0 && !impl.config.allow_without_admin)
+        return fail(ErrorCode::invalid,
+                    "no admin account yet: create one with `strata user add NAME --admin --data " +
+                        impl.config.data_directory.string() +
+                        "` (it prints the password and API key)");
     impl.printer.recover_interrupted_jobs();
     impl.printer.load_timelapse_settings();
     impl.library.on_ready([&impl](const StoredFile& file) { impl.printer.file_ready(file); });
-    if (!impl.library.start(error)) return false;
+    if (Status started = impl.library.start(); !started) return started;
     impl.events.on_published([&impl] { impl.webhooks.wake(); });
     impl.webhooks.start();
-    if (!impl.http.start(error)) {
+    if (Status listening = impl.http.start(); !listening) {
         stop();
-        return false;
+        return listening;
     }
     impl.started = true;
     impl.services.push.start();
     impl.heartbeat = std::thread([&impl] { impl.beat(); });
     impl.events.publish("Startup", "{}");
-    return true;
+    return {};
 }
 
 void Server::stop() {

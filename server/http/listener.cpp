@@ -224,7 +224,7 @@ HttpServer::~HttpServer() {
     stop();
 }
 
-bool HttpServer::start(std::string& error) {
+Status HttpServer::start() {
     try {
         const Pistache::Address address(impl_->options.address,
                                         Pistache::Port(impl_->options.port));
@@ -240,12 +240,13 @@ bool HttpServer::start(std::string& error) {
         impl_->listener.bind(address);
         impl_->listener.runThreaded();
     } catch (const std::exception& failure) {
-        error = "cannot listen on " + impl_->options.address + ":" +
-                std::to_string(impl_->options.port) + ": " + failure.what();
-        return false;
+        // Pistache says only what went wrong in words (a port in use, an address not here).
+        return fail(ErrorCode::unavailable, "cannot listen on " + impl_->options.address + ":" +
+                                                std::to_string(impl_->options.port) + ": " +
+                                                failure.what());
     }
     impl_->running = true;
-    return true;
+    return {};
 }
 
 void HttpServer::stop() {

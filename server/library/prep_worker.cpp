@@ -163,14 +163,13 @@ FileLibrary::~FileLibrary() {
     stop();
 }
 
-bool FileLibrary::start(std::string& error) {
+Status FileLibrary::start() {
     std::error_code failure;
     for (const char* folder : {"files", "jobs", "uploads"}) {
         std::filesystem::create_directories(data_ / folder, failure);
-        if (failure) {
-            error = "cannot create " + (data_ / folder).string() + ": " + failure.message();
-            return false;
-        }
+        if (failure)
+            return Error{error_code_of_errno(failure.value()),
+                         "cannot create " + (data_ / folder).string() + ": " + failure.message()};
     }
     // Uploads a crash cut short are incomplete: nothing refers to them.
     for (const auto& entry : std::filesystem::directory_iterator(data_ / "uploads", failure))
@@ -191,17 +190,16 @@ bool FileLibrary::start(std::string& error) {
         return select.status();
     });
     // A job that may be cut short must never print: without this the library does not start.
-    if (!listed) {
-        error = "cannot check the prepared jobs: " + listed.error().message;
-        return false;
-    }
+    if (!listed)
+        return Error{listed.error().code,
+                     "cannot check the prepared jobs: " + listed.error().message};
     {
         const std::lock_guard lock(mutex_);
         stopping_ = false;
         queue_.insert(queue_.end(), unfinished.begin(), unfinished.end());
     }
     worker_ = std::thread([this] { run_worker(); });
-    return true;
+    return {};
 }
 
 void FileLibrary::stop() {

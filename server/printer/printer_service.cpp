@@ -151,7 +151,8 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
         status_.baud = config.link.baud;
     }
     auto candidate = std::make_unique<streamer::Streamer>(config);
-    if (!candidate->connect(error)) {
+    if (const Status connected = candidate->connect(); !connected) {
+        error = connected.error().message;
         {
             const std::lock_guard lock(mutex_);
             status_.state = streamer::PrinterState::disconnected;

@@ -77,11 +77,14 @@ std::optional<LinkOptions> detect_printer(const LinkOptions& wanted, double time
             LinkOptions options = wanted;
             options.target = port;
             options.baud = baud;
-            std::string error;
-            const std::unique_ptr<Link> link = open_link(options, error);
+            const Result<std::unique_ptr<Link>> link = open_link(options);
             tried += (tried.empty() ? "" : ", ") + port + " @ " + std::to_string(baud);
-            if (!link) break;  // The port itself cannot be opened: no rate will do.
-            if (answers(*link, timeout_s)) return options;
+            if (!link) {
+                // The port itself cannot be opened: no rate will do; the reason goes in the list.
+                tried += " (" + link.error().message + ")";
+                break;
+            }
+            if (answers(**link, timeout_s)) return options;
         }
     }
     return std::nullopt;

@@ -43,13 +43,11 @@ void CaptureWorker::request(std::uint32_t snapshot) {
     wake_.notify_all();
 }
 
-bool CaptureWorker::result(bool& ok, std::string& error) {
+std::optional<Status> CaptureWorker::result() {
     const std::lock_guard lock(mutex_);
-    if (!finished_) return false;
-    ok = finished_->first;
-    error = std::move(finished_->second);
+    std::optional<Status> finished = std::move(finished_);
     finished_.reset();
-    return true;
+    return finished;
 }
 
 void CaptureWorker::run() {
@@ -64,14 +62,15 @@ void CaptureWorker::run() {
         CaptureCallback callback = callback_;
         running_ = true;
         lock.unlock();
-        std::string error;
-        const bool ok = callback && callback(snapshot, error);
+        // Without a callback (replaced since the request) the snapshot has no frame.
+        Status captured = callback ? callback(snapshot)
+                                   : Status(fail(ErrorCode::unavailable, "no camera to capture"));
         callback = nullptr;  // Released before anyone is told the old one is done.
         lock.lock();
         running_ = false;
         idle_.notify_all();
         // A capture that outlived its deadline reports to nobody.
-        if (generation == generation_) finished_ = std::make_pair(ok, std::move(error));
+        if (generation == generation_) finished_ = std::move(captured);
         const std::uint64_t one = 1;
         (void)!::write(done_fd_, &one, sizeof one);
     }

@@ -75,10 +75,9 @@ std::string_view clean_lexed(std::string_view raw, const parser::GcodeLine& line
     return scratch;
 }
 
-bool JobReader::open(const std::string& path, std::string& error) {
-    if (reader_.open(path)) return true;
-    error = reader_.error();
-    return false;
+Status JobReader::open(const std::string& path) {
+    if (reader_.open(path)) return {};
+    return fail(ErrorCode::io, reader_.error());
 }
 
 bool JobReader::next(JobItem& item) {

@@ -58,22 +58,19 @@ Streamer::Session::~Session() {
     ::close(events_fd);
 }
 
-bool Streamer::Session::connect(std::string& error) {
-    if (thread_.joinable()) {
-        error = "already connected";
-        return false;
-    }
+Status Streamer::Session::connect() {
+    if (thread_.joinable()) return fail(ErrorCode::busy, "already connected");
     if (config_.link.target.empty() || config_.link.target == "auto" || config_.link.baud <= 0) {
         std::string tried;
         const auto found = detect_printer(config_.link, config_.handshake_timeout_s, tried);
-        if (!found) {
-            error = "no printer answered (tried " + (tried.empty() ? "no port" : tried) + ")";
-            return false;
-        }
+        if (!found)
+            return fail(ErrorCode::unavailable,
+                        "no printer answered (tried " + (tried.empty() ? "no port" : tried) + ")");
         config_.link = *found;
     }
-    link_ = open_link(config_.link, error);
-    if (!link_) return false;
+    Result<std::unique_ptr<Link>> opened = open_link(config_.link);
+    if (!opened) return opened.take_error();
+    link_ = std::move(*opened);
     link_->discard_buffers();
     const WireTiming timing = link_->wire_timing();
     protocol_.use_wire_timing(timing.bytes_per_s, timing.reply_latency_s);
@@ -85,11 +82,12 @@ bool Streamer::Session::connect(std::string& error) {
     const double budget_s = config_.handshake_timeout_s * (config_.handshake_attempts + 1) + 5.0;
     connected_.wait_for(lock, std::chrono::duration<double>(budget_s),
                         [this] { return connect_result_.has_value(); });
-    if (connect_result_ && connect_result_->empty()) return true;
-    error = connect_result_ ? *connect_result_ : "no handshake with the printer";
+    if (connect_result_ && connect_result_->empty()) return {};
+    Error failed{ErrorCode::unavailable,
+                 connect_result_ ? *connect_result_ : "no handshake with the printer"};
     lock.unlock();
     stop_thread();
-    return false;
+    return failed;
 }
 
 void Streamer::Session::stop_thread() {
@@ -137,9 +135,10 @@ void Streamer::Session::run() {
         if ((waits[1].revents & POLLIN) != 0) drain(wake_fd_);
         if ((waits[2].revents & POLLIN) != 0) {
             drain(capture.done_fd());
-            bool ok = false;
-            std::string error;
-            if (capturing_ && capture.result(ok, error)) finish_snapshot(now, ok, error);
+            if (capturing_)
+                if (const std::optional<Status> captured = capture.result())
+                    finish_snapshot(now, captured->ok(),
+                                    captured->ok() ? std::string() : captured->error().message);
         }
         if ((waits[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_link(now);
         if (!link_) break;
@@ -305,8 +304,8 @@ void Streamer::Session::emit(StreamerEvent event) {
 Streamer::Streamer(const StreamerConfig& config) : session_(std::make_unique<Session>(config)) {}
 Streamer::~Streamer() = default;
 
-bool Streamer::connect(std::string& error) {
-    return session_->connect(error);
+Status Streamer::connect() {
+    return session_->connect();
 }
 void Streamer::disconnect() {
     session_->stop_thread();
@@ -315,16 +314,14 @@ void Streamer::set_capture(CaptureCallback capture) {
     session_->capture.set(std::move(capture));
 }
 
-bool Streamer::start_job(const std::string& job_path, const JobTimeline& timeline,
-                         std::string& error) {
-    if (session_->shared_state.load() != PrinterState::operational) {
-        error = "the printer is not ready (" + std::string(to_string(state())) + ")";
-        return false;
-    }
+Status Streamer::start_job(const std::string& job_path, const JobTimeline& timeline) {
+    if (session_->shared_state.load() != PrinterState::operational)
+        return fail(ErrorCode::busy,
+                    "the printer is not ready (" + std::string(to_string(state())) + ")");
     JobReader probe;
-    if (!probe.open(job_path, error)) return false;
+    if (Status readable = probe.open(job_path); !readable) return readable;
     session_->post({Control::Kind::start_job, job_path, timeline});
-    return true;
+    return {};
 }
 
 void Streamer::pause() {

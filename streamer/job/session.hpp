@@ -71,8 +71,8 @@ class CaptureWorker {
     [[nodiscard]] bool has_callback();
     /// Starts a capture; `done_fd()` becomes readable when it finishes.
     void request(std::uint32_t snapshot);
-    /// The outcome of the last capture, once finished.
-    bool result(bool& ok, std::string& error);
+    /// The outcome of the last capture, once finished (then only once).
+    [[nodiscard]] std::optional<Status> result();
     [[nodiscard]] int done_fd() const { return done_fd_; }
 
   private:
@@ -82,7 +82,7 @@ class CaptureWorker {
     std::condition_variable wake_;
     CaptureCallback callback_;
     std::optional<std::uint32_t> pending_;
-    std::optional<std::pair<bool, std::string>> finished_;
+    std::optional<Status> finished_;
     std::uint64_t generation_ = 0;  ///< Counts requests: a late result is not the current one.
     bool stopping_ = false;
     bool running_ = false;  ///< A callback is running (outside the lock).
@@ -98,7 +98,7 @@ class Streamer::Session : public ProtocolListener {
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    bool connect(std::string& error);
+    [[nodiscard]] Status connect();
     void post(Control control);
     void emergency_stop();
     void stop_thread();

@@ -58,9 +58,12 @@ void Streamer::Session::apply(Control& control, double now) {
 }
 
 void Streamer::Session::start_job(Control& control, double now) {
-    std::string error;
-    if (state_ != PrinterState::operational || !reader_.open(control.text, error)) {
-        emit(make_event(EventKind::job_failed, error.empty() ? "the printer is not ready" : error));
+    if (state_ != PrinterState::operational) {
+        emit(make_event(EventKind::job_failed, "the printer is not ready"));
+        return;
+    }
+    if (const Status opened = reader_.open(control.text); !opened) {
+        emit(make_event(EventKind::job_failed, opened.error().message));
         return;
     }
     timeline_ = std::move(control.timeline);

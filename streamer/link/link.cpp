@@ -7,17 +7,20 @@
 
 namespace strata::streamer {
 
-std::unique_ptr<Link> open_link(const LinkOptions& options, std::string& error) {
-    if (options.target.rfind("tcp://", 0) == 0) return links::open_tcp(options, error);
+Result<std::unique_ptr<Link>> open_link(const LinkOptions& options) {
+    if (options.target.rfind("tcp://", 0) == 0) return links::open_tcp(options);
     struct stat status {};
-    if (::stat(options.target.c_str(), &status) != 0 || !S_ISCHR(status.st_mode)) {
-        error = options.target + " is not a serial device";
-        return nullptr;
-    }
-    std::string serial_port_error;
-    if (auto link = links::open_serial_port(options, serial_port_error)) return link;
+    if (::stat(options.target.c_str(), &status) != 0)
+        return errno_error("cannot open " + options.target, errno);
+    if (!S_ISCHR(status.st_mode))
+        return fail(ErrorCode::invalid, options.target + " is not a serial device");
+    Result<std::unique_ptr<Link>> serial = links::open_serial_port(options);
+    if (serial) return serial;
     // A pty, or a device libserialport cannot describe: plain termios drives both.
-    return links::open_termios(options, error);
+    Result<std::unique_ptr<Link>> termios = links::open_termios(options);
+    if (termios) return termios;
+    return Error{termios.error().code,
+                 termios.error().message + " (libserialport: " + serial.error().message + ")"};
 }
 
 namespace {

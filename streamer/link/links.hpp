@@ -15,11 +15,10 @@ namespace strata::streamer::links {
 /// far less; a USB-serial bridge may need a USB frame or two).
 constexpr std::chrono::milliseconds dtr_pulse{100};
 
-[[nodiscard]] std::unique_ptr<Link> open_termios(const LinkOptions& options, std::string& error);
-/// Nothing when libserialport cannot open the device (a pty, a device without sysfs entry).
-[[nodiscard]] std::unique_ptr<Link> open_serial_port(const LinkOptions& options,
-                                                     std::string& error);
-[[nodiscard]] std::unique_ptr<Link> open_tcp(const LinkOptions& options, std::string& error);
+[[nodiscard]] Result<std::unique_ptr<Link>> open_termios(const LinkOptions& options);
+/// Refused when libserialport cannot open the device (a pty, a device without sysfs entry).
+[[nodiscard]] Result<std::unique_ptr<Link>> open_serial_port(const LinkOptions& options);
+[[nodiscard]] Result<std::unique_ptr<Link>> open_tcp(const LinkOptions& options);
 
 /// Sets a rate termios has no constant for (250000, ...) with Linux's termios2.
 [[nodiscard]] bool set_custom_baud(int fd, int baud);

@@ -58,11 +58,10 @@ class SerialPortLink final : public Link {
 
 }  // namespace
 
-std::unique_ptr<Link> open_serial_port(const LinkOptions& options, std::string& error) {
+Result<std::unique_ptr<Link>> open_serial_port(const LinkOptions& options) {
     sp_port* port = nullptr;
     if (sp_get_port_by_name(options.target.c_str(), &port) != SP_OK) {
-        error = last_error();
-        return nullptr;
+        return fail(ErrorCode::unavailable, last_error());
     }
     const bool configured =
         sp_open(port, SP_MODE_READ_WRITE) == SP_OK &&
@@ -71,10 +70,10 @@ std::unique_ptr<Link> open_serial_port(const LinkOptions& options, std::string& 
         sp_set_flowcontrol(port, SP_FLOWCONTROL_NONE) == SP_OK;
     int fd = -1;
     if (!configured || sp_get_port_handle(port, &fd) != SP_OK) {
-        error = last_error();
+        std::string why = last_error();  // Before closing replaces it.
         sp_close(port);
         sp_free_port(port);
-        return nullptr;
+        return fail(ErrorCode::unavailable, std::move(why));
     }
     if (options.reset_on_open) {
         // A board that cannot be reset this way (native USB) ignores it.

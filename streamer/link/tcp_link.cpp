@@ -50,12 +50,12 @@ int finish_connect(int fd, double timeout_s) {
 
 }  // namespace
 
-std::unique_ptr<Link> open_tcp(const LinkOptions& options, std::string& error) {
+Result<std::unique_ptr<Link>> open_tcp(const LinkOptions& options) {
     const std::string address = options.target.substr(6);  // After "tcp://".
     const std::size_t colon = address.rfind(':');
     if (colon == std::string::npos || colon + 1 == address.size()) {
-        error = "a TCP link needs tcp://host:port, not " + options.target;
-        return nullptr;
+        return fail(ErrorCode::unavailable,
+                    "a TCP link needs tcp://host:port, not " + options.target);
     }
     std::string host = address.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
@@ -65,8 +65,8 @@ std::unique_ptr<Link> open_tcp(const LinkOptions& options, std::string& error) {
     addrinfo* found = nullptr;
     if (const int status = ::getaddrinfo(host.c_str(), address.c_str() + colon + 1, &hints, &found);
         status != 0) {
-        error = "cannot resolve " + host + ": " + ::gai_strerror(status);
-        return nullptr;
+        return fail(ErrorCode::unavailable,
+                    "cannot resolve " + host + ": " + ::gai_strerror(status));
     }
     int failure = ECONNREFUSED;
     for (addrinfo* candidate = found; candidate != nullptr; candidate = candidate->ai_next) {
@@ -84,8 +84,7 @@ std::unique_ptr<Link> open_tcp(const LinkOptions& options, std::string& error) {
         ::close(fd);
     }
     ::freeaddrinfo(found);
-    error = "cannot connect to " + address + ": " + std::strerror(failure);
-    return nullptr;
+    return errno_error("cannot connect to " + address, failure);
 }
 
 }  // namespace strata::streamer::links

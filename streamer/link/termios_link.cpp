@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <array>
-#include <thread>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "links.hpp"
@@ -90,17 +90,14 @@ IoResult result_of(ssize_t done) {
     return {IoResult::Status::error, 0, std::strerror(errno)};
 }
 
-std::unique_ptr<Link> open_termios(const LinkOptions& options, std::string& error) {
+Result<std::unique_ptr<Link>> open_termios(const LinkOptions& options) {
     const int fd = ::open(options.target.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        error = "cannot open " + options.target + ": " + std::strerror(errno);
-        return nullptr;
-    }
+    if (fd < 0) return errno_error("cannot open " + options.target, errno);
     termios settings{};
     if (::tcgetattr(fd, &settings) != 0) {
-        error = options.target + " is not a serial device: " + std::strerror(errno);
+        const int failure = errno;  // Before close() can change it.
         ::close(fd);
-        return nullptr;
+        return errno_error(options.target + " is not a serial device", failure);
     }
     ::cfmakeraw(&settings);
     settings.c_cflag |= CLOCAL | CREAD;
@@ -111,14 +108,14 @@ std::unique_ptr<Link> open_termios(const LinkOptions& options, std::string& erro
     const auto speed = standard_speed(options.baud);
     if (speed) ::cfsetspeed(&settings, *speed);
     if (::tcsetattr(fd, TCSANOW, &settings) != 0) {
-        error = "cannot configure " + options.target + ": " + std::strerror(errno);
+        const int failure = errno;
         ::close(fd);
-        return nullptr;
+        return errno_error("cannot configure " + options.target, failure);
     }
     if (!speed && !set_custom_baud(fd, options.baud)) {
-        error = "cannot set " + std::to_string(options.baud) + " baud on " + options.target;
         ::close(fd);
-        return nullptr;
+        return fail(ErrorCode::unavailable,
+                    "cannot set " + std::to_string(options.baud) + " baud on " + options.target);
     }
     // Exclusive, as OctoPrint opens it: a second program writing to the printer corrupts lines.
     ::ioctl(fd, TIOCEXCL);

@@ -269,13 +269,11 @@ VirtualPrinter::~VirtualPrinter() {
     stop();
 }
 
-bool VirtualPrinter::start(std::string& error) {
+Status VirtualPrinter::start() {
     std::array<char, 256> name{};
     int slave = -1;
-    if (::openpty(&impl_->master, &slave, name.data(), nullptr, nullptr) != 0) {
-        error = std::string("cannot open a pseudo-terminal: ") + std::strerror(errno);
-        return false;
-    }
+    if (::openpty(&impl_->master, &slave, name.data(), nullptr, nullptr) != 0)
+        return errno_error("cannot open a pseudo-terminal", errno);
     termios raw{};
     ::tcgetattr(slave, &raw);
     ::cfmakeraw(&raw);
@@ -287,7 +285,7 @@ bool VirtualPrinter::start(std::string& error) {
     impl_->wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     impl_->path = name.data();
     impl_->thread = std::thread([this] { impl_->run(); });
-    return true;
+    return {};
 }
 
 void VirtualPrinter::stop() {

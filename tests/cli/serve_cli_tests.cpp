@@ -21,6 +21,7 @@
 #include <rapidjson/document.h>
 
 #include "../support/json_at.hpp"
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/streamer/virtual_printer.hpp"
 #include "strata_child.hpp"
@@ -158,7 +159,7 @@ class ServedPrint : public ::testing::Test {
         printer_config.time_scale = 0.05;
         printer_ = std::make_unique<streamer::VirtualPrinter>(printer_config);
         std::string error;
-        ASSERT_TRUE(printer_->start(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(printer_->start()));
         serve_ = std::make_unique<ServeProcess>(data_, printer_->path());
         ASSERT_GT(serve_->port(), 0);
         http_ = std::make_unique<httplib::Client>("127.0.0.1", serve_->port());
@@ -248,7 +249,7 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     printer_config.time_scale = 0.05;  // The sample's 5.5 minutes in about 16 s.
     streamer::VirtualPrinter printer(printer_config);
     std::string error;
-    ASSERT_TRUE(printer.start(error)) << error;
+    ASSERT_TRUE(strata::testing::ok(printer.start()));
 
     double z_at_crash = 0.0;
     std::size_t executed_at_crash = 0;

@@ -80,7 +80,8 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     view.follows_z = true;  // A camera on the gantry: the nozzle's pixel depends on X, Y only.
     cli::VirtualWebcam webcam(*printer_, {0.0, 250.0, 0.0, 210.0}, view);
     std::string error;
-    ASSERT_TRUE(webcam.start("127.0.0.1", 0, error)) << error;
+    const Status listening = webcam.start("127.0.0.1", 0);
+    ASSERT_TRUE(listening) << listening.error().message;
 
     timelapse::CaptureSettings settings;
     timelapse::CameraConfig camera;
@@ -98,14 +99,14 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     config.capture_timeout_s = 60.0;
     connect(config);
     std::atomic<bool> parked{false};
-    streamer_->set_capture([&](std::uint32_t snapshot, std::string& capture_error) {
+    streamer_->set_capture([&](std::uint32_t snapshot) -> Status {
         parked = true;
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
         const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
-        capture_error = report.error;
         parked = false;
-        return report.ok;
+        if (report.ok) return {};
+        return fail(ErrorCode::unavailable, report.error);
     });
 
     // Between snapshots: frames grabbed over the same HTTP path while the head prints.
@@ -178,12 +179,12 @@ TEST_F(Streaming, ACameraThatFailsIsReportedAndThePrintGoesOn) {
     settings.frames_directory = directory_ / "frames";
     timelapse::TimelapseCapture capture(settings);
     connect();
-    streamer_->set_capture([&](std::uint32_t snapshot, std::string& error) {
+    streamer_->set_capture([&](std::uint32_t snapshot) -> Status {
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
         const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
-        error = report.error;
-        return report.ok;
+        if (report.ok) return {};
+        return fail(ErrorCode::unavailable, report.error);
     });
     const streamer::testing::Outcome outcome =
         streamer::testing::print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);

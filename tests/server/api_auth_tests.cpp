@@ -181,9 +181,10 @@ TEST_F(ServerWithoutAdminTest, RefusesToStartBeforeAnAdminExists) {
     config.data_directory = directory;
     config.http.port = 0;
     Server server(config);
-    std::string error;
-    EXPECT_FALSE(server.start(error));
-    EXPECT_NE(error.find("strata user add NAME --admin"), std::string::npos) << error;
+    const Status refused = server.start();
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("strata user add NAME --admin"), std::string::npos)
+        << refused.error().message;
     server.stop();
     std::filesystem::remove_all(directory);
 }

@@ -112,8 +112,8 @@ class HttpServerTest : public ::testing::Test {
         options.idle_timeout_s = idle_timeout_s();
         options.head_timeout_s = head_timeout_s();
         server_ = std::make_unique<HttpServer>(options, application_);
-        std::string error;
-        ASSERT_TRUE(server_->start(error)) << error;
+        const strata::Status started = server_->start();
+        ASSERT_TRUE(started) << started.error().message;
     }
 
     // Long enough that a test thread starved of CPU on a loaded machine is not taken for an

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/server.hpp"
@@ -57,7 +58,7 @@ class ServerTest : public ::testing::Test {
         printer_config.time_scale = 0.02;
         printer_ = std::make_unique<streamer::VirtualPrinter>(printer_config);
         std::string error;
-        ASSERT_TRUE(printer_->start(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(printer_->start()));
         ServerConfig config;
         config.data_directory = directory_;
         config.http.port = 0;
@@ -66,7 +67,7 @@ class ServerTest : public ::testing::Test {
         configure(config);
         config_ = config;
         server_ = std::make_unique<Server>(config);
-        ASSERT_TRUE(server_->start(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(server_->start()));
     }
 
     /// Stops the server and starts a new one on the same data directory and printer.
@@ -74,7 +75,7 @@ class ServerTest : public ::testing::Test {
         server_.reset();
         server_ = std::make_unique<Server>(config_);
         std::string error;
-        ASSERT_TRUE(server_->start(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(server_->start()));
     }
 
     void TearDown() override {

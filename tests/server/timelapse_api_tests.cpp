@@ -19,8 +19,8 @@ class TimelapseApiTest : public ServerTest {
         const timelapse::BedArea bed{0.0, 180.0, 0.0, 180.0};
         webcam_ = std::make_unique<cli::VirtualWebcam>(*printer_, bed,
                                                        timelapse::front_view(bed, 320, 240));
-        std::string error;
-        ASSERT_TRUE(webcam_->start("127.0.0.1", 0, error)) << error;
+        const Status listening = webcam_->start("127.0.0.1", 0);
+        ASSERT_TRUE(listening) << listening.error().message;
         timelapse::CameraConfig camera;
         camera.name = "camera0";
         camera.url = webcam_->snapshot_url();

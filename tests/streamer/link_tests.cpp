@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 
+#include "../support/result.hpp"
 #include "strata/streamer/link.hpp"
 #include "streaming_fixture.hpp"
 
@@ -43,7 +44,8 @@ class EmergencyStop : public Streaming {
         start_printer(printer);
         connect();
         std::string error;
-        ASSERT_TRUE(streamer_->start_job((directory_ / "slow.gcode").string(), {}, error));
+        ASSERT_TRUE(
+            strata::testing::ok(streamer_->start_job((directory_ / "slow.gcode").string(), {})));
     }
 };
 
@@ -67,20 +69,20 @@ TEST_F(EmergencyStop, M112ReachesThePrinterWithin50msInEveryState) {
                                streamer_->pause();
                            }));
     printer_->stop();
-    latencies.emplace_back(
-        "waiting for the camera", latency_s([&] {
-            std::ofstream(directory_ / "snap.gcode") << "G28\nM400\n@STRATA SNAPSHOT n=1\nG1 X5\n";
-            VirtualPrinterConfig instant;
-            instant.time_scale = 0.0;
-            start_printer(instant);
-            connect();
-            streamer_->set_capture([](std::uint32_t, std::string&) {
-                std::this_thread::sleep_for(std::chrono::seconds(3));
-                return true;
-            });
-            std::string error;
-            streamer_->start_job((directory_ / "snap.gcode").string(), {}, error);
-        }));
+    latencies.emplace_back("waiting for the camera", latency_s([&] {
+                               std::ofstream(directory_ / "snap.gcode")
+                                   << "G28\nM400\n@STRATA SNAPSHOT n=1\nG1 X5\n";
+                               VirtualPrinterConfig instant;
+                               instant.time_scale = 0.0;
+                               start_printer(instant);
+                               connect();
+                               streamer_->set_capture([](std::uint32_t) {
+                                   std::this_thread::sleep_for(std::chrono::seconds(3));
+                                   return strata::Status{};
+                               });
+                               ASSERT_TRUE(strata::testing::ok(
+                                   streamer_->start_job((directory_ / "snap.gcode").string(), {})));
+                           }));
     const double camera_began_s = steady_s();
     EXPECT_EQ(state_before_, PrinterState::printing);  // Held at the snapshot, not done.
     streamer_.reset();                                 // Waits for the camera callback to return.
@@ -130,8 +132,7 @@ class TcpBridge {
         EXPECT_EQ(::listen(listener_, 1), 0);
         ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
         port_ = ntohs(address.sin_port);
-        std::string error;
-        serial_ = open_link({pty, 115200, 1.0}, error);
+        serial_ = strata::testing::value_of(open_link({pty, 115200, 1.0}));
         thread_ = std::thread([this] { relay(); });
     }
     ~TcpBridge() {
@@ -184,7 +185,7 @@ TEST_F(Streaming, ATcpBridgeCarriesTheJob) {
     config.link.target = "tcp://127.0.0.1:" + std::to_string(bridge.port());
     streamer_ = std::make_unique<Streamer>(config);
     std::string error;
-    ASSERT_TRUE(streamer_->connect(error)) << error;
+    ASSERT_TRUE(strata::testing::ok(streamer_->connect()));
     const std::string job = data_file("ps281_mini_cube_m486.gcode");
     const Outcome outcome = print(*streamer_, job, 60.0);
     EXPECT_EQ(outcome.end, EventKind::job_finished) << outcome.text;

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/streamer/streamer.hpp"
 #include "strata/streamer/virtual_printer.hpp"
@@ -35,8 +36,7 @@ inline double steady_s() {
 // The commands a job sends, in order, and the M400 the streamer ends every job with.
 inline std::vector<std::string> job_commands(const std::string& path) {
     JobReader reader;
-    std::string error;
-    EXPECT_TRUE(reader.open(path, error)) << error;
+    EXPECT_TRUE(strata::testing::ok(reader.open(path)));
     std::vector<std::string> commands;
     JobItem item;
     while (reader.next(item))
@@ -107,7 +107,7 @@ inline Outcome print(Streamer& streamer, const std::string& job, double limit_s,
                      const JobTimeline& timeline = {}) {
     Outcome outcome;
     std::string error;
-    EXPECT_TRUE(streamer.start_job(job, timeline, error)) << error;
+    EXPECT_TRUE(strata::testing::ok(streamer.start_job(job, timeline)));
     const double until = steady_s() + limit_s;
     StreamerEvent event;
     while (steady_s() < until) {
@@ -138,14 +138,14 @@ class Streaming : public ::testing::Test {
     void start_printer(const VirtualPrinterConfig& config) {
         printer_ = std::make_unique<VirtualPrinter>(config);
         std::string error;
-        ASSERT_TRUE(printer_->start(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(printer_->start()));
     }
     void connect(StreamerConfig config = {}) {
         config.link.target = printer_->path();
         config.protocol.ok_timeout_s = 0.5;
         streamer_ = std::make_unique<Streamer>(config);
         std::string error;
-        ASSERT_TRUE(streamer_->connect(error)) << error;
+        ASSERT_TRUE(strata::testing::ok(streamer_->connect()));
     }
     // An instant printer, a streamer whose camera deadline is `capture_timeout_s`, and a job
     // with one snapshot; the job's path.

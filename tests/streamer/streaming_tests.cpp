@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "../support/result.hpp"
 #include "streaming_fixture.hpp"
 
 namespace {
@@ -218,9 +219,9 @@ TEST_F(Streaming, ASnapshotWaitsForTheMovesAndTheCamera) {
     start_printer(printer_config);
     connect();
     std::vector<LiveState> at_capture;
-    streamer_->set_capture([&](std::uint32_t, std::string&) {
+    streamer_->set_capture([&](std::uint32_t) -> strata::Status {
         at_capture.push_back(printer_->state());
-        return true;
+        return {};
     });
     const Outcome outcome = print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);
     ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
@@ -242,9 +243,9 @@ TEST_F(Streaming, ASnapshotWaitsForTheMovesAndTheCamera) {
 
 TEST_F(Streaming, ALateCameraMissesItsSnapshotAndThePrintGoesOn) {
     const std::string job = connect_for_one_snapshot(0.2);
-    streamer_->set_capture([](std::uint32_t, std::string&) {
+    streamer_->set_capture([](std::uint32_t) -> strata::Status {
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-        return true;
+        return {};
     });
     const Outcome outcome = print(*streamer_, job, 30.0);
     ASSERT_EQ(outcome.end, EventKind::job_finished) << outcome.text;
@@ -262,14 +263,13 @@ TEST_F(Streaming, ReplacingTheCaptureWaitsForTheRunningOne) {
     const std::string job = connect_for_one_snapshot(0.1);
     std::atomic<bool> started{false};
     std::atomic<bool> finished{false};
-    streamer_->set_capture([&](std::uint32_t, std::string&) {
+    streamer_->set_capture([&](std::uint32_t) -> strata::Status {
         started = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         finished = true;
-        return true;
+        return {};
     });
-    std::string error;
-    ASSERT_TRUE(streamer_->start_job(job, {}, error)) << error;
+    ASSERT_TRUE(strata::testing::ok(streamer_->start_job(job, {})));
     ASSERT_TRUE(wait_until([&] { return started.load(); }, 20.0));
     streamer_->set_capture({});
     EXPECT_TRUE(finished);
@@ -283,8 +283,7 @@ TEST_F(Streaming, PauseParksAndResumeReturnsCancelRunsItsScript) {
     StreamerConfig config;
     config.scripts.park_mm = std::array<double, 2>{0.0, 200.0};
     connect(config);
-    std::string error;
-    ASSERT_TRUE(streamer_->start_job(job, {}, error)) << error;
+    ASSERT_TRUE(strata::testing::ok(streamer_->start_job(job, {})));
     ASSERT_TRUE(wait_until([&] { return printer_->executed_log().size() > 100; }, 20.0));
     streamer_->pause();
     StreamerEvent event;

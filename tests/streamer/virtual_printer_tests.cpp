@@ -2,6 +2,7 @@
 // does with the pieces of lines a flushed or overflowed RX buffer leaves behind.
 #include <poll.h>
 
+#include "../support/result.hpp"
 #include "strata/streamer/link.hpp"
 #include "strata/streamer/protocol.hpp"
 #include "streaming_fixture.hpp"
@@ -18,9 +19,8 @@ class VirtualPrinterWire : public Streaming {
         printer.time_scale = 0.0;
         printer.refuse_checksum_without_number = refuse_checksum_without_number;
         start_printer(printer);
-        std::string error;
-        link_ = open_link({printer_->path(), 115200, 1.0}, error);
-        ASSERT_TRUE(link_) << error;
+        link_ = strata::testing::value_of(open_link({printer_->path(), 115200, 1.0}));
+        ASSERT_TRUE(link_);
         EXPECT_NE(read_until("start\n").find("start"), std::string::npos);
     }
     void write(const std::string& bytes) {

@@ -19,10 +19,9 @@ namespace {
 
 std::vector<std::string> sample_job() {
     JobReader reader;
-    std::string error;
-    EXPECT_TRUE(
-        reader.open(std::string(STRATA_TEST_DATA_DIR) + "/ps281_mini_cube_m486.gcode", error))
-        << error;
+    const strata::Status opened =
+        reader.open(std::string(STRATA_TEST_DATA_DIR) + "/ps281_mini_cube_m486.gcode");
+    EXPECT_TRUE(opened) << opened.error().message;
     std::vector<std::string> commands;
     JobItem item;
     while (reader.next(item))

@@ -18,8 +18,8 @@ class Capture : public ::testing::Test {
   protected:
     void SetUp() override {
         directory_ = strata::testing::test_directory("strata_capture_");
-        std::string error;
-        ASSERT_TRUE(server_.start("127.0.0.1", 0, error)) << error;
+        const strata::Status listening = server_.start("127.0.0.1", 0);
+        ASSERT_TRUE(listening) << listening.error().message;
     }
     void TearDown() override {
         server_.stop();

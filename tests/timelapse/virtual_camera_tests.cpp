@@ -96,7 +96,8 @@ TEST(SnapshotServer, ServesTheCameraCodeBothAsSnapshotAndAsStream) {
     const VirtualCamera camera(bed, front_view(bed, 320, 240));
     SnapshotServer server([&camera] { return camera.snapshot_jpeg({100, 100, 5}); }, 20.0);
     std::string error;
-    ASSERT_TRUE(server.start("127.0.0.1", 0, error)) << error;
+    const strata::Status listening = server.start("127.0.0.1", 0);
+    ASSERT_TRUE(listening) << listening.error().message;
     CameraConfig config;
     config.url = server.snapshot_url();
     CaptureResult result = make_camera(config)->capture(Clock::now(), 1);

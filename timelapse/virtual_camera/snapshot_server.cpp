@@ -28,7 +28,7 @@ SnapshotServer::~SnapshotServer() {
     stop();
 }
 
-bool SnapshotServer::start(const std::string& host, int port, std::string& error) {
+Status SnapshotServer::start(const std::string& host, int port) {
     Impl& impl = *impl_;
     impl.server.Get("/snapshot", [&impl](const httplib::Request&, httplib::Response& response) {
         response.set_header("Cache-Control", "no-store");
@@ -54,13 +54,12 @@ bool SnapshotServer::start(const std::string& host, int port, std::string& error
     impl.host = host;
     impl.port = port == 0 ? impl.server.bind_to_any_port(host)
                           : (impl.server.bind_to_port(host, port) ? port : -1);
-    if (impl.port <= 0) {
-        error = "the camera server cannot listen on " + host + ":" + std::to_string(port);
-        return false;
-    }
+    if (impl.port <= 0)
+        return fail(ErrorCode::unavailable,
+                    "the camera server cannot listen on " + host + ":" + std::to_string(port));
     impl.running = true;
     impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-    return true;
+    return {};
 }
 
 void SnapshotServer::stop() {

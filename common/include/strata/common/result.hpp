@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace strata {
@@ -67,8 +68,14 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
   public:
-    Result(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-    Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+    /// From anything a T can be made of (a derived class's unique_ptr for a base's), as
+    /// std::optional converts.
+    template <class U = T, std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                !std::is_same_v<std::decay_t<U>, Error> &&
+                                                !std::is_same_v<std::decay_t<U>, Result>,
+                                            int> = 0>
+    Result(U&& value) : value_(std::forward<U>(value)) {}  // NOLINT(google-explicit-constructor)
+    Result(Error error) : error_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const { return value_.has_value(); }
     explicit operator bool() const { return ok(); }

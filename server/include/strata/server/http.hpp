@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/server/http_parser.hpp"
 
 namespace strata::server::http {
@@ -178,8 +179,8 @@ class HttpServer {
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
-    /// Binds and starts serving on background threads; false with `error` on failure.
-    bool start(std::string& error);
+    /// Binds and starts serving on background threads.
+    [[nodiscard]] Status start();
     void stop();
     [[nodiscard]] std::uint16_t port() const;
 

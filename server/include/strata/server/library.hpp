@@ -103,7 +103,7 @@ class FileLibrary {
 
     /// Creates the folders, marks files whose prep a crash cut short for another prep, and
     /// starts the worker.
-    bool start(std::string& error);
+    [[nodiscard]] Status start();
     void stop();
 
     /// A new upload's temporary file.

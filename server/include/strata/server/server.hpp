@@ -63,9 +63,9 @@ class Server {
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    /// Opens the store, refuses (with `error`) when no admin exists, starts the workers and
+    /// Opens the store, refuses (`invalid`) when no admin exists, starts the workers and
     /// listens.
-    bool start(std::string& error);
+    [[nodiscard]] Status start();
     void stop();
     [[nodiscard]] std::uint16_t port() const;
 

@@ -67,7 +67,7 @@ struct JobItem {
 
 class JobReader {
   public:
-    bool open(const std::string& path, std::string& error);
+    [[nodiscard]] Status open(const std::string& path);
     /// The next item that does something; false at the end (or on a read error: `error()`).
     bool next(JobItem& item);
     [[nodiscard]] const std::string& error() const { return reader_.error(); }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "strata/common/result.hpp"
+
 namespace strata::streamer {
 
 /// The outcome of one read or write: bytes moved, or why nothing was.
@@ -60,8 +62,8 @@ struct LinkOptions {
     bool reset_on_open = true;
 };
 
-/// Opens `options.target`; nothing, with `error` set, when it cannot be opened.
-[[nodiscard]] std::unique_ptr<Link> open_link(const LinkOptions& options, std::string& error);
+/// Opens `options.target`, or says why it cannot be opened.
+[[nodiscard]] Result<std::unique_ptr<Link>> open_link(const LinkOptions& options);
 
 /// A serial port the system knows, with what USB says about it.
 struct PortInfo {

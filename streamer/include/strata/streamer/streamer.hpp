@@ -122,9 +122,9 @@ struct StreamerEvent {
     bool ok = true;
 };
 
-/// Called on the capture thread at each snapshot with the head parked; returns false with
-/// `error` set when the camera failed. The streamer waits at most `capture_timeout_s`.
-using CaptureCallback = std::function<bool(std::uint32_t snapshot, std::string& error)>;
+/// Called on the capture thread at each snapshot with the head parked; refused, saying why,
+/// when a camera failed. The streamer waits at most `capture_timeout_s`.
+using CaptureCallback = std::function<Status(std::uint32_t snapshot)>;
 
 /// Finds the printer by handshake: every port (`target` "auto" or empty: the serial ports
 /// libserialport lists, USB first) at every rate (`baud` 0: the usual printer rates) until one
@@ -140,14 +140,14 @@ class Streamer {
     Streamer& operator=(const Streamer&) = delete;
 
     /// Opens the link, starts the thread and waits for the handshake (M110, M115).
-    bool connect(std::string& error);
+    [[nodiscard]] Status connect();
     void disconnect();
     /// Replaces the capture callback. Returns once the previous callback is not running, so
     /// what it refers to may be destroyed afterwards (`set_capture({})` before that).
     void set_capture(CaptureCallback capture);
 
     /// Prints `job_path` (an annotated job or any G-code file) with `timeline` for progress.
-    bool start_job(const std::string& job_path, const JobTimeline& timeline, std::string& error);
+    [[nodiscard]] Status start_job(const std::string& job_path, const JobTimeline& timeline);
     void pause();
     void resume();
     void cancel();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/planner/motion_limits.hpp"
 
 namespace strata::streamer {
@@ -122,7 +123,7 @@ class VirtualPrinter {
     VirtualPrinter& operator=(const VirtualPrinter&) = delete;
 
     /// Opens the pty and starts the firmware thread; false with `error` on failure.
-    bool start(std::string& error);
+    [[nodiscard]] Status start();
     void stop();
     /// The pty a host opens (`/dev/pts/N`). Each open boots the board afresh (`start`), as
     /// DTR resets an Arduino-based printer: that is how a host recovers it after M112.

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "strata/common/result.hpp"
+
 namespace strata::timelapse {
 
 struct PrintedLine {
@@ -78,7 +80,7 @@ class SnapshotServer {
     SnapshotServer& operator=(const SnapshotServer&) = delete;
 
     /// Listens on `host`:`port` (0: any free port); false with `error` when it cannot.
-    bool start(const std::string& host, int port, std::string& error);
+    [[nodiscard]] Status start(const std::string& host, int port);
     void stop();
     [[nodiscard]] int port() const;
     [[nodiscard]] std::string snapshot_url() const;
