@@ -97,9 +97,8 @@ Gaps print_once(server::Server& server, streamer::VirtualPrinter& printer,
     const std::size_t before = printer.line_arrivals_s().size();
     const std::size_t oks_before = printer.ok_writes_s().size();
     const std::uint64_t underruns_before = printer.state().planner_underruns;
-    std::string error;
-    if (server.printer().select(file, true, error) != server::Refusal::none) {
-        std::fprintf(stderr, "server_benchmark: %s\n", error.c_str());
+    if (const Status selected = server.printer().select(file, true); !selected) {
+        std::fprintf(stderr, "server_benchmark: %s\n", selected.error().message.c_str());
         std::exit(1);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -362,8 +361,9 @@ int main(int argc, char** argv) {
     server::Server server(config);
     server::StoredFile stored;
     if (const Status started = server.start(); !started) return fail(started.error().message);
-    if (!server.printer().connect({}, error) || !store_file(server, options.file, stored, error))
-        return fail(error);
+    if (const Status connected = server.printer().connect({}); !connected)
+        return fail(connected.error().message);
+    if (!store_file(server, options.file, stored, error)) return fail(error);
 
     // A first print heats the printer, so every measured print starts hot; then quiet and
     // loaded prints alternate, `--rounds` of each.

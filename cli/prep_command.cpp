@@ -215,10 +215,9 @@ int run_prep(const std::vector<std::string>& arguments) {
     planner::PrepOptions options;
     options.profile = profile.profile;
     if (!parsed.printer_path.empty()) {
-        std::string error;
-        const std::optional<PrinterFile> printer = read_printer_file(parsed.printer_path, error);
+        const Result<PrinterFile> printer = read_printer_file(parsed.printer_path);
         if (!printer) {
-            std::fprintf(stderr, "strata prep: printer: %s\n", error.c_str());
+            std::fprintf(stderr, "strata prep: printer: %s\n", printer.error().message.c_str());
             return exit_code::usage;
         }
         options.printer_bed = printer->bed;

@@ -8,20 +8,17 @@
 
 namespace strata::cli {
 
-std::optional<PrinterFile> read_printer_file(const std::string& path, std::string& error) {
+Result<PrinterFile> read_printer_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream body;
-    if (!in || !(body << in.rdbuf())) {
-        error = path + ": cannot be read";
-        return std::nullopt;
-    }
+    if (!in || !(body << in.rdbuf())) return fail(ErrorCode::io, path + ": cannot be read");
     server::PrinterProfile printer;
-    if (const auto problem = server::read_printer_profile(body.str(), printer)) {
-        error = path + ": " +
+    if (const auto problem = server::read_printer_profile(body.str(), printer))
+        return fail(
+            ErrorCode::invalid,
+            path + ": " +
                 (problem->field.empty() ? problem->message
-                                        : "field '" + problem->field + "': " + problem->message);
-        return std::nullopt;
-    }
+                                        : "field '" + problem->field + "': " + problem->message));
     return PrinterFile{server::bed_area_of(printer), printer.max_z_mm};
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "strata/common/result.hpp"
 #include "strata/planner/snapshot_plan.hpp"
 
 namespace strata::cli {
@@ -15,9 +16,8 @@ struct PrinterFile {
     double max_z_mm = 0.0;
 };
 
-/// The printer in `path`; nothing, with `error` naming the file and the field, when it cannot
-/// be read or is not a valid printer profile.
-[[nodiscard]] std::optional<PrinterFile> read_printer_file(const std::string& path,
-                                                           std::string& error);
+/// The printer in `path`; refused, naming the file and the field, when it cannot be read or is
+/// not a valid printer profile.
+[[nodiscard]] Result<PrinterFile> read_printer_file(const std::string& path);
 
 }  // namespace strata::cli

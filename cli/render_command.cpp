@@ -172,24 +172,28 @@ void report(const timelapse::RenderResult& result, double wall_s, bool as_json) 
 int run_render(const std::vector<std::string>& arguments) {
     RenderArguments parsed;
     if (!parse_arguments(arguments, parsed)) return exit_code::usage;
-    std::string error;
-    if (!timelapse::validate(parsed.options, error)) {
-        std::fprintf(stderr, "strata render: %s\n", error.c_str());
+    if (const Status valid = timelapse::validate(parsed.options); !valid) {
+        std::fprintf(stderr, "strata render: %s\n", valid.error().message.c_str());
         return exit_code::usage;
     }
+    std::string error;
     const auto started = std::chrono::steady_clock::now();
     std::filesystem::path directory = parsed.frames;
     std::filesystem::path unpacked;
     if (directory.extension() == ".tar") {
         unpacked = parsed.output.string() + ".frames";
-        if (!timelapse::extract_frame_archive(directory, unpacked, error)) {
-            std::fprintf(stderr, "strata render: %s\n", error.c_str());
+        if (const Status extracted = timelapse::extract_frame_archive(directory, unpacked);
+            !extracted) {
+            std::fprintf(stderr, "strata render: %s\n", extracted.error().message.c_str());
             return exit_code::unreadable;
         }
         directory = unpacked;
     }
+    Result<std::vector<timelapse::Frame>> listed = timelapse::load_frames(directory);
     std::vector<timelapse::Frame> frames;
-    bool loaded = timelapse::load_frames(directory, frames, error);
+    bool loaded = listed.ok();
+    if (loaded) frames = std::move(*listed);
+    error = loaded ? std::string() : listed.error().message;
     if (loaded && frames.empty()) {
         error = parsed.frames + ": no frames (.jpg files or a frames.tsv) in it";
         loaded = false;

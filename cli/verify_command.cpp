@@ -68,10 +68,9 @@ bool verify_options(const VerifyArguments& parsed, planner::VerifyOptions& optio
     }
     std::optional<planner::PrintableArea> printer_bed;
     if (!parsed.printer_path.empty()) {
-        std::string error;
-        const std::optional<PrinterFile> printer = read_printer_file(parsed.printer_path, error);
+        const Result<PrinterFile> printer = read_printer_file(parsed.printer_path);
         if (!printer) {
-            std::fprintf(stderr, "strata verify: printer: %s\n", error.c_str());
+            std::fprintf(stderr, "strata verify: printer: %s\n", printer.error().message.c_str());
             return false;
         }
         printer_bed = printer->bed;

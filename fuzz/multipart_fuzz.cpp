@@ -18,8 +18,8 @@ constexpr std::size_t max_part_head_bytes = std::size_t{16} * 1024;
 
 std::string transcript(std::string_view content_type, const std::vector<std::string_view>& cut) {
     MultipartParser parser;
-    std::string error;
-    if (!parser.start(content_type, error)) return "refused " + error;
+    if (const strata::Status started = parser.start(content_type); !started)
+        return "refused " + started.error().message;
     std::string seen;
     std::string data;
     bool in_part = false;

@@ -221,12 +221,9 @@ bool is_simulated(const GcodeLine& line) {
            (line.error == LexError::none || severity_of(line.error) != Severity::error);
 }
 
-std::optional<SlicerInfo> slicer_of_file(const std::string& path, std::string& error) {
+Result<SlicerInfo> slicer_of_file(const std::string& path) {
     LineReader reader;
-    if (!reader.open(path)) {
-        error = reader.error();
-        return std::nullopt;
-    }
+    if (!reader.open(path)) return fail(ErrorCode::io, reader.error());
     const std::uint64_t bytes = reader.file_bytes();
     const std::string head = reader.read_at(0, scan_bytes);
     const std::string tail =
@@ -234,10 +231,9 @@ std::optional<SlicerInfo> slicer_of_file(const std::string& path, std::string& e
     return detect_slicer(head, tail);
 }
 
-std::optional<MachineConfig> machine_for_file(const std::string& path,
-                                              const AnalysisOptions& options, std::string& error) {
-    const auto slicer = slicer_of_file(path, error);
-    if (!slicer) return std::nullopt;
+Result<MachineConfig> machine_for_file(const std::string& path, const AnalysisOptions& options) {
+    Result<SlicerInfo> slicer = slicer_of_file(path);
+    if (!slicer) return slicer.take_error();
     return machine_for(*slicer, options);
 }
 

@@ -150,8 +150,9 @@ AreaOutcome choose_printable_area(const std::string& path, const SafetySettings&
     AreaOutcome outcome;
     parser::SlicerInfo slicer;
     if (!(safety.area_min_mm && safety.area_max_mm)) {
-        auto found = parser::slicer_of_file(path, outcome.error);
+        Result<parser::SlicerInfo> found = parser::slicer_of_file(path);
         if (!found) {
+            outcome.error = found.error().message;
             outcome.analysis_error = parser::AnalysisError::unreadable;
             return outcome;
         }

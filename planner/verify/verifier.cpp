@@ -59,8 +59,11 @@ class MoveStream {
 VerifyResult verify_files(const std::string& original_path, const std::string& annotated_path,
                           const VerifyOptions& options) {
     VerifyResult result;
-    const auto machine = parser::machine_for_file(original_path, {}, result.error);
-    if (!machine) return result;
+    const Result<parser::MachineConfig> machine = parser::machine_for_file(original_path, {});
+    if (!machine) {
+        result.error = machine.error().message;
+        return result;
+    }
     BlockChecker checker(options);
     MoveStream original(*machine, nullptr);
     MoveStream annotated(*machine, &checker);

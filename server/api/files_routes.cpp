@@ -67,7 +67,6 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
     const std::optional<std::string> destination = body.string("destination");
     if (!destination || destination->empty()) return field_error("destination", "is missing");
     const std::string name = std::filesystem::path(path).filename().string();
-    std::string error;
     // An existing folder takes the item under its own name.
     std::string wanted = *destination;
     while (!wanted.empty() && wanted.front() == '/')
@@ -79,8 +78,8 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
     const std::string folder =
         into_folder ? wanted : std::filesystem::path(wanted).parent_path().string();
     const std::string leaf = into_folder ? name : std::filesystem::path(wanted).filename().string();
-    const std::optional<std::string> target = sanitize_path(folder, leaf, error);
-    if (!target) return field_error("destination", error);
+    const Result<std::string> target = sanitize_path(folder, leaf);
+    if (!target) return field_error("destination", target.error().message);
     if (services.library.find(*target) || services.library.is_folder(*target))
         return refused("File or folder does already exist");
     if (file && !is_gcode_name(*target))
@@ -93,15 +92,15 @@ http::Response copy_or_move(Services& services, const Call& call, const JsonBody
                 return refused("Trying to move a file or folder that is currently in use");
     for (const StoredFile& item : items) {
         const std::string to = file ? *target : *target + item.path.substr(path.size());
-        if (command == "move") {
-            if (!services.library.move(item, to, error)) return http::Response::error(500, error);
-        } else if (const Status copied = copy_file(services, item, to); !copied) {
-            return http::Response::error(status_of(copied.error()), copied.error().message);
-        }
+        const Status done =
+            command == "move" ? services.library.move(item, to) : copy_file(services, item, to);
+        if (!done) return http::Response::error(status_of(done.error()), done.error().message);
     }
-    if (!file && !(command == "move" ? services.library.move_folders(path, *target, error)
-                                     : services.library.copy_folders(path, *target, error)))
-        return http::Response::error(500, error);
+    if (!file) {
+        const Status done = command == "move" ? services.library.move_folders(path, *target)
+                                              : services.library.copy_folders(path, *target);
+        if (!done) return http::Response::error(status_of(done.error()), done.error().message);
+    }
     services.events.publish("UpdatedFiles", R"({"type":"printables"})");
     const std::string location = call.origin() + "/api/files/local/" + url_path(*target);
     http::Response answer = json_reply(201, [&](JsonWriter& json) {
@@ -174,7 +173,8 @@ http::Response post_file_command(Services& services, const Call& call) {
         const bool print = body.flag("print").value_or(false);
         if (print && !services.printer.operational())
             return refused("the printer is not operational");
-        if (services.printer.select(*file, print, error) != Refusal::none) return refused(error);
+        if (const Status selected = services.printer.select(*file, print); !selected)
+            return refused(selected.error().message);
         return http::Response::empty(204);
     }
     if (command == "unselect") {
@@ -203,9 +203,9 @@ http::Response delete_file(Services& services, const Call& call) {
     for (const StoredFile& file : doomed)
         if (services.printer.printing_file(file.path))
             return refused("'" + file.path + "' is being printed");
-    std::string error;
     for (const StoredFile& file : doomed) {
-        if (!services.library.remove(file.path, error)) return http::Response::error(500, error);
+        if (const Status removed = services.library.remove(file.path); !removed)
+            return http::Response::error(500, removed.error().message);
         std::ostringstream payload;
         JsonWriter(payload)
             .begin_object()
@@ -217,7 +217,8 @@ http::Response delete_file(Services& services, const Call& call) {
         services.events.publish("FileRemoved", payload.str());
     }
     if (folder) {
-        if (!services.library.remove_folders(path, error)) return http::Response::error(500, error);
+        if (const Status removed = services.library.remove_folders(path); !removed)
+            return http::Response::error(500, removed.error().message);
         std::ostringstream payload;
         JsonWriter(payload)
             .begin_object()

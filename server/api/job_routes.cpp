@@ -20,23 +20,23 @@ http::Response post_job(Services& services, const Call& call) {
     if (std::optional<http::Response> refused = read_command(call, body, command)) return *refused;
     if (command != "start" && command != "cancel" && command != "pause" && command != "restart")
         return http::Response::error(400, "command is invalid: " + command);
-    std::string error;
     // OctoPrint checks this before anything else.
     if (!services.printer.operational()) return refused("Printer is not operational");
-    Refusal refusal = Refusal::none;
+    Status done;
     if (command == "start") {
-        refusal = services.printer.start(error);
+        done = services.printer.start();
     } else if (command == "restart") {
-        refusal = services.printer.restart(error);
+        done = services.printer.restart();
     } else if (command == "cancel") {
-        refusal = services.printer.cancel(error);
+        done = services.printer.cancel();
     } else {
         const std::string action = body.string("action").value_or("toggle");
         if (action != "pause" && action != "resume" && action != "toggle")
             return http::Response::error(400, "action is invalid: " + action);
-        refusal = services.printer.pause(action, error);
+        done = services.printer.pause(action);
     }
-    if (refusal != Refusal::none) return refused(error);
+    // OctoPrint answers every refusal of a job command with 409.
+    if (!done) return refused(done.error().message);
     return http::Response::empty(204);
 }
 

@@ -55,8 +55,8 @@ std::string number_text(double value) {
 }
 
 http::Response send(Services& services, const std::vector<std::string>& commands) {
-    std::string error;
-    if (services.printer.send_commands(commands, error) != Refusal::none) return refused(error);
+    if (const Status sent = services.printer.send_commands(commands); !sent)
+        return refused(sent.error().message);
     return http::Response::empty(204);
 }
 
@@ -132,9 +132,8 @@ http::Response tool_targets(Services& services, const JsonBody& body) {
 constexpr double max_offset_c = 50.0;
 
 http::Response set_offsets(Services& services, const TemperatureOffsetChange& change) {
-    std::string error;
-    if (services.printer.set_temperature_offsets(change, error) != Refusal::none)
-        return refused(error);
+    if (const Status set = services.printer.set_temperature_offsets(change); !set)
+        return refused(set.error().message);
     return http::Response::empty(204);
 }
 

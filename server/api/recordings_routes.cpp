@@ -114,8 +114,8 @@ std::optional<http::Response> read_render_options(const JsonBody& body,
         options.crf = static_cast<int>(*crf);
     }
     if (auto bad = read_render_choices(body, options)) return bad;
-    std::string error;
-    if (!timelapse::validate(options, error)) return field_error("options", error);
+    if (const Status valid = timelapse::validate(options); !valid)
+        return field_error("options", valid.error().message);
     return std::nullopt;
 }
 
@@ -124,9 +124,8 @@ http::Response queue_render(Services& services, const Recording& recording,
                             const timelapse::RenderOptions& options, int accepted_status) {
     if (being_recorded(services, recording))
         return http::Response::error(409, recording.name + " is still being recorded");
-    std::string error;
-    if (!services.recordings.render(recording.name, options, error))
-        return http::Response::error(409, error);
+    if (const Status queued = services.recordings.render(recording.name, options); !queued)
+        return http::Response::error(409, queued.error().message);
     if (accepted_status == 204) return http::Response::empty(204);
     const std::filesystem::path video =
         services.recordings.video_path(recording.name, options.format);
@@ -141,9 +140,8 @@ http::Response queue_render(Services& services, const Recording& recording,
 http::Response remove_recording(Services& services, const Recording& recording) {
     if (being_recorded(services, recording))
         return http::Response::error(409, recording.name + " is still being recorded");
-    std::string error;
-    if (!services.recordings.remove(recording.name, error))
-        return http::Response::error(409, error);
+    if (const Status removed = services.recordings.remove(recording.name); !removed)
+        return http::Response::error(409, removed.error().message);
     return http::Response::empty(204);
 }
 
@@ -181,10 +179,9 @@ http::Response get_recording_frames(Services& services, const Call& call) {
     std::optional<http::Response> refusal;
     const std::optional<Recording> recording = named(services, call, refusal);
     if (!recording) return std::move(*refusal);
-    std::vector<timelapse::Frame> frames;
-    std::string error;
-    if (!services.recordings.frames(*recording, frames, error))
-        return http::Response::error(409, error);
+    const Result<std::vector<timelapse::Frame>> listed = services.recordings.frames(*recording);
+    if (!listed) return http::Response::error(409, listed.error().message);
+    const std::vector<timelapse::Frame>& frames = *listed;
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object().field("name", recording->name).key("frames").begin_array();
         for (std::size_t index = 0; index < frames.size(); ++index) {
@@ -211,10 +208,9 @@ http::Response get_recording_frame(Services& services, const Call& call) {
     const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), index);
     if (code != std::errc() || end != text.data() + text.size())
         return http::Response::error(400, "a frame is named by its index, not '" + text + "'");
-    std::vector<timelapse::Frame> frames;
-    std::string error;
-    if (!services.recordings.frames(*recording, frames, error))
-        return http::Response::error(409, error);
+    const Result<std::vector<timelapse::Frame>> listed = services.recordings.frames(*recording);
+    if (!listed) return http::Response::error(409, listed.error().message);
+    const std::vector<timelapse::Frame>& frames = *listed;
     if (index >= frames.size())
         return http::Response::error(
             404, recording->name + " has " + std::to_string(frames.size()) + " frames");

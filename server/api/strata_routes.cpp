@@ -98,10 +98,10 @@ http::Response post_strata_job_resume(Services& services, const Call& call) {
     const std::int64_t id = std::strtoll(call.captures[0].c_str(), &end, 10);
     if (end == call.captures[0].c_str() || *end != '\0' || id <= 0)
         return http::Response::error(400, "job id must be a positive number");
-    std::string error;
-    const Refusal refusal = services.printer.resume_interrupted(id, error);
-    if (refusal == Refusal::no_file) return http::Response::error(404, error);
-    if (refusal != Refusal::none) return refused(error);
+    const Status resumed = services.printer.resume_interrupted(id);
+    if (!resumed && resumed.error().code == ErrorCode::not_found)
+        return http::Response::error(404, resumed.error().message);
+    if (!resumed) return refused(resumed.error().message);
     return http::Response::empty(204);
 }
 

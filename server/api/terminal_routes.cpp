@@ -58,9 +58,9 @@ http::Response post_terminal(Services& services, const Call& call) {
     const Status kept = services.store.with(
         [&](Database& db) { return CommandHistory(db).add(user_id, *command, unix_now_s()); });
     if (!kept) return http::Response::error(500, kept.error().message);
-    std::string error;
     if (!services.printer.operational()) return refused("Printer is not operational");
-    if (services.printer.send_commands({*command}, error) != Refusal::none) return refused(error);
+    if (const Status sent = services.printer.send_commands({*command}); !sent)
+        return refused(sent.error().message);
     return http::Response::empty(204);
 }
 

@@ -115,9 +115,9 @@ http::Response post_timelapse_config(Services& services, const Call& call) {
         settings.render_after_print = *when;
     }
     const bool save = body.flag("save").value_or(false);
-    std::string error;
-    if (!services.printer.configure_timelapse(settings, save, error))
-        return http::Response::error(500, "the timelapse configuration was not saved: " + error);
+    if (const Status kept = services.printer.configure_timelapse(settings, save); !kept)
+        return http::Response::error(
+            500, "the timelapse configuration was not saved: " + kept.error().message);
     services.push.timelapse_changed();
     return timelapse_list(services, false);
 }

@@ -30,7 +30,7 @@ class UploadExchange final : public http::Exchange {
   public:
     UploadExchange(Services& services, Call&& call) : services_(services), call_(std::move(call)) {
         const auto content_type = call_.head.header("content-type");
-        if (!content_type || !parser_.start(*content_type, failure_))
+        if (!content_type || !parser_.start(*content_type).ok())
             failure_ = "the upload must be multipart/form-data with a boundary";
         else if (call_.head.content_length > 0)
             refuse_declared_length(call_.head.content_length);
@@ -191,9 +191,8 @@ http::Response UploadExchange::finish() {
                     "form field 'file', or a folder's name as 'foldername'");
     }
     const std::string name = field("filename").value_or(part_name_);
-    std::string error;
-    const std::optional<std::string> path = sanitize_path(field("path").value_or(""), name, error);
-    if (!path) return fail(400, "invalid file name '" + name + "': " + error);
+    const Result<std::string> path = sanitize_path(field("path").value_or(""), name);
+    if (!path) return fail(400, "invalid file name '" + name + "': " + path.error().message);
     if (!is_gcode_name(*path))
         return fail(415, "Could not upload the file \"" + name +
                              "\": only G-code (.gcode, .gco, .g) can be printed");
@@ -211,8 +210,7 @@ http::Response UploadExchange::finish() {
     bool select = print || truthy(field("select").value_or(""));
     // Downgraded, never refused: the file is stored either way.
     if (print && !services_.printer.operational()) print = false;
-    if (select && services_.printer.select(stored, print, error) != Refusal::none)
-        select = print = false;
+    if (select && !services_.printer.select(stored, print).ok()) select = print = false;
     const std::string origin = call_.origin();
     std::ostringstream payload;
     JsonWriter(payload)
@@ -253,12 +251,12 @@ http::Response UploadExchange::add_folder(const std::string& foldername) {
         if (folder.empty()) folder = name.substr(0, slash);
         name.erase(0, slash + 1);
     }
-    std::string error;
-    const std::optional<std::string> path = sanitize_path(folder, name, error);
-    if (!path) return fail(400, "folder name is empty or invalid: " + error);
+    const Result<std::string> path = sanitize_path(folder, name);
+    if (!path) return fail(400, "folder name is empty or invalid: " + path.error().message);
     if (is_gcode_name(*path) || services_.library.find(*path))
         return fail(409, "Can't create folder, please try another name");
-    if (!services_.library.add_folder(*path, error)) return fail(500, error);
+    if (const Status added = services_.library.add_folder(*path); !added)
+        return fail(500, added.error().message);
     const std::string leaf = std::filesystem::path(*path).filename().string();
     std::ostringstream payload;
     JsonWriter(payload)

@@ -34,22 +34,18 @@ std::string parameter(std::string_view value, std::string_view name) {
 
 }  // namespace
 
-bool MultipartParser::start(std::string_view content_type, std::string& error) {
+Status MultipartParser::start(std::string_view content_type) {
     const std::string folded = lower(content_type);
-    if (folded.rfind("multipart/form-data", 0) != 0) {
-        error = "Content-Type: not multipart/form-data";
-        return false;
-    }
+    if (folded.rfind("multipart/form-data", 0) != 0)
+        return fail(ErrorCode::invalid, "Content-Type: not multipart/form-data");
     const std::string boundary = parameter(content_type, "boundary");
-    if (boundary.empty() || boundary.size() > 70) {
-        error = "Content-Type: no usable boundary";
-        return false;
-    }
+    if (boundary.empty() || boundary.size() > 70)
+        return fail(ErrorCode::invalid, "Content-Type: no usable boundary");
     delimiter_ = "\r\n--" + boundary;
     buffer_ = "\r\n";  // The first delimiter has no line break before it.
     state_ = State::preamble;
     error_.clear();
-    return true;
+    return {};
 }
 
 bool MultipartParser::parse_part_head(std::string_view head, const Callbacks& callbacks) {

@@ -102,13 +102,10 @@ std::string unique_upload_name() {
 
 }  // namespace
 
-std::optional<std::string> sanitize_path(std::string_view folder, std::string_view name,
-                                         std::string& error) {
+Result<std::string> sanitize_path(std::string_view folder, std::string_view name) {
     // Names go into every file listing's JSON, which is UTF-8.
-    if (!JsonWriter::is_utf8(name) || !JsonWriter::is_utf8(folder)) {
-        error = "the file name is not valid UTF-8";
-        return std::nullopt;
-    }
+    if (!JsonWriter::is_utf8(name) || !JsonWriter::is_utf8(folder))
+        return fail(ErrorCode::invalid, "the file name is not valid UTF-8");
     std::string path;
     std::string_view rest = folder;
     while (!rest.empty()) {
@@ -116,27 +113,21 @@ std::optional<std::string> sanitize_path(std::string_view folder, std::string_vi
         const std::string_view component = rest.substr(0, slash);
         rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
         if (component.empty() || component == ".") continue;
-        if (component == "..") {
-            error = "the folder may not contain '..'";
-            return std::nullopt;
-        }
+        if (component == "..") return fail(ErrorCode::invalid, "the folder may not contain '..'");
         const std::string safe = sanitize_component(component);
         if (safe.empty()) continue;
         path += safe + "/";
     }
     if (name == ".." || name.find("../") != std::string_view::npos ||
-        name.find("..\\") != std::string_view::npos) {
-        error = "the file name may not contain '..'";
-        return std::nullopt;
-    }
+        name.find("..\\") != std::string_view::npos)
+        return fail(ErrorCode::invalid, "the file name may not contain '..'");
     // A name that carries a folder keeps only its last component, as browsers send it.
     const std::size_t slash = name.find_last_of("/\\");
     if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
     const std::string safe = sanitize_component(name);
-    if (safe.empty()) {
-        error = "the file name is empty once unsafe characters are removed";
-        return std::nullopt;
-    }
+    if (safe.empty())
+        return fail(ErrorCode::invalid,
+                    "the file name is empty once unsafe characters are removed");
     return path + safe;
 }
 
@@ -240,8 +231,7 @@ Result<StoredFile> Upload::commit(const std::string& path, const std::string& di
                      "cannot install the upload as " + path + ": " + failure.message()};
     }
     temporary_.clear();
-    std::string error;
-    if (!library_.install(stored, error)) return fail(ErrorCode::io, error);
+    if (Status installed = library_.install(stored); !installed) return installed.take_error();
     return stored;
 }
 
@@ -262,7 +252,7 @@ Result<std::unique_ptr<Upload>> FileLibrary::begin_upload() {
     return std::make_unique<Upload>(*this, temporary, fd);
 }
 
-bool FileLibrary::install(StoredFile& file, std::string& error) {
+Status FileLibrary::install(StoredFile& file) {
     // A replaced file's old row and prepared job go; the job history keeps its name.
     if (const std::optional<StoredFile> old = find(file.path)) {
         std::error_code ignored;
@@ -289,12 +279,11 @@ bool FileLibrary::install(StoredFile& file, std::string& error) {
         file.id = db.last_insert_id();
         return {};
     });
-    if (!installed) {
-        error = "cannot list the upload: " + installed.error().message;
-        return false;
-    }
+    if (!installed)
+        return Error{installed.error().code,
+                     "cannot list the upload: " + installed.error().message};
     prepare(file.id);
-    return true;
+    return {};
 }
 
 std::vector<StoredFile> FileLibrary::list() {
@@ -321,36 +310,35 @@ std::optional<StoredFile> FileLibrary::find(std::int64_t id) {
     return select_one(store_, "id = ?", [id](Statement& s) { s.bind(1, id); });
 }
 
-bool FileLibrary::remove(std::string_view path, std::string& error) {
+Status FileLibrary::remove(std::string_view path) {
     const std::optional<StoredFile> file = find(path);
-    if (!file) {
-        error = "no file " + std::string(path);
-        return false;
-    }
-    std::error_code ignored;
-    std::filesystem::remove(absolute(*file), ignored);
-    if (!file->job_path.empty() && file->job_path != absolute(*file).string())
-        std::filesystem::remove(file->job_path, ignored);
-    if (!file->index_path.empty()) std::filesystem::remove(file->index_path, ignored);
-    if (!file->thumbnail.empty())
-        std::filesystem::remove(thumbnails_directory() / file->thumbnail, ignored);
+    if (!file) return fail(ErrorCode::not_found, "no file " + std::string(path));
+    // The row first: a file the store no longer lists is gone for every client, and what a
+    // failed remove below leaves is only disk space.
     const Status removed = store_.with([&](Database& db) {
         Statement remove = db.prepare("DELETE FROM files WHERE id = ?");
         return remove.bind(1, file->id).run();
     });
-    if (!removed) error = removed.error().message;
-    return removed.ok();
+    if (!removed) return removed;
+    std::error_code left_behind;
+    std::filesystem::remove(absolute(*file), left_behind);
+    if (!file->job_path.empty() && file->job_path != absolute(*file).string())
+        std::filesystem::remove(file->job_path, left_behind);
+    if (!file->index_path.empty()) std::filesystem::remove(file->index_path, left_behind);
+    if (!file->thumbnail.empty())
+        std::filesystem::remove(thumbnails_directory() / file->thumbnail, left_behind);
+    return {};
 }
 
-bool FileLibrary::move(const StoredFile& file, const std::string& to, std::string& error) {
+Status FileLibrary::move(const StoredFile& file, const std::string& to) {
     const std::filesystem::path target = data_ / "files" / to;
     std::error_code failure;
     std::filesystem::create_directories(target.parent_path(), failure);
-    if (failure || ::rename(absolute(file).c_str(), target.c_str()) != 0) {
-        error = "cannot move " + file.path + " to " + to + ": " +
-                (failure ? failure.message() : std::string(std::strerror(errno)));
-        return false;
-    }
+    if (failure)
+        return Error{error_code_of_errno(failure.value()),
+                     "cannot move " + file.path + " to " + to + ": " + failure.message()};
+    if (::rename(absolute(file).c_str(), target.c_str()) != 0)
+        return errno_error("cannot move " + file.path + " to " + to, errno);
     const Status moved = store_.with([&](Database& db) {
         Statement update = db.prepare("UPDATE files SET path = ?, display_name = ? WHERE id = ?");
         return update.bind(1, std::string_view(to))
@@ -358,10 +346,12 @@ bool FileLibrary::move(const StoredFile& file, const std::string& to, std::strin
             .bind(3, file.id)
             .run();
     });
-    if (moved) return true;
-    error = "cannot move " + file.path + " to " + to + ": " + moved.error().message;
-    (void)::rename(target.c_str(), absolute(file).c_str());  // As it was.
-    return false;
+    if (moved) return {};
+    // As it was: the row still names the old path. Should this fail too, the next start finds
+    // the file missing where the row says, and the failure below says where it went.
+    (void)::rename(target.c_str(), absolute(file).c_str());
+    return Error{moved.error().code,
+                 "cannot move " + file.path + " to " + to + ": " + moved.error().message};
 }
 
 std::filesystem::path FileLibrary::absolute(const StoredFile& file) const {

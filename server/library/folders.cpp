@@ -23,20 +23,21 @@ std::string below_pattern(std::string_view path) {
 
 }  // namespace
 
-bool FileLibrary::add_folder(const std::string& path, std::string& error) {
+Status FileLibrary::add_folder(const std::string& path) {
     std::error_code failure;
     std::filesystem::create_directories(data_ / "files" / path, failure);
-    if (failure) {
-        error = "cannot create the folder " + path + ": " + failure.message();
-        return false;
-    }
+    if (failure)
+        return Error{error_code_of_errno(failure.value()),
+                     "cannot create the folder " + path + ": " + failure.message()};
     const Status listed = store_.with([&](Database& db) {
         Statement insert = db.prepare(
             "INSERT INTO folders (path, created_s) VALUES (?, ?) ON CONFLICT (path) DO NOTHING");
         return insert.bind(1, path).bind(2, unix_now_s()).run();
     });
-    if (!listed) error = "cannot list the folder " + path + ": " + listed.error().message;
-    return listed.ok();
+    if (!listed)
+        return Error{listed.error().code,
+                     "cannot list the folder " + path + ": " + listed.error().message};
+    return {};
 }
 
 std::vector<std::string> FileLibrary::created_folders() {
@@ -62,16 +63,15 @@ bool FileLibrary::is_folder(std::string_view path) {
     });
 }
 
-bool FileLibrary::remove_folders(std::string_view path, std::string& error) {
+Status FileLibrary::remove_folders(std::string_view path) {
     const Status removed = store_.with([&](Database& db) {
         Statement remove =
             db.prepare("DELETE FROM folders WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'");
         return remove.bind(1, path).bind(2, below_pattern(path)).run();
     });
-    if (!removed) {
-        error = "cannot remove the folder " + std::string(path) + ": " + removed.error().message;
-        return false;
-    }
+    if (!removed)
+        return Error{removed.error().code, "cannot remove the folder " + std::string(path) + ": " +
+                                               removed.error().message};
     // The directories go where they are empty now (deepest first); a leftover one is harmless,
     // as listings come from the store.
     std::error_code ignored;
@@ -83,20 +83,21 @@ bool FileLibrary::remove_folders(std::string_view path, std::string& error) {
     for (auto it = directories.rbegin(); it != directories.rend(); ++it)
         std::filesystem::remove(*it, ignored);
     std::filesystem::remove(root, ignored);
-    return true;
+    return {};
 }
 
-bool FileLibrary::move_folders(std::string_view from, std::string_view to, std::string& error) {
-    if (!copy_folders(from, to, error)) return false;
-    return remove_folders(from, error);
+Status FileLibrary::move_folders(std::string_view from, std::string_view to) {
+    if (Status copied = copy_folders(from, to); !copied) return copied;
+    return remove_folders(from);
 }
 
-bool FileLibrary::copy_folders(std::string_view from, std::string_view to, std::string& error) {
+Status FileLibrary::copy_folders(std::string_view from, std::string_view to) {
     for (const std::string& folder : created_folders()) {
         if (folder != from && !folder.starts_with(std::string(from) + "/")) continue;
-        if (!add_folder(std::string(to) + folder.substr(from.size()), error)) return false;
+        if (Status added = add_folder(std::string(to) + folder.substr(from.size())); !added)
+            return added;
     }
-    return true;
+    return {};
 }
 
 }  // namespace strata::server

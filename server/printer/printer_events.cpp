@@ -72,17 +72,16 @@ std::string temperature_payload(const streamer::StreamerEvent& event) {
 
 }  // namespace
 
-Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
-                               const streamer::JobTimeline& timeline, std::string& error) {
+Status PrinterService::launch(const StoredFile& file, const Launch& what,
+                              const streamer::JobTimeline& timeline) {
     // Called with control_ held.
     const NewJobRecord record{file.id,       file.path,        unix_now_s(),
                               what.job_path, what.line_offset, what.resumed_from_job};
     const Result<std::int64_t> opened =
         store_.with([&](Database& db) { return JobRecords(db).open(record); });
-    if (!opened) {
-        error = "the job could not be recorded in the store: " + opened.error().message;
-        return Refusal::not_ready;
-    }
+    if (!opened)
+        return Error{opened.error().code,
+                     "the job could not be recorded in the store: " + opened.error().message};
     const std::int64_t job_id = *opened;
     const TimelapseSettings timelapse = timelapse_settings();
     auto job = std::make_unique<printjob::PrintJob>(
@@ -95,11 +94,10 @@ Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
         job_ = std::move(job);
         render_after_print_ = timelapse.render_after_print;
     }
-    if (const Status started = starting->start(); !started) {
-        error = started.error().message;
+    if (Status started = starting->start(); !started) {
         end_timelapse("failed");
-        persist_end(job_id, "failed", error);
-        return Refusal::not_ready;
+        persist_end(job_id, "failed", started.error().message);
+        return started;
     }
     {
         const std::lock_guard lock(mutex_);
@@ -110,7 +108,7 @@ Refusal PrinterService::launch(const StoredFile& file, const Launch& what,
         status_.print_pending = false;
     }
     events_.publish("PrintStarted", file_payload(file));
-    return Refusal::none;
+    return {};
 }
 
 void PrinterService::pump() {
@@ -322,14 +320,16 @@ void PrinterService::start_again() {
     std::unique_lock control(control_, std::defer_lock);
     for (int attempt = 0; attempt < 50 && pumping_ && !control.try_lock(); ++attempt)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::string error = "the printer was being disconnected";
+    std::string why = "the printer was being disconnected";
     if (control.owns_lock()) {
         // The firmware's power-on modes, which the pause script changed (relative extrusion): a
         // file that never sets them expects these.
         streamer_->send_command("G90\nM82");
-        if (start_locked(error) == Refusal::none) return;
+        const Status started = start_locked();
+        if (started) return;
+        why = started.error().message;
     }
-    events_.publish("PrintFailed", "{\"reason\":" + json_string("restart: " + error) + "}");
+    events_.publish("PrintFailed", "{\"reason\":" + json_string("restart: " + why) + "}");
 }
 
 }  // namespace strata::server

@@ -80,27 +80,27 @@ std::string preamble(std::int64_t job_id, std::uint64_t first_line, const JobRec
     return text;
 }
 
-bool write_resume_job(const std::string& path, const std::string& head, const std::string& job_path,
-                      std::uint64_t start_byte, std::string& error) {
+Status write_resume_job(const std::string& path, const std::string& head,
+                        const std::string& job_path, std::uint64_t start_byte) {
     const std::string partial = path + ".partial";
     std::ifstream in(job_path, std::ios::binary);
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    if (!in || !out) {
-        error = "cannot write the resume job " + path;
-        return false;
-    }
+    if (!in || !out) return errno_error("cannot write the resume job " + path, errno);
     out << head;
     in.seekg(static_cast<std::streamoff>(start_byte));
     out << in.rdbuf();
     out.close();
     if (!out) {
-        error = "cannot write the resume job " + path;
-        return false;
+        std::error_code left_behind;
+        std::filesystem::remove(partial, left_behind);
+        return fail(ErrorCode::io, "cannot write the resume job " + path);
     }
     std::error_code failure;
     std::filesystem::rename(partial, path, failure);
-    if (failure) error = "cannot install the resume job: " + failure.message();
-    return !failure;
+    if (failure)
+        return Error{error_code_of_errno(failure.value()),
+                     "cannot install the resume job: " + failure.message()};
+    return {};
 }
 
 // The original timeline from `first_line` on, renumbered for the resume job.
@@ -123,45 +123,41 @@ streamer::JobTimeline shifted_timeline(const streamer::JobTimeline& original,
 
 }  // namespace
 
-Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& error) {
+Status PrinterService::resume_interrupted(std::int64_t job_id) {
     const std::lock_guard control(control_);
     {
         const std::lock_guard lock(mutex_);
         if (!streamer_ || status_.state != streamer::PrinterState::operational) {
-            error = "the printer must be connected and idle to resume a job";
-            return Refusal::not_operational;
+            return fail(ErrorCode::unavailable,
+                        "the printer must be connected and idle to resume a job");
         }
     }
     const Result<std::optional<JobRecord>> found =
         store_.with([job_id](Database& db) { return JobRecords(db).find_interrupted(job_id); });
     if (!found) {
-        error = found.error().message;
-        return Refusal::not_ready;
+        return fail(ErrorCode::conflict, found.error().message);
     }
     if (!*found) {
-        error = "no interrupted job " + std::to_string(job_id);
-        return Refusal::no_file;
+        return fail(ErrorCode::not_found, "no interrupted job " + std::to_string(job_id));
     }
     const std::optional<JobRecord>& job = *found;
     const std::optional<StoredFile> file = library_.find(job->file_id);
     if (!file || job->job_path.empty() || !std::filesystem::exists(job->job_path)) {
-        error = "the job's file is gone";
-        return Refusal::no_file;
+        return fail(ErrorCode::not_found, "the job's file is gone");
     }
     // After a crash a job that was not yet on the disk is prepared again (the same bytes: prep
     // is deterministic); until then it may be cut short.
     if (file->state != FileState::ready) {
-        error = "the job's file is being prepared again (" + std::string(to_string(file->state)) +
-                "); resume it when ready";
-        return Refusal::not_ready;
+        return fail(ErrorCode::conflict, "the job's file is being prepared again (" +
+                                             std::string(to_string(file->state)) +
+                                             "); resume it when ready");
     }
     streamer::JobTimeline original;
     if (!file->index_path.empty() && file->job_path == job->job_path) {
         // Without its layers the job would resume from its first line: refused instead.
         Result<streamer::JobTimeline> loaded = streamer::load_job_timeline(file->index_path);
         if (!loaded) {
-            error = "cannot resume: " + loaded.error().message;
-            return Refusal::not_ready;
+            return fail(ErrorCode::conflict, "cannot resume: " + loaded.error().message);
         }
         original = std::move(*loaded);
     }
@@ -169,10 +165,8 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
     if (job->layer >= 0 && static_cast<std::size_t>(job->layer) < original.layers.size())
         first_line = original.layers[static_cast<std::size_t>(job->layer)].first_line;
     const ResumePoint point = find_resume_point(job->job_path, first_line);
-    if (!point.found) {
-        error = "the job has no line " + std::to_string(first_line);
-        return Refusal::not_ready;
-    }
+    if (!point.found)
+        return fail(ErrorCode::conflict, "the job has no line " + std::to_string(first_line));
     const double hotend_c = point.hotend_c > 0.0 ? point.hotend_c : settings_.resume_hotend_c;
     const double bed_c = point.bed_c > 0.0 ? point.bed_c : settings_.resume_bed_c;
     const std::string head = preamble(job_id, first_line, *job, point, hotend_c, bed_c);
@@ -180,8 +174,8 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
     const std::string path =
         (library_.data_directory() / "jobs" / ("resume-" + std::to_string(job_id) + ".gcode"))
             .string();
-    if (!write_resume_job(path, head, job->job_path, point.start_byte, error))
-        return Refusal::not_ready;
+    if (Status written = write_resume_job(path, head, job->job_path, point.start_byte); !written)
+        return written;
     {
         const std::lock_guard lock(mutex_);
         status_.selected = file;
@@ -190,7 +184,7 @@ Refusal PrinterService::resume_interrupted(std::int64_t job_id, std::string& err
     const Launch what{
         path, job->job_path, job_id,
         static_cast<std::int64_t>(first_line - 1) - static_cast<std::int64_t>(head_lines)};
-    return launch(*file, what, shifted_timeline(original, first_line, head_lines), error);
+    return launch(*file, what, shifted_timeline(original, first_line, head_lines));
 }
 
 }  // namespace strata::server

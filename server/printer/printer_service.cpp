@@ -114,15 +114,12 @@ void PrinterService::recover_interrupted_jobs() {
                      marked.error().message.c_str());
 }
 
-bool PrinterService::connect(const streamer::LinkOptions& link, std::string& error) {
+Status PrinterService::connect(const streamer::LinkOptions& link) {
     const std::lock_guard control(control_);
     if (streamer_) {
         const streamer::PrinterState state = streamer_->state();
-        if (state != streamer::PrinterState::error &&
-            state != streamer::PrinterState::disconnected) {
-            error = "already connected";
-            return false;
-        }
+        if (state != streamer::PrinterState::error && state != streamer::PrinterState::disconnected)
+            return fail(ErrorCode::conflict, "already connected");
         disconnect_locked();  // A dead connection: start over.
     }
     streamer::StreamerConfig config = settings_.streamer;
@@ -137,10 +134,9 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
             if (printer.baudrate > 0) config.link.baud = printer.baudrate;
         }
     }
-    if (config.link.target.empty()) {
-        error = "no port given, configured or in the default printer profile";
-        return false;
-    }
+    if (config.link.target.empty())
+        return fail(ErrorCode::invalid,
+                    "no port given, configured or in the default printer profile");
     printjob::fit_capture_timeout(config, cameras());
     {
         const std::lock_guard lock(mutex_);
@@ -151,15 +147,14 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
         status_.baud = config.link.baud;
     }
     auto candidate = std::make_unique<streamer::Streamer>(config);
-    if (const Status connected = candidate->connect(); !connected) {
-        error = connected.error().message;
+    if (Status connected = candidate->connect(); !connected) {
         {
             const std::lock_guard lock(mutex_);
             status_.state = streamer::PrinterState::disconnected;
-            status_.error = error;
+            status_.error = connected.error().message;
         }
-        events_.publish("Error", "{\"error\":" + json_string(error) + "}");
-        return false;
+        events_.publish("Error", "{\"error\":" + json_string(connected.error().message) + "}");
+        return connected;
     }
     streamer_ = std::move(candidate);
     {
@@ -176,7 +171,7 @@ bool PrinterService::connect(const streamer::LinkOptions& link, std::string& err
         .field("baudrate", config.link.baud)
         .end_object();
     events_.publish("Connected", payload.str());
-    return true;
+    return {};
 }
 
 void PrinterService::connect_in_background(const streamer::LinkOptions& link) {
@@ -191,8 +186,7 @@ void PrinterService::connect_in_background(const streamer::LinkOptions& link) {
         status_.error.clear();
     }
     connector_ = std::thread([this, link] {
-        std::string error;
-        (void)connect(link, error);  // The outcome is in the status and the events.
+        (void)connect(link);  // The outcome is in the status and the events.
     });
 }
 
@@ -255,13 +249,13 @@ bool PrinterService::printing_file(std::string_view path) const {
     return is_busy(status_.state) && status_.selected && status_.selected->path == path;
 }
 
-Refusal PrinterService::select(const StoredFile& file, bool print, std::string& error) {
+Status PrinterService::select(const StoredFile& file, bool print) {
     const std::lock_guard control(control_);
     {
         const std::lock_guard lock(mutex_);
         if (is_busy(status_.state)) {
-            error = "a job is printing: cancel it before selecting another file";
-            return Refusal::busy;
+            return fail(ErrorCode::busy,
+                        "a job is printing: cancel it before selecting another file");
         }
         status_.selected = file;
         status_.progress = {};
@@ -275,8 +269,8 @@ Refusal PrinterService::select(const StoredFile& file, bool print, std::string& 
         .field("origin", "local")
         .end_object();
     events_.publish("FileSelected", payload.str());
-    if (!print) return Refusal::none;
-    return start_locked(error);
+    if (!print) return {};
+    return start_locked();
 }
 
 void PrinterService::unselect() {
@@ -287,43 +281,38 @@ void PrinterService::unselect() {
     status_.print_pending = false;
 }
 
-Refusal PrinterService::start(std::string& error) {
+Status PrinterService::start() {
     const std::lock_guard control(control_);
-    return start_locked(error);
+    return start_locked();
 }
 
-Refusal PrinterService::start_locked(std::string& error) {
+Status PrinterService::start_locked() {
     std::optional<StoredFile> selected;
     {
         const std::lock_guard lock(mutex_);
         if (!streamer_ || !is_operational(status_.state)) {
-            error = "the printer is not operational";
-            return Refusal::not_operational;
+            return fail(ErrorCode::unavailable, "the printer is not operational");
         }
         if (is_busy(status_.state) || status_.print_pending) {
-            error = "a job is already printing";
-            return Refusal::busy;
+            return fail(ErrorCode::busy, "a job is already printing");
         }
         if (!status_.selected) {
-            error = "no file is selected";
-            return Refusal::no_file;
+            return fail(ErrorCode::not_found, "no file is selected");
         }
         selected = status_.selected;
     }
     // The selection may be older than the prep: read the file's state now.
     const std::optional<StoredFile> file = library_.find(selected->id);
     if (!file) {
-        error = "the selected file was deleted";
-        return Refusal::no_file;
+        return fail(ErrorCode::not_found, "the selected file was deleted");
     }
     if (file->state == FileState::failed) {
-        error = "the file cannot be printed: " + file->error;
-        return Refusal::not_ready;
+        return fail(ErrorCode::conflict, "the file cannot be printed: " + file->error);
     }
     if (file->state != FileState::ready) {  // Prints as soon as its prep is done.
         const std::lock_guard lock(mutex_);
         status_.print_pending = true;
-        return Refusal::none;
+        return {};
     }
     // Only `zchange` prints the prepared job: the others take no stabilized snapshots, so the
     // file goes as it was uploaded, without the snapshot moves.
@@ -331,14 +320,11 @@ Refusal PrinterService::start_locked(std::string& error) {
         !file->index_path.empty() && timelapse_settings().type == TimelapseType::zchange;
     if (prepared) {
         Result<streamer::JobTimeline> timeline = streamer::load_job_timeline(file->index_path);
-        if (!timeline) {
-            error = timeline.error().message;
-            return Refusal::not_ready;
-        }
-        return launch(*file, {file->job_path, file->job_path, 0, 0}, *timeline, error);
+        if (!timeline) return fail(ErrorCode::conflict, timeline.error().message);
+        return launch(*file, {file->job_path, file->job_path, 0, 0}, *timeline);
     }
     const std::string uploaded = library_.absolute(*file).string();
-    return launch(*file, {uploaded, uploaded, 0, 0}, plain_timeline(*file), error);
+    return launch(*file, {uploaded, uploaded, 0, 0}, plain_timeline(*file));
 }
 
 void PrinterService::file_ready(const StoredFile& file) {
@@ -348,12 +334,11 @@ void PrinterService::file_ready(const StoredFile& file) {
         if (!status_.print_pending || !status_.selected || status_.selected->id != file.id) return;
         status_.print_pending = false;
     }
-    std::string error;
-    if (start_locked(error) != Refusal::none)
-        events_.publish("PrintFailed", "{\"reason\":" + json_string(error) + "}");
+    if (const Status started = start_locked(); !started)
+        events_.publish("PrintFailed", "{\"reason\":" + json_string(started.error().message) + "}");
 }
 
-Refusal PrinterService::pause(std::string_view action, std::string& error) {
+Status PrinterService::pause(std::string_view action) {
     const std::lock_guard control(control_);
     using State = streamer::PrinterState;
     State state = State::disconnected;
@@ -362,59 +347,53 @@ Refusal PrinterService::pause(std::string_view action, std::string& error) {
         state = status_.state;
     }
     if (!streamer_ || !is_operational(state)) {
-        error = "the printer is not operational";
-        return Refusal::not_operational;
+        return fail(ErrorCode::unavailable, "the printer is not operational");
     }
     const bool paused = state == State::paused || state == State::pausing;
     if (!is_busy(state)) {
-        error = "no job is printing";
-        return Refusal::not_printing;
+        return fail(ErrorCode::conflict, "no job is printing");
     }
     const bool want_pause = action == "pause" || (action == "toggle" && !paused);
     if (want_pause && state == State::printing) streamer_->pause();
     if (!want_pause && paused) streamer_->resume();
-    return Refusal::none;
+    return {};
 }
 
-Refusal PrinterService::cancel(std::string& error) {
+Status PrinterService::cancel() {
     const std::lock_guard control(control_);
     {
         const std::lock_guard lock(mutex_);
         if (!streamer_ || !is_operational(status_.state)) {
-            error = "the printer is not operational";
-            return Refusal::not_operational;
+            return fail(ErrorCode::unavailable, "the printer is not operational");
         }
         if (status_.print_pending) {
             status_.print_pending = false;
-            return Refusal::none;
+            return {};
         }
         if (!is_busy(status_.state)) {
-            error = "no job is printing";
-            return Refusal::not_printing;
+            return fail(ErrorCode::conflict, "no job is printing");
         }
     }
     streamer_->cancel();
-    return Refusal::none;
+    return {};
 }
 
-Refusal PrinterService::restart(std::string& error) {
+Status PrinterService::restart() {
     const std::lock_guard control(control_);
     const std::lock_guard lock(mutex_);
     if (!streamer_ || status_.state != streamer::PrinterState::paused) {
-        error = "Printer does not have an active print job or is not paused";
-        return Refusal::not_printing;
+        return fail(ErrorCode::conflict,
+                    "Printer does not have an active print job or is not paused");
     }
     restart_pending_ = true;
     streamer_->abandon();
-    return Refusal::none;
+    return {};
 }
 
-Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
-                                      std::string& error) {
+Status PrinterService::send_commands(const std::vector<std::string>& commands) {
     const std::lock_guard control(control_);
     if (!streamer_ || !operational()) {
-        error = "the printer is not operational";
-        return Refusal::not_operational;
+        return fail(ErrorCode::unavailable, "the printer is not operational");
     }
     // Line by line: an M112 anywhere (`m112`, `M112 ; stop`, the third line of a command that
     // holds three) takes the emergency path at once, ahead of everything queued, and what would
@@ -427,21 +406,19 @@ Refusal PrinterService::send_commands(const std::vector<std::string>& commands,
             rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
             if (is_emergency_stop(line)) {
                 streamer_->emergency_stop();
-                return Refusal::none;
+                return {};
             }
             if (line.find_first_not_of(" \t") != std::string_view::npos)
                 streamer_->send_command(std::string(line));
         }
     }
-    return Refusal::none;
+    return {};
 }
 
-Refusal PrinterService::set_temperature_offsets(const TemperatureOffsetChange& change,
-                                                std::string& error) {
+Status PrinterService::set_temperature_offsets(const TemperatureOffsetChange& change) {
     const std::lock_guard control(control_);
     if (!streamer_ || !operational()) {
-        error = "the printer is not operational";
-        return Refusal::not_operational;
+        return fail(ErrorCode::unavailable, "the printer is not operational");
     }
     const std::lock_guard lock(mutex_);
     streamer::TemperatureOffsets& offsets = status_.temperature_offsets;
@@ -449,7 +426,7 @@ Refusal PrinterService::set_temperature_offsets(const TemperatureOffsetChange& c
         offsets.tool_c[tool] = change.tool_c[tool].value_or(offsets.tool_c[tool]);
     offsets.bed_c = change.bed_c.value_or(offsets.bed_c);
     streamer_->set_temperature_offsets(offsets);
-    return Refusal::none;
+    return {};
 }
 
 }  // namespace strata::server

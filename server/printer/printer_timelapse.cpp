@@ -38,22 +38,18 @@ TimelapseSettings PrinterService::timelapse_settings() const {
     return timelapse_;
 }
 
-bool PrinterService::configure_timelapse(const TimelapseSettings& settings, bool save,
-                                         std::string& error) {
+Status PrinterService::configure_timelapse(const TimelapseSettings& settings, bool save) {
     if (save) {
         std::ostringstream json_text;
         JsonWriter json(json_text);
         write_timelapse_settings(json, settings, true);
         const Status stored = store_.with(
             [&](Database& db) { return SettingsTable(db).put("timelapse", json_text.str()); });
-        if (!stored) {
-            error = stored.error().message;
-            return false;
-        }
+        if (!stored) return stored;
     }
     const std::lock_guard lock(mutex_);
     timelapse_ = settings;
-    return true;
+    return {};
 }
 
 void PrinterService::end_timelapse(std::string_view result) {

@@ -56,8 +56,11 @@ class Unpacked {
         scratch_ = recording.location.parent_path() / ("." + recording.camera + ".render");
         std::error_code ignored;
         std::filesystem::remove_all(scratch_, ignored);
-        if (timelapse::extract_frame_archive(recording.location, scratch_, error))
+        if (const Status unpacked = timelapse::extract_frame_archive(recording.location, scratch_);
+            unpacked)
             directory_ = scratch_;
+        else
+            error = unpacked.error().message;
     }
     ~Unpacked() {
         std::error_code ignored;
@@ -119,10 +122,11 @@ std::vector<Recording> Recordings::scan(std::string_view only) {
             recording.archived = archived;
             recording.bytes = bytes_under(path);
             recording.modified_unix_s = modified_s(path);
-            std::vector<timelapse::Frame> frames;
-            std::string ignored;
-            if (!archived && timelapse::load_frames(path, frames, ignored))
-                recording.frames = frames.size();
+            // An archive's frames, or a directory whose index cannot be read, count as unknown
+            // (0); rendering it says why.
+            if (!archived)
+                if (const auto frames = timelapse::load_frames(path))
+                    recording.frames = frames->size();
             if (const auto video = videos.find(recording.name); video != videos.end())
                 recording.video = video->second;
             found.push_back(std::move(recording));
@@ -145,14 +149,12 @@ std::optional<Recording> Recordings::find(std::string_view name) {
     return std::move(found.front());
 }
 
-bool Recordings::frames(const Recording& recording, std::vector<timelapse::Frame>& frames,
-                        std::string& error) const {
-    if (recording.archived) {
-        error = "the frames of " + recording.name +
-                " are archived; rendering it unpacks them for the render only";
-        return false;
-    }
-    return timelapse::load_frames(recording.location, frames, error);
+Result<std::vector<timelapse::Frame>> Recordings::frames(const Recording& recording) const {
+    if (recording.archived)
+        return fail(ErrorCode::conflict,
+                    "the frames of " + recording.name +
+                        " are archived; rendering it unpacks them for the render only");
+    return timelapse::load_frames(recording.location);
 }
 
 std::filesystem::path Recordings::video_path(const std::string& name,
@@ -160,23 +162,17 @@ std::filesystem::path Recordings::video_path(const std::string& name,
     return directory_ / (name + extension_of(format));
 }
 
-bool Recordings::render(const std::string& name, const timelapse::RenderOptions& options,
-                        std::string& error) {
-    if (!find(name)) {
-        error = "no recording " + name;
-        return false;
-    }
+Status Recordings::render(const std::string& name, const timelapse::RenderOptions& options) {
+    if (!find(name)) return fail(ErrorCode::not_found, "no recording " + name);
     const std::lock_guard lock(mutex_);
     const bool queued =
         std::any_of(queue_.begin(), queue_.end(), [&](const Job& job) { return job.name == name; });
-    if (queued || rendering_ == name) {
-        error = name + " is being rendered already";
-        return false;
-    }
+    if (queued || rendering_ == name)
+        return fail(ErrorCode::busy, name + " is being rendered already");
     queue_.push_back({name, options});
     if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
     wake_.notify_all();
-    return true;
+    return {};
 }
 
 bool Recordings::rendering(std::string_view name) {
@@ -185,26 +181,19 @@ bool Recordings::rendering(std::string_view name) {
                                              [&](const Job& job) { return job.name == name; });
 }
 
-bool Recordings::remove(const std::string& name, std::string& error) {
+Status Recordings::remove(const std::string& name) {
     const std::optional<Recording> recording = find(name);
-    if (!recording) {
-        error = "no recording " + name;
-        return false;
-    }
-    if (rendering(name)) {
-        error = name + " is being rendered";
-        return false;
-    }
+    if (!recording) return fail(ErrorCode::not_found, "no recording " + name);
+    if (rendering(name)) return fail(ErrorCode::busy, name + " is being rendered");
     std::error_code failure;
     std::filesystem::remove_all(recording->location, failure);
-    if (failure) {
-        error = "cannot delete " + recording->location.string() + ": " + failure.message();
-        return false;
-    }
+    if (failure)
+        return Error{error_code_of_errno(failure.value()),
+                     "cannot delete " + recording->location.string() + ": " + failure.message()};
     // The print's folder goes with its last recording.
     const std::filesystem::path print = recording->location.parent_path();
     if (std::filesystem::is_empty(print, failure)) std::filesystem::remove(print, failure);
-    return true;
+    return {};
 }
 
 void Recordings::work() {
@@ -245,9 +234,14 @@ void Recordings::render_now(const Job& job) {
     }
     publish("MovieRendering", "");
     const Unpacked unpacked(*recording, result.error);
-    std::vector<timelapse::Frame> frames;
-    if (!unpacked.directory().empty() &&
-        timelapse::load_frames(unpacked.directory(), frames, result.error)) {
+    Result<std::vector<timelapse::Frame>> loaded =
+        unpacked.directory().empty()
+            ? Result<std::vector<timelapse::Frame>>(fail(ErrorCode::io, result.error))
+            : timelapse::load_frames(unpacked.directory());
+    if (!loaded) result.error = loaded.error().message;
+    const std::vector<timelapse::Frame> frames =
+        loaded ? std::move(*loaded) : std::vector<timelapse::Frame>{};
+    if (loaded) {
         if (frames.empty()) {
             result.error = "no frames";
         } else {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "../streamer/streaming_fixture.hpp"
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/timelapse/capture.hpp"
@@ -140,8 +141,8 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
 
     const std::array<double, 2> expected =
         webcam.camera().nozzle_pixel({park_x_mm, park_y_mm, 1.0});
-    std::vector<timelapse::Frame> frames;
-    ASSERT_TRUE(timelapse::load_frames(capture.frames_of("virtual"), frames, error)) << error;
+    const std::vector<timelapse::Frame> frames =
+        strata::testing::value_of(timelapse::load_frames(capture.frames_of("virtual")));
     ASSERT_EQ(frames.size(), planned);
     for (const timelapse::Frame& frame : frames) {
         const auto centre = nozzle_centre(read_file(frame.path));

@@ -147,7 +147,7 @@ TEST(MultipartParser, SplitsFieldsAndFilesHoweverTheBytesAreSplit) {
     for (std::size_t split = 0; split <= body.size(); ++split) {
         MultipartParser parser;
         std::string error;
-        ASSERT_TRUE(parser.start("multipart/form-data; boundary=boundary", error)) << error;
+        ASSERT_TRUE(parser.start("multipart/form-data; boundary=boundary").ok());
         Parts parts;
         ASSERT_TRUE(parser.feed(body.substr(0, split), parts.callbacks())) << parser.error();
         ASSERT_TRUE(parser.feed(body.substr(split), parts.callbacks())) << parser.error();
@@ -166,7 +166,7 @@ TEST(MultipartParser, SplitsFieldsAndFilesHoweverTheBytesAreSplit) {
 TEST(MultipartParser, HoldsBackNoMoreThanADelimiter) {
     MultipartParser parser;
     std::string error;
-    ASSERT_TRUE(parser.start("multipart/form-data; boundary=\"----strata\"", error));
+    ASSERT_TRUE(parser.start("multipart/form-data; boundary=\"----strata\"").ok());
     Parts parts;
     ASSERT_TRUE(
         parser.feed("------strata\r\nContent-Disposition: form-data; name=\"file\"; "
@@ -194,7 +194,7 @@ TEST(MultipartParser, APartWithoutHeadersIsRefusedHoweverTheBytesAreSplit) {
     for (std::size_t split = 0; split <= body.size(); ++split) {
         MultipartParser parser;
         std::string error;
-        ASSERT_TRUE(parser.start("multipart/form-data; boundary=b", error));
+        ASSERT_TRUE(parser.start("multipart/form-data; boundary=b").ok());
         Parts parts;
         const bool accepted = parser.feed(body.substr(0, split), parts.callbacks()) &&
                               parser.feed(body.substr(split), parts.callbacks());
@@ -206,17 +206,18 @@ TEST(MultipartParser, APartWithoutHeadersIsRefusedHoweverTheBytesAreSplit) {
 
 TEST(MultipartParser, MistakesAreNamed) {
     MultipartParser parser;
-    std::string error;
-    EXPECT_FALSE(parser.start("application/json", error));
-    EXPECT_EQ(error, "Content-Type: not multipart/form-data");
-    EXPECT_FALSE(parser.start("multipart/form-data", error));
-    EXPECT_EQ(error, "Content-Type: no usable boundary");
-    ASSERT_TRUE(parser.start("multipart/form-data; boundary=b", error));
+    const strata::Status not_multipart = parser.start("application/json");
+    ASSERT_FALSE(not_multipart.ok());
+    EXPECT_EQ(not_multipart.error().message, "Content-Type: not multipart/form-data");
+    const strata::Status no_boundary = parser.start("multipart/form-data");
+    ASSERT_FALSE(no_boundary.ok());
+    EXPECT_EQ(no_boundary.error().message, "Content-Type: no usable boundary");
+    ASSERT_TRUE(parser.start("multipart/form-data; boundary=b").ok());
     Parts parts;
     EXPECT_FALSE(
         parser.feed("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--", parts.callbacks()));
     EXPECT_EQ(parser.error(), "a part without a form field name");
-    ASSERT_TRUE(parser.start("multipart/form-data; boundary=b", error));
+    ASSERT_TRUE(parser.start("multipart/form-data; boundary=b").ok());
     EXPECT_FALSE(parser.feed("--bXX", parts.callbacks()));
     EXPECT_EQ(parser.error(), "malformed part headers");
 }

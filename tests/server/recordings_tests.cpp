@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/recordings.hpp"
 #include "strata/timelapse/virtual_camera.hpp"
@@ -58,7 +59,7 @@ TEST(RecordingsShutdown, StoppingCancelsARenderInProgressAndLeavesItUnrendered) 
     timelapse::FrameWriter writer(timelapse / "frames" / "cube" / "cam");
     constexpr std::uint32_t frame_count = 600;
     for (std::uint32_t i = 0; i < frame_count; ++i)
-        ASSERT_TRUE(writer.add(jpeg, timelapse::FrameInfo{i + 1, i + 1}, error)) << error;
+        ASSERT_TRUE(strata::testing::ok(writer.add(jpeg, timelapse::FrameInfo{i + 1, i + 1})));
 
     std::vector<fs::path> pipes;  // Filled before `allowed` is set.
     std::atomic<bool> allowed{false};
@@ -68,7 +69,7 @@ TEST(RecordingsShutdown, StoppingCancelsARenderInProgressAndLeavesItUnrendered) 
     {
         Recordings recordings(timelapse, store, events);
         video = recordings.video_path("cube_cam", timelapse::VideoFormat::mp4_h264);
-        ASSERT_TRUE(recordings.render("cube_cam", {}, error)) << error;
+        ASSERT_TRUE(strata::testing::ok(recordings.render("cube_cam", {})));
         const fs::path partial = video.string() + ".partial";
         for (int i = 0; i < 2000 && !fs::exists(partial); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));

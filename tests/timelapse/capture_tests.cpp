@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/timelapse/capture.hpp"
 #include "strata/timelapse/virtual_camera.hpp"
@@ -69,9 +70,8 @@ TEST_F(Capture, AFailingCameraIsNamedAndTheOthersGoOn) {
         EXPECT_FALSE(report.cameras[1].ok);
         EXPECT_NE(report.error.find("camera 'broken'"), std::string::npos) << report.error;
     }
-    std::vector<Frame> frames;
-    std::string error;
-    ASSERT_TRUE(load_frames(capture.frames_of("front cam"), frames, error)) << error;
+    const std::vector<Frame> frames =
+        strata::testing::value_of(load_frames(capture.frames_of("front cam")));
     ASSERT_EQ(frames.size(), 4u);
     EXPECT_EQ(frames[2].info.layer, 30u);
     EXPECT_GT(frames[2].info.captured_unix_s, 1.7e9);

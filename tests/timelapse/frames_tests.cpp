@@ -7,10 +7,20 @@
 #include <fstream>
 #include <iterator>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/timelapse/frames.hpp"
 
 namespace {
+
+using strata::testing::ok;
+using strata::testing::value_of;
+
+// What a refusal says; "accepted" when there was none.
+template <class T>
+std::string refusal(const strata::Result<T>& result) {
+    return result ? std::string("accepted") : result.error().message;
+}
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
@@ -30,17 +40,15 @@ class Frames : public ::testing::Test {
 
 TEST_F(Frames, RowsComeBackWithTheirFilesAndANewWriterCarriesOn) {
     const fs::path camera = directory_ / "job" / "cam0";
-    std::string error;
     {
         FrameWriter writer(camera);
-        ASSERT_TRUE(writer.add("jpeg one", {1, 1, 0.2, 10.0, 5.0, 1700000000.5}, error)) << error;
-        ASSERT_TRUE(writer.add("jpeg two", {2, 2, 0.4, 20.0, 10.0, 1700000001.5}, error)) << error;
+        ASSERT_TRUE(ok(writer.add("jpeg one", {1, 1, 0.2, 10.0, 5.0, 1700000000.5})));
+        ASSERT_TRUE(ok(writer.add("jpeg two", {2, 2, 0.4, 20.0, 10.0, 1700000001.5})));
     }
     FrameWriter again(camera);
     EXPECT_EQ(again.count(), 2u);
-    ASSERT_TRUE(again.add("jpeg three", {3, 3, 0.6, 30.0, 15.0, 1700000002.5}, error)) << error;
-    std::vector<Frame> frames;
-    ASSERT_TRUE(load_frames(camera, frames, error)) << error;
+    ASSERT_TRUE(ok(again.add("jpeg three", {3, 3, 0.6, 30.0, 15.0, 1700000002.5})));
+    const std::vector<Frame> frames = value_of(load_frames(camera));
     ASSERT_EQ(frames.size(), 3u);
     EXPECT_EQ(frames[2].path.filename(), "000003.jpg");
     EXPECT_EQ(read(frames[2].path), "jpeg three");
@@ -55,64 +63,60 @@ TEST_F(Frames, RowsComeBackWithTheirFilesAndANewWriterCarriesOn) {
 
 TEST_F(Frames, ATornLastRowIsSkippedAndABadRowIsNamed) {
     const fs::path camera = directory_ / "cam";
-    std::string error;
     FrameWriter writer(camera);
-    ASSERT_TRUE(writer.add("a", {1, 1, 0.2, 1.0, 1.0, 1.0}, error));
-    ASSERT_TRUE(writer.add("b", {2, 2, 0.4, 2.0, 2.0, 2.0}, error));
+    ASSERT_TRUE(ok(writer.add("a", {1, 1, 0.2, 1.0, 1.0, 1.0})));
+    ASSERT_TRUE(ok(writer.add("b", {2, 2, 0.4, 2.0, 2.0, 2.0})));
     std::ofstream(camera / frame_index_name, std::ios::app) << "000003.jpg\t3\t3";  // No newline.
-    std::vector<Frame> frames;
-    ASSERT_TRUE(load_frames(camera, frames, error)) << error;
-    EXPECT_EQ(frames.size(), 2u);
+    EXPECT_EQ(value_of(load_frames(camera)).size(), 2u);
 
     std::ofstream(camera / frame_index_name, std::ios::app) << "\n000004.jpg\tfour\n";
-    EXPECT_FALSE(load_frames(camera, frames, error));
-    EXPECT_NE(error.find("frames.tsv:4: not a frame row"), std::string::npos) << error;
+    EXPECT_NE(refusal(load_frames(camera)).find("frames.tsv:4: not a frame row"),
+              std::string::npos);
 
     fs::remove(camera / frame_index_name);
     std::ofstream(camera / frame_index_name) << "000009.jpg\t9\t9\t1.8\t9\t9\t9\n";
-    EXPECT_FALSE(load_frames(camera, frames, error));
-    EXPECT_NE(error.find("frames.tsv:1: 000009.jpg does not exist"), std::string::npos) << error;
+    EXPECT_NE(refusal(load_frames(camera)).find("frames.tsv:1: 000009.jpg does not exist"),
+              std::string::npos);
+    // A writer numbers on after the frames there, however damaged the index: none overwritten.
+    FrameWriter after_damage(camera);
+    EXPECT_EQ(after_damage.count(), 2u);
 }
 
 TEST_F(Frames, WithoutAnIndexEveryJpegInNameOrder) {
     fs::create_directories(directory_);
     for (const char* name : {"b.jpg", "a.JPEG", "c.png", "0.jpg"})
         std::ofstream(directory_ / name) << name;
-    std::vector<Frame> frames;
-    std::string error;
-    ASSERT_TRUE(load_frames(directory_, frames, error)) << error;
+    const std::vector<Frame> frames = value_of(load_frames(directory_));
     ASSERT_EQ(frames.size(), 3u);
     EXPECT_EQ(frames[0].path.filename(), "0.jpg");
     EXPECT_EQ(frames[1].path.filename(), "a.JPEG");
     EXPECT_EQ(frames[2].path.filename(), "b.jpg");
-    EXPECT_FALSE(load_frames(directory_ / "missing", frames, error));
-    EXPECT_NE(error.find("not a directory"), std::string::npos);
+    EXPECT_NE(refusal(load_frames(directory_ / "missing")).find("not a directory"),
+              std::string::npos);
 }
 
 TEST_F(Frames, PoliciesKeepArchiveOrRemoveAndArchivesUnpackIntact) {
     const fs::path camera = directory_ / "job" / "cam0";
-    std::string error;
     FrameWriter writer(camera);
     const std::string big(1000, 'x');  // Crosses a 512-byte tar block.
-    ASSERT_TRUE(writer.add(big, {1, 1, 0.2, 1.0, 1.0, 1.0}, error));
-    ASSERT_TRUE(writer.add("small", {2, 2, 0.4, 2.0, 2.0, 2.0}, error));
-    ASSERT_TRUE(apply_frame_policy(camera, FramePolicy::keep, error));
+    ASSERT_TRUE(ok(writer.add(big, {1, 1, 0.2, 1.0, 1.0, 1.0})));
+    ASSERT_TRUE(ok(writer.add("small", {2, 2, 0.4, 2.0, 2.0, 2.0})));
+    ASSERT_TRUE(ok(apply_frame_policy(camera, FramePolicy::keep)));
     EXPECT_TRUE(fs::exists(camera / "000001.jpg"));
-    ASSERT_TRUE(apply_frame_policy(camera, FramePolicy::archive, error)) << error;
+    ASSERT_TRUE(ok(apply_frame_policy(camera, FramePolicy::archive)));
     EXPECT_FALSE(fs::exists(camera));
     const fs::path archive = camera.string() + ".tar";
     ASSERT_TRUE(fs::exists(archive));
     const fs::path unpacked = directory_ / "unpacked";
-    ASSERT_TRUE(extract_frame_archive(archive, unpacked, error)) << error;
-    std::vector<Frame> frames;
-    ASSERT_TRUE(load_frames(unpacked, frames, error)) << error;
+    ASSERT_TRUE(ok(extract_frame_archive(archive, unpacked)));
+    const std::vector<Frame> frames = value_of(load_frames(unpacked));
     ASSERT_EQ(frames.size(), 2u);
     EXPECT_EQ(read(frames[0].path), big);
     EXPECT_EQ(read(frames[1].path), "small");
     EXPECT_DOUBLE_EQ(frames[1].info.z_mm, 0.4);
     // GNU tar reads it too.
     EXPECT_EQ(std::system(("tar -tf '" + archive.string() + "' > /dev/null").c_str()), 0);
-    ASSERT_TRUE(apply_frame_policy(unpacked, FramePolicy::remove, error));
+    ASSERT_TRUE(ok(apply_frame_policy(unpacked, FramePolicy::remove)));
     EXPECT_FALSE(fs::exists(unpacked));
 }
 
@@ -124,9 +128,9 @@ TEST_F(Frames, AnArchiveEntryLeadingOutsideIsRefused) {
                   ("cd '" + directory_.string() + "' && tar --format=ustar -cf evil.tar evil/x.jpg")
                       .c_str()),
               0);
-    std::string error;
-    EXPECT_FALSE(extract_frame_archive(archive, directory_ / "out", error));
-    EXPECT_NE(error.find("unsafe entry 'evil/x.jpg'"), std::string::npos) << error;
+    EXPECT_NE(refusal(extract_frame_archive(archive, directory_ / "out"))
+                  .find("unsafe entry 'evil/x.jpg'"),
+              std::string::npos);
     EXPECT_FALSE(fs::exists(directory_ / "out" / "x.jpg"));
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/timelapse/frames.hpp"
 #include "strata/timelapse/render.hpp"
@@ -119,10 +120,7 @@ class RenderFixture : public ::testing::Test {
     }
 
     static std::vector<timelapse::Frame> frames_in(const fs::path& directory) {
-        std::vector<timelapse::Frame> frames;
-        std::string error;
-        EXPECT_TRUE(timelapse::load_frames(directory, frames, error)) << error;
-        return frames;
+        return strata::testing::value_of(timelapse::load_frames(directory));
     }
 
     fs::path directory_;

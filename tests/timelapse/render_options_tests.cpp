@@ -3,6 +3,7 @@
 // (by the pixels it changes), the thumbnail, and the incremental render against the one-shot.
 #include <stb_image.h>
 
+#include "../support/result.hpp"
 #include "render_fixture.hpp"
 
 namespace {
@@ -22,7 +23,7 @@ class RenderOptionsTest : public strata::testing::RenderFixture {
             info.layer = static_cast<std::uint32_t>(i + 1);
             info.z_mm = 0.2 * (i + 1);
             info.elapsed_s = 60.0 * i;
-            ASSERT_TRUE(writer.add(marker_jpeg(width, height, 40), info, error)) << error;
+            ASSERT_TRUE(strata::testing::ok(writer.add(marker_jpeg(width, height, 40), info)));
         }
     }
 
@@ -152,20 +153,20 @@ TEST_F(RenderOptionsTest, TheOverlayWritesEachFramesOwnText) {
 
 TEST_F(RenderOptionsTest, OverlayAndRateMistakesAreNamed) {
     RenderOptions options;
-    std::string error;
+    const auto refusal = [](const RenderOptions& checked) {
+        const strata::Status valid = validate(checked);
+        return valid ? std::string("valid") : valid.error().message;
+    };
     options.overlay.text_template = "{layer} {speed}";
-    EXPECT_FALSE(validate(options, error));
-    EXPECT_NE(error.find("unknown token {speed}"), std::string::npos) << error;
+    EXPECT_NE(refusal(options).find("unknown token {speed}"), std::string::npos);
     options.overlay.text_template = "{layer}";
     options.overlay.font_path = "/nonexistent/font.ttf";
-    EXPECT_FALSE(validate(options, error));
-    EXPECT_NE(error.find("/nonexistent/font.ttf"), std::string::npos) << error;
+    EXPECT_NE(refusal(options).find("/nonexistent/font.ttf"), std::string::npos);
     options = {};
     options.run_length_s = 10.0;
     options.min_fps = 30.0;
     options.max_fps = 20.0;
-    EXPECT_FALSE(validate(options, error));
-    EXPECT_NE(error.find("min_fps"), std::string::npos) << error;
+    EXPECT_NE(refusal(options).find("min_fps"), std::string::npos);
 }
 
 TEST_F(RenderOptionsTest, TheThumbnailIsTheLastFrameScaledDown) {

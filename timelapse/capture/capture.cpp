@@ -50,7 +50,10 @@ struct TimelapseCapture::Lane {
         stamped.captured_unix_s =
             std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
-        if (!writer.add(captured.jpeg, stamped, outcome.error)) return outcome;
+        if (const Status stored = writer.add(captured.jpeg, stamped); !stored) {
+            outcome.error = stored.error().message;
+            return outcome;
+        }
         if (render) render->add(Frame{writer.path_of(writer.count() - 1), stamped});
         outcome.ok = true;
         return outcome;
@@ -110,10 +113,11 @@ std::vector<VideoOutcome> TimelapseCapture::finish() {
         if (!lane->render) continue;
         VideoOutcome video{lane->name, lane->video, lane->render->finish()};
         lane->render.reset();
-        std::string error;
-        if (video.result.ok &&
-            !apply_frame_policy(lane->writer.directory(), settings_.policy, error))
-            video.result.error = error;
+        if (video.result.ok)
+            if (const Status applied =
+                    apply_frame_policy(lane->writer.directory(), settings_.policy);
+                !applied)
+                video.result.error = applied.error().message;
         videos.push_back(std::move(video));
     }
     return videos;

@@ -47,8 +47,7 @@ Block header_for(const std::string& name, std::uint64_t size) {
     return header;
 }
 
-bool pack(const std::filesystem::path& directory, const std::filesystem::path& archive,
-          std::string& error) {
+Status pack(const std::filesystem::path& directory, const std::filesystem::path& archive) {
     std::vector<std::filesystem::path> files;
     std::error_code code;
     for (const auto& entry : std::filesystem::directory_iterator(directory, code))
@@ -58,44 +57,42 @@ bool pack(const std::filesystem::path& directory, const std::filesystem::path& a
     for (const auto& file : files) {
         const std::string name = file.filename().string();
         std::string bytes;
-        if (name.size() > 99 || !read_whole(file, bytes)) {
-            error = file.string() + ": cannot be archived";
-            return false;
-        }
+        if (name.size() > 99 || !read_whole(file, bytes))
+            return fail(ErrorCode::io, file.string() + ": cannot be archived");
         const Block header = header_for(name, bytes.size());
         tar.append(header.data(), header.size());
         tar += bytes;
         tar.append((block_bytes - bytes.size() % block_bytes) % block_bytes, '\0');
     }
     tar.append(2 * block_bytes, '\0');
-    return write_file_atomically(archive, tar, error);
+    return write_file_atomically(archive, tar);
 }
 
 }  // namespace
 
-bool apply_frame_policy(const std::filesystem::path& directory, FramePolicy policy,
-                        std::string& error) {
+Status apply_frame_policy(const std::filesystem::path& directory, FramePolicy policy) {
     std::error_code code;
     switch (policy) {
-        case FramePolicy::keep: return true;
+        case FramePolicy::keep: return {};
         case FramePolicy::archive:
-            if (!pack(directory, directory.string() + ".tar", error)) return false;
+            if (Status packed = pack(directory, directory.string() + ".tar"); !packed)
+                return packed;
             [[fallthrough]];
         case FramePolicy::remove:
             std::filesystem::remove_all(directory, code);
-            if (code) error = "cannot remove " + directory.string() + ": " + code.message();
-            return !code;
+            if (code)
+                return Error{error_code_of_errno(code.value()),
+                             "cannot remove " + directory.string() + ": " + code.message()};
+            return {};
     }
-    return true;
+    return {};
 }
 
-bool extract_frame_archive(const std::filesystem::path& archive,
-                           const std::filesystem::path& directory, std::string& error) {
+Status extract_frame_archive(const std::filesystem::path& archive,
+                             const std::filesystem::path& directory) {
     std::string tar;
-    if (!read_whole(archive, tar)) {
-        error = archive.string() + ": cannot be read";
-        return false;
-    }
+    if (!read_whole(archive, tar))
+        return fail(ErrorCode::io, archive.string() + ": cannot be read");
     std::error_code code;
     std::filesystem::create_directories(directory, code);
     std::size_t offset = 0;
@@ -105,16 +102,16 @@ bool extract_frame_archive(const std::filesystem::path& archive,
         offset += block_bytes;
         // Names with a separator or a dot-dot would reach outside the directory: refused.
         if (name.empty() || name.find('/') != std::string::npos || name == "." || name == ".." ||
-            offset + size > tar.size()) {
-            error = archive.string() + ": damaged or unsafe entry '" + name + "'";
-            return false;
-        }
-        if (!write_file_atomically(directory / name, std::string_view(tar).substr(offset, size),
-                                   error))
-            return false;
+            offset + size > tar.size())
+            return fail(ErrorCode::invalid,
+                        archive.string() + ": damaged or unsafe entry '" + name + "'");
+        if (Status written =
+                write_file_atomically(directory / name, std::string_view(tar).substr(offset, size));
+            !written)
+            return written;
         offset += (size + block_bytes - 1) / block_bytes * block_bytes;
     }
-    return true;
+    return {};
 }
 
 }  // namespace strata::timelapse

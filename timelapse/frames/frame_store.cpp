@@ -1,5 +1,8 @@
 // load_frames and FrameWriter: the frame directory's JPEGs and its `frames.tsv`, one row a frame,
 // appended only after the JPEG itself is in place under its final name.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -90,62 +93,67 @@ bool load_index(const std::filesystem::path& directory, const std::string& text,
 
 }  // namespace
 
-bool load_frames(const std::filesystem::path& directory, std::vector<Frame>& frames,
-                 std::string& error) {
-    frames.clear();
+Result<std::vector<Frame>> load_frames(const std::filesystem::path& directory) {
+    std::vector<Frame> frames;
     std::error_code code;
-    if (!std::filesystem::is_directory(directory, code)) {
-        error = directory.string() + ": not a directory";
-        return false;
-    }
+    if (!std::filesystem::is_directory(directory, code))
+        return fail(ErrorCode::not_found, directory.string() + ": not a directory");
     const std::filesystem::path index = directory / frame_index_name;
     if (std::filesystem::exists(index, code)) {
         std::string text;
-        if (!read_whole(index, text)) {
-            error = index.string() + ": cannot be read";
-            return false;
-        }
-        return load_index(directory, text, frames, error);
+        if (!read_whole(index, text))
+            return fail(ErrorCode::io, index.string() + ": cannot be read");
+        std::string error;
+        if (!load_index(directory, text, frames, error)) return fail(ErrorCode::invalid, error);
+        return frames;
     }
     for (const auto& entry : std::filesystem::directory_iterator(directory, code))
         if (entry.is_regular_file() && is_jpeg_name(entry.path()))
             frames.push_back(Frame{entry.path(), {}});
     std::sort(frames.begin(), frames.end(),
               [](const Frame& a, const Frame& b) { return a.path < b.path; });
-    return true;
+    return frames;
 }
 
-bool write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                           std::string& error) {
+Status write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
     const std::filesystem::path partial = path.string() + ".partial";
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            error = "cannot write " + partial.string();
-            std::error_code ignored;
-            std::filesystem::remove(partial, ignored);
-            return false;
-        }
+    const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return errno_error("cannot write " + partial.string(), errno);
+    std::size_t written = 0;
+    int failure = 0;
+    while (written < bytes.size() && failure == 0) {
+        const ssize_t got = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (got < 0 && errno != EINTR) failure = errno;
+        if (got > 0) written += static_cast<std::size_t>(got);
+    }
+    if (::close(fd) != 0 && failure == 0) failure = errno;
+    if (failure != 0) {
+        std::error_code left_behind;
+        std::filesystem::remove(partial, left_behind);
+        return errno_error("cannot write " + partial.string(), failure);
     }
     std::error_code code;
     std::filesystem::rename(partial, path, code);
     if (code) {
-        error = "cannot rename " + partial.string() + ": " + code.message();
         std::filesystem::remove(partial, code);
-        return false;
+        return Error{error_code_of_errno(code.value()),
+                     "cannot rename " + partial.string() + ": " + code.message()};
     }
-    return true;
+    return {};
 }
 
 FrameWriter::FrameWriter(std::filesystem::path directory) : directory_(std::move(directory)) {
     std::error_code code;
     std::filesystem::create_directories(directory_, code);
-    std::vector<Frame> existing;
-    std::string ignored;
-    if (load_frames(directory_, existing, ignored))
-        count_ = static_cast<std::uint32_t>(existing.size());
+    // Numbering goes on after the highest frame file here, whatever the index says: a damaged
+    // index must never make a new frame overwrite an old one.
+    for (const auto& entry : std::filesystem::directory_iterator(directory_, code)) {
+        const std::string stem = entry.path().stem().string();
+        std::uint32_t number = 0;
+        const auto [end, error] = std::from_chars(stem.data(), stem.data() + stem.size(), number);
+        if (error == std::errc() && end == stem.data() + stem.size() && is_jpeg_name(entry.path()))
+            count_ = std::max(count_, number);
+    }
 }
 
 std::filesystem::path FrameWriter::path_of(std::uint32_t index) const {
@@ -154,28 +162,22 @@ std::filesystem::path FrameWriter::path_of(std::uint32_t index) const {
     return directory_ / name.data();
 }
 
-bool FrameWriter::add(std::string_view jpeg, const FrameInfo& info, std::string& error) {
+Status FrameWriter::add(std::string_view jpeg, const FrameInfo& info) {
     const std::filesystem::path path = path_of(count_);
-    if (!write_file_atomically(path, jpeg, error)) return false;
+    if (Status stored = write_file_atomically(path, jpeg); !stored) return stored;
     const std::filesystem::path index = directory_ / frame_index_name;
     std::error_code code;
     const bool fresh = !std::filesystem::exists(index, code);
     std::FILE* out = std::fopen(index.c_str(), "ab");
-    if (out == nullptr) {
-        error = "cannot append to " + index.string();
-        return false;
-    }
+    if (out == nullptr) return errno_error("cannot append to " + index.string(), errno);
     if (fresh) std::fwrite(header.data(), 1, header.size(), out);
     const int written = std::fprintf(out, "%s\t%u\t%u\t%.3f\t%.3f\t%.2f\t%.3f\n",
                                      path.filename().c_str(), info.snapshot, info.layer, info.z_mm,
                                      info.elapsed_s, info.progress_percent, info.captured_unix_s);
     const bool closed = std::fclose(out) == 0;
-    if (written < 0 || !closed) {
-        error = "cannot append to " + index.string();
-        return false;
-    }
+    if (written < 0 || !closed) return errno_error("cannot append to " + index.string(), errno);
     ++count_;
-    return true;
+    return {};
 }
 
 }  // namespace strata::timelapse

@@ -43,7 +43,10 @@ struct IncrementalRender::Impl {
           fps(frame_rate_for(options, planned_frames)),
           writer(std::make_unique<render::VideoWriter>(output, options, fps)),
           preparer(options) {
-        if (!validate(options, error)) return;
+        if (const Status valid = validate(options); !valid) {
+            error = valid.error().message;
+            return;
+        }
         thread = std::thread([this] { run(); });
     }
 

@@ -110,7 +110,9 @@ bool write_thumbnail(const Picture& picture, int width, const std::filesystem::p
         error = "cannot encode the thumbnail";
         return false;
     }
-    return write_file_atomically(path, jpeg, error);
+    const Status written = write_file_atomically(path, jpeg);
+    if (!written) error = written.error().message;
+    return written.ok();
 }
 
 }  // namespace strata::timelapse::render

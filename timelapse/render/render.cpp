@@ -16,49 +16,47 @@ double frame_rate_for(const RenderOptions& options, std::size_t frame_count) {
     return std::clamp(fps, options.min_fps, options.max_fps);
 }
 
-bool validate(const RenderOptions& options, std::string& error) {
+Status validate(const RenderOptions& options) {
     const auto rate_ok = [](double fps) { return fps >= 1.0 && fps <= 240.0; };
     if (options.run_length_s > 0.0) {
         if (!rate_ok(options.min_fps) || !rate_ok(options.max_fps) ||
-            options.min_fps > options.max_fps) {
-            error = "min_fps and max_fps must be in [1, 240] with min_fps <= max_fps";
-            return false;
-        }
+            options.min_fps > options.max_fps)
+            return fail(ErrorCode::invalid,
+                        "min_fps and max_fps must be in [1, 240] with min_fps <= max_fps");
     } else if (!rate_ok(options.fps)) {
-        error = "fps must be in [1, 240], not " + std::to_string(options.fps);
-        return false;
+        return fail(ErrorCode::invalid,
+                    "fps must be in [1, 240], not " + std::to_string(options.fps));
     }
     if (options.pre_roll_s < 0.0 || options.post_roll_s < 0.0 || options.pre_roll_s > 600.0 ||
-        options.post_roll_s > 600.0) {
-        error = "pre_roll_s and post_roll_s must be in [0, 600]";
-        return false;
-    }
-    if (options.crf < 0 || options.crf > 63) {
-        error = "crf must be in [0, 63], not " + std::to_string(options.crf);
-        return false;
-    }
+        options.post_roll_s > 600.0)
+        return fail(ErrorCode::invalid, "pre_roll_s and post_roll_s must be in [0, 600]");
+    if (options.crf < 0 || options.crf > 63)
+        return fail(ErrorCode::invalid,
+                    "crf must be in [0, 63], not " + std::to_string(options.crf));
     if (!options.overlay.text_template.empty()) {
         std::string unknown;
+        // Only the unknown token matters here, not the text.
         (void)render::expand_template(options.overlay.text_template, {}, &unknown);
-        if (!unknown.empty()) {
-            error = "overlay template: unknown token {" + unknown +
-                    "} (known: snapshot layer height elapsed time progress)";
-            return false;
-        }
+        if (!unknown.empty())
+            return fail(ErrorCode::invalid,
+                        "overlay template: unknown token {" + unknown +
+                            "} (known: snapshot layer height elapsed time progress)");
         render::TextOverlay overlay;
-        if (!overlay.load(options.overlay, 1080, error)) return false;
+        std::string error;
+        if (!overlay.load(options.overlay, 1080, error)) return fail(ErrorCode::invalid, error);
     }
-    if (options.thumbnail_width < 16) {
-        error = "thumbnail_width must be at least 16";
-        return false;
-    }
-    return true;
+    if (options.thumbnail_width < 16)
+        return fail(ErrorCode::invalid, "thumbnail_width must be at least 16");
+    return {};
 }
 
 RenderResult render_frames(const std::vector<Frame>& frames, const std::filesystem::path& output,
                            const RenderOptions& options, const std::atomic<bool>* cancel) {
     RenderResult result;
-    if (!validate(options, result.error)) return result;
+    if (const Status valid = validate(options); !valid) {
+        result.error = valid.error().message;
+        return result;
+    }
     if (frames.empty()) {
         result.error = "no frames to render";
         return result;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/parser/diagnostics.hpp"
 #include "strata/parser/dialect.hpp"
 #include "strata/parser/features.hpp"
@@ -123,15 +124,14 @@ struct AnalysisOptions {
 /// only warnings. A second simulation of a file must make the same choice.
 [[nodiscard]] bool is_simulated(const GcodeLine& line);
 
-/// The slicer and its settings as `analyze_file` finds them (head and tail scan only). Nothing,
-/// with `error` set, when the file cannot be read.
-[[nodiscard]] std::optional<SlicerInfo> slicer_of_file(const std::string& path, std::string& error);
+/// The slicer and its settings as `analyze_file` finds them (head and tail scan only); refused
+/// when the file cannot be read.
+[[nodiscard]] Result<SlicerInfo> slicer_of_file(const std::string& path);
 
 /// The machine configuration `analyze_file` would simulate `path` with (the slicer's flavour
-/// and retraction applied): what a second simulation of the same job must use. Nothing, with
-/// `error` set, when the file cannot be read.
-[[nodiscard]] std::optional<MachineConfig> machine_for_file(const std::string& path,
-                                                            const AnalysisOptions& options,
-                                                            std::string& error);
+/// and retraction applied): what a second simulation of the same job must use; refused when
+/// the file cannot be read.
+[[nodiscard]] Result<MachineConfig> machine_for_file(const std::string& path,
+                                                     const AnalysisOptions& options);
 
 }  // namespace strata::parser

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "strata/common/result.hpp"
+
 namespace strata::server::http {
 
 struct RequestHead {
@@ -92,8 +94,8 @@ class MultipartParser {
         std::function<void()> on_part_end;
     };
 
-    /// `content_type` is the request's; false (and `error`) when it has no boundary.
-    bool start(std::string_view content_type, std::string& error);
+    /// `content_type` is the request's; refused when it has no boundary.
+    [[nodiscard]] Status start(std::string_view content_type);
     /// False once the body is not well-formed multipart (`error()` says where).
     bool feed(std::string_view bytes, const Callbacks& callbacks);
     /// Whether the closing boundary was seen.

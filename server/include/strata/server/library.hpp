@@ -54,10 +54,9 @@ struct StoredFile {
 };
 
 /// A safe relative path from what a client sent (folder and name): components without
-/// separators, control characters or leading dots; nullopt (with `error`) when nothing safe
-/// is left or a component is `..`.
-[[nodiscard]] std::optional<std::string> sanitize_path(std::string_view folder,
-                                                       std::string_view name, std::string& error);
+/// separators, control characters or leading dots; refused (`invalid`, saying why) when
+/// nothing safe is left or a component is `..`.
+[[nodiscard]] Result<std::string> sanitize_path(std::string_view folder, std::string_view name);
 /// Whether a name has an extension OctoPrint accepts as G-code (gcode, gco, g).
 [[nodiscard]] bool is_gcode_name(std::string_view name);
 
@@ -111,23 +110,23 @@ class FileLibrary {
     [[nodiscard]] std::vector<StoredFile> list();
     [[nodiscard]] std::optional<StoredFile> find(std::string_view path);
     [[nodiscard]] std::optional<StoredFile> find(std::int64_t id);
-    /// Deletes the file, its job and its row; false (with `error`) when it is not there.
-    bool remove(std::string_view path, std::string& error);
+    /// Deletes the file's row, then the file and its job; `not_found` when it is not there.
+    [[nodiscard]] Status remove(std::string_view path);
     /// Renames a file to `to` (a sanitized path no file has): its bytes on the disk and its
-    /// row; its prepared job (kept by id) stays valid. False with `error` otherwise.
-    bool move(const StoredFile& file, const std::string& to, std::string& error);
+    /// row; its prepared job (kept by id) stays valid.
+    [[nodiscard]] Status move(const StoredFile& file, const std::string& to);
     /// Folders. One holding files exists through their paths; one created empty (OctoPrint's
     /// `foldername`) is kept until it is deleted. `path` is sanitized by the caller.
-    bool add_folder(const std::string& path, std::string& error);
+    [[nodiscard]] Status add_folder(const std::string& path);
     /// The folders created empty that still are, and those they were moved or copied to.
     [[nodiscard]] std::vector<std::string> created_folders();
     /// Whether `path` is a folder: created, holding a file, or holding a created folder.
     [[nodiscard]] bool is_folder(std::string_view path);
     /// Forgets the created folders at `path` and below (their files are removed one by one).
-    bool remove_folders(std::string_view path, std::string& error);
+    [[nodiscard]] Status remove_folders(std::string_view path);
     /// The created folders at `from` and below, at `to` instead (move) or as well (copy).
-    bool move_folders(std::string_view from, std::string_view to, std::string& error);
-    bool copy_folders(std::string_view from, std::string_view to, std::string& error);
+    [[nodiscard]] Status move_folders(std::string_view from, std::string_view to);
+    [[nodiscard]] Status copy_folders(std::string_view from, std::string_view to);
     /// Queues the file for (another) analysis and prep.
     void prepare(std::int64_t id);
     /// Called on the worker thread when a file becomes ready (a pending print starts then).
@@ -150,7 +149,7 @@ class FileLibrary {
     void prepare_now(std::int64_t id);
     void keep_thumbnail(const StoredFile& file);
     void sync_job(std::int64_t id, const std::string& job_path, const std::string& index_path);
-    bool install(StoredFile& file, std::string& error);
+    [[nodiscard]] Status install(StoredFile& file);
 
     std::filesystem::path data_;
     Store& store_;

@@ -65,9 +65,6 @@ struct TemperatureOffsetChange {
 /// OctoPrint's state text for a status (clients string-match it).
 [[nodiscard]] std::string_view octoprint_state_text(const PrinterStatus& status);
 
-/// Why a command was refused: OctoPrint answers 409 for all but `no_file` (404 / 409).
-enum class Refusal : std::uint8_t { none, not_operational, busy, not_printing, no_file, not_ready };
-
 /// Terminal lines as the API and the event stream give them: an array of {seq, t, sent,
 /// temperature, text}.
 void write_terminal_lines(JsonWriter& json, const std::vector<streamer::TerminalLine>& lines);
@@ -84,7 +81,7 @@ class PrinterService {
     /// Marks jobs a crash left printing or paused as interrupted; call once at start.
     void recover_interrupted_jobs();
 
-    bool connect(const streamer::LinkOptions& link, std::string& error);
+    [[nodiscard]] Status connect(const streamer::LinkOptions& link);
     /// The same on a background thread (the handshake takes seconds): the state shows
     /// "Connecting", then "Operational" or the error.
     void connect_in_background(const streamer::LinkOptions& link);
@@ -98,32 +95,32 @@ class PrinterService {
     [[nodiscard]] std::string recording_prefix() const;
 
     /// Selects a file (and with `print`, prints it as soon as it is ready).
-    Refusal select(const StoredFile& file, bool print, std::string& error);
+    [[nodiscard]] Status select(const StoredFile& file, bool print);
     void unselect();
-    Refusal start(std::string& error);
-    Refusal pause(std::string_view action, std::string& error);  ///< pause, resume, toggle
-    Refusal cancel(std::string& error);
+    [[nodiscard]] Status start();
+    [[nodiscard]] Status pause(std::string_view action);  ///< pause, resume, toggle
+    [[nodiscard]] Status cancel();
     /// OctoPrint's restart: a paused job starts again from its first line (no cancel script;
     /// a new job record and timelapse). Refused unless paused.
-    Refusal restart(std::string& error);
+    [[nodiscard]] Status restart();
     /// Commands typed by the user (or a client); sent between job lines.
-    Refusal send_commands(const std::vector<std::string>& commands, std::string& error);
+    [[nodiscard]] Status send_commands(const std::vector<std::string>& commands);
     /// For a server that is stopping: disconnects, and a timelapse being rendered ends without
     /// its video (its frames stay) rather than holding the stop up for the encode.
     void shut_down();
     /// Resumes an interrupted job from the start of its last layer: home X and Y, heat, set Z
     /// with G92, continue. Refused unless operational and idle.
-    Refusal resume_interrupted(std::int64_t job_id, std::string& error);
+    [[nodiscard]] Status resume_interrupted(std::int64_t job_id);
     /// Changes OctoPrint's temperature offsets (the caller checks their range; heaters left
     /// out keep theirs): shown with the temperatures and added to those the job sets, from its
     /// next line on.
-    Refusal set_temperature_offsets(const TemperatureOffsetChange& change, std::string& error);
+    [[nodiscard]] Status set_temperature_offsets(const TemperatureOffsetChange& change);
     /// Called by the library when a file is ready (starts a pending print).
     void file_ready(const StoredFile& file);
     /// The timelapse configuration the next job starts with (OctoPrint's POST /api/timelapse).
     [[nodiscard]] TimelapseSettings timelapse_settings() const;
     /// Applies `settings` from the next job on; with `save`, also after a restart.
-    bool configure_timelapse(const TimelapseSettings& settings, bool save, std::string& error);
+    [[nodiscard]] Status configure_timelapse(const TimelapseSettings& settings, bool save);
     /// Whether a camera is configured or enabled: without one no timelapse is taken.
     [[nodiscard]] bool can_capture() const { return !cameras().empty(); }
     /// Whether `path` is the file being printed (it may not be replaced or deleted).
@@ -140,7 +137,7 @@ class PrinterService {
     void forward_terminal();
     void handle(const streamer::StreamerEvent& event);
     void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
-    Refusal start_locked(std::string& error);
+    [[nodiscard]] Status start_locked();
     /// After a restart's job ended: the selected file again, from its first line.
     void start_again();
     /// What `launch` streams and records: `stream_path` is sent; `job_path` is recorded (for
@@ -151,8 +148,8 @@ class PrinterService {
         std::int64_t resumed_from_job = 0;
         std::int64_t line_offset = 0;
     };
-    Refusal launch(const StoredFile& file, const Launch& what,
-                   const streamer::JobTimeline& timeline, std::string& error);
+    [[nodiscard]] Status launch(const StoredFile& file, const Launch& what,
+                                const streamer::JobTimeline& timeline);
     /// The timelapse a job with `timeline` takes under `settings` with `cameras`: at the
     /// timeline's snapshots (`zchange`), every interval (`timed`, only on a job without
     /// snapshot moves), or none.

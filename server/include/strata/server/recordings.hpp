@@ -50,16 +50,14 @@ class Recordings {
     [[nodiscard]] std::vector<Recording> list();
     [[nodiscard]] std::optional<Recording> find(std::string_view name);
     /// The frames of a recording kept as a directory; false with `error` otherwise.
-    bool frames(const Recording& recording, std::vector<timelapse::Frame>& frames,
-                std::string& error) const;
+    [[nodiscard]] Result<std::vector<timelapse::Frame>> frames(const Recording& recording) const;
     /// Queues a render of `name` with `options` (format, rate, transform, overlay...). The video
-    /// replaces one of the same name. False with `error` when it is unknown or already queued.
-    bool render(const std::string& name, const timelapse::RenderOptions& options,
-                std::string& error);
+    /// replaces one of the same name. Refused when it is unknown or already queued.
+    [[nodiscard]] Status render(const std::string& name, const timelapse::RenderOptions& options);
     /// Whether `name` is queued or rendering.
     [[nodiscard]] bool rendering(std::string_view name);
-    /// Deletes a recording's frames (never its video); false with `error`.
-    bool remove(const std::string& name, std::string& error);
+    /// Deletes a recording's frames (never its video).
+    [[nodiscard]] Status remove(const std::string& name);
     /// The path a recording's video gets for `format`.
     [[nodiscard]] std::filesystem::path video_path(const std::string& name,
                                                    timelapse::VideoFormat format) const;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/common/result.hpp"
+
 namespace strata::timelapse {
 
 /// What the print was doing when a frame was captured. Unknown values stay at their defaults.
@@ -34,24 +36,23 @@ inline constexpr std::string_view frame_index_name = "frames.tsv";
 /// The frames of `directory` in capture order. With a `frames.tsv`, its rows give the files and
 /// their metadata (a torn last row, from a crash while appending, is skipped; a row naming a
 /// missing file is an error). Without one, every .jpg/.jpeg in name order, metadata unknown.
-/// False with `error` naming the row or file that is wrong.
-[[nodiscard]] bool load_frames(const std::filesystem::path& directory, std::vector<Frame>& frames,
-                               std::string& error);
+/// Refused naming the row or file that is wrong.
+[[nodiscard]] Result<std::vector<Frame>> load_frames(const std::filesystem::path& directory);
 
 /// Writes `bytes` to a temporary file beside `path` and renames it into place, so readers see
-/// the whole file or none of it. False with `error` naming the file.
-[[nodiscard]] bool write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                                         std::string& error);
+/// the whole file or none of it; a full disk is `no_space`, and nothing is left behind.
+[[nodiscard]] Status write_file_atomically(const std::filesystem::path& path,
+                                           std::string_view bytes);
 
 /// Appends frames to one camera's directory. Each JPEG is written to a temporary name and renamed,
 /// then its row is appended and flushed, so a crash leaves only whole frames listed.
 class FrameWriter {
   public:
-    /// Creates `directory` when missing; continues the numbering of frames already in it.
+    /// Creates `directory` when missing; continues the numbering after the frames already in it.
     explicit FrameWriter(std::filesystem::path directory);
 
-    /// Stores one JPEG; false with `error` when the disk refused it.
-    bool add(std::string_view jpeg, const FrameInfo& info, std::string& error);
+    /// Stores one JPEG; refused when the disk refused it (`no_space` when full).
+    [[nodiscard]] Status add(std::string_view jpeg, const FrameInfo& info);
     [[nodiscard]] std::uint32_t count() const { return count_; }
     [[nodiscard]] const std::filesystem::path& directory() const { return directory_; }
     /// The path of frame number `index` (0-based).
@@ -69,13 +70,11 @@ enum class FramePolicy : std::uint8_t {
     remove,   ///< Deleted.
 };
 
-/// Applies `policy` to `directory`; false with `error` (and the frames left in place) on failure.
-[[nodiscard]] bool apply_frame_policy(const std::filesystem::path& directory, FramePolicy policy,
-                                      std::string& error);
+/// Applies `policy` to `directory`; on failure the frames are left in place.
+[[nodiscard]] Status apply_frame_policy(const std::filesystem::path& directory, FramePolicy policy);
 
 /// Unpacks an archive made by `apply_frame_policy` into `directory`, for re-rendering.
-[[nodiscard]] bool extract_frame_archive(const std::filesystem::path& archive,
-                                         const std::filesystem::path& directory,
-                                         std::string& error);
+[[nodiscard]] Status extract_frame_archive(const std::filesystem::path& archive,
+                                           const std::filesystem::path& directory);
 
 }  // namespace strata::timelapse

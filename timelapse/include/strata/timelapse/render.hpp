@@ -79,7 +79,7 @@ struct RenderResult {
 
 /// Checks the options that do not depend on the frames (rates, template tokens, the font);
 /// false with `error` naming the option.
-[[nodiscard]] bool validate(const RenderOptions& options, std::string& error);
+[[nodiscard]] Status validate(const RenderOptions& options);
 
 /// Encodes `frames` into `output`, written to a temporary file beside it and renamed into place
 /// only when complete. Every frame must have the first frame's size. Frames are decoded on
