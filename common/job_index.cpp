@@ -50,52 +50,35 @@ class Fields {
     Fields(const Value& object, std::string path) : object_(object), path_(std::move(path)) {}
 
     void read(const char* name, std::uint64_t& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsUint64())
-                out = value->GetUint64();
-            else
-                complain(name, "must be a whole number of at least 0");
-        }
+        read_with(name, out, required, "must be a whole number of at least 0", [](const Value& v) {
+            return v.IsUint64() ? std::optional(v.GetUint64()) : std::nullopt;
+        });
     }
     void read(const char* name, std::uint32_t& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsUint())
-                out = value->GetUint();
-            else
-                complain(name, "must be a whole number from 0 to 4294967295");
-        }
+        read_with(
+            name, out, required, "must be a whole number from 0 to 4294967295",
+            [](const Value& v) { return v.IsUint() ? std::optional(v.GetUint()) : std::nullopt; });
     }
     void read(const char* name, std::int64_t& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsInt64())
-                out = value->GetInt64();
-            else
-                complain(name, "must be a whole number");
-        }
+        read_with(name, out, required, "must be a whole number", [](const Value& v) {
+            return v.IsInt64() ? std::optional(v.GetInt64()) : std::nullopt;
+        });
     }
     void read(const char* name, double& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsNumber())
-                out = value->GetDouble();
-            else
-                complain(name, "must be a number");
-        }
+        read_with(name, out, required, "must be a number", [](const Value& v) {
+            return v.IsNumber() ? std::optional(v.GetDouble()) : std::nullopt;
+        });
     }
     void read(const char* name, bool& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsBool())
-                out = value->GetBool();
-            else
-                complain(name, "must be true or false");
-        }
+        read_with(name, out, required, "must be true or false", [](const Value& v) {
+            return v.IsBool() ? std::optional(v.GetBool()) : std::nullopt;
+        });
     }
     void read(const char* name, std::string& out, bool required) {
-        if (const Value* value = find(name, required)) {
-            if (value->IsString())
-                out.assign(value->GetString(), value->GetStringLength());
-            else
-                complain(name, "must be text");
-        }
+        read_with(name, out, required, "must be text", [](const Value& v) {
+            return v.IsString() ? std::optional(std::string(v.GetString(), v.GetStringLength()))
+                                : std::nullopt;
+        });
     }
     /// A fixed-size array of numbers; `null` leaves `out` empty where `nullable`.
     template <std::size_t N>
@@ -131,6 +114,17 @@ class Fields {
     [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
 
   private:
+    // The member `name` converted by `convert` (nothing when it has the wrong type) into `out`;
+    // a missing member is a problem only when `required`.
+    template <class T, class Convert>
+    void read_with(const char* name, T& out, bool required, const char* what, Convert convert) {
+        const Value* value = find(name, required);
+        if (value == nullptr) return;
+        if (auto converted = convert(*value))
+            out = std::move(*converted);
+        else
+            complain(name, what);
+    }
     const Value* find(const char* name, bool required) {
         const Value* value = json_member(object_, name);
         if (value == nullptr && required) complain(name, "is required");
@@ -154,62 +148,64 @@ std::string item_path(const char* list, rapidjson::SizeType index) {
     return std::string(list) + "[" + std::to_string(index) + "]";
 }
 
-std::optional<std::string> read_layers(const Value& layers, JobIndex& index) {
-    for (rapidjson::SizeType i = 0; i < layers.Size(); ++i) {
-        JobIndex::Layer layer;
-        Fields fields(layers[i], item_path("layers", i));
-        if (!layers[i].IsObject()) fields.refuse("must be an object");
-        fields.read("index", layer.index, false);
-        fields.read("z_mm", layer.z_mm, true);
-        fields.read("first_line", layer.first_line, true);
-        fields.read("elapsed_s", layer.elapsed_s, false);
+// Each object of `list` (`name` in errors) read by `read_fields` into a new item of `out`.
+template <class T, class ReadFields>
+std::optional<std::string> read_objects(const Value& list, const char* name, std::vector<T>& out,
+                                        ReadFields read_fields) {
+    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+        T item;
+        Fields fields(list[i], item_path(name, i));
+        if (!list[i].IsObject()) fields.refuse("must be an object");
+        read_fields(fields, item);
         if (fields.problem()) return fields.problem();
-        // Looked up by binary search: out of order, a line would land in the wrong layer.
-        if (!index.layers.empty() && layer.first_line < index.layers.back().first_line)
-            return item_path("layers", i) + ".first_line goes back";
-        index.layers.push_back(layer);
+        out.push_back(std::move(item));
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_layers(const Value& layers, JobIndex& index) {
+    auto problem = read_objects(layers, "layers", index.layers, [](Fields& f, JobIndex::Layer& l) {
+        f.read("index", l.index, false);
+        f.read("z_mm", l.z_mm, true);
+        f.read("first_line", l.first_line, true);
+        f.read("elapsed_s", l.elapsed_s, false);
+    });
+    if (problem) return problem;
+    // Looked up by binary search: out of order, a line would land in the wrong layer.
+    for (std::size_t i = 1; i < index.layers.size(); ++i)
+        if (index.layers[i].first_line < index.layers[i - 1].first_line)
+            return item_path("layers", static_cast<rapidjson::SizeType>(i)) +
+                   ".first_line goes back";
     return std::nullopt;
 }
 
 std::optional<std::string> read_snapshots(const Value& snapshots, JobIndex& index) {
-    for (rapidjson::SizeType i = 0; i < snapshots.Size(); ++i) {
-        JobIndex::Snapshot snapshot;
-        Fields fields(snapshots[i], item_path("snapshots", i));
-        if (!snapshots[i].IsObject()) fields.refuse("must be an object");
-        fields.read("n", snapshot.n, false);
-        fields.read("line", snapshot.line, false);
-        fields.read("source_line", snapshot.source_line, false);
-        fields.read("layer", snapshot.layer, false);
-        fields.read("z_mm", snapshot.z_mm, false);
-        fields.read("trigger", snapshot.trigger, false);
-        fields.read("placement", snapshot.placement, false);
-        fields.read("feature", snapshot.feature, false);
-        fields.read("position_mm", snapshot.position_mm, false);
-        fields.read("park_mm", snapshot.park_mm);
-        fields.read("stops", snapshot.stops, false);
-        fields.read("travel_mm", snapshot.travel_mm, false);
-        fields.read("time_added_s", snapshot.time_added_s, false);
-        fields.read("elapsed_s", snapshot.elapsed_s, false);
-        if (fields.problem()) return fields.problem();
-        index.snapshots.push_back(std::move(snapshot));
-    }
-    return std::nullopt;
+    return read_objects(snapshots, "snapshots", index.snapshots,
+                        [](Fields& f, JobIndex::Snapshot& snapshot) {
+                            f.read("n", snapshot.n, false);
+                            f.read("line", snapshot.line, false);
+                            f.read("source_line", snapshot.source_line, false);
+                            f.read("layer", snapshot.layer, false);
+                            f.read("z_mm", snapshot.z_mm, false);
+                            f.read("trigger", snapshot.trigger, false);
+                            f.read("placement", snapshot.placement, false);
+                            f.read("feature", snapshot.feature, false);
+                            f.read("position_mm", snapshot.position_mm, false);
+                            f.read("park_mm", snapshot.park_mm);
+                            f.read("stops", snapshot.stops, false);
+                            f.read("travel_mm", snapshot.travel_mm, false);
+                            f.read("time_added_s", snapshot.time_added_s, false);
+                            f.read("elapsed_s", snapshot.elapsed_s, false);
+                        });
 }
 
 std::optional<std::string> read_skipped(const Value& skipped, JobIndex& index) {
-    for (rapidjson::SizeType i = 0; i < skipped.Size(); ++i) {
-        JobIndex::Skipped entry;
-        Fields fields(skipped[i], item_path("skipped", i));
-        if (!skipped[i].IsObject()) fields.refuse("must be an object");
-        fields.read("layer", entry.layer, false);
-        fields.read("source_line", entry.source_line, false);
-        fields.read("trigger", entry.trigger, false);
-        fields.read("reason", entry.reason, false);
-        if (fields.problem()) return fields.problem();
-        index.skipped.push_back(std::move(entry));
-    }
-    return std::nullopt;
+    return read_objects(skipped, "skipped", index.skipped, [](Fields& f, JobIndex::Skipped& entry) {
+        f.read("layer", entry.layer, false);
+        f.read("source_line", entry.source_line, false);
+        f.read("trigger", entry.trigger, false);
+        f.read("reason", entry.reason, false);
+    });
 }
 
 std::optional<std::string> read_samples(const Value& samples, JobIndex& index) {
