@@ -124,7 +124,7 @@ std::vector<double> measure_version(std::uint16_t port, const std::string& key,
 struct FloodCounts {
     std::mutex mutex;
     std::map<int, std::size_t> by_status;
-    std::size_t total() const {
+    [[nodiscard]] std::size_t total() const {
         std::size_t sum = 0;
         for (const auto& [status, count] : by_status)
             sum += count;

@@ -19,8 +19,8 @@ using strata::server::http::WebSocket;
 struct Run {
     std::vector<std::string> messages;
     std::string written;
-    bool closed = false;    ///< on_closed came.
-    bool ended = false;     ///< The last bytes went out through write_and_close.
+    bool closed = false;  ///< on_closed came.
+    bool ended = false;   ///< The last bytes went out through write_and_close.
     int closed_calls = 0;
 };
 
@@ -58,7 +58,8 @@ Run feed(const std::vector<std::string_view>& cut) {
             run.written += bytes;
             run.ended = true;
         });
-    for (std::string_view piece : cut) socket->on_input(piece);
+    for (std::string_view piece : cut)
+        socket->on_input(piece);
     if (run.ended) strata::fuzz::require(socket->closing(), "ended but not closing");
     const std::size_t before = run.messages.size();
     socket->on_disconnect();
@@ -73,10 +74,9 @@ Run feed(const std::vector<std::string_view>& cut) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 4) return 0;
-    const std::uint32_t seed = static_cast<std::uint32_t>(data[0]) |
-                               (static_cast<std::uint32_t>(data[1]) << 8U) |
-                               (static_cast<std::uint32_t>(data[2]) << 16U) |
-                               (static_cast<std::uint32_t>(data[3]) << 24U);
+    const std::uint32_t seed =
+        static_cast<std::uint32_t>(data[0]) | (static_cast<std::uint32_t>(data[1]) << 8U) |
+        (static_cast<std::uint32_t>(data[2]) << 16U) | (static_cast<std::uint32_t>(data[3]) << 24U);
     const std::string_view stream(reinterpret_cast<const char*>(data) + 4, size - 4);
     const Run whole = feed({stream});
     const Run cut = feed(strata::fuzz::pieces(stream, seed));

@@ -1,6 +1,7 @@
 // FieldReader (typed, range-checked reads of one JSON object with dotted-path errors) and the
 // profile writer, for the timelapse profile's JSON form.
 #include "profile_fields.hpp"
+#include "strata/common/json_member.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,9 +37,7 @@ void FieldReader::fail(std::string_view key, std::string_view message) {
 const rapidjson::Value* FieldReader::find(const char* key) {
     if (failed()) return nullptr;
     seen_.emplace_back(key);
-    // HasMember() rather than comparing member iterators: their operator== is ambiguous under
-    // C++20's reversed candidates.
-    return object_.HasMember(key) ? &object_[key] : nullptr;
+    return json_member(object_, key);
 }
 
 // The checks below take a value already found, so a field that may also be null (optional) or

@@ -12,6 +12,7 @@
 
 #include "profile_fields.hpp"
 #include "strata/common/json_limits.hpp"
+#include "strata/common/json_member.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner {
@@ -115,11 +116,13 @@ std::string apply_override(rapidjson::Document& document, const std::string& set
         if (part.empty()) return "setting '" + setting + "': empty key part";
         if (!node->IsObject())
             return "setting '" + setting + "': '" + key.substr(0, start - 1) + "' is not an object";
-        if (!node->HasMember(part.c_str())) {
+        rapidjson::Value* child = json_member(*node, part);
+        if (child == nullptr) {
             node->AddMember(rapidjson::Value(part.c_str(), allocator),
                             rapidjson::Value(rapidjson::kObjectType), allocator);
+            child = &(node->MemberEnd() - 1)->value;  // The member just added.
         }
-        node = &(*node)[part.c_str()];
+        node = child;
         if (dot == std::string::npos) break;
         start = dot + 1;
     }

@@ -107,7 +107,7 @@ class SnapshotPlanner {
     [[nodiscard]] std::optional<Candidate> previous() const;
     static void move_before(Candidate& candidate, const parser::LineEvent& event);
     void watch_habits(const parser::LineEvent& event);
-    bool is_marker(const parser::GcodeLine& line) const;
+    [[nodiscard]] bool is_marker(const parser::GcodeLine& line) const;
     [[nodiscard]] std::int64_t current_layer() const;
     void cost_plan(SnapshotPlan& plan, const PrintTimeEstimate& estimate) const;
 

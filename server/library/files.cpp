@@ -315,7 +315,7 @@ Status FileLibrary::remove(std::string_view path) {
     if (!file) return fail(ErrorCode::not_found, "no file " + std::string(path));
     // The row first: a file the store no longer lists is gone for every client, and what a
     // failed remove below leaves is only disk space.
-    const Status removed = store_.with([&](Database& db) {
+    Status removed = store_.with([&](Database& db) {
         Statement remove = db.prepare("DELETE FROM files WHERE id = ?");
         return remove.bind(1, file->id).run();
     });

@@ -161,27 +161,29 @@ void PrinterService::forward_terminal() {
     events_.broadcast("terminal", payload.str());
 }
 
+std::optional<StoredFile> PrinterService::apply_to_status(const streamer::StreamerEvent& event) {
+    using Kind = streamer::EventKind;
+    const std::lock_guard lock(mutex_);
+    switch (event.kind) {
+        case Kind::state: status_.state = event.state; break;
+        case Kind::temperatures:
+            status_.heaters = event.heaters;
+            status_.heater_count = event.heater_count;
+            temperatures_.record({unix_now_s(), event.heaters, event.heater_count});
+            break;
+        case Kind::progress:
+            status_.progress = event.progress;
+            if (job_) job_->note_progress(event.progress);
+            break;
+        case Kind::error: status_.error = event.text; break;
+        default: break;
+    }
+    return status_.selected;
+}
+
 void PrinterService::handle(const streamer::StreamerEvent& event) {
     using Kind = streamer::EventKind;
-    std::optional<StoredFile> file;
-    {
-        const std::lock_guard lock(mutex_);
-        file = status_.selected;
-        switch (event.kind) {
-            case Kind::state: status_.state = event.state; break;
-            case Kind::temperatures:
-                status_.heaters = event.heaters;
-                status_.heater_count = event.heater_count;
-                temperatures_.record({unix_now_s(), event.heaters, event.heater_count});
-                break;
-            case Kind::progress:
-                status_.progress = event.progress;
-                if (job_) job_->note_progress(event.progress);
-                break;
-            case Kind::error: status_.error = event.text; break;
-            default: break;
-        }
-    }
+    const std::optional<StoredFile> file = apply_to_status(event);
     switch (event.kind) {
         case Kind::temperatures: {
             // At most one a second on the stream: a graph needs no more, and a printer in a

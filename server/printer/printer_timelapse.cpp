@@ -43,7 +43,7 @@ Status PrinterService::configure_timelapse(const TimelapseSettings& settings, bo
         std::ostringstream json_text;
         JsonWriter json(json_text);
         write_timelapse_settings(json, settings, true);
-        const Status stored = store_.with(
+        Status stored = store_.with(
             [&](Database& db) { return SettingsTable(db).put("timelapse", json_text.str()); });
         if (!stored) return stored;
     }

@@ -9,6 +9,7 @@
 #include <array>
 
 #include "strata/common/json_limits.hpp"
+#include "strata/common/json_member.hpp"
 #include "strata/server/profiles.hpp"
 
 namespace strata::server {
@@ -36,12 +37,10 @@ std::string without_secrets(ProfileKind kind, std::string_view body_json) {
     if (kind != ProfileKind::camera || !parse_object(body_json, document))
         return std::string(body_json);
     auto& allocator = document.GetAllocator();
-    // HasMember and operator[], not member iterators: RapidJSON's iterator comparisons are
-    // ambiguous in C++20.
     for (const char* field : secret_fields) {
-        const bool present = document.HasMember(field);
-        const bool set =
-            present && document[field].IsString() && document[field].GetStringLength() > 0;
+        const rapidjson::Value* value = json_member(document, field);
+        const bool present = value != nullptr;
+        const bool set = present && value->IsString() && value->GetStringLength() > 0;
         if (present) document.RemoveMember(field);
         const std::string flag = std::string(field) + "_set";
         document.AddMember(rapidjson::Value(flag.c_str(), allocator), rapidjson::Value(set),
@@ -60,9 +59,10 @@ std::string with_stored_secrets(ProfileKind kind, std::string_view body_json,
     auto& allocator = document.GetAllocator();
     bool changed = false;
     for (const char* field : secret_fields) {
-        if (document.HasMember(field) || !stored.HasMember(field)) continue;
-        document.AddMember(rapidjson::Value(field, allocator),
-                           rapidjson::Value(stored[field], allocator), allocator);
+        const rapidjson::Value* kept = json_member(stored, field);
+        if (json_member(document, field) != nullptr || kept == nullptr) continue;
+        document.AddMember(rapidjson::Value(field, allocator), rapidjson::Value(*kept, allocator),
+                           allocator);
         changed = true;
     }
     // A `password_set` read back from the API is no setting: it goes.

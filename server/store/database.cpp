@@ -91,8 +91,7 @@ Statement::Step Statement::step() {
 }
 
 Status Statement::run() {
-    Step result = Step::row;
-    while ((result = step()) == Step::row) {
+    while (step() == Step::row) {
     }
     return status();
 }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,7 +61,7 @@ class Prep : public ::testing::Test {
     [[nodiscard]] std::string job_path() const { return (directory_ / "job.gcode").string(); }
 
     // The independent check: both files simulated side by side.
-    VerifyResult verify(const std::string& input, const PrepResult& result) const {
+    [[nodiscard]] VerifyResult verify(const std::string& input, const PrepResult& result) const {
         VerifyOptions options;
         options.area = result.plan.area;
         options.lift_mm = result.plan.motion.lift_mm;
@@ -545,6 +546,28 @@ TEST_F(Tampered, ATravelIntoThePrintIsFound) {
     const VerifyResult verified = verify(cube, result);
     ASSERT_FALSE(verified.equivalent);
     EXPECT_NE(verified.difference->message.find("below the highest printed Z"), std::string::npos);
+}
+
+TEST_F(Tampered, ANumberWithAnExponentInABlockIsFound) {
+    // Marlin reads `X1.5e1` as X1.5 and then an E word: an extrusion in the middle of a travel.
+    const PrepResult result = prep(cube);
+    ASSERT_EQ(result.error, PrepError::none);
+    std::string job = read_text(job_path());
+    const std::size_t begin = job.find("; STRATA SNAPSHOT BEGIN n=2");
+    const std::size_t travel = job.find("G1 X", begin);
+    ASSERT_LT(travel, job.find("; STRATA SNAPSHOT END n=2"));
+    const std::size_t end = job.find_first_of(" \n", travel + 4);
+    // The same position, written as a mantissa and an exponent.
+    const double x_mm = std::stod(job.substr(travel + 4, end - travel - 4));
+    char written[64];
+    std::snprintf(written, sizeof written, "%.6e", x_mm);
+    job.replace(travel + 4, end - travel - 4, written);
+    std::ofstream(job_path(), std::ios::trunc) << job;
+    const VerifyResult verified = verify(cube, result);
+    ASSERT_FALSE(verified.equivalent);
+    EXPECT_NE(verified.difference->message.find("a number written with an exponent"),
+              std::string::npos)
+        << verified.difference->message;
 }
 
 }  // namespace

@@ -17,7 +17,6 @@
 namespace {
 
 using namespace strata::server;
-using strata::ErrorCode;
 using strata::Result;
 
 class AccountsTest : public strata::testing::StoreFixture {

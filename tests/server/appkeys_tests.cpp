@@ -23,7 +23,7 @@ std::string user_token_for(httplib::Client& http, const std::string& app) {
     if (!listed || listed->status != 200) return "";
     const rapidjson::Document answer = testing::parse_json(listed->body);
     for (const auto& pending : testing::at(answer, "pending").GetObject())
-        if (std::string(pending.value["app_id"].GetString()) == app)
+        if (std::string(testing::at(pending.value, "app_id").GetString()) == app)
             return pending.name.GetString();
     return "";
 }
@@ -153,8 +153,9 @@ TEST(AppKeyRequestsTest, AnUnpolledOrOldRequestExpires) {
     const AppKeyRequest quiet = requests.open("Quiet", "", "10.0.0.2", 1000.0);
     const AppKeyRequest polled = requests.open("Polled", "", "10.0.0.3", 1000.0);
     // Polled every 4 s it lives on; the other is gone after 5 s without a poll.
-    for (double now_s = 1004.0; now_s < 1400.0; now_s += 4.0)
-        EXPECT_EQ(requests.poll(polled.app_token, now_s).state, AppKeyRequests::PollState::pending);
+    for (int poll = 1; poll < 100; ++poll)  // At 1004 s, 1008 s, ... 1396 s.
+        EXPECT_EQ(requests.poll(polled.app_token, 1000.0 + 4.0 * poll).state,
+                  AppKeyRequests::PollState::pending);
     EXPECT_EQ(requests.poll(quiet.app_token, 1400.0).state, AppKeyRequests::PollState::unknown);
     // Ten minutes after it was made, even a polled request is gone.
     double now_s = 1400.0;

@@ -60,7 +60,7 @@ TEST_F(HostileInputTest, ABodyWithANulByteIsRefused) {
         EXPECT_NE(put->body.find("NUL"), std::string::npos) << put->body;
     }
     const auto job =
-        http.Post("/api/job", std::string("{\"command\":\"start\"}\0x", 22), "application/json");
+        http.Post("/api/job", std::string("{\"command\":\"start\"}\0x", 21), "application/json");
     ASSERT_TRUE(job);
     EXPECT_EQ(job->status, 400) << job->body;
     const auto listed = http.Get("/api/strata/profiles/printer");
@@ -99,7 +99,8 @@ TEST_F(HostileInputTest, FormFieldsAreCappedInNumberAndInAll) {
 
     httplib::MultipartFormDataItems large;
     for (int i = 0; i < 6; ++i)
-        large.push_back({"field" + std::to_string(i), std::string(60 * 1024, 'a'), "", ""});
+        large.push_back(
+            {"field" + std::to_string(i), std::string(std::size_t{60} * 1024, 'a'), "", ""});
     large.push_back({"file", "G1 X1\n", "a.gcode", "application/octet-stream"});
     const auto too_large = http.Post("/api/files/local", large);
     ASSERT_TRUE(too_large);
@@ -262,7 +263,7 @@ class UploadLimitTest : public ServerTest {
 
     // The raw answer to an upload whose head declares `declared` bytes and asks to be told
     // before the body is sent, as curl (PrusaSlicer, Cura) does for large bodies.
-    std::string answer_before_body(std::uint64_t declared) const {
+    [[nodiscard]] std::string answer_before_body(std::uint64_t declared) const {
         const int fd = testing::connect_loopback(server_->port());
         EXPECT_GE(fd, 0);
         const std::string head =

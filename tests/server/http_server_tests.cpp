@@ -122,10 +122,12 @@ class HttpServerTest : public ::testing::Test {
     [[nodiscard]] virtual double head_timeout_s() const { return 30.0; }
     [[nodiscard]] virtual unsigned threads() const { return 2; }
 
-    httplib::Client client() const { return httplib::Client("127.0.0.1", server_->port()); }
+    [[nodiscard]] httplib::Client client() const {
+        return httplib::Client("127.0.0.1", server_->port());
+    }
 
     // The raw bytes a request gets back, until the server closes the connection.
-    std::string raw_exchange(const std::string& request) const {
+    [[nodiscard]] std::string raw_exchange(const std::string& request) const {
         const int fd = testing::connect_loopback(server_->port());
         EXPECT_GE(fd, 0);
         EXPECT_EQ(::send(fd, request.data(), request.size(), 0),

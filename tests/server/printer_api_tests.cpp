@@ -16,7 +16,7 @@ namespace {
 class PrinterApiTest : public ServerTest {
   protected:
     /// Whether the printer executed `expected` in this order (other lines may come between).
-    bool executed_in_order(const std::vector<std::string>& expected) const {
+    [[nodiscard]] bool executed_in_order(const std::vector<std::string>& expected) const {
         const std::vector<std::string> log = printer_->executed_log();
         auto from = log.begin();
         for (const std::string& line : expected) {

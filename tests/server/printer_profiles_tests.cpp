@@ -97,7 +97,7 @@ TEST_F(PrinterProfilesTest, AddGetPatchAndDeleteMapToStrataProfiles) {
         "mk4");
     const rapidjson::Document connection = parse_json(admin.Get("/api/connection")->body);
     EXPECT_EQ(std::string(at(connection, "current.printerProfile").GetString()), "mk4");
-    EXPECT_EQ(std::string(at(connection, "options.printerProfiles")[0]["name"].GetString()),
+    EXPECT_EQ(std::string(at(at(connection, "options.printerProfiles"), "0.name").GetString()),
               "MK4S");
 
     // A second patch of the default keeps it the default.

@@ -46,10 +46,10 @@ class ServerTest : public ::testing::Test {
             ASSERT_TRUE(admin) << admin.error().message;
             admin_key_ = admin->api_key;
             admin_password_ = admin->password;
-            const Result<NewUser> operator_ =
+            const Result<NewUser> operator_user =
                 accounts.add_user("otto", Role::operator_, std::nullopt);
-            ASSERT_TRUE(operator_) << operator_.error().message;
-            operator_key_ = operator_->api_key;
+            ASSERT_TRUE(operator_user) << operator_user.error().message;
+            operator_key_ = operator_user->api_key;
             const Result<NewUser> viewer = accounts.add_user("vera", Role::viewer, std::nullopt);
             ASSERT_TRUE(viewer) << viewer.error().message;
             viewer_key_ = viewer->api_key;

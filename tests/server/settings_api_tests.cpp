@@ -18,8 +18,8 @@ std::vector<std::string> profile_names(httplib::Client& http) {
     std::vector<std::string> names;
     if (!answer || answer->status != 200) return names;
     const rapidjson::Document settings = parse_json(answer->body);
-    for (const auto& profile : settings["temperature"]["profiles"].GetArray())
-        names.emplace_back(profile["name"].GetString());
+    for (const auto& profile : testing::at(settings, "temperature.profiles").GetArray())
+        names.emplace_back(testing::at(profile, "name").GetString());
     return names;
 }
 
@@ -30,9 +30,9 @@ TEST_F(SettingsApiTest, ReadyMadePresetsAndFilamentButtonsUntilAnAdminStoresOthe
     ASSERT_TRUE(controls);
     ASSERT_EQ(controls->status, 200);
     const rapidjson::Document ready = parse_json(controls->body);
-    ASSERT_EQ(ready["controls"].Size(), 2U);
-    EXPECT_STREQ(ready["controls"][0]["name"].GetString(), "Load filament");
-    EXPECT_STREQ(ready["controls"][1]["name"].GetString(), "Unload filament");
+    ASSERT_EQ(testing::at(ready, "controls").Size(), 2U);
+    EXPECT_STREQ(testing::at(ready, "controls.0.name").GetString(), "Load filament");
+    EXPECT_STREQ(testing::at(ready, "controls.1.name").GetString(), "Unload filament");
 
     httplib::Client admin = client(admin_key_);
     const auto stored =
@@ -54,14 +54,14 @@ TEST_F(SettingsApiTest, ReadyMadePresetsAndFilamentButtonsUntilAnAdminStoresOthe
     httplib::Client again = client(viewer_key_);
     EXPECT_EQ(profile_names(again), (std::vector<std::string>{"TPU", "ASA"}));
     const rapidjson::Document settings = parse_json(again.Get("/api/settings")->body);
-    EXPECT_TRUE(settings["temperature"]["profiles"][0]["chamber"].IsNull());
-    EXPECT_EQ(settings["temperature"]["profiles"][1]["chamber"].GetDouble(), 45.0);
+    EXPECT_TRUE(testing::at(settings, "temperature.profiles.0.chamber").IsNull());
+    EXPECT_EQ(testing::at(settings, "temperature.profiles.1.chamber").GetDouble(), 45.0);
     const rapidjson::Document kept = parse_json(again.Get("/api/printer/command/custom")->body);
-    ASSERT_EQ(kept["controls"].Size(), 2U);
-    ASSERT_EQ(kept["controls"][0]["commands"].Size(), 1U);
-    EXPECT_STREQ(kept["controls"][0]["commands"][0].GetString(), "M355 S1");
-    EXPECT_STREQ(kept["controls"][1]["confirm"].GetString(), "Hot?");
-    EXPECT_STREQ(kept["controls"][1]["commands"][1].GetString(), "G1 E20 F200");
+    ASSERT_EQ(testing::at(kept, "controls").Size(), 2U);
+    ASSERT_EQ(testing::at(kept, "controls.0.commands").Size(), 1U);
+    EXPECT_STREQ(testing::at(kept, "controls.0.commands.0").GetString(), "M355 S1");
+    EXPECT_STREQ(testing::at(kept, "controls.1.confirm").GetString(), "Hot?");
+    EXPECT_STREQ(testing::at(kept, "controls.1.commands.1").GetString(), "G1 E20 F200");
 }
 
 TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
@@ -87,7 +87,8 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
         const auto answer = admin.Post("/api/settings", body, "application/json");
         ASSERT_TRUE(answer);
         EXPECT_EQ(answer->status, 400) << body;
-        EXPECT_EQ(parse_json(answer->body)["field"].GetString(), field) << answer->body;
+        EXPECT_EQ(testing::at(parse_json(answer->body), "field").GetString(), field)
+            << answer->body;
     }
     const std::vector<std::pair<std::string, std::string>> controls = {
         {R"({"controls":[{"name":"X","commands":["G28\nM112"]}]})", "controls[0]"},
@@ -102,12 +103,16 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
         const auto answer = admin.Put("/api/strata/controls", body, "application/json");
         ASSERT_TRUE(answer);
         EXPECT_EQ(answer->status, 400) << body;
-        EXPECT_EQ(parse_json(answer->body)["field"].GetString(), field) << answer->body;
+        EXPECT_EQ(testing::at(parse_json(answer->body), "field").GetString(), field)
+            << answer->body;
     }
     EXPECT_EQ(profile_names(admin), (std::vector<std::string>{"PLA", "PETG", "ABS"}));
-    EXPECT_EQ(parse_json(admin.Get("/api/printer/command/custom")->body)["controls"].Size(), 2U);
     EXPECT_EQ(
-        std::string(parse_json(admin.Get("/api/settings")->body)["appearance"]["name"].GetString()),
+        testing::at(parse_json(admin.Get("/api/printer/command/custom")->body), "controls").Size(),
+        2U);
+    EXPECT_EQ(
+        std::string(testing::at(parse_json(admin.Get("/api/settings")->body), "appearance.name")
+                        .GetString()),
         "strata");
 }
 
@@ -117,7 +122,7 @@ TEST_F(SettingsApiTest, BadFieldsAreRefusedByNameAndNothingIsStored) {
 TEST_F(SettingsApiTest, NameWebcamAndSerialDefaultsAreKeptAndOtherKeysIgnored) {
     httplib::Client admin = client(admin_key_);
     const std::string port =
-        parse_json(admin.Get("/api/connection")->body)["options"]["ports"][0].GetString();
+        testing::at(parse_json(admin.Get("/api/connection")->body), "options.ports.0").GetString();
     const std::string body =
         R"({"appearance":{"name":"Workshop Mk3","color":"red"},)"
         R"("webcam":{"streamUrl":"/webcam/?action=stream","snapshotUrl":"http://cam.local/snap",)"
@@ -130,22 +135,24 @@ TEST_F(SettingsApiTest, NameWebcamAndSerialDefaultsAreKeptAndOtherKeysIgnored) {
     ASSERT_EQ(changed->status, 200) << changed->body;
     restart_server();
     const rapidjson::Document settings = parse_json(client(admin_key_).Get("/api/settings")->body);
-    EXPECT_EQ(std::string(settings["appearance"]["name"].GetString()), "Workshop Mk3");
-    EXPECT_EQ(std::string(settings["webcam"]["streamUrl"].GetString()), "/webcam/?action=stream");
-    EXPECT_EQ(std::string(settings["webcam"]["snapshotUrl"].GetString()), "http://cam.local/snap");
-    EXPECT_EQ(std::string(settings["serial"]["port"].GetString()), port);
-    EXPECT_EQ(settings["serial"]["baudrate"].GetInt(), 250000);
-    EXPECT_FALSE(settings["feature"]["sdSupport"].GetBool());  // Not strata's to change.
+    EXPECT_EQ(std::string(testing::at(settings, "appearance.name").GetString()), "Workshop Mk3");
+    EXPECT_EQ(std::string(testing::at(settings, "webcam.streamUrl").GetString()),
+              "/webcam/?action=stream");
+    EXPECT_EQ(std::string(testing::at(settings, "webcam.snapshotUrl").GetString()),
+              "http://cam.local/snap");
+    EXPECT_EQ(std::string(testing::at(settings, "serial.port").GetString()), port);
+    EXPECT_EQ(testing::at(settings, "serial.baudrate").GetInt(), 250000);
+    EXPECT_FALSE(testing::at(settings, "feature.sdSupport").GetBool());  // Not strata's to change.
     // The serial defaults are the connection's preferences.
     const rapidjson::Document connection =
         parse_json(client(admin_key_).Get("/api/connection")->body);
-    EXPECT_EQ(std::string(connection["options"]["portPreference"].GetString()), port);
-    EXPECT_EQ(connection["options"]["baudratePreference"].GetInt(), 250000);
+    EXPECT_EQ(std::string(testing::at(connection, "options.portPreference").GetString()), port);
+    EXPECT_EQ(testing::at(connection, "options.baudratePreference").GetInt(), 250000);
     // A viewer reads the name but not the port.
     const rapidjson::Document as_viewer =
         parse_json(client(viewer_key_).Get("/api/settings")->body);
-    EXPECT_EQ(std::string(as_viewer["appearance"]["name"].GetString()), "Workshop Mk3");
-    EXPECT_FALSE(as_viewer["serial"].HasMember("port"));
+    EXPECT_EQ(std::string(testing::at(as_viewer, "appearance.name").GetString()), "Workshop Mk3");
+    EXPECT_FALSE(testing::at(as_viewer, "serial").HasMember("port"));
 }
 
 TEST_F(SettingsApiTest, OnlyAnAdminChangesThem) {

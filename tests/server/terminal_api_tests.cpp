@@ -4,6 +4,7 @@
 // commands are refused by field.
 #include <rapidjson/document.h>
 
+#include "../support/json_at.hpp"
 #include "server_fixture.hpp"
 
 namespace strata::server::test {
@@ -23,7 +24,7 @@ TEST_F(TerminalApiTest, ACommandsAnswerIsReadBackAfterItsLine) {
     const auto before = http.Get("/api/strata/terminal?limit=1");
     ASSERT_TRUE(before);
     ASSERT_EQ(before->status, 200) << before->body;
-    const std::uint64_t last = parse(before->body)["last"].GetUint64();
+    const std::uint64_t last = testing::at(parse(before->body), "last").GetUint64();
     const auto sent =
         http.Post("/api/strata/terminal", R"({"command":"M115"})", "application/json");
     ASSERT_TRUE(sent);
@@ -34,12 +35,12 @@ TEST_F(TerminalApiTest, ACommandsAnswerIsReadBackAfterItsLine) {
         const auto read = http.Get("/api/strata/terminal?after=" + std::to_string(last));
         if (!read || read->status != 200) return false;
         const rapidjson::Document answer = parse(read->body);
-        for (const auto& line : answer["lines"].GetArray()) {
-            EXPECT_GT(line["seq"].GetUint64(), last);
-            const std::string text = line["text"].GetString();
-            if (line["sent"].GetBool() && text.find(" M115*") != std::string::npos)
+        for (const auto& line : testing::at(answer, "lines").GetArray()) {
+            EXPECT_GT(testing::at(line, "seq").GetUint64(), last);
+            const std::string text = testing::at(line, "text").GetString();
+            if (testing::at(line, "sent").GetBool() && text.find(" M115*") != std::string::npos)
                 sent_seen = true;
-            if (!line["sent"].GetBool() && text.starts_with("FIRMWARE_NAME:"))
+            if (!testing::at(line, "sent").GetBool() && text.starts_with("FIRMWARE_NAME:"))
                 answer_seen = sent_seen;  // The answer after its line.
         }
         return answer_seen;
@@ -60,12 +61,12 @@ TEST_F(TerminalApiTest, EachUserHasTheirOwnHistoryOfTheNewestHundred) {
     ASSERT_EQ(ada.Post("/api/strata/terminal", R"({"command":"M114"})", "application/json")->status,
               204);
     const rapidjson::Document mine = parse(otto.Get("/api/strata/terminal/history")->body);
-    ASSERT_EQ(mine["commands"].Size(), 100U);
-    EXPECT_STREQ(mine["commands"][0].GetString(), "M117 n5");
-    EXPECT_STREQ(mine["commands"][99].GetString(), "M117 n104");
+    ASSERT_EQ(testing::at(mine, "commands").Size(), 100U);
+    EXPECT_STREQ(testing::at(mine, "commands.0").GetString(), "M117 n5");
+    EXPECT_STREQ(testing::at(mine, "commands.99").GetString(), "M117 n104");
     const rapidjson::Document theirs = parse(ada.Get("/api/strata/terminal/history")->body);
-    ASSERT_EQ(theirs["commands"].Size(), 1U);
-    EXPECT_STREQ(theirs["commands"][0].GetString(), "M114");
+    ASSERT_EQ(testing::at(theirs, "commands").Size(), 1U);
+    EXPECT_STREQ(testing::at(theirs, "commands.0").GetString(), "M114");
 }
 
 // A restarted server numbers its lines from 1 again; its log id tells a page that its last
@@ -73,7 +74,8 @@ TEST_F(TerminalApiTest, EachUserHasTheirOwnHistoryOfTheNewestHundred) {
 TEST_F(TerminalApiTest, ARestartedServerHasANewLogId) {
     const auto log_id = [this] {
         const auto answer = client(viewer_key_).Get("/api/strata/terminal?limit=1");
-        return answer && answer->status == 200 ? parse(answer->body)["log"].GetUint64() : 0U;
+        return answer && answer->status == 200 ? testing::at(parse(answer->body), "log").GetUint64()
+                                               : 0U;
     };
     const std::uint64_t before = log_id();
     EXPECT_GT(before, 0U);

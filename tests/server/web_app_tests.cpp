@@ -40,7 +40,7 @@ class WebAppTest : public ServerTest {
         }
         ServerTest::SetUp();
     }
-    httplib::Client browser() const {
+    [[nodiscard]] httplib::Client browser() const {
         httplib::Client http = client();
         http.set_decompress(false);
         return http;
@@ -187,12 +187,15 @@ TEST_F(WebAppTest, AReloadedPageKeepsItsSessionAndCsrfToken) {
     rapidjson::Document second;
     first.Parse(login->body.c_str());
     second.Parse(passive->body.c_str());
-    EXPECT_EQ(std::string(second["csrf_token"].GetString()), first["csrf_token"].GetString());
-    EXPECT_EQ(std::string(second["session"].GetString()), first["session"].GetString());
+    EXPECT_EQ(std::string(testing::at(second, "csrf_token").GetString()),
+              testing::at(first, "csrf_token").GetString());
+    EXPECT_EQ(std::string(testing::at(second, "session").GetString()),
+              testing::at(first, "session").GetString());
     // And the token works for a change made with that cookie.
     const auto logout = reloaded.Post(
-        "/api/logout", {{"Cookie", session}, {"X-CSRF-Token", second["csrf_token"].GetString()}},
-        "", "application/json");
+        "/api/logout",
+        {{"Cookie", session}, {"X-CSRF-Token", testing::at(second, "csrf_token").GetString()}}, "",
+        "application/json");
     ASSERT_TRUE(logout);
     EXPECT_EQ(logout->status, 204);
 }

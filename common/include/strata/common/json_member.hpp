@@ -18,4 +18,10 @@ inline const rapidjson::Value* json_member(const rapidjson::Value& object, std::
     return nullptr;
 }
 
+/// The same, to change the member in place.
+inline rapidjson::Value* json_member(rapidjson::Value& object, std::string_view name) {
+    return const_cast<rapidjson::Value*>(  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+        json_member(static_cast<const rapidjson::Value&>(object), name));
+}
+
 }  // namespace strata

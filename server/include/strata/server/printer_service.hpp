@@ -136,6 +136,8 @@ class PrinterService {
     /// Hands the terminal's new lines to the event stream's live subscribers.
     void forward_terminal();
     void handle(const streamer::StreamerEvent& event);
+    /// The event's part of the status snapshot; the selected file.
+    std::optional<StoredFile> apply_to_status(const streamer::StreamerEvent& event);
     void on_job_ended(const streamer::StreamerEvent& event, std::string_view result);
     [[nodiscard]] Status start_locked();
     /// After a restart's job ended: the selected file again, from its first line.

@@ -49,7 +49,7 @@ class Recordings {
     /// Every recording, newest first.
     [[nodiscard]] std::vector<Recording> list();
     [[nodiscard]] std::optional<Recording> find(std::string_view name);
-    /// The frames of a recording kept as a directory; false with `error` otherwise.
+    /// The frames of a recording kept as a directory; `conflict` for an archived one.
     [[nodiscard]] Result<std::vector<timelapse::Frame>> frames(const Recording& recording) const;
     /// Queues a render of `name` with `options` (format, rate, transform, overlay...). The video
     /// replaces one of the same name. Refused when it is unknown or already queued.

@@ -122,7 +122,7 @@ class VirtualPrinter {
     VirtualPrinter(const VirtualPrinter&) = delete;
     VirtualPrinter& operator=(const VirtualPrinter&) = delete;
 
-    /// Opens the pty and starts the firmware thread; false with `error` on failure.
+    /// Opens the pty and starts the firmware thread.
     [[nodiscard]] Status start();
     void stop();
     /// The pty a host opens (`/dev/pts/N`). Each open boots the board afresh (`start`), as

@@ -78,7 +78,7 @@ struct RenderResult {
 [[nodiscard]] double frame_rate_for(const RenderOptions& options, std::size_t frame_count);
 
 /// Checks the options that do not depend on the frames (rates, template tokens, the font);
-/// false with `error` naming the option.
+/// refused naming the option.
 [[nodiscard]] Status validate(const RenderOptions& options);
 
 /// Encodes `frames` into `output`, written to a temporary file beside it and renamed into place

@@ -79,7 +79,7 @@ class SnapshotServer {
     SnapshotServer(const SnapshotServer&) = delete;
     SnapshotServer& operator=(const SnapshotServer&) = delete;
 
-    /// Listens on `host`:`port` (0: any free port); false with `error` when it cannot.
+    /// Listens on `host`:`port` (0: any free port).
     [[nodiscard]] Status start(const std::string& host, int port);
     void stop();
     [[nodiscard]] int port() const;
