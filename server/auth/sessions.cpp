@@ -31,6 +31,15 @@ Result<NewSession> Sessions::open_for_key(std::int64_t user_id, std::string_view
         live && live->user.id == user_id) {
         session.csrf_token = live->csrf_token;
         session.expires_s = live->expires_s;
+        // A session in use is kept alive: handed out moments before it expires, the client's
+        // next call with it (the push API's auth) would be refused.
+        if (session.expires_s - now_s < lifetime_s_ / 2.0) {
+            Statement renew = db_.prepare("UPDATE sessions SET expires_s = ? WHERE id = ?");
+            if (Status renewed = renew.bind(1, now_s + lifetime_s_).bind(2, live->id).run();
+                !renewed)
+                return renewed.take_error();
+            session.expires_s = now_s + lifetime_s_;
+        }
         return session;
     }
     session.csrf_token = generate_secret(24);

@@ -86,6 +86,24 @@ TEST_F(SessionsTest, AKeysPassiveLoginsShareOneSession) {
     EXPECT_EQ(count(), 2);
 }
 
+// A key's session in use is renewed once half its lifetime is gone: a client that logs in
+// passively every few seconds never gets a session that expires before its next call.
+TEST_F(SessionsTest, AKeysSessionInUseIsRenewed) {
+    Sessions sessions(db_, 100.0);
+    const NewSession first =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1000.0));
+    EXPECT_DOUBLE_EQ(first.expires_s, 1100.0);
+    const NewSession kept =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1040.0));
+    EXPECT_DOUBLE_EQ(kept.expires_s, 1100.0);  // Over half its lifetime left: as it was.
+    const NewSession renewed =
+        strata::testing::value_of(sessions.open_for_key(user_id_, "key-one", 1060.0));
+    EXPECT_DOUBLE_EQ(renewed.expires_s, 1160.0);
+    EXPECT_EQ(renewed.csrf_token, first.csrf_token);  // The same session, longer.
+    EXPECT_TRUE(sessions.find(first.token, 1150.0).has_value());
+    EXPECT_FALSE(sessions.find(first.token, 1160.0).has_value());
+}
+
 TEST_F(SessionsTest, ADeactivatedOrDeletedUsersSessionsAreGone) {
     Sessions sessions(db_);
     const NewSession created = strata::testing::value_of(sessions.open(user_id_, 0.0));

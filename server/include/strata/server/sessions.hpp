@@ -35,7 +35,8 @@ class Sessions {
     [[nodiscard]] Result<NewSession> open(std::int64_t user_id, double now_s);
     /// The one session an API key's passive logins share (clients such as FDM Monster log in
     /// again every few seconds): its token is derived from the key, so the live session is
-    /// found again; once it has expired or been closed, a new one takes its place.
+    /// found again, and renewed once half its lifetime is gone, so a key in use never sees it
+    /// expire under it; once it has expired or been closed, a new one takes its place.
     [[nodiscard]] Result<NewSession> open_for_key(std::int64_t user_id, std::string_view api_key,
                                                   double now_s);
     /// The live session of an active user that `token` opens; nothing when unknown or expired.
