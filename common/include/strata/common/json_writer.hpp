@@ -67,6 +67,11 @@ class JsonWriter {
         while (length > 1 && text[length - 1] == '0')
             --length;
         if (length > 1 && text[length - 1] == '.') --length;
+        // -0.0000001 rounds to "-0", which reads back as 0 and is written "0" then: one text.
+        if (length == 2 && text[0] == '-' && text[1] == '0') {
+            out_ << '0';
+            return *this;
+        }
         out_.write(text, length);
         return *this;
     }
