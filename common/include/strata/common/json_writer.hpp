@@ -125,10 +125,11 @@ class JsonWriter {
             const char c = text[at];
             if (static_cast<unsigned char>(c) >= 0x80) {
                 // JSON is UTF-8: a byte that starts no valid sequence becomes U+FFFD, so one bad
-                // file name or echoed byte cannot make a whole answer unreadable.
+                // file name or echoed byte cannot make a whole answer unreadable. Written as the
+                // character, not `\ufffd`: a text read back and written again stays the same.
                 const std::size_t length = utf8_sequence_length(text, at);
                 if (length == 0) {
-                    out_ << "\\ufffd";
+                    out_ << "\xef\xbf\xbd";
                 } else {
                     out_ << text.substr(at, length);
                     at += length - 1;
