@@ -7,12 +7,6 @@
 #include <map>
 #include <span>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "strata/common/json_member.hpp"
-
 namespace strata::server::api {
 namespace {
 
@@ -21,24 +15,52 @@ std::string_view basename(std::string_view path) {
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-// A member of the stored analysis, re-serialized ("" when absent).
-std::string member_json(const rapidjson::Document& document, const char* name) {
-    const rapidjson::Value* member =
-        document.HasParseError() ? nullptr : json_member(document, name);
-    if (member == nullptr) return {};
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    member->Accept(writer);
-    return buffer.GetString();
+// OctoPrint's `filament` object: `tool<n>` with the length and volume of 1.75 mm filament.
+void write_filament(JsonWriter& json, const FileAnalysis& analysis) {
+    constexpr double filament_area_mm2 = 3.14159265358979 * 1.75 * 1.75 / 4.0;
+    json.begin_object();
+    for (std::size_t tool = 0; tool < analysis.filament_mm.size(); ++tool) {
+        json.key("tool" + std::to_string(tool)).begin_object();
+        json.field("length", analysis.filament_mm[tool]);
+        json.field("volume", analysis.filament_mm[tool] * filament_area_mm2 / 1000.0);
+        json.end_object();
+    }
+    json.end_object();
 }
 
-// The number of layers the analysis found, or -1.
-std::int64_t layer_count(const rapidjson::Document& analysis) {
-    const rapidjson::Value* strata =
-        analysis.HasParseError() ? nullptr : json_member(analysis, "strata");
-    const rapidjson::Value* layers =
-        strata != nullptr && strata->IsObject() ? json_member(*strata, "layers") : nullptr;
-    return layers != nullptr && layers->IsInt64() ? layers->GetInt64() : -1;
+// OctoPrint's `gcodeAnalysis` of a ready file, with strata's own counts under `strata`.
+void write_gcode_analysis(JsonWriter& json, const StoredFile& file, const FileAnalysis& analysis) {
+    json.begin_object();
+    json.field("estimatedPrintTime", file.estimated_s);
+    json.key("filament");
+    write_filament(json, analysis);
+    const auto& min_mm = analysis.printed_min_mm;
+    const auto& max_mm = analysis.printed_max_mm;
+    json.key("dimensions").begin_object();
+    json.field("width", max_mm[0] - min_mm[0]);
+    json.field("depth", max_mm[1] - min_mm[1]);
+    json.field("height", max_mm[2] - min_mm[2]);
+    json.end_object();
+    json.key("printingArea").begin_object();
+    const char* axes[] = {"X", "Y", "Z"};
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        json.field(std::string("min") + axes[axis], min_mm[axis]);
+        json.field(std::string("max") + axes[axis], max_mm[axis]);
+    }
+    json.end_object();
+    json.key("strata").begin_object();
+    json.field("lines", analysis.lines);
+    json.field("layers", analysis.layers);
+    json.field("slicer", analysis.slicer);
+    json.field("slicer_version", analysis.slicer_version);
+    json.field("snapshots", file.snapshots);
+    json.field("time_added_s", analysis.time_added_s);
+    json.field("warnings", analysis.warnings);
+    json.field("errors", analysis.errors);
+    json.field("plan_s", analysis.plan_s);
+    json.field("splice_s", analysis.splice_s);
+    json.end_object();
+    json.end_object();
 }
 
 // strata's own progress beside OctoPrint's: the layer (1-based, null before the first) of the
@@ -143,8 +165,9 @@ void write_file_item(JsonWriter& json, const StoredFile& file, const std::string
     json.field("hash", file.hash);
     json.field("size", file.size_bytes);
     json.field("date", static_cast<std::int64_t>(std::floor(file.uploaded_s)));
-    if (!file.analysis_json.empty()) {
-        json.key("gcodeAnalysis").raw(file.analysis_json);
+    if (file.analysis) {
+        json.key("gcodeAnalysis");
+        write_gcode_analysis(json, file, *file.analysis);
     } else if (file.state == FileState::analyzing || file.state == FileState::stored) {
         json.key("gcodeAnalysis").begin_object().field("progress", file.prep_progress).end_object();
     }
@@ -229,13 +252,11 @@ void write_job_members(JsonWriter& json, const PrinterStatus& status) {
         json.field("lastPrintTime", status.last_print_s);
     else
         json.key("lastPrintTime").null();
-    rapidjson::Document analysis;
-    if (file) analysis.Parse(file->analysis_json.c_str());
-    const std::string filament = file ? member_json(analysis, "filament") : "";
-    if (filament.empty())
-        json.key("filament").null();
+    json.key("filament");
+    if (file && file->analysis)
+        write_filament(json, *file->analysis);
     else
-        json.key("filament").raw(filament);
+        json.null();
     json.key("user").null();
     json.end_object();
     const streamer::JobProgress& progress = status.progress;
@@ -257,8 +278,9 @@ void write_job_members(JsonWriter& json, const PrinterStatus& status) {
             json.key(name).null();
     }
     json.end_object();
-    write_layer_progress(json, progress, file ? layer_count(analysis) : -1,
-                         file ? file->snapshots : 0, running);
+    const std::int64_t layers =
+        file && file->analysis ? static_cast<std::int64_t>(file->analysis->layers) : -1;
+    write_layer_progress(json, progress, layers, file ? file->snapshots : 0, running);
 }
 
 void write_job(JsonWriter& json, const PrinterStatus& status) {

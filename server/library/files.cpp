@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "file_analysis.hpp"
 #include "strata/common/json_writer.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/library.hpp"
@@ -38,10 +39,18 @@ namespace {
 
 constexpr std::size_t write_buffer_bytes = std::size_t{1} << 20;
 constexpr std::size_t head_bytes = 4096;
-constexpr const char* file_columns =
-    "id, path, display_name, size_bytes, hash, uploaded_s, state, coalesce(error, ''), "
-    "coalesce(analysis_json, ''), coalesce(job_path, ''), coalesce(index_path, ''), "
-    "coalesce(estimated_s, -1), coalesce(snapshots, 0), coalesce(thumbnail, '')";
+constexpr int first_analysis_column = 13;
+
+// A SELECT of files' columns (the analysis's last, from column 13: see file_analysis.hpp) with
+// `rest` (WHERE, ORDER BY).
+std::string select_files(std::string_view rest) {
+    return std::string(
+               "SELECT id, path, display_name, size_bytes, hash, uploaded_s, state, "
+               "coalesce(error, ''), coalesce(job_path, ''), coalesce(index_path, ''), "
+               "coalesce(estimated_s, -1), coalesce(snapshots, 0), "
+               "coalesce(thumbnail, ''), ") +
+           analysis_columns + " FROM files " + std::string(rest);
+}
 
 StoredFile file_from_row(const Statement& row) {
     StoredFile file;
@@ -54,12 +63,12 @@ StoredFile file_from_row(const Statement& row) {
     // The schema allows no other word; a row that has one anyway is not printable.
     file.state = parse_file_state(row.text(6)).value_or(FileState::failed);
     file.error = row.text(7);
-    file.analysis_json = row.text(8);
-    file.job_path = row.text(9);
-    file.index_path = row.text(10);
-    file.estimated_s = row.real(11);
-    file.snapshots = row.int64(12);
-    file.thumbnail = row.text(13);
+    file.job_path = row.text(8);
+    file.index_path = row.text(9);
+    file.estimated_s = row.real(10);
+    file.snapshots = row.int64(11);
+    file.thumbnail = row.text(12);
+    file.analysis = analysis_from_row(row, first_analysis_column);
     return file;
 }
 
@@ -82,12 +91,14 @@ std::string sanitize_component(std::string_view component) {
 
 std::optional<StoredFile> select_one(Store& store, std::string_view where, auto bind) {
     return store.with([&](Database& db) -> std::optional<StoredFile> {
-        Statement select = db.prepare(std::string("SELECT ") + file_columns + " FROM files WHERE " +
-                                      std::string(where));
+        Statement select = db.prepare(select_files("WHERE " + std::string(where)));
         if (!select.valid()) return std::nullopt;
         bind(select);
         if (select.step() != Statement::Step::row) return std::nullopt;
-        return file_from_row(select);
+        StoredFile file = file_from_row(select);
+        // Without its filament the file would read as using none: better not found.
+        if (!read_filament(db, std::span(&file, 1))) return std::nullopt;
+        return file;
     });
 }
 
@@ -289,11 +300,11 @@ Status FileLibrary::install(StoredFile& file) {
 std::vector<StoredFile> FileLibrary::list() {
     std::vector<StoredFile> files = store_.with([](Database& db) {
         std::vector<StoredFile> rows;
-        Statement select =
-            db.prepare(std::string("SELECT ") + file_columns + " FROM files ORDER BY path");
+        Statement select = db.prepare(select_files("ORDER BY path"));
         if (!select.valid()) return rows;
         while (select.step() == Statement::Step::row)
             rows.push_back(file_from_row(select));
+        if (!read_filament(db, rows)) rows.clear();
         return rows;
     });
     const std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_analysis.hpp"
 #include "strata/common/json_writer.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/server/library.hpp"
@@ -20,50 +21,25 @@
 namespace strata::server {
 namespace {
 
-// The analysis in OctoPrint's `gcodeAnalysis` shape, plus strata's own fields.
-std::string analysis_json(const planner::PrepResult& result) {
+// What the store keeps of prep's analysis (the API writes OctoPrint's `gcodeAnalysis` from it).
+FileAnalysis analysis_of(const planner::PrepResult& result) {
     const parser::Analysis& analysis = result.analysis;
-    std::ostringstream out;
-    JsonWriter json(out);
-    json.begin_object();
-    json.field("estimatedPrintTime", result.estimate.total_s());
-    json.key("filament").begin_object();
-    for (std::size_t tool = 0; tool < analysis.filament_mm.size(); ++tool) {
-        constexpr double filament_area_mm2 = 3.14159265358979 * 1.75 * 1.75 / 4.0;
-        json.key("tool" + std::to_string(tool)).begin_object();
-        json.field("length", analysis.filament_mm[tool]);
-        json.field("volume", analysis.filament_mm[tool] * filament_area_mm2 / 1000.0);
-        json.end_object();
+    FileAnalysis stored;
+    stored.lines = analysis.lines;
+    stored.layers = analysis.layers.size();
+    stored.filament_mm.assign(analysis.filament_mm.begin(), analysis.filament_mm.end());
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        stored.printed_min_mm[axis] = analysis.printed_bbox.min_mm[axis];
+        stored.printed_max_mm[axis] = analysis.printed_bbox.max_mm[axis];
     }
-    json.end_object();
-    const auto& box = analysis.printed_bbox;
-    json.key("dimensions").begin_object();
-    json.field("width", box.max_mm[0] - box.min_mm[0]);
-    json.field("depth", box.max_mm[1] - box.min_mm[1]);
-    json.field("height", box.max_mm[2] - box.min_mm[2]);
-    json.end_object();
-    json.key("printingArea").begin_object();
-    const char* axes[] = {"X", "Y", "Z"};
-    for (int axis = 0; axis < 3; ++axis) {
-        json.field(std::string("min") + axes[axis], box.min_mm[static_cast<std::size_t>(axis)]);
-        json.field(std::string("max") + axes[axis], box.max_mm[static_cast<std::size_t>(axis)]);
-    }
-    json.end_object();
-    json.key("strata").begin_object();
-    json.field("lines", analysis.lines);
-    json.field("layers", static_cast<std::uint64_t>(analysis.layers.size()));
-    json.field("slicer", parser::to_string(analysis.slicer.slicer));
-    json.field("slicer_version", analysis.slicer.version);
-    json.field("snapshots", static_cast<std::uint64_t>(result.plan.snapshots.size()));
-    json.field("time_added_s", result.time_added_s);
-    json.field("warnings", analysis.diagnostics.warning_count());
-    json.field("errors", analysis.diagnostics.error_count());
-    // How long the two passes took: what a slow "analyzing" is explained by.
-    json.field("plan_s", result.plan_seconds);
-    json.field("splice_s", result.splice_seconds);
-    json.end_object();
-    json.end_object();
-    return out.str();
+    stored.slicer = parser::to_string(analysis.slicer.slicer);
+    stored.slicer_version = analysis.slicer.version;
+    stored.time_added_s = result.time_added_s;
+    stored.warnings = analysis.diagnostics.warning_count();
+    stored.errors = analysis.diagnostics.error_count();
+    stored.plan_s = result.plan_seconds;
+    stored.splice_s = result.splice_seconds;
+    return stored;
 }
 
 // What prep makes of a file: its job (and index) beside the data, with the default timelapse
@@ -116,23 +92,29 @@ PrepOutcome outcome_of(const planner::PrepResult& result, const planner::PrepOpt
 
 Status record_outcome(Store& store, std::int64_t id, const PrepOutcome& outcome,
                       const planner::PrepResult& result) {
-    const std::string analysis =
-        outcome.state == FileState::ready ? analysis_json(result) : std::string();
-    return store.with([&](Database& db) {
+    const std::optional<FileAnalysis> analysis =
+        outcome.state == FileState::ready ? std::optional(analysis_of(result)) : std::nullopt;
+    return store.with([&](Database& db) -> Status {
+        if (Status begun = db.execute("BEGIN IMMEDIATE"); !begun) return begun;
         Statement update = db.prepare(
-            "UPDATE files SET state = ?, error = nullif(?, ''), analysis_json = nullif(?, ''), "
-            "job_path = nullif(?, ''), index_path = nullif(?, ''), estimated_s = ?, "
-            "snapshots = ?, job_synced = ? WHERE id = ?");
-        return update.bind(1, to_string(outcome.state))
-            .bind(2, outcome.error)
-            .bind(3, analysis)
-            .bind(4, outcome.job_path)
-            .bind(5, outcome.index_path)
-            .bind(6, result.estimate.total_s())
-            .bind(7, static_cast<std::int64_t>(result.plan.snapshots.size()))
-            .bind(8, static_cast<std::int64_t>(outcome.index_path.empty() ? 1 : 0))
-            .bind(9, id)
-            .run();
+            "UPDATE files SET state = ?, error = nullif(?, ''), job_path = nullif(?, ''), "
+            "index_path = nullif(?, ''), estimated_s = ?, snapshots = ?, job_synced = ? "
+            "WHERE id = ?");
+        Status recorded =
+            update.bind(1, to_string(outcome.state))
+                .bind(2, outcome.error)
+                .bind(3, outcome.job_path)
+                .bind(4, outcome.index_path)
+                .bind(5, result.estimate.total_s())
+                .bind(6, static_cast<std::int64_t>(result.plan.snapshots.size()))
+                .bind(7, static_cast<std::int64_t>(outcome.index_path.empty() ? 1 : 0))
+                .bind(8, id)
+                .run();
+        if (recorded) recorded = write_analysis(db, id, analysis);
+        if (recorded) return db.execute("COMMIT");
+        // The failure is what the caller needs to know; the rollback only tidies up after it.
+        (void)db.execute("ROLLBACK");
+        return recorded;
     });
 }
 

@@ -10,7 +10,6 @@
 
 #include <rapidjson/document.h>
 
-#include "strata/common/json_member.hpp"
 #include "strata/common/json_writer.hpp"
 #include "strata/server/job_records.hpp"
 #include "strata/server/profiles.hpp"
@@ -34,14 +33,7 @@ bool is_busy(streamer::PrinterState state) {
 
 // The timeline of a file printed as it is (no index): its line count from the analysis.
 streamer::JobTimeline plain_timeline(const StoredFile& file) {
-    std::uint64_t lines = 0;
-    rapidjson::Document analysis;
-    analysis.Parse(file.analysis_json.c_str());
-    const rapidjson::Value* strata =
-        analysis.HasParseError() ? nullptr : json_member(analysis, "strata");
-    const rapidjson::Value* count = strata != nullptr ? json_member(*strata, "lines") : nullptr;
-    if (count != nullptr && count->IsUint64()) lines = count->GetUint64();
-    return printjob::timeline_as_is(lines, file.estimated_s);
+    return printjob::timeline_as_is(file.analysis ? file.analysis->lines : 0, file.estimated_s);
 }
 
 // Whether a command line is M112 (any case, with or without a comment or its own line number).

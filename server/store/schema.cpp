@@ -197,6 +197,59 @@ CREATE TABLE folders (
 );
 )sql";
 
+// What prep found in a file, in typed columns (it was OctoPrint's `gcodeAnalysis` as JSON text,
+// which the printer service parsed back for the line count): the box the extruding moves fill,
+// the line and layer counts, the slicer, what the snapshots add, the diagnostics, how long the
+// two passes took, and a row per tool for its filament. A file has an analysis when `lines` is
+// not null. Earlier rows are carried over from their JSON (a row whose text is not JSON gets no
+// analysis, as a file that was never prepared).
+constexpr std::string_view typed_analysis_sql = R"sql(
+ALTER TABLE files ADD COLUMN lines INTEGER;
+ALTER TABLE files ADD COLUMN layers INTEGER;
+ALTER TABLE files ADD COLUMN printed_min_x_mm REAL;
+ALTER TABLE files ADD COLUMN printed_min_y_mm REAL;
+ALTER TABLE files ADD COLUMN printed_min_z_mm REAL;
+ALTER TABLE files ADD COLUMN printed_max_x_mm REAL;
+ALTER TABLE files ADD COLUMN printed_max_y_mm REAL;
+ALTER TABLE files ADD COLUMN printed_max_z_mm REAL;
+ALTER TABLE files ADD COLUMN slicer TEXT;
+ALTER TABLE files ADD COLUMN slicer_version TEXT;
+ALTER TABLE files ADD COLUMN time_added_s REAL;
+ALTER TABLE files ADD COLUMN warnings INTEGER;
+ALTER TABLE files ADD COLUMN errors INTEGER;
+ALTER TABLE files ADD COLUMN plan_s REAL;
+ALTER TABLE files ADD COLUMN splice_s REAL;
+CREATE TABLE file_filament (
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    tool INTEGER NOT NULL CHECK (tool >= 0),
+    length_mm REAL NOT NULL,
+    PRIMARY KEY (file_id, tool)
+);
+UPDATE files SET
+    lines = coalesce(json_extract(analysis_json, '$.strata.lines'), 0),
+    layers = coalesce(json_extract(analysis_json, '$.strata.layers'), 0),
+    printed_min_x_mm = coalesce(json_extract(analysis_json, '$.printingArea.minX'), 0),
+    printed_min_y_mm = coalesce(json_extract(analysis_json, '$.printingArea.minY'), 0),
+    printed_min_z_mm = coalesce(json_extract(analysis_json, '$.printingArea.minZ'), 0),
+    printed_max_x_mm = coalesce(json_extract(analysis_json, '$.printingArea.maxX'), 0),
+    printed_max_y_mm = coalesce(json_extract(analysis_json, '$.printingArea.maxY'), 0),
+    printed_max_z_mm = coalesce(json_extract(analysis_json, '$.printingArea.maxZ'), 0),
+    slicer = coalesce(json_extract(analysis_json, '$.strata.slicer'), 'unknown'),
+    slicer_version = coalesce(json_extract(analysis_json, '$.strata.slicer_version'), ''),
+    time_added_s = coalesce(json_extract(analysis_json, '$.strata.time_added_s'), 0),
+    warnings = coalesce(json_extract(analysis_json, '$.strata.warnings'), 0),
+    errors = coalesce(json_extract(analysis_json, '$.strata.errors'), 0),
+    plan_s = coalesce(json_extract(analysis_json, '$.strata.plan_s'), 0),
+    splice_s = coalesce(json_extract(analysis_json, '$.strata.splice_s'), 0)
+WHERE json_valid(analysis_json);
+INSERT INTO file_filament (file_id, tool, length_mm)
+    SELECT files.id, CAST(substr(tool.key, 5) AS INTEGER), json_extract(tool.value, '$.length')
+    FROM files, json_each(files.analysis_json, '$.filament') AS tool
+    WHERE json_valid(files.analysis_json) AND tool.key GLOB 'tool[0-9]*'
+      AND json_type(tool.value, '$.length') IN ('integer', 'real');
+ALTER TABLE files DROP COLUMN analysis_json;
+)sql";
+
 constexpr Migration migrations[] = {
     {1, "users, API keys, sessions, login failures", accounts_sql},
     {2, "files, jobs, snapshots, frames, timelapses", printing_sql},
@@ -207,6 +260,7 @@ constexpr Migration migrations[] = {
     {7, "the terminal's command history per user", command_history_sql},
     {8, "files: the slicer's thumbnail", thumbnail_sql},
     {9, "folders created empty", folders_sql},
+    {10, "files: the analysis in typed columns", typed_analysis_sql},
 };
 
 }  // namespace

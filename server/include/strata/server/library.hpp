@@ -5,6 +5,7 @@
 // data directory; an upload is written to <data>/uploads and renamed into place only when whole.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -35,6 +36,22 @@ enum class FileState : std::uint8_t {
 /// From the store; nothing for a word that names no state.
 [[nodiscard]] std::optional<FileState> parse_file_state(std::string_view text);
 
+/// What prep found in a ready file (the `files` table's typed columns and `file_filament`).
+struct FileAnalysis {
+    std::uint64_t lines = 0;
+    std::uint64_t layers = 0;
+    std::vector<double> filament_mm;         ///< Per tool, tool 0 first.
+    std::array<double, 3> printed_min_mm{};  ///< The box the extruding moves fill.
+    std::array<double, 3> printed_max_mm{};
+    std::string slicer;  ///< As parser::to_string names it.
+    std::string slicer_version;
+    double time_added_s = 0.0;  ///< What the planned snapshots add to the print.
+    std::uint64_t warnings = 0;
+    std::uint64_t errors = 0;
+    double plan_s = 0.0;  ///< How long prep's two passes took: what explains a slow "analyzing".
+    double splice_s = 0.0;
+};
+
 struct StoredFile {
     std::int64_t id = 0;
     std::string path;  ///< Relative to the files folder, '/'-separated.
@@ -44,9 +61,9 @@ struct StoredFile {
     double uploaded_s = 0.0;
     FileState state = FileState::stored;
     std::string error;
-    std::string analysis_json;
-    std::string job_path;    ///< The annotated job, when ready.
-    std::string index_path;  ///< Its index.
+    std::optional<FileAnalysis> analysis;  ///< Once ready.
+    std::string job_path;                  ///< The annotated job, when ready.
+    std::string index_path;                ///< Its index.
     double estimated_s = -1.0;
     std::int64_t snapshots = 0;
     double prep_progress = 0.0;  ///< 0..1 while analyzing (not persisted).
