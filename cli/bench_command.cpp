@@ -44,10 +44,10 @@ struct StageResult {
 
 // The whole of `strata prep FILE -o OUT` with the default profile; lines of FILE.
 std::uint64_t run_prep_once(const std::string& path, std::uint64_t& checksum) {
-    const planner::ProfileLoad profile = planner::load_timelapse_profile("{}", {});
+    const Result<planner::TimelapseProfile> profile = planner::load_timelapse_profile("{}", {});
     if (!profile.ok()) return 0;
     planner::PrepOptions options;
-    options.profile = profile.profile;
+    options.profile = *profile;
     options.input_path = path;
     options.output_path = path + ".bench-prep.gcode";
     options.index_path = options.output_path + ".index.json";

@@ -204,16 +204,16 @@ int run_prep(const std::vector<std::string>& arguments) {
         parsed.index_path = parsed.output + ".index.json";
     if (parsed.no_index) parsed.index_path.clear();
 
-    const planner::ProfileLoad profile =
+    const Result<planner::TimelapseProfile> profile =
         parsed.profile_path.empty()
             ? planner::load_timelapse_profile("{}", parsed.overrides)
             : planner::load_timelapse_profile_file(parsed.profile_path, parsed.overrides);
     if (!profile.ok()) {
-        std::fprintf(stderr, "strata prep: profile: %s\n", profile.error.c_str());
+        std::fprintf(stderr, "strata prep: profile: %s\n", profile.error().message.c_str());
         return exit_code::usage;
     }
     planner::PrepOptions options;
-    options.profile = profile.profile;
+    options.profile = *profile;
     if (!parsed.printer_path.empty()) {
         const Result<PrinterFile> printer = read_printer_file(parsed.printer_path);
         if (!printer) {

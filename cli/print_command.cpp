@@ -165,16 +165,19 @@ void finish_timelapse(printjob::PrintJob& job, std::chrono::steady_clock::time_p
     for (const timelapse::VideoOutcome& video : job.finish(true)) {
         const double wait_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - print_ended).count();
-        if (video.result.ok) {
+        if (video.result.status) {
             std::fprintf(stderr,
                          "strata print: timelapse %s: %llu frames, ready %.2f s after the print\n",
                          video.path.c_str(),
                          static_cast<unsigned long long>(video.result.frames_read), wait_s);
             std::fprintf(stderr, "strata print: frames of %s: %s\n", video.camera.c_str(),
                          job.frames_of(video.camera).c_str());
+            if (!video.frame_policy)
+                std::fprintf(stderr, "strata print: frames of %s left as they were: %s\n",
+                             video.camera.c_str(), video.frame_policy.error().message.c_str());
         } else {
             std::fprintf(stderr, "strata print: timelapse %s: %s\n", video.camera.c_str(),
-                         video.result.error.c_str());
+                         video.result.status.error().message.c_str());
         }
     }
 }
@@ -195,15 +198,15 @@ bool timeline_of(const std::string& file, streamer::JobTimeline& timeline, int& 
 // Prepares FILE into `job` with the profile; the job's index gives the timeline.
 bool prepare(const PrintArguments& parsed, const std::string& job, streamer::JobTimeline& timeline,
              int& exit_status) {
-    const planner::ProfileLoad profile =
+    const Result<planner::TimelapseProfile> profile =
         planner::load_timelapse_profile_file(parsed.profile_path, parsed.overrides);
     if (!profile.ok()) {
-        std::fprintf(stderr, "strata print: profile: %s\n", profile.error.c_str());
+        std::fprintf(stderr, "strata print: profile: %s\n", profile.error().message.c_str());
         exit_status = exit_code::usage;
         return false;
     }
     planner::PrepOptions options;
-    options.profile = profile.profile;
+    options.profile = *profile;
     options.input_path = parsed.file;
     options.output_path = job;
     options.index_path = job + ".index.json";

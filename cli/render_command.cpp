@@ -144,7 +144,7 @@ void report(const timelapse::RenderResult& result, double wall_s, bool as_json) 
     if (as_json) {
         JsonWriter json(std::cout);
         json.begin_object()
-            .field("ok", result.ok)
+            .field("ok", result.status.ok())
             .field("frames_read", result.frames_read)
             .field("frames_written", result.frames_written)
             .field("width", result.width)
@@ -152,10 +152,10 @@ void report(const timelapse::RenderResult& result, double wall_s, bool as_json) 
             .field("fps", result.fps)
             .field("duration_s", result.duration_s)
             .field("wall_s", wall_s);
-        if (!result.ok) json.field("error", result.error);
+        if (!result.status) json.field("error", result.status.error().message);
         json.end_object();
         std::cout << '\n';
-    } else if (result.ok) {
+    } else if (result.status) {
         std::printf(
             "rendered %llu frames (%llu with the rolls), %dx%d at %.3g fps, %.2f s of "
             "video, in %.2f s (%.1f frames/s)\n",
@@ -164,7 +164,8 @@ void report(const timelapse::RenderResult& result, double wall_s, bool as_json) 
             result.fps, result.duration_s, wall_s,
             static_cast<double>(result.frames_written) / wall_s);
     }
-    if (!result.ok) std::fprintf(stderr, "strata render: %s\n", result.error.c_str());
+    if (!result.status)
+        std::fprintf(stderr, "strata render: %s\n", result.status.error().message.c_str());
 }
 
 }  // namespace
@@ -176,7 +177,6 @@ int run_render(const std::vector<std::string>& arguments) {
         std::fprintf(stderr, "strata render: %s\n", valid.error().message.c_str());
         return exit_code::usage;
     }
-    std::string error;
     const auto started = std::chrono::steady_clock::now();
     std::filesystem::path directory = parsed.frames;
     std::filesystem::path unpacked;
@@ -189,28 +189,23 @@ int run_render(const std::vector<std::string>& arguments) {
         }
         directory = unpacked;
     }
-    Result<std::vector<timelapse::Frame>> listed = timelapse::load_frames(directory);
-    std::vector<timelapse::Frame> frames;
-    bool loaded = listed.ok();
-    if (loaded) frames = std::move(*listed);
-    error = loaded ? std::string() : listed.error().message;
-    if (loaded && frames.empty()) {
-        error = parsed.frames + ": no frames (.jpg files or a frames.tsv) in it";
-        loaded = false;
-    }
+    Result<std::vector<timelapse::Frame>> frames = timelapse::load_frames(directory);
+    if (frames && frames->empty())
+        frames = fail(ErrorCode::not_found,
+                      parsed.frames + ": no frames (.jpg files or a frames.tsv) in it");
     timelapse::RenderResult result;
-    if (loaded) result = timelapse::render_frames(frames, parsed.output, parsed.options);
+    if (frames) result = timelapse::render_frames(*frames, parsed.output, parsed.options);
     std::error_code ignored;
     if (!unpacked.empty()) std::filesystem::remove_all(unpacked, ignored);
-    if (!loaded) {
-        std::fprintf(stderr, "strata render: %s\n", error.c_str());
+    if (!frames) {
+        std::fprintf(stderr, "strata render: %s\n", frames.error().message.c_str());
         return exit_code::unreadable;
     }
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report(result, wall_s, parsed.as_json);
-    if (result.ok) return exit_code::ok;
-    return result.frames_read < frames.size() ? exit_code::unreadable : exit_code::write_failed;
+    if (result.status) return exit_code::ok;
+    return result.frames_read < frames->size() ? exit_code::unreadable : exit_code::write_failed;
 }
 
 }  // namespace strata::cli

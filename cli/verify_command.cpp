@@ -58,12 +58,12 @@ bool parse(const std::vector<std::string>& arguments, VerifyArguments& parsed) {
 // The options to check with: the area prep chose for the same original (an unreadable original
 // is reported by the comparison itself) and the profile's lift. False after saying why.
 bool verify_options(const VerifyArguments& parsed, planner::VerifyOptions& options) {
-    const planner::ProfileLoad profile =
+    const Result<planner::TimelapseProfile> profile =
         parsed.profile_path.empty()
             ? planner::load_timelapse_profile("{}", parsed.overrides)
             : planner::load_timelapse_profile_file(parsed.profile_path, parsed.overrides);
     if (!profile.ok()) {
-        std::fprintf(stderr, "strata verify: profile: %s\n", profile.error.c_str());
+        std::fprintf(stderr, "strata verify: profile: %s\n", profile.error().message.c_str());
         return false;
     }
     std::optional<planner::PrintableArea> printer_bed;
@@ -76,9 +76,9 @@ bool verify_options(const VerifyArguments& parsed, planner::VerifyOptions& optio
         printer_bed = printer->bed;
     }
     const planner::AreaOutcome area =
-        planner::choose_printable_area(parsed.files[0], profile.profile.safety, printer_bed);
+        planner::choose_printable_area(parsed.files[0], profile->safety, printer_bed);
     if (area.choice) options.area = area.choice->area;
-    if (profile.profile.motion.lift_mm) options.lift_mm = profile.profile.motion.lift_mm;
+    if (profile->motion.lift_mm) options.lift_mm = profile->motion.lift_mm;
     return true;
 }
 

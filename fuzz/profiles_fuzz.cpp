@@ -32,14 +32,16 @@ void timelapse_profile(std::string_view text, bool with_override) {
         overrides.emplace_back(text.substr(newline + 1));
         text = text.substr(0, newline);
     }
-    const strata::planner::ProfileLoad load =
+    const strata::Result<strata::planner::TimelapseProfile> load =
         strata::planner::load_timelapse_profile(text, overrides);
     if (!load.ok()) return;
-    const std::string written = strata::planner::to_json(load.profile);
-    const strata::planner::ProfileLoad again = strata::planner::load_timelapse_profile(written);
-    if (!again.ok()) std::fprintf(stderr, "%s\n%s\n", written.c_str(), again.error.c_str());
+    const std::string written = strata::planner::to_json(*load);
+    const strata::Result<strata::planner::TimelapseProfile> again =
+        strata::planner::load_timelapse_profile(written);
+    if (!again.ok())
+        std::fprintf(stderr, "%s\n%s\n", written.c_str(), again.error().message.c_str());
     require(again.ok(), "a profile written out does not read back");
-    require(strata::planner::to_json(again.profile) == written,
+    require(again.ok() && strata::planner::to_json(*again) == written,
             "a profile read back writes out differently");
     // Strict JSON has no NaN or infinity: a number that is not finite would fail here.
     rapidjson::Document strict;

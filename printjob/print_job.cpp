@@ -88,8 +88,7 @@ void PrintJob::attach_capture() {
         // event that says so may not have been read yet.
         const timelapse::SnapshotReport report = capture->capture(
             frame_info(snapshot, printer->snapshot_progress()), timelapse::Clock::now());
-        if (report.ok) return {};
-        return fail(ErrorCode::unavailable, report.error);
+        return report.status;
     });
 }
 

@@ -141,57 +141,49 @@ std::string apply_override(rapidjson::Document& document, const std::string& set
 
 }  // namespace
 
-ProfileLoad load_timelapse_profile(std::string_view json_text,
-                                   const std::vector<std::string>& overrides) {
-    ProfileLoad result;
+Result<TimelapseProfile> load_timelapse_profile(std::string_view json_text,
+                                                const std::vector<std::string>& overrides) {
     rapidjson::Document document;
     if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         document.SetObject();
     } else {
-        if (const auto deep = json_too_deep_at(json_text)) {
-            result.error = "JSON nested deeper than " + std::to_string(max_json_depth) +
-                           " levels at byte " + std::to_string(*deep);
-            return result;
-        }
-        if (const auto nul = json_nul_at(json_text)) {
-            result.error = "JSON syntax error at byte " + std::to_string(*nul) + ": a NUL byte";
-            return result;
-        }
+        if (const auto deep = json_too_deep_at(json_text))
+            return fail(ErrorCode::invalid, "JSON nested deeper than " +
+                                                std::to_string(max_json_depth) +
+                                                " levels at byte " + std::to_string(*deep));
+        if (const auto nul = json_nul_at(json_text))
+            return fail(ErrorCode::invalid,
+                        "JSON syntax error at byte " + std::to_string(*nul) + ": a NUL byte");
         document.Parse<parse_flags>(json_text.data(), json_text.size());
-        if (document.HasParseError()) {
-            result.error = std::string("JSON syntax error at byte ") +
-                           std::to_string(document.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(document.GetParseError());
-            return result;
-        }
+        if (document.HasParseError())
+            return fail(ErrorCode::invalid,
+                        std::string("JSON syntax error at byte ") +
+                            std::to_string(document.GetErrorOffset()) + ": " +
+                            rapidjson::GetParseError_En(document.GetParseError()));
     }
-    if (!document.IsObject()) {
-        result.error = "the profile must be a JSON object";
-        return result;
-    }
-    for (const std::string& setting : overrides) {
-        result.error = apply_override(document, setting);
-        if (!result.error.empty()) return result;
-    }
-    FieldReader reader(document, "", result.error);
-    read_profile(reader, result.profile);
+    if (!document.IsObject()) return fail(ErrorCode::invalid, "the profile must be a JSON object");
+    for (const std::string& setting : overrides)
+        if (std::string problem = apply_override(document, setting); !problem.empty())
+            return fail(ErrorCode::invalid, std::move(problem));
+    std::string problem;
+    TimelapseProfile profile;
+    FieldReader reader(document, "", problem);
+    read_profile(reader, profile);
     reader.finish();
-    return result;
+    if (!problem.empty()) return fail(ErrorCode::invalid, std::move(problem));
+    return profile;
 }
 
-ProfileLoad load_timelapse_profile_file(const std::filesystem::path& path,
-                                        const std::vector<std::string>& overrides) {
+Result<TimelapseProfile> load_timelapse_profile_file(const std::filesystem::path& path,
+                                                     const std::vector<std::string>& overrides) {
     std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        ProfileLoad result;
-        result.error = "cannot read the profile " + path.string();
-        return result;
-    }
+    if (!file) return errno_error("cannot read the profile " + path.string(), errno);
     std::ostringstream text;
     text << file.rdbuf();
-    ProfileLoad result = load_timelapse_profile(text.str(), overrides);
-    if (!result.ok()) result.error = path.string() + ": " + result.error;
-    return result;
+    Result<TimelapseProfile> profile = load_timelapse_profile(text.str(), overrides);
+    if (!profile)
+        return Error{profile.error().code, path.string() + ": " + profile.error().message};
+    return profile;
 }
 
 std::string_view to_string(PositionMode mode) {

@@ -136,10 +136,10 @@ PrepResult prep_file(const PrepOptions& options) {
     const auto discard = [&] {
         if (!spliced.temporary_path.empty()) std::remove(spliced.temporary_path.c_str());
     };
-    if (!spliced.error.empty()) {
+    if (!spliced.status) {
         discard();
         result.error = PrepError::write_failed;
-        result.message = spliced.error;
+        result.message = spliced.status.error().message;
         return result;
     }
     result.job_bytes = spliced.bytes;
@@ -164,19 +164,15 @@ PrepResult prep_file(const PrepOptions& options) {
             verification.difference ? verification.difference->message : verification.error;
         return result;
     }
-    std::string error;
-    if (!options.index_path.empty() &&
-        !splice::write_atomically(options.index_path, job_index_json(job_index_of(result)),
-                                  options.durable, error)) {
+    Status written;
+    if (!options.index_path.empty())
+        written = splice::write_atomically(options.index_path, job_index_json(job_index_of(result)),
+                                           options.durable);
+    if (written) written = splice::install(spliced.temporary_path, options.output_path);
+    if (!written) {
         discard();
         result.error = PrepError::write_failed;
-        result.message = error;
-        return result;
-    }
-    if (!splice::install(spliced.temporary_path, options.output_path, error)) {
-        discard();
-        result.error = PrepError::write_failed;
-        result.message = error;
+        result.message = written.error().message;
         return result;
     }
     result.splice_seconds = seconds_since(splice_started);

@@ -24,8 +24,14 @@ namespace {
 constexpr std::size_t flush_bytes = 1u << 20;
 constexpr std::uint64_t writeback_bytes = 8u << 20;
 
-std::string system_error(const std::string& what) {
-    return what + ": " + std::strerror(errno);
+// A failed system call, read from errno before anything else can change it.
+Error system_error(std::string what) {
+    return errno_error(std::move(what), errno);
+}
+
+Error changed_while_prepared() {
+    return fail(ErrorCode::conflict,
+                "the original ended early: it changed while it was being prepared");
 }
 
 // A temporary file in the target's directory (so the final rename cannot cross filesystems),
@@ -40,45 +46,41 @@ class TemporaryFile {
     }
 
     /// `durable`: flushed to the disk before `close` returns; otherwise the caller syncs later.
-    bool create(const std::string& target, bool durable, std::string& error) {
+    Status create(const std::string& target, bool durable) {
         durable_ = durable;
         std::string pattern = target + ".strata-XXXXXX";
         fd_ = ::mkstemp(pattern.data());
-        if (fd_ < 0) {
-            error = system_error("cannot create a temporary file beside " + target);
-            return false;
-        }
+        if (fd_ < 0) return system_error("cannot create a temporary file beside " + target);
         path_ = pattern;
         // mkstemp makes it private; a G-code file is an ordinary document.
         const mode_t mask = ::umask(0);
         ::umask(mask);
         ::fchmod(fd_, 0666 & ~mask);
         buffer_.reserve(flush_bytes + (64u << 10));
-        return true;
+        return {};
     }
 
     std::string& buffer() { return buffer_; }
 
-    bool flush(std::string& error) {
+    Status flush() {
         std::size_t done = 0;
         while (done < buffer_.size()) {
             const ssize_t written = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
             if (written < 0) {
                 if (errno == EINTR) continue;
-                error = system_error("cannot write " + path_);
-                return false;
+                return system_error("cannot write " + path_);
             }
             done += static_cast<std::size_t>(written);
         }
         bytes_ += buffer_.size();
         buffer_.clear();
-        return true;
+        return {};
     }
 
     /// Appends `length` bytes of `source` from `offset`, after what is buffered. The kernel
     /// copies page cache to page cache where it can; plain reads and writes otherwise.
-    bool copy_from(int source, std::uint64_t offset, std::uint64_t length, std::string& error) {
-        if (!flush(error)) return false;
+    Status copy_from(int source, std::uint64_t offset, std::uint64_t length) {
+        if (Status flushed = flush(); !flushed) return flushed;
         auto from = static_cast<off_t>(offset);
         while (length > 0 && kernel_copy_) {
             const ssize_t copied = ::copy_file_range(source, &from, fd_, nullptr, length, 0);
@@ -86,30 +88,30 @@ class TemporaryFile {
                 length -= static_cast<std::uint64_t>(copied);
                 bytes_ += static_cast<std::uint64_t>(copied);
             } else if (copied == 0) {
-                error = "the original ended early: it changed while it was being prepared";
-                return false;
+                return changed_while_prepared();
             } else if (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
                        errno == EOPNOTSUPP) {
                 kernel_copy_ = false;
             } else if (errno != EINTR) {
-                error = system_error("cannot copy into " + path_);
-                return false;
+                return system_error("cannot copy into " + path_);
             }
         }
-        if (length > 0 && !copy_by_reading(source, from, length, error)) return false;
+        if (length > 0) {
+            if (Status copied = copy_by_reading(source, from, length); !copied) return copied;
+        }
         start_writeback();
-        return true;
+        return {};
     }
 
-    bool close(std::string& error) {
-        if (!flush(error)) return false;
+    Status close() {
+        if (Status flushed = flush(); !flushed) return flushed;
         if ((durable_ && ::fsync(fd_) != 0) || ::close(fd_) != 0) {
+            Error failed = system_error("cannot finish " + path_);
             fd_ = -1;
-            error = system_error("cannot finish " + path_);
-            return false;
+            return failed;
         }
         fd_ = -1;
-        return true;
+        return {};
     }
 
     [[nodiscard]] const std::string& path() const { return path_; }
@@ -125,24 +127,23 @@ class TemporaryFile {
         writeback_from_ = bytes_;
     }
 
-    bool copy_by_reading(int source, off_t from, std::uint64_t length, std::string& error) {
+    Status copy_by_reading(int source, off_t from, std::uint64_t length) {
         while (length > 0) {
             buffer_.resize(std::min<std::uint64_t>(length, flush_bytes));
             const ssize_t got = ::pread(source, buffer_.data(), buffer_.size(), from);
             if (got <= 0) {
                 if (got < 0 && errno == EINTR) continue;
+                Error failed =
+                    got == 0 ? changed_while_prepared() : system_error("cannot read the original");
                 buffer_.clear();
-                error = got == 0
-                            ? "the original ended early: it changed while it was being prepared"
-                            : system_error("cannot read the original");
-                return false;
+                return failed;
             }
             buffer_.resize(static_cast<std::size_t>(got));
             from += got;
             length -= static_cast<std::uint64_t>(got);
-            if (!flush(error)) return false;
+            if (Status flushed = flush(); !flushed) return flushed;
         }
-        return true;
+        return {};
     }
 
     int fd_ = -1;
@@ -197,29 +198,24 @@ class Original {
         if (fd_ >= 0) ::close(fd_);
     }
 
-    bool open(const SpliceInputs& inputs, std::string& error) {
+    Status open(const SpliceInputs& inputs) {
         fd_ = ::open(inputs.input_path.c_str(), O_RDONLY | O_CLOEXEC);
         struct stat status {};
-        if (fd_ < 0 || ::fstat(fd_, &status) != 0) {
-            error = system_error("cannot read " + inputs.input_path);
-            return false;
-        }
-        if (static_cast<std::uint64_t>(status.st_size) != inputs.source_bytes) {
-            error = inputs.input_path + " changed while it was being prepared (" +
-                    std::to_string(inputs.source_bytes) + " bytes when analysed, " +
-                    std::to_string(status.st_size) + " now)";
-            return false;
-        }
+        if (fd_ < 0 || ::fstat(fd_, &status) != 0)
+            return system_error("cannot read " + inputs.input_path);
+        if (static_cast<std::uint64_t>(status.st_size) != inputs.source_bytes)
+            return fail(ErrorCode::conflict,
+                        inputs.input_path + " changed while it was being prepared (" +
+                            std::to_string(inputs.source_bytes) + " bytes when analysed, " +
+                            std::to_string(status.st_size) + " now)");
         char last = '\n';
         if (inputs.source_bytes > 0 &&
-            ::pread(fd_, &last, 1, static_cast<off_t>(inputs.source_bytes - 1)) != 1) {
-            error = system_error("cannot read " + inputs.input_path);
-            return false;
-        }
+            ::pread(fd_, &last, 1, static_cast<off_t>(inputs.source_bytes - 1)) != 1)
+            return system_error("cannot read " + inputs.input_path);
         ends_with_newline_ = last == '\n';
         release_cache_ = inputs.release_original_cache;
         page_bytes_ = static_cast<std::uint64_t>(std::max(::sysconf(_SC_PAGESIZE), 1L));
-        return true;
+        return {};
     }
 
     [[nodiscard]] int fd() const { return fd_; }
@@ -251,18 +247,20 @@ class Original {
 SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
     SpliceResult result;
     Original original;
-    if (!original.open(inputs, result.error)) return result;
+    result.status = original.open(inputs);
+    if (!result.status) return result;
     TemporaryFile output;
-    if (!output.create(inputs.output_path, inputs.durable, result.error)) return result;
+    result.status = output.create(inputs.output_path, inputs.durable);
+    if (!result.status) return result;
     result.temporary_path = output.path();
     BlockSimulation blocks(inputs.machine, inputs.verify);
     std::string& out = output.buffer();
     std::uint64_t copied_bytes = 0;
     std::uint64_t block_lines = 0;
     for (const PlannedSnapshot& snapshot : plan.snapshots) {
-        if (!output.copy_from(original.fd(), copied_bytes, snapshot.after_byte - copied_bytes,
-                              result.error))
-            return result;
+        result.status =
+            output.copy_from(original.fd(), copied_bytes, snapshot.after_byte - copied_bytes);
+        if (!result.status) return result;
         copied_bytes = snapshot.after_byte;
         original.release_cache(copied_bytes);
         if (copied_bytes == inputs.source_bytes && !original.ends_with_newline()) out += '\n';
@@ -277,37 +275,34 @@ SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan) {
                      begin_line);
         block_lines += block.lines;
     }
-    if (!output.copy_from(original.fd(), copied_bytes, inputs.source_bytes - copied_bytes,
-                          result.error))
-        return result;
+    result.status =
+        output.copy_from(original.fd(), copied_bytes, inputs.source_bytes - copied_bytes);
+    if (!result.status) return result;
     original.release_all_cache();
     result.lines = inputs.source_lines + block_lines;
     blocks.checker().finish(result.lines);
-    if (!output.close(result.error)) return result;
+    result.status = output.close();
+    if (!result.status) return result;
     result.bytes = output.bytes();
     result.problem = blocks.checker().problem();
     result.blocks_checked = blocks.checker().blocks();
     return result;
 }
 
-bool install(const std::string& temporary, const std::string& target, std::string& error) {
-    if (std::rename(temporary.c_str(), target.c_str()) != 0) {
-        error = system_error("cannot replace " + target);
-        return false;
-    }
-    return true;
+Status install(const std::string& temporary, const std::string& target) {
+    if (std::rename(temporary.c_str(), target.c_str()) != 0)
+        return system_error("cannot replace " + target);
+    return {};
 }
 
-bool write_atomically(const std::string& path, const std::string& text, bool durable,
-                      std::string& error) {
+Status write_atomically(const std::string& path, const std::string& text, bool durable) {
     TemporaryFile file;
-    if (!file.create(path, durable, error)) return false;
+    if (Status created = file.create(path, durable); !created) return created;
     file.buffer() = text;
-    if (!file.close(error) || !install(file.path(), path, error)) {
-        std::remove(file.path().c_str());
-        return false;
-    }
-    return true;
+    Status written = file.close();
+    if (written) written = install(file.path(), path);
+    if (!written) std::remove(file.path().c_str());
+    return written;
 }
 
 }  // namespace strata::planner::splice

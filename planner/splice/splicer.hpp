@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/parser/machine_state.hpp"
 #include "strata/planner/motion_limits.hpp"
 #include "strata/planner/snapshot_plan.hpp"
@@ -17,7 +18,7 @@
 namespace strata::planner::splice {
 
 struct SpliceResult {
-    std::string error;  ///< I/O failure: nothing was installed.
+    Status status;  ///< An I/O failure (`no_space`, `permission`...): nothing was installed.
     std::string temporary_path;
     std::uint64_t bytes = 0;
     std::uint64_t lines = 0;
@@ -46,11 +47,10 @@ struct SpliceInputs {
 [[nodiscard]] SpliceResult splice_file(const SpliceInputs& inputs, const SnapshotPlan& plan);
 
 /// Renames `temporary` (flushed to disk already, unless not durable) over `target`.
-[[nodiscard]] bool install(const std::string& temporary, const std::string& target,
-                           std::string& error);
+[[nodiscard]] Status install(const std::string& temporary, const std::string& target);
 
 /// Writes `text` to `path` atomically (temporary file, fsync when `durable`, rename).
-[[nodiscard]] bool write_atomically(const std::string& path, const std::string& text, bool durable,
-                                    std::string& error);
+[[nodiscard]] Status write_atomically(const std::string& path, const std::string& text,
+                                      bool durable);
 
 }  // namespace strata::planner::splice

@@ -11,40 +11,37 @@
 
 namespace strata::server::api {
 
-bool JsonBody::parse(const std::string& body, std::string_view content_type, std::string& error) {
+Status JsonBody::parse(const std::string& body, std::string_view content_type) {
     if (content_type.starts_with("application/x-www-form-urlencoded")) {
         document_.SetObject();
         auto& allocator = document_.GetAllocator();
         for (const auto& [name, value] : http::parse_query(body))
             document_.AddMember(rapidjson::Value(name.c_str(), allocator),
                                 rapidjson::Value(value.c_str(), allocator), allocator);
-        return true;
+        return {};
     }
     if (body.empty()) {
         document_.SetObject();
-        return true;
+        return {};
     }
-    if (const auto deep = json_too_deep_at(body)) {
-        error = "the body is not JSON this server reads: nested deeper than " +
-                std::to_string(max_json_depth) + " levels at byte " + std::to_string(*deep);
-        return false;
-    }
-    if (const auto nul = json_nul_at(body)) {
-        error = "the body is not JSON: a NUL byte at byte " + std::to_string(*nul);
-        return false;
-    }
+    if (const auto deep = json_too_deep_at(body))
+        return fail(ErrorCode::invalid,
+                    "the body is not JSON this server reads: nested deeper "
+                    "than " +
+                        std::to_string(max_json_depth) + " levels at byte " +
+                        std::to_string(*deep));
+    if (const auto nul = json_nul_at(body))
+        return fail(ErrorCode::invalid,
+                    "the body is not JSON: a NUL byte at byte " + std::to_string(*nul));
     document_.Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str(), body.size());
-    if (document_.HasParseError()) {
-        error = std::string("the body is not JSON: ") +
-                rapidjson::GetParseError_En(document_.GetParseError()) + " at byte " +
-                std::to_string(document_.GetErrorOffset());
-        return false;
-    }
-    if (!document_.IsObject() || !json_opens_object(body)) {
-        error = "the body must be a JSON object";
-        return false;
-    }
-    return true;
+    if (document_.HasParseError())
+        return fail(ErrorCode::invalid, std::string("the body is not JSON: ") +
+                                            rapidjson::GetParseError_En(document_.GetParseError()) +
+                                            " at byte " +
+                                            std::to_string(document_.GetErrorOffset()));
+    if (!document_.IsObject() || !json_opens_object(body))
+        return fail(ErrorCode::invalid, "the body must be a JSON object");
+    return {};
 }
 
 const rapidjson::Value* JsonBody::value(const char* name) const {
@@ -101,10 +98,9 @@ std::optional<std::vector<std::string>> JsonBody::strings(const char* name) cons
 }
 
 std::optional<http::Response> read_body(const Call& call, JsonBody& body) {
-    std::string error;
-    if (body.parse(call.body, call.head.header("content-type").value_or(""), error))
-        return std::nullopt;
-    return http::Response::error(400, error);
+    const Status parsed = body.parse(call.body, call.head.header("content-type").value_or(""));
+    if (parsed) return std::nullopt;
+    return http::Response::error(400, parsed.error().message);
 }
 
 std::optional<http::Response> read_command(const Call& call, JsonBody& body, std::string& command) {

@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include "strata/common/result.hpp"
 #include "strata/server/http.hpp"
 
 namespace strata::server::api {
@@ -18,8 +19,8 @@ struct Call;
 
 class JsonBody {
   public:
-    /// False with `error` when the body is neither a JSON object nor a form.
-    bool parse(const std::string& body, std::string_view content_type, std::string& error);
+    /// `invalid`, saying where, when the body is neither a JSON object nor a form.
+    [[nodiscard]] Status parse(const std::string& body, std::string_view content_type);
 
     [[nodiscard]] bool has(const char* name) const;
     [[nodiscard]] std::optional<std::string> string(const char* name) const;

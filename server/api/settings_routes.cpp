@@ -48,12 +48,8 @@ std::string read_setting(Services& services, const char* key, const char* fallba
     return stored->value_or(fallback);
 }
 
-bool write_setting(Services& services, const char* key, const std::string& json,
-                   std::string& error) {
-    const Status stored =
-        services.store.with([&](Database& db) { return SettingsTable(db).put(key, json); });
-    if (!stored) error = stored.error().message;
-    return stored.ok();
+Status write_setting(Services& services, const char* key, const std::string& json) {
+    return services.store.with([&](Database& db) { return SettingsTable(db).put(key, json); });
 }
 
 // A temperature in °C from `max_c` down to 0, or null where `nullable`; the problem otherwise.
@@ -181,8 +177,8 @@ std::optional<http::Response> check_and_store(Services& services, const char* ke
                                               const rapidjson::Value& value, Check check) {
     std::string stored;
     if (std::optional<http::Response> wrong = check(value, stored)) return wrong;
-    std::string error;
-    if (!write_setting(services, key, stored, error)) return http::Response::error(500, error);
+    if (const Status written = write_setting(services, key, stored); !written)
+        return http::Response::error(status_of(written.error()), written.error().message);
     return std::nullopt;
 }
 
@@ -352,8 +348,8 @@ http::Response post_settings(Services& services, const Call& call) {
                 member.value, writes))
             return *refused;
     for (const auto& [key, json] : writes) {
-        std::string error;
-        if (!write_setting(services, key, json, error)) return http::Response::error(500, error);
+        if (const Status written = write_setting(services, key, json); !written)
+            return http::Response::error(status_of(written.error()), written.error().message);
     }
     return get_settings(services, call);
 }

@@ -101,7 +101,8 @@ int status_of(const Error& error) {
         case ErrorCode::invalid: return 400;
         case ErrorCode::not_found: return 404;
         case ErrorCode::conflict:
-        case ErrorCode::busy: return 409;
+        case ErrorCode::busy:
+        case ErrorCode::cancelled: return 409;
         case ErrorCode::no_space: return 507;
         case ErrorCode::unavailable: return 503;
         case ErrorCode::permission:

@@ -53,7 +53,18 @@ planner::PrepOptions prep_options(Store& store, const std::string& input_path,
         return std::pair(profiles.default_of(ProfileKind::timelapse),
                          profiles.default_of(ProfileKind::printer));
     });
-    if (timelapse) options.profile = planner::load_timelapse_profile(timelapse->body_json).profile;
+    if (timelapse) {
+        // Validated when it was stored; one this strata no longer reads (a field since removed)
+        // is said and the defaults are used rather than half of it.
+        Result<planner::TimelapseProfile> profile =
+            planner::load_timelapse_profile(timelapse->body_json);
+        if (profile)
+            options.profile = std::move(*profile);
+        else
+            std::fprintf(stderr,
+                         "strata serve: timelapse profile '%s' unreadable, defaults used: %s\n",
+                         timelapse->name.c_str(), profile.error().message.c_str());
+    }
     PrinterProfile printer_settings;
     if (printer && !read_printer_profile(printer->body_json, printer_settings)) {
         options.printer_bed = bed_area_of(printer_settings);

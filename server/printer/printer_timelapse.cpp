@@ -70,12 +70,18 @@ void PrinterService::end_timelapse(std::string_view result) {
         finishing_ = nullptr;
     }
     for (const timelapse::VideoOutcome& video : videos) {
-        const bool ok = video.result.ok;
+        const Status& status = video.result.status;
+        const bool ok = status.ok();
+        if (!video.frame_policy)
+            std::fprintf(stderr, "strata serve: frames of %s left as they were: %s\n",
+                         video.path.c_str(), video.frame_policy.error().message.c_str());
         // Only shut_down() cancels a render.
-        const std::string error = video.result.cancelled
-                                      ? "the server stopped before the video was made; its "
-                                        "frames are kept for a render later"
-                                      : video.result.error;
+        const std::string error = ok ? std::string()
+                                  : status.error().code == ErrorCode::cancelled
+                                      ? "the server stopped before the video "
+                                        "was made; its frames are kept for a "
+                                        "render later"
+                                      : status.error().message;
         NewVideo row;
         row.job_id = job_id;
         row.camera = video.camera;

@@ -177,9 +177,9 @@ std::optional<ProfileProblem> validate_profile(ProfileKind kind, std::string_vie
         // defaults), as a hand-written profile file may have them; a stored body may not.
         rapidjson::Document strict;
         if (auto problem = parse_strict_object(body_json, strict)) return problem;
-        const planner::ProfileLoad load = planner::load_timelapse_profile(body_json);
+        const Result<planner::TimelapseProfile> load = planner::load_timelapse_profile(body_json);
         if (load.ok()) return std::nullopt;
-        return planner_problem(load.error);
+        return planner_problem(load.error().message);
     }
     if (kind == ProfileKind::printer) {
         PrinterProfile ignored;

@@ -48,7 +48,7 @@ std::string extension_of(timelapse::VideoFormat format) {
 // A render reads an archived recording from a scratch folder beside it, removed afterwards.
 class Unpacked {
   public:
-    Unpacked(const Recording& recording, std::string& error) {
+    explicit Unpacked(const Recording& recording) {
         if (!recording.archived) {
             directory_ = recording.location;
             return;
@@ -56,11 +56,8 @@ class Unpacked {
         scratch_ = recording.location.parent_path() / ("." + recording.camera + ".render");
         std::error_code ignored;
         std::filesystem::remove_all(scratch_, ignored);
-        if (const Status unpacked = timelapse::extract_frame_archive(recording.location, scratch_);
-            unpacked)
-            directory_ = scratch_;
-        else
-            error = unpacked.error().message;
+        status_ = timelapse::extract_frame_archive(recording.location, scratch_);
+        if (status_) directory_ = scratch_;
     }
     ~Unpacked() {
         std::error_code ignored;
@@ -69,8 +66,11 @@ class Unpacked {
     Unpacked(const Unpacked&) = delete;
     Unpacked& operator=(const Unpacked&) = delete;
     [[nodiscard]] const std::filesystem::path& directory() const { return directory_; }
+    /// Why there is no directory (an archive that would not extract).
+    [[nodiscard]] const Status& status() const { return status_; }
 
   private:
+    Status status_;
     std::filesystem::path directory_;
     std::filesystem::path scratch_;
 };
@@ -233,22 +233,18 @@ void Recordings::render_now(const Job& job) {
         return;
     }
     publish("MovieRendering", "");
-    const Unpacked unpacked(*recording, result.error);
-    Result<std::vector<timelapse::Frame>> loaded =
-        unpacked.directory().empty()
-            ? Result<std::vector<timelapse::Frame>>(fail(ErrorCode::io, result.error))
-            : timelapse::load_frames(unpacked.directory());
-    if (!loaded) result.error = loaded.error().message;
-    const std::vector<timelapse::Frame> frames =
-        loaded ? std::move(*loaded) : std::vector<timelapse::Frame>{};
-    if (loaded) {
-        if (frames.empty()) {
-            result.error = "no frames";
-        } else {
-            timelapse::RenderOptions options = job.options;
-            options.thumbnail = std::filesystem::path(video).replace_extension(".thumb.jpg");
-            result = timelapse::render_frames(frames, video, options, &cancel_render_);
-        }
+    const Unpacked unpacked(*recording);
+    Result<std::vector<timelapse::Frame>> frames =
+        unpacked.status() ? timelapse::load_frames(unpacked.directory())
+                          : Result<std::vector<timelapse::Frame>>(unpacked.status().error());
+    if (!frames) {
+        result.status = frames.error();
+    } else if (frames->empty()) {
+        result.status = fail(ErrorCode::not_found, "no frames");
+    } else {
+        timelapse::RenderOptions options = job.options;
+        options.thumbnail = std::filesystem::path(video).replace_extension(".thumb.jpg");
+        result = timelapse::render_frames(*frames, video, options, &cancel_render_);
     }
     {
         // Done before the video is listed: a client that sees it listed (or hears MovieDone)
@@ -257,12 +253,13 @@ void Recordings::render_now(const Job& job) {
         rendering_.clear();
     }
     record_video(*recording, video, result);
-    publish(result.ok ? "MovieDone" : "MovieFailed", result.ok ? "" : result.error);
+    publish(result.status ? "MovieDone" : "MovieFailed",
+            result.status ? "" : result.status.error().message);
 }
 
 void Recordings::record_video(const Recording& recording, const std::filesystem::path& video,
                               const timelapse::RenderResult& result) {
-    if (!result.ok) return;  // A failed render leaves the previous video, if any, as it was.
+    if (!result.status) return;  // A failed render leaves the previous video, if any, as it was.
     std::error_code unknown_size;
     const auto size = std::filesystem::file_size(video, unknown_size);
     const Status recorded = store_.with([&](Database& db) -> Status {

@@ -60,12 +60,12 @@ std::string read_file(const fs::path& path) {
 TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     constexpr double park_x_mm = 60.0;
     constexpr double park_y_mm = 150.0;
-    const planner::ProfileLoad profile = planner::load_timelapse_profile(
+    const Result<planner::TimelapseProfile> profile = planner::load_timelapse_profile(
         "{}", {R"(stabilization.x={"type":"fixed_mm","value":60})",
                R"(stabilization.y={"type":"fixed_mm","value":150})"});
-    ASSERT_TRUE(profile.ok()) << profile.error;
+    ASSERT_TRUE(profile.ok()) << strata::testing::message_of(profile);
     planner::PrepOptions prep;
-    prep.profile = profile.profile;
+    prep.profile = *profile;
     prep.input_path = streamer::testing::data_file("ps281_mini_cube_m486.gcode");
     prep.output_path = (directory_ / "job.gcode").string();
     prep.index_path = (directory_ / "job.gcode.index.json").string();
@@ -106,8 +106,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
         info.snapshot = snapshot;
         const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
         parked = false;
-        if (report.ok) return {};
-        return fail(ErrorCode::unavailable, report.error);
+        return report.status;
     });
 
     // Between snapshots: frames grabbed over the same HTTP path while the head prints.
@@ -119,14 +118,15 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             if (parked) continue;
             const streamer::LiveState before = printer_->state();
-            const timelapse::CaptureResult frame = grab->capture(timelapse::Clock::now(), 0);
+            const Result<timelapse::CapturedFrame> frame =
+                grab->capture(timelapse::Clock::now(), 0);
             const streamer::LiveState after = printer_->state();
             const auto away = [&](const streamer::LiveState& state) {
                 return std::hypot(state.position_mm[0] - park_x_mm,
                                   state.position_mm[1] - park_y_mm) > 20.0;
             };
-            if (frame.ok && !parked && away(before) && away(after) && before.executed > 20)
-                between.push_back(nozzle_centre(frame.jpeg));
+            if (frame.ok() && !parked && away(before) && away(after) && before.executed > 20)
+                between.push_back(nozzle_centre(frame->jpeg));
         }
     });
     const streamer::testing::Outcome outcome =
@@ -160,7 +160,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
 
     const std::vector<timelapse::VideoOutcome> videos = capture.finish();
     ASSERT_EQ(videos.size(), 1u);
-    ASSERT_TRUE(videos[0].result.ok) << videos[0].result.error;
+    ASSERT_TRUE(strata::testing::ok(videos[0].result.status));
     EXPECT_EQ(videos[0].result.frames_written, planned);
     EXPECT_TRUE(fs::exists(videos[0].path));
     webcam.stop();
@@ -184,8 +184,7 @@ TEST_F(Streaming, ACameraThatFailsIsReportedAndThePrintGoesOn) {
         timelapse::FrameInfo info;
         info.snapshot = snapshot;
         const timelapse::SnapshotReport report = capture.capture(info, timelapse::Clock::now());
-        if (report.ok) return {};
-        return fail(ErrorCode::unavailable, report.error);
+        return report.status;
     });
     const streamer::testing::Outcome outcome =
         streamer::testing::print(*streamer_, (directory_ / "snap.gcode").string(), 30.0);

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "../../planner/splice/splicer.hpp"
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/planner/verify.hpp"
@@ -48,11 +49,11 @@ class Prep : public ::testing::Test {
     // Preps `input` with `settings` (dotted overrides) into a job and returns the result.
     PrepResult prep(const std::string& input, const std::vector<std::string>& settings = {},
                     unsigned threads = default_prep_threads()) {
-        const ProfileLoad profile = load_timelapse_profile("{}", settings);
-        EXPECT_TRUE(profile.ok()) << profile.error;
+        const strata::Result<TimelapseProfile> profile = load_timelapse_profile("{}", settings);
+        EXPECT_TRUE(profile.ok()) << (profile ? "" : profile.error().message);
         PrepOptions options;
         options.threads = threads;
-        options.profile = profile.profile;
+        options.profile = *profile;
         options.input_path = input;
         options.output_path = job_path();
         options.index_path = (directory_ / "job.gcode.index.json").string();
@@ -466,9 +467,8 @@ TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
     ASSERT_EQ(prep(kept).error, PrepError::none);
     EXPECT_EQ(cached_pages(kept), pages);  // By default the original stays cached.
 
-    const ProfileLoad profile = load_timelapse_profile("{}");
     PrepOptions options;
-    options.profile = profile.profile;
+    options.profile = strata::testing::value_of(load_timelapse_profile("{}"));
     options.input_path = released;
     options.output_path = (directory_ / "released_job.gcode").string();
     options.release_original_cache = true;
@@ -493,8 +493,11 @@ TEST_F(Prep, AnOriginalChangedBetweenThePassesIsNotSpliced) {
         original_path, result.analysis.bytes, result.analysis.lines, output,
         machine,       verify_options};
     const splice::SpliceResult spliced = splice::splice_file(inputs, result.plan);
-    EXPECT_NE(spliced.error.find("changed while it was being prepared"), std::string::npos)
-        << spliced.error;
+    ASSERT_FALSE(spliced.status.ok());
+    EXPECT_EQ(spliced.status.error().code, strata::ErrorCode::conflict);
+    EXPECT_NE(spliced.status.error().message.find("changed while it was being prepared"),
+              std::string::npos)
+        << spliced.status.error().message;
     EXPECT_TRUE(spliced.temporary_path.empty());
     EXPECT_FALSE(fs::exists(output));
 }

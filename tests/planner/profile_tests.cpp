@@ -6,24 +6,26 @@
 #include <fstream>
 #include <string>
 
+#include "../support/result.hpp"
 #include "strata/planner/timelapse_profile.hpp"
 
 namespace strata::planner {
 namespace {
 
 using parser::FeatureType;
+using strata::testing::message_of;
 
 TEST(TimelapseProfile, EmptyTextGivesTheDefaults) {
-    const ProfileLoad load = load_timelapse_profile("");
-    ASSERT_TRUE(load.ok()) << load.error;
-    EXPECT_EQ(load.profile.triggers.every_n_layers, 1u);
-    EXPECT_EQ(load.profile.position.mode, PositionMode::compatibility);
-    EXPECT_EQ(load.profile.stabilization.x.kind, StabilizationKind::bed_percent);
-    EXPECT_EQ(load.profile.stabilization.x.value, 50.0);
-    EXPECT_FALSE(load.profile.motion.lift_mm.has_value());
-    EXPECT_EQ(load.profile.safety.vase_mode, VaseModePolicy::in_place);
-    EXPECT_EQ(load.profile.position.feature_order.front(), FeatureType::prime_tower);
-    EXPECT_EQ(to_json(load.profile), to_json(TimelapseProfile{}));
+    const Result<TimelapseProfile> load = load_timelapse_profile("");
+    ASSERT_TRUE(load.ok()) << message_of(load);
+    EXPECT_EQ(load->triggers.every_n_layers, 1u);
+    EXPECT_EQ(load->position.mode, PositionMode::compatibility);
+    EXPECT_EQ(load->stabilization.x.kind, StabilizationKind::bed_percent);
+    EXPECT_EQ(load->stabilization.x.value, 50.0);
+    EXPECT_FALSE(load->motion.lift_mm.has_value());
+    EXPECT_EQ(load->safety.vase_mode, VaseModePolicy::in_place);
+    EXPECT_EQ(load->position.feature_order.front(), FeatureType::prime_tower);
+    EXPECT_EQ(to_json(*load), to_json(TimelapseProfile{}));
 }
 
 TEST(TimelapseProfile, EveryFieldSurvivesARoundTrip) {
@@ -57,20 +59,20 @@ TEST(TimelapseProfile, EveryFieldSurvivesARoundTrip) {
                       .max_z_mm = 210.0,
                       .vase_mode = VaseModePolicy::skip};
     const std::string json = to_json(profile);
-    const ProfileLoad load = load_timelapse_profile(json);
-    ASSERT_TRUE(load.ok()) << load.error;
-    EXPECT_EQ(to_json(load.profile), json);
-    EXPECT_EQ(load.profile.stabilization.x.path, (std::vector<double>{45, 50, 55}));
-    EXPECT_EQ(load.profile.position.restrictions[0].radius_mm, 30.0);
-    EXPECT_EQ(load.profile.motion.lift_mm, 0.4);
-    EXPECT_EQ(load.profile.safety.vase_mode, VaseModePolicy::skip);
+    const Result<TimelapseProfile> load = load_timelapse_profile(json);
+    ASSERT_TRUE(load.ok()) << message_of(load);
+    EXPECT_EQ(to_json(*load), json);
+    EXPECT_EQ(load->stabilization.x.path, (std::vector<double>{45, 50, 55}));
+    EXPECT_EQ(load->position.restrictions[0].radius_mm, 30.0);
+    EXPECT_EQ(load->motion.lift_mm, 0.4);
+    EXPECT_EQ(load->safety.vase_mode, VaseModePolicy::skip);
 }
 
 TEST(TimelapseProfile, CommentsAndTrailingCommasAreAccepted) {
-    const ProfileLoad load =
+    const Result<TimelapseProfile> load =
         load_timelapse_profile("{ // hand-edited\n \"triggers\": {\"every_n_layers\": 2,},\n}");
-    ASSERT_TRUE(load.ok()) << load.error;
-    EXPECT_EQ(load.profile.triggers.every_n_layers, 2u);
+    ASSERT_TRUE(load.ok()) << message_of(load);
+    EXPECT_EQ(load->triggers.every_n_layers, 2u);
 }
 
 struct BadProfile {
@@ -81,9 +83,10 @@ struct BadProfile {
 class TimelapseProfileErrors : public ::testing::TestWithParam<BadProfile> {};
 
 TEST_P(TimelapseProfileErrors, NameTheField) {
-    const ProfileLoad load = load_timelapse_profile(GetParam().json);
+    const Result<TimelapseProfile> load = load_timelapse_profile(GetParam().json);
     ASSERT_FALSE(load.ok());
-    EXPECT_NE(load.error.find(GetParam().expected_error), std::string::npos) << load.error;
+    EXPECT_NE(message_of(load).find(GetParam().expected_error), std::string::npos)
+        << message_of(load);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -121,38 +124,40 @@ INSTANTIATE_TEST_SUITE_P(
 
 // `strata prep --profile` on 150 KB of `[` once overflowed RapidJSON's recursive parser.
 TEST(TimelapseProfile, DeepNestingIsRefusedNotParsed) {
-    const ProfileLoad deep = load_timelapse_profile(std::string(150'000, '['));
+    const Result<TimelapseProfile> deep = load_timelapse_profile(std::string(150'000, '['));
     EXPECT_FALSE(deep.ok());
-    EXPECT_EQ(deep.error, "JSON nested deeper than 64 levels at byte 64");
-    const ProfileLoad set = load_timelapse_profile("", {"motion.lift_mm=" + std::string(100, '[')});
-    EXPECT_NE(set.error.find("nested deeper than 64 levels"), std::string::npos) << set.error;
+    EXPECT_EQ(message_of(deep), "JSON nested deeper than 64 levels at byte 64");
+    const Result<TimelapseProfile> set =
+        load_timelapse_profile("", {"motion.lift_mm=" + std::string(100, '[')});
+    EXPECT_NE(message_of(set).find("nested deeper than 64 levels"), std::string::npos)
+        << message_of(set);
 }
 
 TEST(TimelapseProfile, OverridesApplyOnTopOfTheFile) {
-    const ProfileLoad load = load_timelapse_profile(
+    const Result<TimelapseProfile> load = load_timelapse_profile(
         R"({"position": {"mode": "fast"}})",
         {"position.mode=snap_to_print", "triggers.every_n_layers=5", "stabilization.x.type=path_mm",
          "stabilization.x.path=[10, 20]", "motion.lift_mm=null", "safety.max_z_mm=180"});
-    ASSERT_TRUE(load.ok()) << load.error;
-    EXPECT_EQ(load.profile.position.mode, PositionMode::snap_to_print);
-    EXPECT_EQ(load.profile.triggers.every_n_layers, 5u);
-    EXPECT_EQ(load.profile.stabilization.x.kind, StabilizationKind::path_mm);
-    EXPECT_EQ(load.profile.stabilization.x.path, (std::vector<double>{10, 20}));
-    EXPECT_FALSE(load.profile.motion.lift_mm.has_value());
-    EXPECT_EQ(load.profile.safety.max_z_mm, 180.0);
+    ASSERT_TRUE(load.ok()) << message_of(load);
+    EXPECT_EQ(load->position.mode, PositionMode::snap_to_print);
+    EXPECT_EQ(load->triggers.every_n_layers, 5u);
+    EXPECT_EQ(load->stabilization.x.kind, StabilizationKind::path_mm);
+    EXPECT_EQ(load->stabilization.x.path, (std::vector<double>{10, 20}));
+    EXPECT_FALSE(load->motion.lift_mm.has_value());
+    EXPECT_EQ(load->safety.max_z_mm, 180.0);
 }
 
 TEST(TimelapseProfile, BadOverridesAreNamed) {
-    EXPECT_NE(load_timelapse_profile("", {"motion.lift_mm"}).error.find("expected key=value"),
+    EXPECT_NE(message_of(load_timelapse_profile("", {"motion.lift_mm"})).find("expected key=value"),
               std::string::npos);
-    EXPECT_NE(load_timelapse_profile("", {"motion..lift_mm=1"}).error.find("empty key part"),
+    EXPECT_NE(message_of(load_timelapse_profile("", {"motion..lift_mm=1"})).find("empty key part"),
               std::string::npos);
-    EXPECT_NE(load_timelapse_profile("", {"motion.lift=1"}).error.find("'motion.lift'"),
+    EXPECT_NE(message_of(load_timelapse_profile("", {"motion.lift=1"})).find("'motion.lift'"),
               std::string::npos);
-    EXPECT_NE(load_timelapse_profile("", {"motion.lift_m=1"}).error.find("unknown setting"),
+    EXPECT_NE(message_of(load_timelapse_profile("", {"motion.lift_m=1"})).find("unknown setting"),
               std::string::npos);
-    EXPECT_NE(load_timelapse_profile("", {"motion.lift_mm=1", "motion.lift_mm.x=2"})
-                  .error.find("'motion.lift_mm' is not an object"),
+    EXPECT_NE(message_of(load_timelapse_profile("", {"motion.lift_mm=1", "motion.lift_mm.x=2"}))
+                  .find("'motion.lift_mm' is not an object"),
               std::string::npos);
 }
 
@@ -160,14 +165,14 @@ TEST(TimelapseProfile, FilesAreReadAndMissingOnesNamed) {
     const std::filesystem::path path =
         std::filesystem::temp_directory_path() / "strata_profile_test.json";
     std::ofstream(path) << R"({"triggers": {"every_height_mm": 0.6}})";
-    const ProfileLoad load = load_timelapse_profile_file(path);
-    ASSERT_TRUE(load.ok()) << load.error;
-    EXPECT_EQ(load.profile.triggers.every_height_mm, 0.6);
+    const Result<TimelapseProfile> load = load_timelapse_profile_file(path);
+    ASSERT_TRUE(load.ok()) << message_of(load);
+    EXPECT_EQ(load->triggers.every_height_mm, 0.6);
     std::filesystem::remove(path);
 
-    const ProfileLoad missing = load_timelapse_profile_file(path);
-    EXPECT_NE(missing.error.find("cannot read the profile"), std::string::npos);
-    EXPECT_NE(missing.error.find(path.string()), std::string::npos);
+    const Result<TimelapseProfile> missing = load_timelapse_profile_file(path);
+    EXPECT_NE(message_of(missing).find("cannot read the profile"), std::string::npos);
+    EXPECT_NE(message_of(missing).find(path.string()), std::string::npos);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../support/corpus_required.hpp"
+#include "../support/result.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/planner/verify.hpp"
 
@@ -64,14 +65,14 @@ PrepResult prep(const std::string& input, const std::string& output,
     PrepOptions options;
     options.input_path = input;
     options.output_path = output;
-    ProfileLoad profile = load_timelapse_profile("{}", settings);
-    EXPECT_TRUE(profile.ok()) << profile.error;
-    options.profile = profile.profile;
+    strata::Result<TimelapseProfile> profile = load_timelapse_profile("{}", settings);
+    EXPECT_TRUE(profile.ok()) << strata::testing::message_of(profile);
+    options.profile = *profile;
     PrepResult result = prep_file(options);
     if (result.error != PrepError::not_plannable) return result;
     settings.emplace_back("safety.area_min_mm=[-400,-400]");
     settings.emplace_back("safety.area_max_mm=[400,400]");
-    options.profile = load_timelapse_profile("{}", settings).profile;
+    options.profile = strata::testing::value_of(load_timelapse_profile("{}", settings));
     return prep_file(options);
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <utility>
 
 #include "strata/common/result.hpp"
@@ -15,6 +16,12 @@ template <class T>
     if (result.ok()) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << to_string(result.error().code) << ": " << result.error().message;
+}
+
+/// The error's message, or "" when there is none.
+template <class T>
+std::string message_of(const Result<T>& result) {
+    return result.ok() ? std::string() : result.error().message;
 }
 
 template <class T>

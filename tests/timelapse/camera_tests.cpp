@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/timelapse/camera.hpp"
 
@@ -20,6 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
+using strata::ErrorCode;
+using strata::Result;
+using strata::testing::message_of;
+using strata::testing::ok;
 using namespace std::chrono_literals;
 
 std::string small_jpeg(unsigned char shade) {
@@ -121,53 +126,54 @@ CameraConfig http_camera(const std::string& url) {
     return config;
 }
 
-CaptureResult capture_now(Camera& camera) {
+Result<CapturedFrame> capture_now(Camera& camera) {
     return camera.capture(Clock::now(), 7);
 }
 
 TEST(HttpSnapshotCamera, TakesAJpegAndNamesEveryKindOfFailure) {
     FaultyWebcam webcam;
-    auto ok = make_camera(http_camera(webcam.url("/ok")));
-    CaptureResult result = capture_now(*ok);
-    ASSERT_TRUE(result.ok) << result.error;
-    EXPECT_TRUE(is_whole_jpeg(result.jpeg));
+    auto healthy = make_camera(http_camera(webcam.url("/ok")));
+    Result<CapturedFrame> result = capture_now(*healthy);
+    ASSERT_TRUE(ok(result));
+    EXPECT_TRUE(is_whole_jpeg(result->jpeg));
 
     const auto started = Clock::now();
     result = capture_now(*make_camera(http_camera(webcam.url("/slow"))));
-    EXPECT_FALSE(result.ok);
+    EXPECT_FALSE(result.ok());
     EXPECT_LT(Clock::now() - started, 1400ms);  // The 0.5 s timeout, not the server's 1.5 s.
-    EXPECT_NE(result.error.find("camera 'webcam'"), std::string::npos) << result.error;
-    EXPECT_NE(result.error.find("no answer within 0.5 s"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("camera 'webcam'"), std::string::npos) << message_of(result);
+    EXPECT_NE(message_of(result).find("no answer within 0.5 s"), std::string::npos)
+        << message_of(result);
 
     result = capture_now(*make_camera(http_camera(webcam.url("/html"))));
-    EXPECT_NE(result.error.find("content type 'text/html"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("content type 'text/html"), std::string::npos)
+        << message_of(result);
     result = capture_now(*make_camera(http_camera(webcam.url("/truncated"))));
-    EXPECT_NE(result.error.find("broken JPEG"), std::string::npos) << result.error;
-    EXPECT_TRUE(result.jpeg.empty());
+    EXPECT_NE(message_of(result).find("broken JPEG"), std::string::npos) << message_of(result);
     result = capture_now(*make_camera(http_camera(webcam.url("/missing"))));
-    EXPECT_NE(result.error.find("HTTP 404"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("HTTP 404"), std::string::npos) << message_of(result);
     result = capture_now(*make_camera(http_camera("http://127.0.0.1:1/snapshot")));
-    EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("127.0.0.1:1"), std::string::npos) << result.error;
+    EXPECT_FALSE(result.ok());
+    EXPECT_NE(message_of(result).find("127.0.0.1:1"), std::string::npos) << message_of(result);
 }
 
 TEST(HttpSnapshotCamera, SendsBasicAuth) {
     FaultyWebcam webcam;
     CameraConfig config = http_camera(webcam.url("/private"));
-    CaptureResult result = capture_now(*make_camera(config));
-    EXPECT_NE(result.error.find("HTTP 401"), std::string::npos) << result.error;
+    Result<CapturedFrame> result = capture_now(*make_camera(config));
+    EXPECT_NE(message_of(result).find("HTTP 401"), std::string::npos) << message_of(result);
     config.username = "user";
     config.password = "secret";
     result = capture_now(*make_camera(config));
-    EXPECT_TRUE(result.ok) << result.error;
+    EXPECT_TRUE(ok(result));
 }
 
 TEST(HttpSnapshotCamera, WaitsUntilItsNotBeforeTime) {
     FaultyWebcam webcam;
     auto camera = make_camera(http_camera(webcam.url("/ok")));
     const auto started = Clock::now();
-    const CaptureResult result = camera->capture(started + 200ms, 1);
-    ASSERT_TRUE(result.ok) << result.error;
+    const Result<CapturedFrame> result = camera->capture(started + 200ms, 1);
+    ASSERT_TRUE(ok(result));
     EXPECT_GE(Clock::now() - started, 200ms);
 }
 
@@ -183,40 +189,42 @@ TEST(MjpegStreamCamera, HandsOverAFrameThatArrivedAfterTheHeadStopped) {
     for (const char* path : {"/stream", "/stream-no-length"}) {
         auto camera = make_camera(stream_camera(webcam.url(path)));
         // The first frame needs the connection; later ones are already buffered.
-        CaptureResult result = capture_now(*camera);
-        ASSERT_TRUE(result.ok) << path << ": " << result.error;
-        EXPECT_TRUE(is_whole_jpeg(result.jpeg));
+        Result<CapturedFrame> result = capture_now(*camera);
+        ASSERT_TRUE(ok(result)) << path;
+        EXPECT_TRUE(is_whole_jpeg(result->jpeg));
         std::this_thread::sleep_for(300ms);
         // Parked 150 ms ago: at 10 fps a frame from after that is in the buffer already, so
         // there is no wait for the next one (which would take up to 100 ms).
         const auto parked = Clock::now() - 150ms;
         result = camera->capture(parked, 2);
-        ASSERT_TRUE(result.ok) << result.error;
-        EXPECT_LT(result.latency_s, 0.04) << path;
+        ASSERT_TRUE(ok(result));
+        EXPECT_LT(result->latency_s, 0.04) << path;
         // Parked now: the next frame, at most a frame period away (and the timeout, 0.5 s).
         result = capture_now(*camera);
-        ASSERT_TRUE(result.ok) << result.error;
-        EXPECT_LT(result.latency_s, 0.45) << path;
+        ASSERT_TRUE(ok(result));
+        EXPECT_LT(result->latency_s, 0.45) << path;
     }
 }
 
 TEST(MjpegStreamCamera, AStalledOrWrongStreamIsAnError) {
     FaultyWebcam webcam;
     auto camera = make_camera(stream_camera(webcam.url("/stream")));
-    ASSERT_TRUE(capture_now(*camera).ok);
+    ASSERT_TRUE(capture_now(*camera).ok());
     webcam.stall = true;
     std::this_thread::sleep_for(100ms);
     const auto started = Clock::now();
-    CaptureResult result = capture_now(*camera);
-    EXPECT_FALSE(result.ok);
+    Result<CapturedFrame> result = capture_now(*camera);
+    EXPECT_FALSE(result.ok());
     EXPECT_LT(Clock::now() - started, 1000ms);
-    EXPECT_NE(result.error.find("no new frame within 0.5 s"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("no new frame within 0.5 s"), std::string::npos)
+        << message_of(result);
     webcam.stall = false;
 
     auto wrong = make_camera(stream_camera(webcam.url("/not-a-stream")));
     result = capture_now(*wrong);
-    EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("not an MJPEG stream"), std::string::npos) << result.error;
+    EXPECT_FALSE(result.ok());
+    EXPECT_NE(message_of(result).find("not an MJPEG stream"), std::string::npos)
+        << message_of(result);
 }
 
 class ScriptCameraTest : public ::testing::Test {
@@ -228,7 +236,7 @@ class ScriptCameraTest : public ::testing::Test {
     }
     void TearDown() override { fs::remove_all(directory_); }
 
-    CaptureResult run(const std::string& command, double timeout_s = 2.0) {
+    Result<CapturedFrame> run(const std::string& command, double timeout_s = 2.0) {
         CameraConfig config;
         config.name = "dslr";
         config.kind = CameraKind::script;
@@ -241,11 +249,11 @@ class ScriptCameraTest : public ::testing::Test {
 
 TEST_F(ScriptCameraTest, TheScriptWritesTheJpegToItsFirstArgument) {
     const std::string marker = (directory_ / "env.txt").string();
-    const CaptureResult result =
+    const Result<CapturedFrame> result =
         run("cp '" + (directory_ / "frame.jpg").string() +
             "' \"$1\" && echo \"$STRATA_SNAPSHOT_NUMBER $STRATA_CAMERA_NAME\" > '" + marker + "'");
-    ASSERT_TRUE(result.ok) << result.error;
-    EXPECT_EQ(result.jpeg, small_jpeg(80));
+    ASSERT_TRUE(ok(result));
+    EXPECT_EQ(result->jpeg, small_jpeg(80));
     std::ifstream in(marker);
     std::string number;
     std::string name;
@@ -255,23 +263,24 @@ TEST_F(ScriptCameraTest, TheScriptWritesTheJpegToItsFirstArgument) {
 }
 
 TEST_F(ScriptCameraTest, FailuresHangsAndGarbageAreNamed) {
-    CaptureResult result = run("echo 'gphoto2: no camera found' >&2; exit 3");
-    EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("camera 'dslr': the script failed with status 3: gphoto2: no "
-                                "camera found"),
+    Result<CapturedFrame> result = run("echo 'gphoto2: no camera found' >&2; exit 3");
+    EXPECT_FALSE(result.ok());
+    EXPECT_NE(message_of(result).find("camera 'dslr': the script failed with status 3: gphoto2: no "
+                                      "camera found"),
               std::string::npos)
-        << result.error;
+        << message_of(result);
 
     const auto started = Clock::now();
     result = run("sleep 30 & sleep 30", 0.3);  // A child in the background is killed too.
-    EXPECT_FALSE(result.ok);
+    EXPECT_FALSE(result.ok());
     EXPECT_LT(Clock::now() - started, 2s);
-    EXPECT_NE(result.error.find("did not finish within 0.3 s"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("did not finish within 0.3 s"), std::string::npos)
+        << message_of(result);
 
     result = run("true");
-    EXPECT_NE(result.error.find("wrote no image"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("wrote no image"), std::string::npos) << message_of(result);
     result = run("echo garbage > \"$1\"");
-    EXPECT_NE(result.error.find("broken JPEG"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result).find("broken JPEG"), std::string::npos) << message_of(result);
 }
 
 }  // namespace

@@ -14,6 +14,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
+using strata::ErrorCode;
+using strata::Result;
+using strata::testing::message_of;
+using strata::testing::ok;
 
 class Capture : public ::testing::Test {
   protected:
@@ -64,11 +68,12 @@ TEST_F(Capture, AFailingCameraIsNamedAndTheOthersGoOn) {
         const auto parked = Clock::now();
         const SnapshotReport report = capture.capture(info, parked);
         EXPECT_GE(Clock::now() - parked, std::chrono::milliseconds(100));  // The good delay.
-        EXPECT_FALSE(report.ok);
+        EXPECT_FALSE(report.status.ok());
         ASSERT_EQ(report.cameras.size(), 2u);
-        EXPECT_TRUE(report.cameras[0].ok) << report.cameras[0].error;
-        EXPECT_FALSE(report.cameras[1].ok);
-        EXPECT_NE(report.error.find("camera 'broken'"), std::string::npos) << report.error;
+        EXPECT_TRUE(ok(report.cameras[0].status));
+        EXPECT_FALSE(report.cameras[1].status.ok());
+        EXPECT_NE(message_of(report.status).find("camera 'broken'"), std::string::npos)
+            << message_of(report.status);
     }
     const std::vector<Frame> frames =
         strata::testing::value_of(load_frames(capture.frames_of("front cam")));
@@ -78,15 +83,16 @@ TEST_F(Capture, AFailingCameraIsNamedAndTheOthersGoOn) {
 
     const std::vector<VideoOutcome> videos = capture.finish();
     ASSERT_EQ(videos.size(), 2u);
-    EXPECT_TRUE(videos[0].result.ok) << videos[0].result.error;
+    EXPECT_TRUE(ok(videos[0].result.status));
+    EXPECT_TRUE(ok(videos[0].frame_policy));
     EXPECT_EQ(videos[0].path, directory_ / "videos" / "cube_front_cam.mp4");
     EXPECT_EQ(videos[0].result.frames_written, 4u);
     EXPECT_EQ(videos[0].result.width, 120);  // The camera's rotation, applied when rendering.
     EXPECT_TRUE(fs::exists(videos[0].path));
     EXPECT_TRUE(fs::exists(directory_ / "videos" / "cube_front_cam.thumb.jpg"));
     EXPECT_FALSE(fs::exists(directory_ / "videos" / "cube_broken.thumb.jpg"));
-    EXPECT_FALSE(videos[1].result.ok);
-    EXPECT_EQ(videos[1].result.error, "no frames to render");
+    EXPECT_FALSE(videos[1].result.status.ok());
+    EXPECT_EQ(message_of(videos[1].result.status), "no frames to render");
     // The archive policy ran for the camera whose video exists.
     EXPECT_TRUE(fs::exists(directory_ / "frames" / "front_cam.tar"));
     EXPECT_FALSE(fs::exists(directory_ / "frames" / "front_cam"));

@@ -10,6 +10,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
+using strata::ErrorCode;
+using strata::Result;
+using strata::testing::message_of;
+using strata::testing::ok;
 
 class RenderOptionsTest : public strata::testing::RenderFixture {
   protected:
@@ -39,7 +43,7 @@ TEST_F(RenderOptionsTest, FixedLengthPicksTheRateAndKeepsItWithinTheLimits) {
     options.post_roll_s = 0.5;   // 6 more frames at that rate.
     const fs::path video = directory_ / "length.mp4";
     RenderResult result = render(options, video);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     auto fields = probe(video);
     EXPECT_EQ(fields["r_frame_rate"], "12/1");
     EXPECT_EQ(fields["nb_read_frames"], "30");
@@ -49,7 +53,7 @@ TEST_F(RenderOptionsTest, FixedLengthPicksTheRateAndKeepsItWithinTheLimits) {
     options.min_fps = 4.0;
     options.post_roll_s = 0.0;
     result = render(options, video);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     fields = probe(video);
     EXPECT_EQ(fields["r_frame_rate"], "4/1");
     EXPECT_NEAR(std::stod(fields["duration"]), 6.0, 1e-3);
@@ -57,7 +61,7 @@ TEST_F(RenderOptionsTest, FixedLengthPicksTheRateAndKeepsItWithinTheLimits) {
     options.run_length_s = 0.5;  // 48 fps asked: held at max_fps.
     options.max_fps = 16.0;
     result = render(options, video);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     fields = probe(video);
     EXPECT_EQ(fields["r_frame_rate"], "16/1");
     EXPECT_NEAR(std::stod(fields["duration"]), 1.5, 1e-3);
@@ -104,7 +108,7 @@ TEST_F(RenderOptionsTest, RotationsAndFlipsPutTheCornerWhereTheyShould) {
         options.transform = c.transform;
         const fs::path video = directory_ / "turned.mp4";
         const RenderResult result = render(options, video);
-        ASSERT_TRUE(result.ok) << result.error;
+        ASSERT_TRUE(ok(result.status));
         auto fields = probe(video);
         EXPECT_EQ(fields["width"], std::to_string(c.width));
         EXPECT_EQ(fields["height"], std::to_string(c.height));
@@ -136,7 +140,7 @@ TEST_F(RenderOptionsTest, TheOverlayWritesEachFramesOwnText) {
     options.overlay.font_px = 20;
     const fs::path video = directory_ / "overlay.mp4";
     const RenderResult result = render(options, video);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     const auto first = decode_frame(video, 0, 320, 240);
     const auto second = decode_frame(video, 1, 320, 240);
     ASSERT_FALSE(first.empty());
@@ -176,7 +180,7 @@ TEST_F(RenderOptionsTest, TheThumbnailIsTheLastFrameScaledDown) {
     options.thumbnail_width = 48;
     options.transform.rotation = Rotation::cw180;
     const RenderResult result = render(options, directory_ / "video.mp4");
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     int width = 0;
     int height = 0;
     int channels = 0;
@@ -204,7 +208,7 @@ TEST_F(RenderOptionsTest, AnIncrementalRenderGivesTheOneShotsVideo) {
     for (const Frame& frame : frames)
         live.add(frame);
     const RenderResult result = live.finish();
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     EXPECT_EQ(result.frames_written, 28u);
     auto fields = probe(video);
     EXPECT_EQ(fields["r_frame_rate"], "10/1");
@@ -223,7 +227,7 @@ TEST_F(RenderOptionsTest, AnIncrementalRenderWithFewerFramesThanPlannedRendersAg
     for (const Frame& frame : frames)
         live.add(frame);
     const RenderResult result = live.finish();
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     auto fields = probe(video);
     EXPECT_EQ(fields["r_frame_rate"], "5/1");
     EXPECT_EQ(fields["nb_read_frames"], "10");

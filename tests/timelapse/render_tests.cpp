@@ -11,12 +11,17 @@
 #include <iterator>
 #include <thread>
 
+#include "../support/result.hpp"
 #include "render_fixture.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
+using strata::ErrorCode;
+using strata::Result;
+using strata::testing::message_of;
+using strata::testing::ok;
 using Render = strata::testing::RenderFixture;
 
 TEST_F(Render, Mp4WithPreAndPostRollIsExactlyAsAsked) {
@@ -27,7 +32,7 @@ TEST_F(Render, Mp4WithPreAndPostRollIsExactlyAsAsked) {
     options.post_roll_s = 0.25;  // 3 copies of the last.
     const fs::path video = directory_ / "out.mp4";
     const RenderResult result = render_frames(frames_in(directory_ / "frames"), video, options);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     EXPECT_EQ(result.frames_read, 24u);
     EXPECT_EQ(result.frames_written, 33u);
     auto fields = probe(video);
@@ -67,7 +72,7 @@ TEST_F(Render, WebmAndGifToo) {
     options.format = VideoFormat::webm_vp9;
     const fs::path webm = directory_ / "out.webm";
     RenderResult result = render_frames(frames_in(directory_ / "frames"), webm, options);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     auto fields = probe(webm);
     EXPECT_EQ(fields["codec_name"], "vp9");
     EXPECT_EQ(fields["nb_read_frames"], "10");
@@ -77,7 +82,7 @@ TEST_F(Render, WebmAndGifToo) {
     options.format = VideoFormat::gif;
     const fs::path gif = directory_ / "out.gif";
     result = render_frames(frames_in(directory_ / "frames"), gif, options);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     fields = probe(gif);
     EXPECT_EQ(fields["codec_name"], "gif");
     EXPECT_EQ(fields["nb_read_frames"], "10");
@@ -88,7 +93,7 @@ TEST_F(Render, AnOddSizeLosesItsLastRowAndColumn) {
     write_frames(3, 65, 49);
     const fs::path video = directory_ / "odd.mp4";
     const RenderResult result = render_frames(frames_in(directory_ / "frames"), video, {});
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result.status));
     auto fields = probe(video);
     EXPECT_EQ(fields["width"], "64");
     EXPECT_EQ(fields["height"], "48");
@@ -143,9 +148,9 @@ TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
     const fs::path video = directory_ / "out.mp4";
     std::atomic<bool> cancel{true};
     RenderResult result = render_frames(frames_in(directory_ / "frames"), video, {}, &cancel);
-    EXPECT_FALSE(result.ok);
-    EXPECT_EQ(result.error, "cancelled");
-    EXPECT_TRUE(result.cancelled);
+    ASSERT_FALSE(result.status.ok());
+    EXPECT_EQ(result.status.error().message, "cancelled");
+    EXPECT_EQ(result.status.error().code, ErrorCode::cancelled);
     EXPECT_FALSE(fs::exists(video));
 
     std::vector<Frame> frames = frames_in(directory_ / "frames");
@@ -155,9 +160,9 @@ TEST_F(Render, ACancelledRenderStopsAtTheNextFrameAndLeavesNoFile) {
                              cancel);
         result = render_frames(frames, video, {}, &cancel);
     }
-    EXPECT_FALSE(result.ok);
-    EXPECT_EQ(result.error, "cancelled");
-    EXPECT_TRUE(result.cancelled);
+    ASSERT_FALSE(result.status.ok());
+    EXPECT_EQ(result.status.error().message, "cancelled");
+    EXPECT_EQ(result.status.error().code, ErrorCode::cancelled);
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
 }
@@ -179,9 +184,9 @@ TEST_F(Render, ACancelledIncrementalRenderEndsWithoutAVideo) {
             live.add(frame);
         result = live.finish();
     }
-    EXPECT_FALSE(result.ok);
-    EXPECT_EQ(result.error, "cancelled");
-    EXPECT_TRUE(result.cancelled);
+    ASSERT_FALSE(result.status.ok());
+    EXPECT_EQ(result.status.error().message, "cancelled");
+    EXPECT_EQ(result.status.error().code, ErrorCode::cancelled);
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
     // The frames are all still there, for a render later.
@@ -193,8 +198,9 @@ TEST_F(Render, BadFramesAreNamedAndLeaveNoVideo) {
     const fs::path video = directory_ / "out.mp4";
     std::ofstream(directory_ / "frames" / "000002.jpg") << "not a jpeg";
     RenderResult result = render_frames(frames_in(directory_ / "frames"), video, {});
-    EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("000002.jpg"), std::string::npos) << result.error;
+    EXPECT_FALSE(result.status.ok());
+    EXPECT_NE(message_of(result.status).find("000002.jpg"), std::string::npos)
+        << message_of(result.status);
     EXPECT_FALSE(fs::exists(video));
     EXPECT_FALSE(fs::exists(video.string() + ".partial"));
 
@@ -203,16 +209,18 @@ TEST_F(Render, BadFramesAreNamedAndLeaveNoVideo) {
     std::vector<unsigned char> small(std::size_t{32} * 32 * 3, 128);
     stbi_write_jpg((directory_ / "frames" / "000003.jpg").c_str(), 32, 32, 3, small.data(), 90);
     result = render_frames(frames_in(directory_ / "frames"), video, {});
-    EXPECT_FALSE(result.ok);
-    EXPECT_NE(result.error.find("000003.jpg: 32x32, the first frame is 64x48"), std::string::npos)
-        << result.error;
+    EXPECT_FALSE(result.status.ok());
+    EXPECT_NE(message_of(result.status).find("000003.jpg: 32x32, the first frame is 64x48"),
+              std::string::npos)
+        << message_of(result.status);
 
     result = render_frames({}, video, {});
-    EXPECT_EQ(result.error, "no frames to render");
+    EXPECT_EQ(message_of(result.status), "no frames to render");
     RenderOptions options;
     options.fps = 0.0;
     result = render_frames(frames_in(directory_ / "frames"), video, options);
-    EXPECT_NE(result.error.find("fps must be"), std::string::npos) << result.error;
+    EXPECT_NE(message_of(result.status).find("fps must be"), std::string::npos)
+        << message_of(result.status);
 }
 
 }  // namespace

@@ -8,12 +8,17 @@
 
 #include <cmath>
 
+#include "../support/result.hpp"
 #include "strata/timelapse/camera.hpp"
 #include "strata/timelapse/virtual_camera.hpp"
 
 namespace {
 
 using namespace strata::timelapse;
+using strata::ErrorCode;
+using strata::Result;
+using strata::testing::message_of;
+using strata::testing::ok;
 
 struct Decoded {
     int width = 0;
@@ -100,17 +105,17 @@ TEST(SnapshotServer, ServesTheCameraCodeBothAsSnapshotAndAsStream) {
     ASSERT_TRUE(listening) << listening.error().message;
     CameraConfig config;
     config.url = server.snapshot_url();
-    CaptureResult result = make_camera(config)->capture(Clock::now(), 1);
-    ASSERT_TRUE(result.ok) << result.error;
-    EXPECT_EQ(decode(result.jpeg).width, 320);
+    Result<CapturedFrame> result = make_camera(config)->capture(Clock::now(), 1);
+    ASSERT_TRUE(ok(result));
+    EXPECT_EQ(decode(result->jpeg).width, 320);
     config.kind = CameraKind::mjpeg_stream;
     config.url = server.stream_url();
     const auto stream = make_camera(config);
     result = stream->capture(Clock::now(), 2);
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(ok(result));
     result = stream->capture(Clock::now(), 3);  // A later frame of the same stream.
-    ASSERT_TRUE(result.ok) << result.error;
-    EXPECT_EQ(decode(result.jpeg).height, 240);
+    ASSERT_TRUE(ok(result));
+    EXPECT_EQ(decode(result->jpeg).height, 240);
     server.stop();
 }
 

@@ -30,7 +30,7 @@ class HttpSnapshotCamera final : public Camera {
     ~HttpSnapshotCamera() override;
     HttpSnapshotCamera(const HttpSnapshotCamera&) = delete;
     HttpSnapshotCamera& operator=(const HttpSnapshotCamera&) = delete;
-    CaptureResult capture(Clock::time_point not_before, std::uint32_t snapshot) override;
+    Result<CapturedFrame> capture(Clock::time_point not_before, std::uint32_t snapshot) override;
 
   private:
     std::mutex mutex_;  ///< One request at a time on the reused handle.
@@ -61,7 +61,7 @@ class MjpegStreamCamera final : public Camera {
     ~MjpegStreamCamera() override;
     MjpegStreamCamera(const MjpegStreamCamera&) = delete;
     MjpegStreamCamera& operator=(const MjpegStreamCamera&) = delete;
-    CaptureResult capture(Clock::time_point not_before, std::uint32_t snapshot) override;
+    Result<CapturedFrame> capture(Clock::time_point not_before, std::uint32_t snapshot) override;
 
   private:
     void run();
@@ -85,7 +85,7 @@ class MjpegStreamCamera final : public Camera {
 class ScriptCamera final : public Camera {
   public:
     explicit ScriptCamera(const CameraConfig& config) : Camera(config) {}
-    CaptureResult capture(Clock::time_point not_before, std::uint32_t snapshot) override;
+    Result<CapturedFrame> capture(Clock::time_point not_before, std::uint32_t snapshot) override;
 };
 
 }  // namespace strata::timelapse::camera

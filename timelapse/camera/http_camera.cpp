@@ -54,47 +54,39 @@ HttpSnapshotCamera::~HttpSnapshotCamera() {
     curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-CaptureResult HttpSnapshotCamera::capture(Clock::time_point not_before, std::uint32_t) {
-    CaptureResult result;
+Result<CapturedFrame> HttpSnapshotCamera::capture(Clock::time_point not_before, std::uint32_t) {
     wait_until(not_before);
     const auto started = Clock::now();
     const std::lock_guard lock(mutex_);
     auto* curl = static_cast<CURL*>(curl_);
-    if (curl == nullptr) {
-        result.error = failure("libcurl could not start");
-        return result;
-    }
+    if (curl == nullptr) return failure(ErrorCode::internal, "libcurl could not start");
     const CameraConfig& c = config();
     std::array<char, CURL_ERROR_SIZE> detail{};
-    configure(curl, c, detail.data(), result.jpeg);
+    CapturedFrame frame;
+    configure(curl, c, detail.data(), frame.jpeg);
     const CURLcode code = curl_easy_perform(curl);
-    result.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
-    if (code == CURLE_OPERATION_TIMEDOUT) {
-        result.error = failure(c.url + ": no answer within " + seconds_text(c.timeout_s));
-    } else if (code != CURLE_OK) {
-        result.error =
-            failure(c.url + ": " +
-                    (detail[0] != '\0' ? std::string(detail.data()) : curl_easy_strerror(code)));
-    } else {
-        long status = 0;
-        char* type = nullptr;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
-        const std::string content_type = type != nullptr ? lower(type) : "";
-        if (status != 200) {
-            result.error = failure(c.url + ": HTTP " + std::to_string(status));
-        } else if (content_type.rfind("image/jpeg", 0) != 0 &&
-                   content_type.rfind("image/jpg", 0) != 0) {
-            result.error = failure(c.url + ": content type '" + content_type + "', not image/jpeg");
-        } else if (!is_whole_jpeg(result.jpeg)) {
-            result.error =
-                failure(c.url + ": broken JPEG (" + std::to_string(result.jpeg.size()) + " bytes)");
-        } else {
-            result.ok = true;
-        }
-    }
-    if (!result.ok) result.jpeg.clear();
-    return result;
+    frame.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        return failure(ErrorCode::unavailable,
+                       c.url + ": no answer within " + seconds_text(c.timeout_s));
+    if (code != CURLE_OK)
+        return failure(ErrorCode::unavailable, c.url + ": " +
+                                                   (detail[0] != '\0' ? std::string(detail.data())
+                                                                      : curl_easy_strerror(code)));
+    long status = 0;
+    char* type = nullptr;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+    const std::string content_type = type != nullptr ? lower(type) : "";
+    if (status != 200)
+        return failure(ErrorCode::unavailable, c.url + ": HTTP " + std::to_string(status));
+    if (content_type.rfind("image/jpeg", 0) != 0 && content_type.rfind("image/jpg", 0) != 0)
+        return failure(ErrorCode::invalid,
+                       c.url + ": content type '" + content_type + "', not image/jpeg");
+    if (!is_whole_jpeg(frame.jpeg))
+        return failure(ErrorCode::invalid,
+                       c.url + ": broken JPEG (" + std::to_string(frame.jpeg.size()) + " bytes)");
+    return frame;
 }
 
 }  // namespace strata::timelapse::camera

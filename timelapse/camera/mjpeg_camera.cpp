@@ -133,8 +133,8 @@ std::size_t MjpegStreamCamera::on_body(char* data, std::size_t size, std::size_t
     if (!camera.splitting_) {
         if (!camera.splitter_.start(camera.content_type_)) {
             const std::lock_guard lock(camera.mutex_);
-            camera.stream_error_ = camera.failure(camera.config().url + ": content type '" +
-                                                  camera.content_type_ + "', not an MJPEG stream");
+            camera.stream_error_ = camera.named(camera.config().url + ": content type '" +
+                                                camera.content_type_ + "', not an MJPEG stream");
             return 0;
         }
         camera.splitting_ = true;
@@ -192,13 +192,12 @@ bool MjpegStreamCamera::stream_once() {
                 ? (status == 200 ? "the stream ended" : "HTTP " + std::to_string(status))
             : detail[0] != '\0' ? std::string(detail.data())
                                 : std::string(curl_easy_strerror(code));
-        stream_error_ = failure(c.url + ": " + why);
+        stream_error_ = named(c.url + ": " + why);
     }
     return true;
 }
 
-CaptureResult MjpegStreamCamera::capture(Clock::time_point not_before, std::uint32_t) {
-    CaptureResult result;
+Result<CapturedFrame> MjpegStreamCamera::capture(Clock::time_point not_before, std::uint32_t) {
     const auto started = Clock::now();
     const auto deadline =
         std::max(started, not_before) + std::chrono::duration_cast<Clock::duration>(
@@ -207,17 +206,13 @@ CaptureResult MjpegStreamCamera::capture(Clock::time_point not_before, std::uint
     const bool fresh = arrived_.wait_until(lock, deadline, [&] {
         return stopping_ || (!newest_.empty() && newest_at_ >= not_before);
     });
-    result.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
-    if (fresh && !stopping_) {
-        result.ok = true;
-        result.jpeg = newest_;
-        return result;
-    }
+    if (fresh && !stopping_)
+        return CapturedFrame{newest_,
+                             std::chrono::duration<double>(Clock::now() - started).count()};
     const std::string seconds = seconds_text(config().timeout_s);
-    result.error = stream_error_.empty()
-                       ? failure(config().url + ": no new frame within " + seconds)
-                       : stream_error_ + " (no new frame within " + seconds + ")";
-    return result;
+    return fail(ErrorCode::unavailable,
+                stream_error_.empty() ? named(config().url + ": no new frame within " + seconds)
+                                      : stream_error_ + " (no new frame within " + seconds + ")");
 }
 
 }  // namespace strata::timelapse::camera

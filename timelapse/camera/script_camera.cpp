@@ -99,51 +99,40 @@ bool wait_until_done(pid_t child, Clock::time_point deadline, int& status) {
 
 }  // namespace
 
-CaptureResult ScriptCamera::capture(Clock::time_point not_before, std::uint32_t snapshot) {
-    CaptureResult result;
+Result<CapturedFrame> ScriptCamera::capture(Clock::time_point not_before, std::uint32_t snapshot) {
     wait_until(not_before);
     const auto started = Clock::now();
     const Scratch scratch;
-    if (scratch.directory.empty()) {
-        result.error = failure("cannot make a scratch directory");
-        return result;
-    }
+    if (scratch.directory.empty()) return failure(ErrorCode::io, "cannot make a scratch directory");
     const std::string image = (scratch.directory / "snapshot.jpg").string();
     const std::string errors = (scratch.directory / "stderr.txt").string();
     const pid_t child =
         spawn(config().command, image, errors, child_environment(config(), snapshot));
-    if (child < 0) {
-        result.error = failure(std::string("cannot start the script: ") + std::strerror(errno));
-        return result;
-    }
+    if (child < 0)
+        return failure(ErrorCode::io,
+                       std::string("cannot start the script: ") + std::strerror(errno));
     const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(config().timeout_s));
     int status = 0;
     const bool finished = wait_until_done(child, deadline, status);
-    result.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
-    if (!finished) {
-        result.error =
-            failure("the script did not finish within " + seconds_text(config().timeout_s));
-        return result;
-    }
+    CapturedFrame frame;
+    frame.latency_s = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!finished)
+        return failure(ErrorCode::unavailable,
+                       "the script did not finish within " + seconds_text(config().timeout_s));
     const std::string complaint = last_line(read_file(errors));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        result.error = failure("the script failed with status " + std::to_string(code) +
-                               (complaint.empty() ? "" : ": " + complaint));
-        return result;
+        return failure(ErrorCode::unavailable, "the script failed with status " +
+                                                   std::to_string(code) +
+                                                   (complaint.empty() ? "" : ": " + complaint));
     }
-    result.jpeg = read_file(image);
-    if (result.jpeg.empty()) {
-        result.error = failure("the script wrote no image to $1");
-    } else if (!is_whole_jpeg(result.jpeg)) {
-        result.error = failure("the script wrote a broken JPEG (" +
-                               std::to_string(result.jpeg.size()) + " bytes)");
-        result.jpeg.clear();
-    } else {
-        result.ok = true;
-    }
-    return result;
+    frame.jpeg = read_file(image);
+    if (frame.jpeg.empty()) return failure(ErrorCode::invalid, "the script wrote no image to $1");
+    if (!is_whole_jpeg(frame.jpeg))
+        return failure(ErrorCode::invalid, "the script wrote a broken JPEG (" +
+                                               std::to_string(frame.jpeg.size()) + " bytes)");
+    return frame;
 }
 
 }  // namespace strata::timelapse::camera

@@ -40,22 +40,19 @@ struct TimelapseCapture::Lane {
         outcome.camera = name;
         const auto delay = std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(camera->config().delay_s));
-        CaptureResult captured = camera->capture(parked_at + delay, info.snapshot);
-        outcome.latency_s = captured.latency_s;
-        if (!captured.ok) {
-            outcome.error = captured.error;
+        Result<CapturedFrame> captured = camera->capture(parked_at + delay, info.snapshot);
+        if (!captured) {
+            outcome.status = captured.error();
             return outcome;
         }
+        outcome.latency_s = captured->latency_s;
         FrameInfo stamped = info;
         stamped.captured_unix_s =
             std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
-        if (const Status stored = writer.add(captured.jpeg, stamped); !stored) {
-            outcome.error = stored.error().message;
-            return outcome;
-        }
-        if (render) render->add(Frame{writer.path_of(writer.count() - 1), stamped});
-        outcome.ok = true;
+        outcome.status = writer.add(captured->jpeg, stamped);
+        if (outcome.status && render)
+            render->add(Frame{writer.path_of(writer.count() - 1), stamped});
         return outcome;
     }
 };
@@ -97,13 +94,13 @@ SnapshotReport TimelapseCapture::capture(const FrameInfo& info, Clock::time_poin
             return lane->capture(info, parked_at);
         }));
     SnapshotReport report;
+    std::string failures;
     for (auto& outcome : running) {
         report.cameras.push_back(outcome.get());
-        const CameraOutcome& last = report.cameras.back();
-        if (last.ok) continue;
-        report.ok = false;
-        report.error += (report.error.empty() ? "" : "; ") + last.error;
+        const Status& last = report.cameras.back().status;
+        if (!last) failures += (failures.empty() ? "" : "; ") + last.error().message;
     }
+    if (!failures.empty()) report.status = fail(ErrorCode::unavailable, failures);
     return report;
 }
 
@@ -111,13 +108,10 @@ std::vector<VideoOutcome> TimelapseCapture::finish() {
     std::vector<VideoOutcome> videos;
     for (const auto& lane : lanes_) {
         if (!lane->render) continue;
-        VideoOutcome video{lane->name, lane->video, lane->render->finish()};
+        VideoOutcome video{lane->name, lane->video, lane->render->finish(), {}};
         lane->render.reset();
-        if (video.result.ok)
-            if (const Status applied =
-                    apply_frame_policy(lane->writer.directory(), settings_.policy);
-                !applied)
-                video.result.error = applied.error().message;
+        if (video.result.status)
+            video.frame_policy = apply_frame_policy(lane->writer.directory(), settings_.policy);
         videos.push_back(std::move(video));
     }
     return videos;

@@ -22,6 +22,15 @@ std::string av_message(int code) {
     return text.data();
 }
 
+// A failed libav call: `what` and libav's words. Most of its codes are negated errno values
+// (AVERROR(ENOSPC) when the disk is full), which keep their meaning; the rest are libav's own.
+Error av_error(const std::string& what, int code) {
+    constexpr int highest_errno = 4095;
+    const ErrorCode kind =
+        code < 0 && -code <= highest_errno ? error_code_of_errno(-code) : ErrorCode::io;
+    return Error{kind, what + ": " + av_message(code)};
+}
+
 struct Format {
     const char* muxer;
     const char* codec;
@@ -82,23 +91,21 @@ struct Encoder::State {
 Encoder::Encoder() : state_(std::make_unique<State>()) {}
 Encoder::~Encoder() = default;
 
-bool Encoder::open(const std::string& path, int width, int height, double fps,
-                   const RenderOptions& options, std::string& error) {
+Status Encoder::open(const std::string& path, int width, int height, double fps,
+                     const RenderOptions& options) {
     State& s = *state_;
     // libav logs encoder statistics to stderr by default; only its errors belong there.
     av_log_set_level(AV_LOG_ERROR);
     const Format format = format_of(options.format);
     s.width = width;
     s.height = height;
-    if (avformat_alloc_output_context2(&s.format, nullptr, format.muxer, path.c_str()) < 0) {
-        error = std::string("no ") + format.muxer + " muxer in this FFmpeg";
-        return false;
-    }
+    if (avformat_alloc_output_context2(&s.format, nullptr, format.muxer, path.c_str()) < 0)
+        return fail(ErrorCode::unavailable,
+                    std::string("no ") + format.muxer + " muxer in this FFmpeg");
     const AVCodec* codec = avcodec_find_encoder_by_name(format.codec);
-    if (codec == nullptr) {
-        error = std::string("no ") + format.codec + " encoder in this FFmpeg";
-        return false;
-    }
+    if (codec == nullptr)
+        return fail(ErrorCode::unavailable,
+                    std::string("no ") + format.codec + " encoder in this FFmpeg");
     s.stream = avformat_new_stream(s.format, nullptr);
     s.codec = avcodec_alloc_context3(codec);
     const AVRational frame_rate = av_d2q(fps, 100000);
@@ -111,26 +118,19 @@ bool Encoder::open(const std::string& path, int width, int height, double fps,
     if ((s.format->oformat->flags & AVFMT_GLOBALHEADER) != 0)
         s.codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     set_quality(s.codec, options.format, options);
-    if (const int code = avcodec_open2(s.codec, codec, nullptr); code < 0) {
-        error = std::string("cannot open the ") + format.codec + " encoder: " + av_message(code);
-        return false;
-    }
+    if (const int code = avcodec_open2(s.codec, codec, nullptr); code < 0)
+        return av_error(std::string("cannot open the ") + format.codec + " encoder", code);
     avcodec_parameters_from_context(s.stream->codecpar, s.codec);
     s.stream->time_base = s.codec->time_base;
     s.stream->avg_frame_rate = frame_rate;
-    if (const int code = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE); code < 0) {
-        error = "cannot write " + path + ": " + av_message(code);
-        return false;
-    }
+    if (const int code = avio_open(&s.format->pb, path.c_str(), AVIO_FLAG_WRITE); code < 0)
+        return av_error("cannot write " + path, code);
     AVDictionary* muxer_options = nullptr;
     if (options.format == VideoFormat::mp4_h264)
         av_dict_set(&muxer_options, "movflags", "+faststart", 0);
     const int written = avformat_write_header(s.format, &muxer_options);
     av_dict_free(&muxer_options);
-    if (written < 0) {
-        error = "cannot start " + path + ": " + av_message(written);
-        return false;
-    }
+    if (written < 0) return av_error("cannot start " + path, written);
     s.header_written = true;
     s.scaler = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, format.pixels,
                               SWS_BICUBIC, nullptr, nullptr, nullptr);
@@ -144,19 +144,15 @@ bool Encoder::open(const std::string& path, int width, int height, double fps,
     s.rgb->width = width;
     s.rgb->height = height;
     if (s.scaler == nullptr || av_frame_get_buffer(s.frame, 0) < 0 ||
-        av_frame_get_buffer(s.rgb, 0) < 0) {
-        error = "cannot set up the pixel conversion";
-        return false;
-    }
-    return true;
+        av_frame_get_buffer(s.rgb, 0) < 0)
+        return fail(ErrorCode::internal, "cannot set up the pixel conversion");
+    return {};
 }
 
-bool Encoder::add(const std::uint8_t* rgb, int stride, std::string& error) {
+Status Encoder::add(const std::uint8_t* rgb, int stride) {
     State& s = *state_;
-    if (const int code = av_frame_make_writable(s.frame); code < 0) {
-        error = "frame buffer: " + av_message(code);
-        return false;
-    }
+    if (const int code = av_frame_make_writable(s.frame); code < 0)
+        return av_error("frame buffer", code);
     // libswscale's SIMD reads past the end of its input rows; FFmpeg's own frame buffers are
     // padded for that, a caller's tightly packed picture is not (it crashed at the last row).
     // The copy costs about a millisecond at 1080p.
@@ -164,41 +160,31 @@ bool Encoder::add(const std::uint8_t* rgb, int stride, std::string& error) {
     sws_scale(s.scaler, s.rgb->data, s.rgb->linesize, 0, s.height, s.frame->data,
               s.frame->linesize);
     s.frame->pts = static_cast<std::int64_t>(next_pts_++);
-    return send(false, error);
+    return send(false);
 }
 
 // Sends a frame (or the end of the stream) and writes every packet the codec has ready.
-bool Encoder::send(bool flushing, std::string& error) {
+Status Encoder::send(bool flushing) {
     State& s = *state_;
-    if (const int code = avcodec_send_frame(s.codec, flushing ? nullptr : s.frame); code < 0) {
-        error = "encoding: " + av_message(code);
-        return false;
-    }
+    if (const int code = avcodec_send_frame(s.codec, flushing ? nullptr : s.frame); code < 0)
+        return av_error("encoding", code);
     for (;;) {
         const int code = avcodec_receive_packet(s.codec, s.packet);
-        if (code == AVERROR(EAGAIN) || code == AVERROR_EOF) return true;
-        if (code < 0) {
-            error = "encoding: " + av_message(code);
-            return false;
-        }
+        if (code == AVERROR(EAGAIN) || code == AVERROR_EOF) return {};
+        if (code < 0) return av_error("encoding", code);
         av_packet_rescale_ts(s.packet, s.codec->time_base, s.stream->time_base);
         s.packet->stream_index = s.stream->index;
         const int written = av_interleaved_write_frame(s.format, s.packet);
-        if (written < 0) {
-            error = "writing: " + av_message(written);
-            return false;
-        }
+        if (written < 0) return av_error("writing", written);
     }
 }
 
-bool Encoder::finish(std::string& error) {
+Status Encoder::finish() {
     State& s = *state_;
-    if (!send(true, error)) return false;
-    if (const int code = av_write_trailer(s.format); code < 0) {
-        error = "finishing the file: " + av_message(code);
-        return false;
-    }
-    return true;
+    if (Status flushed = send(true); !flushed) return flushed;
+    if (const int code = av_write_trailer(s.format); code < 0)
+        return av_error("finishing the file", code);
+    return {};
 }
 
 }  // namespace strata::timelapse::render

@@ -18,18 +18,19 @@ class Encoder {
     Encoder(const Encoder&) = delete;
     Encoder& operator=(const Encoder&) = delete;
 
-    /// Opens `path` for `width`×`height` frames; false with `error` naming what failed.
-    bool open(const std::string& path, int width, int height, double fps,
-              const RenderOptions& options, std::string& error);
+    /// Opens `path` for `width`×`height` frames; the error names what failed (`unavailable`:
+    /// this FFmpeg lacks the muxer or codec; `no_space` and the like from the file).
+    [[nodiscard]] Status open(const std::string& path, int width, int height, double fps,
+                              const RenderOptions& options);
     /// One frame of packed RGB24 with `stride` bytes a row (at least `width * 3`).
-    bool add(const std::uint8_t* rgb, int stride, std::string& error);
+    [[nodiscard]] Status add(const std::uint8_t* rgb, int stride);
     /// Drains the codec and writes the trailer; the file is complete after this.
-    bool finish(std::string& error);
+    [[nodiscard]] Status finish();
     [[nodiscard]] std::uint64_t frames() const { return next_pts_; }
 
   private:
     struct State;
-    bool send(bool flushing, std::string& error);
+    [[nodiscard]] Status send(bool flushing);
     std::unique_ptr<State> state_;
     std::uint64_t next_pts_ = 0;
 };

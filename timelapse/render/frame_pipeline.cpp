@@ -11,17 +11,18 @@ int worker_count(int threads) {
     return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
-bool FramePreparer::prepare(const Frame& frame, Picture& picture, std::string& error) {
-    Picture decoded;
-    if (!decode_jpeg(frame.path, decoded, error)) return false;
-    picture = transformed(std::move(decoded), options_.transform);
+Result<Picture> FramePreparer::prepare(const Frame& frame) {
+    Result<Picture> decoded = decode_jpeg(frame.path);
+    if (!decoded) return decoded.error();
+    Picture picture = transformed(std::move(*decoded), options_.transform);
     crop_to_even(picture);
     if (!overlay_loaded_) {
-        if (!overlay_.load(options_.overlay, picture.height, error)) return false;
+        if (Status loaded = overlay_.load(options_.overlay, picture.height); !loaded)
+            return loaded.error();
         overlay_loaded_ = true;
     }
     overlay_.draw(picture, frame.info);
-    return true;
+    return picture;
 }
 
 OrderedDecoder::OrderedDecoder(const std::vector<Frame>& frames, const RenderOptions& options,
@@ -51,31 +52,21 @@ void OrderedDecoder::work() {
         if (stopping_ || next_claim_ >= frames_.size()) return;
         const std::size_t index = next_claim_++;
         lock.unlock();
-        Result result;
-        result.ok = preparer.prepare(frames_[index], result.picture, result.error);
+        Result<Picture> prepared = preparer.prepare(frames_[index]);
         lock.lock();
-        done_.emplace(index, std::move(result));
+        done_.emplace(index, std::move(prepared));
         changed_.notify_all();
     }
 }
 
-bool OrderedDecoder::next(Picture& picture, std::string& error) {
+Result<Picture> OrderedDecoder::next() {
     std::unique_lock lock(mutex_);
-    if (next_out_ >= frames_.size()) {
-        error = "no more frames";
-        return false;
-    }
+    if (next_out_ >= frames_.size()) return fail(ErrorCode::internal, "no more frames");
     changed_.wait(lock, [this] { return done_.count(next_out_) != 0; });
     auto node = done_.extract(next_out_++);
     changed_.notify_all();
     lock.unlock();
-    Result& result = node.mapped();
-    if (!result.ok) {
-        error = std::move(result.error);
-        return false;
-    }
-    picture = std::move(result.picture);
-    return true;
+    return std::move(node.mapped());
 }
 
 }  // namespace strata::timelapse::render

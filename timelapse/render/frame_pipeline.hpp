@@ -21,8 +21,8 @@ namespace strata::timelapse::render {
 class FramePreparer {
   public:
     explicit FramePreparer(const RenderOptions& options) : options_(options) {}
-    /// False with `error` naming the frame or the overlay font.
-    bool prepare(const Frame& frame, Picture& picture, std::string& error);
+    /// The picture to encode; the error names the frame or the overlay font.
+    [[nodiscard]] Result<Picture> prepare(const Frame& frame);
 
   private:
     const RenderOptions& options_;
@@ -37,15 +37,10 @@ class OrderedDecoder {
     OrderedDecoder(const OrderedDecoder&) = delete;
     OrderedDecoder& operator=(const OrderedDecoder&) = delete;
 
-    /// The next frame in order; false with `error` when it could not be prepared.
-    bool next(Picture& picture, std::string& error);
+    /// The next frame in order, or why it could not be prepared.
+    [[nodiscard]] Result<Picture> next();
 
   private:
-    struct Result {
-        bool ok = false;
-        Picture picture;
-        std::string error;
-    };
     void work();
 
     const std::vector<Frame>& frames_;
@@ -53,7 +48,7 @@ class OrderedDecoder {
     std::size_t window_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::map<std::size_t, Result> done_;
+    std::map<std::size_t, Result<Picture>> done_;
     std::size_t next_claim_ = 0;
     std::size_t next_out_ = 0;
     bool stopping_ = false;

@@ -31,7 +31,7 @@ struct IncrementalRender::Impl {
     std::deque<Frame> queue;
     std::vector<Frame> added;  ///< Every frame handed over, for a re-render at another rate.
     bool ending = false;
-    std::string error;  ///< The first failure; later frames are not encoded.
+    Status failure;  ///< The first failure; later frames are not encoded.
     std::thread thread;
 
     Impl(std::filesystem::path output_path, RenderOptions render_options, std::size_t planned,
@@ -43,10 +43,8 @@ struct IncrementalRender::Impl {
           fps(frame_rate_for(options, planned_frames)),
           writer(std::make_unique<render::VideoWriter>(output, options, fps)),
           preparer(options) {
-        if (const Status valid = validate(options); !valid) {
-            error = valid.error().message;
-            return;
-        }
+        failure = validate(options);
+        if (!failure) return;
         thread = std::thread([this] { run(); });
     }
 
@@ -59,14 +57,15 @@ struct IncrementalRender::Impl {
             if (queue.empty()) return;
             Frame frame = std::move(queue.front());
             queue.pop_front();
-            const bool failed = !error.empty() || cancelled();
+            const bool skip = !failure || cancelled();
             lock.unlock();
-            std::string frame_error;
-            render::Picture picture;
-            const bool ok = failed || (preparer.prepare(frame, picture, frame_error) &&
-                                       writer->add(std::move(picture), frame, frame_error));
+            Status encoded;
+            if (!skip) {
+                Result<render::Picture> picture = preparer.prepare(frame);
+                encoded = picture ? writer->add(std::move(*picture), frame) : picture.error();
+            }
             lock.lock();
-            if (!ok && error.empty()) error = frame_error;
+            if (!encoded && failure) failure = std::move(encoded);
         }
     }
 
@@ -112,12 +111,11 @@ RenderResult IncrementalRender::finish() {
     RenderResult result;
     if (impl.cancelled()) {
         impl.writer.reset();  // Its partial file goes with it.
-        result.cancelled = true;
-        result.error = "cancelled";
+        result.status = fail(ErrorCode::cancelled, "cancelled");
         return result;
     }
-    if (!impl.error.empty()) {
-        result.error = impl.error;
+    if (!impl.failure) {
+        result.status = impl.failure;
         return result;
     }
     // The print ended with another frame count than planned (cancelled, failed, or snapshots
@@ -127,7 +125,7 @@ RenderResult IncrementalRender::finish() {
         impl.writer.reset();
         return render_frames(impl.added, impl.output, impl.options, impl.cancel);
     }
-    (void)impl.writer->finish(result);
+    impl.writer->finish(result);
     return result;
 }
 

@@ -104,18 +104,17 @@ struct TextOverlay::Font {
 TextOverlay::TextOverlay() = default;
 TextOverlay::~TextOverlay() = default;
 
-bool TextOverlay::load(const Overlay& overlay, int frame_height, std::string& error) {
+Status TextOverlay::load(const Overlay& overlay, int frame_height) {
     overlay_ = overlay;
-    if (!enabled()) return true;
+    if (!enabled()) return {};
     auto font = std::make_unique<Font>();
     std::ifstream in(overlay.font_path, std::ios::binary);
     font->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     const auto* data = reinterpret_cast<const unsigned char*>(font->bytes.data());
     if (font->bytes.empty() ||
-        stbtt_InitFont(&font->info, data, stbtt_GetFontOffsetForIndex(data, 0)) == 0) {
-        error = "overlay font " + overlay.font_path.string() + ": not a readable TrueType font";
-        return false;
-    }
+        stbtt_InitFont(&font->info, data, stbtt_GetFontOffsetForIndex(data, 0)) == 0)
+        return fail(ErrorCode::invalid, "overlay font " + overlay.font_path.string() +
+                                            ": not a readable TrueType font");
     pixel_height_ = overlay.font_px > 0 ? overlay.font_px : std::max(8, frame_height / 20);
     font->scale = stbtt_ScaleForPixelHeight(&font->info, static_cast<float>(pixel_height_));
     int ascent = 0;
@@ -125,7 +124,7 @@ bool TextOverlay::load(const Overlay& overlay, int frame_height, std::string& er
     ascent_px_ = static_cast<int>(std::lround(static_cast<float>(ascent) * font->scale));
     font_ = std::move(font);
     glyphs_.clear();
-    return true;
+    return {};
 }
 
 const TextOverlay::Glyph& TextOverlay::glyph(char32_t codepoint) {

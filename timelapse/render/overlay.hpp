@@ -26,8 +26,9 @@ class TextOverlay {
     TextOverlay(const TextOverlay&) = delete;
     TextOverlay& operator=(const TextOverlay&) = delete;
 
-    /// Loads the font for frames `frame_height` pixels tall; false with `error` naming the font.
-    bool load(const Overlay& overlay, int frame_height, std::string& error);
+    /// Loads the font for frames `frame_height` pixels tall; `invalid`, naming the font, when it
+    /// is not a readable TrueType font.
+    [[nodiscard]] Status load(const Overlay& overlay, int frame_height);
     [[nodiscard]] bool enabled() const { return !overlay_.text_template.empty(); }
     /// Draws the expanded template for `info` into `picture`.
     void draw(Picture& picture, const FrameInfo& info);

@@ -13,21 +13,21 @@
 
 namespace strata::timelapse::render {
 
-bool decode_jpeg(const std::filesystem::path& path, Picture& picture, std::string& error) {
+Result<Picture> decode_jpeg(const std::filesystem::path& path) {
     int width = 0;
     int height = 0;
     int channels = 0;
     const std::unique_ptr<std::uint8_t, void (*)(void*)> pixels(
         stbi_load(path.c_str(), &width, &height, &channels, 3), stbi_image_free);
-    if (!pixels) {
-        error = path.string() + ": not a readable image (" + stbi_failure_reason() + ")";
-        return false;
-    }
+    if (!pixels)
+        return fail(ErrorCode::invalid,
+                    path.string() + ": not a readable image (" + stbi_failure_reason() + ")");
+    Picture picture;
     picture.width = width;
     picture.height = height;
     picture.rgb.assign(pixels.get(), pixels.get() + static_cast<std::size_t>(width) *
                                                         static_cast<std::size_t>(height) * 3);
-    return true;
+    return picture;
 }
 
 namespace {
@@ -93,8 +93,7 @@ void crop_to_even(Picture& picture) {
     picture = std::move(out);
 }
 
-bool write_thumbnail(const Picture& picture, int width, const std::filesystem::path& path,
-                     std::string& error) {
+Status write_thumbnail(const Picture& picture, int width, const std::filesystem::path& path) {
     width = std::clamp(width, 1, picture.width);
     const int height = std::max(1, picture.height * width / picture.width);
     std::vector<std::uint8_t> small(static_cast<std::size_t>(width) *
@@ -106,13 +105,9 @@ bool write_thumbnail(const Picture& picture, int width, const std::filesystem::p
         static_cast<std::string*>(context)->append(static_cast<const char*>(data),
                                                    static_cast<std::size_t>(size));
     };
-    if (stbi_write_jpg_to_func(append, &jpeg, width, height, 3, small.data(), 85) == 0) {
-        error = "cannot encode the thumbnail";
-        return false;
-    }
-    const Status written = write_file_atomically(path, jpeg);
-    if (!written) error = written.error().message;
-    return written.ok();
+    if (stbi_write_jpg_to_func(append, &jpeg, width, height, 3, small.data(), 85) == 0)
+        return fail(ErrorCode::internal, "cannot encode the thumbnail");
+    return write_file_atomically(path, jpeg);
 }
 
 }  // namespace strata::timelapse::render

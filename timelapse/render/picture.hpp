@@ -24,8 +24,9 @@ struct Picture {
     }
 };
 
-/// False with `error` naming the file when it is not a decodable image.
-bool decode_jpeg(const std::filesystem::path& path, Picture& picture, std::string& error);
+/// The picture in a JPEG (or another format stb_image reads); `invalid`, naming the file, when
+/// it is not a decodable image.
+[[nodiscard]] Result<Picture> decode_jpeg(const std::filesystem::path& path);
 
 /// The picture rotated clockwise and flipped as `transform` says.
 [[nodiscard]] Picture transformed(Picture picture, const ImageTransform& transform);
@@ -34,7 +35,7 @@ bool decode_jpeg(const std::filesystem::path& path, Picture& picture, std::strin
 void crop_to_even(Picture& picture);
 
 /// The picture scaled to `width` (height in proportion) and written as a JPEG, atomically.
-bool write_thumbnail(const Picture& picture, int width, const std::filesystem::path& path,
-                     std::string& error);
+[[nodiscard]] Status write_thumbnail(const Picture& picture, int width,
+                                     const std::filesystem::path& path);
 
 }  // namespace strata::timelapse::render

@@ -42,8 +42,7 @@ Status validate(const RenderOptions& options) {
                         "overlay template: unknown token {" + unknown +
                             "} (known: snapshot layer height elapsed time progress)");
         render::TextOverlay overlay;
-        std::string error;
-        if (!overlay.load(options.overlay, 1080, error)) return fail(ErrorCode::invalid, error);
+        if (Status loaded = overlay.load(options.overlay, 1080); !loaded) return loaded;
     }
     if (options.thumbnail_width < 16)
         return fail(ErrorCode::invalid, "thumbnail_width must be at least 16");
@@ -53,12 +52,10 @@ Status validate(const RenderOptions& options) {
 RenderResult render_frames(const std::vector<Frame>& frames, const std::filesystem::path& output,
                            const RenderOptions& options, const std::atomic<bool>* cancel) {
     RenderResult result;
-    if (const Status valid = validate(options); !valid) {
-        result.error = valid.error().message;
-        return result;
-    }
+    result.status = validate(options);
+    if (!result.status) return result;
     if (frames.empty()) {
-        result.error = "no frames to render";
+        result.status = fail(ErrorCode::invalid, "no frames to render");
         return result;
     }
     const double fps = frame_rate_for(options, frames.size());
@@ -67,17 +64,15 @@ RenderResult render_frames(const std::vector<Frame>& frames, const std::filesyst
         render::OrderedDecoder decoder(frames, options, render::worker_count(options.threads));
         for (const Frame& frame : frames) {
             if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-                result.cancelled = true;
-                result.error = "cancelled";
+                result.status = fail(ErrorCode::cancelled, "cancelled");
                 return result;  // The writer removes its temporary file.
             }
-            render::Picture picture;
-            if (!decoder.next(picture, result.error) ||
-                !writer.add(std::move(picture), frame, result.error))
-                return result;
+            Result<render::Picture> picture = decoder.next();
+            result.status = picture ? writer.add(std::move(*picture), frame) : picture.error();
+            if (!result.status) return result;
         }
     }
-    (void)writer.finish(result);
+    writer.finish(result);
     return result;
 }
 

@@ -29,70 +29,63 @@ VideoWriter::~VideoWriter() {
     if (opened_) std::filesystem::remove(partial_, ignored);
 }
 
-bool VideoWriter::encode_copies(const Picture& picture, std::uint64_t copies, std::string& error) {
+Status VideoWriter::encode_copies(const Picture& picture, std::uint64_t copies) {
     for (std::uint64_t i = 0; i < copies; ++i)
-        if (!encoder_.add(picture.rgb.data(), picture.width * 3, error)) return false;
-    return true;
+        if (Status added = encoder_.add(picture.rgb.data(), picture.width * 3); !added)
+            return added;
+    return {};
 }
 
-bool VideoWriter::add(Picture picture, const Frame& frame, std::string& error) {
-    if (failed_) {
-        error = error_;
-        return false;
-    }
+Status VideoWriter::add(Picture picture, const Frame& frame) {
+    if (!failure_) return failure_;
     std::uint64_t copies = 1;
     if (!opened_) {
         opened_ = true;
-        if (!encoder_.open(partial_.string(), picture.width, picture.height, fps_, options_,
-                           error)) {
-            failed_ = true;
-            error_ = error;
-            return false;
-        }
+        failure_ = encoder_.open(partial_.string(), picture.width, picture.height, fps_, options_);
+        if (!failure_) return failure_;
         copies += frames_for(options_.pre_roll_s, fps_);
     } else if (picture.width != last_.width || picture.height != last_.height) {
-        error = frame.path.string() + ": " + size_text(picture.width, picture.height) +
-                ", the first frame is " + size_text(last_.width, last_.height);
-        failed_ = true;
-        error_ = error;
-        return false;
+        failure_ = fail(ErrorCode::invalid,
+                        frame.path.string() + ": " + size_text(picture.width, picture.height) +
+                            ", the first frame is " + size_text(last_.width, last_.height));
+        return failure_;
     }
     last_ = std::move(picture);
     ++frames_read_;
-    if (!encode_copies(last_, copies, error)) {
-        failed_ = true;
-        error_ = error;
-        return false;
-    }
-    return true;
+    failure_ = encode_copies(last_, copies);
+    return failure_;
 }
 
-bool VideoWriter::finish(RenderResult& result) {
+// The post-roll, the encoder's tail, the thumbnail, and the file under its name.
+Status VideoWriter::finish_file() {
+    if (Status rolled = encode_copies(last_, frames_for(options_.post_roll_s, fps_)); !rolled)
+        return rolled;
+    if (Status finished = encoder_.finish(); !finished) return finished;
+    if (!options_.thumbnail.empty()) {
+        if (Status thumbnail = write_thumbnail(last_, options_.thumbnail_width, options_.thumbnail);
+            !thumbnail)
+            return thumbnail;
+    }
+    std::error_code code;
+    std::filesystem::rename(partial_, output_, code);
+    if (code) return errno_error("cannot rename " + partial_.string(), code.value());
+    opened_ = false;
+    return {};
+}
+
+void VideoWriter::finish(RenderResult& result) {
     result.frames_read = frames_read_;
     result.width = last_.width;
     result.height = last_.height;
     result.fps = fps_;
-    if (failed_ || !opened_) {
-        result.error = opened_ ? error_ : "no frames to render";
-        return false;
+    if (!opened_) {
+        result.status = fail(ErrorCode::invalid, "no frames to render");
+        return;
     }
-    if (!encode_copies(last_, frames_for(options_.post_roll_s, fps_), result.error) ||
-        !encoder_.finish(result.error))
-        return false;
-    if (!options_.thumbnail.empty() &&
-        !write_thumbnail(last_, options_.thumbnail_width, options_.thumbnail, result.error))
-        return false;
-    std::error_code code;
-    std::filesystem::rename(partial_, output_, code);
-    if (code) {
-        result.error = "cannot rename " + partial_.string() + ": " + code.message();
-        return false;
-    }
-    opened_ = false;
-    result.ok = true;
+    result.status = failure_ ? finish_file() : failure_;
+    if (!result.status) return;
     result.frames_written = encoder_.frames();
     result.duration_s = static_cast<double>(result.frames_written) / fps_;
-    return true;
 }
 
 }  // namespace strata::timelapse::render

@@ -18,14 +18,15 @@ class VideoWriter {
     VideoWriter(const VideoWriter&) = delete;
     VideoWriter& operator=(const VideoWriter&) = delete;
 
-    /// Encodes the picture made from `frame`; false with `error` naming it (wrong size) or the
-    /// encoder's failure.
-    bool add(Picture picture, const Frame& frame, std::string& error);
+    /// Encodes the picture made from `frame`; the error names it (wrong size) or says what
+    /// the encoder could not do. After a failure, every call answers with that failure.
+    [[nodiscard]] Status add(Picture picture, const Frame& frame);
     /// Post-roll, encoder tail, thumbnail, rename. Fills the result's counts either way.
-    bool finish(RenderResult& result);
+    void finish(RenderResult& result);
 
   private:
-    bool encode_copies(const Picture& picture, std::uint64_t copies, std::string& error);
+    [[nodiscard]] Status encode_copies(const Picture& picture, std::uint64_t copies);
+    [[nodiscard]] Status finish_file();
 
     std::filesystem::path output_;
     std::filesystem::path partial_;
@@ -33,8 +34,7 @@ class VideoWriter {
     double fps_;
     Encoder encoder_;
     bool opened_ = false;
-    bool failed_ = false;
-    std::string error_;
+    Status failure_;  ///< The first failure; every later call answers with it.
     std::uint64_t frames_read_ = 0;
     Picture last_;
 };

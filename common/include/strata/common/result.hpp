@@ -23,6 +23,7 @@ enum class ErrorCode : std::uint8_t {
     permission,   ///< The system refused access (EACCES, EPERM, EROFS).
     io,           ///< Any other failure to read or write.
     unavailable,  ///< A device or service that should answer does not.
+    cancelled,    ///< Stopped because the caller asked (a render at shutdown).
     internal,     ///< A bug: something that cannot happen did.
 };
 
@@ -36,6 +37,7 @@ enum class ErrorCode : std::uint8_t {
         case ErrorCode::permission: return "permission";
         case ErrorCode::io: return "io";
         case ErrorCode::unavailable: return "unavailable";
+        case ErrorCode::cancelled: return "cancelled";
         case ErrorCode::internal: return "internal";
     }
     return "unknown";

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/common/result.hpp"
 #include "strata/parser/features.hpp"
 
 namespace strata::planner {
@@ -128,22 +129,15 @@ struct TimelapseProfile {
     SafetySettings safety;
 };
 
-/// A profile, or why there is none (the field's dotted path, or the byte offset of a JSON
-/// syntax error). Errors are values: nothing here throws.
-struct ProfileLoad {
-    TimelapseProfile profile;
-    std::string error;
-    [[nodiscard]] bool ok() const { return error.empty(); }
-};
-
-/// Reads a profile from JSON text. Missing fields keep their defaults; unknown fields are an
-/// error (a misspelt key must not be silently ignored). `overrides` are `dotted.key=value`
-/// settings applied on top, as `strata prep --set` passes them; a value that is not valid JSON is
-/// taken as a string.
-ProfileLoad load_timelapse_profile(std::string_view json_text,
-                                   const std::vector<std::string>& overrides = {});
-ProfileLoad load_timelapse_profile_file(const std::filesystem::path& path,
-                                        const std::vector<std::string>& overrides = {});
+/// Reads a profile from JSON text, or says why there is none (`invalid`: the field's dotted
+/// path, or the byte offset of a JSON syntax error; `not_found`/`io` for a file). Missing fields
+/// keep their defaults; unknown fields are an error (a misspelt key must not be silently ignored).
+/// `overrides` are `dotted.key=value` settings applied on top, as `strata prep --set` passes them;
+/// a value that is not valid JSON is taken as a string.
+[[nodiscard]] Result<TimelapseProfile> load_timelapse_profile(
+    std::string_view json_text, const std::vector<std::string>& overrides = {});
+[[nodiscard]] Result<TimelapseProfile> load_timelapse_profile_file(
+    const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
 /// The profile as JSON, every field present (the defaults, for `TimelapseProfile{}`).
 std::string to_json(const TimelapseProfile& profile);

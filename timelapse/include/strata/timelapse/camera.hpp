@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "strata/common/result.hpp"
 #include "strata/timelapse/image_transform.hpp"
 
 namespace strata::timelapse {
@@ -38,25 +39,28 @@ struct CameraConfig {
 
 using Clock = std::chrono::steady_clock;
 
-struct CaptureResult {
-    bool ok = false;
+struct CapturedFrame {
     std::string jpeg;
-    std::string error;  ///< "camera 'NAME': what went wrong".
-    double latency_s = 0.0;
+    double latency_s = 0.0;  ///< From the request (or `not_before`) to the image.
 };
 
 class Camera {
   public:
     virtual ~Camera() = default;
     /// One JPEG showing the scene no earlier than `not_before` (a stream's buffered frame counts
-    /// when it arrived after it). `snapshot` is passed to scripts.
-    virtual CaptureResult capture(Clock::time_point not_before, std::uint32_t snapshot) = 0;
+    /// when it arrived after it). `snapshot` is passed to scripts. The error says "camera
+    /// 'NAME': what went wrong", `unavailable` when the camera did not answer in time or at all,
+    /// `invalid` when what it sent is not a whole JPEG, `io` when a script could not run.
+    virtual Result<CapturedFrame> capture(Clock::time_point not_before, std::uint32_t snapshot) = 0;
     [[nodiscard]] const CameraConfig& config() const { return config_; }
 
   protected:
     explicit Camera(CameraConfig config) : config_(std::move(config)) {}
-    [[nodiscard]] std::string failure(const std::string& what) const {
+    [[nodiscard]] std::string named(const std::string& what) const {
         return "camera '" + config_.name + "': " + what;
+    }
+    [[nodiscard]] Error failure(ErrorCode code, const std::string& what) const {
+        return Error{code, named(what)};
     }
 
   private:

@@ -33,21 +33,24 @@ struct CaptureSettings {
 
 struct CameraOutcome {
     std::string camera;
-    bool ok = false;
-    std::string error;
-    double latency_s = 0.0;
+    Status status;  ///< The frame is stored, or why not (the camera's error, or the disk's).
+    double latency_s = 0.0;  ///< When it was captured.
 };
 
 struct SnapshotReport {
-    bool ok = true;  ///< Every enabled camera delivered a frame.
     std::vector<CameraOutcome> cameras;
-    std::string error;  ///< The failures, joined.
+    /// Ok when every enabled camera delivered a frame; else `unavailable` with the failures
+    /// joined by "; ".
+    Status status;
 };
 
 struct VideoOutcome {
     std::string camera;
     std::filesystem::path path;
     RenderResult result;
+    /// The frame policy (delete or archive the frames) after a video was made; a failure here
+    /// leaves the frames where they were and the video as good.
+    Status frame_policy;
 };
 
 class TimelapseCapture {

@@ -62,10 +62,10 @@ struct RenderOptions {
     int thumbnail_width = 320;
 };
 
+/// A render's outcome: its status (the error names the frame file or the option; `cancelled`
+/// when the caller's flag stopped it) and its counts, filled in either way.
 struct RenderResult {
-    bool ok = false;
-    bool cancelled = false;  ///< Stopped by the caller's cancel flag (`error` says "cancelled").
-    std::string error;       ///< What failed, naming the frame file or the option.
+    Status status = fail(ErrorCode::internal, "not rendered");
     std::uint64_t frames_read = 0;
     std::uint64_t frames_written = 0;  ///< Including the pre- and post-roll copies.
     int width = 0;
