@@ -49,11 +49,9 @@ class Prep : public ::testing::Test {
     // Preps `input` with `settings` (dotted overrides) into a job and returns the result.
     PrepResult prep(const std::string& input, const std::vector<std::string>& settings = {},
                     unsigned threads = default_prep_threads()) {
-        const strata::Result<TimelapseProfile> profile = load_timelapse_profile("{}", settings);
-        EXPECT_TRUE(profile.ok()) << (profile ? "" : profile.error().message);
         PrepOptions options;
         options.threads = threads;
-        options.profile = *profile;
+        options.profile = strata::testing::value_of(load_timelapse_profile("{}", settings));
         options.input_path = input;
         options.output_path = job_path();
         options.index_path = (directory_ / "job.gcode.index.json").string();

@@ -1,11 +1,13 @@
 // The store on a real SQLite file: a fresh file is migrated to the latest schema in WAL mode with
 // foreign keys on; reopening runs nothing twice; a failing migration leaves the file at the
 // version before it; a file from a newer strata is refused; an open read does not hold up the
-// writer; the schema's constraints hold.
+// writer; the schema's constraints hold; a write the disk refuses loses nothing committed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
+#include "../support/file_faults.hpp"
 #include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/server/store.hpp"
@@ -158,6 +160,41 @@ TEST_F(Store, TheSchemasConstraintsHold) {
     EXPECT_NE(failure_of(broken.status()).find("SELECT nothing FROM nowhere"), std::string::npos);
     EXPECT_EQ(broken.step(), Statement::Step::error);
     EXPECT_EQ(failure_of(broken.run()), failure_of(broken.status()));  // Runs into the same.
+}
+
+// A write the disk refuses (the kernel's file-size limit standing in for a full disk: see
+// support/file_faults.hpp) fails that statement with the reason, and what was committed before it
+// is still there, whole, in this connection and after a reopen.
+TEST_F(Store, AWriteTheDiskRefusesFailsAndKeepsWhatWasCommitted) {
+    Database db;
+    ASSERT_TRUE(ok(db.open(file())));
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(ok(db.execute("INSERT INTO settings (key, value_json) VALUES ('k" +
+                                  std::to_string(i) + "', '1')")));
+    std::uintmax_t largest = 0;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code missing;
+        const std::uintmax_t size = fs::file_size(file().string() + suffix, missing);
+        if (!missing) largest = std::max(largest, size);
+    }
+    {
+        const strata::testing::FileSizeLimit full(largest + 64 * 1024);
+        ASSERT_TRUE(full.applied());
+        const Status refused =
+            db.execute("INSERT INTO settings (key, value_json) VALUES ('big', '\"" +
+                       std::string(4 * 1024 * 1024, 'x') + "\"')");
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().code, strata::ErrorCode::io) << refused.error().message;
+        EXPECT_FALSE(refused.error().message.empty());
+    }
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM settings"), "3");
+    EXPECT_EQ(scalar(db, "PRAGMA integrity_check"), "ok");
+    ASSERT_TRUE(ok(db.execute("INSERT INTO settings (key, value_json) VALUES ('k3', '1')")));
+    db.close();
+    Database again;
+    ASSERT_TRUE(ok(again.open(file())));
+    EXPECT_EQ(scalar(again, "SELECT count(*) FROM settings"), "4");
+    EXPECT_EQ(scalar(again, "PRAGMA integrity_check"), "ok");
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Uploads at the edges, on a live server: empty, not G-code (by name and by content), duplicate
 // names, path traversal, an upload cut off mid-body, Expect: 100-continue, a 1 GB upload
-// streamed from the client, and a prepared job's way to the disk across a crash. Each ends with a
-// clear status and nothing half-written: the uploads folder is empty afterwards and nothing lands
-// outside the data directory.
+// streamed from the client, a disk that fills mid-upload, and a prepared job's way to the disk
+// across a crash. Each ends with a clear status and nothing half-written: the uploads folder is
+// empty afterwards and nothing lands outside the data directory.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 
+#include "../support/file_faults.hpp"
 #include "../support/loopback.hpp"
 #include "server_fixture.hpp"
 
@@ -151,6 +152,27 @@ TEST_F(UploadTest, AnUploadCutOffMidBodyLeavesNothing) {
     EXPECT_TRUE(eventually([&] { return uploads_folder_empty(); }, 5.0));
     EXPECT_EQ(stored_files(), 0U);
     EXPECT_FALSE(std::filesystem::exists(directory_ / "files" / "cut.gcode"));
+}
+
+// The disk fills mid-upload (the kernel's file-size limit standing in for it: see
+// support/file_faults.hpp): the upload is refused with 507 naming the cause, nothing of it stays
+// and the library lists nothing new; once there is room the same upload is stored whole.
+TEST_F(UploadTest, ADiskThatFillsMidUploadIs507AndLeavesNothing) {
+    const std::string content = "G1 X1\n" + std::string(6 * 1024 * 1024, ';');
+    {
+        const testing::FileSizeLimit full(2 * 1024 * 1024);
+        ASSERT_TRUE(full.applied());
+        const auto [status, body] = try_upload("big.gcode", content);
+        EXPECT_EQ(status, 507) << body;
+        EXPECT_NE(body.find("cannot write the upload"), std::string::npos) << body;
+    }
+    EXPECT_TRUE(eventually([&] { return uploads_folder_empty(); }, 5.0));
+    EXPECT_EQ(stored_files(), 0U);
+    EXPECT_FALSE(std::filesystem::exists(directory_ / "files" / "big.gcode"));
+
+    const auto [status, body] = try_upload("big.gcode", content);
+    ASSERT_EQ(status, 201) << body;
+    EXPECT_EQ(std::filesystem::file_size(directory_ / "files" / "big.gcode"), content.size());
 }
 
 // A prepared job is announced ready, then flushed to the disk, and the flush is recorded.
