@@ -1,5 +1,9 @@
 // `verify_files`: the original and the annotated job read side by side, each through its own
 // simulator, compared move by move in constant memory (see verify.hpp).
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "strata/parser/analysis.hpp"
 #include "strata/parser/lexer.hpp"
 #include "strata/parser/line_reader.hpp"
@@ -15,10 +19,10 @@ class MoveStream {
     MoveStream(const parser::MachineConfig& machine, BlockChecker* checker)
         : simulator_(machine), checker_(checker) {}
 
-    bool open(const std::string& path, std::string& error) {
-        if (reader_.open(path)) return true;
-        error = reader_.error();
-        return false;
+    /// The reader's own words when the file cannot be read.
+    std::optional<std::string> open(const std::string& path) {
+        if (reader_.open(path)) return std::nullopt;
+        return reader_.error();
     }
 
     bool next(MoveRecord& move) {
@@ -67,9 +71,13 @@ VerifyResult verify_files(const std::string& original_path, const std::string& a
     BlockChecker checker(options);
     MoveStream original(*machine, nullptr);
     MoveStream annotated(*machine, &checker);
-    if (!original.open(original_path, result.error) ||
-        !annotated.open(annotated_path, result.error))
-        return result;
+    for (auto [stream, path] :
+         {std::pair{&original, &original_path}, std::pair{&annotated, &annotated_path}}) {
+        if (std::optional<std::string> unreadable = stream->open(*path)) {
+            result.error = std::move(*unreadable);
+            return result;
+        }
+    }
     MoveRecord from_original;
     MoveRecord from_annotated;
     while (true) {

@@ -4,6 +4,7 @@
 // is room writes the job whole.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -45,7 +46,7 @@ TEST_F(PrepFaults, AFullDiskMidJobLeavesNothingBehind) {
     ASSERT_GT(fs::file_size(cube), 64U * 1024U);  // The job outgrows the limit below.
     PrepResult result;
     {
-        const testing::FileSizeLimit full(32 * 1024);
+        const testing::FileSizeLimit full(std::uint64_t{32} * 1024);
         ASSERT_TRUE(full.applied());
         result = prep_file(options());
     }

@@ -2,8 +2,10 @@
 // error naming the field for every kind of bad input.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "../support/result.hpp"
@@ -79,6 +81,14 @@ struct BadProfile {
     const char* json;
     const char* expected_error;
 };
+
+// How a case is shown in test names: the error it expects, in letters, digits and '_' (ctest
+// lists the value; its default, the struct's bytes, changed with every build).
+std::ostream& operator<<(std::ostream& out, const BadProfile& bad) {
+    for (const char* c = bad.expected_error; *c != '\0'; ++c)
+        out << (std::isalnum(static_cast<unsigned char>(*c)) != 0 ? *c : '_');
+    return out;
+}
 
 class TimelapseProfileErrors : public ::testing::TestWithParam<BadProfile> {};
 

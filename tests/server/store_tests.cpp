@@ -178,11 +178,11 @@ TEST_F(Store, AWriteTheDiskRefusesFailsAndKeepsWhatWasCommitted) {
         if (!missing) largest = std::max(largest, size);
     }
     {
-        const strata::testing::FileSizeLimit full(largest + 64 * 1024);
+        const strata::testing::FileSizeLimit full(largest + std::uintmax_t{64} * 1024);
         ASSERT_TRUE(full.applied());
         const Status refused =
             db.execute("INSERT INTO settings (key, value_json) VALUES ('big', '\"" +
-                       std::string(4 * 1024 * 1024, 'x') + "\"')");
+                       std::string(std::size_t{4} * 1024 * 1024, 'x') + "\"')");
         ASSERT_FALSE(refused.ok());
         EXPECT_EQ(refused.error().code, strata::ErrorCode::io) << refused.error().message;
         EXPECT_FALSE(refused.error().message.empty());

@@ -158,9 +158,9 @@ TEST_F(UploadTest, AnUploadCutOffMidBodyLeavesNothing) {
 // support/file_faults.hpp): the upload is refused with 507 naming the cause, nothing of it stays
 // and the library lists nothing new; once there is room the same upload is stored whole.
 TEST_F(UploadTest, ADiskThatFillsMidUploadIs507AndLeavesNothing) {
-    const std::string content = "G1 X1\n" + std::string(6 * 1024 * 1024, ';');
+    const std::string content = "G1 X1\n" + std::string(std::size_t{6} * 1024 * 1024, ';');
     {
-        const testing::FileSizeLimit full(2 * 1024 * 1024);
+        const testing::FileSizeLimit full(std::uint64_t{2} * 1024 * 1024);
         ASSERT_TRUE(full.applied());
         const auto [status, body] = try_upload("big.gcode", content);
         EXPECT_EQ(status, 507) << body;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -44,14 +45,14 @@ class FrameFaults : public ::testing::Test {
 
 // Stored bytes are not checked as JPEG here (the cameras do that); size is what matters.
 const std::string small_frame(4096, 'a');
-const std::string large_frame(256 * 1024, 'b');
+const std::string large_frame(std::size_t{256} * 1024, 'b');
 
 TEST_F(FrameFaults, AFullDiskRefusesTheFrameAndKeepsTheOthers) {
     FrameWriter writer(directory_);
     ASSERT_TRUE(ok(writer.add(small_frame, FrameInfo{.snapshot = 1})));
     ASSERT_TRUE(ok(writer.add(small_frame, FrameInfo{.snapshot = 2})));
     {
-        const strata::testing::FileSizeLimit full(64 * 1024);
+        const strata::testing::FileSizeLimit full(std::uint64_t{64} * 1024);
         ASSERT_TRUE(full.applied());
         const strata::Status refused = writer.add(large_frame, FrameInfo{.snapshot = 3});
         ASSERT_FALSE(refused.ok());

@@ -10,9 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
-using strata::ErrorCode;
-using strata::Result;
-using strata::testing::message_of;
 using strata::testing::ok;
 
 class RenderOptionsTest : public strata::testing::RenderFixture {

@@ -19,7 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace strata::timelapse;
 using strata::ErrorCode;
-using strata::Result;
 using strata::testing::message_of;
 using strata::testing::ok;
 using Render = strata::testing::RenderFixture;

@@ -15,9 +15,7 @@
 namespace {
 
 using namespace strata::timelapse;
-using strata::ErrorCode;
 using strata::Result;
-using strata::testing::message_of;
 using strata::testing::ok;
 
 struct Decoded {

@@ -61,8 +61,9 @@ bool parse_row(std::string_view row, const std::filesystem::path& directory, Fra
            parse_field(fields[6], info.captured_unix_s);
 }
 
-bool load_index(const std::filesystem::path& directory, const std::string& text,
-                std::vector<Frame>& frames, std::string& error) {
+Result<std::vector<Frame>> load_index(const std::filesystem::path& directory,
+                                      const std::string& text) {
+    std::vector<Frame> frames;
     std::size_t line_number = 0;
     std::size_t start = 0;
     while (start < text.size()) {
@@ -74,27 +75,25 @@ bool load_index(const std::filesystem::path& directory, const std::string& text,
         start = end + 1;
         if (row.empty() || row.front() == '#') continue;
         Frame frame;
-        if (!parse_row(row, directory, frame)) {
-            error = (directory / frame_index_name).string() + ":" + std::to_string(line_number) +
-                    ": not a frame row (7 tab-separated fields: file snapshot layer z_mm "
-                    "elapsed_s progress_percent captured_unix_s)";
-            return false;
-        }
+        const std::string where =
+            (directory / frame_index_name).string() + ":" + std::to_string(line_number) + ": ";
+        if (!parse_row(row, directory, frame))
+            return fail(ErrorCode::invalid,
+                        where +
+                            "not a frame row (7 tab-separated fields: file snapshot layer "
+                            "z_mm elapsed_s progress_percent captured_unix_s)");
         std::error_code missing;
-        if (!std::filesystem::is_regular_file(frame.path, missing)) {
-            error = (directory / frame_index_name).string() + ":" + std::to_string(line_number) +
-                    ": " + frame.path.filename().string() + " does not exist";
-            return false;
-        }
+        if (!std::filesystem::is_regular_file(frame.path, missing))
+            return fail(ErrorCode::not_found,
+                        where + frame.path.filename().string() + " does not exist");
         frames.push_back(std::move(frame));
     }
-    return true;
+    return frames;
 }
 
 }  // namespace
 
 Result<std::vector<Frame>> load_frames(const std::filesystem::path& directory) {
-    std::vector<Frame> frames;
     std::error_code code;
     if (!std::filesystem::is_directory(directory, code))
         return fail(ErrorCode::not_found, directory.string() + ": not a directory");
@@ -103,10 +102,9 @@ Result<std::vector<Frame>> load_frames(const std::filesystem::path& directory) {
         std::string text;
         if (!read_whole(index, text))
             return fail(ErrorCode::io, index.string() + ": cannot be read");
-        std::string error;
-        if (!load_index(directory, text, frames, error)) return fail(ErrorCode::invalid, error);
-        return frames;
+        return load_index(directory, text);
     }
+    std::vector<Frame> frames;
     for (const auto& entry : std::filesystem::directory_iterator(directory, code))
         if (entry.is_regular_file() && is_jpeg_name(entry.path()))
             frames.push_back(Frame{entry.path(), {}});
