@@ -150,8 +150,10 @@ Status PrinterService::connect(const streamer::LinkOptions& link) {
     }
     streamer_ = std::move(candidate);
     {
+        // The state is left to the streamer's events, which the pump applies in order: set here
+        // from the streamer, it ran ahead of the queued "connecting" event, which then moved it
+        // back, and a command sent in between was refused as "not operational".
         const std::lock_guard lock(mutex_);
-        status_.state = streamer_->state();
         streamer_->set_temperature_offsets(status_.temperature_offsets);
     }
     pumping_ = true;
