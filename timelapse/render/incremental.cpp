@@ -31,7 +31,7 @@ struct IncrementalRender::Impl {
     std::deque<Frame> queue;
     std::vector<Frame> added;  ///< Every frame handed over, for a re-render at another rate.
     bool ending = false;
-    Status failure;  ///< The first failure; later frames are not encoded.
+    Status status;  ///< Ok until the first failure; after it, no frame is encoded.
     std::thread thread;
 
     Impl(std::filesystem::path output_path, RenderOptions render_options, std::size_t planned,
@@ -43,8 +43,8 @@ struct IncrementalRender::Impl {
           fps(frame_rate_for(options, planned_frames)),
           writer(std::make_unique<render::VideoWriter>(output, options, fps)),
           preparer(options) {
-        failure = validate(options);
-        if (!failure) return;
+        status = validate(options);
+        if (!status) return;
         thread = std::thread([this] { run(); });
     }
 
@@ -57,7 +57,7 @@ struct IncrementalRender::Impl {
             if (queue.empty()) return;
             Frame frame = std::move(queue.front());
             queue.pop_front();
-            const bool skip = !failure || cancelled();
+            const bool skip = !status || cancelled();
             lock.unlock();
             Status encoded;
             if (!skip) {
@@ -65,7 +65,7 @@ struct IncrementalRender::Impl {
                 encoded = picture ? writer->add(std::move(*picture), frame) : picture.error();
             }
             lock.lock();
-            if (!encoded && failure) failure = std::move(encoded);
+            if (!encoded && status) status = std::move(encoded);
         }
     }
 
@@ -114,8 +114,8 @@ RenderResult IncrementalRender::finish() {
         result.status = fail(ErrorCode::cancelled, "cancelled");
         return result;
     }
-    if (!impl.failure) {
-        result.status = impl.failure;
+    if (!impl.status) {
+        result.status = impl.status;
         return result;
     }
     // The print ended with another frame count than planned (cancelled, failed, or snapshots

@@ -37,23 +37,23 @@ Status VideoWriter::encode_copies(const Picture& picture, std::uint64_t copies) 
 }
 
 Status VideoWriter::add(Picture picture, const Frame& frame) {
-    if (!failure_) return failure_;
+    if (!status_) return status_;
     std::uint64_t copies = 1;
     if (!opened_) {
         opened_ = true;
-        failure_ = encoder_.open(partial_.string(), picture.width, picture.height, fps_, options_);
-        if (!failure_) return failure_;
+        status_ = encoder_.open(partial_.string(), picture.width, picture.height, fps_, options_);
+        if (!status_) return status_;
         copies += frames_for(options_.pre_roll_s, fps_);
     } else if (picture.width != last_.width || picture.height != last_.height) {
-        failure_ = fail(ErrorCode::invalid,
-                        frame.path.string() + ": " + size_text(picture.width, picture.height) +
-                            ", the first frame is " + size_text(last_.width, last_.height));
-        return failure_;
+        status_ = fail(ErrorCode::invalid,
+                       frame.path.string() + ": " + size_text(picture.width, picture.height) +
+                           ", the first frame is " + size_text(last_.width, last_.height));
+        return status_;
     }
     last_ = std::move(picture);
     ++frames_read_;
-    failure_ = encode_copies(last_, copies);
-    return failure_;
+    status_ = encode_copies(last_, copies);
+    return status_;
 }
 
 // The post-roll, the encoder's tail, the thumbnail, and the file under its name.
@@ -82,7 +82,7 @@ void VideoWriter::finish(RenderResult& result) {
         result.status = fail(ErrorCode::invalid, "no frames to render");
         return;
     }
-    result.status = failure_ ? finish_file() : failure_;
+    result.status = status_ ? finish_file() : status_;
     if (!result.status) return;
     result.frames_written = encoder_.frames();
     result.duration_s = static_cast<double>(result.frames_written) / fps_;

@@ -34,7 +34,7 @@ class VideoWriter {
     double fps_;
     Encoder encoder_;
     bool opened_ = false;
-    Status failure_;  ///< The first failure; every later call answers with it.
+    Status status_;  ///< Ok until the first failure; every later call answers with it.
     std::uint64_t frames_read_ = 0;
     Picture last_;
 };
