@@ -327,7 +327,10 @@ Result<JobIndex> parse_job_index(std::string_view text) {
     if (const auto nul = json_nul_at(text))
         return fail(ErrorCode::invalid, "a NUL byte at offset " + std::to_string(*nul));
     rapidjson::Document document;
-    document.Parse(text.data(), text.size());
+    // Full precision: the writer prints a large number's every digit (%f), and RapidJSON's fast
+    // path reads such a number as a neighbouring double, which then writes differently (the
+    // profiles fuzzer found 3.1e83 coming back as 3.09999...e83).
+    document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
     if (document.HasParseError())
         return fail(ErrorCode::invalid,
                     std::string(rapidjson::GetParseError_En(document.GetParseError())) +

@@ -1,6 +1,6 @@
 // The job index's writer and reader agree: an index written and read back is the same index,
-// a real prep output reads and writes back byte for byte, and a damaged index is refused with
-// the field at fault.
+// a real prep output reads and writes back byte for byte, extreme values write the same text
+// twice, and a damaged index is refused with the field at fault.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -74,6 +74,24 @@ TEST(JobIndex, WrittenAndReadBackItIsTheSameIndex) {
     ASSERT_EQ(read->time_samples.size(), 3U);
     EXPECT_EQ(read->time_samples[2].line, 3465U);
     EXPECT_EQ(job_index_json(*read), written);
+}
+
+// Every digit of a large number is written (%f); reading it back must give the same double, or
+// the second write differs (RapidJSON's fast path read 3.1e83 as 3.0999...e83: found by the
+// profiles fuzzer). Tiny, negative and replaced-byte values go round too.
+TEST(JobIndex, ExtremeValuesWriteTheSameTextTwice) {
+    JobIndex index = sample_index();
+    index.time_added_s = 3.1e83;
+    index.estimated_time_s = 1.7976931348623157e308;
+    index.snapshots[0].time_added_s = 123456789012345678.0;
+    index.snapshots[0].position_mm = {-0.0000004, 1e-300, -987654321.123456789};
+    index.snapshots[1].feature = "inf\xe9ll";
+    const std::string once = job_index_json(index);
+    const Result<JobIndex> read = parse_job_index(once);
+    ASSERT_TRUE(read) << read.error().message;
+    EXPECT_EQ(read->time_added_s, 3.1e83);
+    EXPECT_EQ(read->estimated_time_s, 1.7976931348623157e308);
+    EXPECT_EQ(job_index_json(*read), once);
 }
 
 TEST(JobIndex, APrepOutputReadsAndWritesBackByteForByte) {
