@@ -20,8 +20,11 @@ namespace {
 
 using snapshots::FieldReader;
 
-constexpr unsigned parse_flags =
-    rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
+// Full precision, so a number written out (shortest form) reads back as the same double and the
+// profile writes out the same text again (the job index needed it for long numbers).
+constexpr unsigned parse_flags = rapidjson::kParseCommentsFlag |
+                                 rapidjson::kParseTrailingCommasFlag |
+                                 rapidjson::kParseFullPrecisionFlag;
 
 void read_triggers(FieldReader& reader, TriggerSettings& triggers) {
     reader.count("every_n_layers", triggers.every_n_layers);
