@@ -20,11 +20,8 @@ namespace {
 
 using snapshots::FieldReader;
 
-// Full precision, so a number written out (shortest form) reads back as the same double and the
-// profile writes out the same text again (the job index needed it for long numbers).
-constexpr unsigned parse_flags = rapidjson::kParseCommentsFlag |
-                                 rapidjson::kParseTrailingCommasFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
+constexpr unsigned parse_flags =
+    rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
 
 void read_triggers(FieldReader& reader, TriggerSettings& triggers) {
     reader.count("every_n_layers", triggers.every_n_layers);
