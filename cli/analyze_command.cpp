@@ -326,21 +326,22 @@ int run_analyze(const std::vector<std::string>& arguments) {
     if (::isatty(STDERR_FILENO) != 0) options.on_progress = draw_progress;
     planner::PrintTimeEstimator estimator(time_options);
     if (with_time) planner::attach(estimator, options);
-    const parser::AnalysisResult result = parser::analyze_file(path, options);
-    if (result.error == parser::AnalysisError::unreadable) {
-        std::fprintf(stderr, "strata analyze: %s\n", result.message.c_str());
+    const Result<parser::Analysis> analysis = parser::analyze_file(path, options);
+    if (!analysis && analysis.error().code != ErrorCode::invalid) {
+        std::fprintf(stderr, "strata analyze: %s\n", analysis.error().message.c_str());
         return exit_code::unreadable;
     }
-    if (result.error != parser::AnalysisError::none) {
-        std::fprintf(stderr, "strata analyze: %s: %s\n", path.c_str(), result.message.c_str());
+    if (!analysis) {
+        std::fprintf(stderr, "strata analyze: %s: %s\n", path.c_str(),
+                     analysis.error().message.c_str());
         return exit_code::not_gcode;
     }
     std::optional<planner::PrintTimeEstimate> time;
     if (with_time) time = estimator.finish();
     if (as_json) {
-        write_json(result.analysis, time, std::cout);
+        write_json(*analysis, time, std::cout);
     } else {
-        write_human(result.analysis, time, std::cout);
+        write_human(*analysis, time, std::cout);
     }
     return exit_code::ok;
 }

@@ -53,7 +53,7 @@ std::uint64_t run_prep_once(const std::string& path, std::uint64_t& checksum) {
     options.index_path = options.output_path + ".index.json";
     const planner::PrepResult result = planner::prep_file(options);
     checksum += result.plan.snapshots.size();
-    return result.error == planner::PrepError::none ? result.analysis.lines : 0;
+    return result.status ? result.analysis.lines : 0;
 }
 
 void remove_prep_output(const std::string& path) {
@@ -69,11 +69,12 @@ std::uint64_t run_stage_once(Stage stage, const std::string& path, std::uint64_t
         parser::AnalysisOptions options;
         planner::PrintTimeEstimator estimator;
         if (stage == Stage::analyze_time) planner::attach(estimator, options);
-        const parser::AnalysisResult result = parser::analyze_file(path, options);
-        checksum += result.analysis.moves.print;
+        const Result<parser::Analysis> analysis = parser::analyze_file(path, options);
+        if (!analysis) return 0;
+        checksum += analysis->moves.print;
         if (stage == Stage::analyze_time)
             checksum += static_cast<std::uint64_t>(estimator.finish().total_s());
-        return result.error == parser::AnalysisError::none ? result.analysis.lines : 0;
+        return analysis->lines;
     }
     parser::LineReader reader;
     if (!reader.open(path)) return 0;
@@ -153,8 +154,8 @@ int run_bench(const std::vector<std::string>& arguments) {
     int exit_status = exit_code::ok;
     for (const std::string& file : files) {
         parser::LineReader probe;
-        if (!probe.open(file)) {
-            std::fprintf(stderr, "strata bench: %s\n", probe.error().c_str());
+        if (const Status opened = probe.open(file); !opened) {
+            std::fprintf(stderr, "strata bench: %s\n", opened.error().message.c_str());
             exit_status = exit_code::unreadable;
             continue;
         }

@@ -179,17 +179,16 @@ void write_human(const planner::PrepResult& result, const std::string& shown_nam
 }
 
 int exit_code_of(const planner::PrepResult& result) {
-    switch (result.error) {
-        case planner::PrepError::none: return exit_code::ok;
-        case planner::PrepError::unreadable:
-            return result.analysis_error == parser::AnalysisError::unreadable
-                       ? exit_code::unreadable
-                       : exit_code::not_gcode;
-        case planner::PrepError::not_plannable: return exit_code::not_plannable;
-        case planner::PrepError::write_failed: return exit_code::write_failed;
-        case planner::PrepError::not_equivalent: return exit_code::not_equivalent;
+    if (result.status) return exit_code::ok;
+    switch (result.status.error().code) {
+        case ErrorCode::invalid: return exit_code::not_gcode;
+        case ErrorCode::unsupported: return exit_code::not_plannable;
+        case ErrorCode::internal: return exit_code::not_equivalent;
+        case ErrorCode::not_found:
+        case ErrorCode::permission:
+        case ErrorCode::io: return result.planned ? exit_code::write_failed : exit_code::unreadable;
+        default: return exit_code::write_failed;
     }
-    return exit_code::write_failed;
 }
 
 }  // namespace
@@ -231,10 +230,10 @@ int run_prep(const std::vector<std::string>& arguments) {
     const planner::PrepResult result = planner::prep_file(options);
     const std::string shown_name =
         slicer_output_name != nullptr ? slicer_output_name : parsed.input;
-    if (result.error != planner::PrepError::none) {
-        std::fprintf(stderr, "strata prep: %s: %s: %s\n", shown_name.c_str(),
-                     std::string(planner::to_string(result.error)).c_str(), result.message.c_str());
-        if (result.error == planner::PrepError::not_equivalent && result.verification.difference) {
+    if (!result.status) {
+        std::fprintf(stderr, "strata prep: %s: %s\n", shown_name.c_str(),
+                     result.status.error().message.c_str());
+        if (result.status.error().code == ErrorCode::internal && result.verification.difference) {
             const auto& difference = *result.verification.difference;
             std::fprintf(stderr,
                          "  original line %llu, job line %llu; the file was left as it was\n",

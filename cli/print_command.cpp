@@ -211,8 +211,8 @@ bool prepare(const PrintArguments& parsed, const std::string& job, streamer::Job
     options.output_path = job;
     options.index_path = job + ".index.json";
     const planner::PrepResult result = planner::prep_file(options);
-    if (result.error != planner::PrepError::none) {
-        std::fprintf(stderr, "strata print: prep: %s\n", result.message.c_str());
+    if (!result.status) {
+        std::fprintf(stderr, "strata print: prep: %s\n", result.status.error().message.c_str());
         exit_status = exit_code::not_plannable;
         return false;
     }

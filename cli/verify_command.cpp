@@ -75,9 +75,11 @@ bool verify_options(const VerifyArguments& parsed, planner::VerifyOptions& optio
         }
         printer_bed = printer->bed;
     }
-    const planner::AreaOutcome area =
+    // No area known: the area rule is not checked (and the report says so); an unreadable file
+    // is reported by the comparison itself.
+    const Result<planner::AreaChoice> area =
         planner::choose_printable_area(parsed.files[0], profile->safety, printer_bed);
-    if (area.choice) options.area = area.choice->area;
+    if (area) options.area = area->area;
     if (profile->motion.lift_mm) options.lift_mm = profile->motion.lift_mm;
     return true;
 }
@@ -121,18 +123,18 @@ int run_verify(const std::vector<std::string>& arguments) {
     VerifyArguments parsed;
     planner::VerifyOptions options;
     if (!parse(arguments, parsed) || !verify_options(parsed, options)) return exit_code::usage;
-    const planner::VerifyResult result =
+    const Result<planner::VerifyResult> result =
         planner::verify_files(parsed.files[0], parsed.files[1], options);
-    if (!result.error.empty()) {
-        std::fprintf(stderr, "strata verify: %s\n", result.error.c_str());
+    if (!result) {
+        std::fprintf(stderr, "strata verify: %s\n", result.error().message.c_str());
         return exit_code::unreadable;
     }
     if (parsed.as_json) {
-        write_json(result, options);
+        write_json(*result, options);
     } else {
-        write_human(result, options);
+        write_human(*result, options);
     }
-    return result.equivalent ? exit_code::ok : exit_code::not_equivalent;
+    return result->equivalent ? exit_code::ok : exit_code::not_equivalent;
 }
 
 }  // namespace strata::cli

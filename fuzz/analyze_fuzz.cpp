@@ -43,17 +43,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::string path = "/proc/self/fd/" + std::to_string(fd);
     strata::parser::AnalysisOptions inline_lexing;
-    const strata::parser::AnalysisResult first = strata::parser::analyze_file(path, inline_lexing);
+    const strata::Result<strata::parser::Analysis> first =
+        strata::parser::analyze_file(path, inline_lexing);
     strata::parser::AnalysisOptions worker_lexing;
     worker_lexing.lex_on_worker_thread = true;
-    const strata::parser::AnalysisResult second = strata::parser::analyze_file(path, worker_lexing);
+    const strata::Result<strata::parser::Analysis> second =
+        strata::parser::analyze_file(path, worker_lexing);
     ::close(fd);
-    require(first.error == second.error, "a worker thread changes whether the file is G-code");
-    if (first.error != strata::parser::AnalysisError::none) {
-        require(!first.message.empty(), "an analysis error without a message");
+    require(first.ok() == second.ok(), "a worker thread changes whether the file is G-code");
+    if (!first) {
+        require(first.error().code == second.error().code &&
+                    first.error().message == second.error().message,
+                "a worker thread changes the analysis error");
+        require(!first.error().message.empty(), "an analysis error without a message");
         return 0;
     }
-    require(first.analysis.bytes == size, "the analysis did not read every byte");
-    require(same(first.analysis, second.analysis), "a worker thread changes the analysis");
+    require(first->bytes == size, "the analysis did not read every byte");
+    require(same(*first, *second), "a worker thread changes the analysis");
     return 0;
 }

@@ -16,16 +16,15 @@ Result<streamer::JobTimeline> analyze_as_is(const std::string& path) {
                                                              time_options.plan_on_worker_thread);
     planner::PrintTimeEstimator estimator(time_options);
     planner::attach(estimator, options);
-    const parser::AnalysisResult analyzed = parser::analyze_file(path, options);
-    if (analyzed.error != parser::AnalysisError::none) {
-        const ErrorCode code = analyzed.error == parser::AnalysisError::unreadable
-                                   ? ErrorCode::io
-                                   : ErrorCode::invalid;
-        return fail(code, path + ": " + analyzed.message);
+    const Result<parser::Analysis> analyzed = parser::analyze_file(path, options);
+    if (!analyzed) {
+        // The reader's messages name the path already; the sniffer's do not.
+        if (analyzed.error().code != ErrorCode::invalid) return analyzed.error();
+        return fail(ErrorCode::invalid, path + ": " + analyzed.error().message);
     }
     const planner::PrintTimeEstimate estimate = estimator.finish();
-    streamer::JobTimeline timeline = timeline_as_is(analyzed.analysis.lines, estimate.total_s());
-    for (const parser::Layer& layer : analyzed.analysis.layers)
+    streamer::JobTimeline timeline = timeline_as_is(analyzed->lines, estimate.total_s());
+    for (const parser::Layer& layer : analyzed->layers)
         timeline.layers.push_back({layer.first_line, layer.z_mm});
     for (const planner::TimeSample& sample : estimate.samples)
         timeline.samples.push_back({sample.line, sample.elapsed_s});

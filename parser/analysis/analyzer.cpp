@@ -23,15 +23,10 @@ constexpr std::uint64_t progress_every_bytes = 16u << 20;
 
 // A file is binary when its first bytes hold NULs or many control characters, or it starts
 // with the magic of Prusa's binary G-code.
-AnalysisError sniff(const std::string& head, std::string& message) {
-    if (head.empty()) {
-        message = "the file is empty";
-        return AnalysisError::empty;
-    }
-    if (head.compare(0, 4, "GCDE") == 0) {
-        message = "binary G-code (.bgcode); convert it to text G-code first";
-        return AnalysisError::binary;
-    }
+Status sniff(const std::string& head) {
+    if (head.empty()) return fail(ErrorCode::invalid, "the file is empty");
+    if (head.compare(0, 4, "GCDE") == 0)
+        return fail(ErrorCode::invalid, "binary G-code (.bgcode); convert it to text G-code first");
     const std::size_t sample = std::min<std::size_t>(head.size(), 4096);
     std::size_t control = 0;
     for (std::size_t i = 0; i < sample; ++i) {
@@ -39,11 +34,11 @@ AnalysisError sniff(const std::string& head, std::string& message) {
         control += (c < 0x09 || (c > 0x0D && c < 0x20)) ? 1 : 0;
     }
     if (control * 10 > sample) {
-        message = "binary data, not G-code (" + std::to_string(control) +
-                  " control bytes in the first " + std::to_string(sample) + ")";
-        return AnalysisError::binary;
+        return fail(ErrorCode::invalid, "binary data, not G-code (" + std::to_string(control) +
+                                            " control bytes in the first " +
+                                            std::to_string(sample) + ")");
     }
-    return AnalysisError::none;
+    return {};
 }
 
 Severity severity_of(LexError error) {
@@ -205,17 +200,6 @@ MachineConfig machine_for(const SlicerInfo& slicer, const AnalysisOptions& optio
 
 }  // namespace
 
-std::string_view to_string(AnalysisError error) {
-    switch (error) {
-        case AnalysisError::none: return "ok";
-        case AnalysisError::unreadable: return "unreadable";
-        case AnalysisError::empty: return "empty";
-        case AnalysisError::binary: return "binary";
-        case AnalysisError::not_gcode: return "not G-code";
-    }
-    return "?";
-}
-
 bool is_simulated(const GcodeLine& line) {
     return line.kind == LineKind::command &&
            (line.error == LexError::none || severity_of(line.error) != Severity::error);
@@ -223,7 +207,7 @@ bool is_simulated(const GcodeLine& line) {
 
 Result<SlicerInfo> slicer_of_file(const std::string& path) {
     LineReader reader;
-    if (!reader.open(path)) return fail(ErrorCode::io, reader.error());
+    if (Status opened = reader.open(path); !opened) return opened.take_error();
     const std::uint64_t bytes = reader.file_bytes();
     const std::string head = reader.read_at(0, scan_bytes);
     const std::string tail =
@@ -237,20 +221,15 @@ Result<MachineConfig> machine_for_file(const std::string& path, const AnalysisOp
     return machine_for(*slicer, options);
 }
 
-AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& options) {
+Result<Analysis> analyze_file(const std::string& path, const AnalysisOptions& options) {
     const auto started = std::chrono::steady_clock::now();
-    AnalysisResult result;
-    Analysis& analysis = result.analysis;
+    Analysis analysis;
     analysis.file = path;
     LineReader reader;
-    if (!reader.open(path)) {
-        result.error = AnalysisError::unreadable;
-        result.message = reader.error();
-        return result;
-    }
+    if (Status opened = reader.open(path); !opened) return opened.take_error();
     analysis.bytes = reader.file_bytes();
     const std::string head = reader.read_at(0, scan_bytes);
-    if ((result.error = sniff(head, result.message)) != AnalysisError::none) return result;
+    if (Status sniffed = sniff(head); !sniffed) return sniffed.take_error();
     const std::string tail = analysis.bytes > scan_bytes
                                  ? reader.read_at(analysis.bytes - scan_bytes, scan_bytes)
                                  : head;
@@ -279,11 +258,7 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
             }
         }
     }
-    if (!reader.error().empty()) {
-        result.error = AnalysisError::unreadable;
-        result.message = reader.error();
-        return result;
-    }
+    if (!reader.status()) return reader.status().error();
     if (reader.ended_without_newline()) {
         analysis.diagnostics.warn(reader.line_number(),
                                   "the last line has no end-of-line: the file may be truncated");
@@ -294,10 +269,10 @@ AnalysisResult analyze_file(const std::string& path, const AnalysisOptions& opti
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (options.on_progress) options.on_progress(analysis.bytes, analysis.bytes);
     if (analysis.command_lines == 0) {
-        result.error = AnalysisError::not_gcode;
-        result.message = "no G-code commands in " + std::to_string(analysis.lines) + " lines";
+        return fail(ErrorCode::invalid,
+                    "no G-code commands in " + std::to_string(analysis.lines) + " lines");
     }
-    return result;
+    return analysis;
 }
 
 }  // namespace strata::parser

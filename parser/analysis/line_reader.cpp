@@ -15,27 +15,23 @@ LineReader::~LineReader() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-bool LineReader::open(const std::string& path) {
+Status LineReader::open(const std::string& path) {
     // A reader is reused (the streamer's, job after job): nothing of the last file may remain.
     if (fd_ >= 0) ::close(fd_);
     begin_ = end_ = 0;
     eof_ = skipping_rest_of_line_ = last_line_cut_ = ended_without_newline_ = false;
     line_number_ = consumed_bytes_ = file_bytes_ = 0;
-    error_.clear();
+    status_ = Status();
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-        error_ = path + ": " + std::strerror(errno);
-        return false;
-    }
+    if (fd_ < 0) return status_ = errno_error(path, errno);
     struct stat info {};
-    if (::fstat(fd_, &info) != 0 || S_ISDIR(info.st_mode)) {
-        error_ = path + ": not a regular file";
-        return false;
-    }
+    if (::fstat(fd_, &info) != 0) return status_ = errno_error(path, errno);
+    // Not G-code that is wrong but no file to read: what exit code 2 and a 500 mean.
+    if (S_ISDIR(info.st_mode)) return status_ = fail(ErrorCode::io, path + ": not a regular file");
     file_bytes_ = static_cast<std::uint64_t>(info.st_size);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     buffer_.resize(block_bytes);
-    return true;
+    return status_;
 }
 
 std::string LineReader::read_at(std::uint64_t offset, std::size_t bytes) const {
@@ -59,7 +55,7 @@ bool LineReader::refill() {
         got = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
     } while (got < 0 && errno == EINTR);
     if (got < 0) {
-        error_ = std::string("read failed: ") + std::strerror(errno);
+        status_ = errno_error("read failed", errno);
         eof_ = true;
         return false;
     }

@@ -125,50 +125,40 @@ std::string describe(const PrintableArea& area) {
 
 }  // namespace
 
-AreaOutcome area_of_moves(const std::string& path) {
-    AreaOutcome outcome;
+Result<AreaChoice> area_of_moves(const std::string& path) {
     MoveExtent extent;
     parser::AnalysisOptions options;
     options.on_line = [&extent](const parser::LineEvent& event) { extent.on_line(event); };
-    const parser::AnalysisResult analyzed = parser::analyze_file(path, options);
-    if (analyzed.error != parser::AnalysisError::none) {
-        outcome.error = analyzed.message;
-        outcome.analysis_error = analyzed.error;
-        return outcome;
-    }
+    if (Result<parser::Analysis> analyzed = parser::analyze_file(path, options); !analyzed)
+        return analyzed.take_error();
     const std::optional<PrintableArea> area = extent.area();
-    if (!area) {
-        outcome.error = "no move of the file gives a position on both X and Y";
-        return outcome;
-    }
-    outcome.choice = AreaChoice{*area, "the file's moves: " + describe(*area), true};
-    return outcome;
+    if (!area)
+        return fail(ErrorCode::unsupported, "no move of the file gives a position on both X and Y");
+    return AreaChoice{*area, "the file's moves: " + describe(*area), true};
 }
 
-AreaOutcome choose_printable_area(const std::string& path, const SafetySettings& safety,
-                                  const std::optional<PrintableArea>& printer_bed) {
-    AreaOutcome outcome;
+Result<AreaChoice> choose_printable_area(const std::string& path, const SafetySettings& safety,
+                                         const std::optional<PrintableArea>& printer_bed) {
     parser::SlicerInfo slicer;
     if (!(safety.area_min_mm && safety.area_max_mm)) {
         Result<parser::SlicerInfo> found = parser::slicer_of_file(path);
-        if (!found) {
-            outcome.error = found.error().message;
-            outcome.analysis_error = parser::AnalysisError::unreadable;
-            return outcome;
-        }
+        if (!found) return found.take_error();
         slicer = std::move(*found);
     }
     std::string why_not;
-    outcome.choice = declared_area(safety, slicer.settings, printer_bed, why_not);
-    if (outcome.choice) return outcome;
-    outcome = area_of_moves(path);
-    if (outcome.choice) {
-        outcome.choice->source += " (" + why_not + ")";
-    } else if (outcome.analysis_error == parser::AnalysisError::none) {
-        outcome.error = "the printable area is unknown (" + why_not + ", and " + outcome.error +
-                        "); set safety.area_min_mm and safety.area_max_mm in the profile";
+    if (std::optional<AreaChoice> declared =
+            declared_area(safety, slicer.settings, printer_bed, why_not))
+        return std::move(*declared);
+    Result<AreaChoice> from_moves = area_of_moves(path);
+    if (from_moves) {
+        from_moves->source += " (" + why_not + ")";
+    } else if (from_moves.error().code == ErrorCode::unsupported) {
+        return fail(ErrorCode::unsupported,
+                    "the printable area is unknown (" + why_not + ", and " +
+                        from_moves.error().message +
+                        "); set safety.area_min_mm and safety.area_max_mm in the profile");
     }
-    return outcome;
+    return from_moves;
 }
 
 }  // namespace strata::planner

@@ -67,21 +67,19 @@ bool run_plan_pass(const PrepOptions& options, AreaChoice area, PrepResult& resu
         planner.on_line(event);
     };
     analysis.on_progress = options.on_progress;
-    parser::AnalysisResult analyzed = parser::analyze_file(options.input_path, analysis);
-    result.analysis = std::move(analyzed.analysis);
-    if (analyzed.error != parser::AnalysisError::none) {
-        result.error = PrepError::unreadable;
-        result.analysis_error = analyzed.error;
-        result.message = analyzed.message;
+    Result<parser::Analysis> analyzed = parser::analyze_file(options.input_path, analysis);
+    if (!analyzed) {
+        result.status = analyzed.take_error();
         return false;
     }
+    result.analysis = std::move(analyzed).value();
     result.estimate = pass.estimator.finish();
     if (!planner.error().empty()) {
-        result.error = PrepError::not_plannable;
-        result.message = planner.error();
+        result.status = fail(ErrorCode::unsupported, planner.error());
         return false;
     }
     result.plan = planner.finish(result.analysis, result.estimate);
+    result.planned = true;
     return true;
 }
 
@@ -94,17 +92,6 @@ VerifyOptions verify_options(const SnapshotPlan& plan) {
 
 }  // namespace
 
-std::string_view to_string(PrepError error) {
-    switch (error) {
-        case PrepError::none: return "ok";
-        case PrepError::unreadable: return "not readable G-code";
-        case PrepError::not_plannable: return "not plannable";
-        case PrepError::write_failed: return "write failed";
-        case PrepError::not_equivalent: return "not equivalent";
-    }
-    return "?";
-}
-
 unsigned default_prep_threads() {
     const unsigned cores = std::thread::hardware_concurrency();
     return cores == 0 ? 2 : std::min(cores, 3u);  // 0: not known.
@@ -113,17 +100,14 @@ unsigned default_prep_threads() {
 PrepResult prep_file(const PrepOptions& options) {
     PrepResult result;
     const auto started = Clock::now();
-    AreaOutcome area =
+    Result<AreaChoice> area =
         choose_printable_area(options.input_path, options.profile.safety, options.printer_bed);
-    if (!area.choice) {
-        result.error = area.analysis_error == parser::AnalysisError::none ? PrepError::not_plannable
-                                                                          : PrepError::unreadable;
-        result.analysis_error = area.analysis_error;
-        result.message = area.error;
+    if (!area) {
+        result.status = area.take_error();
         return result;
     }
     PlanPass pass(pass_threads(options));
-    if (!run_plan_pass(options, std::move(*area.choice), result, pass)) return result;
+    if (!run_plan_pass(options, std::move(area).value(), result, pass)) return result;
     result.plan_seconds = seconds_since(started);
 
     const auto splice_started = Clock::now();
@@ -138,8 +122,7 @@ PrepResult prep_file(const PrepOptions& options) {
     };
     if (!spliced.status) {
         discard();
-        result.error = PrepError::write_failed;
-        result.message = spliced.status.error().message;
+        result.status = std::move(spliced.status);
         return result;
     }
     result.job_bytes = spliced.bytes;
@@ -155,13 +138,22 @@ PrepResult prep_file(const PrepOptions& options) {
     VerifyResult& verification = result.verification;
     verification.blocks = spliced.blocks_checked;
     verification.equivalent = !spliced.problem;
-    if (options.full_verify || !verification.equivalent)
-        verification = verify_files(options.input_path, spliced.temporary_path, verify);
+    if (options.full_verify || !verification.equivalent) {
+        Result<VerifyResult> full =
+            verify_files(options.input_path, spliced.temporary_path, verify);
+        if (!full) {
+            discard();
+            result.status = full.take_error();
+            return result;
+        }
+        verification = std::move(full).value();
+    }
     if (!verification.equivalent) {
         discard();
-        result.error = PrepError::not_equivalent;
-        result.message =
-            verification.difference ? verification.difference->message : verification.error;
+        result.status = fail(ErrorCode::internal,
+                             "the job would not print as the original does (a bug in strata): " +
+                                 (verification.difference ? verification.difference->message
+                                                          : std::string("no difference named")));
         return result;
     }
     Status written;
@@ -171,8 +163,7 @@ PrepResult prep_file(const PrepOptions& options) {
     if (written) written = splice::install(spliced.temporary_path, options.output_path);
     if (!written) {
         discard();
-        result.error = PrepError::write_failed;
-        result.message = written.error().message;
+        result.status = std::move(written);
         return result;
     }
     result.splice_seconds = seconds_since(splice_started);

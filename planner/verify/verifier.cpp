@@ -19,11 +19,7 @@ class MoveStream {
     MoveStream(const parser::MachineConfig& machine, BlockChecker* checker)
         : simulator_(machine), checker_(checker) {}
 
-    /// The reader's own words when the file cannot be read.
-    std::optional<std::string> open(const std::string& path) {
-        if (reader_.open(path)) return std::nullopt;
-        return reader_.error();
-    }
+    [[nodiscard]] Status open(const std::string& path) { return reader_.open(path); }
 
     bool next(MoveRecord& move) {
         std::string_view text;
@@ -49,7 +45,7 @@ class MoveStream {
     }
 
     [[nodiscard]] std::uint64_t line() const { return reader_.line_number(); }
-    [[nodiscard]] const std::string& error() const { return reader_.error(); }
+    [[nodiscard]] const Status& status() const { return reader_.status(); }
 
   private:
     parser::LineReader reader_;
@@ -60,23 +56,17 @@ class MoveStream {
 
 }  // namespace
 
-VerifyResult verify_files(const std::string& original_path, const std::string& annotated_path,
-                          const VerifyOptions& options) {
+Result<VerifyResult> verify_files(const std::string& original_path,
+                                  const std::string& annotated_path, const VerifyOptions& options) {
     VerifyResult result;
-    const Result<parser::MachineConfig> machine = parser::machine_for_file(original_path, {});
-    if (!machine) {
-        result.error = machine.error().message;
-        return result;
-    }
+    Result<parser::MachineConfig> machine = parser::machine_for_file(original_path, {});
+    if (!machine) return machine.take_error();
     BlockChecker checker(options);
     MoveStream original(*machine, nullptr);
     MoveStream annotated(*machine, &checker);
     for (auto [stream, path] :
          {std::pair{&original, &original_path}, std::pair{&annotated, &annotated_path}}) {
-        if (std::optional<std::string> unreadable = stream->open(*path)) {
-            result.error = std::move(*unreadable);
-            return result;
-        }
+        if (Status opened = stream->open(*path); !opened) return opened.take_error();
     }
     MoveRecord from_original;
     MoveRecord from_annotated;
@@ -106,9 +96,9 @@ VerifyResult verify_files(const std::string& original_path, const std::string& a
         }
         ++result.moves_compared;
     }
-    if (result.error.empty()) result.error = original.error();
-    if (result.error.empty()) result.error = annotated.error();
-    if (!result.error.empty()) result.equivalent = false;
+    // A read that failed ended its file early: whatever was compared until then is no verdict.
+    if (!original.status()) return original.status().error();
+    if (!annotated.status()) return annotated.status().error();
     result.blocks = checker.blocks();
     return result;
 }

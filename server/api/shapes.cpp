@@ -99,6 +99,7 @@ http::Response refused(const std::string& error) {
 int status_of(const Error& error) {
     switch (error.code) {
         case ErrorCode::invalid: return 400;
+        case ErrorCode::unsupported: return 422;
         case ErrorCode::not_found: return 404;
         case ErrorCode::conflict:
         case ErrorCode::busy:

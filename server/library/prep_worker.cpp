@@ -91,12 +91,14 @@ struct PrepOutcome {
 
 PrepOutcome outcome_of(const planner::PrepResult& result, const planner::PrepOptions& options) {
     PrepOutcome outcome{FileState::ready, "", options.output_path, options.index_path};
-    if (result.error == planner::PrepError::unreadable ||
-        result.error == planner::PrepError::write_failed) {
-        outcome = PrepOutcome{FileState::failed, result.message, "", ""};
-    } else if (result.error != planner::PrepError::none) {
-        outcome = PrepOutcome{FileState::ready, "prints without a timelapse: " + result.message,
+    if (result.status) return outcome;
+    const Error& error = result.status.error();
+    // No plan, or a job the verifier refused: the original is fine and prints as it is.
+    if (error.code == ErrorCode::unsupported || error.code == ErrorCode::internal) {
+        outcome = PrepOutcome{FileState::ready, "prints without a timelapse: " + error.message,
                               options.input_path, ""};
+    } else {
+        outcome = PrepOutcome{FileState::failed, error.message, "", ""};
     }
     return outcome;
 }

@@ -76,8 +76,7 @@ std::string_view clean_lexed(std::string_view raw, const parser::GcodeLine& line
 }
 
 Status JobReader::open(const std::string& path) {
-    if (reader_.open(path)) return {};
-    return fail(ErrorCode::io, reader_.error());
+    return reader_.open(path);
 }
 
 bool JobReader::next(JobItem& item) {

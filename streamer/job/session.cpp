@@ -137,8 +137,7 @@ void Streamer::Session::run() {
             drain(capture.done_fd());
             if (capturing_)
                 if (const std::optional<Status> captured = capture.result())
-                    finish_snapshot(now, captured->ok(),
-                                    captured->ok() ? std::string() : captured->error().message);
+                    finish_snapshot(now, *captured);
         }
         if ((waits[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) read_link(now);
         if (!link_) break;

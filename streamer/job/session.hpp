@@ -145,7 +145,8 @@ class Streamer::Session : public ProtocolListener {
     [[nodiscard]] std::size_t firmware_line_limit() const;
     static constexpr std::size_t marlin_line_bytes = 95;  ///< MAX_CMD_SIZE 96, its end byte.
     void job_tick(double now_s);
-    void finish_snapshot(double now_s, bool ok, const std::string& error);
+    /// Ends the snapshot in progress; `captured` fails when the camera did.
+    void finish_snapshot(double now_s, const Status& captured);
     void enqueue_script(const std::string& script);
     void end_job(EventKind kind, const std::string& text);
     void report_progress(double now_s, bool force);

@@ -93,8 +93,9 @@ void Streamer::Session::feed_job(double now) {
     JobItem item;
     while (protocol_.queued() < config_.send_ahead_lines) {
         if (!reader_.next(item)) {
-            if (!reader_.error().empty()) {
-                end_job(EventKind::job_failed, "reading the job failed: " + reader_.error());
+            if (!reader_.status()) {
+                end_job(EventKind::job_failed,
+                        "reading the job failed: " + reader_.status().error().message);
                 return;
             }
             // A last numbered line: the job is done when the printer has finished moving, and a
@@ -206,13 +207,13 @@ void Streamer::Session::job_tick(double now) {
             capturing_ = true;
             capture_deadline_s_ = now + config_.capture_timeout_s;
         } else {
-            finish_snapshot(now, true, {});
+            finish_snapshot(now, Status());
         }
     }
     if (capturing_ && now >= capture_deadline_s_)
-        finish_snapshot(
-            now, false,
-            "the camera did not answer within " + std::to_string(config_.capture_timeout_s) + " s");
+        finish_snapshot(now, fail(ErrorCode::unavailable,
+                                  "the camera did not answer within " +
+                                      std::to_string(config_.capture_timeout_s) + " s"));
     // After the snapshot checks, so the lines after a snapshot that just finished go out in this
     // turn.
     feed_job(now);
@@ -235,11 +236,12 @@ void Streamer::Session::job_tick(double now) {
     report_progress(now, false);
 }
 
-void Streamer::Session::finish_snapshot(double now, bool ok, const std::string& error) {
-    StreamerEvent event = make_event(EventKind::snapshot, error);
+void Streamer::Session::finish_snapshot(double now, const Status& captured) {
+    StreamerEvent event =
+        make_event(EventKind::snapshot, captured ? std::string() : captured.error().message);
     event.snapshot = barrier_.value_or(0);
     event.parked_s = now - parked_since_s_;
-    event.ok = ok;
+    event.ok = captured.ok();
     parked_s_ += event.parked_s;
     ++snapshots_taken_;
     capturing_ = false;

@@ -85,16 +85,18 @@ inline AnalysisFingerprint fingerprint_of(const std::string& path, AnalysisOptio
     options.on_line = [&print](const LineEvent& event) {
         print.line_hashes.push_back(hash_event(event));
     };
-    const AnalysisResult result = analyze_file(path, options);
-    const Analysis& analysis = result.analysis;
-    print.summary = std::string(to_string(result.error)) + " " + result.message +
-                    " lines=" + std::to_string(analysis.lines) +
-                    " commands=" + std::to_string(analysis.command_lines) +
-                    " print_moves=" + std::to_string(analysis.moves.print) +
-                    " filament_mm=" + std::to_string(total_filament_mm(analysis)) +
-                    " layers=" + std::to_string(analysis.layers.size()) +
-                    " errors=" + std::to_string(analysis.diagnostics.error_count()) +
-                    " warnings=" + std::to_string(analysis.diagnostics.warning_count());
+    const Result<Analysis> result = analyze_file(path, options);
+    const Analysis analysis = result.ok() ? *result : Analysis{};
+    print.summary =
+        (result.ok() ? std::string("ok ")
+                     : std::string(to_string(result.error().code)) + " " + result.error().message) +
+        " lines=" + std::to_string(analysis.lines) +
+        " commands=" + std::to_string(analysis.command_lines) +
+        " print_moves=" + std::to_string(analysis.moves.print) +
+        " filament_mm=" + std::to_string(total_filament_mm(analysis)) +
+        " layers=" + std::to_string(analysis.layers.size()) +
+        " errors=" + std::to_string(analysis.diagnostics.error_count()) +
+        " warnings=" + std::to_string(analysis.diagnostics.warning_count());
     for (const Diagnostic& diagnostic : analysis.diagnostics.first()) {
         print.summary += "\n" + std::to_string(diagnostic.line) + " " +
                          std::to_string(static_cast<int>(diagnostic.severity)) + " " +

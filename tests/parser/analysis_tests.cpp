@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "strata/parser/analysis.hpp"
 
 namespace strata::parser {
@@ -24,9 +25,9 @@ std::string write_temp(const std::string& name, const std::string& content) {
 }
 
 TEST(Analysis, PrusaSlicerMiniCube) {
-    const AnalysisResult result = analyze_file(data_file("ps281_mini_cube_m486.gcode"));
-    ASSERT_EQ(result.error, AnalysisError::none) << result.message;
-    const Analysis& analysis = result.analysis;
+    const Result<Analysis> result = analyze_file(data_file("ps281_mini_cube_m486.gcode"));
+    ASSERT_TRUE(testing::ok(result));
+    const Analysis& analysis = *result;
     EXPECT_EQ(analysis.slicer.slicer, Slicer::prusaslicer);
     EXPECT_EQ(analysis.slicer.version, "2.8.1");
     EXPECT_EQ(analysis.layers.size(), 31u);  // 31 ";LAYER_CHANGE" comments in the file.
@@ -46,119 +47,136 @@ TEST(Analysis, PrusaSlicerMiniCube) {
 }
 
 TEST(Analysis, CuraSmallFile) {
-    const AnalysisResult result = analyze_file(data_file("cura_master_marlin_small.gcode"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.slicer.slicer, Slicer::cura);
-    EXPECT_EQ(result.analysis.layers.size(), 8u);  // ";LAYER:0" to ";LAYER:7".
-    EXPECT_DOUBLE_EQ(result.analysis.slicer.settings.estimate_s.value_or(0), 35.0);
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
+    const Result<Analysis> result = analyze_file(data_file("cura_master_marlin_small.gcode"));
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->slicer.slicer, Slicer::cura);
+    EXPECT_EQ(result->layers.size(), 8u);  // ";LAYER:0" to ";LAYER:7".
+    EXPECT_DOUBLE_EQ(result->slicer.settings.estimate_s.value_or(0), 35.0);
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
 }
 
 TEST(Analysis, CuraFirmwareRetraction) {
-    const AnalysisResult result =
+    const Result<Analysis> result =
         analyze_file(data_file("cura_master_marlin_volumetric_fw_retract.gcode"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_GE(result.analysis.moves.retract, 2u);  // The file's G10s.
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_GE(result->moves.retract, 2u);  // The file's G10s.
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
 }
 
 TEST(Analysis, BambuTwoColours) {
-    const AnalysisResult result = analyze_file(data_file("bbs010706_cube_2colour.gcode"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.slicer.slicer, Slicer::bambustudio);
-    EXPECT_EQ(result.analysis.slicer.version, "01.07.06.92");
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
-    ASSERT_GE(result.analysis.filament_mm.size(), 2u);  // T255/T1000 are not tools.
-    EXPECT_LE(result.analysis.filament_mm.size(), 4u);
+    const Result<Analysis> result = analyze_file(data_file("bbs010706_cube_2colour.gcode"));
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->slicer.slicer, Slicer::bambustudio);
+    EXPECT_EQ(result->slicer.version, "01.07.06.92");
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
+    ASSERT_GE(result->filament_mm.size(), 2u);  // T255/T1000 are not tools.
+    EXPECT_LE(result->filament_mm.size(), 4u);
 }
 
 TEST(Analysis, VaseModeLayers) {
-    const AnalysisResult result = analyze_file(data_file("ps261_mini_vase_relative_e.gcode"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.slicer.settings.vase_mode, std::optional<bool>(true));
-    EXPECT_EQ(result.analysis.layers.size(), 50u);
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
+    const Result<Analysis> result = analyze_file(data_file("ps261_mini_vase_relative_e.gcode"));
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->slicer.settings.vase_mode, std::optional<bool>(true));
+    EXPECT_EQ(result->layers.size(), 50u);
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
 }
 
 TEST(BadInput, MissingFile) {
-    const AnalysisResult result = analyze_file("/nonexistent/strata.gcode");
-    EXPECT_EQ(result.error, AnalysisError::unreadable);
-    EXPECT_NE(result.message.find("No such file"), std::string::npos);
+    const Result<Analysis> result = analyze_file("/nonexistent/strata.gcode");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::not_found);
+    EXPECT_NE(result.error().message.find("No such file"), std::string::npos);
+}
+
+TEST(BadInput, DirectoryIsUnreadableNotWrongGcode) {
+    const Result<Analysis> result = analyze_file(std::filesystem::temp_directory_path().string());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::io);
+    EXPECT_NE(result.error().message.find("not a regular file"), std::string::npos);
 }
 
 TEST(BadInput, EmptyFile) {
-    const AnalysisResult result = analyze_file(write_temp("empty.gcode", ""));
-    EXPECT_EQ(result.error, AnalysisError::empty);
+    const Result<Analysis> result = analyze_file(write_temp("empty.gcode", ""));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::invalid);
+    EXPECT_EQ(result.error().message, "the file is empty");
 }
 
 TEST(BadInput, BinaryFile) {
     std::string binary;
     for (int i = 0; i < 8192; ++i)
         binary.push_back(static_cast<char>((i * 7919) & 0xFF));
-    EXPECT_EQ(analyze_file(write_temp("binary.gcode", binary)).error, AnalysisError::binary);
-    EXPECT_EQ(analyze_file(write_temp("bgcode.gcode", "GCDE" + std::string(4, '\0'))).error,
-              AnalysisError::binary);
+    const Result<Analysis> noise = analyze_file(write_temp("binary.gcode", binary));
+    ASSERT_FALSE(noise.ok());
+    EXPECT_EQ(noise.error().code, ErrorCode::invalid);
+    EXPECT_NE(noise.error().message.find("binary data"), std::string::npos);
+    const Result<Analysis> bgcode =
+        analyze_file(write_temp("bgcode.gcode", "GCDE" + std::string(4, '\0')));
+    ASSERT_FALSE(bgcode.ok());
+    EXPECT_EQ(bgcode.error().code, ErrorCode::invalid);
+    EXPECT_NE(bgcode.error().message.find(".bgcode"), std::string::npos);
 }
 
 TEST(BadInput, TextWithoutGcodeIsNotGcode) {
-    const AnalysisResult result =
+    const Result<Analysis> result =
         analyze_file(write_temp("prose.gcode", "; just a comment\n; another\n"));
-    EXPECT_EQ(result.error, AnalysisError::not_gcode);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::invalid);
+    EXPECT_EQ(result.error().message, "no G-code commands in 2 lines");
 }
 
 TEST(BadInput, NulBytesGiveErrorsWithLineNumbers) {
     const std::string content = "G1 X1\nG1 X2" + std::string(1, '\0') + "Y3\nG1 X4\n";
-    const AnalysisResult result = analyze_file(write_temp("nul.gcode", content));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    ASSERT_EQ(result.analysis.diagnostics.error_count(), 1u);
-    EXPECT_EQ(result.analysis.diagnostics.first()[0].line, 2u);
-    EXPECT_EQ(result.analysis.lines, 3u);
+    const Result<Analysis> result = analyze_file(write_temp("nul.gcode", content));
+    ASSERT_TRUE(testing::ok(result));
+    ASSERT_EQ(result->diagnostics.error_count(), 1u);
+    EXPECT_EQ(result->diagnostics.first()[0].line, 2u);
+    EXPECT_EQ(result->lines, 3u);
 }
 
 TEST(BadInput, TenMegabyteLine) {
     const std::string content = "G1 X1\n;" + std::string(10u << 20, 'x') + "\nG1 X2\n";
-    const AnalysisResult result = analyze_file(write_temp("long.gcode", content));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.lines, 3u);
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
+    const Result<Analysis> result = analyze_file(write_temp("long.gcode", content));
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->lines, 3u);
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
 }
 
 TEST(BadInput, LineLongerThanTheCapIsCutAndReported) {
     const std::string content = "G1 X1\n;" + std::string(20u << 20, 'x') + "\nG1 X2 E1\n";
-    const AnalysisResult result = analyze_file(write_temp("huge_line.gcode", content));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.lines, 3u);
-    EXPECT_EQ(result.analysis.diagnostics.warning_count(), 1u);
-    EXPECT_EQ(result.analysis.moves.print, 1u);  // The line after the cut is still read.
+    const Result<Analysis> result = analyze_file(write_temp("huge_line.gcode", content));
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->lines, 3u);
+    EXPECT_EQ(result->diagnostics.warning_count(), 1u);
+    EXPECT_EQ(result->moves.print, 1u);  // The line after the cut is still read.
 }
 
 TEST(BadInput, TruncatedLastLine) {
-    const AnalysisResult result =
+    const Result<Analysis> result =
         analyze_file(write_temp("truncated.gcode", "M83\nG1 X1 E1\nG1 X2 E"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.lines, 3u);
-    ASSERT_GE(result.analysis.diagnostics.warning_count(), 1u);
-    EXPECT_EQ(result.analysis.diagnostics.first().back().line, 3u);
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->lines, 3u);
+    ASSERT_GE(result->diagnostics.warning_count(), 1u);
+    EXPECT_EQ(result->diagnostics.first().back().line, 3u);
 }
 
 TEST(BadInput, LinesWithErrorsDoNotMoveTheMachine) {
     AnalysisOptions options;
     std::array<double, 3> last_position = {0, 0, 0};
     options.on_line = [&](const LineEvent& event) { last_position = event.state.position_mm; };
-    const AnalysisResult result =
+    const Result<Analysis> result =
         analyze_file(write_temp("half.gcode", "G1 X10 Y10\nG1 X1..2 Y3\n"), options);
-    ASSERT_EQ(result.error, AnalysisError::none);
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 1u);
-    EXPECT_EQ(result.analysis.diagnostics.first()[0].message,
-              "malformed number at column 4; line ignored");
+    ASSERT_TRUE(testing::ok(result));
+    EXPECT_EQ(result->diagnostics.error_count(), 1u);
+    EXPECT_EQ(result->diagnostics.first()[0].message, "malformed number at column 4; line ignored");
     EXPECT_DOUBLE_EQ(last_position[1], 10.0);
 }
 
 TEST(BadInput, UnknownCommandsAndAbsurdNumbers) {
-    const AnalysisResult result = analyze_file(write_temp(
+    const Result<Analysis> result = analyze_file(write_temp(
         "absurd.gcode", "G1 X10\nM9876\nG1 X1e308\nG1 XNaN\nG1 Y100000000000\nG1 X20 Y20\n"));
-    ASSERT_EQ(result.error, AnalysisError::none);
-    const Diagnostics& diagnostics = result.analysis.diagnostics;
+    ASSERT_TRUE(testing::ok(result));
+    const Diagnostics& diagnostics = result->diagnostics;
     EXPECT_EQ(diagnostics.warning_count(), 2u);  // M9876, and the exponent read as an E word.
     EXPECT_EQ(diagnostics.error_count(), 2u);    // NaN, and Y beyond 1e6 mm.
     std::vector<std::uint64_t> lines;

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "../support/corpus_required.hpp"
+#include "../support/result.hpp"
 #include "analysis_fingerprint.hpp"
 #include "line_difference.hpp"
 #include "strata/parser/analysis.hpp"
@@ -69,9 +70,9 @@ TEST_P(Corpus, AnalyzesCleanly) {
             printed_z.push_back(state.position_mm[2]);
         }
     };
-    const AnalysisResult result = analyze_file(path.string(), options);
-    ASSERT_EQ(result.error, AnalysisError::none) << result.message;
-    const Analysis& analysis = result.analysis;
+    const Result<Analysis> result = analyze_file(path.string(), options);
+    ASSERT_TRUE(strata::testing::ok(result));
+    const Analysis& analysis = *result;
 
     EXPECT_EQ(analysis.diagnostics.error_count(), 0u)
         << "first: line " << analysis.diagnostics.first().front().line << ": "

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/result.hpp"
 #include "strata/parser/analysis.hpp"
 
 namespace strata::parser {
@@ -43,8 +44,7 @@ std::string dump_moves(const std::string& path) {
                       state.retraction_mm);
         dump << text << flag_names(state.extruder) << '\n';
     };
-    const AnalysisResult result = analyze_file(path, options);
-    EXPECT_EQ(result.error, AnalysisError::none) << result.message;
+    EXPECT_TRUE(testing::ok(analyze_file(path, options)));
     return dump.str();
 }
 
@@ -66,22 +66,22 @@ TEST(Golden, EveryCaseMatchesItsExpectation) {
 }
 
 TEST(Golden, LayersOfTheHandWrittenCase) {
-    const AnalysisResult result = analyze_file(
+    const Result<Analysis> result = analyze_file(
         (std::filesystem::path(STRATA_TEST_DATA_DIR) / "golden" / "retract_hop_arc.gcode")
             .string());
-    ASSERT_EQ(result.error, AnalysisError::none);
-    ASSERT_EQ(result.analysis.layers.size(), 2u);
-    EXPECT_TRUE(result.analysis.layers_from_comments);
-    EXPECT_EQ(result.analysis.layers[0].first_line, 7u);
-    EXPECT_DOUBLE_EQ(result.analysis.layers[0].z_mm, 0.2);
-    EXPECT_EQ(result.analysis.layers[1].first_line, 19u);
-    EXPECT_DOUBLE_EQ(result.analysis.layers[1].z_mm, 0.4);
-    EXPECT_EQ(result.analysis.moves.arcs, 1u);
+    ASSERT_TRUE(testing::ok(result));
+    ASSERT_EQ(result->layers.size(), 2u);
+    EXPECT_TRUE(result->layers_from_comments);
+    EXPECT_EQ(result->layers[0].first_line, 7u);
+    EXPECT_DOUBLE_EQ(result->layers[0].z_mm, 0.2);
+    EXPECT_EQ(result->layers[1].first_line, 19u);
+    EXPECT_DOUBLE_EQ(result->layers[1].z_mm, 0.4);
+    EXPECT_EQ(result->moves.arcs, 1u);
     // The arc (centre 35,20, radius 5, clockwise from 30,20 to 40,20) bulges up to y = 25.
-    EXPECT_NEAR(result.analysis.printed_bbox.max_mm[1], 25.0, 1e-9);
-    EXPECT_NEAR(result.analysis.printed_bbox.min_mm[1], 10.0, 1e-9);
-    EXPECT_NEAR(result.analysis.printed_bbox.max_mm[0], 50.0, 1e-9);
-    EXPECT_EQ(result.analysis.diagnostics.error_count(), 0u);
+    EXPECT_NEAR(result->printed_bbox.max_mm[1], 25.0, 1e-9);
+    EXPECT_NEAR(result->printed_bbox.min_mm[1], 10.0, 1e-9);
+    EXPECT_NEAR(result->printed_bbox.max_mm[0], 50.0, 1e-9);
+    EXPECT_EQ(result->diagnostics.error_count(), 0u);
 }
 
 }  // namespace

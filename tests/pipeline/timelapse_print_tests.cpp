@@ -70,7 +70,7 @@ TEST_F(Streaming, TheNozzleHoldsOnePixelInEveryCapturedFrameAndOnlyThere) {
     prep.output_path = (directory_ / "job.gcode").string();
     prep.index_path = (directory_ / "job.gcode.index.json").string();
     const planner::PrepResult prepared = planner::prep_file(prep);
-    ASSERT_EQ(prepared.error, planner::PrepError::none) << prepared.message;
+    ASSERT_TRUE(strata::testing::ok(prepared.status));
     const std::size_t planned = prepared.plan.snapshots.size();
     ASSERT_GE(planned, 20u);
 

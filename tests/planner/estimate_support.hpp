@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "../support/result.hpp"
 #include "strata/parser/analysis.hpp"
 #include "strata/planner/print_time.hpp"
 
@@ -23,9 +24,9 @@ inline Estimated estimate_file(const std::string& path, const PrintTimeOptions& 
     PrintTimeEstimator estimator(options_in);
     parser::AnalysisOptions options;
     attach(estimator, options);
-    parser::AnalysisResult result = parser::analyze_file(path, options);
-    EXPECT_EQ(result.error, parser::AnalysisError::none) << result.message;
-    return {std::move(result.analysis), estimator.finish()};
+    Result<parser::Analysis> result = parser::analyze_file(path, options);
+    EXPECT_TRUE(testing::ok(result));
+    return {result.ok() ? std::move(result).value() : parser::Analysis{}, estimator.finish()};
 }
 
 inline Estimated estimate_text(const std::string& name, const std::string& gcode) {

@@ -50,13 +50,18 @@ TEST_F(PrepFaults, AFullDiskMidJobLeavesNothingBehind) {
         ASSERT_TRUE(full.applied());
         result = prep_file(options());
     }
-    EXPECT_EQ(result.error, PrepError::write_failed) << result.message;
-    EXPECT_NE(result.message.find("cannot write"), std::string::npos) << result.message;
-    EXPECT_NE(result.message.find("File too large"), std::string::npos) << result.message;
+    // EFBIG, what a file-size limit gives, counts as a full disk; after pass one: the job's.
+    EXPECT_EQ(strata::testing::code_of(result.status), strata::ErrorCode::no_space)
+        << strata::testing::message_of(result.status);
+    EXPECT_TRUE(result.planned);
+    EXPECT_NE(strata::testing::message_of(result.status).find("cannot write"), std::string::npos)
+        << strata::testing::message_of(result.status);
+    EXPECT_NE(strata::testing::message_of(result.status).find("File too large"), std::string::npos)
+        << strata::testing::message_of(result.status);
     EXPECT_TRUE(fs::is_empty(output_));
 
     const PrepResult again = prep_file(options());
-    ASSERT_EQ(again.error, PrepError::none) << again.message;
+    ASSERT_TRUE(strata::testing::ok(again.status));
     EXPECT_EQ(fs::file_size(output_ / "cube.gcode"), again.job_bytes);
     EXPECT_TRUE(fs::exists(output_ / "cube.gcode.index.json"));
 }
@@ -65,8 +70,13 @@ TEST_F(PrepFaults, AnOutputFolderItMayNotWriteIsAWriteFailure) {
     const PrepOptions prep_options = options();
     const int exit_value = testing::run_without_write_access(output_, [&] {
         const PrepResult result = prep_file(prep_options);
-        if (result.error != PrepError::write_failed) return 1;
-        return result.message.find("Permission denied") == std::string::npos ? 2 : 0;
+        if (strata::testing::code_of(result.status) != strata::ErrorCode::permission ||
+            !result.planned)
+            return 1;
+        return strata::testing::message_of(result.status).find("Permission denied") ==
+                       std::string::npos
+                   ? 2
+                   : 0;
     });
     EXPECT_EQ(exit_value, 0) << "1: not a write failure, 2: the message names another cause";
     EXPECT_TRUE(fs::is_empty(output_));

@@ -64,7 +64,7 @@ class Prep : public ::testing::Test {
         VerifyOptions options;
         options.area = result.plan.area;
         options.lift_mm = result.plan.motion.lift_mm;
-        return verify_files(input, job_path(), options);
+        return strata::testing::value_of(verify_files(input, job_path(), options));
     }
 
     fs::path directory_;
@@ -74,7 +74,7 @@ const std::string cube = data_file("ps281_mini_cube_m486.gcode");
 
 TEST_F(Prep, EveryLayerButTheFirstGetsOneVerifiedSnapshot) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     const auto layers = result.analysis.layers.size();
     EXPECT_EQ(result.plan.snapshots.size(), layers - 1);
     for (const PlannedSnapshot& snapshot : result.plan.snapshots) {
@@ -92,19 +92,19 @@ TEST_F(Prep, EveryLayerButTheFirstGetsOneVerifiedSnapshot) {
 
 TEST_F(Prep, FirstLayerOnlyWhenAsked) {
     const PrepResult result = prep(cube, {"triggers.first_layer=true"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     EXPECT_EQ(result.plan.snapshots.size(), result.analysis.layers.size());
     EXPECT_EQ(result.plan.snapshots.front().layer, 0);
 }
 
 TEST_F(Prep, EveryNthLayerAndHeightIncrements) {
     const PrepResult every_third = prep(cube, {"triggers.every_n_layers=3"});
-    ASSERT_EQ(every_third.error, PrepError::none) << every_third.message;
+    ASSERT_TRUE(strata::testing::ok(every_third.status));
     for (const PlannedSnapshot& snapshot : every_third.plan.snapshots)
         EXPECT_EQ(snapshot.layer % 3, 0);
     const PrepResult by_height =
         prep(cube, {"triggers.every_n_layers=0", "triggers.every_height_mm=1.0"});
-    ASSERT_EQ(by_height.error, PrepError::none) << by_height.message;
+    ASSERT_TRUE(strata::testing::ok(by_height.status));
     ASSERT_FALSE(by_height.plan.snapshots.empty());
     double last_z = -1.0;
     for (const PlannedSnapshot& snapshot : by_height.plan.snapshots) {
@@ -131,7 +131,7 @@ TEST_F(Prep, EveryThreadCountGivesTheSameJob) {
             double first_estimate_s = 0.0;
             for (const unsigned threads : {1u, 2u, 3u}) {
                 const PrepResult result = prep(data_file(name), settings, threads);
-                ASSERT_EQ(result.error, PrepError::none) << name << ": " << result.message;
+                ASSERT_TRUE(strata::testing::ok(result.status)) << name;
                 const std::string job = read_text(job_path());
                 const std::string index = read_text(directory_ / "job.gcode.index.json");
                 if (threads == 1) {
@@ -151,7 +151,7 @@ TEST_F(Prep, EveryThreadCountGivesTheSameJob) {
 
 TEST_F(Prep, TimeTriggersAreSpacedByEstimatedPrintTime) {
     const PrepResult result = prep(cube, {"triggers.every_n_layers=0", "triggers.every_time_s=60"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     // One snapshot per 60 s window of estimated time, placed anywhere in its window: about one
     // per minute of printing, never two closer than nothing or further than two windows apart
     // (plus the lag of the estimator's timed moves behind the line read, up to ~300 moves: about
@@ -180,7 +180,7 @@ TEST_F(Prep, MarkerLinesTakeASnapshotWhereTheyStand) {
     std::ofstream(marked_path) << text.substr(0, at) << "@OCTOLAPSE TAKE-SNAPSHOT\n"
                                << text.substr(at);
     const PrepResult result = prep(marked_path, {"triggers.every_n_layers=0"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     ASSERT_EQ(result.plan.snapshots.size(), 1u);
     EXPECT_EQ(result.plan.snapshots[0].trigger, TriggerKind::marker);
     const std::string job = read_text(job_path());
@@ -190,7 +190,7 @@ TEST_F(Prep, MarkerLinesTakeASnapshotWhereTheyStand) {
 
 TEST_F(Prep, SnapToPrintNeverTravels) {
     const PrepResult result = prep(cube, {"position.mode=\"snap_to_print\""});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     ASSERT_FALSE(result.plan.snapshots.empty());
     for (const PlannedSnapshot& snapshot : result.plan.snapshots) {
         EXPECT_FALSE(snapshot.park_mm.has_value());
@@ -203,8 +203,8 @@ TEST_F(Prep, SnapToPrintNeverTravels) {
 TEST_F(Prep, SmartPlacementIsNeverDearerThanTheLayerChange) {
     const PrepResult at_change = prep(cube, {"position.mode=\"layer_change\""});
     const PrepResult smart = prep(cube, {"position.mode=\"fast\""});
-    ASSERT_EQ(at_change.error, PrepError::none) << at_change.message;
-    ASSERT_EQ(smart.error, PrepError::none) << smart.message;
+    ASSERT_TRUE(strata::testing::ok(at_change.status));
+    ASSERT_TRUE(strata::testing::ok(smart.status));
     ASSERT_EQ(at_change.plan.snapshots.size(), smart.plan.snapshots.size());
     for (std::size_t i = 0; i < smart.plan.snapshots.size(); ++i) {
         EXPECT_LE(smart.plan.snapshots[i].time_added_s,
@@ -217,7 +217,7 @@ TEST_F(Prep, PathStabilizationAdvancesOncePerSnapshot) {
     const PrepResult result = prep(
         cube, {R"(stabilization.x={"type":"path_mm","path":[10,20,30],"path_end":"ping_pong"})",
                R"(stabilization.y={"type":"fixed_mm","value":200})"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     ASSERT_GE(result.plan.snapshots.size(), 5u);
     const double expected[] = {10, 20, 30, 20, 10};
     for (std::size_t i = 0; i < 5; ++i) {
@@ -229,7 +229,7 @@ TEST_F(Prep, PathStabilizationAdvancesOncePerSnapshot) {
 
 TEST_F(Prep, TheLiftIsClampedOrTheSnapshotSkipped) {
     const PrepResult result = prep(cube, {"safety.max_z_mm=2.0"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     for (const PlannedSnapshot& snapshot : result.plan.snapshots)
         EXPECT_LE(snapshot.entry.highest_printed_z_mm + result.plan.motion.lift_mm, 2.0 + 1e-9);
     ASSERT_FALSE(result.plan.skipped.empty());
@@ -241,12 +241,12 @@ TEST_F(Prep, RestrictionsAndTheAreaAreHonoured) {
     const PrepResult forbidden = prep(
         cube,
         {R"(position.restrictions=[{"kind":"forbidden","shape":"rectangle","min_mm":[-500,-500],"max_mm":[500,500]}])"});
-    ASSERT_EQ(forbidden.error, PrepError::none) << forbidden.message;
+    ASSERT_TRUE(strata::testing::ok(forbidden.status));
     EXPECT_TRUE(forbidden.plan.snapshots.empty());
     ASSERT_FALSE(forbidden.plan.skipped.empty());
     // A parking point outside the area is clamped onto its edge.
     const PrepResult far = prep(cube, {R"(stabilization.x={"type":"fixed_mm","value":1000})"});
-    ASSERT_EQ(far.error, PrepError::none) << far.message;
+    ASSERT_TRUE(strata::testing::ok(far.status));
     for (const PlannedSnapshot& snapshot : far.plan.snapshots)
         EXPECT_DOUBLE_EQ((*snapshot.park_mm)[0], far.plan.area.max_mm[0]);
     EXPECT_TRUE(verify(cube, far).equivalent);
@@ -255,7 +255,7 @@ TEST_F(Prep, RestrictionsAndTheAreaAreHonoured) {
 TEST_F(Prep, VaseModeCapturesOnTheFlyUnlessToldOtherwise) {
     const std::string vase = data_file("ps261_mini_vase_relative_e.gcode");
     const PrepResult in_place = prep(vase);
-    ASSERT_EQ(in_place.error, PrepError::none) << in_place.message;
+    ASSERT_TRUE(strata::testing::ok(in_place.status));
     ASSERT_FALSE(in_place.plan.snapshots.empty());
     EXPECT_TRUE(in_place.plan.vase_mode);
     for (const PlannedSnapshot& snapshot : in_place.plan.snapshots) {
@@ -274,7 +274,7 @@ TEST_F(Prep, VaseModeCapturesOnTheFlyUnlessToldOtherwise) {
 TEST_F(Prep, ACuraFileWithoutABedPlansInsideItsOwnMovesUnlessGivenOne) {
     const std::string cura = data_file("cura_master_marlin_small.gcode");
     const PrepResult own = prep(cura);
-    ASSERT_EQ(own.error, PrepError::none) << own.message;
+    ASSERT_TRUE(strata::testing::ok(own.status));
     EXPECT_TRUE(own.plan.area_from_moves);
     // The print itself lies inside the area its moves span.
     const auto& printed = own.analysis.printed_bbox;
@@ -286,7 +286,7 @@ TEST_F(Prep, ACuraFileWithoutABedPlansInsideItsOwnMovesUnlessGivenOne) {
     EXPECT_TRUE(verify(cura, own).equivalent);
     const PrepResult given =
         prep(cura, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[200,200]"});
-    ASSERT_EQ(given.error, PrepError::none) << given.message;
+    ASSERT_TRUE(strata::testing::ok(given.status));
     EXPECT_FALSE(given.plan.area_from_moves);
     EXPECT_EQ(given.plan.area.max_mm[0], 200.0);
     EXPECT_TRUE(verify(cura, given).equivalent);
@@ -296,7 +296,7 @@ TEST_F(Prep, ACuraFileWithoutABedPlansInsideItsOwnMovesUnlessGivenOne) {
 // each way (Z and E together), every block still restoring the exact E.
 TEST_F(Prep, TheRetractionRidesAlongWithTheLift) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     std::istringstream job(read_text(job_path()));
     std::size_t lifts_retracting = 0;
     std::size_t lowers_priming = 0;
@@ -316,23 +316,24 @@ TEST_F(Prep, FirmwareRetractionUsesG10AndG11) {
     const PrepResult result =
         prep(cura, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[200,200]",
                     "position.mode=\"layer_change\""});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     EXPECT_TRUE(result.plan.motion.firmware_retraction);
     EXPECT_TRUE(verify(cura, result).equivalent);
 }
 
 TEST_F(Prep, APreparedFileIsRefused) {
-    ASSERT_EQ(prep(cube).error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(prep(cube).status));
     const std::string once = (directory_ / "once.gcode").string();
     fs::copy_file(job_path(), once);
     const PrepResult twice = prep(once);
-    EXPECT_EQ(twice.error, PrepError::not_plannable);
-    EXPECT_NE(twice.message.find("prepared already"), std::string::npos);
+    EXPECT_EQ(strata::testing::code_of(twice.status), strata::ErrorCode::unsupported);
+    EXPECT_NE(strata::testing::message_of(twice.status).find("prepared already"),
+              std::string::npos);
 }
 
 TEST_F(Prep, TheIndexMapsSnapshotsToJobLines) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     const std::string index = read_text(directory_ / "job.gcode.index.json");
     EXPECT_NE(index.find("\"format\":\"strata-job-index\""), std::string::npos);
     // Each capture line named by the index is the job's `@STRATA SNAPSHOT n=` line.
@@ -377,7 +378,7 @@ TEST_F(Prep, TheOriginalsBytesAreCopiedExactly) {
     // The slicer's bed size is in the settings at the end, cut off here.
     const PrepResult result =
         prep(original_path, {"safety.area_min_mm=[0,0]", "safety.area_max_mm=[250,210]"});
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     ASSERT_GE(result.plan.snapshots.size(), 2u);
     EXPECT_EQ(result.plan.snapshots.back().trigger, TriggerKind::marker);
     const std::string job = read_text(job_path());
@@ -400,7 +401,7 @@ TEST_F(Prep, AnOriginalOnAnotherFilesystemIsCopiedToo) {
     const std::string job = read_text(job_path());
     const std::string original = read_text(elsewhere);
     fs::remove(elsewhere);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     EXPECT_EQ(without_blocks(job), original);
 }
 
@@ -462,7 +463,7 @@ TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
     ASSERT_GT(pages, 10u);
     ASSERT_EQ(cached_pages(released), pages);
 
-    ASSERT_EQ(prep(kept).error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(prep(kept).status));
     EXPECT_EQ(cached_pages(kept), pages);  // By default the original stays cached.
 
     PrepOptions options;
@@ -471,7 +472,7 @@ TEST_F(Prep, ReleasingTheOriginalsCacheDropsItsPagesAndCopiesItExactly) {
     options.output_path = (directory_ / "released_job.gcode").string();
     options.release_original_cache = true;
     const PrepResult result = prep_file(options);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     EXPECT_EQ(cached_pages(released), 0u);
     EXPECT_EQ(without_blocks(read_text(options.output_path)), read_text(released));
     EXPECT_EQ(read_text(options.output_path), read_text(job_path()));
@@ -481,7 +482,7 @@ TEST_F(Prep, AnOriginalChangedBetweenThePassesIsNotSpliced) {
     const std::string original_path = (directory_ / "growing.gcode").string();
     fs::copy_file(cube, original_path);
     const PrepResult result = prep(original_path);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     // The slicer appends while strata works: the offsets pass one took no longer hold.
     std::ofstream(original_path, std::ios::app) << "G1 X10 Y10\n";
     const strata::parser::MachineConfig machine;
@@ -514,7 +515,7 @@ class Tampered : public Prep {
 
 TEST_F(Tampered, AChangedExtrusionIsFound) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(result.status));
     tamper(" E.", " E1.");
     const VerifyResult verified = verify(cube, result);
     ASSERT_FALSE(verified.equivalent);
@@ -524,7 +525,7 @@ TEST_F(Tampered, AChangedExtrusionIsFound) {
 
 TEST_F(Tampered, ABlockThatDoesNotReturnIsFound) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(result.status));
     std::string job = read_text(job_path());
     const std::size_t end = job.find("; STRATA SNAPSHOT END n=2");
     const std::size_t back = job.rfind("G1 X", end);
@@ -538,7 +539,7 @@ TEST_F(Tampered, ABlockThatDoesNotReturnIsFound) {
 
 TEST_F(Tampered, ATravelIntoThePrintIsFound) {
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(result.status));
     std::string job = read_text(job_path());
     const std::size_t begin = job.find("; STRATA SNAPSHOT BEGIN n=4");
     const std::size_t lift = job.find("G1 Z", begin);
@@ -552,7 +553,7 @@ TEST_F(Tampered, ATravelIntoThePrintIsFound) {
 TEST_F(Tampered, ANumberWithAnExponentInABlockIsFound) {
     // Marlin reads `X1.5e1` as X1.5 and then an E word: an extrusion in the middle of a travel.
     const PrepResult result = prep(cube);
-    ASSERT_EQ(result.error, PrepError::none);
+    ASSERT_TRUE(strata::testing::ok(result.status));
     std::string job = read_text(job_path());
     const std::size_t begin = job.find("; STRATA SNAPSHOT BEGIN n=2");
     const std::size_t travel = job.find("G1 X", begin);

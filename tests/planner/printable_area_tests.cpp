@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../support/corpus_required.hpp"
+#include "../support/result.hpp"
 #include "../support/test_directory.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/planner/printable_area.hpp"
@@ -67,10 +68,10 @@ TEST_F(PrintableAreaTest, TheMovesUpToTheLastExtrusionBoundIt) {
         "area.gcode", "G28\nG90\nM83\nG1 Z5 F600\nG1 X5 Y10 F6000\nG1 X95 Y10 E5 F1200\n" +
                           square_layers() +
                           "G1 X50 Y50 F6000\nG2 X50 Y70 I0 J10 E2\nG1 X-200 Y-200 F6000\nM84\n");
-    const AreaOutcome outcome = area_of_moves(path);
-    ASSERT_TRUE(outcome.choice) << outcome.error;
-    EXPECT_TRUE(outcome.choice->from_moves);
-    const PrintableArea& area = outcome.choice->area;
+    const strata::Result<AreaChoice> outcome = area_of_moves(path);
+    ASSERT_TRUE(strata::testing::ok(outcome));
+    EXPECT_TRUE(outcome->from_moves);
+    const PrintableArea& area = outcome->area;
     EXPECT_DOUBLE_EQ(area.min_mm[0], 5.0);
     EXPECT_DOUBLE_EQ(area.max_mm[0], 95.0);
     EXPECT_DOUBLE_EQ(area.min_mm[1], 10.0);
@@ -81,10 +82,10 @@ TEST_F(PrintableAreaTest, AnArcCountsByTheFarthestPointsItPasses) {
     // Clockwise from (50,50) around (50,60) to (50,70) passes the circle's left side, X 40.
     const std::string path =
         write("arc.gcode", "G90\nM83\nG1 X50 Y50 Z0.2 F6000\nG2 X50 Y70 I0 J10 E2 F1200\n");
-    const AreaOutcome outcome = area_of_moves(path);
-    ASSERT_TRUE(outcome.choice) << outcome.error;
-    EXPECT_NEAR(outcome.choice->area.min_mm[0], 40.0, 1e-9);
-    EXPECT_NEAR(outcome.choice->area.max_mm[0], 50.0, 1e-9);
+    const strata::Result<AreaChoice> outcome = area_of_moves(path);
+    ASSERT_TRUE(strata::testing::ok(outcome));
+    EXPECT_NEAR(outcome->area.min_mm[0], 40.0, 1e-9);
+    EXPECT_NEAR(outcome->area.max_mm[0], 50.0, 1e-9);
 }
 
 TEST_F(PrintableAreaTest, AFileWithoutABedPreparesInsideItsMovesWithAWarningFlag) {
@@ -92,7 +93,7 @@ TEST_F(PrintableAreaTest, AFileWithoutABedPreparesInsideItsMovesWithAWarningFlag
         write("nobed.gcode", "G28\nG90\nM83\nG1 X5 Y10 Z0.2 F6000\nG1 X95 Y10 E5 F1200\n" +
                                  square_layers() + "G1 X0 Y200 F6000\n");
     const PrepResult result = prep(path);
-    ASSERT_EQ(result.error, PrepError::none) << result.message;
+    ASSERT_TRUE(strata::testing::ok(result.status));
     EXPECT_TRUE(result.plan.area_from_moves);
     EXPECT_NE(result.plan.area_source.find("the file declares no bed size"), std::string::npos);
     ASSERT_FALSE(result.plan.snapshots.empty());
@@ -104,13 +105,16 @@ TEST_F(PrintableAreaTest, AFileWithoutABedPreparesInsideItsMovesWithAWarningFlag
     }
     VerifyOptions options;
     options.area = result.plan.area;
-    const VerifyResult verified = verify_files(path, (directory_ / "job.gcode").string(), options);
-    EXPECT_TRUE(verified.equivalent) << verified.error;
+    const strata::Result<VerifyResult> verified =
+        verify_files(path, (directory_ / "job.gcode").string(), options);
+    ASSERT_TRUE(strata::testing::ok(verified));
+    EXPECT_TRUE(verified->equivalent);
     // `strata verify` chooses the same area for the original.
-    const AreaOutcome chosen = choose_printable_area(path, SafetySettings{}, std::nullopt);
-    ASSERT_TRUE(chosen.choice);
-    EXPECT_EQ(chosen.choice->area.min_mm, result.plan.area.min_mm);
-    EXPECT_EQ(chosen.choice->area.max_mm, result.plan.area.max_mm);
+    const strata::Result<AreaChoice> chosen =
+        choose_printable_area(path, SafetySettings{}, std::nullopt);
+    ASSERT_TRUE(strata::testing::ok(chosen));
+    EXPECT_EQ(chosen->area.min_mm, result.plan.area.min_mm);
+    EXPECT_EQ(chosen->area.max_mm, result.plan.area.max_mm);
 }
 
 TEST_F(PrintableAreaTest, ThePrinterBedComesBeforeTheMovesAndAfterTheFilesBed) {
@@ -118,7 +122,7 @@ TEST_F(PrintableAreaTest, ThePrinterBedComesBeforeTheMovesAndAfterTheFilesBed) {
         write("nobed.gcode", "G90\nM83\nG1 X5 Y10 Z0.2 F6000\n" + square_layers());
     const PrintableArea printer{{0.0, 0.0}, {300.0, 200.0}};
     const PrepResult with_printer = prep(no_bed, printer);
-    ASSERT_EQ(with_printer.error, PrepError::none) << with_printer.message;
+    ASSERT_TRUE(strata::testing::ok(with_printer.status));
     EXPECT_FALSE(with_printer.plan.area_from_moves);
     EXPECT_EQ(with_printer.plan.area_source, "printer profile");
     EXPECT_EQ(with_printer.plan.area.max_mm, printer.max_mm);
@@ -126,7 +130,7 @@ TEST_F(PrintableAreaTest, ThePrinterBedComesBeforeTheMovesAndAfterTheFilesBed) {
     // The PrusaSlicer file declares its 250 x 210 mm bed.
     const PrepResult declared =
         prep(std::string(STRATA_TEST_DATA_DIR) + "/ps281_mini_cube_m486.gcode", printer);
-    ASSERT_EQ(declared.error, PrepError::none) << declared.message;
+    ASSERT_TRUE(strata::testing::ok(declared.status));
     EXPECT_EQ(declared.plan.area_source, "slicer bed");
     EXPECT_DOUBLE_EQ(declared.plan.area.max_mm[0], 250.0);
 }
@@ -136,16 +140,19 @@ TEST_F(PrintableAreaTest, NoMoveWithAKnownPlaceIsAnErrorNamingTheSetting) {
     const std::string path =
         write("relative.gcode", "G28\nG91\nG1 X10 Y10 Z0.2 F6000\nG1 X5 E1 F1200\nG1 Y5 E1\n");
     const PrepResult result = prep(path);
-    EXPECT_EQ(result.error, PrepError::not_plannable);
-    EXPECT_NE(result.message.find("no move of the file gives a position"), std::string::npos);
-    EXPECT_NE(result.message.find("safety.area_min_mm"), std::string::npos);
+    EXPECT_EQ(strata::testing::code_of(result.status), strata::ErrorCode::unsupported);
+    EXPECT_NE(
+        strata::testing::message_of(result.status).find("no move of the file gives a position"),
+        std::string::npos);
+    EXPECT_NE(strata::testing::message_of(result.status).find("safety.area_min_mm"),
+              std::string::npos);
     EXPECT_FALSE(fs::exists(directory_ / "job.gcode"));
 }
 
 TEST_F(PrintableAreaTest, AnUnreadableFileIsReportedAsSuch) {
     const PrepResult result = prep((directory_ / "missing.gcode").string());
-    EXPECT_EQ(result.error, PrepError::unreadable);
-    EXPECT_EQ(result.analysis_error, strata::parser::AnalysisError::unreadable);
+    EXPECT_EQ(strata::testing::code_of(result.status), strata::ErrorCode::not_found);
+    EXPECT_FALSE(result.planned);  // The input's error, not the job's.
 }
 
 // Every file of the corpus and of tests/data (the toolchanger files included), with no options:
@@ -165,7 +172,7 @@ TEST_F(PrintableAreaTest, EveryCorpusFilePreparesAndVerifiesWithNoOptions) {
             options.output_path = (directory_ / "job.gcode").string();
             options.full_verify = true;
             const PrepResult result = prep_file(options);
-            ASSERT_EQ(result.error, PrepError::none) << entry.path() << ": " << result.message;
+            ASSERT_TRUE(strata::testing::ok(result.status)) << entry.path();
             EXPECT_TRUE(result.verification.equivalent) << entry.path();
             ++files;
             if (result.plan.area_from_moves) ++from_moves;

@@ -69,7 +69,7 @@ PrepResult prep(const std::string& input, const std::string& output,
     EXPECT_TRUE(profile.ok()) << strata::testing::message_of(profile);
     options.profile = *profile;
     PrepResult result = prep_file(options);
-    if (result.error != PrepError::not_plannable) return result;
+    if (strata::testing::code_of(result.status) != strata::ErrorCode::unsupported) return result;
     settings.emplace_back("safety.area_min_mm=[-400,-400]");
     settings.emplace_back("safety.area_max_mm=[400,400]");
     options.profile = strata::testing::value_of(load_timelapse_profile("{}", settings));
@@ -93,15 +93,17 @@ TEST(VerifyMatrix, EveryTriggerModeAndStabilizationOnTheSmallFiles) {
                     const PrepResult result = prep(file, output.string(), settings);
                     const std::string where =
                         file + " " + settings[1] + " " + settings[2] + " " + stabilization.front();
-                    ASSERT_EQ(result.error, PrepError::none) << where << ": " << result.message;
+                    ASSERT_TRUE(strata::testing::ok(result.status)) << where;
                     VerifyOptions options;
                     options.area = result.plan.area;
                     options.lift_mm = result.plan.motion.lift_mm;
-                    const VerifyResult verified = verify_files(file, output.string(), options);
-                    ASSERT_TRUE(verified.equivalent)
-                        << where << ": " << verified.error
-                        << (verified.difference ? verified.difference->message : "");
-                    ASSERT_EQ(verified.blocks, result.plan.snapshots.size()) << where;
+                    const strata::Result<VerifyResult> verified =
+                        verify_files(file, output.string(), options);
+                    ASSERT_TRUE(strata::testing::ok(verified)) << where;
+                    ASSERT_TRUE(verified->equivalent)
+                        << where << ": "
+                        << (verified->difference ? verified->difference->message : "");
+                    ASSERT_EQ(verified->blocks, result.plan.snapshots.size()) << where;
                     ++jobs;
                     snapshots += result.plan.snapshots.size();
                 }

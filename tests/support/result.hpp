@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -22,6 +23,12 @@ template <class T>
 template <class T>
 std::string message_of(const Result<T>& result) {
     return result.ok() ? std::string() : result.error().message;
+}
+
+/// The error's code, or nothing when there is none.
+template <class T>
+std::optional<ErrorCode> code_of(const Result<T>& result) {
+    return result.ok() ? std::nullopt : std::optional(result.error().code);
 }
 
 template <class T>

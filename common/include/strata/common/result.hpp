@@ -19,6 +19,7 @@ enum class ErrorCode : std::uint8_t {
     not_found,    ///< What was named does not exist.
     conflict,     ///< It exists already, or is in use.
     busy,         ///< Not now: the printer prints, a job is being prepared.
+    unsupported,  ///< Valid, but not something this can be done to (no move to plan around).
     no_space,     ///< The disk (or a quota) is full.
     permission,   ///< The system refused access (EACCES, EPERM, EROFS).
     io,           ///< Any other failure to read or write.
@@ -33,6 +34,7 @@ enum class ErrorCode : std::uint8_t {
         case ErrorCode::not_found: return "not found";
         case ErrorCode::conflict: return "conflict";
         case ErrorCode::busy: return "busy";
+        case ErrorCode::unsupported: return "unsupported";
         case ErrorCode::no_space: return "no space";
         case ErrorCode::permission: return "permission";
         case ErrorCode::io: return "io";

@@ -57,16 +57,6 @@ struct Analysis {
     double seconds = 0.0;
 };
 
-/// Why a file could not be analyzed at all (errors are values; see `to_string`).
-enum class AnalysisError : std::uint8_t { none, unreadable, empty, binary, not_gcode };
-std::string_view to_string(AnalysisError error);
-
-struct AnalysisResult {
-    AnalysisError error = AnalysisError::none;
-    std::string message;
-    Analysis analysis;
-};
-
 /// One line as later stages see it during the analysis pass.
 struct LineEvent {
     const GcodeLine& line;
@@ -117,8 +107,11 @@ struct AnalysisOptions {
     return threads >= (planner_has_a_thread ? 3u : 2u);
 }
 
-[[nodiscard]] AnalysisResult analyze_file(const std::string& path,
-                                          const AnalysisOptions& options = {});
+/// Reads, lexes and simulates the whole file. Fails when it cannot be read (the system's code),
+/// or is empty, binary or holds no G-code command at all (`invalid`); lines that are wrong only
+/// become diagnostics.
+[[nodiscard]] Result<Analysis> analyze_file(const std::string& path,
+                                            const AnalysisOptions& options = {});
 
 /// Whether the analysis applies `line` to the machine: a command whose lex errors, if any, are
 /// only warnings. A second simulation of a file must make the same choice.

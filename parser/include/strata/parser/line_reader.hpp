@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/common/result.hpp"
+
 namespace strata::parser {
 
 class LineReader {
@@ -20,8 +22,8 @@ class LineReader {
     LineReader& operator=(const LineReader&) = delete;
     ~LineReader();
 
-    /// Opens `path`; false with `error()` set when it cannot be read.
-    bool open(const std::string& path);
+    /// Opens `path` (the error names it and says why when it cannot be read).
+    [[nodiscard]] Status open(const std::string& path);
     /// The next line without its `\n`; false at the end of the file or on a read error. May
     /// read on, which moves the buffer: earlier views are then no longer valid.
     bool next(std::string_view& line);
@@ -37,7 +39,8 @@ class LineReader {
     [[nodiscard]] std::uint64_t file_bytes() const { return file_bytes_; }
     [[nodiscard]] bool last_line_cut() const { return last_line_cut_; }
     [[nodiscard]] bool ended_without_newline() const { return ended_without_newline_; }
-    [[nodiscard]] const std::string& error() const { return error_; }
+    /// Fails once a read has failed (then `next` returns false as at the end of the file).
+    [[nodiscard]] const Status& status() const { return status_; }
     /// Reads up to `bytes` at `offset` without disturbing the stream (for head/tail scans).
     [[nodiscard]] std::string read_at(std::uint64_t offset, std::size_t bytes) const;
 
@@ -55,7 +58,7 @@ class LineReader {
     std::uint64_t line_number_ = 0;
     std::uint64_t consumed_bytes_ = 0;
     std::uint64_t file_bytes_ = 0;
-    std::string error_;
+    Status status_;
 };
 
 }  // namespace strata::parser

@@ -52,20 +52,18 @@ struct PrepOptions {
     parser::ProgressObserver on_progress;
 };
 
-/// What went wrong, by stage; `none` when the job was written and verified.
-enum class PrepError : std::uint8_t {
-    none,
-    unreadable,      ///< The input cannot be read, is empty, binary or not G-code.
-    not_plannable,   ///< No printable area at all (no move on X and Y), a file prepared already.
-    write_failed,    ///< The job or its index could not be written (nothing was replaced).
-    not_equivalent,  ///< Verification failed: the job was not installed.
-};
-
+/// What a prep did, as far as it got. `status` fails, and nothing was replaced, when:
+/// - the input cannot be read (the system's code) or is empty, binary or not G-code (`invalid`);
+/// - no timelapse can be planned for it (`unsupported`): no printable area at all (no move on
+///   X and Y), or a file prepared already; it prints as it is;
+/// - the job or its index cannot be written (the system's code, `no_space` for a full disk);
+/// - verification found a difference (`internal`: the splicer has a bug); `verification` says
+///   where, and the original prints as it is.
 struct PrepResult {
-    PrepError error = PrepError::none;
-    std::string message;
-    /// Why the analysis failed, when `error` is `unreadable` (unreadable, empty, binary...).
-    parser::AnalysisError analysis_error = parser::AnalysisError::none;
+    Status status;
+    /// Pass one finished: the input was read in full and planned. A read or permission error
+    /// after it was the job's, not the input's.
+    bool planned = false;
     parser::Analysis analysis;
     PrintTimeEstimate estimate;
     SnapshotPlan plan;
@@ -84,7 +82,5 @@ struct PrepResult {
 /// The job index of a prepared job (strata/common/job_index.hpp): layers, snapshots and time
 /// samples in the job's own line numbers, times including what the snapshots add.
 [[nodiscard]] JobIndex job_index_of(const PrepResult& result);
-
-std::string_view to_string(PrepError error);
 
 }  // namespace strata::planner

@@ -20,24 +20,18 @@ struct AreaChoice {
     bool from_moves = false;  ///< The last resort: worth a warning to the user.
 };
 
-struct AreaOutcome {
-    std::optional<AreaChoice> choice;
-    std::string error;  ///< Why there is none (unreadable file, no move with a known position).
-    /// Set when the file itself could not be read or analyzed (what `prep` reports as such).
-    parser::AnalysisError analysis_error = parser::AnalysisError::none;
-};
-
 /// The area for planning or checking a job made from `path`, as the header says. The file is
-/// read a second time only when it comes to its moves.
-[[nodiscard]] AreaOutcome choose_printable_area(const std::string& path,
-                                                const SafetySettings& safety,
-                                                const std::optional<PrintableArea>& printer_bed);
+/// read a second time only when it comes to its moves. Fails as `analyze_file` does when the
+/// file cannot be read or is not G-code, and as `unsupported` when no area is known at all.
+[[nodiscard]] Result<AreaChoice> choose_printable_area(
+    const std::string& path, const SafetySettings& safety,
+    const std::optional<PrintableArea>& printer_bed);
 
 /// The rectangle every XY position the file's own moves reach up to its last extrusion lies in
 /// (bed coordinates, the start G-code included, arcs by their extremes). An axis counts from
 /// its first absolute move after a home, never from the place a home is assumed to leave it.
-/// No choice, with `error` set, when the file cannot be read or no move gives a position on
-/// both axes.
-[[nodiscard]] AreaOutcome area_of_moves(const std::string& path);
+/// Fails as `analyze_file` does, and as `unsupported` when no move gives a position on both
+/// axes.
+[[nodiscard]] Result<AreaChoice> area_of_moves(const std::string& path);
 
 }  // namespace strata::planner

@@ -31,17 +31,19 @@ struct VerifyOptions {
     std::optional<double> lift_mm;
 };
 
+/// The verdict of a comparison that ran to its end (or to the first difference).
 struct VerifyResult {
     bool equivalent = false;
     std::optional<Difference> difference;  ///< The first one, when not equivalent.
-    std::string error;                     ///< A file could not be read.
     std::uint64_t moves_compared = 0;
     std::uint64_t blocks = 0;
 };
 
-[[nodiscard]] VerifyResult verify_files(const std::string& original_path,
-                                        const std::string& annotated_path,
-                                        const VerifyOptions& options);
+/// Compares the two files; fails (with the system's code) only when one cannot be read, which
+/// is no verdict either way.
+[[nodiscard]] Result<VerifyResult> verify_files(const std::string& original_path,
+                                                const std::string& annotated_path,
+                                                const VerifyOptions& options);
 
 /// One move as the comparison sees it.
 struct MoveRecord {

@@ -68,9 +68,9 @@ struct JobItem {
 class JobReader {
   public:
     [[nodiscard]] Status open(const std::string& path);
-    /// The next item that does something; false at the end (or on a read error: `error()`).
+    /// The next item that does something; false at the end (or on a read error: `status()`).
     bool next(JobItem& item);
-    [[nodiscard]] const std::string& error() const { return reader_.error(); }
+    [[nodiscard]] const Status& status() const { return reader_.status(); }
     [[nodiscard]] std::uint64_t bytes_read() const { return reader_.bytes_read(); }
     [[nodiscard]] std::uint64_t file_bytes() const { return reader_.file_bytes(); }
     /// The last item's line as the lexer read it (views into the reader's buffer, valid until
