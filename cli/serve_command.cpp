@@ -1,9 +1,12 @@
-// `strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE] [--baud N] [--camera URL]...
-// [--threads N] [--demo [--demo-file F]]`: the REST API and the print pipeline until SIGINT or
-// SIGTERM. It listens on 127.0.0.1:5000 unless told otherwise and refuses to start before an
-// admin exists. `--demo` brings its own printer: the virtual printer and its webcam in-process,
-// a fresh data directory (unless --data), a demo admin printed once, the sample G-code loaded
-// and the printer connected.
+// `strata serve [--config FILE] [--listen ADDR:PORT] [--data DIR] [--port DEVICE] [--baud N]
+// [--camera URL]... [--threads N] [--demo [--demo-file F]]`: the REST API and the print pipeline
+// until SIGINT or SIGTERM. It listens on 127.0.0.1:5000 unless told otherwise and refuses to
+// start before an admin exists. The configuration file (serve_config.hpp) is read first and the
+// options win over it; `--check-config` reads both, checks them and prints the settings in
+// effect, without serving. Under systemd (`Type=notify`) it says when it is ready and when it
+// stops. `--demo` brings its own printer: the virtual printer and its webcam in-process, a
+// fresh data directory (unless --data), a demo admin printed once, the sample G-code loaded and
+// the printer connected.
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +14,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "serve_config.hpp"
+#include "service_notify.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/accounts.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
@@ -21,9 +27,11 @@ namespace strata::cli {
 namespace {
 
 constexpr const char* usage_text =
-    "usage: strata serve [--listen ADDR:PORT] [--data DIR] [--port DEVICE|tcp://HOST:PORT]\n"
-    "           [--baud N] [--camera URL]... [--threads N] [--max-upload-mb N]\n"
-    "           [--web-root DIR] [--demo [--demo-file FILE]]\n"
+    "usage: strata serve [--config FILE] [--check-config [--quiet]] [--listen ADDR:PORT]\n"
+    "           [--data DIR] [--port DEVICE|tcp://HOST:PORT] [--baud N] [--camera URL]...\n"
+    "           [--threads N] [--max-upload-mb N] [--web-root DIR] [--demo [--demo-file FILE]]\n"
+    "  --config  a configuration file (the package's: /etc/strata/strata.toml); options win\n"
+    "  --check-config  check the file and the options, print the settings in effect, exit\n"
     "  --listen  where to listen (default 127.0.0.1:5000; 0.0.0.0:5000 for the network)\n"
     "  --data    the data directory (default $STRATA_DATA, else ~/.local/share/strata)\n"
     "  --max-upload-mb  the largest G-code file an upload may carry (default 1024)\n"
@@ -34,26 +42,73 @@ struct ServeArguments {
     bool demo = false;
     std::string demo_file = STRATA_DEMO_SAMPLE;
     bool data_given = false;
+    bool check_only = false;
+    bool quiet = false;
 };
 
-bool parse_listen(const std::string& value, server::ServerConfig& config) {
-    const std::size_t colon = value.rfind(':');
-    if (colon == std::string::npos || colon == 0) return false;
-    char* end = nullptr;
-    const long port = std::strtol(value.c_str() + colon + 1, &end, 10);
-    if (*end != '\0' || port < 0 || port > 65535) return false;
-    config.http.address = value.substr(0, colon);
-    config.http.port = static_cast<std::uint16_t>(port);
+bool refuse(const std::string& why) {
+    std::fprintf(stderr, "strata serve: %s\n", why.c_str());
+    return false;
+}
+
+// The options that take a value.
+bool apply_option(const std::string& option, const std::string& value, ServeArguments& parsed) {
+    server::ServerConfig& config = parsed.config;
+    if (option == "--listen") {
+        const Status parsed_listen = parse_listen(value, config);
+        return parsed_listen || refuse("--listen " + parsed_listen.error().message);
+    }
+    if (option == "--data") {
+        config.data_directory = value;
+        parsed.data_given = true;
+    } else if (option == "--port") {
+        config.printer.streamer.link.target = value;
+    } else if (option == "--baud") {
+        config.printer.streamer.link.baud = std::atoi(value.c_str());
+    } else if (option == "--max-upload-mb") {
+        char* end = nullptr;
+        const unsigned long long megabytes = std::strtoull(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || megabytes == 0 || megabytes > 1'000'000)
+            return refuse("--max-upload-mb wants 1 to 1000000, not '" + value + "'");
+        config.max_upload_bytes = megabytes << 20U;
+    } else if (option == "--web-root") {
+        config.web_root = value;
+    } else if (option == "--threads") {
+        config.http.threads = static_cast<unsigned>(std::atoi(value.c_str()));
+    } else if (option == "--camera") {
+        timelapse::CameraConfig camera;
+        camera.name = "camera" + std::to_string(config.printer.cameras.size());
+        camera.url = value;
+        config.printer.cameras.push_back(camera);
+    } else if (option == "--demo-file") {
+        parsed.demo_file = value;
+    } else if (option != "--config") {  // Read before the others.
+        std::fprintf(stderr, "strata serve: unknown option '%s'\n%s", option.c_str(), usage_text);
+        return false;
+    }
     return true;
 }
 
 bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
     server::ServerConfig& config = parsed.config;
     config.data_directory = default_data_directory();
+    for (std::size_t i = 0; i + 1 < arguments.size(); ++i) {
+        if (arguments[i] != "--config") continue;
+        if (const Status read = apply_config_file(arguments[i + 1], config); !read)
+            return refuse(read.error().message);
+    }
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
         if (argument == "--demo") {
             parsed.demo = true;
+            continue;
+        }
+        if (argument == "--check-config") {
+            parsed.check_only = true;
+            continue;
+        }
+        if (argument == "--quiet") {
+            parsed.quiet = true;
             continue;
         }
         if (i + 1 >= arguments.size()) {
@@ -61,55 +116,24 @@ bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
                          usage_text);
             return false;
         }
-        const std::string& value = arguments[++i];
-        if (argument == "--listen") {
-            if (!parse_listen(value, config)) {
-                std::fprintf(stderr, "strata serve: --listen wants ADDR:PORT, not '%s'\n",
-                             value.c_str());
-                return false;
-            }
-        } else if (argument == "--data") {
-            config.data_directory = value;
-            parsed.data_given = true;
-        } else if (argument == "--port") {
-            config.printer.streamer.link.target = value;
-        } else if (argument == "--baud") {
-            config.printer.streamer.link.baud = std::atoi(value.c_str());
-        } else if (argument == "--max-upload-mb") {
-            char* end = nullptr;
-            const unsigned long long megabytes = std::strtoull(value.c_str(), &end, 10);
-            if (value.empty() || *end != '\0' || megabytes == 0 || megabytes > 1'000'000) {
-                std::fprintf(stderr, "strata serve: --max-upload-mb wants 1 to 1000000, not '%s'\n",
-                             value.c_str());
-                return false;
-            }
-            config.max_upload_bytes = megabytes << 20U;
-        } else if (argument == "--web-root") {
-            std::error_code error;
-            if (!std::filesystem::is_regular_file(std::filesystem::path(value) / "index.html",
-                                                  error)) {
-                std::fprintf(stderr, "strata serve: --web-root %s has no index.html\n",
-                             value.c_str());
-                return false;
-            }
-            config.web_root = value;
-        } else if (argument == "--threads") {
-            config.http.threads = static_cast<unsigned>(std::atoi(value.c_str()));
-        } else if (argument == "--camera") {
-            timelapse::CameraConfig camera;
-            camera.name = "camera" + std::to_string(config.printer.cameras.size());
-            camera.url = value;
-            config.printer.cameras.push_back(camera);
-        } else if (argument == "--demo-file") {
-            parsed.demo_file = value;
-        } else {
-            std::fprintf(stderr, "strata serve: unknown option '%s'\n%s", argument.c_str(),
-                         usage_text);
-            return false;
-        }
+        if (!apply_option(argument, arguments[++i], parsed)) return false;
     }
     config.printer.timelapse_directory = config.data_directory / "timelapse";
     return true;
+}
+
+// `--check-config`: 0 and the settings in effect, or 1 and what is wrong.
+int check_only(const ServeArguments& parsed) {
+    if (const Status checked = check_config(parsed.config); !checked) {
+        std::fprintf(stderr, "strata serve: %s\n", checked.error().message.c_str());
+        return exit_code::usage;
+    }
+    if (!parsed.quiet) {
+        write_config(parsed.config, std::cout);
+        std::cout.flush();
+        std::fprintf(stderr, "strata serve: the configuration is valid\n");
+    }
+    return exit_code::ok;
 }
 
 // The demo's admin, made once per data directory; its password and key are printed then.
@@ -160,6 +184,11 @@ bool load_sample(server::FileLibrary& library, const std::string& sample) {
 int run_serve(const std::vector<std::string>& arguments) {
     ServeArguments parsed;
     if (!parse(arguments, parsed)) return exit_code::usage;
+    if (parsed.check_only) return check_only(parsed);
+    if (const Status checked = check_config(parsed.config); !checked) {
+        std::fprintf(stderr, "strata serve: %s\n", checked.error().message.c_str());
+        return exit_code::usage;
+    }
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
@@ -221,9 +250,13 @@ int run_serve(const std::vector<std::string>& arguments) {
                     parsed.demo_file.c_str());
     }
     std::fflush(stdout);
+    if (const Status told = notify_service_manager("READY=1"); !told)
+        log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    std::fprintf(stderr, "strata serve: stopping\n");
+    log_message(LogLevel::notice, "strata serve: stopping");
+    if (const Status told = notify_service_manager("STOPPING=1"); !told)
+        log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
     server.stop();
     if (webcam) webcam->stop();
     if (printer) printer->stop();

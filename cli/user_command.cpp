@@ -1,7 +1,12 @@
-// `strata user add NAME [--admin|--operator|--viewer] [--data DIR] [--json]`: adds a user to the
-// server's store with a generated password and a first API key, printed once (the store keeps
-// only their digests). The server refuses to serve until an admin exists; this is how the first
-// one is made. Exit 0, 1 for bad usage or a refused name, 5 when the store cannot be written.
+// `strata user add NAME [--admin|--operator|--viewer] [--data DIR | --config FILE] [--json]`: adds
+// a user to the server's store with a generated password and a first API key, printed once (the
+// store keeps only their digests). The server refuses to serve until an admin exists; this is how
+// the first one is made. Exit 0, 1 for bad usage or a refused name, 5 when the store cannot be
+// written.
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "serve_config.hpp"
 #include "strata/common/json_writer.hpp"
 #include "strata/server/accounts.hpp"
 
@@ -18,8 +24,21 @@ namespace {
 
 constexpr const char* usage_text =
     "usage: strata user add NAME [--admin | --operator | --viewer (default)] [--data DIR]\n"
-    "       [--json]\n"
-    "  DIR: the server's data directory (default $STRATA_DATA, else ~/.local/share/strata)\n";
+    "       [--config FILE] [--json]\n"
+    "  DIR: the server's data directory (default $STRATA_DATA, else ~/.local/share/strata)\n"
+    "  FILE: the server's configuration file, for its data directory\n";
+
+// root writing into a service's data directory would leave files the service cannot open
+// (the database's journal, made as root): the owner must add users.
+Status check_owner(const std::filesystem::path& data) {
+    struct stat info {};
+    if (::geteuid() != 0 || ::stat(data.c_str(), &info) != 0 || info.st_uid == 0) return {};
+    const passwd* owner = ::getpwuid(info.st_uid);
+    const std::string name = owner != nullptr ? owner->pw_name : std::to_string(info.st_uid);
+    return fail(ErrorCode::permission, data.string() + " belongs to " + name +
+                                           "; add users as that user: sudo -u " + name +
+                                           " strata user add ...");
+}
 
 }  // namespace
 
@@ -49,6 +68,15 @@ int run_user(const std::vector<std::string>& arguments) {
             role = *as_role;
         } else if (argument == "--data" && i + 1 < arguments.size()) {
             data = arguments[++i];
+        } else if (argument == "--config" && i + 1 < arguments.size()) {
+            // The server's own file: the data directory it names is the one it serves.
+            server::ServerConfig config;
+            config.data_directory = data;
+            if (const Status read = apply_config_file(arguments[++i], config); !read) {
+                std::fprintf(stderr, "strata user: %s\n", read.error().message.c_str());
+                return exit_code::usage;
+            }
+            data = config.data_directory;
         } else if (argument.empty() || argument[0] == '-' || !name.empty()) {
             std::fprintf(stderr, "strata user: unexpected '%s'\n%s", argument.c_str(), usage_text);
             return exit_code::usage;
@@ -60,7 +88,11 @@ int run_user(const std::vector<std::string>& arguments) {
         std::fputs(usage_text, stderr);
         return exit_code::usage;
     }
-    std::error_code ignored;
+    if (const Status owned = check_owner(data); !owned) {
+        std::fprintf(stderr, "strata user: %s\n", owned.error().message.c_str());
+        return exit_code::usage;
+    }
+    std::error_code ignored;  // A folder that cannot be made or locked fails the open below.
     std::filesystem::create_directories(data, ignored);
     // Only its owner reads the store: it holds password hashes and key digests.
     std::filesystem::permissions(data, std::filesystem::perms::owner_all,

@@ -13,6 +13,7 @@
 #include "routes.hpp"
 #include "shapes.hpp"
 #include "strata/common/json_member.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/settings_table.hpp"
 
 namespace strata::server::api {
@@ -42,7 +43,8 @@ std::string read_setting(Services& services, const char* key, const char* fallba
     const Result<std::optional<std::string>> stored =
         services.store.with([&](Database& db) { return SettingsTable(db).value_json(key); });
     if (!stored) {
-        std::fprintf(stderr, "strata serve: setting %s: %s\n", key, stored.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: setting %s: %s\n", key,
+                    stored.error().message.c_str());
         return fallback;
     }
     return stored->value_or(fallback);

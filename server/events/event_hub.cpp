@@ -1,6 +1,7 @@
 // EventHub: one mutex orders publishing against subscribing, so a new subscriber's catch-up
 // (read from the store) and its live feed meet without a gap or a repeat.
 #include "strata/server/event_hub.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/clock.hpp"
 
 #include <cstdio>
@@ -30,8 +31,8 @@ std::int64_t EventHub::publish(std::string_view type, std::string_view payload_j
         });
         // Live subscribers still get the event; a client resuming later will miss it.
         if (!stored)
-            std::fprintf(stderr, "strata serve: event %s: %s\n", event.type.c_str(),
-                         stored.error().message.c_str());
+            log_message(LogLevel::warning, "strata serve: event %s: %s\n", event.type.c_str(),
+                        stored.error().message.c_str());
         id = event.id;
         std::erase_if(subscribers_, [&event](const Subscription& subscription) {
             return !subscription.subscriber(event);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "strata/common/json_writer.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/webhooks.hpp"
 
@@ -118,8 +119,8 @@ void WebhookSender::run() {
             });
             // Not noted, the delivery is made again later: a receiver may see it twice.
             if (!noted)
-                std::fprintf(stderr, "strata serve: webhook delivery %lld: %s\n",
-                             static_cast<long long>(delivery.id), noted.error().message.c_str());
+                log_message(LogLevel::warning, "strata serve: webhook delivery %lld: %s\n",
+                            static_cast<long long>(delivery.id), noted.error().message.c_str());
         }
         lock.lock();
         if (due.size() == 20) woken_ = true;  // More may be waiting.

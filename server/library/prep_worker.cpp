@@ -13,6 +13,7 @@
 
 #include "file_analysis.hpp"
 #include "strata/common/json_writer.hpp"
+#include "strata/common/log.hpp"
 #include "strata/planner/prep.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/profiles.hpp"
@@ -61,9 +62,9 @@ planner::PrepOptions prep_options(Store& store, const std::string& input_path,
         if (profile)
             options.profile = std::move(*profile);
         else
-            std::fprintf(stderr,
-                         "strata serve: timelapse profile '%s' unreadable, defaults used: %s\n",
-                         timelapse->name.c_str(), profile.error().message.c_str());
+            log_message(LogLevel::warning,
+                        "strata serve: timelapse profile '%s' unreadable, defaults used: %s\n",
+                        timelapse->name.c_str(), profile.error().message.c_str());
     }
     PrinterProfile printer_settings;
     if (printer && !read_printer_profile(printer->body_json, printer_settings)) {
@@ -249,8 +250,8 @@ void FileLibrary::prepare_now(std::int64_t id) {
         return update.bind(1, id).run();
     });
     if (!marked)
-        std::fprintf(stderr, "strata serve: file %lld: %s\n", static_cast<long long>(id),
-                     marked.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: file %lld: %s\n", static_cast<long long>(id),
+                    marked.error().message.c_str());
     events_.publish("MetadataAnalysisStarted", progress_json(file, 0.0));
     keep_thumbnail(file);
     planner::PrepOptions options = prep_options(store_, absolute(file).string(),
@@ -271,8 +272,8 @@ void FileLibrary::prepare_now(std::int64_t id) {
     const PrepOutcome outcome = outcome_of(result, options);
     const Status recorded = record_outcome(store_, id, outcome, result);
     if (!recorded)
-        std::fprintf(stderr, "strata serve: prep of file %lld not recorded: %s\n",
-                     static_cast<long long>(id), recorded.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: prep of file %lld not recorded: %s\n",
+                    static_cast<long long>(id), recorded.error().message.c_str());
     if (!recorded || !find(id)) {
         // Deleted (or replaced) while it was being prepared, or not recorded: it stays
         // `analyzing`, and is prepared again at the next start.
@@ -321,8 +322,8 @@ void FileLibrary::keep_thumbnail(const StoredFile& file) {
         return update.bind(1, name).bind(2, file.id).run();
     });
     if (!listed)
-        std::fprintf(stderr, "strata serve: thumbnail of %s not listed: %s\n", file.path.c_str(),
-                     listed.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: thumbnail of %s not listed: %s\n",
+                    file.path.c_str(), listed.error().message.c_str());
 }
 
 void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,
@@ -338,9 +339,9 @@ void FileLibrary::sync_job(std::int64_t id, const std::string& job_path,
         return update.bind(1, id).bind(2, job_path).run();
     });
     if (!synced)
-        std::fprintf(stderr,
-                     "strata serve: job of file %lld: %s (prepared again at the next start)\n",
-                     static_cast<long long>(id), synced.error().message.c_str());
+        log_message(LogLevel::warning,
+                    "strata serve: job of file %lld: %s (prepared again at the next start)\n",
+                    static_cast<long long>(id), synced.error().message.c_str());
 }
 
 void FileLibrary::on_ready(std::function<void(const StoredFile&)> listener) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "strata/common/json_writer.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/job_records.hpp"
 #include "strata/server/printer_service.hpp"
@@ -262,8 +263,8 @@ void PrinterService::persist_progress(const streamer::JobProgress& progress,
         store_.with([&](Database& db) { return JobRecords(db).progress(job_id, state, at); });
     // The print goes on; only a resume after a crash would start from an older layer.
     if (!kept)
-        std::fprintf(stderr, "strata serve: job %lld's progress: %s\n",
-                     static_cast<long long>(job_id), kept.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: job %lld's progress: %s\n",
+                    static_cast<long long>(job_id), kept.error().message.c_str());
 }
 
 void PrinterService::persist_end(std::int64_t job_id, std::string_view state,
@@ -271,8 +272,8 @@ void PrinterService::persist_end(std::int64_t job_id, std::string_view state,
     const Status ended = store_.with(
         [&](Database& db) { return JobRecords(db).end(job_id, state, result, unix_now_s()); });
     if (!ended)
-        std::fprintf(stderr, "strata serve: job %lld's end: %s\n", static_cast<long long>(job_id),
-                     ended.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: job %lld's end: %s\n",
+                    static_cast<long long>(job_id), ended.error().message.c_str());
 }
 
 void PrinterService::on_job_ended(const streamer::StreamerEvent& event, std::string_view result) {

@@ -3,6 +3,7 @@
 // `GET /api/job` never waits on the printer). The pump thread and the event handling that
 // follows it are in printer_events.cpp.
 #include "strata/server/printer_service.hpp"
+#include "strata/common/log.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -69,8 +70,8 @@ void PrinterService::load_timelapse_settings() {
     const Result<std::optional<std::string>> saved =
         store_.with([](Database& db) { return SettingsTable(db).value_json("timelapse"); });
     if (!saved) {
-        std::fprintf(stderr, "strata serve: the saved timelapse configuration: %s\n",
-                     saved.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: the saved timelapse configuration: %s\n",
+                    saved.error().message.c_str());
         return;
     }
     rapidjson::Document document;
@@ -102,8 +103,9 @@ void PrinterService::recover_interrupted_jobs() {
     const Status marked =
         store_.with([](Database& db) { return JobRecords(db).interrupt_unfinished(); });
     if (!marked)
-        std::fprintf(stderr, "strata serve: jobs cut short by the last stop stay unlisted: %s\n",
-                     marked.error().message.c_str());
+        log_message(LogLevel::warning,
+                    "strata serve: jobs cut short by the last stop stay unlisted: %s\n",
+                    marked.error().message.c_str());
 }
 
 Status PrinterService::connect(const streamer::LinkOptions& link) {

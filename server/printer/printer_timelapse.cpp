@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "strata/common/json_writer.hpp"
+#include "strata/common/log.hpp"
 #include "strata/server/clock.hpp"
 #include "strata/server/printer_service.hpp"
 #include "strata/server/settings_table.hpp"
@@ -73,8 +74,8 @@ void PrinterService::end_timelapse(std::string_view result) {
         const Status& status = video.result.status;
         const bool ok = status.ok();
         if (!video.frame_policy)
-            std::fprintf(stderr, "strata serve: frames of %s left as they were: %s\n",
-                         video.path.c_str(), video.frame_policy.error().message.c_str());
+            log_message(LogLevel::warning, "strata serve: frames of %s left as they were: %s\n",
+                        video.path.c_str(), video.frame_policy.error().message.c_str());
         // Only shut_down() cancels a render.
         const std::string error = ok ? std::string()
                                   : status.error().code == ErrorCode::cancelled
@@ -96,8 +97,8 @@ void PrinterService::end_timelapse(std::string_view result) {
         row.error = error;
         const Status recorded = store_.with([&](Database& db) { return Videos(db).record(row); });
         if (!recorded)
-            std::fprintf(stderr, "strata serve: video %s not listed: %s\n", row.path.c_str(),
-                         recorded.error().message.c_str());
+            log_message(LogLevel::warning, "strata serve: video %s not listed: %s\n",
+                        row.path.c_str(), recorded.error().message.c_str());
         std::ostringstream payload;
         JsonWriter json(payload);
         json.begin_object()

@@ -2,6 +2,7 @@
 // the store lists, and the render worker. A name from a request is only ever compared with the
 // names found, never joined to a path, so it cannot reach outside the frames folder.
 #include "strata/server/recordings.hpp"
+#include "strata/common/log.hpp"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -278,8 +279,8 @@ void Recordings::record_video(const Recording& recording, const std::filesystem:
         return videos.record(row);
     });
     if (!recorded)
-        std::fprintf(stderr, "strata serve: video %s not listed: %s\n", video.c_str(),
-                     recorded.error().message.c_str());
+        log_message(LogLevel::warning, "strata serve: video %s not listed: %s\n", video.c_str(),
+                    recorded.error().message.c_str());
 }
 
 }  // namespace strata::server
