@@ -37,10 +37,19 @@ constexpr const char* usage_text =
     "  --max-upload-mb  the largest G-code file an upload may carry (default 1024)\n"
     "  --web-root  serve the web app from DIR (a built web/dist) instead of the built-in one\n";
 
+// The source tree's sample when strata runs from its build, else the installed copy beside the
+// binary's prefix (/usr/bin/strata: /usr/share/strata/demo-cube.gcode).
+std::string demo_sample() {
+    std::error_code error;
+    if (std::filesystem::exists(STRATA_DEMO_SAMPLE, error)) return STRATA_DEMO_SAMPLE;
+    const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", error);
+    return (binary.parent_path().parent_path() / "share" / "strata" / "demo-cube.gcode").string();
+}
+
 struct ServeArguments {
     server::ServerConfig config;
     bool demo = false;
-    std::string demo_file = STRATA_DEMO_SAMPLE;
+    std::string demo_file = demo_sample();
     bool data_given = false;
     bool check_only = false;
     bool quiet = false;
