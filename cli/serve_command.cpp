@@ -18,6 +18,7 @@
 #include "service_notify.hpp"
 #include "strata/common/log.hpp"
 #include "strata/server/accounts.hpp"
+#include "strata/server/announcer.hpp"
 #include "strata/server/library.hpp"
 #include "strata/server/server.hpp"
 #include "strata/streamer/virtual_printer.hpp"
@@ -129,6 +130,34 @@ bool parse(const std::vector<std::string>& arguments, ServeArguments& parsed) {
     }
     config.printer.timelapse_directory = config.data_directory / "timelapse";
     return true;
+}
+
+// The announcement on the network, when the server can be reached from it. A failure to announce
+// is reported, not fatal: the server serves all the same.
+void announce(const server::ServerConfig& config, std::uint16_t port,
+              server::Announcer& announcer) {
+    if (!config.discovery.announce) return;
+    if (server::is_loopback_address(config.http.address)) {
+        log_message(LogLevel::info,
+                    "strata serve: not announced on the network: it listens on %s only",
+                    config.http.address.c_str());
+        return;
+    }
+    server::Announcement announcement;
+    announcement.name = config.discovery.name;
+    if (announcement.name.empty()) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        announcement.name = std::string("strata on ") + host;
+    }
+    announcement.port = port;
+    announcement.octoprint_version = server::octoprint_server_version;
+    announcement.api_version = server::octoprint_api_version;
+    Result<std::string> id = server::instance_id(config.data_directory.string());
+    if (id) announcement.uuid = *id;
+    if (!id) log_message(LogLevel::warning, "strata serve: %s", id.error().message.c_str());
+    if (const Status started = announcer.start(announcement); !started)
+        log_message(LogLevel::warning, "strata serve: %s", started.error().message.c_str());
 }
 
 // `--check-config`: 0 and the settings in effect, or 1 and what is wrong.
@@ -258,6 +287,8 @@ int run_serve(const std::vector<std::string>& arguments) {
                     printer->path().c_str(), webcam->stream_url().c_str(),
                     parsed.demo_file.c_str());
     }
+    server::Announcer announcer;
+    announce(config, server.port(), announcer);
     std::fflush(stdout);
     if (const Status told = notify_service_manager("READY=1"); !told)
         log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
@@ -266,6 +297,7 @@ int run_serve(const std::vector<std::string>& arguments) {
     log_message(LogLevel::notice, "strata serve: stopping");
     if (const Status told = notify_service_manager("STOPPING=1"); !told)
         log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
+    announcer.stop();
     server.stop();
     if (webcam) webcam->stop();
     if (printer) printer->stop();

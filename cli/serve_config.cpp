@@ -124,6 +124,12 @@ Status apply_webcam_key(const Field& field, server::ServerConfig& config) {
     return field.unknown("stream_url, snapshot_url");
 }
 
+Status apply_discovery_key(const Field& field, server::ServerConfig& config) {
+    if (field.key == "announce") return store(config.discovery.announce, field.flag());
+    if (field.key == "name") return store(config.discovery.name, field.text());
+    return field.unknown("announce, name");
+}
+
 Result<timelapse::CameraKind> camera_kind(const Field& field) {
     Result<std::string> kind = field.text();
     if (!kind) return kind.take_error();
@@ -202,6 +208,7 @@ KeyHandler handler_of(const ConfigTable& table) {
     if (table.name == "server") return apply_server_key;
     if (table.name == "printer") return apply_printer_key;
     if (table.name == "webcam") return apply_webcam_key;
+    if (table.name == "discovery") return apply_discovery_key;
     return nullptr;
 }
 
@@ -212,14 +219,14 @@ Status apply_table(const ConfigTable& table, server::ServerConfig& config) {
         if (table.entries.empty()) return {};
         const auto& [key, value] = table.entries.front();
         return Field{table.name, key, value}.wrong(
-            "belongs in a table ([server], [printer], [webcam] or [[camera]])");
+            "belongs in a table ([server], [printer], [webcam], [discovery] or [[camera]])");
     }
     const KeyHandler handler = handler_of(table);
     if (handler == nullptr)
         return fail(ErrorCode::invalid,
                     "line " + std::to_string(table.line) + ": unknown table " +
                         (table.array_element ? "[[" + table.name + "]]" : "[" + table.name + "]") +
-                        " (known: [server], [printer], [webcam], [[camera]])");
+                        " (known: [server], [printer], [webcam], [discovery], [[camera]])");
     for (const auto& [key, value] : table.entries)
         if (Status applied = handler(Field{table.name, key, value}, config); !applied)
             return applied;
@@ -298,6 +305,9 @@ void write_config(const server::ServerConfig& config, std::ostream& out) {
         out << "\n[webcam]\nstream_url = " << quoted(config.webcam_stream_url)
             << "\nsnapshot_url = " << quoted(config.webcam_snapshot_url) << '\n';
     }
+    out << "\n[discovery]\nannounce = " << (config.discovery.announce ? "true" : "false");
+    if (!config.discovery.name.empty()) out << "\nname = " << quoted(config.discovery.name);
+    out << '\n';
     constexpr const char* kinds[] = {"snapshot", "mjpeg", "script"};
     constexpr int degrees[] = {0, 90, 180, 270};
     for (const timelapse::CameraConfig& camera : printer.cameras) {

@@ -61,8 +61,8 @@ http::Response open_session(Services& services, const User& user, bool remember)
 http::Response get_version(Services& services, const Call&) {
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object()
-            .field("api", "0.1")
-            .field("server", "1.11.8")
+            .field("api", octoprint_api_version)
+            .field("server", octoprint_server_version)
             .field("text", "OctoPrint 1.11.8 (strata " + services.config.version + ")")
             .field("strata", services.config.version)
             .end_object();
@@ -72,7 +72,7 @@ http::Response get_version(Services& services, const Call&) {
 http::Response get_server(Services& services, const Call&) {
     return json_reply(200, [&](JsonWriter& json) {
         json.begin_object()
-            .field("version", "1.11.8")
+            .field("version", octoprint_server_version)
             .field("safemode", false)
             .field("strata", services.config.version)
             .end_object();

@@ -141,7 +141,7 @@ std::string connected_payload(const ServerConfig& config) {
     std::ostringstream out;
     JsonWriter json(out);
     json.begin_object();
-    json.field("version", "1.11.8");
+    json.field("version", octoprint_server_version);
     json.field("display_version", "1.11.8 (strata " + config.version + ")");
     json.key("branch").null();
     json.field("python_version", "");

@@ -64,7 +64,8 @@ TEST(ConfigFile, ReadsTablesArraysOfTablesAndEveryValueType) {
 
 TEST(ConfigFile, SyntaxErrorsNameTheLineAndWhatIsWrong) {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"[server]\nlisten = 127.0.0.1:5000\n", "line 2: not a value: 127.0.0.1 (a string wants quotes)"},
+        {"[server]\nlisten = 127.0.0.1:5000\n",
+         "line 2: not a value: 127.0.0.1 (a string wants quotes)"},
         {"a = \"open\n", "line 1: the string has no closing quote"},
         {"\n\na.b = 1\n", "line 3: dotted keys are not used"},
         {"[server]\n[server]\n", "line 2: [server] appears twice (the first on line 1)"},
@@ -123,11 +124,14 @@ TEST(ServeConfig, MeaningErrorsNameTheLineAndTheField) {
     EXPECT_EQ(error_of("[server]\nlisten = \"5000\"\n"),
               "line 2: server.listen: wants ADDR:PORT, not '5000'");
     EXPECT_EQ(error_of("listen = \"0.0.0.0:5000\"\n"),
-              "line 1: listen: belongs in a table ([server], [printer], [webcam] or [[camera]])");
+              "line 1: listen: belongs in a table ([server], [printer], [webcam], [discovery] or "
+              "[[camera]])");
     EXPECT_EQ(error_of("[srever]\n"),
-              "line 1: unknown table [srever] (known: [server], [printer], [webcam], [[camera]])");
+              "line 1: unknown table [srever] (known: [server], [printer], [webcam], [discovery], "
+              "[[camera]])");
     EXPECT_EQ(error_of("[camera]\n"),
-              "line 1: unknown table [camera] (known: [server], [printer], [webcam], [[camera]])");
+              "line 1: unknown table [camera] (known: [server], [printer], [webcam], [discovery], "
+              "[[camera]])");
     EXPECT_EQ(error_of("[[camera]]\nkind = \"snapshot\"\n"), "line 1: [[camera]] wants a url");
     EXPECT_EQ(error_of("[[camera]]\nkind = \"script\"\n"),
               "line 1: [[camera]] of kind \"script\" wants a command");

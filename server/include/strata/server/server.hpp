@@ -16,6 +16,18 @@
 namespace strata::server {
 
 /// Fixed for the server's life.
+/// The OctoPrint version and API version strata answers as: clients check them
+/// (PrusaSlicer wants `api`; the Cura plugin and the discovery TXT records read both).
+inline constexpr const char* octoprint_server_version = "1.11.8";
+inline constexpr const char* octoprint_api_version = "0.1";
+
+/// Whether and as what the server is announced on the network (announcer.hpp); the process
+/// that runs the server does it, and only when it listens beyond loopback.
+struct DiscoverySettings {
+    bool announce = true;
+    std::string name;  ///< Empty: "strata on HOSTNAME".
+};
+
 struct ServerConfig {
     std::filesystem::path data_directory;
     http::ServerOptions http;
@@ -40,6 +52,7 @@ struct ServerConfig {
     /// A folder to serve the web app from instead of the copy built into the binary (UI
     /// development: `npm run watch` rebuilds it, a reload shows it).
     std::string web_root;
+    DiscoverySettings discovery;
 };
 
 /// One route, as the OpenAPI document and the auth tests see it.
