@@ -2,8 +2,10 @@
 // looks every device up in sysfs and needs modem-control ioctls, so it refuses ptys; open_link()
 // then falls back to termios.
 #include <libserialport.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "links.hpp"
@@ -113,14 +115,43 @@ std::vector<PortInfo> list_ports() {
             case SP_TRANSPORT_BLUETOOTH: info.transport = "bluetooth"; break;
             default: info.transport = "native"; break;
         }
+        info.device = info.path;
         ports.push_back(std::move(info));
     }
     sp_free_port_list(list);
-    // Printers are USB devices; on-board UARTs (ttyS*) come last.
-    std::stable_sort(ports.begin(), ports.end(), [](const PortInfo& a, const PortInfo& b) {
-        return (a.transport == "usb") > (b.transport == "usb");
-    });
+    apply_stable_names(ports, "/dev/serial/by-id");
     return ports;
+}
+
+namespace {
+
+// Whether two paths name the same character device (std::filesystem::equivalent refuses
+// devices); a path that is not there is no device.
+bool same_device(const std::string& a, const std::string& b) {
+    struct stat first {};
+    struct stat second {};
+    return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
+           S_ISCHR(first.st_mode) && S_ISCHR(second.st_mode) && first.st_rdev == second.st_rdev;
+}
+
+}  // namespace
+
+void apply_stable_names(std::vector<PortInfo>& ports, const std::string& by_id_directory) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(by_id_directory, error)) {
+        for (PortInfo& port : ports) {
+            if (port.device.empty()) port.device = port.path;
+            // A link whose device is gone (unplugged a moment ago) matches nothing.
+            if (same_device(port.device, entry.path().string())) port.path = entry.path().string();
+        }
+    }
+    // Stable names first; then USB devices (printers are); on-board UARTs (ttyS*) last.
+    const auto rank = [](const PortInfo& port) {
+        if (port.path != port.device) return 0;
+        return port.transport == "usb" ? 1 : 2;
+    };
+    std::stable_sort(ports.begin(), ports.end(),
+                     [&rank](const PortInfo& a, const PortInfo& b) { return rank(a) < rank(b); });
 }
 
 }  // namespace strata::streamer

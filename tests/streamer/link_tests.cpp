@@ -3,11 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pty.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <filesystem>
 
 #include "../support/result.hpp"
 #include "strata/streamer/link.hpp"
@@ -192,6 +194,42 @@ TEST_F(Streaming, ATcpBridgeCarriesTheJob) {
     std::size_t probes = 0;
     EXPECT_EQ(first_difference(printed_commands(&probes), job_commands(job)), "identical");
     streamer_.reset();
+}
+
+TEST(Ports, StableNamesUnderSerialByIdComeFirstAndNameTheirDevice) {
+    // udev's by-id links, made here for two real ptys: one link per device, and one whose
+    // device is gone (a printer unplugged a moment ago).
+    int masters[2];
+    int slaves[2];
+    char names[2][64];
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(::openpty(&masters[i], &slaves[i], names[i], nullptr, nullptr), 0);
+    const std::filesystem::path by_id =
+        std::filesystem::temp_directory_path() / ("strata_by_id_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(by_id);
+    const std::filesystem::path stable = by_id / "usb-Prusa_Research_Original_Prusa_MK4-if00";
+    std::filesystem::create_symlink(names[1], stable);
+    std::filesystem::create_symlink("/dev/strata-no-such-tty", by_id / "usb-Gone-if00");
+
+    std::vector<PortInfo> ports(3);
+    ports[0].path = "/dev/ttyS0";
+    ports[0].transport = "native";
+    ports[1].path = names[0];
+    ports[1].transport = "usb";
+    ports[2].path = names[1];
+    ports[2].transport = "usb";
+    apply_stable_names(ports, by_id.string());
+    ASSERT_EQ(ports.size(), 3U);
+    EXPECT_EQ(ports[0].path, stable.string());
+    EXPECT_EQ(ports[0].device, names[1]);
+    EXPECT_EQ(ports[1].path, names[0]);  // USB without a stable name: next.
+    EXPECT_EQ(ports[1].device, names[0]);
+    EXPECT_EQ(ports[2].path, "/dev/ttyS0");  // On-board UARTs last.
+    for (int i = 0; i < 2; ++i) {
+        ::close(masters[i]);
+        ::close(slaves[i]);
+    }
+    std::filesystem::remove_all(by_id);
 }
 
 TEST(Ports, ListedPortsHaveDevicePaths) {

@@ -67,7 +67,10 @@ struct LinkOptions {
 
 /// A serial port the system knows, with what USB says about it.
 struct PortInfo {
+    /// What to open: the stable name under /dev/serial/by-id when udev made one (it survives
+    /// replugging and reboots, where ttyACM0 may become ttyACM1), else the device itself.
     std::string path;
+    std::string device;  ///< The kernel's name (/dev/ttyACM0).
     std::string description;
     std::string transport;  ///< "usb", "native", "bluetooth".
     std::optional<int> usb_vendor_id;
@@ -79,6 +82,10 @@ struct PortInfo {
 
 /// Serial ports from libserialport, USB ones first (ptys are never listed: they have no sysfs
 /// entry).
+/// Gives each port whose device a link in `by_id_directory` points to that link as its path,
+/// and puts those first (then USB ports, then the rest), keeping the order otherwise.
+void apply_stable_names(std::vector<PortInfo>& ports, const std::string& by_id_directory);
+
 [[nodiscard]] std::vector<PortInfo> list_ports();
 
 /// Baud rates tried by auto-detection, most common for 3D printers first.
