@@ -292,10 +292,12 @@ int follow(streamer::Streamer& printer, int signals) {
                 std::fputs("\nstrata print: cancelled\n", stderr);
                 return exit_code::print_failed;
             case streamer::EventKind::job_failed:
+            case streamer::EventKind::job_interrupted:
                 std::fprintf(stderr, "\nstrata print: the print failed: %s\n", event.text.c_str());
                 return exit_code::print_failed;
             case streamer::EventKind::message:
             case streamer::EventKind::error:
+            case streamer::EventKind::link_lost:
                 std::fprintf(stderr, "\nstrata print: %s\n", event.text.c_str());
                 break;
             default: break;

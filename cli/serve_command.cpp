@@ -217,6 +217,46 @@ bool load_sample(server::FileLibrary& library, const std::string& sample) {
     return stored ? true : failed(stored.error().message);
 }
 
+// `--demo`'s own printer and webcam, in this process.
+struct DemoPrinter {
+    std::unique_ptr<streamer::VirtualPrinter> printer;
+    std::unique_ptr<VirtualWebcam> webcam;
+};
+
+// Starts them and points the configuration at them; an exit code, `ok` when started.
+int start_demo(ServeArguments& parsed, DemoPrinter& demo) {
+    server::ServerConfig& config = parsed.config;
+    if (!parsed.data_given) {
+        config.data_directory =
+            std::filesystem::temp_directory_path() / ("strata-demo-" + std::to_string(::getpid()));
+        config.printer.timelapse_directory = config.data_directory / "timelapse";
+    }
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.05;
+    demo.printer = std::make_unique<streamer::VirtualPrinter>(printer_config);
+    if (const Status started = demo.printer->start(); !started) {
+        std::fprintf(stderr, "strata serve: virtual printer: %s\n",
+                     started.error().message.c_str());
+        return exit_code::link_failed;
+    }
+    const timelapse::BedArea bed{0.0, 180.0, 0.0, 180.0};
+    timelapse::ViewPoint view = timelapse::front_view(bed, 1280, 720);
+    view.follows_z = true;
+    demo.webcam = std::make_unique<VirtualWebcam>(*demo.printer, bed, view);
+    if (const Status started = demo.webcam->start("127.0.0.1", 0); !started) {
+        std::fprintf(stderr, "strata serve: virtual webcam: %s\n", started.error().message.c_str());
+        return exit_code::link_failed;
+    }
+    config.printer.streamer.link.target = demo.printer->path();
+    timelapse::CameraConfig camera;
+    camera.name = "camera0";
+    camera.url = demo.webcam->snapshot_url();
+    config.printer.cameras = {camera};
+    config.webcam_snapshot_url = demo.webcam->snapshot_url();
+    config.webcam_stream_url = demo.webcam->stream_url();
+    return ensure_demo_admin(config.data_directory) ? exit_code::ok : exit_code::write_failed;
+}
+
 }  // namespace
 
 int run_serve(const std::vector<std::string>& arguments) {
@@ -234,41 +274,12 @@ int run_serve(const std::vector<std::string>& arguments) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // Before any thread starts.
     server::ServerConfig& config = parsed.config;
 
-    std::unique_ptr<streamer::VirtualPrinter> printer;
-    std::unique_ptr<VirtualWebcam> webcam;
-    std::string error;
+    DemoPrinter demo;
     if (parsed.demo) {
-        if (!parsed.data_given) {
-            config.data_directory = std::filesystem::temp_directory_path() /
-                                    ("strata-demo-" + std::to_string(::getpid()));
-            config.printer.timelapse_directory = config.data_directory / "timelapse";
-        }
-        streamer::VirtualPrinterConfig printer_config;
-        printer_config.time_scale = 0.05;
-        printer = std::make_unique<streamer::VirtualPrinter>(printer_config);
-        if (const Status started = printer->start(); !started) {
-            std::fprintf(stderr, "strata serve: virtual printer: %s\n",
-                         started.error().message.c_str());
-            return exit_code::link_failed;
-        }
-        const timelapse::BedArea bed{0.0, 180.0, 0.0, 180.0};
-        timelapse::ViewPoint view = timelapse::front_view(bed, 1280, 720);
-        view.follows_z = true;
-        webcam = std::make_unique<VirtualWebcam>(*printer, bed, view);
-        if (const Status started = webcam->start("127.0.0.1", 0); !started) {
-            std::fprintf(stderr, "strata serve: virtual webcam: %s\n",
-                         started.error().message.c_str());
-            return exit_code::link_failed;
-        }
-        config.printer.streamer.link.target = printer->path();
-        timelapse::CameraConfig camera;
-        camera.name = "camera0";
-        camera.url = webcam->snapshot_url();
-        config.printer.cameras = {camera};
-        config.webcam_snapshot_url = webcam->snapshot_url();
-        config.webcam_stream_url = webcam->stream_url();
-        if (!ensure_demo_admin(config.data_directory)) return exit_code::write_failed;
+        if (const int failed = start_demo(parsed, demo); failed != exit_code::ok) return failed;
     }
+    std::unique_ptr<streamer::VirtualPrinter>& printer = demo.printer;
+    std::unique_ptr<VirtualWebcam>& webcam = demo.webcam;
     server::Server server(config);
     if (const Status started = server.start(); !started) {
         std::fprintf(stderr, "strata serve: %s\n", started.error().message.c_str());

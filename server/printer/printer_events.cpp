@@ -176,7 +176,8 @@ std::optional<StoredFile> PrinterService::apply_to_status(const streamer::Stream
             status_.progress = event.progress;
             if (job_) job_->note_progress(event.progress);
             break;
-        case Kind::error: status_.error = event.text; break;
+        case Kind::error:
+        case Kind::link_lost: status_.error = event.text; break;
         default: break;
     }
     return status_.selected;
@@ -241,10 +242,21 @@ void PrinterService::handle(const streamer::StreamerEvent& event) {
             break;
         case Kind::job_finished: on_job_ended(event, "finished"); break;
         case Kind::job_failed: on_job_ended(event, "failed"); break;
+        case Kind::job_interrupted: on_job_ended(event, "interrupted"); break;
         case Kind::job_cancelled: on_job_ended(event, "cancelled"); break;
         case Kind::error:
             events_.publish("Error", "{\"error\":" + json_string(event.text) + "}");
             break;
+        case Kind::link_lost: {
+            events_.publish("Error", "{\"error\":" + json_string(event.text) + "}");
+            std::optional<streamer::LinkOptions> link;
+            {
+                const std::lock_guard lock(mutex_);
+                link = connected_link_;
+            }
+            if (link) reconnect_when_back(*link);
+            break;
+        }
         default: break;
     }
 }

@@ -96,6 +96,7 @@ void PrinterService::shut_down() {
         const std::lock_guard lock(connector_mutex_);
         if (connector_.joinable()) connector_.join();
     }
+    stop_reconnecting();
     disconnect();
 }
 
@@ -152,6 +153,10 @@ Status PrinterService::connect(const streamer::LinkOptions& link) {
     }
     streamer_ = std::move(candidate);
     {
+        const std::lock_guard lock(mutex_);
+        connected_link_ = config.link;
+    }
+    {
         // The state is left to the streamer's events, which the pump applies in order: set here
         // from the streamer, it ran ahead of the queued "connecting" event, which then moved it
         // back, and a command sent in between was refused as "not operational".
@@ -187,7 +192,12 @@ void PrinterService::connect_in_background(const streamer::LinkOptions& link) {
 }
 
 void PrinterService::disconnect() {
+    stop_reconnecting();  // A printer the user disconnects is not reconnected.
     const std::lock_guard control(control_);
+    {
+        const std::lock_guard lock(mutex_);
+        connected_link_.reset();
+    }
     disconnect_locked();
 }
 

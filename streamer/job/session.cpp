@@ -198,12 +198,9 @@ void Streamer::Session::read_link(double now) {
         const IoResult got = link_->read(buffer.data(), buffer.size());
         if (got.status == IoResult::Status::would_block) break;
         if (got.status != IoResult::Status::ok) {
-            const std::string reason = got.status == IoResult::Status::closed
-                                           ? "the printer's link closed"
-                                           : "reading from the printer failed: " + got.error;
-            if (job_active_) end_job(EventKind::job_failed, reason);
-            emit(make_event(EventKind::error, reason));
-            link_.reset();
+            lose_link(got.status == IoResult::Status::closed
+                          ? "the printer's link closed"
+                          : "reading from the printer failed: " + got.error);
             return;
         }
         in_.append(buffer.data(), got.bytes);
@@ -235,15 +232,26 @@ void Streamer::Session::write_link() {
         }
         if (written.status != IoResult::Status::would_block) {
             // The same reason whichever of reading and writing finds the link gone first.
-            const std::string reason = written.status == IoResult::Status::closed
-                                           ? "the printer's link closed"
-                                           : "writing to the printer failed: " + written.error;
-            if (job_active_) end_job(EventKind::job_failed, reason);
-            emit(make_event(EventKind::error, reason));
-            link_.reset();
+            lose_link(written.status == IoResult::Status::closed
+                          ? "the printer's link closed"
+                          : "writing to the printer failed: " + written.error);
         }
         return;
     }
+}
+
+void Streamer::Session::lose_link(const std::string& reason) {
+    // Unplugged or powered off mid-job: the lines confirmed so far were printed, and the job can
+    // go on from its layer once the printer is back (the board has reset: nothing of the job
+    // survives in it).
+    if (job_active_) {
+        end_job(EventKind::job_interrupted,
+                reason + " at line " + std::to_string(acknowledged_line_) +
+                    " (unplugged or powered off?); resume the job from its layer once the "
+                    "printer is back");
+    }
+    emit(make_event(EventKind::link_lost, reason));
+    link_.reset();
 }
 
 void Streamer::Session::do_emergency_stop() {

@@ -149,6 +149,8 @@ class Streamer::Session : public ProtocolListener {
     void finish_snapshot(double now_s, const Status& captured);
     void enqueue_script(const std::string& script);
     void end_job(EventKind kind, const std::string& text);
+    /// The link is gone: the job (if any) is interrupted, `link_lost` says why.
+    void lose_link(const std::string& reason);
     void report_progress(double now_s, bool force);
     [[nodiscard]] JobProgress progress(double now_s) const;
 

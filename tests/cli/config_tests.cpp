@@ -280,6 +280,7 @@ pid_t spawn_service(const std::string& config, const std::string& notify_path,
     for (char** variable = environ; *variable != nullptr; ++variable)
         environment.emplace_back(*variable);
     std::vector<char*> envp;
+    envp.reserve(environment.size() + 1);
     for (std::string& variable : environment)
         envp.push_back(variable.data());
     envp.push_back(nullptr);

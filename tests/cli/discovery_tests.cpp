@@ -66,10 +66,11 @@ std::string browse(const std::string& type) {
 class AnnouncedServer {
   public:
     AnnouncedServer(const std::filesystem::path& directory, const std::string& name,
-                    const std::string& listen) {
-        const std::filesystem::path data = directory / ("data-" + std::to_string(++count_));
-        config_ = directory / ("strata-" + std::to_string(count_) + ".toml");
-        stdout_path_ = directory / ("stdout-" + std::to_string(count_));
+                    const std::string& listen, int index = 0) {
+        const std::string suffix = std::to_string(index);
+        const std::filesystem::path data = directory / ("data-" + suffix);
+        config_ = directory / ("strata-" + suffix + ".toml");
+        stdout_path_ = directory / ("stdout-" + suffix);
         std::ofstream(config_) << "[server]\nlisten = \"" << listen << "\"\ndata_directory = \""
                                << data.string() << "\"\n[printer]\nport = \"/dev/null-printer\"\n"
                                << "[discovery]\nname = \"" << name << "\"\n";
@@ -97,7 +98,7 @@ class AnnouncedServer {
     AnnouncedServer& operator=(const AnnouncedServer&) = delete;
 
     /// The port it listens on, once it says so (0 when it does not within 20 s).
-    int port() const {
+    [[nodiscard]] int port() const {
         const std::regex listening(R"(http://[^/]*:([0-9]+)/)");
         for (int i = 0; i < 200; ++i) {
             std::smatch found;
@@ -109,7 +110,6 @@ class AnnouncedServer {
     }
 
   private:
-    static inline int count_ = 0;
     std::filesystem::path config_;
     std::filesystem::path stdout_path_;
     pid_t pid_ = -1;
@@ -133,7 +133,7 @@ class Discovery : public ::testing::Test {
     void TearDown() override { std::filesystem::remove_all(directory_); }
 
     // The `=` lines for our instance name.
-    std::string entries_of(const std::string& type, const std::string& name) const {
+    [[nodiscard]] std::string entries_of(const std::string& type, const std::string& name) const {
         const std::string escaped = escaped_name(name);
         std::string found;
         for (int attempt = 0; attempt < 10 && found.empty(); ++attempt) {
@@ -167,7 +167,7 @@ TEST_F(Discovery, ASecondServerWithTheSameNameIsRenamedNotHidden) {
     AnnouncedServer first(directory_, name_, "0.0.0.0:0");
     ASSERT_GT(first.port(), 0);
     ASSERT_FALSE(entries_of("_octoprint._tcp", name_).empty());
-    AnnouncedServer second(directory_, name_, "0.0.0.0:0");
+    AnnouncedServer second(directory_, name_, "0.0.0.0:0", 1);
     const int second_port = second.port();
     ASSERT_GT(second_port, 0);
     const std::string renamed = entries_of("_octoprint._tcp", name_ + " #2");

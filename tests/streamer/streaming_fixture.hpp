@@ -114,7 +114,7 @@ inline Outcome print(Streamer& streamer, const std::string& job, double limit_s,
         if (!streamer.wait_event(event, 0.2)) continue;
         outcome.events.push_back(event);
         if (event.kind == EventKind::job_finished || event.kind == EventKind::job_failed ||
-            event.kind == EventKind::job_cancelled) {
+            event.kind == EventKind::job_interrupted || event.kind == EventKind::job_cancelled) {
             outcome.end = event.kind;
             outcome.text = event.text;
             return outcome;

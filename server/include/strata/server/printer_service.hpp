@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -163,6 +164,12 @@ class PrinterService {
     void end_timelapse(std::string_view result);
     void persist_progress(const streamer::JobProgress& progress, std::string_view state);
     void persist_end(std::int64_t job_id, std::string_view state, std::string_view result);
+    /// After the link was lost (unplugged, powered off): waits on a thread of its own for the
+    /// port to be back, then connects again with the same options (printer_reconnect.cpp).
+    void reconnect_when_back(const streamer::LinkOptions& link);
+    /// Ends that wait (a disconnect, a connect, the server stopping); not under control_.
+    void stop_reconnecting();
+    void wait_and_reconnect(const streamer::LinkOptions& link);
 
     PrinterSettings settings_;
     Store& store_;
@@ -188,6 +195,12 @@ class PrinterService {
     std::thread pump_;
     std::thread connector_;  ///< A background connect; joined before the next one.
     std::mutex connector_mutex_;
+    std::optional<streamer::LinkOptions> connected_link_;  ///< The link in use; under mutex_.
+    std::thread reconnector_;  ///< Waits for a lost printer's port; under reconnect_mutex_.
+    std::mutex reconnect_mutex_;
+    std::condition_variable reconnect_wake_;
+    bool reconnect_stopping_ = false;
+    bool reconnect_running_ = false;
     std::atomic<bool> pumping_{false};
     std::shared_ptr<streamer::TerminalLog> terminal_ = std::make_shared<streamer::TerminalLog>();
     std::uint64_t terminal_forwarded_ = 0;  ///< The last line handed to the event stream.

@@ -102,11 +102,18 @@ enum class EventKind : std::uint8_t {
     snapshot,      ///< `snapshot` taken, `parked_s`, `ok` (false: camera failed or late).
     job_finished,  ///< `text`: a summary (lines, resends, timeouts).
     job_failed,    ///< `text`: the reason.
+    /// The link went away mid-job (the printer unplugged, powered off, its USB reset): the job
+    /// stopped where its lines were last confirmed and can be resumed from its layer. `text`:
+    /// the reason.
+    job_interrupted,
     job_cancelled,
     paused,
     resumed,
     message,  ///< A host command, an action, a firmware echo worth showing.
-    error,    ///< `text`: a firmware error or a lost link.
+    error,    ///< `text`: a firmware error.
+    /// `text`: why the link went away (closed, or a read or write failed); the connection is
+    /// over and the state becomes `disconnected`. The port may come back (a replug).
+    link_lost,
 };
 
 struct StreamerEvent {
