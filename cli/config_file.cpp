@@ -209,6 +209,16 @@ class ConfigParser {
     }
 
     Result<ConfigValue> read_array() {
+        // Each level is a call: a file of nothing but '[' would otherwise exhaust the stack.
+        if (array_depth_ == max_array_depth)
+            return error("arrays nested deeper than " + std::to_string(max_array_depth));
+        ++array_depth_;
+        Result<ConfigValue> array = read_array_items();
+        --array_depth_;
+        return array;
+    }
+
+    Result<ConfigValue> read_array_items() {
         ConfigValue array{std::vector<ConfigValue>{}, line_};
         auto& items = std::get<std::vector<ConfigValue>>(array.data);
         ++position_;
@@ -266,6 +276,8 @@ class ConfigParser {
     std::string_view text_;
     std::size_t position_ = 0;
     std::uint32_t line_ = 1;
+    static constexpr int max_array_depth = 16;
+    int array_depth_ = 0;
 };
 
 }  // namespace

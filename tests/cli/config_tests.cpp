@@ -77,6 +77,7 @@ TEST(ConfigFile, SyntaxErrorsNameTheLineAndWhatIsWrong) {
         {"x = \"\\q\"\n", "line 1: unknown escape \\q"},
         {"x = 1 y = 2\n", "line 1: expected the end of the line"},
         {"x = 1979-05-27\n", "line 1: not a value: 1979-05-27 (a string wants quotes)"},
+        {"x = " + std::string(100'000, '[') + "\n", "line 1: arrays nested deeper than 16"},
     };
     for (const auto& [text, expected] : cases) {
         const Result<ConfigDocument> document = parse_config(text);
