@@ -20,8 +20,10 @@ constexpr std::chrono::milliseconds dtr_pulse{100};
 [[nodiscard]] Result<std::unique_ptr<Link>> open_serial_port(const LinkOptions& options);
 [[nodiscard]] Result<std::unique_ptr<Link>> open_tcp(const LinkOptions& options);
 
-/// Sets a rate termios has no constant for (250000, ...) with Linux's termios2.
-[[nodiscard]] bool set_custom_baud(int fd, int baud);
+/// Sets a rate termios has no constant for (250000, ...) with Linux's termios2. 0, or the errno
+/// of the ioctl that failed (ENOSYS where termios2 is missing: Debian 12's qemu-user, WSL, some
+/// sandboxes).
+[[nodiscard]] int set_custom_baud(int fd, int baud);
 /// A read()/write() return value as an IoResult (errno read right away).
 [[nodiscard]] IoResult result_of(ssize_t done);
 

@@ -112,10 +112,13 @@ Result<std::unique_ptr<Link>> open_termios(const LinkOptions& options) {
         ::close(fd);
         return errno_error("cannot configure " + options.target, failure);
     }
-    if (!speed && !set_custom_baud(fd, options.baud)) {
-        ::close(fd);
-        return fail(ErrorCode::unavailable,
-                    "cannot set " + std::to_string(options.baud) + " baud on " + options.target);
+    if (!speed) {
+        if (const int failure = set_custom_baud(fd, options.baud); failure != 0) {
+            ::close(fd);
+            const std::string what =
+                "cannot set " + std::to_string(options.baud) + " baud on " + options.target;
+            return fail(ErrorCode::unavailable, errno_error(what, failure).message);
+        }
     }
     // Exclusive, as OctoPrint opens it: a second program writing to the printer corrupts lines.
     ::ioctl(fd, TIOCEXCL);
