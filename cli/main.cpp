@@ -10,9 +10,23 @@
 
 namespace {
 
+// The machine the binary was built for: a cross build for a Raspberry Pi says so.
+constexpr const char* target_machine() {
+#if defined(__aarch64__)
+    return "aarch64";
+#elif defined(__x86_64__)
+    return "x86_64";
+#elif defined(__arm__)
+    return "arm";
+#else
+    return "unknown machine";
+#endif
+}
+
 void print_usage(std::FILE* out) {
     std::fputs(
         "usage: strata <command> [options]\n"
+        "       strata --version\n"
         "\n"
         "commands:\n"
         "  analyze FILE [--json] [--no-time] [--time-model=slicer|firmware]\n"
@@ -66,6 +80,10 @@ int main(int argc, char** argv) {
     if (command == "help" || asks_for_help(std::string(command)) ||
         std::any_of(arguments.begin(), arguments.end(), asks_for_help)) {
         print_usage(stdout);
+        return strata::cli::exit_code::ok;
+    }
+    if (command == "--version" || command == "version") {
+        std::printf("strata %s (%s)\n", STRATA_VERSION, target_machine());
         return strata::cli::exit_code::ok;
     }
     if (command == "analyze") return strata::cli::run_analyze(arguments);

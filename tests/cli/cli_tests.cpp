@@ -66,6 +66,17 @@ TEST(CliAnalyze, HumanReportNamesThePrintTime) {
     EXPECT_NE(run.output.find("print time"), std::string::npos) << run.output;
 }
 
+TEST(CliVersion, NamesTheReleaseAndTheMachine) {
+    const ChildRun run = run_strata("--version");
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_EQ(run.output.rfind("strata " STRATA_VERSION " (", 0), 0U) << run.output;
+#if defined(__aarch64__)
+    EXPECT_NE(run.output.find("(aarch64)"), std::string::npos) << run.output;
+#elif defined(__x86_64__)
+    EXPECT_NE(run.output.find("(x86_64)"), std::string::npos) << run.output;
+#endif
+}
+
 TEST(CliExitCodes, FollowTheUsageText) {
     EXPECT_EQ(run_strata("analyze --help").exit_code, 0);
     EXPECT_EQ(run_strata("--help").exit_code, 0);
