@@ -19,6 +19,9 @@ inline constexpr int write_failed = 5;    ///< prep: the job could not be writte
 inline constexpr int not_equivalent = 6;  ///< verify, prep: the job does not print the same.
 inline constexpr int print_failed = 7;    ///< print: the job failed or was cancelled.
 inline constexpr int link_failed = 8;     ///< print, virtual-printer: no link, no handshake.
+/// serve: a restart was asked through the API; the service manager starts strata again
+/// (EX_TEMPFAIL; strata.service lists it in RestartForceExitStatus).
+inline constexpr int restart = 75;
 }  // namespace exit_code
 
 int run_analyze(const std::vector<std::string>& arguments);

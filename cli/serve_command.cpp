@@ -4,14 +4,19 @@
 // start before an admin exists. The configuration file (serve_config.hpp) is read first and the
 // options win over it; `--check-config` reads both, checks them and prints the settings in
 // effect, without serving. Under systemd (`Type=notify`) it says when it is ready and when it
-// stops. `--demo` brings its own printer: the virtual printer and its webcam in-process, a
-// fresh data directory (unless --data), a demo admin printed once, the sample G-code loaded and
-// the printer connected.
+// stops, and offers OctoPrint's `core/restart`: SIGUSR2 to itself, then exit code 75, which
+// the unit restarts on. `--demo` brings its own printer: the virtual printer and its webcam
+// in-process, a fresh data directory (unless --data), a demo admin printed once, the sample G-code
+// loaded and the printer connected.
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "serve_config.hpp"
@@ -26,6 +31,9 @@
 
 namespace strata::cli {
 namespace {
+
+/// What the API's restart raises (see run_serve).
+constexpr int restart_signal = SIGUSR2;
 
 constexpr const char* usage_text =
     "usage: strata serve [--config FILE] [--check-config [--quiet]] [--listen ADDR:PORT]\n"
@@ -271,8 +279,11 @@ int run_serve(const std::vector<std::string>& arguments) {
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, restart_signal);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // Before any thread starts.
     server::ServerConfig& config = parsed.config;
+    // To the process, not the thread: the main thread waits for it below.
+    if (run_by_service_manager()) config.restart = [] { ::kill(::getpid(), restart_signal); };
 
     DemoPrinter demo;
     if (parsed.demo) {
@@ -305,14 +316,17 @@ int run_serve(const std::vector<std::string>& arguments) {
         log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    log_message(LogLevel::notice, "strata serve: stopping");
+    const bool restarting = signal_number == restart_signal;
+    log_message(LogLevel::notice, "strata serve: %s", restarting ? "restarting" : "stopping");
     if (const Status told = notify_service_manager("STOPPING=1"); !told)
         log_message(LogLevel::warning, "strata serve: %s", told.error().message.c_str());
+    // The restart's own answer (204) is on its way out; let it leave before the listener goes.
+    if (restarting) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     announcer.stop();
     server.stop();
     if (webcam) webcam->stop();
     if (printer) printer->stop();
-    return exit_code::ok;
+    return restarting ? exit_code::restart : exit_code::ok;
 }
 
 }  // namespace strata::cli

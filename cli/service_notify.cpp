@@ -37,4 +37,9 @@ Status notify_service_manager(std::string_view state) {
     return {};
 }
 
+bool run_by_service_manager() {
+    const char* invocation = std::getenv("INVOCATION_ID");
+    return invocation != nullptr && *invocation != '\0';
+}
+
 }  // namespace strata::cli

@@ -14,4 +14,8 @@ namespace strata::cli {
 /// manager; succeeds without sending when there is none.
 [[nodiscard]] Status notify_service_manager(std::string_view state);
 
+/// Whether a service manager runs this process and so may start it again when it exits:
+/// systemd names each run of a unit in $INVOCATION_ID.
+[[nodiscard]] bool run_by_service_manager();
+
 }  // namespace strata::cli

@@ -1,10 +1,12 @@
 // The rest of what OctoPrint clients call, each answered as OctoPrint answers it: the system
-// commands (strata runs no shell commands and cannot restart itself, so the lists are empty and
-// executing one is OctoPrint's 404 for an unknown command), the language packs (none), the access
+// commands (strata runs no shell commands: `core` offers `restart` only where a service manager
+// starts strata again, and nothing else; an unknown command is OctoPrint's 404), the language
+// packs (none), the access
 // control lists (strata's three roles as OctoPrint's groups), the printer's SD card (strata
 // prints from its own storage: never ready) and `/online.txt`.
 #include "routes.hpp"
 #include "shapes.hpp"
+#include "strata/common/log.hpp"
 
 namespace strata::server::api {
 namespace {
@@ -16,6 +18,28 @@ constexpr std::string_view not_found_text =
 
 bool known_source(std::string_view source) {
     return source == "core" || source == "plugin" || source == "custom";
+}
+
+// OctoPrint's client view of a command: source, action, name, confirm, and where to POST it.
+void write_core_commands(JsonWriter& json, const Services& services, const Call& call) {
+    json.begin_array();
+    if (services.config.restart) {
+        json.begin_object().field("action", "restart").field("name", "Restart strata");
+        json.field("confirm",
+                   "<strong>You are about to restart the strata server.</strong></p><p>It is "
+                   "refused while a job prints or is paused; the printer is connected again "
+                   "when strata is back.");
+        json.field("source", "core");
+        json.field("resource", call.origin() + "/api/system/commands/core/restart");
+        json.end_object();
+    }
+    json.end_array();
+}
+
+bool job_running(streamer::PrinterState state) {
+    using streamer::PrinterState;
+    return state == PrinterState::printing || state == PrinterState::pausing ||
+           state == PrinterState::paused || state == PrinterState::cancelling;
 }
 
 struct Group {
@@ -36,24 +60,38 @@ constexpr Group groups[] = {
 
 }  // namespace
 
-http::Response get_system_commands(Services& /*services*/, const Call& /*call*/) {
-    return json_reply(200, [](JsonWriter& json) {
-        json.begin_object();
-        for (const char* source : {"core", "plugin", "custom"})
+http::Response get_system_commands(Services& services, const Call& call) {
+    return json_reply(200, [&](JsonWriter& json) {
+        json.begin_object().key("core");
+        write_core_commands(json, services, call);
+        for (const char* source : {"plugin", "custom"})
             json.key(source).begin_array().end_array();
         json.end_object();
     });
 }
 
-http::Response get_system_commands_of(Services& /*services*/, const Call& call) {
-    if (!known_source(call.captures.at(0))) return http::Response::error(404, not_found_text);
-    return http::Response::json(200, "[]");
+http::Response get_system_commands_of(Services& services, const Call& call) {
+    const std::string& source = call.captures.at(0);
+    if (!known_source(source)) return http::Response::error(404, not_found_text);
+    if (source != "core") return http::Response::json(200, "[]");
+    return json_reply(200, [&](JsonWriter& json) { write_core_commands(json, services, call); });
 }
 
-http::Response post_system_command(Services& /*services*/, const Call& call) {
-    if (call.captures.at(1) == "divider")
-        return http::Response::error(400, "Dividers cannot be executed");
-    return http::Response::error(404, not_found_text);
+http::Response post_system_command(Services& services, const Call& call) {
+    const std::string& source = call.captures.at(0);
+    const std::string& command = call.captures.at(1);
+    if (command == "divider") return http::Response::error(400, "Dividers cannot be executed");
+    if (source != "core" || command != "restart" || !services.config.restart)
+        return http::Response::error(404, not_found_text);
+    // OctoPrint restarts whatever runs; strata keeps a print alive rather than cut it off.
+    if (job_running(services.printer.status().state)) {
+        return http::Response::error(
+            409, "A job is printing or paused: cancel it or let it finish before a restart");
+    }
+    log_message(LogLevel::notice, "strata serve: restart asked through the API by %s",
+                call.principal ? call.principal->user.name.c_str() : "?");
+    services.config.restart();
+    return http::Response::empty(204);
 }
 
 http::Response get_languages(Services& /*services*/, const Call& /*call*/) {

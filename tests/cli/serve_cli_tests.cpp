@@ -15,7 +15,9 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -31,10 +33,20 @@ extern char** environ;
 namespace strata::testing {
 namespace {
 
+// This process's environment and `extra` (NAME=value entries).
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry != nullptr; ++entry)
+        entries.emplace_back(*entry);
+    entries.insert(entries.end(), extra.begin(), extra.end());
+    return entries;
+}
+
 // A `strata serve` child; its first line of output names the port.
 class ServeProcess {
   public:
-    ServeProcess(const std::filesystem::path& data, const std::string& port_device) {
+    ServeProcess(const std::filesystem::path& data, const std::string& port_device,
+                 const std::vector<std::string>& extra_environment = {}) {
         int pipe_fds[2];
         EXPECT_EQ(::pipe(pipe_fds), 0);
         posix_spawn_file_actions_t actions;
@@ -45,8 +57,14 @@ class ServeProcess {
         const char* argv[] = {STRATA_BINARY,     "serve",       "--data",
                               data_text.c_str(), "--port",      port_device.c_str(),
                               "--listen",        "127.0.0.1:0", nullptr};
+        const std::vector<std::string> environment = environment_with(extra_environment);
+        std::vector<char*> envp;
+        envp.reserve(environment.size() + 1);
+        for (const std::string& entry : environment)
+            envp.push_back(const_cast<char*>(entry.c_str()));
+        envp.push_back(nullptr);
         EXPECT_EQ(::posix_spawn(&pid_, STRATA_BINARY, &actions, nullptr, const_cast<char**>(argv),
-                                environ),
+                                envp.data()),
                   0);
         posix_spawn_file_actions_destroy(&actions);
         ::close(pipe_fds[1]);
@@ -72,6 +90,21 @@ class ServeProcess {
         output_ = nullptr;
     }
     [[nodiscard]] int port() const { return port_; }
+    /// The exit code once the process has ended by itself; -1 if it has not within `timeout_s`
+    /// (or a signal ended it).
+    int exit_code_within(double timeout_s) {
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::milliseconds(static_cast<int>(timeout_s * 1000));
+        int status = 0;
+        while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return -1;
+    }
 
   private:
     pid_t pid_ = -1;
@@ -322,6 +355,61 @@ TEST(ServeCli, AJobCutOffByAServerCrashResumesFromItsLayer) {
     EXPECT_EQ(position("G28 Z"), static_cast<std::ptrdiff_t>(after.size()));  // Never Z.
     EXPECT_GT(after.size(), 500U);
     restarted.kill(SIGTERM);
+    printer.stop();
+    std::filesystem::remove_all(data);
+}
+
+// Under systemd (which names each run in $INVOCATION_ID) OctoPrint's core/restart is offered;
+// refused while a job prints, asked when idle it answers 204 and the process exits with 75,
+// which strata.service restarts on. Without a service manager nothing would start strata
+// again, so nothing is offered and the command is OctoPrint's 404.
+TEST(ServeCli, CoreRestartIsOfferedOnlyUnderAServiceManagerAndExitsForItToRestart) {
+    const std::filesystem::path data = test_directory("serve_restart");
+    std::filesystem::remove_all(data);
+    const std::string key = admin_key(data);
+    ASSERT_FALSE(key.empty());
+    streamer::VirtualPrinterConfig printer_config;
+    printer_config.time_scale = 0.05;
+    streamer::VirtualPrinter printer(printer_config);
+    ASSERT_TRUE(strata::testing::ok(printer.start()));
+    {
+        ServeProcess plain(data, printer.path());
+        ASSERT_GT(plain.port(), 0);
+        httplib::Client http("127.0.0.1", plain.port());
+        http.set_default_headers({{"X-Api-Key", key}});
+        const auto listed = http.Get("/api/system/commands/core");
+        ASSERT_TRUE(listed);
+        EXPECT_EQ(listed->body, "[]");
+        EXPECT_EQ(http.Post("/api/system/commands/core/restart", "", "application/json")->status,
+                  404);
+    }
+    ServeProcess managed(data, printer.path(), {"INVOCATION_ID=5f0c7e2a9b1d4c3e8f6a0b2c4d6e8f01"});
+    ASSERT_GT(managed.port(), 0);
+    httplib::Client http("127.0.0.1", managed.port());
+    http.set_default_headers({{"X-Api-Key", key}});
+    const auto listed = http.Get("/api/system/commands");
+    ASSERT_TRUE(listed);
+    rapidjson::Document commands;
+    commands.Parse(listed->body.c_str());
+    ASSERT_TRUE(commands.IsObject()) << listed->body;
+    ASSERT_EQ(testing::at(commands, "core").Size(), 1U) << listed->body;
+    EXPECT_EQ(std::string(testing::at(commands, "core.0.action").GetString()), "restart");
+    EXPECT_EQ(std::string(testing::at(commands, "core.0.source").GetString()), "core");
+    const std::string resource = testing::at(commands, "core.0.resource").GetString();
+    EXPECT_NE(resource.find("/api/system/commands/core/restart"), std::string::npos) << resource;
+
+    ASSERT_TRUE(connect_and_print(http));
+    ASSERT_TRUE(eventually([&] { return printer.executed_log().size() > 100; }, 30.0));
+    const auto refused = http.Post("/api/system/commands/core/restart", "", "application/json");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 409) << refused->body;
+    EXPECT_EQ(managed.exit_code_within(0.5), -1);  // Still serving.
+    ASSERT_EQ(http.Post("/api/job", R"({"command":"cancel"})", "application/json")->status, 204);
+    ASSERT_TRUE(operational(http));
+    const auto restarted = http.Post("/api/system/commands/core/restart", "", "application/json");
+    ASSERT_TRUE(restarted);
+    EXPECT_EQ(restarted->status, 204) << restarted->body;
+    EXPECT_EQ(managed.exit_code_within(15.0), 75);
     printer.stop();
     std::filesystem::remove_all(data);
 }

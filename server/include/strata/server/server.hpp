@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct ServerConfig {
     /// development: `npm run watch` rebuilds it, a reload shows it).
     std::string web_root;
     DiscoverySettings discovery;
+    /// Ends this process so that its service manager starts it again (`POST
+    /// /api/system/commands/core/restart`). Set only where something will start it again (the
+    /// systemd unit); empty, no restart is offered, as OctoPrint without a restart command.
+    std::function<void()> restart;
 };
 
 /// One route, as the OpenAPI document and the auth tests see it.
