@@ -203,12 +203,16 @@ bool ensure_demo_admin(const std::filesystem::path& data) {
     return true;
 }
 
-// Puts the sample into the library as an upload would.
+// Puts the sample into the library as an upload would, unless a demo on the same data directory
+// put it there before: replacing it would orphan that run's jobs (an interrupted one could no
+// longer be resumed).
 bool load_sample(server::FileLibrary& library, const std::string& sample) {
     const auto failed = [&sample](const std::string& why) {
         std::fprintf(stderr, "strata serve: cannot load %s: %s\n", sample.c_str(), why.c_str());
         return false;
     };
+    const std::string name = std::filesystem::path(sample).filename().string();
+    if (library.find(name)) return true;
     std::ifstream in(sample, std::ios::binary);
     if (!in) return failed("cannot read it");
     Result<std::unique_ptr<server::Upload>> begun = library.begin_upload();
@@ -220,7 +224,6 @@ bool load_sample(server::FileLibrary& library, const std::string& sample) {
                 upload.write(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
             !written)
             return failed(written.error().message);
-    const std::string name = std::filesystem::path(sample).filename().string();
     const Result<server::StoredFile> stored = upload.commit(name, name, false);
     return stored ? true : failed(stored.error().message);
 }
