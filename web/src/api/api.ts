@@ -117,6 +117,8 @@ export const api = {
   terminalCommand: (command: string) => call<void>('POST', '/api/strata/terminal', { command }),
   terminalHistory: () => call<{ commands: string[] }>('GET', '/api/strata/terminal/history'),
   jobs: () => call<{ jobs: JobRecord[] }>('GET', '/api/strata/jobs'),
+  /** An interrupted job (the printer unplugged, the host crashed) from the start of its layer. */
+  resumeJob: (id: number) => call<void>('POST', `/api/strata/jobs/${id}/resume`),
   timelapses: () => call<{ files: TimelapseEntry[] }>('GET', '/api/timelapse'),
 };
 

@@ -1,5 +1,6 @@
-// One past job: file, result, start, duration, how far it got; reprint, and its timelapse video
-// played in place.
+// One past job: file, result, start, duration, how far it got; reprint, resume for a job that
+// was interrupted (the printer unplugged or powered off, the host crashed), and its timelapse
+// video played in place.
 import { useState } from 'preact/hooks';
 
 import { api } from '../../api/api';
@@ -12,6 +13,7 @@ import { canOperate } from '../../stores/session';
 export function HistoryRow(props: { record: JobRecord }) {
   const { record } = props;
   const [playing, setPlaying] = useState('');
+  const resumable = canOperate.value && record.state === 'interrupted';
   return (
     <>
       <tr data-testid="history-row">
@@ -33,6 +35,16 @@ export function HistoryRow(props: { record: JobRecord }) {
               ▶ Video
             </button>
           ))}
+          {resumable && (
+            <button
+              type="button"
+              disabled={!flags.value.ready}
+              title="Homes X and Y, heats, and prints on from the start of this layer"
+              onClick={() => void attempt('Resume', () => api.resumeJob(record.id))}
+            >
+              Resume from layer {record.layer}
+            </button>
+          )}
           {canOperate.value && (
             <button type="button" class="ghost" disabled={!flags.value.ready} onClick={() => void attempt('Reprint', () => api.printFile(record.file))}>
               Reprint

@@ -35,7 +35,7 @@ export function TerminalPage() {
       }
     >
       {terminalLost.value > 0 && <p class="muted">{terminalLost.value} lines were not kept while the page was away.</p>}
-      <pre class="terminal" ref={list} onScroll={onScroll} data-testid="terminal" aria-live="off" tabIndex={0}>
+      <pre class="terminal" ref={list} onScroll={onScroll} data-testid="terminal" aria-label="Terminal output" aria-live="off" tabIndex={0}>
         {lines.map((line) => (
           <div key={line.seq} class={line.sent ? 'sent' : 'received'}>
             {line.sent ? 'Send: ' : 'Recv: '}
