@@ -1,9 +1,8 @@
 // The rest of what OctoPrint clients call, each answered as OctoPrint answers it: the system
 // commands (strata runs no shell commands: `core` offers `restart` only where a service manager
 // starts strata again, and nothing else; an unknown command is OctoPrint's 404), the language
-// packs (none), the access
-// control lists (strata's three roles as OctoPrint's groups), the printer's SD card (strata
-// prints from its own storage: never ready) and `/online.txt`.
+// packs (none), the access control lists (strata's three roles as OctoPrint's groups), the
+// printer's SD card (strata prints from its own storage: never ready) and `/online.txt`.
 #include "routes.hpp"
 #include "shapes.hpp"
 #include "strata/common/log.hpp"
@@ -27,8 +26,8 @@ void write_core_commands(JsonWriter& json, const Services& services, const Call&
         json.begin_object().field("action", "restart").field("name", "Restart strata");
         json.field("confirm",
                    "<strong>You are about to restart the strata server.</strong></p><p>It is "
-                   "refused while a job prints or is paused; the printer is connected again "
-                   "when strata is back.");
+                   "refused while a job prints or is paused, and the printer has to be connected "
+                   "again once strata is back.");
         json.field("source", "core");
         json.field("resource", call.origin() + "/api/system/commands/core/restart");
         json.end_object();
