@@ -150,14 +150,18 @@ TEST_F(EventsApiTest, AFailingWebhookIsRetriedAndDeliveredSigned) {
     });
     ASSERT_TRUE(hurried) << hurried.error().message;
     ASSERT_TRUE(eventually([&] { return hit_count() == 2; }, 10.0));
-    const std::int64_t delivered = server_->store().with([id](Database& db) -> std::int64_t {
-        std::string error;
-        Statement select = db.prepare(
-            "SELECT attempts, delivered_s IS NOT NULL FROM webhook_deliveries WHERE event_id = ?");
-        if (!select.valid() || select.bind(1, id).step() != Statement::Step::row) return -1;
-        return select.int64(1) == 1 ? select.int64(0) : 0;
-    });
-    EXPECT_EQ(delivered, 2);  // Delivered, at the second attempt.
+    // The sender records the delivery once the receiver's answer is back, just after the hit.
+    const auto delivered_at_attempt = [&] {
+        return server_->store().with([id](Database& db) -> std::int64_t {
+            Statement select = db.prepare(
+                "SELECT attempts, delivered_s IS NOT NULL FROM "
+                "webhook_deliveries WHERE event_id = ?");
+            if (!select.valid() || select.bind(1, id).step() != Statement::Step::row) return -1;
+            return select.int64(1) == 1 ? select.int64(0) : 0;
+        });
+    };
+    EXPECT_TRUE(eventually([&] { return delivered_at_attempt() != 0; }, 10.0));
+    EXPECT_EQ(delivered_at_attempt(), 2);  // Delivered, at the second attempt.
     receiver.stop();
     serving.join();
     const std::lock_guard lock(mutex);
