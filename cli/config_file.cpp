@@ -2,6 +2,7 @@
 // may span lines), counting lines as it goes so that every error names one.
 #include "config_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -280,9 +281,42 @@ class ConfigParser {
     int array_depth_ = 0;
 };
 
+// Where `text` stops being UTF-8 (std::string_view::npos: nowhere). TOML files are UTF-8, and a
+// string that is not would be written back by --check-config as something else.
+std::size_t first_non_utf8(std::string_view text) {
+    constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80            ? 1
+                                   : (lead >> 5U) == 0x6  ? 2
+                                   : (lead >> 4U) == 0xE  ? 3
+                                   : (lead >> 3U) == 0x1E ? 4
+                                                          : 0;
+        if (length == 0 || i + length > text.size()) return i;
+        std::uint32_t code_point = length == 1 ? lead : lead & (0x7FU >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0U) != 0x80U) return i;
+            code_point = (code_point << 6U) | (next & 0x3FU);
+        }
+        if (code_point < smallest[length] || code_point > 0x10FFFF ||
+            (code_point >= 0xD800 && code_point <= 0xDFFF))
+            return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
 Result<ConfigDocument> parse_config(std::string_view text) {
+    if (const std::size_t bad = first_non_utf8(text); bad != std::string_view::npos) {
+        const auto line =
+            1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+        return fail(ErrorCode::invalid,
+                    "line " + std::to_string(line) + ": not UTF-8 text (TOML files are UTF-8)");
+    }
     return ConfigParser(text).parse();
 }
 

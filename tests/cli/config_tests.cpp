@@ -78,6 +78,11 @@ TEST(ConfigFile, SyntaxErrorsNameTheLineAndWhatIsWrong) {
         {"x = 1 y = 2\n", "line 1: expected the end of the line"},
         {"x = 1979-05-27\n", "line 1: not a value: 1979-05-27 (a string wants quotes)"},
         {"x = " + std::string(100'000, '[') + "\n", "line 1: arrays nested deeper than 16"},
+        // Two camera names that differ only in bytes that are not UTF-8 were written back by
+        // --check-config alike (the fuzzer's find): such a file is refused.
+        {"# ok\n[[camera]]\nname = \"front\xbd\xff\"\n",
+         "line 3: not UTF-8 text (TOML files are UTF-8)"},
+        {"x = \"\xc0\xaf\"\n", "line 1: not UTF-8 text (TOML files are UTF-8)"},
     };
     for (const auto& [text, expected] : cases) {
         const Result<ConfigDocument> document = parse_config(text);
