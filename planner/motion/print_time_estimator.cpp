@@ -159,7 +159,10 @@ class PrintTimeEstimator::Impl {
             case 4: return on_dwell(line);
             case 29: return on_g29(line);
             case 92:
-                if (!line.has('E')) synchronize(0.0);
+                if (!line.has('E')) {
+                    tool_changes_.on_synchronization();
+                    synchronize(0.0);
+                }
                 return;
             default: return;
         }
@@ -169,7 +172,10 @@ class PrintTimeEstimator::Impl {
         const parser::GcodeLine& line = event.line;
         switch (line.command_number) {
             case 0:
-            case 1: synchronize(0.0); return;
+            case 1:
+                tool_changes_.on_synchronization();
+                synchronize(0.0);
+                return;
             case 400:
                 if (config_.timed_m400 && (line.has('S') || line.has('P')))
                     return timed_wait(line.value('S') + line.value('P') / 1000.0);
@@ -193,7 +199,10 @@ class PrintTimeEstimator::Impl {
                     planners_.set_extrude_factor(line.value('S') / 100.0);
                 return;
             case 702:
-                if (line.has('C')) synchronize(tool_changes_.unload_all());
+                if (line.has('C')) {
+                    tool_changes_.unload_all();
+                    synchronize(0.0);
+                }
                 return;
             default:
                 if (motion::is_limit_command(line)) apply_limits(line, event.state.inches);
@@ -288,6 +297,7 @@ void PrintTimeEstimator::Impl::plan_segment(const std::array<double, 4>& delta_m
         move_class = motion::MoveClass::print;
     }
     planners_.move(motion::MoveRequest{delta_mm, feedrate_mm_s, move_class, line, xyz_length_mm});
+    if (moved_xyz || delta_mm[3] != 0.0) tool_changes_.on_move();
     printing_started_ = true;
     last_line_ = line;
 }
@@ -346,6 +356,7 @@ void PrintTimeEstimator::Impl::plan_whole_arc(const parser::LineEvent& event,
     const motion::MoveClass move_class =
         delta_mm[3] > 0.0 || wiping_ ? motion::MoveClass::print : motion::MoveClass::travel;
     planners_.arc(motion::MoveRequest{delta_mm, feedrate_mm_s, move_class, event.number}, shape);
+    tool_changes_.on_move();
     printing_started_ = true;
     last_line_ = event.number;
 }

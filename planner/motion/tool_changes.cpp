@@ -45,18 +45,26 @@ double ToolChanges::change_to(std::uint32_t tool) {
     any_change_ = true;
     if (tool == tool_) return 0.0;
     tool_ = tool;
-    if (times_.changer == ToolChanger::prusa_xl) return times_.load_s;
+    if (times_.changer == ToolChanger::prusa_xl)
+        return empties_slicers_planner() ? times_.load_s : 0.0;
     // The AMS's first filament goes into an empty nozzle: Bambu's estimate counts nothing.
     if (times_.changer == ToolChanger::bambu_ams && first) return 0.0;
     // Like an MMU, the first change has nothing to unload.
     const double unload_s = unloaded_ ? 0.0 : times_.unload_s;
     unloaded_ = false;
-    return unload_s + times_.load_s;
+    const bool counted = times_.changer == ToolChanger::bambu_ams || empties_slicers_planner();
+    return counted ? unload_s + times_.load_s : 0.0;
 }
 
-double ToolChanges::unload_all() {
+void ToolChanges::unload_all() {
     unloaded_ = true;
-    return times_.changer == ToolChanger::mmu ? times_.unload_s : 0.0;
+    on_synchronization();
+}
+
+bool ToolChanges::empties_slicers_planner() {
+    if (moves_waiting_ < 2) return false;
+    moves_waiting_ = 0;
+    return true;
 }
 
 }  // namespace strata::planner::motion

@@ -238,6 +238,24 @@ std::vector<AccuracyRow> accuracy_rows(const std::vector<std::string>& families,
     return rows;
 }
 
+// Multi-tool files outside the table (tests/data/toolchanger/README.md), against the estimate
+// PrusaSlicer wrote into each.
+void add_toolchanger_rows(std::vector<AccuracyRow>& rows) {
+    const std::filesystem::path folder =
+        std::filesystem::path(STRATA_TEST_DATA_DIR) / "toolchanger";
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+        if (entry.path().extension() == ".gcode") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const std::filesystem::path& file : files) {
+        const Estimated result = estimate_file(file.string());
+        ASSERT_TRUE(result.analysis.slicer.settings.estimate_s) << file;
+        ASSERT_GT(result.analysis.slicer.settings.extruder_count.value_or(1), 1) << file;
+        rows.push_back({"toolchanger/" + file.filename().string(),
+                        *result.analysis.slicer.settings.estimate_s, result.time.motion_s()});
+    }
+}
+
 void print_table(const std::vector<AccuracyRow>& rows) {
     std::printf("%-62s %10s %10s %8s\n", "file", "slicer s", "strata s", "error");
     for (const AccuracyRow& row : rows) {
@@ -248,9 +266,13 @@ void print_table(const std::vector<AccuracyRow>& rows) {
 
 TEST(PrintTimeAccuracy, PrusaSuperOrcaNormalMode) {
     if (!corpus_present()) STRATA_SKIP_OR_FAIL_WITHOUT_CORPUS(estimates_table());
-    const std::vector<AccuracyRow> rows =
+    std::vector<AccuracyRow> rows =
         accuracy_rows({"prusaslicer", "superslicer", "orcaslicer"}, true);
     ASSERT_GE(rows.size(), 26u);
+    // Two Prusa XL files from PrusaSlicer 2.9 (five tools, two tools) and two toolchanger files
+    // from 2.5.
+    add_toolchanger_rows(rows);
+    ASSERT_GE(rows.size(), 30u);
     print_table(rows);
     std::vector<double> errors;
     errors.reserve(rows.size());
