@@ -101,8 +101,12 @@ void SET_VELOCITY_LIMIT(const parser::GcodeLine& line, MotionLimits& limits) {
         limits.accel_to_decel_mm_s2 =
             limits.print_acceleration_mm_s2 * (1.0 - std::clamp(*ratio, 0.0, 1.0));
     }
-    if (auto corner = macro_number(line, "SQUARE_CORNER_VELOCITY"))
+    if (auto corner = macro_number(line, "SQUARE_CORNER_VELOCITY")) {
         limits.square_corner_velocity_mm_s = *corner;
+        // OrcaSlicer's estimator (Creality Print 5's too) takes it for the X and Y jerk.
+        if (limits.junction == JunctionModel::vector_jerk)
+            limits.max_jerk_mm_s[0] = limits.max_jerk_mm_s[1] = *corner;
+    }
     if (auto velocity = macro_number(line, "VELOCITY")) {
         limits.max_feedrate_mm_s[0] = limits.max_feedrate_mm_s[1] = *velocity;
     }
