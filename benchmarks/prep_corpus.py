@@ -8,9 +8,10 @@ Cost: every file prepared with no options but the position mode (the default pro
 `compatibility`), and with each other mode; the distribution of the per-snapshot added time (from
 the motion planner, at the file's own speeds and accelerations) over all snapshots of the corpus,
 and how often a smart placement cost more than the layer change of the same layer. Then what the
-default profile's time is made of: the same preps without the retraction and without the lift
-(the rest is the travel out and back and the stop for the camera; the camera's own capture time
-comes on top at print time and is not in the model).
+default profile's time is made of: the same preps without the retraction and without the lift,
+and with stabilization disabled (the snapshot taken where the head is: only the stop for the
+M400 is left); the rest is the travel out and back. The camera's own capture time comes on top
+at print time and is not in the model.
 --matrix: every trigger x position mode x stabilization type on every file, each job checked by
 `strata verify` (a separate process, both files re-simulated side by side).
 Files without a believable bed are planned inside their own moves, as `strata prep` does.
@@ -81,10 +82,20 @@ def cost(strata, files, out):
     print("  (layers compared per smart mode: %d)" % compared)
     default = statistics.median(times["compatibility"])
     print("what the default profile's median is made of:")
+    parts = {}
     for name, settings in (("retraction", ["motion.retract=false"]),
                            ("lift", ["motion.lift=false"])):
         without = statistics.median(added_times(strata, files, out, settings))
-        print("  %-11s %.3f s (median %.3f without it)" % (name, default - without, without))
+        parts[name] = default - without
+        print("  %-28s %.3f s (median %.3f without it)" % (name, parts[name], without))
+    # Stabilization off: the snapshot is taken where the head is, with neither retraction nor
+    # lift; what it costs is the stop for the M400 (decelerating to rest, accelerating again).
+    stay = ['stabilization.x={"type":"disabled"}', 'stabilization.y={"type":"disabled"}']
+    stop = statistics.median(added_times(strata, files, out, stay))
+    print("  %-28s %.3f s (the median in place)" % ("stop for the M400", stop))
+    print("  %-28s %.3f s (the rest)" % ("travel out and back",
+                                          default - parts["retraction"] - parts["lift"] - stop))
+    print("  (the camera's capture time comes on top at print time; it is not in the model)")
 
 def matrix(strata, files, out):
     triggers = [["triggers.every_n_layers=1"], ["triggers.every_n_layers=0", "triggers.every_height_mm=0.8"],
