@@ -100,6 +100,7 @@ std::string_view junction_name(planner::JunctionModel model) {
         case planner::JunctionModel::junction_deviation: return "junction deviation";
         case planner::JunctionModel::square_corner: return "square corner velocity";
         case planner::JunctionModel::vector_jerk: return "vector jerk (Bambu Studio / OrcaSlicer)";
+        case planner::JunctionModel::xy_jerk: return "XY jerk (CuraEngine)";
     }
     return "jerk";
 }

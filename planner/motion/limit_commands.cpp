@@ -103,8 +103,7 @@ void SET_VELOCITY_LIMIT(const parser::GcodeLine& line, MotionLimits& limits) {
     }
     if (auto corner = macro_number(line, "SQUARE_CORNER_VELOCITY")) {
         limits.square_corner_velocity_mm_s = *corner;
-        // OrcaSlicer's estimator (Creality Print 5's too) takes it for the X and Y jerk.
-        if (limits.junction == JunctionModel::vector_jerk)
+        if (limits.square_corner_sets_jerk)
             limits.max_jerk_mm_s[0] = limits.max_jerk_mm_s[1] = *corner;
     }
     if (auto velocity = macro_number(line, "VELOCITY")) {

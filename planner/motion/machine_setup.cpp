@@ -146,6 +146,12 @@ MachineSetup machine_setup(const parser::SlicerInfo& slicer, parser::FirmwareFla
     }
     if (exact_firmware && setup.firmware == FirmwareKind::klipper)
         setup.normal.junction = JunctionModel::square_corner;
+    if (cura_family && !exact_firmware) setup.normal.junction = JunctionModel::xy_jerk;
+    // OrcaSlicer's estimator reads a square corner velocity as the jerk; Creality Print 4 writes
+    // its per-feature jerk for the K1 series that way, and its estimator takes it as the jerk.
+    setup.normal.square_corner_sets_jerk =
+        !exact_firmware && (slicer.slicer == parser::Slicer::orcaslicer ||
+                            slicer.slicer == parser::Slicer::crealityprint);
     const bool stealth_firmware =
         setup.firmware == FirmwareKind::marlin_legacy || setup.firmware == FirmwareKind::marlin2;
     if (use_file_limits && stealth_firmware && settings.stealth_mode.value_or(false) &&

@@ -1,7 +1,8 @@
 // The machine limits an estimate starts from, chosen from the slicer's settings the way the
 // slicer itself chose them when it wrote its estimate (PrusaSlicer's rules: limits only for
 // firmwares that understand them and unless told to ignore them), or from a printer profile, or
-// from firmware defaults.
+// from firmware defaults; and the slicer's own junction model (Bambu/Orca's vector jerk,
+// CuraEngine's XY jerk) unless the firmware's is asked for.
 #pragma once
 
 #include <optional>

@@ -59,15 +59,21 @@ double MotionPlanner::speeds_for(const MoveRequest& request, double distance_mm,
         if (axis_limit != 0.0 && axis_speed * factor > axis_limit) factor = axis_limit / axis_speed;
     }
     const double cruise_mm_s = factor * current.feedrate_mm_s;
-    // The Bambu/Orca estimator keeps the clamped speed as the move's feedrate for the next
-    // junction.
-    if (limits_.junction == JunctionModel::vector_jerk) current.feedrate_mm_s = cruise_mm_s;
+    // The Bambu/Orca and Cura estimators keep the clamped speed as the move's feedrate for the
+    // next junction.
+    if (limits_.junction == JunctionModel::vector_jerk ||
+        limits_.junction == JunctionModel::xy_jerk)
+        current.feedrate_mm_s = cruise_mm_s;
     if (factor < 1.0) {
         for (double& axis_speed : current.axis_mm_s)
             axis_speed *= factor;
     }
     current.acceleration_mm_s2 = acceleration_for(request, inverse_distance);
     // The speed this move can start or stop from without exceeding any axis' jerk.
+    if (limits_.junction == JunctionModel::xy_jerk) {
+        current.safe_mm_s = safe_speed_by_xy_jerk(current, cruise_mm_s);
+        return cruise_mm_s;
+    }
     current.safe_mm_s = cruise_mm_s;
     for (std::size_t axis = 0; axis < 4; ++axis) {
         if (std::fabs(current.axis_mm_s[axis]) > limits_.max_jerk_mm_s[axis]) {
@@ -75,6 +81,17 @@ double MotionPlanner::speeds_for(const MoveRequest& request, double distance_mm,
         }
     }
     return cruise_mm_s;
+}
+
+double MotionPlanner::safe_speed_by_xy_jerk(const AxisSpeeds& current, double cruise_mm_s) const {
+    // CuraEngine: half the XY jerk, or half the Z or E jerk when that axis alone would exceed it.
+    double safe_mm_s = limits_.max_jerk_mm_s[0] / 2.0;
+    for (std::size_t axis = 2; axis < 4; ++axis) {
+        const double half_jerk_mm_s = limits_.max_jerk_mm_s[axis] / 2.0;
+        if (std::fabs(current.axis_mm_s[axis]) > half_jerk_mm_s)
+            safe_mm_s = std::min(safe_mm_s, half_jerk_mm_s);
+    }
+    return std::min(safe_mm_s, cruise_mm_s);
 }
 
 double MotionPlanner::junction_speed(const AxisSpeeds& current, double cruise_mm_s) const {
@@ -87,6 +104,7 @@ double MotionPlanner::junction_speed(const AxisSpeeds& current, double cruise_mm
         case JunctionModel::junction_deviation: return junction_by_deviation(current, cruise_mm_s);
         case JunctionModel::square_corner: return junction_square_corner(current, cruise_mm_s);
         case JunctionModel::vector_jerk: return junction_by_vector_jerk(current, cruise_mm_s);
+        case JunctionModel::xy_jerk: return junction_by_xy_jerk(current, cruise_mm_s);
     }
     return current.safe_mm_s;
 }
@@ -160,6 +178,22 @@ double MotionPlanner::junction_by_jerk(const AxisSpeeds& current, double cruise_
     if (previous_.safe_mm_s > threshold_mm_s && current.safe_mm_s > threshold_mm_s)
         junction_mm_s = current.safe_mm_s;
     return junction_mm_s;
+}
+
+double MotionPlanner::junction_by_xy_jerk(const AxisSpeeds& current, double cruise_mm_s) const {
+    // CuraEngine's estimator: the change of the XY velocity against one XY jerk, Z and E each
+    // against their own; the junction never beats the previous move's speed.
+    const double dx_mm_s = current.axis_mm_s[0] - previous_.axis_mm_s[0];
+    const double dy_mm_s = current.axis_mm_s[1] - previous_.axis_mm_s[1];
+    const double xy_jerk_mm_s = std::sqrt(dx_mm_s * dx_mm_s + dy_mm_s * dy_mm_s);
+    double factor = 1.0;
+    if (xy_jerk_mm_s > limits_.max_jerk_mm_s[0]) factor = limits_.max_jerk_mm_s[0] / xy_jerk_mm_s;
+    for (std::size_t axis = 2; axis < 4; ++axis) {
+        const double jerk_mm_s = std::fabs(current.axis_mm_s[axis] - previous_.axis_mm_s[axis]);
+        if (jerk_mm_s > limits_.max_jerk_mm_s[axis])
+            factor = std::min(factor, limits_.max_jerk_mm_s[axis] / jerk_mm_s);
+    }
+    return std::min(previous_.feedrate_mm_s, cruise_mm_s * factor);
 }
 
 double MotionPlanner::centripetal_limit(const std::array<double, 4>& delta) const {

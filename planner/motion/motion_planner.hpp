@@ -77,6 +77,8 @@ class MotionPlanner {
     [[nodiscard]] double centripetal_limit(const std::array<double, 4>& delta) const;
     [[nodiscard]] double junction_by_vector_jerk(const AxisSpeeds& current,
                                                  double cruise_mm_s) const;
+    [[nodiscard]] double junction_by_xy_jerk(const AxisSpeeds& current, double cruise_mm_s) const;
+    [[nodiscard]] double safe_speed_by_xy_jerk(const AxisSpeeds& current, double cruise_mm_s) const;
     [[nodiscard]] double arc_speeds(const MoveRequest& request, const ArcShape& shape,
                                     double distance_mm, AxisSpeeds& current) const;
     [[nodiscard]] double arc_junction(const ArcShape& shape, const AxisSpeeds& current,

@@ -286,5 +286,26 @@ TEST(Dialects, CuraMachineLimitsFromTheBlob) {
     EXPECT_DOUBLE_EQ(info.settings.limits_normal->print_acceleration_mm_s2.value_or(0), 1500.0);
 }
 
+// Creality Print 4 names its printer but writes no limits: those of its own K1-series machine
+// definition apply; another printer keeps Cura's defaults.
+TEST(Dialects, CrealityPrint4TakesTheLimitsOfItsK1Definition) {
+    const auto detect = [](const std::string& machine) {
+        const std::string text =
+            ";FLAVOR:Marlin\n;TIME:1000\n;Creality Print Version : V4.3.4.5551\n"
+            ";Machine Name:" +
+            machine + "\n";
+        return detect_slicer(text, text);
+    };
+    const SlicerInfo k1_max = detect("K1 Max");
+    EXPECT_EQ(k1_max.settings.printer_model, "K1 Max");
+    ASSERT_TRUE(k1_max.settings.limits_normal.has_value());
+    EXPECT_DOUBLE_EQ(k1_max.settings.limits_normal->max_acceleration_mm_s2.x.value_or(0), 20000.0);
+    EXPECT_DOUBLE_EQ(k1_max.settings.limits_normal->max_jerk_mm_s.x.value_or(0), 9.0);
+    EXPECT_DOUBLE_EQ(k1_max.settings.limits_normal->max_feedrate_mm_s.z.value_or(0), 30.0);
+    const SlicerInfo ender = detect("Ender-3 V2");
+    EXPECT_EQ(ender.settings.printer_model, "Ender-3 V2");
+    EXPECT_FALSE(ender.settings.limits_normal.has_value());
+}
+
 }  // namespace
 }  // namespace strata::parser

@@ -1,6 +1,6 @@
 // Planner emulation tests on analytic cases: one move with known acceleration and speed, a
 // corner at a known junction speed, triangle profiles too short to cruise, look-ahead through
-// collinear segments, each junction model, and the arc segment counts.
+// collinear segments, each junction model (CuraEngine's XY jerk too), and the arc segment counts.
 #include <cmath>
 #include <numbers>
 
@@ -61,6 +61,25 @@ TEST(Motion, RightAngleCornerAtTheJerkSpeed) {
     const double one_move_s = 2.0 * (v - j) / a + (d - 2.0 * ramp_mm) / v;
     EXPECT_NEAR(run(simple_limits(a, j), {{d, 0.0, 0.0, 0.0}, {0.0, d, 0.0, 0.0}}, v),
                 2.0 * one_move_s, 1e-9);
+}
+
+// A move of `d` at cruise `v` entered at `v0` and left at `v1`, accelerating at `a`.
+double trapezoid_s(double d, double v0, double v, double v1, double a) {
+    const double ramps_mm = (v * v - v0 * v0) / (2.0 * a) + (v * v - v1 * v1) / (2.0 * a);
+    return (v - v0) / a + (v - v1) / a + (d - ramps_mm) / v;
+}
+
+TEST(Motion, CuraEnginesXyJerkCorner) {
+    // CuraEngine's estimator takes the change of the XY velocity against one jerk: at a right
+    // angle it is 50·√2, so the corner runs at 50·10/(50·√2) = 7.07 mm/s (Marlin's per-axis
+    // jerk allows 10); each move starts and stops at half the jerk, 5 mm/s.
+    const double v = 50.0, j = 10.0, a = 1000.0, d = 100.0;
+    MotionLimits limits = simple_limits(a, j);
+    limits.junction = JunctionModel::xy_jerk;
+    const double corner_mm_s = j / std::sqrt(2.0);
+    const double expected_s =
+        trapezoid_s(d, j / 2.0, v, corner_mm_s, a) + trapezoid_s(d, corner_mm_s, v, j / 2.0, a);
+    EXPECT_NEAR(run(limits, {{d, 0.0, 0.0, 0.0}, {0.0, d, 0.0, 0.0}}, v), expected_s, 1e-9);
 }
 
 TEST(Motion, LookAheadRunsCollinearSegmentsAtFullSpeed) {

@@ -18,6 +18,9 @@ enum class JunctionModel : std::uint8_t {
     /// Bambu Studio's and OrcaSlicer's estimator: jerk on the XYZ velocity vector, plus a
     /// centripetal speed limit through gentle curves.
     vector_jerk,
+    /// CuraEngine's estimator (Marlin 1.0's planner): one jerk for the change of the XY
+    /// velocity, Z and E apart; a move starts and stops at half the jerk.
+    xy_jerk,
 };
 
 /// Firmware family, for the commands whose meaning differs between firmwares.
@@ -45,6 +48,9 @@ struct MotionLimits {
     /// (max_accel_to_decel; 0 means half the acceleration, Klipper's default).
     double square_corner_velocity_mm_s = 5.0;
     double accel_to_decel_mm_s2 = 0.0;
+    /// The slicer's estimator takes `SET_VELOCITY_LIMIT SQUARE_CORNER_VELOCITY` for the X and Y
+    /// jerk (OrcaSlicer and Creality Print 5; Creality Print 4 writes its jerk that way).
+    bool square_corner_sets_jerk = false;
 };
 
 /// Immutable settings of one estimate besides the limits.
