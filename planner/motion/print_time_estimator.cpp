@@ -171,7 +171,7 @@ class PrintTimeEstimator::Impl {
     void on_m_code(const parser::LineEvent& event) {
         const parser::GcodeLine& line = event.line;
         switch (line.command_number) {
-            case 0:
+            case 0: synchronize(0.0); return;
             case 1:
                 tool_changes_.on_synchronization();
                 synchronize(0.0);

@@ -43,7 +43,7 @@ class ToolChanges {
 
     /// A move entered the planner.
     void on_move() { ++moves_waiting_; }
-    /// PrusaSlicer empties its planner here too (G92 without E, M0, M1).
+    /// PrusaSlicer empties its planner here too (G92 without E, M1).
     void on_synchronization() { static_cast<void>(empties_slicers_planner()); }
 
   private:
